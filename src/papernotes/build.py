@@ -1,0 +1,137 @@
+"""Run the pipeline: read → graph → plan → render → write, collecting diagnostics."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import output
+from .config import Config, load_config, with_overrides
+from .graph import build_graph
+from .markdown import MarkdownRenderer
+from .model import Diagnostic, Note, ReadResult
+from .pages import plan_pages
+from .render import make_environment, render_page
+from .sources import discover, file_dates, read_path
+from .sources import feeds, markdown, text
+from .sources.common import ReadContext
+from .theme import theme_dir
+from .urls import UnsafeURL, output_file
+
+READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """The folders of one site: notes, template and static overrides, output."""
+
+    root: Path
+    content: Path
+    templates: Path
+    static: Path
+    out: Path
+
+    @classmethod
+    def find(cls, site_dir: Path, out_dir: Path | None = None) -> "SiteLayout":
+        """``site_dir/content`` holds the notes; a folder without one is itself the notes
+        folder, and then the default output is ``./site`` of the current folder."""
+        site_dir = site_dir.resolve()
+        content = site_dir / "content"
+        if content.is_dir():
+            default_out = site_dir / "site"
+        else:
+            content = site_dir
+            default_out = Path.cwd() / "site"
+        return cls(site_dir, content, site_dir / "templates", site_dir / "static", (out_dir or default_out).resolve())
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    drafts: bool = False
+    base_url: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the notes published, pages written, problems and time taken."""
+
+    notes: tuple[Note, ...]
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+    out_dir: Path
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
+def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tuple[Diagnostic, ...]]:
+    config, problems = load_config(layout.root)
+    return with_overrides(config, base_url=options.base_url, drafts=options.drafts or None), problems
+
+
+def read_notes(layout: SiteLayout, config: Config) -> ReadResult:
+    """Read every note file of the site (drafts dropped unless the config asks for them)."""
+    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static))
+    context = ReadContext(config, MarkdownRenderer(), MarkdownRenderer(hard_breaks=True), file_dates(layout.content, paths))
+    notes: list[Note] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        result = read_path(path, path.relative_to(layout.content).as_posix(), context, READERS)
+        notes.extend(n for n in result.notes if config.drafts or not n.draft)
+        problems.extend(result.diagnostics)
+    return ReadResult(tuple(notes), tuple(problems))
+
+
+def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build the site into ``layout.out``; the old output stays intact if anything fails."""
+    started = time.perf_counter()
+    config, problems = site_config(layout, options)
+    output.check_output_dir(layout.out, options.force)
+    read = read_notes(layout, config)
+    graph = build_graph(read.notes)
+    pages = plan_pages(graph, config)
+    diagnostics = [*problems, *read.diagnostics, *graph.diagnostics]
+    env = make_environment(config, layout.templates)
+    staging = output.start(layout.out)
+    try:
+        written = _write_pages(staging, env, pages, diagnostics)
+        for static in (theme_dir() / "static", layout.static):
+            if static.is_dir():
+                staging.copy_tree(static)
+        output.finish(staging)
+    except BaseException:
+        output.abandon(staging)
+        raise
+    return BuildResult(graph.notes, written, tuple(diagnostics), time.perf_counter() - started, layout.out)
+
+
+def _write_pages(staging: output.Staging, env: jinja2.Environment, pages: list, diagnostics: list[Diagnostic]) -> int:
+    written = 0
+    for page in pages:
+        origin = page.context.get("note")
+        where = origin.source.path if isinstance(origin, Note) else page.url
+        try:
+            staging.write(output_file(page.url), render_page(env, page).encode("utf-8"))
+            written += 1
+        except (UnsafeURL, output.OutputError) as exc:
+            diagnostics.append(Diagnostic("error", where, 1, 1, str(exc)))
+        except jinja2.TemplateError as exc:
+            diagnostics.append(_template_problem(exc, where))
+    return written
+
+
+def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic("error", exc.filename or exc.name or "template", exc.lineno or 1, 1, f"template error: {exc.message}")
+    return Diagnostic("error", page, 1, 1, f"template error while rendering: {exc}")
+

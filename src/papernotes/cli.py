@@ -1,0 +1,78 @@
+"""The ``papernotes`` command: parses arguments, calls the pipeline, prints what happened."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import BuildOptions, BuildResult, SiteLayout, build
+from .model import Diagnostic
+from .output import OutputError
+
+_SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="papernotes")
+def main() -> None:
+    """papernotes: turn a folder of paper notes (Markdown, feeds, plain text) into a static site."""
+
+
+@main.command("build")
+@_SITE_DIR
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: SITE_DIR/site, or ./site when SITE_DIR has no content/).")
+@click.option("--drafts", is_flag=True, help="Publish notes marked draft: true or published: false.")
+@click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/notes/.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--force", is_flag=True, help="Replace an output folder papernotes did not create.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each note with its URL and where its date came from.")
+def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None,
+                  strict: bool, force: bool, quiet: bool, verbose: bool) -> None:
+    """Build the site in SITE_DIR (default: the current folder)."""
+    if not site_dir.is_dir():
+        raise click.ClickException(f"{site_dir} is not a folder")
+    layout = SiteLayout.find(site_dir, out_dir)
+    try:
+        result = build(layout, BuildOptions(drafts=drafts, base_url=base_url, force=force))
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    report(result, quiet=quiet, verbose=verbose)
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
+def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
+    """Print diagnostics (errors always, warnings unless quiet) and a one-line summary."""
+    color = sys.stderr.isatty()
+    if verbose:
+        for note in result.notes:
+            date = note.date.iso() if note.date else "no date"
+            click.echo(f"{note.source.path}: {note.url} · {date} ({note.date_source})")
+    for diagnostic in result.diagnostics:
+        if diagnostic.severity == "error" or not quiet:
+            click.echo(format_diagnostic(diagnostic, color), err=True)
+    if not quiet:
+        click.echo(
+            f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "
+            f"{result.errors} errors in {result.seconds:.2f} s → {result.out_dir}"
+        )
+
+
+def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
+    """``path:line:col: severity: message``, with the source line and a caret when known."""
+    text = str(diagnostic)
+    if color:
+        tint = "red" if diagnostic.severity == "error" else "yellow"
+        text = text.replace(f" {diagnostic.severity}:", " " + click.style(diagnostic.severity + ":", fg=tint, bold=True), 1)
+    if diagnostic.source_line is not None:
+        text += f"\n    {diagnostic.source_line}\n    {' ' * (diagnostic.col - 1)}^"
+    return text
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

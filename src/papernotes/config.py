@@ -1,0 +1,113 @@
+"""Load ``papernotes.yaml`` into a frozen Config, with a default for every key."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from .model import Diagnostic, DiagnosticError
+from .yamltext import load_yaml, plain
+
+CONFIG_FILE = "papernotes.yaml"
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """Per-feed settings, keyed in config by the feed file's stem."""
+
+    tags: tuple[str, ...] = ()
+    canonical: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know about the site besides its notes."""
+
+    title: str = "Paper notes"
+    description: str = ""
+    author: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    page_size: int = 10
+    permalink: str = "/notes/{slug}/"
+    feed_size: int = 20
+    drafts: bool = False
+    feeds: Mapping[str, FeedSource] = field(default_factory=lambda: MappingProxyType({}))
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with ``/``."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_origin(self) -> str:
+        """``scheme://host`` of base_url, or ``""`` when base_url is only a path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_SCALARS = {"title": str, "description": str, "author": str, "base_url": str,
+            "language": str, "page_size": int, "permalink": str, "feed_size": int}
+
+
+def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
+    """Read ``site_dir/papernotes.yaml`` if present; unknown keys go to ``params``."""
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        return Config(), ()
+    shown = str(path)
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8-sig"), shown) or {}
+    except DiagnosticError as exc:
+        return Config(), (exc.diagnostic,)
+    if not isinstance(data, dict):
+        return Config(), (Diagnostic("error", shown, 1, 1, "config must be a mapping of keys to values"),)
+    return config_from_mapping(data, shown)
+
+
+def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE) -> tuple[Config, tuple[Diagnostic, ...]]:
+    """Build a Config from parsed YAML, reporting keys of the wrong type."""
+    problems: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SCALARS:
+            kind = _SCALARS[key]
+            if isinstance(value, kind) and not isinstance(value, bool) and (kind is not int or value > 0):
+                values[key] = value
+            else:
+                problems.append(Diagnostic("error", shown, 1, 1, f"config key {key!r} must be a {'positive whole number' if kind is int else 'string'}"))
+        elif key == "feeds":
+            values["feeds"] = MappingProxyType(_feed_sources(value, shown, problems))
+        else:
+            params[str(key)] = plain(value)
+    permalink = values.get("permalink", Config.permalink)
+    if not permalink.startswith("/") or "{slug}" not in permalink:
+        problems.append(Diagnostic("error", shown, 1, 1, "config key 'permalink' must start with '/' and contain {slug}"))
+        values.pop("permalink", None)
+    return Config(**values, params=MappingProxyType(params)), tuple(problems)
+
+
+def _feed_sources(value: Any, shown: str, problems: list[Diagnostic]) -> dict[str, FeedSource]:
+    if not isinstance(value, dict):
+        problems.append(Diagnostic("error", shown, 1, 1, "config key 'feeds' must map feed names to settings"))
+        return {}
+    feeds = {}
+    for name, settings in value.items():
+        settings = settings or {}
+        tags = settings.get("tags", ()) if isinstance(settings, dict) else ()
+        tags = (tags,) if isinstance(tags, str) else tuple(str(t) for t in tags)
+        canonical = bool(settings.get("canonical", True)) if isinstance(settings, dict) else True
+        feeds[str(name)] = FeedSource(tags=tags, canonical=canonical)
+    return feeds
+
+
+def with_overrides(config: Config, **changes: Any) -> Config:
+    """A copy of ``config`` with the CLI's overrides applied (``None`` leaves a key alone)."""
+    return dataclasses.replace(config, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,121 @@
+"""Link the notes into a site graph: order, neighbours, tags, date buckets and collisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from .model import Diagnostic, Note, Tag
+from .urls import slugify
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    """A tag and the notes carrying it, newest first."""
+
+    tag: Tag
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    year: int
+    month: int
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    months: tuple[MonthGroup, ...]
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(note for month in self.months for note in month.notes)
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Everything pages need to know about how notes relate; built once per build."""
+
+    notes: tuple[Note, ...]
+    tags: tuple[TagGroup, ...]
+    years: tuple[YearGroup, ...]
+    undated: tuple[Note, ...]
+    tags_of: dict[str, tuple[Tag, ...]]
+    positions: dict[str, int]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
+        """(newer, older) than ``note`` in the site's order."""
+        index = self.positions[note.id]
+        newer = self.notes[index - 1] if index > 0 else None
+        older = self.notes[index + 1] if index + 1 < len(self.notes) else None
+        return newer, older
+
+
+def build_graph(notes: Iterable[Note], tag_url: str = "/tags/{slug}/") -> Graph:
+    """Order the notes, drop URL collisions (first by source path wins), group tags and dates."""
+    problems: list[Diagnostic] = []
+    kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
+    ordered = tuple(sorted(kept, key=lambda n: n.sort_key))
+    tags, tags_of = _group_tags(ordered, tag_url, problems)
+    years, undated = _group_dates(ordered)
+    positions = {note.id: index for index, note in enumerate(ordered)}
+    return Graph(ordered, tags, years, undated, tags_of, positions, tuple(problems))
+
+
+def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:
+    by_url: dict[str, Note] = {}
+    by_id: dict[str, Note] = {}
+    kept = []
+    for note in notes:
+        first = by_url.get(note.url) or by_id.get(note.id)
+        if first is not None:
+            problems.append(Diagnostic(
+                "error", note.source.path, note.source.line, 1,
+                f"note {note.title!r} has the same URL or slug ({note.url}) as {first.source.path}; it was not published",
+            ))
+            continue
+        by_url[note.url] = by_id[note.id] = note
+        kept.append(note)
+    return kept
+
+
+def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic]) -> tuple[tuple[TagGroup, ...], dict[str, tuple[Tag, ...]]]:
+    tags: dict[str, Tag] = {}
+    members: dict[str, list[Note]] = {}
+    tags_of: dict[str, tuple[Tag, ...]] = {}
+    for note in sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)):
+        mine = []
+        for name in note.tags:
+            slug = slugify(name, "tag")
+            tag = tags.get(slug)
+            if tag is None:
+                tag = tags[slug] = Tag(name, slug, tag_url.format(slug=slug))
+            elif tag.name != name and tag.name.lower() != name.lower():
+                problems.append(Diagnostic("warning", note.source.path, note.source.line, 1,
+                                           f"tag {name!r} has the same URL as tag {tag.name!r}; they are merged"))
+            if tag not in mine:
+                mine.append(tag)
+        tags_of[note.id] = tuple(mine)
+    for note in notes:
+        for tag in tags_of[note.id]:
+            members.setdefault(tag.slug, []).append(note)
+    groups = tuple(TagGroup(tags[slug], tuple(members[slug])) for slug in sorted(members, key=lambda s: (tags[s].name.lower(), s)))
+    return groups, tags_of
+
+
+def _group_dates(notes: tuple[Note, ...]) -> tuple[tuple[YearGroup, ...], tuple[Note, ...]]:
+    months: dict[tuple[int, int], list[Note]] = {}
+    undated = []
+    for note in notes:
+        if note.date is None:
+            undated.append(note)
+        else:
+            month = note.date.month if note.date.precision != "year" else 0
+            months.setdefault((note.date.year, month), []).append(note)
+    years: dict[int, list[MonthGroup]] = {}
+    for (year, month) in sorted(months, reverse=True):
+        years.setdefault(year, []).append(MonthGroup(year, month, tuple(months[(year, month)])))
+    return tuple(YearGroup(year, tuple(groups)) for year, groups in years.items()), tuple(undated)

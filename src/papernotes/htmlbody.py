@@ -1,0 +1,102 @@
+"""Bodies that arrive as HTML (feed items): math in their text, headings, summary and word count."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .markdown import shorten
+from .math import tex_fallback, tex_to_mathml
+from .model import Diagnostic, Heading, RenderedBody
+from .urls import slugify
+
+_MATHJAX_SCRIPT = re.compile(
+    r"<script\s+type=[\"']math/tex(?P<display>;\s*mode=display)?[\"']\s*>(?P<tex>.*?)</script>",
+    re.IGNORECASE | re.DOTALL,
+)
+_VERBATIM = re.compile(r"(<(pre|code|kbd|samp|math|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = r"</?(?:p|li|ul|ol|div|h[1-6]|table|tr|td|th|blockquote|pre|section|article|br|hr)\b"
+_INSIDE = rf"(?:(?!{_BLOCK_TAG}|\$\$)[\s\S])"
+_MATH_IN_TEXT = re.compile(
+    rf"\$\$(?P<display>{_INSIDE}+?)\$\$"
+    rf"|\\\[(?P<bracket_display>{_INSIDE}+?)\\\]"
+    rf"|\\\((?P<paren>{_INSIDE}+?)\\\)"
+    r"|(?<![\\$\w])\$(?P<inline>[^\s$<](?:(?:(?!</?(?:p|li|div|h[1-6]|td|th)\b)[^$\n])*?[^\s$\\])?)\$(?![\d$])"
+)
+_EMPHASIS = re.compile(r"</?(em|i)>", re.IGNORECASE)
+_STAR_EMPHASIS = re.compile(r"(?<=\^)</?(em|i)>", re.IGNORECASE)  # x^* turned into <em> by Markdown
+_STRONG = re.compile(r"</?(strong|b)>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_LONE_BACKSLASH_EOL = re.compile(r"(?<!\\)\\[ \t]*\n")
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+_ID = re.compile(r"\sid=\"([^\"]*)\"")
+_PARAGRAPH = re.compile(r"<p[\s>].*?</p>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def mathjax_scripts_to_tex(body: str) -> str:
+    """MathJax ``<script type="math/tex">`` blocks become ``$…$`` / ``$$…$$`` text before sanitizing."""
+    def replace(match: re.Match[str]) -> str:
+        tex = html.escape(html.unescape(match["tex"]).strip(), quote=False)
+        return f"$${tex}$$" if match["display"] else f"${tex}$"
+
+    return _MATHJAX_SCRIPT.sub(replace, body)
+
+
+def render_math_in_html(body: str, path: str, line: int) -> tuple[str, list[Diagnostic]]:
+    """Turn ``$…$``, ``$$…$$``, ``\\(…\\)`` and ``\\[…\\]`` in text (not code) into MathML.
+
+    Blog engines often ran the TeX through a Markdown renderer first, so ``_`` pairs
+    came out as ``<em>`` tags inside the formula; those are turned back into TeX."""
+    problems: list[Diagnostic] = []
+    chunks = _VERBATIM.split(body)
+    out = []
+    for index, chunk in enumerate(chunks):
+        if index % 3 == 0:
+            out.append(_MATH_IN_TEXT.sub(lambda m: _convert(m, path, line, problems), chunk))
+        elif index % 3 == 1:
+            out.append(chunk)
+    return "".join(out), problems
+
+
+def tex_from_html(fragment: str) -> str:
+    """The TeX a Markdown renderer had turned into HTML: emphasis back to ``_``, entities decoded,
+    and a lone ``\\`` at a line end (a ``\\\\`` row break eaten by Markdown) restored."""
+    tex = _STRONG.sub("__", _EMPHASIS.sub("_", _STAR_EMPHASIS.sub("*", fragment)))
+    tex = html.unescape(_ANY_TAG.sub("", tex))
+    return _LONE_BACKSLASH_EOL.sub(r"\\\\\n", tex)
+
+
+def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic]) -> str:
+    display = match["display"] or match["bracket_display"]
+    tex = tex_from_html(display or match["paren"] or match["inline"])
+    try:
+        return tex_to_mathml(tex, display=bool(display))
+    except ValueError as exc:
+        problems.append(Diagnostic("warning", path, line, 1, str(exc)))
+        return tex_fallback(tex, bool(display))
+
+
+def body_from_html(body: str) -> RenderedBody:
+    """Facts of an HTML body: headings get stable unique ids; summary from the first paragraph."""
+    headings: list[Heading] = []
+    used: set[str] = set()
+
+    def add_id(match: re.Match[str]) -> str:
+        level, attributes, inner = match.groups()
+        text = html.unescape(_TAGS.sub("", inner)).strip()
+        found = _ID.search(attributes)
+        anchor = slugify(found.group(1) if found else text, "section")
+        base, counter = anchor, 1
+        while anchor in used:
+            counter += 1
+            anchor = f"{base}-{counter}"
+        used.add(anchor)
+        headings.append(Heading(int(level), anchor, text))
+        attributes = _ID.sub("", attributes)
+        return f'<h{level}{attributes} id="{anchor}">{inner}</h{level}>'
+
+    body = _HEADING.sub(add_id, body)
+    text = html.unescape(_TAGS.sub(" ", body))
+    first = next((html.unescape(_TAGS.sub(" ", p)).strip() for p in _PARAGRAPH.findall(body) if _TAGS.sub("", p).strip()), "")
+    return RenderedBody(body, tuple(headings), len(text.split()), shorten(first or text))

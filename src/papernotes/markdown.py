@@ -1,0 +1,169 @@
+"""The one configured markdown-it-py pipeline: CommonMark plus the extensions notes need.
+
+A body is rendered once into HTML; headings (for the table of contents), word count,
+summary and positioned problems (math the converter cannot handle) come back with it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .math import tex_fallback, tex_to_mathml
+from .model import Diagnostic, Heading, RenderedBody
+from .urls import slugify
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+SUMMARY_LENGTH = 240
+
+
+@dataclass
+class _RenderState:
+    """What one render call collects; lives in markdown-it's ``env`` for that call only."""
+
+    path: str
+    first_line: int
+    headings: list[Heading] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    words: int = 0
+
+
+class MarkdownRenderer:
+    """Renders Markdown text to a RenderedBody. Create one per process and reuse it."""
+
+    def __init__(self, *, hard_breaks: bool = False) -> None:
+        self._lexers: dict[str, Lexer | None] = {}
+        self._formatter = HtmlFormatter(nowrap=True)
+        md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": hard_breaks})
+        md.enable(["table", "strikethrough", "linkify"])
+        md.use(footnote_plugin).use(tasklists_plugin)
+        md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
+        md.core.ruler.push("papernotes_facts", _collect_facts)
+        for rule in ("math_inline", "math_inline_double", "math_block"):
+            md.add_render_rule(rule, self._render_math)
+        md.add_render_rule("fence", self._render_fence)
+        md.add_render_rule("code_block", self._render_fence)
+        self._md = md
+
+    def render(self, text: str, path: str, first_line: int = 1) -> tuple[RenderedBody, tuple[Diagnostic, ...]]:
+        """Render ``text``, whose first line is line ``first_line`` of ``path``."""
+        state = _RenderState(path, first_line)
+        env: dict[str, Any] = {"papernotes": state}
+        tokens = self._md.parse(text, env)
+        body = self._md.renderer.render(tokens, self._md.options, env)
+        summary = _first_paragraph_text(tokens)
+        return RenderedBody(body, tuple(state.headings), state.words, summary), tuple(state.diagnostics)
+
+    # -- render rules -------------------------------------------------------------------
+
+    def _render_math(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        display = token.type != "math_inline"
+        try:
+            rendered = tex_to_mathml(token.content, display)
+        except ValueError as exc:
+            state: _RenderState = env["papernotes"]
+            line = token.meta.get("line", token.map[0] if token.map else 0) + state.first_line
+            state.diagnostics.append(Diagnostic("warning", state.path, line, 1, str(exc)))
+            rendered = tex_fallback(token.content, display)
+        return f'<div class="math-display">{rendered}</div>\n' if token.type == "math_block" else rendered
+
+    def _render_fence(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+        if language in ("math", "latex-math"):
+            return self._render_math_fence(token, env)
+        lexer = self._lexer(language) if language else None
+        if lexer is None:
+            code = html.escape(token.content)
+        else:
+            code = highlight(token.content, lexer, self._formatter)
+        label = f' data-lang="{html.escape(language)}"' if language else ""
+        css = f' class="language-{html.escape(language)}"' if language else ""
+        return f'<pre class="highlight"{label}><code{css}>{code}</code></pre>\n'
+
+    def _render_math_fence(self, token: Token, env: dict[str, Any]) -> str:
+        math_token = Token("math_block", "math", 0, content=token.content, map=token.map)
+        return self._render_math([math_token], 0, None, env)
+
+    def _lexer(self, language: str) -> Lexer | None:
+        if language not in self._lexers:
+            try:
+                self._lexers[language] = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+            except ClassNotFound:
+                self._lexers[language] = None
+        return self._lexers[language]
+
+
+def _collect_facts(state: Any) -> None:
+    """Core rule: give headings stable unique ids, record them, count words, mark lines."""
+    facts: _RenderState | None = state.env.get("papernotes")
+    if facts is None:
+        return
+    used: set[str] = set()
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        line = token.map[0] if token.map else 0
+        for child in token.children or ():
+            child.meta["line"] = line
+            if child.type == "text":
+                facts.words += len(child.content.split())
+        if index > 0 and tokens[index - 1].type == "heading_open":
+            opener = tokens[index - 1]
+            text = _inline_text(token)
+            anchor = opener.attrs.get("id") or _unique(slugify(text, "section"), used)
+            opener.attrSet("id", anchor)
+            facts.headings.append(Heading(int(opener.tag[1]), str(anchor), text))
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    candidate, counter = anchor, 1
+    while candidate in used:
+        counter += 1
+        candidate = f"{anchor}-{counter}"
+    used.add(candidate)
+    return candidate
+
+
+def _inline_text(token: Token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def _first_paragraph_text(tokens: Sequence[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
+            text = _inline_text(token)
+            if text:
+                return shorten(text)
+    return ""
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = _SPACE.sub(" ", _TAGS.sub(" ", text)).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"

@@ -1,0 +1,163 @@
+"""The frozen values that flow through the pipeline: read → graph → pages → render → write.
+
+This module imports nothing from the package, so every stage can share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Severity = Literal["error", "warning", "info"]
+Precision = Literal["year", "month", "day", "time"]
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """Where a note came from: a file, and for feeds the item's index."""
+
+    path: str
+    line: int = 1
+    item: int | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in the input, reported as ``path:line:col: severity: message``."""
+
+    severity: Severity
+    path: str
+    line: int
+    col: int
+    message: str
+    source_line: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+
+class DiagnosticError(Exception):
+    """Raised inside a reader to abandon one note with a positioned message."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True, order=True)
+class NoteDate:
+    """A date known to some precision: a year-only date stays year-only."""
+
+    value: dt.datetime
+    precision: Precision = "day"
+
+    @property
+    def year(self) -> int:
+        return self.value.year
+
+    @property
+    def month(self) -> int:
+        return self.value.month
+
+    def iso(self) -> str:
+        """The ISO 8601 form at this date's precision (``2024``, ``2024-03``, ``2024-03-09``)."""
+        if self.precision == "year":
+            return f"{self.value.year:04d}"
+        if self.precision == "month":
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        if self.precision == "day":
+            return self.value.date().isoformat()
+        return self.value.isoformat()
+
+    def human(self) -> str:
+        """A reader-friendly form at this date's precision (``2024``, ``March 2024``, ``9 March 2024``)."""
+        if self.precision == "year":
+            return str(self.value.year)
+        if self.precision == "month":
+            return self.value.strftime("%B %Y")
+        return f"{self.value.day} {self.value.strftime('%B %Y')}"
+
+    def seconds(self) -> float:
+        """Seconds since 0001-01-01 UTC, for ordering dates with and without zones."""
+        value = self.value
+        if value.tzinfo:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return (value - dt.datetime(1, 1, 1)).total_seconds()
+
+    def rfc3339(self) -> str:
+        """A full timestamp for feeds and sitemaps (UTC when no zone is known)."""
+        value = self.value if self.value.tzinfo else self.value.replace(tzinfo=dt.timezone.utc)
+        return value.isoformat()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of a note body, for the table of contents and section anchors."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """The HTML of a body rendered once, with the facts later stages need."""
+
+    html: str
+    headings: tuple[Heading, ...] = ()
+    words: int = 0
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """One publishable note, as a reader produced it."""
+
+    id: str
+    title: str
+    url: str
+    date: NoteDate | None
+    body: RenderedBody
+    source: SourceSpan
+    tags: tuple[str, ...] = ()
+    updated: NoteDate | None = None
+    date_source: str = "none"
+    summary: str = ""
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    original_url: str | None = None
+    author: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Newest first, then by title and id, so every ordering is deterministic."""
+        seconds = self.date.seconds() if self.date else float("-inf")
+        return (-seconds, self.title.lower(), self.id)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag with the slug used in its URL."""
+
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the output: where it goes, which template draws it, and with what."""
+
+    url: str
+    template: str
+    context: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading one source file yields: its notes and the problems found."""
+
+    notes: tuple[Note, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()

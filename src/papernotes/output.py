@@ -1,0 +1,112 @@
+"""Write the site into a staging folder, then swap it in place of the output folder at once.
+
+The output folder is never half-written: readers of it see the old complete site until
+the swap and the new complete site after it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+MARKER = ".papernotes-site"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputError(Exception):
+    """The output folder cannot be written as asked."""
+
+
+@dataclass
+class Staging:
+    """A folder the new site is written into before it replaces the output folder."""
+
+    out_dir: Path
+    root: Path
+    written: set[str] = field(default_factory=set)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write ``data`` at ``rel``, refusing any path that would leave the staging folder."""
+        target = (self.root / rel).resolve()
+        if not target.is_relative_to(self.root.resolve()) or target == self.root.resolve():
+            raise OutputError(f"refusing to write {rel!r} outside the output folder")
+        if rel in self.written:
+            raise OutputError(f"two pages want to write {rel!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written.add(rel)
+
+    def copy_tree(self, source: Path) -> None:
+        """Copy a static folder's files (hidden ones excepted) into the site."""
+        for path in sorted(source.rglob("*")):
+            rel = path.relative_to(source)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                target = self.root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+
+
+def check_output_dir(out_dir: Path, force: bool) -> None:
+    """Refuse to replace a non-empty folder that papernotes did not create, unless forced."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a folder")
+    if out_dir.is_dir() and not force and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
+        raise OutputError(f"{out_dir} is not empty and was not written by papernotes; use --force to replace it")
+
+
+def start(out_dir: Path) -> Staging:
+    """Create a fresh staging folder beside ``out_dir`` (same file system, so the swap is a rename)."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    root = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir()
+    return Staging(out_dir, root)
+
+
+def finish(staging: Staging) -> None:
+    """Swap the staging folder in for the output folder, then delete the old site."""
+    (staging.root / MARKER).write_text("This folder is written by papernotes build; it is replaced on each build.\n")
+    out_dir = staging.out_dir
+    if out_dir.exists() and _exchange(staging.root, out_dir):
+        shutil.rmtree(staging.root, ignore_errors=True)
+        return
+    if out_dir.exists():  # no atomic exchange here: two renames, a moment without the folder
+        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        os.rename(out_dir, old)
+        os.rename(staging.root, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging.root, out_dir)
+
+
+def abandon(staging: Staging) -> None:
+    """Throw the staging folder away; the output folder is untouched."""
+    shutil.rmtree(staging.root, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def leftovers(out_dir: Path) -> Iterable[Path]:
+    """Staging folders of builds that were killed before they finished."""
+    out_dir = out_dir.resolve()
+    return sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")) + sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))

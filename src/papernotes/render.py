@@ -1,0 +1,51 @@
+"""The Jinja2 environment: the site's own templates first, then the packaged default theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from .config import Config
+from .model import NoteDate, Page
+from .theme import theme_dir
+
+
+def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
+    """An environment with autoescaping on, strict undefined names and the site filters."""
+    search = [str(p) for p in (site_templates, theme_dir() / "templates") if p is not None and p.is_dir()]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base_path = config.base_path
+
+    def url(path: str) -> str:
+        """A site-relative path with the site's base path in front (``/notes/x/`` → ``/sub/notes/x/``)."""
+        if not path or "://" in path or path.startswith(("#", "mailto:")):
+            return path
+        return base_path + quote(path.lstrip("/"), safe="/#?=&%:~+")
+
+    def absolute_url(path: str) -> str:
+        return config.site_origin + url(path)
+
+    def date(value: NoteDate | None, form: str = "human") -> str:
+        if value is None:
+            return ""
+        return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
+
+    env.filters.update(url=url, absolute_url=absolute_url, date=date)
+    env.globals.update(site=config)
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> str:
+    """The text of one page."""
+    context: dict[str, Any] = {"page_url": page.url, **page.context}
+    return env.get_template(page.template).render(context)

@@ -1,0 +1,49 @@
+"""Third-party HTML (feed items) made safe with nh3, keeping text formatting and MathML."""
+
+from __future__ import annotations
+
+import nh3
+
+_TEXT_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+}
+_MATHML_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msup", "msub",
+    "msubsup", "mfrac", "msqrt", "mroot", "mstyle", "mtable", "mtr", "mtd", "munder", "mover", "munderover",
+    "menclose", "mpadded", "mphantom", "merror", "mfenced", "mmultiscripts", "mprescripts", "none",
+}
+_MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "displaystyle", "scriptlevel", "encoding", "stretchy", "fence", "separator",
+    "lspace", "rspace", "accent", "accentunder", "columnalign", "rowspacing", "columnspacing", "linethickness",
+    "notation", "minsize", "maxsize", "movablelimits", "largeop", "symmetric", "form", "width", "height", "depth",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "code": {"class"},
+    "pre": {"class"},
+    "span": {"class"},
+    "div": {"class"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+    **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
+}
+
+
+def sanitize_html(html: str) -> str:
+    """Keep a tight allow-list of formatting, links (``rel="noopener nofollow"``), images,
+    tables, code and MathML; drop scripts, styles, event handlers, iframes and
+    ``javascript:``/``data:`` URLs."""
+    return nh3.clean(
+        html,
+        tags=_TEXT_TAGS | _MATHML_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow",
+        strip_comments=True,
+    )

@@ -1,0 +1,125 @@
+"""Find the note files of a site, decode them, recognise their format by content, and read them."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..frontmatter import has_front_matter
+from ..model import Diagnostic, ReadResult
+from .common import ReadContext, SourceFile
+
+Reader = Callable[[SourceFile, ReadContext], ReadResult]
+
+#: Files that belong to the site but are not notes (images, data, the paper registry).
+ASSET_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .svg .webp .avif .ico .bmp .tif .tiff .pdf .mp4 .webm .mp3 .ogg .wav "
+    ".zip .gz .tar .css .js .mjs .map .woff .woff2 .ttf .otf .bib .yaml .yml .json .toml .csv .ipynb .py".split()
+)
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+SKIPPED_DIRS = frozenset({"node_modules", "_site", "site", "public", "__pycache__"})
+SKIPPED_NAMES = frozenset({"papernotes.yaml", "README.md", "readme.md", "LICENSE", "CNAME"})
+_XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
+_FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
+
+
+def discover(content_dir: Path, exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every candidate note file below ``content_dir``, sorted, skipping hidden files,
+    the output and cache folders, assets and site files."""
+    excluded = {p.resolve() for p in exclude}
+    found = []
+    for root, dirs, files in os.walk(content_dir):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in SKIPPED_DIRS
+                         and (here / d).resolve() not in excluded)
+        for name in files:
+            path = here / name
+            if name.startswith(".") or name in SKIPPED_NAMES or path.suffix.lower() in ASSET_SUFFIXES:
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def decode(data: bytes) -> str | None:
+    """Text of a file: UTF-8 with or without BOM, else the encoding an XML prolog declares.
+    ``None`` for binary or undecodable data. Line endings become ``\\n``."""
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        match = _XML_ENCODING.match(data)
+        if not match:
+            return None
+        try:
+            text = data.decode(codecs.lookup(match.group(1).decode("ascii")).name)
+        except (LookupError, UnicodeDecodeError):
+            return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sniff(text: str, suffix: str) -> str:
+    """``markdown``, ``feed`` or ``text``: by content first, then by extension."""
+    if text.startswith("---") and has_front_matter(text):
+        return "markdown"
+    if _FEED_START.match(text):
+        return "feed"
+    if suffix.lower() in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "text"
+
+
+def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Reader]) -> ReadResult:
+    """Read one file with the reader its content calls for."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult((), (Diagnostic("error", str(path), 1, 1, f"cannot read file: {exc.strerror}"),))
+    text = decode(data)
+    if text is None:
+        severity, message = ("warning", "binary file skipped") if b"\x00" in data[:8192] else ("error", "not UTF-8 text")
+        return ReadResult((), (Diagnostic(severity, str(path), 1, 1, message),))
+    kind = sniff(text, path.suffix)
+    return readers[kind](SourceFile(path, rel, text), context)
+
+
+def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.datetime, str]]:
+    """For each path (relative to ``content_dir``): its last git commit date when the folder is
+    a git checkout, else its modification time; with where the date came from."""
+    dates = {}
+    committed = dict(_git_dates(content_dir))
+    for path in paths:
+        rel = path.relative_to(content_dir).as_posix()
+        if rel in committed:
+            dates[rel] = (committed[rel], "git commit")
+        else:
+            stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+            dates[rel] = (stamp, "modification time")
+    return dates
+
+
+def _git_dates(content_dir: Path) -> Iterator[tuple[str, dt.datetime]]:
+    """(path relative to content_dir, last commit date) from one ``git log`` run."""
+    try:
+        output = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "log", "--format=%x00%cI", "--name-only", "--relative", "--", "."],
+            cwd=content_dir, capture_output=True, text=True, timeout=60, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return
+    seen: set[str] = set()
+    for block in output.split("\x00")[1:]:
+        lines = block.strip().split("\n")
+        try:
+            stamp = dt.datetime.fromisoformat(lines[0])
+        except ValueError:
+            continue
+        for name in lines[1:]:
+            if name and name not in seen:
+                seen.add(name)
+                yield name, stamp

@@ -1,0 +1,116 @@
+"""What every reader shares: the source file, the read context, and turning facts into a Note."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from ..config import Config
+from ..frontmatter import FrontMatter
+from ..markdown import MarkdownRenderer
+from ..model import Diagnostic, Note, NoteDate, ReadResult, RenderedBody, SourceSpan
+from ..urls import UnsafeURL, check_slug, check_url, expand_permalink, slugify
+
+_JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[-_ ](?P<slug>.+)$")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.]?(?P<m>0[1-9]|1[0-2])(?:[-_.]?(?P<d>0[1-9]|[12]\d|3[01]))?(?!\d)")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One decoded input file: its path relative to the content folder and its text."""
+
+    path: Path
+    rel: str
+    text: str
+
+    @property
+    def shown(self) -> str:
+        """The path as diagnostics print it."""
+        return str(self.path)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What readers need besides the file: config, the Markdown renderer and file dates."""
+
+    config: Config
+    markdown: MarkdownRenderer
+    plain_text: MarkdownRenderer
+    file_dates: Mapping[str, tuple[dt.datetime, str]] = field(default_factory=dict)
+
+
+def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body: RenderedBody,
+              *, item: int | None = None, slug_hint: str | None = None,
+              original_url: str | None = None, fallback_dates: bool = True) -> ReadResult:
+    """Derive slug, URL, title and date for one note, reporting unsafe slugs and permalinks."""
+    line = 2 if item is None else 1
+    name_date, name_slug = _name_facts(source.stem)
+    try:
+        slug = check_slug(front.slug) if front.slug else slugify(slug_hint or name_slug or source.stem)
+        date, date_source = _choose_date(front, name_date, source, context, fallback_dates)
+        url = check_url(front.permalink) if front.permalink else expand_permalink(context.config.permalink, slug, date)
+    except UnsafeURL as exc:
+        return ReadResult((), (Diagnostic("error", source.shown, line, 1, f"{exc}; note skipped"),))
+    title = front.title or humanise(name_slug or source.stem)
+    note = Note(
+        id=slug,
+        title=title,
+        url=url,
+        date=date,
+        body=body,
+        source=SourceSpan(source.shown, 1, item),
+        tags=front.tags,
+        updated=front.updated,
+        date_source=date_source,
+        summary=front.summary or body.summary,
+        draft=front.draft,
+        aliases=front.aliases,
+        original_url=original_url,
+        author=front.author,
+        meta=front.meta,
+    )
+    return ReadResult((note,), ())
+
+
+def _choose_date(front: FrontMatter, name_date: NoteDate | None, source: SourceFile,
+                 context: ReadContext, fallback: bool) -> tuple[NoteDate | None, str]:
+    if front.date is not None:
+        return front.date, "front matter"
+    if name_date is not None:
+        return name_date, "file name"
+    if fallback and source.rel in context.file_dates:
+        stamp, origin = context.file_dates[source.rel]
+        return NoteDate(stamp, "day"), origin
+    return None, "none"
+
+
+def _name_facts(stem: str) -> tuple[NoteDate | None, str | None]:
+    """A Jekyll ``YYYY-MM-DD-slug`` name gives date and slug; a date elsewhere in a name gives a date."""
+    match = _JEKYLL_NAME.match(stem)
+    if match:
+        try:
+            return NoteDate(dt.datetime(int(match["y"]), int(match["m"]), int(match["d"])), "day"), match["slug"]
+        except ValueError:
+            return None, None
+    match = _DATE_IN_NAME.search(stem)
+    if match:
+        day = int(match["d"]) if match["d"] else None
+        try:
+            stamp = dt.datetime(int(match["y"]), int(match["m"]), day or 1)
+        except ValueError:
+            return None, None
+        return NoteDate(stamp, "day" if day else "month"), None
+    return None, None
+
+
+def humanise(name: str) -> str:
+    """``2024-reading_list`` → ``2024 reading list``; the first letter is capitalised."""
+    words = re.sub(r"[-_]+", " ", name).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled"

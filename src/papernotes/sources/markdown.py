@@ -1,0 +1,43 @@
+"""Markdown notes with optional YAML front matter (Jekyll, Hugo, Obsidian conventions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter
+from ..model import DiagnosticError, ReadResult
+from .common import ReadContext, SourceFile, make_note
+
+_ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
+
+
+def read(source: SourceFile, context: ReadContext) -> ReadResult:
+    """One note from a Markdown file; a broken front matter skips the note with an error."""
+    yaml_text, body, body_line = split_front_matter(source.text)
+    front, problems = FrontMatter(), []
+    if yaml_text is not None:
+        try:
+            front, problems = parse_front_matter(yaml_text, source.shown)
+        except DiagnosticError as exc:
+            return ReadResult((), (exc.diagnostic,))
+    if front.title is None:
+        title, body, body_line = take_leading_h1(body, body_line)
+        if title:
+            front = replace(front, title=title)
+    rendered, render_problems = context.markdown.render(body, source.shown, body_line)
+    result = make_note(source, context, front, rendered)
+    return ReadResult(result.notes, (*problems, *render_problems, *result.diagnostics))
+
+
+def take_leading_h1(body: str, body_line: int) -> tuple[str | None, str, int]:
+    """If the body opens with a ``# Title`` line, return it as the title and drop it from the body."""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _ATX_H1.match(line)
+        if match:
+            return match.group(1).strip(), "\n".join(lines[index + 1:]), body_line + index + 1
+        break
+    return None, body, body_line
