@@ -9,8 +9,10 @@ import click
 
 from . import __version__
 from .build import BuildOptions, BuildResult, SiteLayout, build
+from .check import check_site
+from .config import load_config, with_overrides
 from .model import Diagnostic
-from .output import OutputError
+from .output import MARKER, OutputError
 
 _SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -43,6 +45,32 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose)
     if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
+@main.command("check")
+@click.argument("target", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--base-url", help="URL the site is served under (default: the site's config).")
+@click.option("--external", "list_external", is_flag=True, help="Also list external links (they are never fetched).")
+def check_command(target: Path, base_url: str | None, list_external: bool) -> None:
+    """Check every internal link of a built site (TARGET: a site folder or its output folder)."""
+    if (target / MARKER).exists():
+        out_dir, config_root = target, target.parent
+    else:
+        layout = SiteLayout.find(target)
+        out_dir, config_root = layout.out, layout.root
+    if not out_dir.is_dir():
+        raise click.ClickException(f"{out_dir} does not exist; run papernotes build first")
+    config, _ = load_config(config_root)
+    config = with_overrides(config, base_url=base_url)
+    result = check_site(out_dir, config.base_path)
+    for broken in result.broken:
+        click.echo(str(broken))
+    if list_external:
+        for link in result.external:
+            click.echo(f"external: {link}")
+    click.echo(f"{result.pages} pages, {result.links} links, {len(result.broken)} broken, {len(result.external)} external")
+    if result.broken:
         sys.exit(1)
 
 

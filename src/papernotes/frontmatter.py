@@ -152,9 +152,10 @@ def parse_date(value: Any) -> NoteDate | None:
     match = _ISO.match(text)
     if match:
         return _from_iso_match(match)
-    parsed = email.utils.parsedate_to_datetime(text) if re.search(r"\d{4}", text) else None
-    if parsed is not None:
-        return NoteDate(parsed, "time")
+    try:
+        return NoteDate(email.utils.parsedate_to_datetime(text), "time")
+    except (TypeError, ValueError, IndexError):
+        pass
     for layout in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y"):
         try:
             stamp = dt.datetime.strptime(text, layout)

@@ -71,10 +71,12 @@ def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnost
     display = match["display"] or match["bracket_display"]
     tex = tex_from_html(display or match["paren"] or match["inline"])
     try:
-        return tex_to_mathml(tex, display=bool(display))
+        rendered, warning = tex_to_mathml(tex, display=bool(display))
     except ValueError as exc:
-        problems.append(Diagnostic("warning", path, line, 1, str(exc)))
-        return tex_fallback(tex, bool(display))
+        rendered, warning = tex_fallback(tex, bool(display)), str(exc)
+    if warning:
+        problems.append(Diagnostic("warning", path, line, 1, warning))
+    return rendered
 
 
 def body_from_html(body: str) -> RenderedBody:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -54,9 +54,9 @@ class MarkdownRenderer:
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.core.ruler.push("papernotes_facts", _collect_facts)
         for rule in ("math_inline", "math_inline_double", "math_block"):
-            md.add_render_rule(rule, self._render_math)
-        md.add_render_rule("fence", self._render_fence)
-        md.add_render_rule("code_block", self._render_fence)
+            md.add_render_rule(rule, _as_rule(self._render_math))
+        md.add_render_rule("fence", _as_rule(self._render_fence))
+        md.add_render_rule("code_block", _as_rule(self._render_fence))
         self._md = md
 
     def render(self, text: str, path: str, first_line: int = 1) -> tuple[RenderedBody, tuple[Diagnostic, ...]]:
@@ -73,13 +73,14 @@ class MarkdownRenderer:
     def _render_math(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[idx]
         display = token.type != "math_inline"
+        state: _RenderState = env["papernotes"]
+        line = token.meta.get("line", token.map[0] if token.map else 0) + state.first_line
         try:
-            rendered = tex_to_mathml(token.content, display)
+            rendered, warning = tex_to_mathml(token.content, display)
         except ValueError as exc:
-            state: _RenderState = env["papernotes"]
-            line = token.meta.get("line", token.map[0] if token.map else 0) + state.first_line
-            state.diagnostics.append(Diagnostic("warning", state.path, line, 1, str(exc)))
-            rendered = tex_fallback(token.content, display)
+            rendered, warning = tex_fallback(token.content, display), str(exc)
+        if warning:
+            state.diagnostics.append(Diagnostic("warning", state.path, line, 1, warning))
         return f'<div class="math-display">{rendered}</div>\n' if token.type == "math_block" else rendered
 
     def _render_fence(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
@@ -107,6 +108,13 @@ class MarkdownRenderer:
             except ClassNotFound:
                 self._lexers[language] = None
         return self._lexers[language]
+
+
+def _as_rule(method: Callable[..., str]) -> Callable[..., str]:
+    """markdown-it binds render rules to its renderer; ours are methods of MarkdownRenderer."""
+    def rule(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        return method(tokens, idx, options, env)
+    return rule
 
 
 def _collect_facts(state: Any) -> None:

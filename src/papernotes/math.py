@@ -8,20 +8,59 @@ import re
 from latex2mathml.converter import convert
 
 _MATH_OPEN = re.compile(r"^<math([^>]*)>")
+_UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 
 
-def tex_to_mathml(tex: str, display: bool) -> str:
-    """Convert ``tex`` to a ``<math>`` element; raises ValueError when the converter cannot."""
-    try:
-        converted = convert(tex.strip(), display="block" if display else "inline")
-    except Exception as exc:  # latex2mathml raises many exception types for bad input
-        raise ValueError(f"cannot render math {tex.strip()[:60]!r}: {exc or type(exc).__name__}") from None
+#: KaTeX's short aliases, which notes written for KaTeX (velog, many Jekyll themes) use.
+KATEX_ALIASES = {
+    "reals": r"\mathbb{R}", "Reals": r"\mathbb{R}", "R": r"\mathbb{R}", "N": r"\mathbb{N}", "natnums": r"\mathbb{N}",
+    "Z": r"\mathbb{Z}", "C": r"\mathbb{C}", "cnums": r"\mathbb{C}", "Complex": r"\mathbb{C}", "Q": r"\mathbb{Q}",
+    "infin": r"\infty", "empty": r"\emptyset", "O": r"\emptyset", "exist": r"\exists", "isin": r"\in",
+    "lang": r"\langle", "rang": r"\rangle", "sub": r"\subset", "sube": r"\subseteq", "supe": r"\supseteq",
+    "plusmn": r"\pm", "sdot": r"\cdot", "bull": r"\bullet", "larr": r"\leftarrow", "rarr": r"\rightarrow",
+    "lrarr": r"\leftrightarrow", "Larr": r"\Leftarrow", "Rarr": r"\Rightarrow", "lArr": r"\Leftarrow",
+    "rArr": r"\Rightarrow", "Lrarr": r"\Leftrightarrow", "hArr": r"\Leftrightarrow", "harr": r"\leftrightarrow",
+    "uarr": r"\uparrow", "darr": r"\downarrow", "alef": r"\aleph", "weierp": r"\wp", "real": r"\Re", "image": r"\Im",
+    "argmax": r"\operatorname*{arg\,max}", "argmin": r"\operatorname*{arg\,min}",
+}
+_ALIAS = re.compile(r"\\(" + "|".join(sorted(KATEX_ALIASES, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
+def tex_to_mathml(tex: str, display: bool) -> tuple[str, str | None]:
+    """Convert ``tex`` to a ``<math>`` element, with a warning when something was guessed.
+
+    Unknown commands are shown as upright text (``\\err`` → err) and named in the warning;
+    raises ValueError when the converter cannot handle the formula at all."""
+    source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], tex.strip())
+    converted = _convert(source, display, tex)
+    unknown = sorted(set(_UNKNOWN_COMMAND.findall(converted)))
+    warning = None
+    if unknown:
+        for command in unknown:
+            source = re.sub(re.escape(command) + r"(?![A-Za-z])", lambda _, command=command: rf"\text{{{command[1:]}}}", source)
+        converted = _convert(source, display, tex)
+        warning = f"unknown TeX command {', '.join(unknown)} in {tex.strip()[:60]!r}, shown as text"
     match = _MATH_OPEN.match(converted)
     if not match or not converted.endswith("</math>"):
         raise ValueError(f"cannot render math {tex.strip()[:60]!r}")
     inner = converted[match.end():-len("</math>")]
     annotation = f'<annotation encoding="application/x-tex">{html.escape(tex.strip(), quote=False)}</annotation>'
-    return f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>"
+    return f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", warning
+
+
+def _convert(source: str, display: bool, tex: str) -> str:
+    try:
+        return convert(source, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many exception types for bad input
+        raise ValueError(f"cannot render math {tex.strip()[:60]!r}: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    """``MissingSuperScriptOrSubscriptError()`` → ``missing super script or subscript``."""
+    if str(exc):
+        return str(exc)
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__.removesuffix("Error"))
+    return words.lower() or "invalid TeX"
 
 
 def tex_fallback(tex: str, display: bool) -> str:

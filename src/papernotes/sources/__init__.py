@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -22,7 +23,9 @@ ASSET_SUFFIXES = frozenset(
     ".zip .gz .tar .css .js .mjs .map .woff .woff2 .ttf .otf .bib .yaml .yml .json .toml .csv .ipynb .py".split()
 )
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
-SKIPPED_DIRS = frozenset({"node_modules", "_site", "site", "public", "__pycache__"})
+SKIPPED_DIRS = frozenset({"node_modules", "site", "public", "__pycache__"})
+#: Jekyll's folders: ``_posts`` and ``_drafts`` hold notes, the other ``_`` folders do not.
+NOTE_DIRS_WITH_UNDERSCORE = frozenset({"_posts", "_drafts"})
 SKIPPED_NAMES = frozenset({"papernotes.yaml", "README.md", "readme.md", "LICENSE", "CNAME"})
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
@@ -35,7 +38,8 @@ def discover(content_dir: Path, exclude: Iterable[Path] = ()) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(content_dir):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in SKIPPED_DIRS
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                         and (not d.startswith("_") or d in NOTE_DIRS_WITH_UNDERSCORE)
                          and (here / d).resolve() not in excluded)
         for name in files:
             path = here / name
@@ -76,16 +80,28 @@ def sniff(text: str, suffix: str) -> str:
 
 def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Reader]) -> ReadResult:
     """Read one file with the reader its content calls for."""
+    shown = display_path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return ReadResult((), (Diagnostic("error", str(path), 1, 1, f"cannot read file: {exc.strerror}"),))
+        return ReadResult((), (Diagnostic("error", shown, 1, 1, f"cannot read file: {exc.strerror}"),))
     text = decode(data)
     if text is None:
         severity, message = ("warning", "binary file skipped") if b"\x00" in data[:8192] else ("error", "not UTF-8 text")
-        return ReadResult((), (Diagnostic(severity, str(path), 1, 1, message),))
+        return ReadResult((), (Diagnostic(severity, shown, 1, 1, message),))
     kind = sniff(text, path.suffix)
-    return readers[kind](SourceFile(path, rel, text), context)
+    result = readers[kind](SourceFile(path, rel, text, shown), context)
+    if rel.startswith("_drafts/"):
+        return ReadResult(tuple(replace(n, draft=True) for n in result.notes), result.diagnostics)
+    return result
+
+
+def display_path(path: Path) -> str:
+    """The path as a person typed it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.datetime, str]]:

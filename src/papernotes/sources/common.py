@@ -25,11 +25,7 @@ class SourceFile:
     path: Path
     rel: str
     text: str
-
-    @property
-    def shown(self) -> str:
-        """The path as diagnostics print it."""
-        return str(self.path)
+    shown: str  # the path as diagnostics print it
 
     @property
     def stem(self) -> str:
@@ -48,7 +44,7 @@ class ReadContext:
 
 def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body: RenderedBody,
               *, item: int | None = None, slug_hint: str | None = None,
-              original_url: str | None = None, fallback_dates: bool = True) -> ReadResult:
+              original_url: str | None = None, fallback_dates: bool = False) -> ReadResult:
     """Derive slug, URL, title and date for one note, reporting unsafe slugs and permalinks."""
     line = 2 if item is None else 1
     name_date, name_slug = _name_facts(source.stem)

@@ -61,7 +61,7 @@ def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int,
         author=entry.get("author") or None,
     )
     result = make_note(source, context, front, body, item=index, slug_hint=slug,
-                       original_url=link if _is_web_url(link) else None, fallback_dates=False)
+                       original_url=link if _is_web_url(link) else None)
     return ReadResult(result.notes, (*problems, *(_name_item(d, label) for d in result.diagnostics)))
 
 
@@ -77,7 +77,7 @@ def _content(entry: Any) -> str:
 
 
 def _date(entry: Any, key: str) -> NoteDate | None:
-    parsed = entry.get(f"{key}_parsed")
+    parsed = dict.get(entry, f"{key}_parsed")  # not entry.get: it maps updated to published
     if not parsed:
         return None
     return NoteDate(dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc), "time")

@@ -24,7 +24,7 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     body_lines = lines[first_body_line:]
     markdown = to_markdown(body_lines)
     rendered, problems = context.plain_text.render(markdown, source.shown, first_body_line + 1)
-    result = make_note(source, context, FrontMatter(title=title), rendered)
+    result = make_note(source, context, FrontMatter(title=title), rendered, fallback_dates=True)
     return ReadResult(result.notes, (*problems, *result.diagnostics))
 
 

@@ -1,0 +1,90 @@
+"""Check a written site: every internal ``href``/``src`` resolves to a file (and anchor) in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    page: str
+    target: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: broken link → {self.target} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    pages: int
+    links: int
+    broken: tuple[BrokenLink, ...]
+    external: tuple[str, ...]
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if values.get(name):
+                self.ids.add(values[name] or "")
+        for name in ("href", "src"):
+            value = values.get(name)
+            if value and not (tag == "link" and values.get("rel") in ("canonical", "alternate") and "://" in value):
+                self.links.append(value)
+
+
+def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
+    """Every HTML page of ``out_dir`` with its internal links checked; ``base_path`` is the
+    path the site is served under (``/notes/`` for ``https://user.github.io/notes/``)."""
+    out_dir = out_dir.resolve()
+    pages = sorted(out_dir.rglob("*.html"))
+    parsed: dict[Path, _LinkParser] = {}
+    for page in pages:
+        parser = _LinkParser()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        parsed[page] = parser
+    broken: list[BrokenLink] = []
+    external: set[str] = set()
+    count = 0
+    for page, parser in parsed.items():
+        page_url = base_path + page.relative_to(out_dir).as_posix()
+        for link in parser.links:
+            count += 1
+            problem = _resolve(link, page_url, out_dir, base_path, parsed, external)
+            if problem:
+                broken.append(BrokenLink(page.relative_to(out_dir).as_posix(), link, problem))
+    return CheckResult(len(pages), count, tuple(broken), tuple(sorted(external)))
+
+
+def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,
+             parsed: dict[Path, _LinkParser], external: set[str]) -> str | None:
+    parts = urlsplit(link)
+    if parts.scheme in ("mailto", "tel", "data", "javascript"):
+        return None
+    if parts.scheme or parts.netloc:
+        external.add(link)
+        return None
+    absolute, fragment = urldefrag(urljoin(page_url, link))
+    path = unquote(urlsplit(absolute).path)
+    if not path.startswith(base_path):
+        return f"outside the site's base path {base_path}"
+    target = out_dir / path[len(base_path):]
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    if not target.is_file():
+        return "no such file"
+    if fragment and target.suffix == ".html":
+        ids = parsed[target.resolve()].ids if target.resolve() in parsed else set()
+        if unquote(fragment) not in ids:
+            return f"no element with id {fragment!r}"
+    return None

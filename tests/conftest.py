@@ -1,0 +1,45 @@
+"""Shared test helpers: build small sites from a dict of files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from papernotes.build import BuildOptions, BuildResult, SiteLayout, build
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the expected golden output")
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """``make_site({"content/a.md": "..."})`` writes a site folder and returns it."""
+    def make(files: dict[str, str | bytes], name: str = "site-src") -> Path:
+        return write_files(tmp_path / name, files)
+    return make
+
+
+@pytest.fixture
+def build_site(make_site: Callable[..., Path]) -> Callable[..., BuildResult]:
+    """Write a site and build it; returns the BuildResult (output in ``result.out_dir``)."""
+    def run(files: dict[str, str | bytes], **options: object) -> BuildResult:
+        root = make_site(files)
+        return build(SiteLayout.find(root, root / "site"), BuildOptions(**options))  # type: ignore[arg-type]
+    return run

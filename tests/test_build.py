@@ -1,0 +1,186 @@
+"""End-to-end builds of small sites: pages written, problems reported, output kept safe."""
+
+from pathlib import Path
+
+import pytest
+
+from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.output import MARKER, OutputError
+
+NOTE = "---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n\n# Heading\n\nBody of {title}.\n"
+
+
+def note(title="A note", date="2024-01-02", tags="ml"):
+    return NOTE.format(title=title, date=date, tags=tags)
+
+
+def read(result, url_path):
+    return (result.out_dir / url_path).read_text(encoding="utf-8")
+
+
+def test_pages_of_a_small_site(build_site):
+    result = build_site({
+        "content/one.md": note("One", "2024-01-02", "ml, nlp"),
+        "content/two.md": note("Two", "2023-05-06", "ml"),
+    })
+    assert result.errors == 0 and len(result.notes) == 2
+    for path in ["index.html", "notes/one/index.html", "notes/two/index.html", "tags/index.html",
+                 "tags/ml/index.html", "tags/nlp/index.html", "archive/index.html", "2024/index.html",
+                 "2024/01/index.html", "2023/05/index.html", "404.html", "css/style.css", "css/pygments.css",
+                 "js/theme.js", "favicon.svg", MARKER]:
+        assert (result.out_dir / path).is_file(), path
+    home = read(result, "index.html")
+    assert home.index("/notes/one/") < home.index("/notes/two/"), "newest first"
+    tags = read(result, "tags/index.html")
+    assert "#ml</a> <span class=\"count\">2</span>" in tags
+    page = read(result, "notes/one/index.html")
+    assert 'href="/notes/two/"' in page, "link to the older note"
+    assert '<time datetime="2024-01-02">2 January 2024</time>' in page
+
+
+def test_home_is_paginated(build_site):
+    files = {f"content/n{i}.md": note(f"Note {i}", f"2024-01-{i + 1:02d}") for i in range(5)}
+    files["papernotes.yaml"] = "page_size: 2\n"
+    result = build_site(files)
+    assert (result.out_dir / "page/3/index.html").is_file()
+    assert not (result.out_dir / "page/4").exists()
+    assert 'href="/page/2/"' in read(result, "index.html")
+    assert "Page 2 of 3" in read(result, "page/2/index.html")
+
+
+def test_broken_front_matter_is_reported_and_the_rest_builds(build_site):
+    result = build_site({
+        "content/good.md": note("Good"),
+        "content/bad.md": "---\ntitle: Bad\ntags: [a, b\ndate: 2024-01-01\n---\nBody\n",
+    })
+    assert [n.title for n in result.notes] == ["Good"]
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    assert len(errors) == 1
+    assert str(errors[0]) == str(result.out_dir.parent / "content" / "bad.md") + ":4:5: error: invalid YAML: did not find expected ',' or ']'"
+    assert errors[0].source_line == "date: 2024-01-01"
+    assert (result.out_dir / "notes/good/index.html").is_file()
+
+
+def test_drafts_are_skipped_unless_asked_for(build_site):
+    files = {"content/a.md": note("A"), "content/d.md": "---\ntitle: D\ndraft: true\n---\nx",
+             "content/p.md": "---\ntitle: P\npublished: false\n---\nx"}
+    assert [n.title for n in build_site(files).notes] == ["A"]
+    assert sorted(n.title for n in build_site(files, drafts=True).notes) == ["A", "D", "P"]
+
+
+def test_jekyll_folders(build_site):
+    result = build_site({"content/_posts/2019-07-04-my-post.md": "Hello", "content/_drafts/wip.md": "Draft",
+                         "content/_layouts/post.md": "not a note", "content/_site/old.md": "not a note"})
+    assert [n.url for n in result.notes] == ["/notes/my-post/"]
+
+
+def test_jekyll_name_date_and_slug(build_site):
+    result = build_site({"content/posts/2019-07-04-my-post.md": "# Title here\n\nHello"})
+    [n] = result.notes
+    assert (n.url, n.date.iso(), n.title, n.date_source) == ("/notes/my-post/", "2019-07-04", "Title here", "file name")
+    assert "Title here" not in n.body.html, "the title heading is not repeated in the body"
+
+
+def test_title_falls_back_to_the_file_name(build_site):
+    [n] = build_site({"content/some_note-name.md": "Just text."}).notes
+    assert n.title == "Some note name"
+
+
+def test_jekyll_permalink_pattern_from_config(build_site):
+    result = build_site({"papernotes.yaml": "permalink: /{year}/{month}/{day}/{slug}.html\n",
+                         "content/x.md": note("X", "2024-03-09")})
+    assert result.notes[0].url == "/2024/03/09/x.html"
+    assert (result.out_dir / "2024/03/09/x.html").is_file()
+
+
+@pytest.mark.parametrize("front", ["slug: ../../escape", "permalink: /../../escape/", "permalink: ../x.html",
+                                   "slug: /etc/passwd", "permalink: //evil/../../x"])
+def test_traversal_in_slug_or_permalink_is_an_error_not_a_write(build_site, tmp_path, front):
+    result = build_site({"content/evil.md": f"---\ntitle: Evil\n{front}\n---\nx", "content/ok.md": note("Ok")})
+    assert [n.title for n in result.notes] == ["Ok"]
+    assert result.errors == 1
+    assert not any(p.name == "escape" for p in tmp_path.rglob("*"))
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_same_url_twice_is_reported_with_both_paths(build_site):
+    result = build_site({"content/a/x.md": note("First"), "content/b/x.md": note("Second")})
+    assert [n.title for n in result.notes] == ["First"]
+    [error] = [d for d in result.diagnostics if d.severity == "error"]
+    assert "a/x.md" in error.message and error.path.endswith("b/x.md")
+
+
+def test_site_templates_override_the_theme_one_by_one(build_site):
+    result = build_site({
+        "content/a.md": note("A"),
+        "templates/note.html": "<h1>{{ note.title | upper }}</h1>{{ note.meta.rating }}",
+        "content/b.md": "---\ntitle: B\nrating: 5\n---\n",
+    })
+    assert read(result, "notes/b/index.html") == "<h1>B</h1>5"
+    assert "<!doctype html>" in read(result, "index.html"), "other templates still come from the theme"
+
+
+def test_template_error_is_reported_not_raised(build_site):
+    result = build_site({"content/a.md": note("A"), "templates/note.html": "{% if %}"})
+    assert result.errors >= 1
+    assert any("template error" in d.message for d in result.diagnostics)
+
+
+def test_unknown_config_keys_reach_templates_and_bad_ones_are_errors(build_site):
+    result = build_site({"papernotes.yaml": "title: T\npage_size: -1\nextra: hello\n", "content/a.md": note()})
+    assert any("page_size" in d.message for d in result.diagnostics)
+    assert "<title>T</title>" in read(result, "index.html")
+
+
+def test_base_url_prefixes_every_internal_link(build_site):
+    result = build_site({"content/a.md": note()}, base_url="https://example.org/sub/")
+    page = read(result, "notes/a-note/index.html") if (result.out_dir / "notes/a-note").exists() else read(result, "notes/a/index.html")
+    assert 'href="/sub/css/style.css"' in page
+    assert '<link rel="canonical" href="https://example.org/sub/notes/a/">' in page
+
+
+def test_folder_without_content_dir_is_the_content(tmp_path, monkeypatch):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(note())
+    monkeypatch.chdir(tmp_path)
+    layout = SiteLayout.find(notes)
+    assert layout.content == notes.resolve() and layout.out == (tmp_path / "site").resolve()
+    result = build(layout)
+    assert (tmp_path / "site/notes/a/index.html").is_file()
+    result = build(layout)  # the output folder is not read back as notes
+    assert len(result.notes) == 1
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(make_site):
+    root = make_site({"content/a.md": note(), "site/mine.txt": "keep me"})
+    with pytest.raises(OutputError, match="--force"):
+        build(SiteLayout.find(root))
+    assert (root / "site/mine.txt").read_text() == "keep me"
+    build(SiteLayout.find(root), BuildOptions(force=True))
+    assert (root / "site" / MARKER).exists()
+
+
+def test_failed_build_leaves_the_old_site_intact(make_site, monkeypatch):
+    root = make_site({"content/a.md": note()})
+    layout = SiteLayout.find(root)
+    build(layout)
+    before = sorted(p.relative_to(root) for p in (root / "site").rglob("*"))
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("papernotes.build.render_page", explode)
+    with pytest.raises(RuntimeError):
+        build(layout)
+    assert sorted(p.relative_to(root) for p in (root / "site").rglob("*")) == before
+    assert not any(p.name.startswith(".site.staging") for p in root.iterdir())
+
+
+def test_stale_pages_disappear(make_site):
+    root = make_site({"content/a.md": note("A"), "content/b.md": note("B")})
+    build(SiteLayout.find(root))
+    (root / "content/b.md").unlink()
+    build(SiteLayout.find(root))
+    assert not (root / "site/notes/b").exists()
+    assert (root / "site/notes/a/index.html").exists()

@@ -1,0 +1,40 @@
+"""The repository's own demo site builds cleanly and every internal link resolves."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.check import check_site
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "site"
+    result = build(SiteLayout.find(REPO, out))
+    assert result.errors == 0 and result.warnings == 0, [str(d) for d in result.diagnostics]
+    assert 8 <= len(result.notes) <= 15
+    return out
+
+
+def test_every_internal_link_resolves(demo: Path) -> None:
+    result = check_site(demo)
+    assert result.pages > 20 and result.links > 200
+    assert result.broken == (), "\n".join(map(str, result.broken))
+
+
+def test_every_link_resolves_under_a_sub_path(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(SiteLayout.find(REPO, out), BuildOptions(base_url="https://example.org/notes/"))
+    assert check_site(out, "/notes/").broken == ()
+
+
+def test_demo_shows_every_feature(demo: Path) -> None:
+    pages = "".join(p.read_text() for p in (demo / "notes").rglob("index.html"))
+    for feature in ("<table>", 'class="footnotes"', "<math", 'class="highlight"', "task-list-item", "<s>", 'class="toc"'):
+        assert feature in pages, feature

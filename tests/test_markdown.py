@@ -1,0 +1,93 @@
+import pytest
+
+from papernotes.markdown import MarkdownRenderer
+
+
+@pytest.fixture(scope="module")
+def md():
+    return MarkdownRenderer()
+
+
+def render(md, text):
+    body, problems = md.render(text, "n.md", 5)
+    return body, problems
+
+
+def test_commonmark_tables_strikethrough_tasks(md):
+    body, _ = render(md, "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n")
+    assert "<table>" in body.html and "<td>1</td>" in body.html
+    assert "<s>old</s>" in body.html
+    assert 'class="task-list-item' in body.html and 'type="checkbox"' in body.html and "checked" in body.html
+
+
+def test_footnotes(md):
+    body, _ = render(md, "Claim.[^1]\n\n[^1]: Source.\n")
+    assert 'class="footnote-ref"' in body.html and 'class="footnotes"' in body.html
+
+
+def test_heading_ids_are_stable_unique_and_listed(md):
+    body, _ = render(md, "# Intro\n\n## Method\n\n## Method\n\n### Results & *more*\n")
+    assert [(h.level, h.id, h.text) for h in body.headings] == [
+        (1, "intro", "Intro"), (2, "method", "Method"), (2, "method-2", "Method"), (3, "results-more", "Results & more"),
+    ]
+    assert '<h2 id="method-2">' in body.html
+
+
+def test_linkify_bare_urls(md):
+    body, _ = render(md, "See https://arxiv.org/abs/2305.10601 now.")
+    assert '<a href="https://arxiv.org/abs/2305.10601">https://arxiv.org/abs/2305.10601</a>' in body.html
+
+
+def test_fenced_code_is_highlighted_with_classes(md):
+    body, _ = render(md, "```python\ndef f(x):\n    return x\n```\n")
+    assert '<pre class="highlight" data-lang="python"><code class="language-python">' in body.html
+    assert '<span class="k">def</span>' in body.html
+
+
+def test_unknown_language_is_escaped_not_highlighted(md):
+    body, _ = render(md, "```nosuchlang\n<b>x</b>\n```\n")
+    assert "&lt;b&gt;x&lt;/b&gt;" in body.html and "<span" not in body.html
+
+
+def test_math_becomes_mathml_with_tex_annotation(md):
+    body, problems = render(md, "Inline $\\bm{x}^\\top y$ and\n\n$$\n\\sum_{i=1}^{n} \\mathcal{L}_i\n$$\n")
+    assert problems == ()
+    assert body.html.count("<math") == 2
+    assert '<annotation encoding="application/x-tex">\\bm{x}^\\top y</annotation>' in body.html
+    assert 'display="block"' in body.html
+
+
+@pytest.mark.parametrize("text", ["It costs \\$5 today.", "Between $5 and $10.", "Use `$x$` literally."])
+def test_dollars_that_are_not_math(md, text):
+    body, _ = render(md, text)
+    assert "<math" not in body.html
+
+
+def test_math_inside_code_blocks_is_left_alone(md):
+    body, _ = render(md, "```\n$x$\n```\n")
+    assert "<math" not in body.html and "$x$" in body.html
+
+
+def test_bad_math_is_shown_as_tex_with_a_positioned_warning(md):
+    body, problems = render(md, "Intro.\n\nBad $x^$ here.\n")
+    assert 'class="math-error"' in body.html
+    assert len(problems) == 1 and str(problems[0]).startswith("n.md:7:1: warning: cannot render math")
+
+
+def test_word_count_and_summary(md):
+    body, _ = render(md, "## Heading\n\nFirst paragraph has five words.\n\nSecond one.\n")
+    assert body.summary == "First paragraph has five words."
+    assert body.words == 8
+
+
+def test_unknown_tex_command_is_shown_as_text_with_a_warning(md):
+    body, problems = render(md, "Use $\\err(x) \\in \\reals$.")
+    assert "<mi>\\" not in body.html and "<mtext>err</mtext>" in body.html
+    assert "unknown TeX command \\err" in problems[0].message and len(problems) == 1
+
+
+@pytest.mark.parametrize("tex", ["\\bm{x}", "\\mathcal{L}", "\\text{if}", "\\displaystyle \\sum_{i=1}^{n} x_i",
+                                 "a \\rightarrow b", "W^\\top", "p \\propto q"])
+def test_commands_the_seed_notes_use_render(md, tex):
+    body, problems = render(md, f"${tex}$")
+    assert problems == () and "<math" in body.html
