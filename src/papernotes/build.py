@@ -82,7 +82,8 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 def read_notes(layout: SiteLayout, config: Config) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static))
-    context = ReadContext(config, MarkdownRenderer(), MarkdownRenderer(hard_breaks=True), file_dates(layout.content, paths))
+    renderers = MarkdownRenderer(base_path=config.base_path), MarkdownRenderer(hard_breaks=True, base_path=config.base_path)
+    context = ReadContext(config, *renderers, file_dates(layout.content, paths))
     notes: list[Note] = []
     problems: list[Diagnostic] = []
     for path in paths:
@@ -98,7 +99,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
     config, problems = site_config(layout, options)
     output.check_output_dir(layout.out, options.force)
     read = read_notes(layout, config)
-    graph = build_graph(read.notes)
+    graph = build_graph(read.notes, config.base_path)
     pages = plan_pages(graph, config)
     diagnostics = [*problems, *read.diagnostics, *graph.diagnostics]
     env = make_environment(config, layout.templates)

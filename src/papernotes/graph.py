@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from .links import resolve_links
 from .model import Diagnostic, Note, Tag
 from .urls import slugify
 
@@ -44,6 +45,7 @@ class Graph:
     undated: tuple[Note, ...]
     tags_of: dict[str, tuple[Tag, ...]]
     positions: dict[str, int]
+    backlinks: dict[str, tuple[Note, ...]]
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
@@ -54,15 +56,20 @@ class Graph:
         return newer, older
 
 
-def build_graph(notes: Iterable[Note], tag_url: str = "/tags/{slug}/") -> Graph:
-    """Order the notes, drop URL collisions (first by source path wins), group tags and dates."""
+def build_graph(notes: Iterable[Note], base_path: str = "/", tag_url: str = "/tags/{slug}/") -> Graph:
+    """Order the notes, drop URL collisions (first by source path wins), resolve links between
+    notes, group tags and dates."""
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
-    ordered = tuple(sorted(kept, key=lambda n: n.sort_key))
+    linked, linking, link_problems = resolve_links(tuple(kept), base_path)
+    problems.extend(link_problems)
+    ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
+    by_id = {note.id: note for note in ordered}
+    positions = {note.id: index for index, note in enumerate(ordered)}
+    backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, tag_url, problems)
     years, undated = _group_dates(ordered)
-    positions = {note.id: index for index, note in enumerate(ordered)}
-    return Graph(ordered, tags, years, undated, tags_of, positions, tuple(problems))
+    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, tuple(problems))
 
 
 def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 from markdown_it import MarkdownIt
@@ -23,8 +23,9 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .math import tex_fallback, tex_to_mathml
-from .model import Diagnostic, Heading, RenderedBody
+from .model import Diagnostic, Heading, LinkRef, RenderedBody
 from .urls import slugify
+from .wikilinks import wikilinks_plugin
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -39,13 +40,14 @@ class _RenderState:
     first_line: int
     headings: list[Heading] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
     words: int = 0
 
 
 class MarkdownRenderer:
     """Renders Markdown text to a RenderedBody. Create one per process and reuse it."""
 
-    def __init__(self, *, hard_breaks: bool = False) -> None:
+    def __init__(self, *, hard_breaks: bool = False, base_path: str = "/") -> None:
         self._lexers: dict[str, Lexer | None] = {}
         self._formatter = HtmlFormatter(nowrap=True)
         md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": hard_breaks})
@@ -53,6 +55,7 @@ class MarkdownRenderer:
         md.use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.core.ruler.push("papernotes_facts", _collect_facts)
+        md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/")
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("fence", _as_rule(self._render_fence))
@@ -66,7 +69,9 @@ class MarkdownRenderer:
         tokens = self._md.parse(text, env)
         body = self._md.renderer.render(tokens, self._md.options, env)
         summary = _first_paragraph_text(tokens)
-        return RenderedBody(body, tuple(state.headings), state.words, summary), tuple(state.diagnostics)
+        tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
+        rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags)
+        return rendered, tuple(state.diagnostics)
 
     # -- render rules -------------------------------------------------------------------
 
@@ -108,6 +113,12 @@ class MarkdownRenderer:
             except ClassNotFound:
                 self._lexers[language] = None
         return self._lexers[language]
+
+
+def _record_link(env: dict[str, Any], link: LinkRef) -> int:
+    state: _RenderState = env["papernotes"]
+    state.links.append(replace(link, line=link.line + state.first_line))
+    return len(state.links) - 1
 
 
 def _as_rule(method: Callable[..., str]) -> Callable[..., str]:

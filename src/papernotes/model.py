@@ -20,6 +20,7 @@ class SourceSpan:
     path: str
     line: int = 1
     item: int | None = None
+    rel: str = ""  # the file's path inside the content folder, with ``/``
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,18 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class LinkRef:
+    """A link from a note to another note, as written; resolved once all notes are known.
+
+    The body HTML holds a placeholder ``<a data-pn-link="N">`` for the N-th link."""
+
+    target: str
+    anchor: str = ""
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """The HTML of a body rendered once, with the facts later stages need."""
 
@@ -108,6 +121,8 @@ class RenderedBody:
     headings: tuple[Heading, ...] = ()
     words: int = 0
     summary: str = ""
+    links: tuple[LinkRef, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def note_pages(graph: Graph) -> Iterator[Page]:
         yield Page(note.url, "note.html", {
             "title": note.title, "kind": "note", "note": note,
             "tags": graph.tags_of.get(note.id, ()), "newer": newer, "older": older,
+            "backlinks": graph.backlinks.get(note.id, ()),
         })
 
 

@@ -61,7 +61,7 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
         url=url,
         date=date,
         body=body,
-        source=SourceSpan(source.shown, 1, item),
+        source=SourceSpan(source.shown, 1, item, source.rel),
         tags=front.tags,
         updated=front.updated,
         date_source=date_source,

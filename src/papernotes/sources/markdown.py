@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter
+from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter, tags_of
+from ..liquid import convert_liquid, has_liquid
 from ..model import DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, make_note
 
@@ -25,9 +26,14 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
         title, body, body_line = take_leading_h1(body, body_line)
         if title:
             front = replace(front, title=title)
+    liquid_problems: list = []
+    if has_liquid(body):
+        body, liquid_problems = convert_liquid(body, source.shown, body_line)
     rendered, render_problems = context.markdown.render(body, source.shown, body_line)
+    if rendered.tags:
+        front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
     result = make_note(source, context, front, rendered)
-    return ReadResult(result.notes, (*problems, *render_problems, *result.diagnostics))
+    return ReadResult(result.notes, (*problems, *liquid_problems, *render_problems, *result.diagnostics))
 
 
 def take_leading_h1(body: str, body_line: int) -> tuple[str | None, str, int]:

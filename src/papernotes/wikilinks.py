@@ -1,0 +1,142 @@
+"""markdown-it-py plugin for Obsidian/Foam conventions and links between notes.
+
+``[[Note]]``, ``[[Note|label]]``, ``[[Note#Heading]]``, ``![[image.png]]`` embeds, inline
+``#tags`` (not in code or links), and relative links to other note files
+(``[x](other.md)``, Jekyll's ``{% post_url %}``). Links to notes become placeholders
+``<a class="wikilink" data-pn-link="N">`` that graph.py resolves once every note is known.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .liquid import NOTE_LINK_SCHEME
+from .model import LinkRef
+from .urls import slugify
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
+_INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
+_NOTE_FILE = re.compile(r"\.(md|markdown|txt)$", re.IGNORECASE)
+
+
+def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef], int], tag_url: Callable[[str], str]) -> None:
+    """``record(env, link)`` stores a link (its line counted from the body's start) and returns
+    its index; ``tag_url(name)`` gives a tag's URL."""
+
+    def wikilink(state: StateInline, silent: bool) -> bool:
+        src, start = state.src, state.pos
+        embed = src.startswith("![[", start)
+        if not (embed or src.startswith("[[", start)):
+            return False
+        open_end = start + (3 if embed else 2)
+        close = src.find("]]", open_end)
+        inner = src[open_end:close] if close >= 0 else ""
+        if close < 0 or not inner.strip() or "\n" in inner or "[" in inner:
+            return False
+        if not silent:
+            target, _, label = inner.partition("|")
+            token = state.push("wikilink", "", 0)
+            line, col = _position(state, start)
+            token.meta = {"target": target.strip(), "label": label.strip(), "embed": embed, "line_in_block": line, "col": col}
+        state.pos = close + 2
+        return True
+
+    def render_wikilink(renderer: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        meta = tokens[idx].meta
+        target, label, embed = meta["target"], meta["label"], meta["embed"]
+        name, _, anchor = target.partition("#")
+        if embed and name.lower().endswith(IMAGE_SUFFIXES):
+            alt = html.escape(label if label and not label.isdigit() else name.rsplit("/", 1)[-1])
+            width = f' width="{label}"' if label.isdigit() else ""
+            return f'<img src="{html.escape(name)}" alt="{alt}"{width} loading="lazy">'
+        shown = label or (f"{name} › {anchor}" if name and anchor else name or anchor)
+        if not name:  # [[#Heading]] points into the same note
+            return f'<a href="#{html.escape(slugify(anchor, "section"))}">{html.escape(shown)}</a>'
+        line = meta.get("line", 0) + meta["line_in_block"]
+        index = record(env, LinkRef(name, anchor, line, meta["col"]))
+        css = "wikilink embed" if embed else "wikilink"
+        return f'<a class="{css}" data-pn-link="{index}">{html.escape(shown)}</a>'
+
+    def note_links_and_tags(state: Any) -> None:
+        """Core rule: relative links to note files become placeholders; inline #tags become tag links."""
+        env = state.env
+        if "papernotes" not in env:
+            return
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            children, in_link = [], 0
+            for token in block.children:
+                if token.type == "link_open":
+                    in_link += 1
+                    _note_link(token, block, env, record)
+                elif token.type == "link_close":
+                    in_link -= 1
+                if token.type == "text" and not in_link and "#" in token.content:
+                    children.extend(_split_tags(token, env, tag_url))
+                else:
+                    children.append(token)
+            block.children = children
+
+    md.inline.ruler.before("link", "wikilink", wikilink)
+    md.add_render_rule("wikilink", render_wikilink)
+    md.core.ruler.push("papernotes_note_links", note_links_and_tags)
+
+
+def _position(state: StateInline, offset: int) -> tuple[int, int]:
+    """File-relative (line offset inside the block, column) of ``offset`` in the inline source."""
+    before = state.src[:offset]
+    line = before.count("\n")
+    col = offset - (before.rfind("\n") + 1) + 1
+    return line, col
+
+
+def _note_link(token: Token, block: Token, env: dict[str, Any], record: Callable[[dict[str, Any], LinkRef], int]) -> None:
+    href = str(token.attrs.get("href", ""))
+    if href.startswith(NOTE_LINK_SCHEME):
+        target, anchor = href[len(NOTE_LINK_SCHEME):], ""
+    else:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not _NOTE_FILE.search(parts.path) or href.startswith("/"):
+            return
+        target, anchor = unquote(parts.path), unquote(parts.fragment)
+    line = (block.map[0] if block.map else 0)
+    index = record(env, LinkRef(target, anchor, line, 1))
+    del token.attrs["href"]
+    token.attrSet("class", "wikilink")
+    token.attrSet("data-pn-link", str(index))
+
+
+def _split_tags(token: Token, env: dict[str, Any], tag_url: Callable[[str], str]) -> list[Token]:
+    text = token.content
+    pieces: list[Token] = []
+    position = 0
+    for match in _INLINE_TAG.finditer(text):
+        if match.group(1).isdigit():
+            continue
+        if match.start() > position:
+            pieces.append(_text(text[position:match.start()]))
+        name = match.group(1)
+        env.setdefault("papernotes_tags", []).append(name)
+        link = Token("html_inline", "", 0)
+        link.content = f'<a class="tag" href="{html.escape(tag_url(name))}">#{html.escape(name)}</a>'
+        pieces.append(link)
+        position = match.end()
+    if not pieces:
+        return [token]
+    if position < len(text):
+        pieces.append(_text(text[position:]))
+    return pieces
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
