@@ -70,7 +70,8 @@ def test_drafts_are_skipped_unless_asked_for(build_site):
 
 def test_jekyll_folders(build_site):
     result = build_site({"content/_posts/2019-07-04-my-post.md": "Hello", "content/_drafts/wip.md": "Draft",
-                         "content/_layouts/post.md": "not a note", "content/_site/old.md": "not a note"})
+                         "content/_layouts/post.md": "not a note", "content/_site/old.md": "not a note",
+                         "content/_config.yml": "title: x"})
     assert [n.url for n in result.notes] == ["/notes/my-post/"]
 
 
@@ -103,11 +104,18 @@ def test_traversal_in_slug_or_permalink_is_an_error_not_a_write(build_site, tmp_
     assert not (tmp_path / "x.html").exists()
 
 
-def test_same_url_twice_is_reported_with_both_paths(build_site):
+def test_same_slug_twice_is_reported_with_both_paths_and_both_published(build_site):
     result = build_site({"content/a/x.md": note("First"), "content/b/x.md": note("Second")})
-    assert [n.title for n in result.notes] == ["First"]
+    assert sorted((n.title, n.url) for n in result.notes) == [("First", "/notes/x/"), ("Second", "/notes/x-b/")]
+    [warning] = [d for d in result.diagnostics if d.severity == "warning"]
+    assert "a/x.md" in warning.message and warning.path.endswith("b/x.md") and "/notes/x-b/" in warning.message
+
+
+def test_same_permalink_twice_is_an_error_for_the_second(build_site):
+    result = build_site({"content/a.md": "---\npermalink: /same/\n---\nA", "content/b.md": "---\npermalink: /same/\n---\nB"})
+    assert [n.source.rel for n in result.notes] == ["a.md"]
     [error] = [d for d in result.diagnostics if d.severity == "error"]
-    assert "a/x.md" in error.message and error.path.endswith("b/x.md")
+    assert error.path.endswith("b.md") and "a.md" in error.message
 
 
 def test_site_templates_override_the_theme_one_by_one(build_site):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from typing import Iterable
 
 from .links import resolve_links
@@ -73,20 +74,41 @@ def build_graph(notes: Iterable[Note], base_path: str = "/", tag_url: str = "/ta
 
 
 def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:
-    by_url: dict[str, Note] = {}
-    by_id: dict[str, Note] = {}
+    """Give each note a unique id and URL. A later note (by source path) that collides gets its
+    folder name (or a number) added to its slug; one whose permalink was fixed is dropped."""
+    taken_urls: dict[str, Note] = {}
+    taken_ids: set[str] = set()
     kept = []
     for note in notes:
-        first = by_url.get(note.url) or by_id.get(note.id)
-        if first is not None:
-            problems.append(Diagnostic(
-                "error", note.source.path, note.source.line, 1,
-                f"note {note.title!r} has the same URL or slug ({note.url}) as {first.source.path}; it was not published",
-            ))
-            continue
-        by_url[note.url] = by_id[note.id] = note
+        first = taken_urls.get(note.url)
+        if first is not None or note.id in taken_ids:
+            renamed = _renamed(note, taken_urls, taken_ids)
+            other = (first or next(n for n in kept if n.id == note.id)).source.path
+            if renamed is None:
+                problems.append(Diagnostic("error", note.source.path, note.source.line, 1,
+                                           f"note {note.title!r} has the same URL ({note.url}) as {other}; it was not published"))
+                continue
+            problems.append(Diagnostic("warning", note.source.path, note.source.line, 1,
+                                       f"note {note.title!r} has the same slug as {other}; published at {renamed.url}"))
+            note = renamed
+        taken_urls[note.url] = note
+        taken_ids.add(note.id)
         kept.append(note)
     return kept
+
+
+def _renamed(note: Note, taken_urls: dict[str, Note], taken_ids: set[str]) -> Note | None:
+    segment = f"/{note.id}"
+    position = note.url.rfind(segment)
+    if position < 0:
+        return None
+    folder = slugify(PurePosixPath(note.source.rel).parent.name, "") if note.source.rel else ""
+    candidates = ([f"{note.id}-{folder}"] if folder else []) + [f"{note.id}-{n}" for n in range(2, 1000)]
+    for slug in candidates:
+        url = note.url[:position] + f"/{slug}" + note.url[position + len(segment):]
+        if slug not in taken_ids and url not in taken_urls:
+            return replace(note, id=slug, url=url)
+    return None
 
 
 def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic]) -> tuple[tuple[TagGroup, ...], dict[str, tuple[Tag, ...]]]:

@@ -8,6 +8,7 @@ import re
 from latex2mathml.converter import convert
 
 _MATH_OPEN = re.compile(r"^<math([^>]*)>")
+_COMMENT = re.compile(r"(?<!\\)%.*")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 
 
@@ -21,7 +22,7 @@ KATEX_ALIASES = {
     "lrarr": r"\leftrightarrow", "Larr": r"\Leftarrow", "Rarr": r"\Rightarrow", "lArr": r"\Leftarrow",
     "rArr": r"\Rightarrow", "Lrarr": r"\Leftrightarrow", "hArr": r"\Leftrightarrow", "harr": r"\leftrightarrow",
     "uarr": r"\uparrow", "darr": r"\downarrow", "alef": r"\aleph", "weierp": r"\wp", "real": r"\Re", "image": r"\Im",
-    "argmax": r"\operatorname*{arg\,max}", "argmin": r"\operatorname*{arg\,min}",
+    "argmax": r"\operatorname{argmax}", "argmin": r"\operatorname{argmin}", "arg": r"\operatorname{arg}",
 }
 _ALIAS = re.compile(r"\\(" + "|".join(sorted(KATEX_ALIASES, key=len, reverse=True)) + r")(?![A-Za-z])")
 
@@ -31,7 +32,9 @@ def tex_to_mathml(tex: str, display: bool) -> tuple[str, str | None]:
 
     Unknown commands are shown as upright text (``\\err`` → err) and named in the warning;
     raises ValueError when the converter cannot handle the formula at all."""
-    source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], tex.strip())
+    source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], _COMMENT.sub("", tex).strip())
+    if not source:
+        return "", None
     converted = _convert(source, display, tex)
     unknown = sorted(set(_UNKNOWN_COMMAND.findall(converted)))
     warning = None

@@ -24,8 +24,8 @@ ASSET_SUFFIXES = frozenset(
 )
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 SKIPPED_DIRS = frozenset({"node_modules", "site", "public", "__pycache__"})
-#: Jekyll's folders: ``_posts`` and ``_drafts`` hold notes, the other ``_`` folders do not.
-NOTE_DIRS_WITH_UNDERSCORE = frozenset({"_posts", "_drafts"})
+#: Jekyll's folders that never hold notes; its output ``_site`` is skipped beside a ``_config.yml``.
+JEKYLL_DIRS = frozenset({"_layouts", "_includes", "_sass", "_data", "_plugins", "_config"})
 SKIPPED_NAMES = frozenset({"papernotes.yaml", "README.md", "readme.md", "LICENSE", "CNAME"})
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
@@ -38,8 +38,9 @@ def discover(content_dir: Path, exclude: Iterable[Path] = ()) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(content_dir):
         here = Path(root)
+        jekyll_output = {"_site"} if (here / "_config.yml").is_file() else set()
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and (not d.startswith("_") or d in NOTE_DIRS_WITH_UNDERSCORE)
+                         and d not in JEKYLL_DIRS and d not in jekyll_output
                          and (here / d).resolve() not in excluded)
         for name in files:
             path = here / name

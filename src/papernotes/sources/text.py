@@ -44,6 +44,10 @@ def _title_line(lines: list[str]) -> tuple[str | None, int]:
 def to_markdown(lines: list[str]) -> str:
     """Markdown whose rendering shows the text as written: special characters escaped outside
     links and code, each line its own paragraph unless the text uses blank lines itself."""
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
     blank_separated = any(not line.strip() for line in _outside_fences(lines))
     out: list[str] = []
     in_fence = False
