@@ -69,9 +69,13 @@ def test_feed_slugs_are_stable_when_items_move(build_site):
     assert {n.title: n.url for n in a.notes}.items() <= {n.title: n.url for n in b.notes}.items()
 
 
-def test_feed_tags_from_config(build_site):
-    result = build_site({"papernotes.yaml": "feeds:\n  velog: {tags: [velog]}\n", "content/velog.rss": rss(("A", "a", "x"))})
-    assert result.notes[0].tags == ("ml", "velog")
+def test_feed_tags_and_canonical_from_config(build_site):
+    result = build_site({"papernotes.yaml": "feeds:\n  velog: {tags: [velog], canonical: false}\n",
+                         "content/velog.rss": rss(("A", "a", "x")), "content/other.rss": rss(("B", "b", "y"))})
+    notes = {n.title: n for n in result.notes}
+    assert notes["A"].tags == ("ml", "velog") and notes["B"].tags == ("ml",)
+    assert '<link rel="canonical" href="/notes/a/">' in (result.out_dir / "notes/a/index.html").read_text()
+    assert 'rel="canonical" href="https://blog.example/posts/b">' in (result.out_dir / "notes/b/index.html").read_text()
 
 
 def test_atom_html_and_xhtml_content_and_missing_dates_and_titles(build_site):

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import feedparser
 
+from ..config import FeedSource
 from ..frontmatter import FrontMatter, tags_of
 from ..htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
 from ..model import Diagnostic, NoteDate, ReadResult
@@ -31,21 +32,20 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
         if parsed.get("bozo"):
             return ReadResult((), (_parse_error(source, parsed.get("bozo_exception")),))
         return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
-    settings = context.config.feeds.get(source.stem)
-    extra_tags = settings.tags if settings else ()
+    settings = context.config.feeds.get(source.stem) or FeedSource()
     notes, problems = [], []
     used_slugs: set[str] = set()
     for index, entry in enumerate(entries):
         slug = _unique(_item_slug(entry, index), entry, used_slugs)
-        result = _read_item(source, context, entry, index, slug, extra_tags)
+        result = _read_item(source, context, entry, index, slug, settings)
         notes.extend(result.notes)
         problems.extend(result.diagnostics)
     return ReadResult(tuple(notes), tuple(problems))
 
 
 def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int, slug: str,
-               extra_tags: tuple[str, ...]) -> ReadResult:
-    title = html.unescape(entry.get("title", "")).strip()
+               settings: FeedSource) -> ReadResult:
+    title = " ".join(html.unescape(entry.get("title", "")).split())
     label = f"item {index + 1}" + (f" ({title[:60]!r})" if title else "")
     content = _content(entry)
     body_html = sanitize_html(mathjax_scripts_to_tex(content))
@@ -57,8 +57,9 @@ def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int,
         title=title or (body.summary[:80] if body.summary else humanise(slug)),
         date=_date(entry, "published") or _date(entry, "updated") or _date(entry, "created"),
         updated=_date(entry, "updated"),
-        tags=tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(extra_tags)),
+        tags=tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
         author=entry.get("author") or None,
+        meta={"canonical_is_original": settings.canonical},
     )
     result = make_note(source, context, front, body, item=index, slug_hint=slug,
                        original_url=link if _is_web_url(link) else None)
