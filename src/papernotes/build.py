@@ -14,6 +14,7 @@ from .graph import build_graph
 from .markdown import MarkdownRenderer
 from .model import Diagnostic, Note, ReadResult
 from .pages import plan_pages
+from .registry import Registry, load_registry
 from .render import make_environment, render_page
 from .sources import discover, file_dates, read_path
 from .sources import feeds, markdown, text
@@ -79,11 +80,12 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
     return with_overrides(config, base_url=options.base_url, drafts=options.drafts or None), problems
 
 
-def read_notes(layout: SiteLayout, config: Config) -> ReadResult:
+def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static))
-    renderers = MarkdownRenderer(base_path=config.base_path), MarkdownRenderer(hard_breaks=True, base_path=config.base_path)
-    context = ReadContext(config, *renderers, file_dates(layout.content, paths))
+    renderers = (MarkdownRenderer(base_path=config.base_path, registry=registry),
+                 MarkdownRenderer(hard_breaks=True, base_path=config.base_path, registry=registry))
+    context = ReadContext(config, *renderers, file_dates(layout.content, paths), registry)
     notes: list[Note] = []
     problems: list[Diagnostic] = []
     for path in paths:
@@ -98,10 +100,11 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
     started = time.perf_counter()
     config, problems = site_config(layout, options)
     output.check_output_dir(layout.out, options.force)
-    read = read_notes(layout, config)
-    graph = build_graph(read.notes, config.base_path)
+    registry = load_registry(layout.content)
+    read = read_notes(layout, config, registry)
+    graph = build_graph(read.notes, config.base_path, registry)
     pages = plan_pages(graph, config)
-    diagnostics = [*problems, *read.diagnostics, *graph.diagnostics]
+    diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
     env = make_environment(config, layout.templates)
     staging = output.start(layout.out)
     try:

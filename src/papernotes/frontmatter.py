@@ -20,7 +20,7 @@ _ISO = re.compile(
 KNOWN_KEYS = frozenset({
     "title", "date", "year", "updated", "lastmod", "last_modified_at", "modified", "tags", "tag",
     "categories", "category", "draft", "published", "slug", "permalink", "summary", "description",
-    "excerpt", "aliases", "alias", "layout",
+    "excerpt", "aliases", "alias", "layout", "paper", "papers",
 })
 
 
@@ -38,6 +38,7 @@ class FrontMatter:
     summary: str = ""
     aliases: tuple[str, ...] = ()
     author: str | None = None
+    papers: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -112,6 +113,7 @@ def interpret(data: Mapping[str, Any], path: str, key_lines: Mapping[str, int] |
         summary=summary.strip(),
         aliases=tuple(str(a) for a in _as_list(data.get("aliases", data.get("alias")))),
         author=str(author) if isinstance(author, (str, int, float)) else None,
+        papers=tuple(str(p) for p in (*_as_list(data.get("paper")), *_as_list(data.get("papers")))),
         meta={k: plain(v) for k, v in data.items() if k not in KNOWN_KEYS},
     ), problems
 

@@ -8,6 +8,8 @@ from typing import Iterable
 
 from .links import resolve_links
 from .model import Diagnostic, Note, Tag
+from .papergraph import PaperGraph, build_paper_graph, match_feed_titles
+from .registry import Registry
 from .urls import slugify
 
 
@@ -47,6 +49,7 @@ class Graph:
     tags_of: dict[str, tuple[Tag, ...]]
     positions: dict[str, int]
     backlinks: dict[str, tuple[Note, ...]]
+    papers: PaperGraph
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
@@ -57,11 +60,12 @@ class Graph:
         return newer, older
 
 
-def build_graph(notes: Iterable[Note], base_path: str = "/", tag_url: str = "/tags/{slug}/") -> Graph:
-    """Order the notes, drop URL collisions (first by source path wins), resolve links between
-    notes, group tags and dates."""
+def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
+                tag_url: str = "/tags/{slug}/") -> Graph:
+    """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
+    kept = list(match_feed_titles(tuple(kept), registry))
     linked, linking, link_problems = resolve_links(tuple(kept), base_path)
     problems.extend(link_problems)
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
@@ -70,7 +74,8 @@ def build_graph(notes: Iterable[Note], base_path: str = "/", tag_url: str = "/ta
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, tag_url, problems)
     years, undated = _group_dates(ordered)
-    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, tuple(problems))
+    papers = build_paper_graph(ordered, registry, tags_of)
+    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, tuple(problems))
 
 
 def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:

@@ -25,6 +25,8 @@ from pygments.util import ClassNotFound
 from .math import tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, LinkRef, RenderedBody
 from .urls import slugify
+from .citations import citations_plugin
+from .registry import Registry
 from .wikilinks import wikilinks_plugin
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -47,7 +49,7 @@ class _RenderState:
 class MarkdownRenderer:
     """Renders Markdown text to a RenderedBody. Create one per process and reuse it."""
 
-    def __init__(self, *, hard_breaks: bool = False, base_path: str = "/") -> None:
+    def __init__(self, *, hard_breaks: bool = False, base_path: str = "/", registry: Registry | None = None) -> None:
         self._lexers: dict[str, Lexer | None] = {}
         self._formatter = HtmlFormatter(nowrap=True)
         md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": hard_breaks})
@@ -56,6 +58,7 @@ class MarkdownRenderer:
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.core.ruler.push("papernotes_facts", _collect_facts)
         md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/")
+        md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn)
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("fence", _as_rule(self._render_fence))
@@ -113,6 +116,11 @@ class MarkdownRenderer:
             except ClassNotFound:
                 self._lexers[language] = None
         return self._lexers[language]
+
+
+def _warn(env: dict[str, Any], line: int, col: int, message: str) -> None:
+    state: _RenderState = env["papernotes"]
+    state.diagnostics.append(Diagnostic("warning", state.path, line + state.first_line, col, message))
 
 
 def _record_link(env: dict[str, Any], link: LinkRef) -> int:

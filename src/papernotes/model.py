@@ -114,6 +114,18 @@ class LinkRef:
 
 
 @dataclass(frozen=True)
+class PaperRef:
+    """A paper a note discusses: its canonical id, the section (heading id) of the mention,
+    a title the note gives it, and the text around the mention."""
+
+    id: str
+    anchor: str = ""
+    title: str | None = None
+    excerpt: str = ""
+    declared: bool = False
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """The HTML of a body rendered once, with the facts later stages need."""
 
@@ -143,6 +155,7 @@ class Note:
     aliases: tuple[str, ...] = ()
     original_url: str | None = None
     author: str | None = None
+    papers: tuple[PaperRef, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property

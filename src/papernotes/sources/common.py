@@ -11,7 +11,10 @@ from typing import Mapping
 from ..config import Config
 from ..frontmatter import FrontMatter
 from ..markdown import MarkdownRenderer
-from ..model import Diagnostic, Note, NoteDate, ReadResult, RenderedBody, SourceSpan
+from ..mentions import papers_in_html
+from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
+from ..papers import find_mentions
+from ..registry import Registry
 from ..urls import UnsafeURL, check_slug, check_url, expand_permalink, slugify
 
 _JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[-_ ](?P<slug>.+)$")
@@ -40,6 +43,7 @@ class ReadContext:
     markdown: MarkdownRenderer
     plain_text: MarkdownRenderer
     file_dates: Mapping[str, tuple[dt.datetime, str]] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)
 
 
 def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body: RenderedBody,
@@ -55,6 +59,7 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
     except UnsafeURL as exc:
         return ReadResult((), (Diagnostic("error", source.shown, line, 1, f"{exc}; note skipped"),))
     title = front.title or humanise(name_slug or source.stem)
+    papers, paper_problems = _papers(front, body, context.registry, source.shown)
     note = Note(
         id=slug,
         title=title,
@@ -70,9 +75,26 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
         aliases=front.aliases,
         original_url=original_url,
         author=front.author,
+        papers=papers,
         meta=front.meta,
     )
-    return ReadResult((note,), ())
+    return ReadResult((note,), tuple(paper_problems))
+
+
+def _papers(front: FrontMatter, body: RenderedBody, registry: Registry, shown: str) -> tuple[tuple[PaperRef, ...], list[Diagnostic]]:
+    """Papers declared in front matter (ids, URLs, BibTeX keys, ``[id] Title``) first, then those
+    the body mentions."""
+    declared: list[PaperRef] = []
+    problems = []
+    for value in front.papers:
+        mentions = find_mentions(value)
+        paper_id = mentions[0].id if mentions else registry.resolve(value)
+        if paper_id is None:
+            problems.append(Diagnostic("warning", shown, 2, 1, f"paper {value!r} is not an identifier, URL or BibTeX key"))
+            continue
+        title = mentions[0].title if mentions else None
+        declared.append(PaperRef(paper_id, "", title, front.summary or body.summary, declared=True))
+    return (*declared, *papers_in_html(body.html)), problems
 
 
 def _choose_date(front: FrontMatter, name_date: NoteDate | None, source: SourceFile,

@@ -1,0 +1,115 @@
+"""Group the notes' paper mentions into papers: who discusses each, where, and what with."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .model import Note, PaperRef, Tag
+from .papers import normalise_title, paper_slug
+from .registry import PaperMeta, Registry, with_hints
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """One note discussing a paper: the note, the section anchor and the excerpt there."""
+
+    note: Note
+    anchor: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper with a page: its metadata and every note that discusses it."""
+
+    meta: PaperMeta
+    slug: str
+    discussions: tuple[Discussion, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def url(self) -> str:
+        return f"/papers/{self.slug}/"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title or self.meta.id
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(dict.fromkeys(d.note for d in self.discussions))
+
+
+@dataclass(frozen=True)
+class PaperGraph:
+    papers: tuple[Paper, ...]
+    papers_of: dict[str, tuple[Paper, ...]]
+    co_mentioned: dict[str, tuple[tuple[Paper, int], ...]]
+    related: dict[str, tuple[Note, ...]]
+
+
+def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
+    """A feed item whose title is a known paper's title is about that paper."""
+    titles = {normalise_title(meta.title): paper_id for paper_id, meta in registry.papers.items() if meta.title}
+    for note in notes:
+        for ref in note.papers:
+            if ref.title:
+                titles.setdefault(normalise_title(ref.title), ref.id)
+    matched = []
+    for note in notes:
+        paper_id = titles.get(normalise_title(note.title)) if note.source.item is not None else None
+        if paper_id and all(ref.id != paper_id for ref in note.papers):
+            note = replace(note, papers=(PaperRef(paper_id, "", note.title, note.summary, declared=True), *note.papers))
+        matched.append(note)
+    return tuple(matched)
+
+
+def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]]) -> PaperGraph:
+    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
+    metas = with_hints(registry, ((ref.id, ref.title or "") for note in notes for ref in note.papers))
+    discussions: dict[str, list[Discussion]] = {}
+    for note in notes:
+        for ref in note.papers:
+            discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
+    papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found)) for pid, found in discussions.items()}
+    ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
+    papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
+    pairs: dict[str, Counter[str]] = {}
+    for mine in papers_of.values():
+        for paper in mine:
+            for other in mine:
+                if other.id != paper.id:
+                    pairs.setdefault(paper.id, Counter())[other.id] += 1
+    co_mentioned = {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], papers[kv[0]].title.lower()))[:8])
+                    for pid, c in pairs.items()}
+    return PaperGraph(ordered, papers_of, co_mentioned, _related(notes, papers_of, tags_of))
+
+
+def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
+             tags_of: dict[str, tuple[Tag, ...]], limit: int = 5) -> dict[str, tuple[Note, ...]]:
+    """For each note, the notes sharing most papers (weight 2) and tags (weight 1)."""
+    by_key: dict[str, list[Note]] = {}
+    for note in notes:
+        for paper in papers_of.get(note.id, ()):
+            by_key.setdefault("p:" + paper.id, []).append(note)
+        for tag in tags_of.get(note.id, ()):
+            by_key.setdefault("t:" + tag.slug, []).append(note)
+    position = {note.id: index for index, note in enumerate(notes)}
+    related = {}
+    for note in notes:
+        scores: Counter[str] = Counter()
+        keys = ["p:" + p.id for p in papers_of.get(note.id, ())] + ["t:" + t.slug for t in tags_of.get(note.id, ())]
+        for key in keys:
+            members = by_key.get(key, ())
+            if len(members) > 200:  # a tag on everything says nothing about relatedness
+                continue
+            for other in members:
+                if other.id != note.id:
+                    scores[other.id] += 2 if key.startswith("p:") else 1
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], position[kv[0]]))[:limit]
+        related[note.id] = tuple(notes[position[other]] for other, _ in best)
+    return related

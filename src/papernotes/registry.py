@@ -1,0 +1,213 @@
+"""The paper metadata registry: ``content/papers.bib``, ``content/papers.yaml`` and the fetched
+metadata cache ``content/.papers-cache.json`` (written by ``papernotes papers fetch``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import bibtexparser
+from bibtexparser import middlewares
+
+from .model import Diagnostic, DiagnosticError
+from .papers import find_mentions, identify, links_for, title_key
+from .yamltext import load_yaml
+
+BIB_FILE = "papers.bib"
+YAML_FILE = "papers.yaml"
+CACHE_FILE = ".papers-cache.json"
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    """What is known about one paper, from whichever source knew it."""
+
+    id: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str | None = None
+    abstract: str | None = None
+    links: Mapping[str, str] = field(default_factory=dict)
+    key: str | None = None
+    entry_type: str = "article"
+
+    def merged(self, other: "PaperMeta") -> "PaperMeta":
+        """This record with the gaps filled from ``other``."""
+        return replace(
+            self,
+            title=self.title or other.title, authors=self.authors or other.authors,
+            year=self.year or other.year, venue=self.venue or other.venue,
+            abstract=self.abstract or other.abstract, links={**other.links, **self.links},
+            key=self.key or other.key,
+        )
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Known papers by canonical id, and BibTeX keys (and aliases) to canonical ids."""
+
+    papers: Mapping[str, PaperMeta] = field(default_factory=dict)
+    keys: Mapping[str, str] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def resolve(self, value: str) -> str | None:
+        """A canonical id for an identifier, URL or BibTeX key."""
+        return self.keys.get(value.strip().lstrip("@")) or identify(value)
+
+
+def load_registry(content_dir: Path) -> Registry:
+    """Read every registry file that exists; sources later in the list fill gaps only."""
+    papers: dict[str, PaperMeta] = {}
+    keys: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    readers = ((BIB_FILE, _read_bib), (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))
+    for name, reader in readers:
+        path = content_dir / name
+        if not path.is_file():
+            continue
+        try:
+            records, found_problems = reader(path)
+        except DiagnosticError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        problems.extend(found_problems)
+        for record in records:
+            papers[record.id] = papers[record.id].merged(record) if record.id in papers else record
+            if record.key:
+                keys.setdefault(record.key, record.id)
+    return Registry(papers, keys, tuple(problems))
+
+
+def _paper_id(fields: Mapping[str, str], key: str | None) -> str:
+    """The canonical id of a record: arXiv eprint, DOI, a known URL, else its title."""
+    eprint = fields.get("eprint") or fields.get("arxiv")
+    if eprint and (fields.get("archiveprefix", "arxiv").lower() == "arxiv"):
+        found = identify(eprint)
+        if found:
+            return found
+    for name in ("doi", "url", "journal", "note", "howpublished", "id"):
+        if fields.get(name):
+            found = identify(fields[name]) if name in ("doi", "id") else _first_id(fields[name])
+            if found:
+                return found
+    if fields.get("title"):
+        return title_key(fields["title"])
+    return f"key:{key}"
+
+
+def _first_id(text: str) -> str | None:
+    mentions = find_mentions(text, bare=False)
+    return mentions[0].id if mentions else None
+
+
+def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
+    library = bibtexparser.parse_string(
+        path.read_text(encoding="utf-8-sig"),
+        append_middleware=[middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
+    )
+    problems = [Diagnostic("error", str(path), block.start_line + 1, 1,
+                           f"invalid BibTeX entry {_first_line(block.raw)!r}; it was skipped")
+                for block in library.failed_blocks]
+    records = []
+    for entry in library.entries:
+        fields = {name.lower(): _text(value) for name, value in entry.items() if name.lower() != "author"}
+        authors = tuple(_name(a) for a in (entry.get("author").value if entry.get("author") else []))
+        paper_id = _paper_id(fields, entry.key)
+        records.append(PaperMeta(
+            id=paper_id, title=_clean(fields.get("title")), authors=authors, year=_year(fields.get("year")),
+            venue=_clean(fields.get("journal") or fields.get("booktitle") or fields.get("publisher")),
+            abstract=_clean(fields.get("abstract")), links=_links(paper_id, fields.get("url")),
+            key=entry.key, entry_type=entry.entry_type.lower(),
+        ))
+    return records, problems
+
+
+def _read_yaml(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
+    data = load_yaml(path.read_text(encoding="utf-8-sig"), str(path)) or {}
+    items = data.items() if isinstance(data, dict) else ((None, item) for item in data) if isinstance(data, list) else ()
+    records, problems = [], []
+    for key, item in items:
+        if not isinstance(item, dict):
+            problems.append(Diagnostic("warning", str(path), 1, 1, f"paper entry {key!r} must be a mapping"))
+            continue
+        fields = {str(k).lower(): v for k, v in item.items()}
+        given = str(fields.get("id") or fields.get("arxiv") or fields.get("doi") or fields.get("url") or key or "")
+        paper_id = identify(given) or (f"arxiv:{fields['arxiv']}" if fields.get("arxiv") else None) \
+            or (title_key(str(fields["title"])) if fields.get("title") else f"key:{key}")
+        authors = fields.get("authors") or fields.get("author") or ()
+        links = fields.get("links") if isinstance(fields.get("links"), dict) else {}
+        records.append(PaperMeta(
+            id=paper_id, title=_clean(fields.get("title")),
+            authors=tuple(str(a) for a in (authors if isinstance(authors, list) else str(authors).split(" and "))),
+            year=_year(fields.get("year")), venue=_clean(fields.get("venue")), abstract=_clean(fields.get("abstract")),
+            links={**_links(paper_id, fields.get("url")), **{str(k): str(v) for k, v in links.items()}},
+            key=str(fields.get("key") or key) if (fields.get("key") or key) else None,
+        ))
+    return records, problems
+
+
+def _read_cache(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["papers"]
+        assert isinstance(entries, dict)
+    except (ValueError, KeyError, AssertionError, TypeError):
+        return [], [Diagnostic("warning", str(path), 1, 1, "paper metadata cache is unreadable and was ignored")]
+    records = []
+    for paper_id, item in sorted(entries.items()):
+        if isinstance(item, dict) and item.get("title"):
+            records.append(PaperMeta(
+                id=paper_id, title=item.get("title"), authors=tuple(item.get("authors") or ()),
+                year=_year(item.get("year")), venue=item.get("venue"), abstract=item.get("abstract"),
+                links=links_for(paper_id),
+            ))
+    return records, []
+
+
+def with_hints(registry: Registry, hints: Iterable[tuple[str, str]]) -> dict[str, PaperMeta]:
+    """Every known paper plus papers only mentioned, titled by the first hint when the registry has none."""
+    papers = dict(registry.papers)
+    for paper_id, title in hints:
+        known = papers.get(paper_id)
+        if known is None:
+            papers[paper_id] = PaperMeta(paper_id, title=title or None, links=links_for(paper_id))
+        elif not known.title and title:
+            papers[paper_id] = replace(known, title=title)
+    return papers
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _clean(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return _text(value).replace("{", "").replace("}", "") or None
+
+
+def _name(parts: Any) -> str:
+    if hasattr(parts, "first"):
+        return " ".join([*parts.first, *parts.von, *parts.last, *parts.jr]).replace("{", "").replace("}", "")
+    return str(parts)
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return int(str(value).strip()[:4])
+    except (TypeError, ValueError):
+        return None
+
+
+def _links(paper_id: str, url: Any) -> dict[str, str]:
+    links = links_for(paper_id)
+    if url and str(url).startswith(("http://", "https://")):
+        links.setdefault("url", str(url))
+    return links
+
+
+def _first_line(text: Any) -> str:
+    return str(text).strip().split("\n")[0][:60]
