@@ -12,7 +12,7 @@ from . import output
 from .config import Config, load_config, with_overrides
 from .graph import build_graph
 from .markdown import MarkdownRenderer
-from .model import Diagnostic, Note, ReadResult
+from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
 from .registry import Registry, load_registry
 from .render import make_environment, render_page
@@ -119,13 +119,15 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
     return BuildResult(graph.notes, written, tuple(diagnostics), time.perf_counter() - started, layout.out)
 
 
-def _write_pages(staging: output.Staging, env: jinja2.Environment, pages: list, diagnostics: list[Diagnostic]) -> int:
+def _write_pages(staging: output.Staging, env: jinja2.Environment, pages: list[Page | TextFile],
+                 diagnostics: list[Diagnostic]) -> int:
     written = 0
     for page in pages:
-        origin = page.context.get("note")
+        origin = page.context.get("note") if isinstance(page, Page) else None
         where = origin.source.path if isinstance(origin, Note) else page.url
         try:
-            staging.write(output_file(page.url), render_page(env, page).encode("utf-8"))
+            text = page.text if isinstance(page, TextFile) else render_page(env, page)
+            staging.write(output_file(page.url), text.encode("utf-8"))
             written += 1
         except (UnsafeURL, output.OutputError) as exc:
             diagnostics.append(Diagnostic("error", where, 1, 1, str(exc)))

@@ -184,6 +184,14 @@ class Page:
 
 
 @dataclass(frozen=True)
+class TextFile:
+    """A file of the output written as is (graph.json, papers.bib), not through a template."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
 class ReadResult:
     """What reading one source file yields: its notes and the problems found."""
 

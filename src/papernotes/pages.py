@@ -8,7 +8,9 @@ from typing import Iterator, Sequence
 
 from .config import Config
 from .graph import Graph
-from .model import Note, Page
+from .bibtex import bibliography, bibtex_entry
+from .graphjson import graph_json
+from .model import Note, Page, TextFile
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,20 @@ class Pagination:
     older_url: str | None
 
 
-def plan_pages(graph: Graph, config: Config) -> list[Page]:
+def plan_pages(graph: Graph, config: Config) -> list[Page | TextFile]:
     """All pages of the site, in a stable order."""
+    papers = graph.papers.papers
     return [
         *note_pages(graph),
+        Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
+                                         "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))}),
+        *(Page(paper.url, "paper.html", {
+            "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
+            "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+        }) for paper in papers),
+        TextFile("/papers.bib", bibliography(p.meta for p in papers)),
+        TextFile("/graph.json", graph_json(graph, config.base_path)),
+        Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"}),
         *paginated("/", "Latest notes", graph.notes, config.page_size, kind="home"),
         Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"}),
         *(page for group in graph.tags for page in paginated(
@@ -41,6 +53,8 @@ def note_pages(graph: Graph) -> Iterator[Page]:
             "title": note.title, "kind": "note", "note": note,
             "tags": graph.tags_of.get(note.id, ()), "newer": newer, "older": older,
             "backlinks": graph.backlinks.get(note.id, ()),
+            "papers": graph.papers.papers_of.get(note.id, ()),
+            "related": graph.papers.related.get(note.id, ()),
         })
 
 

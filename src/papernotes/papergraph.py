@@ -41,7 +41,7 @@ class Paper:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        return tuple(dict.fromkeys(d.note for d in self.discussions))
+        return tuple({d.note.id: d.note for d in self.discussions}.values())
 
 
 @dataclass(frozen=True)
