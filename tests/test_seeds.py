@@ -66,3 +66,14 @@ def test_reading_roundup_as_markdown(tmp_path: Path) -> None:
     assert len([h for h in note.body.headings if h.level == 2]) == 4
     page = (result.out_dir / "notes/roundup/index.html").read_text()
     assert page.count('class="toc-level-2"') == 4 and '<pre class="highlight"' in page
+
+
+def test_every_arxiv_paper_of_the_plain_text_log_is_found(seeds_site) -> None:
+    import re
+
+    raw = (SEEDS / "001_2c34e100ffe758c5.txt").read_text()
+    expected = {f"arxiv:{m}" for m in re.findall(r"(?<![\d.])(\d{4}\.\d{4,5})(?![\d])", raw)}
+    [log] = [n for n in seeds_site.notes if n.source.path.endswith("001_2c34e100ffe758c5.txt")]
+    assert {ref.id for ref in log.papers} == expected and len(expected) == 138
+    for paper_id in expected:
+        assert (seeds_site.out_dir / "papers" / paper_id.replace(":", "-") / "index.html").is_file()

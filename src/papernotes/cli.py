@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, SiteLayout, build
+from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, site_config
+from .fetch import ARXIV_API, fetch_arxiv
+from .registry import CACHE_FILE, load_registry
 from .check import check_site
 from .config import load_config, with_overrides
 from .model import Diagnostic
@@ -21,6 +24,8 @@ _SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.P
 @click.version_option(__version__, "-V", "--version", prog_name="papernotes")
 def main() -> None:
     """papernotes: turn a folder of paper notes (Markdown, feeds, plain text) into a static site."""
+    # bibtexparser logs each bad entry; papernotes reports them as positioned diagnostics instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 
 @main.command("build")
@@ -71,6 +76,31 @@ def check_command(target: Path, base_url: str | None, list_external: bool) -> No
             click.echo(f"external: {link}")
     click.echo(f"{result.pages} pages, {result.links} links, {len(result.broken)} broken, {len(result.external)} external")
     if result.broken:
+        sys.exit(1)
+
+
+@main.group("papers")
+def papers_group() -> None:
+    """Work with the paper registry."""
+
+
+@papers_group.command("fetch")
+@_SITE_DIR
+@click.option("--api", default=ARXIV_API, show_default=True, help="arXiv API endpoint.")
+@click.option("--delay", default=3.0, show_default=True, help="Seconds between requests (arXiv asks for 3).")
+@click.option("--all", "refetch", is_flag=True, help="Also fetch papers the BibTeX/YAML registry already titles.")
+def papers_fetch_command(site_dir: Path, api: str, delay: float, refetch: bool) -> None:
+    """Fill missing arXiv metadata into content/.papers-cache.json (commit it; builds never fetch)."""
+    layout = SiteLayout.find(site_dir)
+    config, _ = site_config(layout, BuildOptions())
+    registry = load_registry(layout.content)
+    notes = read_notes(layout, config, registry).notes
+    mentioned = {ref.id for note in notes for ref in note.papers}
+    wanted = [i for i in sorted(mentioned) if refetch or not (registry.papers.get(i) and registry.papers[i].title)]
+    result = fetch_arxiv(wanted, layout.content / CACHE_FILE, api=api, delay=delay, progress=click.echo)
+    click.echo(f"{result.fetched} fetched, {result.requested - result.fetched} not found or failed, "
+               f"cache: {layout.content / CACHE_FILE}")
+    if result.failed_batches:
         sys.exit(1)
 
 

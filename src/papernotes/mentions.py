@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from .markdown import shorten
 from .model import PaperRef
-from .papers import find_mentions
+from .papers import Mention, find_mentions
 
 _BLOCKS = {"p", "li", "blockquote", "td", "th", "dd", "dt", "figcaption", "div", "section", "table", "ul", "ol"}
 _VERBATIM = {"pre", "code", "kbd", "samp", "script", "style", "math"}
@@ -25,6 +25,7 @@ class _Walker(HTMLParser):
         self.in_heading: str | None = None
         self.text: list[str] = []
         self.hrefs: list[str] = []
+        self.cited: list[str] = []  # ids of citation links, already canonical
         self.found: list[PaperRef] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -40,16 +41,17 @@ class _Walker(HTMLParser):
             else:
                 self.text.append("\n")
         if tag == "a" and not self.verbatim:
-            for name in ("data-paper", "href"):
-                if values.get(name):
-                    self.hrefs.append(values[name] or "")
+            if values.get("data-paper"):
+                self.cited.append(values["data-paper"] or "")
+            elif values.get("href"):
+                self.hrefs.append(values["href"] or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VERBATIM:
             self.verbatim = max(0, self.verbatim - 1)
         elif tag in _HEADINGS and self.in_heading is not None:
             self.section, self.heading_text = self.in_heading, " ".join("".join(self.text).split())
-            self.text, self.hrefs, self.in_heading = [], [], None
+            self.text, self.hrefs, self.cited, self.in_heading = [], [], [], None
             self.blocks_since_heading = 0
         elif tag in _BLOCKS:
             self._flush()
@@ -60,13 +62,14 @@ class _Walker(HTMLParser):
 
     def _flush(self) -> None:
         text = "".join(self.text)
-        if text.strip() or self.hrefs:
+        if text.strip() or self.hrefs or self.cited:
             self._collect(text)
             self.blocks_since_heading += 1
-        self.text, self.hrefs = [], []
+        self.text, self.hrefs, self.cited = [], [], []
 
     def _collect(self, text: str) -> None:
         mentions = find_mentions(text) + [m for href in self.hrefs for m in find_mentions(href)]
+        mentions += [Mention(paper_id, 0, 0) for paper_id in self.cited]
         if not mentions:
             return
         excerpt = shorten(text, EXCERPT_LENGTH)

@@ -1,0 +1,173 @@
+"""Paper identification (every form and the look-alikes), registry, citations and the paper graph."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from papernotes.mentions import papers_in_html
+from papernotes.papers import find_mentions, identify, normalise_title, paper_slug
+
+IDENTIFIERS = [
+    ("https://arxiv.org/abs/2305.10601", "arxiv:2305.10601"),
+    ("https://arxiv.org/abs/2305.10601v2", "arxiv:2305.10601"),
+    ("https://arxiv.org/pdf/2305.10601.pdf", "arxiv:2305.10601"),
+    ("https://arxiv.org/pdf/2305.10601v3.pdf", "arxiv:2305.10601"),
+    ("https://arxiv.org/pdf/2305.10601", "arxiv:2305.10601"),
+    ("https://arxiv.org/html/2305.10601v1", "arxiv:2305.10601"),
+    ("https://arxiv.org/abs/2305.10601/", "arxiv:2305.10601"),
+    ("http://export.arxiv.org/abs/2305.10601", "arxiv:2305.10601"),
+    ("https://www.arxiv.org/abs/2305.10601", "arxiv:2305.10601"),
+    ("https://browse.arxiv.org/pdf/2304.08485.pdf", "arxiv:2304.08485"),
+    ("arXiv:2305.10601", "arxiv:2305.10601"),
+    ("arxiv: 2305.10601v1", "arxiv:2305.10601"),
+    ("[2305.10601] Tree of Thoughts", "arxiv:2305.10601"),
+    ("https://arxiv.org/abs/1412.6980", "arxiv:1412.6980"),
+    ("https://arxiv.org/abs/hep-th/9901001", "arxiv:hep-th/9901001"),
+    ("arXiv:cs.CL/0112017", "arxiv:cs.CL/0112017"),
+    ("https://arxiv.org/abs/math/0211159v2", "arxiv:math/0211159"),
+    ("https://www.alphaxiv.org/abs/2305.10601", "arxiv:2305.10601"),
+    ("https://www.alphaxiv.org/overview/2305.10601v2", "arxiv:2305.10601"),
+    ("https://ar5iv.org/abs/2305.10601", "arxiv:2305.10601"),
+    ("https://ar5iv.labs.arxiv.org/html/2305.10601", "arxiv:2305.10601"),
+    ("https://huggingface.co/papers/2305.10601", "arxiv:2305.10601"),
+    ("https://doi.org/10.48550/arXiv.2305.10601", "arxiv:2305.10601"),
+    ("https://doi.org/10.1145/3292500.3330701", "doi:10.1145/3292500.3330701"),
+    ("doi:10.1038/nature14539.", "doi:10.1038/nature14539"),
+    ("https://dx.doi.org/10.18653/v1/N19-1423", "doi:10.18653/v1/n19-1423"),
+    ("https://openreview.net/forum?id=YicbFdNTTy", "openreview:YicbFdNTTy"),
+    ("https://openreview.net/pdf?id=YicbFdNTTy", "openreview:YicbFdNTTy"),
+    ("https://openreview.net/forum?id=YicbFdNTTy&noteId=abc123", "openreview:YicbFdNTTy"),
+    ("https://aclanthology.org/2023.acl-long.1/", "acl:2023.acl-long.1"),
+    ("https://aclanthology.org/P19-1001.pdf", "acl:P19-1001"),
+    ("https://www.semanticscholar.org/paper/Attention-is-All-you-Need-Vaswani/204e3073870fae3d05bcbc2f6a8e263d9b72e776",
+     "s2:204e3073870fae3d05bcbc2f6a8e263d9b72e776"),
+    ("see 2305.10601 for details", "arxiv:2305.10601"),
+]
+
+
+@pytest.mark.parametrize("text, paper", IDENTIFIERS)
+def test_identifier_forms(text, paper):
+    assert [m.id for m in find_mentions(text)] == [paper]
+
+
+@pytest.mark.parametrize("text", [
+    "The model uses 1.58 bits per weight.", "pi is 3.14159 roughly", "version 2.10.1 and v1.2305.1",
+    "server at 192.168.10.100 and 10.0.0.1", "released 2023.10.01", "on 2024-05-17", "costs 1234.5678 dollars",
+    "a 4096.12345 token context", "month 13: 2313.12345", "python3.11", "see figure 2.1", "arXiv is great",
+    "https://github.com/org/repo/releases/tag/2305.10601x", "doi is not 10.1234 alone",
+])
+def test_look_alikes_are_not_papers(text):
+    assert find_mentions(text) == []
+
+
+def test_numbers_in_code_are_not_papers():
+    html = "<p>prose</p><pre><code>arXiv:2305.10601 https://arxiv.org/abs/2401.00001</code></pre><p><code>2305.10601</code></p>"
+    assert papers_in_html(html) == ()
+
+
+def test_bracket_form_gives_a_title_and_heading_above_a_link_gives_one_too():
+    refs = papers_in_html('<p>[2304.14318] q2d: Turning Questions into Dialogs - nice</p>'
+                          '<h2 id="lima">LIMA: Less Is More</h2><p><a href="https://arxiv.org/abs/2305.11206">pdf</a></p>'
+                          '<h2 id="x">Results</h2><p>Later: arXiv:2305.11206</p>')
+    assert [(r.id, r.anchor, r.title) for r in refs] == [
+        ("arxiv:2304.14318", "", "q2d: Turning Questions into Dialogs"),
+        ("arxiv:2305.11206", "lima", "LIMA: Less Is More"),
+        ("arxiv:2305.11206", "x", None),
+    ]
+
+
+@pytest.mark.parametrize("value, paper", [
+    ("2305.10601", "arxiv:2305.10601"), ("2305.10601v2", "arxiv:2305.10601"), ("hep-th/9901001", "arxiv:hep-th/9901001"),
+    ("10.1145/3292500.3330701", "doi:10.1145/3292500.3330701"), ("openreview:abc123xyz", "openreview:abc123xyz"),
+    ("not a paper", None),
+])
+def test_identify_front_matter_values(value, paper):
+    assert identify(value) == paper
+
+
+def test_titles_and_slugs():
+    assert normalise_title("  Tree of Thoughts: Deliberate   Problem-Solving ") == "tree of thoughts deliberate problem solving"
+    assert normalise_title("Café") == normalise_title("Cafe")
+    assert paper_slug("arxiv:2305.10601") == "arxiv-2305.10601"
+    assert paper_slug("doi:10.1145/3292500.3330701") == "doi-10.1145-3292500.3330701"
+    assert paper_slug("arxiv:hep-th/9901001") == "arxiv-hep-th-9901001"
+
+
+BIB = """@inproceedings{yao2023tot,
+  title = {Tree of {Thoughts}: Deliberate Problem Solving with Large Language Models},
+  author = {Yao, Shunyu and Yu, Dian and Zhao, Jeffrey},
+  booktitle = {NeurIPS}, year = {2023}, eprint = {2305.10601}, archivePrefix = {arXiv},
+  abstract = {We introduce a framework.}
+}
+@article{lecun2015, title = {Deep learning}, author = {LeCun, Yann and Bengio, Yoshua and Hinton, Geoffrey},
+  journal = {Nature}, year = {2015}, doi = {10.1038/nature14539}}
+@book{onlytitle, title = {A Paper Known Only By Title}, author = {M{\\"u}ller, Anna}, year = 2001}
+@misc{broken, title = {never closed
+"""
+
+
+def test_registry_citations_declared_papers_and_pages(build_site):
+    result = build_site({
+        "content/papers.bib": BIB,
+        "content/papers.yaml": "openreview:YicbFdNTTy:\n  title: A YAML Paper\n  authors: [Ada Lovelace]\n  year: 2024\n",
+        "content/tot.md": "---\ntitle: ToT notes\npaper: yao2023tot\n---\n\n## Search\n\nAs in [@yao2023tot, p. 3; @lecun2015] "
+                          "and [@nosuchkey].\n\n## Other\n\nSee https://openreview.net/forum?id=YicbFdNTTy and [@onlytitle].\n",
+        "content/feed.xml": '<?xml version="1.0"?><rss version="2.0"><channel><title>b</title><item><title>Deep Learning</title>'
+                            "<link>https://b.example/deep</link><description>A review.</description></item></channel></rss>",
+    })
+    errors = [str(d) for d in result.diagnostics if d.severity == "error"]
+    assert len(errors) == 1 and "papers.bib:10:1: error: invalid BibTeX entry" in errors[0]
+    warnings = [d for d in result.diagnostics if d.severity == "warning"]
+    assert [(w.line, w.col, w.message) for w in warnings] == [(8, 43, "unknown citation key @nosuchkey")]
+    tot = next(n for n in result.notes if n.title == "ToT notes")
+    assert [(r.id, r.anchor, r.declared) for r in tot.papers] == [
+        ("arxiv:2305.10601", "", True), ("arxiv:2305.10601", "search", False), ("doi:10.1038/nature14539", "search", False),
+        ("openreview:YicbFdNTTy", "other", False), ("title:a paper known only by title", "other", False)]
+    assert '<a class="citation" href="/papers/arxiv-2305.10601/" data-paper="arxiv:2305.10601">Yao et al., 2023, p. 3</a>' in tot.body.html
+    feed_note = next(n for n in result.notes if n.title == "Deep Learning")
+    assert feed_note.papers[0].id == "doi:10.1038/nature14539", "a feed item titled like a known paper is about it"
+
+    page = (result.out_dir / "papers/arxiv-2305.10601/index.html").read_text()
+    assert '<meta name="citation_title" content="Tree of Thoughts: Deliberate Problem Solving with Large Language Models">' in page
+    assert page.count('<meta name="citation_author"') == 3 and '<meta name="citation_arxiv_id" content="2305.10601">' in page
+    assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2305.10601">' in page
+    assert 'href="/notes/tot/#search">ToT notes</a>' in page and "We introduce a framework." in page
+    assert "@inproceedings{yao2023tot," in page and "eprint = {2305.10601}" in page
+    assert 'href="/papers/doi-10.1038-nature14539/">Deep learning</a>' in page, "co-mentioned paper"
+    yaml_page = (result.out_dir / "papers/openreview-yicbfdntty/index.html").read_text()
+    assert "A YAML Paper" in yaml_page and "Ada Lovelace" in yaml_page
+    assert "Anna Müller" in (result.out_dir / "papers/title-a-paper-known-only-by-title/index.html").read_text()
+    bib = (result.out_dir / "papers.bib").read_text()
+    assert bib.count("\n@") + bib.startswith("@") == 4
+    index = (result.out_dir / "papers/index.html").read_text()
+    assert index.count('<tr data-title=') == 4
+    note_page = (result.out_dir / "notes/tot/index.html").read_text()
+    assert 'id="papers-title"' in note_page and 'href="/papers/arxiv-2305.10601/"' in note_page
+
+
+def test_graph_json_follows_the_schema_and_backlinks_are_symmetric(build_site):
+    result = build_site({
+        "content/a.md": "---\ntags: [x]\n---\n# A\n\n## Part\n\n[[B]] and arXiv:2305.10601\n",
+        "content/b.md": "---\ntags: [x, y]\n---\n# B\n\n[[A]] and https://arxiv.org/abs/2305.10601v2\n",
+        "content/c.md": "# C\n\n[[A]]\n",
+    })
+    graph = json.loads((result.out_dir / "graph.json").read_text())
+    assert graph["version"] == 1
+    kinds = {"note": {"id", "type", "title", "url", "tags"}, "paper": {"id", "type", "title", "url"}, "tag": {"id", "type", "title", "url"}}
+    for node in graph["nodes"]:
+        assert kinds[node["type"]] <= set(node) and node["id"].startswith(node["type"] + ":")
+    ids = {n["id"] for n in graph["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
+    links = {(e["source"], e["target"]) for e in graph["edges"] if e["type"] == "links"}
+    assert links == {("note:a", "note:b"), ("note:b", "note:a"), ("note:c", "note:a")}
+    discusses = {(e["source"], e["anchor"]) for e in graph["edges"] if e["type"] == "discusses"}
+    assert discusses == {("note:a", "part"), ("note:b", "")}
+    assert {(e["source"], e["target"]) for e in graph["edges"] if e["type"] == "tagged"} == {
+        ("note:a", "tag:x"), ("note:b", "tag:x"), ("note:b", "tag:y")}
+    for source, target in links:  # every link shows up as a backlink on the target's page
+        page = (result.out_dir / f"notes/{target[5:]}/index.html").read_text().split('id="backlinks-title"')[1]
+        assert f'href="/notes/{source[5:]}/"' in page
+    related = (result.out_dir / "notes/a/index.html").read_text().split('id="related-title"')[1]
+    assert 'href="/notes/b/"' in related
