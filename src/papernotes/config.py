@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .model import Diagnostic, DiagnosticError
 from .yamltext import load_yaml, plain
@@ -50,6 +50,16 @@ class Config:
         """``scheme://host`` of base_url, or ``""`` when base_url is only a path."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+    def url(self, path: str) -> str:
+        """A site path with the base path in front (``/notes/x/`` → ``/sub/notes/x/``)."""
+        if not path or "://" in path or path.startswith(("#", "mailto:")):
+            return path
+        return self.base_path + quote(path.lstrip("/"), safe="/#?=&%:~+")
+
+    def absolute_url(self, path: str) -> str:
+        """``url(path)`` with the site's scheme and host, when base_url has them."""
+        return path if "://" in path else self.site_origin + self.url(path)
 
 
 _SCALARS = {"title": str, "description": str, "author": str, "base_url": str,

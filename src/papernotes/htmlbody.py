@@ -102,3 +102,12 @@ def body_from_html(body: str) -> RenderedBody:
     text = html.unescape(_TAGS.sub(" ", body))
     first = next((html.unescape(_TAGS.sub(" ", p)).strip() for p in _PARAGRAPH.findall(body) if _TAGS.sub("", p).strip()), "")
     return RenderedBody(body, tuple(headings), len(text.split()), shorten(first or text))
+
+
+_IMAGE = re.compile(r"<img\b[^>]*\ssrc=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def first_image(body: str) -> str | None:
+    """The ``src`` of the body's first image, for Open Graph cards."""
+    match = _IMAGE.search(body)
+    return html.unescape(match.group(1)) if match else None

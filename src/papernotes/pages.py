@@ -11,6 +11,9 @@ from .graph import Graph
 from .bibtex import bibliography, bibtex_entry
 from .graphjson import graph_json
 from .model import Note, Page, TextFile
+from .htmlbody import first_image
+from .structured import note_json_ld, paper_json_ld
+from .syndication import atom_feed, json_feed, robots, sitemap
 
 
 @dataclass(frozen=True)
@@ -25,13 +28,43 @@ class Pagination:
 
 def plan_pages(graph: Graph, config: Config) -> list[Page | TextFile]:
     """All pages of the site, in a stable order."""
+    pages = _html_and_data(graph, config)
+    stamps = {n.url: n.updated or n.date for n in graph.notes}
+    listed = [p.url for p in pages if isinstance(p, Page) and p.url != "/404.html"]
+    return [
+        *pages,
+        *feeds(graph, config),
+        TextFile("/sitemap.xml", sitemap(((url, stamps.get(url)) for url in listed), config.absolute_url)),
+        TextFile("/robots.txt", robots(config.absolute_url)),
+    ]
+
+
+def feeds(graph: Graph, config: Config) -> Iterator[TextFile]:
+    """Atom and JSON Feed for the site, and an Atom feed per tag and per paper."""
+    size = config.feed_size
+    newest = graph.notes[:size]
+    yield TextFile("/feed.xml", atom_feed(newest, config, title=config.title, page_url="/", feed_url="/feed.xml",
+                                          absolute=config.absolute_url))
+    yield TextFile("/feed.json", json_feed(newest, config, feed_url="/feed.json", absolute=config.absolute_url))
+    for group in graph.tags:
+        yield TextFile(f"{group.tag.url}feed.xml", atom_feed(
+            group.notes[:size], config, title=f"{config.title}: #{group.tag.name}", page_url=group.tag.url,
+            feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url))
+    for paper in graph.papers.papers:
+        yield TextFile(f"{paper.url}feed.xml", atom_feed(
+            sorted(paper.notes, key=lambda n: n.sort_key)[:size], config, title=f"{config.title}: {paper.title}",
+            page_url=paper.url, feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url))
+
+
+def _html_and_data(graph: Graph, config: Config) -> list[Page | TextFile]:
     papers = graph.papers.papers
     return [
-        *note_pages(graph),
+        *note_pages(graph, config),
         Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
                                          "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))}),
         *(Page(paper.url, "paper.html", {
             "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
+            "json_ld": paper_json_ld(paper, config),
             "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
         }) for paper in papers),
         TextFile("/papers.bib", bibliography(p.meta for p in papers)),
@@ -46,14 +79,16 @@ def plan_pages(graph: Graph, config: Config) -> list[Page | TextFile]:
     ]
 
 
-def note_pages(graph: Graph) -> Iterator[Page]:
+def note_pages(graph: Graph, config: Config) -> Iterator[Page]:
     for note in graph.notes:
         newer, older = graph.neighbours(note)
+        papers = graph.papers.papers_of.get(note.id, ())
         yield Page(note.url, "note.html", {
-            "title": note.title, "kind": "note", "note": note,
+            "title": note.title, "kind": "note", "note": note, "image": first_image(note.body.html),
+            "json_ld": note_json_ld(note, papers, config),
             "tags": graph.tags_of.get(note.id, ()), "newer": newer, "older": older,
             "backlinks": graph.backlinks.get(note.id, ()),
-            "papers": graph.papers.papers_of.get(note.id, ()),
+            "papers": papers,
             "related": graph.papers.related.get(note.id, ()),
         })
 

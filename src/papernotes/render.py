@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+import json
 
 import jinja2
+from markupsafe import Markup
 
 from .config import Config
 from .model import NoteDate, Page
@@ -24,25 +25,20 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    base_path = config.base_path
-
-    def url(path: str) -> str:
-        """A site-relative path with the site's base path in front (``/notes/x/`` → ``/sub/notes/x/``)."""
-        if not path or "://" in path or path.startswith(("#", "mailto:")):
-            return path
-        return base_path + quote(path.lstrip("/"), safe="/#?=&%:~+")
-
-    def absolute_url(path: str) -> str:
-        return config.site_origin + url(path)
-
     def date(value: NoteDate | None, form: str = "human") -> str:
         if value is None:
             return ""
         return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
 
-    env.filters.update(url=url, absolute_url=absolute_url, date=date)
+    env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld)
     env.globals.update(site=config)
     return env
+
+
+def _json_ld(value: Any) -> Markup:
+    """JSON for a ``<script type="application/ld+json">``, safe against ``</script>``."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
