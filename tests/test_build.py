@@ -192,3 +192,28 @@ def test_stale_pages_disappear(make_site):
     build(SiteLayout.find(root))
     assert not (root / "site/notes/b").exists()
     assert (root / "site/notes/a/index.html").exists()
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000030000000208060000009dd5ac7a")
+
+
+def test_local_images_are_copied_with_hashed_names_and_sizes(build_site):
+    result = build_site({
+        "content/post/note.md": "# N\n\n![A plot](plot.png)\n\n![Remote](https://example.org/x.png)\n\n![Gone](missing.png)\n",
+        "content/post/plot.png": PNG,
+    }, base_url="/sub/")
+    html = result.notes[0].body.html
+    [(url, source)] = result.notes[0].body.assets
+    assert url.startswith("/assets/") and url.endswith("-plot.png") and source.endswith("plot.png")
+    assert f'<img src="/sub{url}" alt="A plot" width="3" height="2" loading="lazy" decoding="async">' in html
+    assert '<img src="https://example.org/x.png" alt="Remote" loading="lazy" decoding="async">' in html
+    assert (result.out_dir / url.lstrip("/")).read_bytes() == PNG
+    [warning] = result.diagnostics
+    assert warning.message == "image not found: missing.png" and warning.line == 7
+
+
+def test_images_outside_the_site_are_not_copied(build_site, tmp_path):
+    (tmp_path / "secret.png").write_bytes(PNG)
+    result = build_site({"content/a.md": "![x](../../secret.png) ![y](/../../secret.png)"})
+    assert result.notes[0].body.assets == ()
+    assert not (result.out_dir / "assets").exists()

@@ -181,6 +181,7 @@ VAULT = {
     "content/sub/LoRA.md": "Links: [[attention]], [[Transformer paper]], [[Attention#Method]], [[Missing note]].\n\n"
                            "Inline #fine-tuning tag, not `#code` nor C# nor https://x.org/#frag.\n\n![[figure.png]]\n",
     "content/sub/Rel.md": "[relative](LoRA.md) and [up](../Attention.md#method)\n",
+    "content/attachments/figure.png": bytes.fromhex("89504e470d0a1a0a0000000d49484452000000030000000208060000009dd5ac7a"),
 }
 
 
@@ -193,7 +194,7 @@ def test_obsidian_vault_wikilinks_backlinks_and_tags(build_site):
     assert '<a class="wikilink" href="/notes/attention/#method">Attention › Method</a>' in lora
     assert '<span class="wikilink broken" title="No note is called this">Missing note</span>' in lora
     assert '<a class="tag" href="/tags/fine-tuning/">#fine-tuning</a>' in lora and "<code>#code</code>" in lora
-    assert '<img src="figure.png" alt="figure.png" loading="lazy">' in lora
+    assert re.search(r'<img src="/assets/[0-9a-f]{10}-figure.png" alt="figure.png" width="3" height="2" loading="lazy"', lora)
     assert notes["LoRA"].tags == ("fine-tuning",)
     assert '<a class="wikilink" href="/notes/lora/">low rank</a>' in notes["Attention"].body.html
     rel = notes["Rel"].body.html
@@ -208,12 +209,13 @@ def test_obsidian_vault_wikilinks_backlinks_and_tags(build_site):
 
 def test_jekyll_liquid_leftovers(build_site):
     post = ("---\ntitle: Post\n---\n{% highlight python %}\nx = 1\n{% endhighlight %}\n\n"
-            "![img]({{ site.baseurl }}/images/a.png) {% raw %}{{ literal }}{% endraw %}\n\n"
+            "![img]({{ site.baseurl }}/images/a.png \"A title\") {% raw %}{{ literal }}{% endraw %}\n\n"
             "{% include figure.html %} and [other]({% post_url 2019-01-01-other %})\n")
-    result = build_site({"content/_posts/2019-02-02-post.md": post, "content/_posts/2019-01-01-other.md": "Other"})
+    result = build_site({"content/_posts/2019-02-02-post.md": post, "content/_posts/2019-01-01-other.md": "Other",
+                         "content/images/a.png": VAULT["content/attachments/figure.png"]})
     html = next(n for n in result.notes if n.title == "Post").body.html
     assert '<pre class="highlight" data-lang="python">' in html
-    assert '<img src="/images/a.png" alt="img" />' in html and "{{ literal }}" in html
+    assert '<img src="/assets/' in html and 'alt="img" title="A title" width="3" height="2"' in html and "{{ literal }}" in html
     assert "{%" not in html and "site.baseurl" not in html
     assert 'href="/notes/other/">other</a>' in html
     [warning] = [d for d in result.diagnostics if d.severity == "warning"]

@@ -11,6 +11,7 @@ import jinja2
 from . import output
 from .config import Config, load_config, with_overrides
 from .graph import build_graph
+from .assets import AssetFinder
 from .markdown import MarkdownRenderer
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
@@ -83,8 +84,9 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static))
-    renderers = (MarkdownRenderer(base_path=config.base_path, registry=registry),
-                 MarkdownRenderer(hard_breaks=True, base_path=config.base_path, registry=registry))
+    assets = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,))
+    renderers = (MarkdownRenderer(base_path=config.base_path, registry=registry, assets=assets),
+                 MarkdownRenderer(hard_breaks=True, base_path=config.base_path, registry=registry, assets=assets))
     context = ReadContext(config, *renderers, file_dates(layout.content, paths), registry)
     notes: list[Note] = []
     problems: list[Diagnostic] = []
@@ -109,6 +111,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
     staging = output.start(layout.out)
     try:
         written = _write_pages(staging, env, pages, diagnostics)
+        for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
+            staging.copy_file(Path(source), output_file(url))
         for static in (theme_dir() / "static", layout.static):
             if static.is_dir():
                 staging.copy_tree(static)

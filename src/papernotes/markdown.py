@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
@@ -25,6 +26,7 @@ from pygments.util import ClassNotFound
 from .math import tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, LinkRef, RenderedBody
 from .urls import slugify
+from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
 from .citations import citations_plugin
 from .registry import Registry
 from .wikilinks import wikilinks_plugin
@@ -40,7 +42,9 @@ class _RenderState:
 
     path: str
     first_line: int
+    source_dir: Path | None = None
     headings: list[Heading] = field(default_factory=list)
+    assets: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
     words: int = 0
@@ -49,7 +53,10 @@ class _RenderState:
 class MarkdownRenderer:
     """Renders Markdown text to a RenderedBody. Create one per process and reuse it."""
 
-    def __init__(self, *, hard_breaks: bool = False, base_path: str = "/", registry: Registry | None = None) -> None:
+    def __init__(self, *, hard_breaks: bool = False, base_path: str = "/", registry: Registry | None = None,
+                 assets: AssetFinder | None = None) -> None:
+        self._base_path = base_path
+        self._assets = assets
         self._lexers: dict[str, Lexer | None] = {}
         self._formatter = HtmlFormatter(nowrap=True)
         md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": hard_breaks})
@@ -57,23 +64,28 @@ class MarkdownRenderer:
         md.use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.core.ruler.push("papernotes_facts", _collect_facts)
-        md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/")
+        md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/",
+               image=self._image_html)
         md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn)
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("fence", _as_rule(self._render_fence))
+        md.add_render_rule("image", _as_rule(self._render_image))
         md.add_render_rule("code_block", _as_rule(self._render_fence))
         self._md = md
 
-    def render(self, text: str, path: str, first_line: int = 1) -> tuple[RenderedBody, tuple[Diagnostic, ...]]:
-        """Render ``text``, whose first line is line ``first_line`` of ``path``."""
-        state = _RenderState(path, first_line)
+    def render(self, text: str, path: str, first_line: int = 1,
+               source_dir: Path | None = None) -> tuple[RenderedBody, tuple[Diagnostic, ...]]:
+        """Render ``text``, whose first line is line ``first_line`` of ``path``; relative images
+        are looked up from ``source_dir``."""
+        state = _RenderState(path, first_line, source_dir)
         env: dict[str, Any] = {"papernotes": state}
         tokens = self._md.parse(text, env)
         body = self._md.renderer.render(tokens, self._md.options, env)
         summary = _first_paragraph_text(tokens)
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
-        rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags)
+        rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags,
+                                tuple(sorted(state.assets.items())))
         return rendered, tuple(state.diagnostics)
 
     # -- render rules -------------------------------------------------------------------
@@ -90,6 +102,27 @@ class MarkdownRenderer:
         if warning:
             state.diagnostics.append(Diagnostic("warning", state.path, line, 1, warning))
         return f'<div class="math-display">{rendered}</div>\n' if token.type == "math_block" else rendered
+
+    def _render_image(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        alt = "".join(child.content for child in token.children or ()) if token.children else token.content
+        title = str(token.attrs.get("title") or "") or None
+        return self._image_html(env, str(token.attrs.get("src", "")), alt, token.meta.get("line", 0), by_name=False, title=title)
+
+    def _image_html(self, env: dict[str, Any], src: str, alt: str, line: int, *, by_name: bool = True,
+                    width: str | None = None, title: str | None = None) -> str:
+        """A local image gets a content-hashed URL (the file is copied there) and its size; a missing
+        one a warning; a remote one is left where it is."""
+        state: _RenderState = env["papernotes"]
+        if not src or is_remote(src) or src.startswith("data:") or self._assets is None:
+            return img_tag(src, alt, width=width, title=title)
+        found = self._assets.find(src, state.source_dir, by_name=by_name)
+        if found is None:
+            state.diagnostics.append(Diagnostic("warning", state.path, line + state.first_line, 1, f"image not found: {src}"))
+            return img_tag(src, alt, width=width, title=title)
+        url = asset_url(found)
+        state.assets[url] = str(found)
+        return img_tag(self._base_path + url.lstrip("/"), alt, image_size(found), width, title)
 
     def _render_fence(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[idx]

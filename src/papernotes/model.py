@@ -135,6 +135,7 @@ class RenderedBody:
     summary: str = ""
     links: tuple[LinkRef, ...] = ()
     tags: tuple[str, ...] = ()
+    assets: tuple[tuple[str, str], ...] = ()  # (URL in the site, local file) of each image used
 
 
 @dataclass(frozen=True)

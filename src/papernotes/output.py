@@ -42,6 +42,10 @@ class Staging:
         target.write_bytes(data)
         self.written.add(rel)
 
+    def copy_file(self, source: Path, rel: str) -> None:
+        """Copy one file (an image a note uses) to ``rel``."""
+        self.write(rel, source.read_bytes())
+
     def copy_tree(self, source: Path) -> None:
         """Copy a static folder's files (hidden ones excepted) into the site."""
         for path in sorted(source.rglob("*")):

@@ -17,18 +17,19 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from .assets import IMAGE_SUFFIXES
 from .liquid import NOTE_LINK_SCHEME
 from .model import LinkRef
 from .urls import slugify
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 _INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
 _NOTE_FILE = re.compile(r"\.(md|markdown|txt)$", re.IGNORECASE)
 
 
-def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef], int], tag_url: Callable[[str], str]) -> None:
+def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef], int], tag_url: Callable[[str], str],
+                     image: Callable[..., str]) -> None:
     """``record(env, link)`` stores a link (its line counted from the body's start) and returns
-    its index; ``tag_url(name)`` gives a tag's URL."""
+    its index; ``tag_url(name)`` gives a tag's URL; ``image(env, src, alt, line, width=…)`` draws an embed."""
 
     def wikilink(state: StateInline, silent: bool) -> bool:
         src, start = state.src, state.pos
@@ -52,14 +53,13 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
         meta = tokens[idx].meta
         target, label, embed = meta["target"], meta["label"], meta["embed"]
         name, _, anchor = target.partition("#")
-        if embed and name.lower().endswith(IMAGE_SUFFIXES):
-            alt = html.escape(label if label and not label.isdigit() else name.rsplit("/", 1)[-1])
-            width = f' width="{label}"' if label.isdigit() else ""
-            return f'<img src="{html.escape(name)}" alt="{alt}"{width} loading="lazy">'
+        line = meta.get("line", 0) + meta["line_in_block"]
+        if embed and name.lower().endswith(tuple(IMAGE_SUFFIXES)):
+            alt = label if label and not label.isdigit() else name.rsplit("/", 1)[-1]
+            return image(env, name, alt, line, width=label if label.isdigit() else None)
         shown = label or (f"{name} › {anchor}" if name and anchor else name or anchor)
         if not name:  # [[#Heading]] points into the same note
             return f'<a href="#{html.escape(slugify(anchor, "section"))}">{html.escape(shown)}</a>'
-        line = meta.get("line", 0) + meta["line_in_block"]
         index = record(env, LinkRef(name, anchor, line, meta["col"]))
         css = "wikilink embed" if embed else "wikilink"
         return f'<a class="{css}" data-pn-link="{index}">{html.escape(shown)}</a>'

@@ -29,7 +29,7 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     liquid_problems: list = []
     if has_liquid(body):
         body, liquid_problems = convert_liquid(body, source.shown, body_line)
-    rendered, render_problems = context.markdown.render(body, source.shown, body_line)
+    rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
     if rendered.tags:
         front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
     result = make_note(source, context, front, rendered)

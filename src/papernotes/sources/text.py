@@ -23,7 +23,7 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     title, first_body_line = _title_line(lines)
     body_lines = lines[first_body_line:]
     markdown = to_markdown(body_lines)
-    rendered, problems = context.plain_text.render(markdown, source.shown, first_body_line + 1)
+    rendered, problems = context.plain_text.render(markdown, source.shown, first_body_line + 1, source.path.parent)
     result = make_note(source, context, FrontMatter(title=title), rendered, fallback_dates=True)
     return ReadResult(result.notes, (*problems, *result.diagnostics))
 
