@@ -91,3 +91,15 @@ def test_unknown_tex_command_is_shown_as_text_with_a_warning(md):
 def test_commands_the_seed_notes_use_render(md, tex):
     body, problems = render(md, f"${tex}$")
     assert problems == () and "<math" in body.html
+
+
+def test_latex_bracket_delimiters(md):
+    body, problems = render(md, "Inline \\(x^2\\) and\n\n\\[\n\\sum_i x_i\n\\]\n\nnot `\\(code\\)`.")
+    assert problems == () and body.html.count("<math") == 2 and 'display="block"' in body.html
+    assert "<code>\\(code\\)</code>" in body.html
+
+
+@pytest.mark.parametrize("text", ["See \\[1\\] and \\[Paper\\].", "A \\(remark\\) here."])
+def test_escaped_brackets_are_not_math(md, text):
+    body, _ = render(md, text)
+    assert "<math" not in body.html

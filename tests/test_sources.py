@@ -60,7 +60,7 @@ def test_rss_items_become_notes(build_site):
     assert first.original_url == "https://blog.example/posts/first"
     assert "<math" in first.body.html and "$" not in first.body.html
     page = (result.out_dir / "notes/first/index.html").read_text()
-    assert "<h1 class=\"note-title\">First &lt;post&gt;</h1>" in page
+    assert "<h1 class=\"note-title\" data-pagefind-meta=\"title\">First &lt;post&gt;</h1>" in page
 
 
 def test_feed_slugs_are_stable_when_items_move(build_site):

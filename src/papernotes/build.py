@@ -16,6 +16,7 @@ from .markdown import MarkdownRenderer
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
 from .registry import Registry, load_registry
+from .search import index_site
 from .render import make_environment, render_page
 from .sources import discover, file_dates, read_path
 from .sources import feeds, markdown, text
@@ -55,6 +56,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     force: bool = False
+    search: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,10 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
         for static in (theme_dir() / "static", layout.static):
             if static.is_dir():
                 staging.copy_tree(static)
+        if options.search:
+            problem = index_site(staging.root)
+            if problem:
+                diagnostics.append(problem)
         output.finish(staging)
     except BaseException:
         output.abandon(staging)

@@ -6,7 +6,7 @@ import html
 import re
 
 from .markdown import shorten
-from .math import tex_fallback, tex_to_mathml
+from .math import looks_like_tex, tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, RenderedBody
 from .urls import slugify
 
@@ -68,6 +68,9 @@ def tex_from_html(fragment: str) -> str:
 
 
 def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic]) -> str:
+    bracketed = match["bracket_display"] or match["paren"]
+    if bracketed and not looks_like_tex(tex_from_html(bracketed)):
+        return match.group(0)
     display = match["display"] or match["bracket_display"]
     tex = tex_from_html(display or match["paren"] or match["inline"])
     try:

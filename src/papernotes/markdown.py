@@ -23,7 +23,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .math import tex_fallback, tex_to_mathml
+from .math import looks_like_tex, tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, LinkRef, RenderedBody
 from .urls import slugify
 from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
@@ -63,6 +63,7 @@ class MarkdownRenderer:
         md.enable(["table", "strikethrough", "linkify"])
         md.use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
+        md.inline.ruler.before("escape", "math_brackets", _bracket_math)
         md.core.ruler.push("papernotes_facts", _collect_facts)
         md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/",
                image=self._image_html)
@@ -149,6 +150,23 @@ class MarkdownRenderer:
             except ClassNotFound:
                 self._lexers[language] = None
         return self._lexers[language]
+
+
+def _bracket_math(state: Any, silent: bool) -> bool:
+    """``\\(…\\)`` inline and ``\\[…\\]`` display math, as LaTeX writes them."""
+    src, start = state.src, state.pos
+    if not src.startswith(("\\(", "\\["), start) or (start > 0 and src[start - 1] == "\\"):
+        return False
+    closing = "\\)" if src[start + 1] == "(" else "\\]"
+    end = src.find(closing, start + 2)
+    if end < 0 or not looks_like_tex(src[start + 2:end]):
+        return False
+    if not silent:
+        token = state.push("math_inline" if closing == "\\)" else "math_inline_double", "math", 0)
+        token.content = src[start + 2:end]
+        token.markup = src[start:start + 2]
+    state.pos = end + 2
+    return True
 
 
 def _warn(env: dict[str, Any], line: int, col: int, message: str) -> None:

@@ -27,6 +27,16 @@ KATEX_ALIASES = {
 _ALIAS = re.compile(r"\\(" + "|".join(sorted(KATEX_ALIASES, key=len, reverse=True)) + r")(?![A-Za-z])")
 
 
+_TEX_SIGNS = re.compile(r"[\\^_={}+<>|]|^\s*[A-Za-z]\s*$")
+
+
+def looks_like_tex(text: str) -> bool:
+    """For ``\\(…\\)`` and ``\\[…\\]``, which Markdown writers also use for escaped
+    brackets: only content with TeX signs (a command, ``^``, ``_``, ``=``, braces…) or a lone
+    variable counts as math, so ``\\[1\\]`` stays a bracketed 1."""
+    return bool(_TEX_SIGNS.search(text))
+
+
 def tex_to_mathml(tex: str, display: bool) -> tuple[str, str | None]:
     """Convert ``tex`` to a ``<math>`` element, with a warning when something was guessed.
 

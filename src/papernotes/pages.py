@@ -70,6 +70,7 @@ def _html_and_data(graph: Graph, config: Config) -> list[Page | TextFile]:
         TextFile("/papers.bib", bibliography(p.meta for p in papers)),
         TextFile("/graph.json", graph_json(graph, config.base_path)),
         Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"}),
+        Page("/search/", "search.html", {"title": "Search", "kind": "search"}),
         *paginated("/", "Latest notes", graph.notes, config.page_size, kind="home"),
         Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"}),
         *(page for group in graph.tags for page in paginated(

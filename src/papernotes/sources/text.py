@@ -10,7 +10,9 @@ from ..model import ReadResult
 from .common import ReadContext, SourceFile, make_note
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&])")
+# Markdown syntax in prose becomes character references, so nothing is read as emphasis,
+# links or HTML; a backslash stays (``\(x\)`` is still math) unless it would escape something.
+_SPECIAL = re.compile(r"[`*_\[\]<>#!|~&]|\\(?=[`*_{}#+\-.!|~<>&\\])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SENTENCE_END = re.compile(r"[.!?,;:…]$")
@@ -102,8 +104,12 @@ def _escape_line(line: str, kind: str) -> str:
     pieces = []
     position = 0
     for match in _URL.finditer(line):
-        pieces.append(_SPECIAL.sub(r"\\\1", line[position:match.start()]))
+        pieces.append(_SPECIAL.sub(_reference, line[position:match.start()]))
         pieces.append(match.group(0))
         position = match.end()
-    pieces.append(_SPECIAL.sub(r"\\\1", line[position:]))
+    pieces.append(_SPECIAL.sub(_reference, line[position:]))
     return marker + "".join(pieces)
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#{ord(match.group(0)[0])};"
