@@ -219,11 +219,13 @@ def _unique(anchor: str, used: set[str]) -> str:
     return candidate
 
 
-def _inline_text(token: Token) -> str:
+def _inline_text(token: Token, with_math: bool = True) -> str:
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+        if child.type in ("text", "code_inline") or (child.type.startswith("math") and with_math):
             parts.append(child.content)
+        elif child.type == "wikilink":
+            parts.append(child.meta["label"] or child.meta["target"].partition("#")[0])
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return _SPACE.sub(" ", "".join(parts)).strip()
@@ -232,7 +234,7 @@ def _inline_text(token: Token) -> str:
 def _first_paragraph_text(tokens: Sequence[Token]) -> str:
     for index, token in enumerate(tokens):
         if token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-            text = _inline_text(token)
+            text = _inline_text(token, with_math=False)
             if text:
                 return shorten(text)
     return ""
