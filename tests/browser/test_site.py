@@ -133,3 +133,23 @@ def test_paper_index_filters_and_sorts(page, demo_url):
     page.click("th button[data-sort='year']")
     years = [int(y or 0) for y in page.locator("#paper-table tbody tr td:nth-child(2)").all_inner_texts()]
     assert years == sorted(years, reverse=True)
+
+
+SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds is not beside the repository")
+def test_seed_feed_notes_are_searchable_and_their_math_renders(page, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds-browser") / "site"
+    build(SiteLayout.find(SEEDS, out))
+    server, url = serve(out)
+    try:
+        titles = search(page, url, "binoculars")
+        assert any("Binoculars" in title for title in titles)
+        page.goto(url + "notes/the-era-of-1-bit-llms-all-llms-are-in-1-58-bits/")
+        assert page.locator("math").count() > 20
+        body = page.locator(".note-body").inner_text()
+        assert "$$" not in body and "\\frac" not in body and "\\text" not in body
+        screenshot(page, "seeds-math")
+    finally:
+        server.shutdown()
