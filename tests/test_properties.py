@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papernotes.build import READERS
+from papernotes.reading import READERS
 from papernotes.config import Config
 from papernotes.frontmatter import parse_date, tags_of
 from papernotes.markdown import MarkdownRenderer

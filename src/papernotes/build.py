@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import jinja2
 
 from . import output
+from .assets import AssetFinder
 from .config import Config, load_config, with_overrides
 from .graph import build_graph
-from .assets import AssetFinder
-from .markdown import MarkdownRenderer
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
+from .reading import ReadCache, ReadInputs, read_site
 from .registry import Registry, load_registry
-from .search import index_site
 from .render import make_environment, render_page
-from .sources import discover, file_dates, read_path
-from .sources import feeds, markdown, text
-from .sources.common import ReadContext
+from .search import BUNDLE as SEARCH_BUNDLE, index_site
+from .sources import discover
 from .theme import theme_dir
 from .urls import UnsafeURL, output_file
 
-READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
+CACHE_DIR = ".papernotes-cache"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class SiteLayout:
     templates: Path
     static: Path
     out: Path
+
+    @property
+    def cache(self) -> Path:
+        """Where reads are cached between builds (git-ignored)."""
+        return self.root / CACHE_DIR
 
     @classmethod
     def find(cls, site_dir: Path, out_dir: Path | None = None) -> "SiteLayout":
@@ -57,6 +63,8 @@ class BuildOptions:
     base_url: str | None = None
     force: bool = False
     search: bool = True
+    cache: bool = True
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     out_dir: Path
+    timings: tuple[tuple[str, float], ...] = ()
 
     @property
     def errors(self) -> int:
@@ -83,30 +92,25 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
     return with_overrides(config, base_url=options.base_url, drafts=options.drafts or None), problems
 
 
-def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadResult:
+def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
+               workers: int = 1) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
-    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static))
-    assets = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,))
-    renderers = (MarkdownRenderer(base_path=config.base_path, registry=registry, assets=assets),
-                 MarkdownRenderer(hard_breaks=True, base_path=config.base_path, registry=registry, assets=assets))
-    context = ReadContext(config, *renderers, file_dates(layout.content, paths), registry)
-    notes: list[Note] = []
-    problems: list[Diagnostic] = []
-    for path in paths:
-        result = read_path(path, path.relative_to(layout.content).as_posix(), context, READERS)
-        notes.extend(n for n in result.notes if config.drafts or not n.draft)
-        problems.extend(result.diagnostics)
-    return ReadResult(tuple(notes), tuple(problems))
+    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
+    inputs = ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static, skip=(layout.out,)))
+    cache = ReadCache(layout.cache, inputs.digest()) if use_cache else None
+    return read_site(paths, inputs, cache, workers)
 
 
 def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the site into ``layout.out``; the old output stays intact if anything fails."""
-    started = time.perf_counter()
+    clock = _Stopwatch()
     config, problems = site_config(layout, options)
     output.check_output_dir(layout.out, options.force)
     registry = load_registry(layout.content)
-    read = read_notes(layout, config, registry)
+    read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers)
+    clock.lap("read")
     graph = build_graph(read.notes, config.base_path, registry)
+    clock.lap("graph")
     pages = plan_pages(graph, config)
     diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
     env = make_environment(config, layout.templates)
@@ -118,18 +122,40 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
         for static in (theme_dir() / "static", layout.static):
             if static.is_dir():
                 staging.copy_tree(static)
+        clock.lap("plan+render+write")
         if options.search:
-            problem = index_site(staging.root)
-            if problem:
-                diagnostics.append(problem)
+            html_changed = any(rel.endswith(".html") for rel in staging.changed)
+            if html_changed or not staging.reuse_tree(SEARCH_BUNDLE):
+                problem = index_site(staging.root)
+                if problem:
+                    diagnostics.append(problem)
+            clock.lap("search")
         output.finish(staging)
+        clock.lap("swap")
     except BaseException:
         output.abandon(staging)
         raise
-    return BuildResult(graph.notes, written, tuple(diagnostics), time.perf_counter() - started, layout.out)
+    return BuildResult(graph.notes, written, tuple(diagnostics), clock.total(), layout.out, tuple(clock.laps))
 
 
-def _write_pages(staging: output.Staging, env: jinja2.Environment, pages: list[Page | TextFile],
+class _Stopwatch:
+    """Seconds spent in each stage, for ``build -v`` and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+        self.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def _write_pages(staging: output.Staging, env: jinja2.Environment, pages: Iterable[Page | TextFile],
                  diagnostics: list[Diagnostic]) -> int:
     written = 0
     for page in pages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,16 +37,20 @@ def main() -> None:
 @click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/notes/.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--force", is_flag=True, help="Replace an output folder papernotes did not create.")
+@click.option("--no-cache", is_flag=True, help="Read every note again, ignoring .papernotes-cache/.")
+@click.option("--no-search", is_flag=True, help="Do not build the Pagefind search index.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for reading (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each note with its URL and where its date came from.")
-def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None,
-                  strict: bool, force: bool, quiet: bool, verbose: bool) -> None:
+def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None, strict: bool,
+                  force: bool, no_cache: bool, no_search: bool, jobs: int | None, quiet: bool, verbose: bool) -> None:
     """Build the site in SITE_DIR (default: the current folder)."""
     if not site_dir.is_dir():
         raise click.ClickException(f"{site_dir} is not a folder")
     layout = SiteLayout.find(site_dir, out_dir)
     try:
-        result = build(layout, BuildOptions(drafts=drafts, base_url=base_url, force=force))
+        options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
+        result = build(layout, replace(options, workers=jobs) if jobs else options)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose)
@@ -114,6 +119,8 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
     for diagnostic in result.diagnostics:
         if diagnostic.severity == "error" or not quiet:
             click.echo(format_diagnostic(diagnostic, color), err=True)
+    if verbose:
+        click.echo("time: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings))
     if not quiet:
         click.echo(
             f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "

@@ -6,6 +6,7 @@ summary and positioned problems (math the converter cannot handle) come back wit
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -57,6 +58,9 @@ class MarkdownRenderer:
                  assets: AssetFinder | None = None) -> None:
         self._base_path = base_path
         self._assets = assets
+        # Notes repeat formulas and snippets; both conversions are pure, so remember recent ones.
+        self._mathml = functools.lru_cache(maxsize=4096)(tex_to_mathml)
+        self._highlighted = functools.lru_cache(maxsize=1024)(self._highlight)
         self._lexers: dict[str, Lexer | None] = {}
         self._formatter = HtmlFormatter(nowrap=True)
         md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": hard_breaks})
@@ -97,7 +101,7 @@ class MarkdownRenderer:
         state: _RenderState = env["papernotes"]
         line = token.meta.get("line", token.map[0] if token.map else 0) + state.first_line
         try:
-            rendered, warning = tex_to_mathml(token.content, display)
+            rendered, warning = self._mathml(token.content, display)
         except ValueError as exc:
             rendered, warning = tex_fallback(token.content, display), str(exc)
         if warning:
@@ -130,14 +134,14 @@ class MarkdownRenderer:
         language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
         if language in ("math", "latex-math"):
             return self._render_math_fence(token, env)
-        lexer = self._lexer(language) if language else None
-        if lexer is None:
-            code = html.escape(token.content)
-        else:
-            code = highlight(token.content, lexer, self._formatter)
+        code = self._highlighted(token.content, language)
         label = f' data-lang="{html.escape(language)}"' if language else ""
         css = f' class="language-{html.escape(language)}"' if language else ""
         return f'<pre class="highlight"{label}><code{css}>{code}</code></pre>\n'
+
+    def _highlight(self, code: str, language: str) -> str:
+        lexer = self._lexer(language) if language else None
+        return html.escape(code) if lexer is None else highlight(code, lexer, self._formatter)
 
     def _render_math_fence(self, token: Token, env: dict[str, Any]) -> str:
         math_token = Token("math_block", "math", 0, content=token.content, map=token.map)

@@ -30,30 +30,58 @@ class Staging:
     out_dir: Path
     root: Path
     written: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
 
     def write(self, rel: str, data: bytes) -> None:
-        """Write ``data`` at ``rel``, refusing any path that would leave the staging folder."""
+        """Write ``data`` at ``rel``, refusing any path that would leave the staging folder.
+        A file whose bytes equal the current site's is hard-linked instead, so it keeps its
+        modification time and costs no write."""
         target = (self.root / rel).resolve()
         if not target.is_relative_to(self.root.resolve()) or target == self.root.resolve():
             raise OutputError(f"refusing to write {rel!r} outside the output folder")
         if rel in self.written:
             raise OutputError(f"two pages want to write {rel!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if not self._link_unchanged(rel, target, data):
+            target.write_bytes(data)
+            self.changed.add(rel)
         self.written.add(rel)
+
+    def _link_unchanged(self, rel: str, target: Path, data: bytes) -> bool:
+        current = self.out_dir / rel
+        try:
+            if current.is_symlink() or current.stat().st_size != len(data) or current.read_bytes() != data:
+                return False
+            os.link(current, target)
+        except OSError:
+            return False
+        return True
+
+    def reuse_tree(self, rel: str) -> bool:
+        """Hard-link a folder of the current site (the search bundle) into the new one."""
+        current = self.out_dir / rel
+        if not current.is_dir() or current.is_symlink():
+            return False
+        try:
+            shutil.copytree(current, self.root / rel, copy_function=os.link)
+        except (OSError, shutil.Error):
+            shutil.rmtree(self.root / rel, ignore_errors=True)
+            return False
+        return True
 
     def copy_file(self, source: Path, rel: str) -> None:
         """Copy one file (an image a note uses) to ``rel``."""
         self.write(rel, source.read_bytes())
 
     def copy_tree(self, source: Path) -> None:
-        """Copy a static folder's files (hidden ones excepted) into the site."""
+        """Copy a static folder's files (hidden ones excepted) into the site; a site's own
+        static file replaces the theme's of the same name."""
         for path in sorted(source.rglob("*")):
-            rel = path.relative_to(source)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                target = self.root / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
+            rel = path.relative_to(source).as_posix()
+            if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
+                self.written.discard(rel)
+                (self.root / rel).unlink(missing_ok=True)
+                self.write(rel, path.read_bytes())
 
 
 def check_output_dir(out_dir: Path, force: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from itertools import chain
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
@@ -26,21 +27,22 @@ class Pagination:
     older_url: str | None
 
 
-def plan_pages(graph: Graph, config: Config) -> list[Page | TextFile]:
-    """All pages of the site, in a stable order."""
-    pages = _html_and_data(graph, config)
+def plan_pages(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
+    """Every page of the site, in a stable order, made one at a time so that a large site's
+    feeds and pages are never all held in memory together."""
     stamps = {n.url: n.updated or n.date for n in graph.notes}
-    listed = [p.url for p in pages if isinstance(p, Page) and p.url != "/404.html"]
-    return [
-        *pages,
-        *feeds(graph, config),
-        TextFile("/sitemap.xml", sitemap(((url, stamps.get(url)) for url in listed), config.absolute_url)),
-        TextFile("/robots.txt", robots(config.absolute_url)),
-    ]
+    listed: list[str] = []
+    for page in chain(_html_and_data(graph, config), feeds(graph, config)):
+        if isinstance(page, Page) and page.url != "/404.html":
+            listed.append(page.url)
+        yield page
+    yield TextFile("/sitemap.xml", sitemap(((url, stamps.get(url)) for url in listed), config.absolute_url))
+    yield TextFile("/robots.txt", robots(config.absolute_url))
 
 
 def feeds(graph: Graph, config: Config) -> Iterator[TextFile]:
-    """Atom and JSON Feed for the site, and an Atom feed per tag and per paper."""
+    """Atom and JSON Feed of the whole site with full content, and a summary-only Atom feed per
+    tag and per paper."""
     size = config.feed_size
     newest = graph.notes[:size]
     yield TextFile("/feed.xml", atom_feed(newest, config, title=config.title, page_url="/", feed_url="/feed.xml",
@@ -49,35 +51,34 @@ def feeds(graph: Graph, config: Config) -> Iterator[TextFile]:
     for group in graph.tags:
         yield TextFile(f"{group.tag.url}feed.xml", atom_feed(
             group.notes[:size], config, title=f"{config.title}: #{group.tag.name}", page_url=group.tag.url,
-            feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url))
+            feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url, full_content=False))
     for paper in graph.papers.papers:
         yield TextFile(f"{paper.url}feed.xml", atom_feed(
             sorted(paper.notes, key=lambda n: n.sort_key)[:size], config, title=f"{config.title}: {paper.title}",
-            page_url=paper.url, feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url))
+            page_url=paper.url, feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url, full_content=False))
 
 
-def _html_and_data(graph: Graph, config: Config) -> list[Page | TextFile]:
+def _html_and_data(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
     papers = graph.papers.papers
-    return [
-        *note_pages(graph, config),
-        Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
-                                         "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))}),
-        *(Page(paper.url, "paper.html", {
+    yield from note_pages(graph, config)
+    yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
+                                           "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
+    for paper in papers:
+        yield Page(paper.url, "paper.html", {
             "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
-            "json_ld": paper_json_ld(paper, config),
-            "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
-        }) for paper in papers),
-        TextFile("/papers.bib", bibliography(p.meta for p in papers)),
-        TextFile("/graph.json", graph_json(graph, config.base_path)),
-        Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"}),
-        Page("/search/", "search.html", {"title": "Search", "kind": "search"}),
-        *paginated("/", "Latest notes", graph.notes, config.page_size, kind="home"),
-        Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"}),
-        *(page for group in graph.tags for page in paginated(
-            group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, kind="tag", tag=group.tag)),
-        *date_pages(graph),
-        Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"}),
-    ]
+            "json_ld": paper_json_ld(paper, config), "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+        })
+    yield TextFile("/papers.bib", bibliography(p.meta for p in papers))
+    yield TextFile("/graph.json", graph_json(graph, config.base_path))
+    yield Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"})
+    yield Page("/search/", "search.html", {"title": "Search", "kind": "search"})
+    yield from paginated("/", "Latest notes", graph.notes, config.page_size, kind="home")
+    yield Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
+    for group in graph.tags:
+        yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size,
+                             kind="tag", tag=group.tag)
+    yield from date_pages(graph)
+    yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
 
 
 def note_pages(graph: Graph, config: Config) -> Iterator[Page]:

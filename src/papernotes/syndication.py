@@ -31,8 +31,9 @@ def _newest(notes: Sequence[Note]) -> str:
 
 
 def atom_feed(notes: Sequence[Note], config: Config, *, title: str, page_url: str, feed_url: str,
-              absolute: Callable[[str], str]) -> str:
-    """An Atom 1.0 document of ``notes`` (already newest first and cut to size)."""
+              absolute: Callable[[str], str], full_content: bool = True) -> str:
+    """An Atom 1.0 document of ``notes`` (already newest first and cut to size); without
+    ``full_content`` entries carry their summary and link only."""
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
@@ -65,7 +66,8 @@ def atom_feed(notes: Sequence[Note], config: Config, *, title: str, page_url: st
             lines.append(f"    <category term={quoteattr(tag)}/>")
         if note.summary:
             lines.append(f"    <summary>{escape(note.summary)}</summary>")
-        lines.append(f'    <content type="html">{escape(absolute_urls(note.body.html, origin))}</content>')
+        if full_content:
+            lines.append(f'    <content type="html">{escape(absolute_urls(note.body.html, origin))}</content>')
         lines.append("  </entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"

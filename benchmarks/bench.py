@@ -1,0 +1,155 @@
+"""Measure papernotes build speed: cold, warm (cache present, nothing changed) and one-note edits.
+
+    python benchmarks/bench.py --notes 1000 [--notes 10000 ...] [--runs 3] [--edits 20] [--no-search]
+
+For each size it writes a corpus of synthetic paper notes (front matter, headings, lists,
+a table, a Python block, inline and display math, arXiv links, wikilinks) into a temporary
+folder, then reports median wall seconds and peak memory (RSS) of:
+
+- cold:  ``papernotes build --no-cache`` in a fresh process, output folder removed first;
+- warm:  ``papernotes build`` in a fresh process, cache and output of the previous build present;
+- edit:  one note changed and rebuilt in-process with the same ``build()`` call the preview
+         server makes (median of ``--edits`` edits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = ("attention model token gradient layer loss scaling context memory kernel sparse dense "
+         "retrieval alignment reward policy diffusion sampler encoder decoder latent prior training "
+         "inference benchmark dataset throughput latency batch optimizer schedule warmup").split()
+TAGS = [f"topic-{i}" for i in range(150)]
+FORMULAS = [r"\mathcal{L} = -\sum_i \log p_\theta(x_i \mid x_{<i})", r"\nabla_\theta J(\theta)",
+            r"\mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V", r"O(n^2 d)", r"\lambda \|\theta\|_2^2"]
+CODE = '''```python
+def step(params, grads, lr={lr}):
+    return [p - lr * g for p, g in zip(params, grads)]
+```'''
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    words = rng.choices(WORDS, k=n)
+    return " ".join(words).capitalize() + "."
+
+
+def note_text(index: int, total: int, rng: random.Random) -> str:
+    paper = f"{rng.randint(15, 24):02d}{rng.randint(1, 12):02d}.{rng.randint(1, 20000):05d}"
+    other = rng.randrange(total)
+    tags = ", ".join(rng.sample(TAGS, 3))
+    paragraphs = "\n\n".join(" ".join(sentence(rng) for _ in range(5)) for _ in range(6))
+    return f"""---
+title: "Note {index}: {' '.join(rng.choices(WORDS, k=4))}"
+date: {2018 + index % 7}-{1 + index % 12:02d}-{1 + index % 28:02d}
+tags: [{tags}]
+papers: ["{paper}"]
+---
+
+## Summary
+
+This note covers [arXiv:{paper}](https://arxiv.org/abs/{paper}). {paragraphs}
+
+## Method
+
+- {sentence(rng)} The loss is ${rng.choice(FORMULAS)}$.
+- {sentence(rng)}
+- {sentence(rng)} See [[Note {other}]].
+
+$$
+{rng.choice(FORMULAS)}
+$$
+
+| setting | value |
+|---|---|
+| lr | {rng.random():.4f} |
+| batch | {rng.choice([32, 64, 128])} |
+
+{CODE.format(lr=round(rng.random(), 3))}
+
+## Takeaways
+
+{paragraphs}
+"""
+
+
+def make_corpus(folder: Path, notes: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    content = folder / "content"
+    content.mkdir(parents=True)
+    for index in range(notes):
+        (content / f"note-{index:06d}.md").write_text(note_text(index, notes, rng), encoding="utf-8")
+    (folder / "papernotes.yaml").write_text("title: Benchmark\nbase_url: https://example.org/\n")
+
+
+def timed_process(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def measure(notes: int, runs: int, edits: int, search: bool) -> dict[str, object]:
+    from papernotes.build import BuildOptions, SiteLayout, build
+
+    folder = Path(tempfile.mkdtemp(prefix=f"papernotes-bench-{notes}-"))
+    try:
+        make_corpus(folder, notes)
+        command = [sys.executable, "-m", "papernotes", "build", str(folder), "-q"] + ([] if search else ["--no-search"])
+        cold, cold_rss = [], 0.0
+        for _ in range(runs):
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            shutil.rmtree(folder / ".papernotes-cache", ignore_errors=True)
+            wall, rss = timed_process(command + ["--no-cache"])
+            cold.append(wall)
+            cold_rss = max(cold_rss, rss)
+        timed_process(command)  # fills the cache
+        warm = [timed_process(command)[0] for _ in range(runs)]
+        layout = SiteLayout.find(folder)
+        options = BuildOptions(search=search)
+        build(layout, options)
+        edit_times = []
+        target = folder / "content" / "note-000000.md"
+        for edit in range(edits):
+            target.write_text(target.read_text() + f"\nEdit {edit}.\n")
+            started = time.perf_counter()
+            build(layout, options)
+            edit_times.append(time.perf_counter() - started)
+        return {"notes": notes, "cold_s": statistics.median(cold), "cold_runs": cold, "cold_peak_mb": round(cold_rss),
+                "warm_s": statistics.median(warm), "warm_runs": warm, "edit_s": statistics.median(edit_times),
+                "search": search}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notes", type=int, action="append", help="corpus size (repeatable); default 1000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind index in every build")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    results = [measure(n, args.runs, args.edits, not args.no_search) for n in (args.notes or [1000])]
+    print("| notes | cold s | warm s | one edit s | cold peak MB |")
+    print("|---:|---:|---:|---:|---:|")
+    for row in results:
+        print(f"| {row['notes']} | {row['cold_s']:.2f} | {row['warm_s']:.2f} | {row['edit_s']:.3f} | {row['cold_peak_mb']} |")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

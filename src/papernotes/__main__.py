@@ -1,0 +1,5 @@
+"""``python -m papernotes``: the same as the ``papernotes`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The read stage for a whole site: every source file read once, in parallel when it pays,
+and remembered in a cache keyed by the file's bytes and everything else its reading depends on."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .assets import AssetFinder
+from .config import Config
+from .markdown import MarkdownRenderer
+from .model import Diagnostic, Note, ReadResult
+from .registry import Registry
+from .sources import file_dates, read_path
+from .sources import feeds, markdown, text
+from .sources.common import ReadContext
+
+READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
+PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ReadInputs:
+    """Everything besides a file's own bytes that its reading depends on."""
+
+    content_dir: Path
+    config: Config
+    registry: Registry
+    assets: AssetFinder
+
+    def context(self, paths: Sequence[Path]) -> ReadContext:
+        renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets),
+                     MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
+                                      assets=self.assets))
+        return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry)
+
+    def digest(self) -> str:
+        """Changes whenever config, paper registry, images or papernotes itself change."""
+        parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
+                 repr(sorted(self.registry.keys.items()))]
+        for name, path in sorted(self.assets.by_name.items()):
+            stat = path.stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class ReadCache:
+    """One pickle per source file under ``.papernotes-cache/read/``; an entry is used only when its
+    key matches, and a corrupt or unwritable cache is ignored, never trusted."""
+
+    def __init__(self, root: Path, inputs_digest: str) -> None:
+        self.root = root / "read"
+        self.inputs_digest = inputs_digest
+
+    def key(self, path: Path, data: bytes, date: object) -> str:
+        return hashlib.sha256(self.inputs_digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
+
+    def _file(self, rel: str) -> Path:
+        return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+    def get(self, rel: str, key: str) -> ReadResult | None:
+        try:
+            with self._file(rel).open("rb") as handle:
+                stored_key, result = pickle.load(handle)
+        except Exception:  # missing, truncated or from another version: read the file again
+            return None
+        return result if stored_key == key and isinstance(result, ReadResult) else None
+
+    def put(self, rel: str, key: str, result: ReadResult) -> None:
+        target = self._file(rel)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".tmp-{os.getpid()}")
+            temporary.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, target)
+        except OSError:
+            pass  # a read-only notes folder builds without a cache
+
+
+_worker_context: ReadContext | None = None  # one per pool worker, set by _start_worker
+
+
+def _start_worker(inputs: ReadInputs, paths: Sequence[Path]) -> None:
+    global _worker_context
+    _worker_context = inputs.context(paths)
+
+
+def _read_in_worker(job: tuple[Path, str]) -> ReadResult:
+    assert _worker_context is not None
+    return read_path(job[0], job[1], _worker_context, READERS)
+
+
+def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int) -> ReadResult:
+    """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites.
+    The result lists notes in path order whatever the worker count."""
+    context = inputs.context(paths)
+    results: list[ReadResult | None] = [None] * len(paths)
+    keys: list[str] = [""] * len(paths)
+    todo: list[int] = []
+    for index, path in enumerate(paths):
+        rel = path.relative_to(inputs.content_dir).as_posix()
+        if cache is not None:
+            try:
+                keys[index] = cache.key(path, path.read_bytes(), context.file_dates.get(rel))
+            except OSError:
+                keys[index] = ""
+            results[index] = cache.get(rel, keys[index]) if keys[index] else None
+        if results[index] is None:
+            todo.append(index)
+    jobs = [(paths[i], paths[i].relative_to(inputs.content_dir).as_posix()) for i in todo]
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(inputs, paths))
+        with pool:
+            fresh = list(pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        fresh = [read_path(path, rel, context, READERS) for path, rel in jobs]
+    for index, (_, rel), result in zip(todo, jobs, fresh):
+        results[index] = result
+        if cache is not None and keys[index]:
+            cache.put(rel, keys[index], result)
+    notes: list[Note] = []
+    problems: list[Diagnostic] = []
+    for result in results:
+        assert result is not None
+        notes.extend(n for n in result.notes if inputs.config.drafts or not n.draft)
+        problems.extend(result.diagnostics)
+    return ReadResult(tuple(notes), tuple(problems))
