@@ -7,7 +7,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import jinja2
 
@@ -63,6 +63,7 @@ class BuildOptions:
     base_url: str | None = None
     force: bool = False
     search: bool = True
+    reindex: bool = True  # False: keep the previous search index even when pages changed
     cache: bool = True
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
@@ -77,6 +78,7 @@ class BuildResult:
     seconds: float
     out_dir: Path
     timings: tuple[tuple[str, float], ...] = ()
+    changed: tuple[str, ...] = ()  # output files whose bytes changed
 
     @property
     def errors(self) -> int:
@@ -93,39 +95,96 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 
 
 def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
-               workers: int = 1) -> ReadResult:
+               workers: int = 1, memory: dict | None = None) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
     inputs = ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static, skip=(layout.out,)))
-    cache = ReadCache(layout.cache, inputs.digest()) if use_cache else None
+    cache = ReadCache(layout.cache, inputs.digest(), memory if memory is not None else {}) if use_cache else None
     return read_site(paths, inputs, cache, workers)
 
 
-def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build the site into ``layout.out``; the old output stays intact if anything fails."""
+class Sink(Protocol):
+    """Where a build puts its files: a staging folder on disk, or memory for the preview server."""
+
+    def write(self, rel: str, data: bytes) -> None: ...
+
+
+@dataclass
+class RenderMemo:
+    """What the previous build in this process rendered, so that a rebuild renders only pages
+    whose context changed (the preview server keeps one; ``build`` alone starts empty)."""
+
+    setup: str = ""
+    pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    reads: dict[str, tuple[tuple[int, int], str, ReadResult]] = field(default_factory=dict)
+
+    def start(self, setup: str) -> None:
+        """Forget rendered pages when config or templates changed since the last build."""
+        if setup != self.setup:
+            self.setup, self.pages = setup, {}
+
+
+@dataclass(frozen=True)
+class Production:
+    notes: tuple[Note, ...]
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+    laps: tuple[tuple[str, float], ...]
+
+
+def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderMemo | None = None) -> Production:
+    """Read, link, plan and render the whole site into ``sink``."""
     clock = _Stopwatch()
     config, problems = site_config(layout, options)
-    output.check_output_dir(layout.out, options.force)
     registry = load_registry(layout.content)
-    read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers)
+    read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
+                      memory=memo.reads if memo is not None else None)
     clock.lap("read")
     graph = build_graph(read.notes, config.base_path, registry)
     clock.lap("graph")
-    pages = plan_pages(graph, config)
     diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
     env = make_environment(config, layout.templates)
+    if memo is not None:
+        memo.start(repr(config) + _fingerprint(layout.templates))
+    written = _write_pages(sink, env, plan_pages(graph, config), diagnostics, memo)
+    for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
+        sink.write(output_file(url), Path(source).read_bytes())
+    for rel, path in sorted(static_files(layout).items()):
+        sink.write(rel, path.read_bytes())
+    clock.lap("plan+render+write")
+    return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps))
+
+
+def static_files(layout: SiteLayout) -> dict[str, Path]:
+    """The theme's static files with the site's own on top (hidden files left out)."""
+    files: dict[str, Path] = {}
+    for folder in (theme_dir() / "static", layout.static):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                rel = path.relative_to(folder).as_posix()
+                if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
+                    files[rel] = path
+    return files
+
+
+def _fingerprint(folder: Path) -> str:
+    if not folder.is_dir():
+        return ""
+    return "".join(f"{p}:{p.stat().st_mtime_ns};" for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: RenderMemo | None = None) -> BuildResult:
+    """Build the site into ``layout.out``; the old output stays intact if anything fails."""
+    started = time.perf_counter()
+    output.check_output_dir(layout.out, options.force)
     staging = output.start(layout.out)
     try:
-        written = _write_pages(staging, env, pages, diagnostics)
-        for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
-            staging.copy_file(Path(source), output_file(url))
-        for static in (theme_dir() / "static", layout.static):
-            if static.is_dir():
-                staging.copy_tree(static)
-        clock.lap("plan+render+write")
+        made = produce(layout, options, staging, memo)
+        diagnostics = list(made.diagnostics)
+        clock = _Stopwatch()
         if options.search:
             html_changed = any(rel.endswith(".html") for rel in staging.changed)
-            if html_changed or not staging.reuse_tree(SEARCH_BUNDLE):
+            if (html_changed and options.reindex) or not staging.reuse_tree(SEARCH_BUNDLE):
                 problem = index_site(staging.root)
                 if problem:
                     diagnostics.append(problem)
@@ -135,7 +194,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions()) -> BuildRe
     except BaseException:
         output.abandon(staging)
         raise
-    return BuildResult(graph.notes, written, tuple(diagnostics), clock.total(), layout.out, tuple(clock.laps))
+    return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
+                       made.laps + tuple(clock.laps), tuple(sorted(staging.changed)))
 
 
 class _Stopwatch:
@@ -155,21 +215,35 @@ class _Stopwatch:
         return time.perf_counter() - self.started
 
 
-def _write_pages(staging: output.Staging, env: jinja2.Environment, pages: Iterable[Page | TextFile],
-                 diagnostics: list[Diagnostic]) -> int:
+def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | TextFile],
+                 diagnostics: list[Diagnostic], memo: RenderMemo | None) -> int:
     written = 0
     for page in pages:
         origin = page.context.get("note") if isinstance(page, Page) else None
         where = origin.source.path if isinstance(origin, Note) else page.url
         try:
-            text = page.text if isinstance(page, TextFile) else render_page(env, page)
-            staging.write(output_file(page.url), text.encode("utf-8"))
+            sink.write(output_file(page.url), _page_bytes(env, page, memo))
             written += 1
         except (UnsafeURL, output.OutputError) as exc:
             diagnostics.append(Diagnostic("error", where, 1, 1, str(exc)))
         except jinja2.TemplateError as exc:
             diagnostics.append(_template_problem(exc, where))
     return written
+
+
+def _page_bytes(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> bytes:
+    """The page's bytes, from the memo when its template and context are what they were."""
+    if isinstance(page, TextFile):
+        return page.text.encode("utf-8")
+    key = (page.template, page.context)
+    if memo is not None:
+        previous = memo.pages.get(page.url)
+        if previous is not None and previous[0] == key:
+            return previous[1]
+    data = render_page(env, page).encode("utf-8")
+    if memo is not None:
+        memo.pages[page.url] = (key, data)
+    return data
 
 
 def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:

@@ -58,6 +58,30 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
         sys.exit(1)
 
 
+@main.command("serve")
+@_SITE_DIR
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0: any free port).")
+@click.option("--drafts", is_flag=True, help="Show drafts too.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, containers).")
+@click.option("--no-search", is_flag=True, help="Do not build the search index.")
+def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_browser: bool, poll: bool, no_search: bool) -> None:
+    """Build SITE_DIR in memory, serve it, and rebuild and reload pages when files change."""
+    from .preview import run_preview
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone on your network can read this preview", err=True)
+    try:
+        run_preview(SiteLayout.find(site_dir), host, port, drafts=drafts, open_browser=open_browser, poll=poll,
+                    search=not no_search, echo=click.echo)
+    except OSError as exc:
+        if exc.errno in (98, 48, 10048):  # address in use (Linux, macOS, Windows)
+            raise click.ClickException(f"port {port} is in use; choose another with --port, or --port 0 for any free port") from None
+        raise
+
+
 @main.command("check")
 @click.argument("target", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--base-url", help="URL the site is served under (default: the site's config).")

@@ -12,7 +12,6 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 MARKER = ".papernotes-site"
 _RENAME_EXCHANGE = 2
@@ -69,20 +68,6 @@ class Staging:
             return False
         return True
 
-    def copy_file(self, source: Path, rel: str) -> None:
-        """Copy one file (an image a note uses) to ``rel``."""
-        self.write(rel, source.read_bytes())
-
-    def copy_tree(self, source: Path) -> None:
-        """Copy a static folder's files (hidden ones excepted) into the site; a site's own
-        static file replaces the theme's of the same name."""
-        for path in sorted(source.rglob("*")):
-            rel = path.relative_to(source).as_posix()
-            if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-                self.written.discard(rel)
-                (self.root / rel).unlink(missing_ok=True)
-                self.write(rel, path.read_bytes())
-
 
 def check_output_dir(out_dir: Path, force: bool) -> None:
     """Refuse to replace a non-empty folder that papernotes did not create, unless forced."""
@@ -136,9 +121,3 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
-
-
-def leftovers(out_dir: Path) -> Iterable[Path]:
-    """Staging folders of builds that were killed before they finished."""
-    out_dir = out_dir.resolve()
-    return sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*")) + sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))

@@ -56,9 +56,31 @@ class ReadCache:
     """One pickle per source file under ``.papernotes-cache/read/``; an entry is used only when its
     key matches, and a corrupt or unwritable cache is ignored, never trusted."""
 
-    def __init__(self, root: Path, inputs_digest: str) -> None:
+    def __init__(self, root: Path, inputs_digest: str, memory: dict | None = None) -> None:
         self.root = root / "read"
         self.inputs_digest = inputs_digest
+        # rel → (file (size, mtime), key, result): a long-lived process (the preview server)
+        # skips hashing and unpickling files whose size and mtime did not change.
+        self.memory: dict[str, tuple[tuple[int, int], str, ReadResult]] = memory if memory is not None else {}
+
+    def recall(self, rel: str, path: Path) -> ReadResult | None:
+        """The result remembered in memory for an unchanged file under the same inputs."""
+        remembered = self.memory.get(rel)
+        if remembered is None:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        signature, key, result = remembered
+        return result if signature == (stat.st_size, stat.st_mtime_ns) and key.startswith(self.inputs_digest[:16]) else None
+
+    def remember(self, rel: str, path: Path, key: str, result: ReadResult) -> None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns), self.inputs_digest[:16] + key, result)
 
     def key(self, path: Path, data: bytes, date: object) -> str:
         return hashlib.sha256(self.inputs_digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
@@ -108,11 +130,16 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
     for index, path in enumerate(paths):
         rel = path.relative_to(inputs.content_dir).as_posix()
         if cache is not None:
+            results[index] = cache.recall(rel, path)
+            if results[index] is not None:
+                continue
             try:
                 keys[index] = cache.key(path, path.read_bytes(), context.file_dates.get(rel))
             except OSError:
                 keys[index] = ""
             results[index] = cache.get(rel, keys[index]) if keys[index] else None
+            if results[index] is not None:
+                cache.remember(rel, path, keys[index], results[index])
         if results[index] is None:
             todo.append(index)
     jobs = [(paths[i], paths[i].relative_to(inputs.content_dir).as_posix()) for i in todo]
@@ -127,6 +154,7 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
         results[index] = result
         if cache is not None and keys[index]:
             cache.put(rel, keys[index], result)
+            cache.remember(rel, paths[index], keys[index], result)
     notes: list[Note] = []
     problems: list[Diagnostic] = []
     for result in results:

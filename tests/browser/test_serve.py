@@ -1,0 +1,83 @@
+"""The preview server end to end: edit a note, its CSS and its front matter, and watch the page follow."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import write_files
+
+LONG_BODY = "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(60))
+NOTE = "---\ntitle: Live note\n---\n\nFirst version of the text.\n\n" + LONG_BODY + "\n"
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    site = write_files(tmp_path / "site", {
+        "content/live.md": NOTE,
+        "content/other.md": "---\ntitle: Other\n---\nUnrelated.\n",
+        "static/css/extra.css": "body { color: rgb(10, 20, 30); }\n",
+        "templates/base.html": (Path(__file__).resolve().parents[2] / "templates/base.html").read_text().replace(
+            "{% block head %}{% endblock %}", '<link rel="stylesheet" href="{{ "/css/extra.css" | url }}">{% block head %}{% endblock %}'),
+    })
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(site), "--port", "0", "--no-search"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and url is None:
+        line = process.stdout.readline()
+        match = re.search(r"serving (http://\S+)", line)
+        url = match.group(1) if match else None
+    assert url, "the server did not start"
+    yield site, url
+    process.terminate()
+    assert process.wait(timeout=5) is not None
+
+
+def edit(path: Path, text: str) -> float:
+    path.write_text(text, encoding="utf-8")
+    return time.perf_counter()
+
+
+def test_edit_reload_keeps_scroll_css_swaps_and_errors_overlay(page, served):
+    site, url = served
+    page.goto(url + "notes/live/")
+    page.wait_for_timeout(300)  # the event stream connects
+    page.evaluate("window.scrollTo(0, 1500); window.marker = 'kept';")
+    started = edit(site / "content/live.md", NOTE.replace("First version", "Second version"))
+    page.wait_for_function("document.body.innerText.includes('Second version')", timeout=10000)
+    latency = time.perf_counter() - started
+    page.wait_for_timeout(200)
+    assert abs(page.evaluate("window.scrollY") - 1500) < 50, "the scroll position survives the reload"
+    print(f"edit-to-visible: {latency * 1000:.0f} ms")
+
+    page.evaluate("window.marker = 'kept'")
+    edit(site / "static/css/extra.css", "body { color: rgb(200, 0, 0); }\n")
+    page.wait_for_function("getComputedStyle(document.body).color === 'rgb(200, 0, 0)'", timeout=10000)
+    assert page.evaluate("window.marker") == "kept", "a CSS change swaps stylesheets without reloading"
+
+    edit(site / "content/live.md", "---\ntitle: [broken\n---\nBody\n")
+    page.wait_for_selector("#papernotes-errors", timeout=10000)
+    overlay = page.locator("#papernotes-errors").inner_text()
+    assert re.search(r"live\.md:\d+:\d+: error: invalid YAML", overlay)
+    assert page.locator("#papernotes-errors pre").count() == 1, "the offending source line is shown"
+    assert "Second version" in page.locator("main").inner_text(), "the last good page stays"
+
+    edit(site / "content/live.md", NOTE.replace("First version", "Third version"))
+    page.wait_for_function("document.body.innerText.includes('Third version')", timeout=10000)
+    assert page.locator("#papernotes-errors").count() == 0
+
+
+def test_unaffected_page_does_not_reload(page, served):
+    site, url = served
+    page.goto(url + "notes/other/")
+    page.wait_for_timeout(300)
+    page.evaluate("window.marker = 'same page'")
+    edit(site / "content/live.md", NOTE.replace("First version", "Changed elsewhere"))
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.marker") == "same page"
