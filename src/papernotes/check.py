@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 
@@ -88,3 +92,27 @@ def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,
         if unquote(fragment) not in ids:
             return f"no element with id {fragment!r}"
     return None
+
+
+def fetch_external(urls: Iterable[str], timeout: float = 10.0, workers: int = 8) -> list[tuple[str, str]]:
+    """(url, problem) for each external link that does not answer 2xx/3xx; at most ``workers``
+    requests at a time, each given ``timeout`` seconds (HEAD first, then GET)."""
+    def probe(url: str) -> tuple[str, str] | None:
+        for method in ("HEAD", "GET"):
+            request = urllib.request.Request(url, method=method, headers={"User-Agent": "papernotes-check"})
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - links of the site
+                    if response.status < 400:
+                        return None
+                    problem = f"HTTP {response.status}"
+            except urllib.error.HTTPError as exc:
+                problem = f"HTTP {exc.code}"
+                if exc.code in (405, 501) and method == "HEAD":
+                    continue
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                problem = str(getattr(exc, "reason", exc))
+            return url, problem
+        return url, problem
+
+    with ThreadPoolExecutor(workers) as pool:
+        return [found for found in pool.map(probe, sorted(set(urls))) if found]

@@ -13,7 +13,8 @@ from . import __version__
 from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, site_config
 from .fetch import ARXIV_API, fetch_arxiv
 from .registry import CACHE_FILE, load_registry
-from .check import check_site
+from .scaffold import ScaffoldError, init_site, new_note
+from .check import check_site, fetch_external
 from .config import load_config, with_overrides
 from .model import Diagnostic
 from .output import MARKER, OutputError
@@ -82,11 +83,38 @@ def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_brows
         raise
 
 
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init_command(folder: Path) -> None:
+    """Create a new site in FOLDER: config, two example notes, template notes, CI workflow."""
+    try:
+        written = init_site(folder)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"Next: cd {folder} && papernotes build && papernotes serve")
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--paper", "papers", multiple=True, help="arXiv id, DOI or paper URL the note is about (repeatable).")
+@click.option("--site", "site_dir", default=".", type=click.Path(file_okay=False, path_type=Path), help="Site folder.")
+def new_command(title: str, papers: tuple[str, ...], site_dir: Path) -> None:
+    """Create a note titled TITLE in the site's content folder, with its front matter filled in."""
+    try:
+        path = new_note(SiteLayout.find(site_dir).content, title, papers)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(path))
+
+
 @main.command("check")
 @click.argument("target", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--base-url", help="URL the site is served under (default: the site's config).")
-@click.option("--external", "list_external", is_flag=True, help="Also list external links (they are never fetched).")
-def check_command(target: Path, base_url: str | None, list_external: bool) -> None:
+@click.option("--external", "fetch_links", is_flag=True,
+              help="Also request every external link (8 at a time, 10 s each) and report those that fail.")
+def check_command(target: Path, base_url: str | None, fetch_links: bool) -> None:
     """Check every internal link of a built site (TARGET: a site folder or its output folder)."""
     if (target / MARKER).exists():
         out_dir, config_root = target, target.parent
@@ -100,9 +128,11 @@ def check_command(target: Path, base_url: str | None, list_external: bool) -> No
     result = check_site(out_dir, config.base_path)
     for broken in result.broken:
         click.echo(str(broken))
-    if list_external:
-        for link in result.external:
-            click.echo(f"external: {link}")
+    for link in result.external:
+        click.echo(f"external: {link}")
+    if fetch_links:
+        for link, problem in fetch_external(result.external):
+            click.echo(f"unreachable external link → {link} ({problem})")
     click.echo(f"{result.pages} pages, {result.links} links, {len(result.broken)} broken, {len(result.external)} external")
     if result.broken:
         sys.exit(1)

@@ -15,6 +15,7 @@ from .model import Note, Page, TextFile
 from .htmlbody import first_image
 from .structured import note_json_ld, paper_json_ld
 from .syndication import atom_feed, json_feed, robots, sitemap
+from .urls import UnsafeURL, check_url
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,30 @@ def plan_pages(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
         yield page
     yield TextFile("/sitemap.xml", sitemap(((url, stamps.get(url)) for url in listed), config.absolute_url))
     yield TextFile("/robots.txt", robots(config.absolute_url))
+    moves = list(redirects(graph))
+    for old, note in moves:
+        yield Page(old, "redirect.html", {"title": note.title, "kind": "redirect", "note": note})
+    yield TextFile("/_redirects", "".join(f"{config.url(old)} {config.url(note.url)} 301\n" for old, note in moves))
+
+
+def redirects(graph: Graph) -> Iterator[tuple[str, Note]]:
+    """(old URL, note) for every alias or ``redirect_from`` that is a path (``/2019/01/x.html``);
+    aliases that are names (``Chinchilla``) only serve wikilinks."""
+    for note in graph.notes:
+        for alias in (*note.aliases, *_as_strings(note.meta.get("redirect_from"))):
+            if alias.startswith("/") or alias.endswith((".html", ".htm")):
+                try:
+                    old = check_url(alias)
+                except UnsafeURL:
+                    continue
+                if old != note.url:
+                    yield old, note
+
+
+def _as_strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
 
 
 def feeds(graph: Graph, config: Config) -> Iterator[TextFile]:

@@ -64,8 +64,12 @@ def check_url(url: str) -> str:
     return path + "/" if trailing else path
 
 
+#: Files hosts read by name, which have no extension but are files, not folders.
+EXTENSIONLESS_FILES = frozenset({"_redirects", "_headers", "CNAME"})
+
+
 def _has_extension(segment: str) -> bool:
-    return bool(re.search(r"\.[A-Za-z0-9]{1,8}$", segment))
+    return segment in EXTENSIONLESS_FILES or bool(re.search(r"\.[A-Za-z0-9]{1,8}$", segment))
 
 
 def expand_permalink(pattern: str, slug: str, date: NoteDate | None) -> str:
