@@ -35,6 +35,8 @@ class Config:
     page_size: int = 10
     permalink: str = "/notes/{slug}/"
     feed_size: int = 20
+    max_file_size: int = 10_000_000
+    unsafe_html: bool = True  # raw HTML in the site's own Markdown (feeds are always sanitized)
     drafts: bool = False
     feeds: Mapping[str, FeedSource] = field(default_factory=lambda: MappingProxyType({}))
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -63,7 +65,7 @@ class Config:
 
 
 _SCALARS = {"title": str, "description": str, "author": str, "base_url": str,
-            "language": str, "page_size": int, "permalink": str, "feed_size": int}
+            "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
 
 
 def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
@@ -95,6 +97,8 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE) -> tu
                 problems.append(Diagnostic("error", shown, 1, 1, f"config key {key!r} must be a {'positive whole number' if kind is int else 'string'}"))
         elif key == "feeds":
             values["feeds"] = MappingProxyType(_feed_sources(value, shown, problems))
+        elif key == "markdown" and isinstance(value, dict) and isinstance(value.get("unsafe_html", True), bool):
+            values["unsafe_html"] = value.get("unsafe_html", True)
         else:
             params[str(key)] = plain(value)
     permalink = values.get("permalink", Config.permalink)

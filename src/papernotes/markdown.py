@@ -30,6 +30,7 @@ from .urls import slugify
 from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
 from .citations import citations_plugin
 from .registry import Registry
+from .sanitize import neutralise_script_urls
 from .wikilinks import wikilinks_plugin
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -55,7 +56,7 @@ class MarkdownRenderer:
     """Renders Markdown text to a RenderedBody. Create one per process and reuse it."""
 
     def __init__(self, *, hard_breaks: bool = False, base_path: str = "/", registry: Registry | None = None,
-                 assets: AssetFinder | None = None) -> None:
+                 assets: AssetFinder | None = None, raw_html: bool = True) -> None:
         self._base_path = base_path
         self._assets = assets
         # Notes repeat formulas and snippets; both conversions are pure, so remember recent ones.
@@ -63,7 +64,7 @@ class MarkdownRenderer:
         self._highlighted = functools.lru_cache(maxsize=1024)(self._highlight)
         self._lexers: dict[str, Lexer | None] = {}
         self._formatter = HtmlFormatter(nowrap=True)
-        md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "breaks": hard_breaks})
+        md = MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False, "breaks": hard_breaks})
         md.enable(["table", "strikethrough", "linkify"])
         md.use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
@@ -86,7 +87,7 @@ class MarkdownRenderer:
         state = _RenderState(path, first_line, source_dir)
         env: dict[str, Any] = {"papernotes": state}
         tokens = self._md.parse(text, env)
-        body = self._md.renderer.render(tokens, self._md.options, env)
+        body = neutralise_script_urls(self._md.renderer.render(tokens, self._md.options, env))
         summary = _first_paragraph_text(tokens)
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
         rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags,

@@ -81,9 +81,9 @@ def start(out_dir: Path) -> Staging:
     """Create a fresh staging folder beside ``out_dir`` (same file system, so the swap is a rename)."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in [*out_dir.parent.glob(f".{out_dir.name}.staging-*"), *out_dir.parent.glob(f".{out_dir.name}.old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
     root = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    if root.exists():
-        shutil.rmtree(root)
     root.mkdir()
     return Staging(out_dir, root)
 

@@ -37,7 +37,8 @@ class ReadInputs:
     assets: AssetFinder
 
     def context(self, paths: Sequence[Path]) -> ReadContext:
-        renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets),
+        renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
+                                      raw_html=self.config.unsafe_html),
                      MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
                                       assets=self.assets))
         return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry)

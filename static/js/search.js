@@ -1,12 +1,24 @@
-// The /search/ page: Pagefind's UI, started with the query from ?q= (the header's search box).
+// The /search/ page: loads Pagefind's UI from the site's search bundle and runs the query
+// from ?q= (the header's search box). A site built without search says so.
 (function () {
   var box = document.getElementById("search");
-  if (!box || typeof PagefindUI === "undefined") {
-    if (box) box.insertAdjacentHTML("beforeend", "<p class=\"empty\">The search index is missing from this build.</p>");
-    return;
+  if (!box) return;
+  var bundle = box.dataset.bundle;
+  function missing() {
+    box.insertAdjacentHTML("beforeend", "<p class=\"empty\">This site was built without a search index.</p>");
   }
-  var ui = new PagefindUI({ element: "#search", bundlePath: box.dataset.bundle, showSubResults: true, showImages: false,
-                            resetStyles: false, autofocus: true });
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  var style = document.createElement("link");
+  style.rel = "stylesheet";
+  style.href = bundle + "pagefind-ui.css";
+  document.head.appendChild(style);
+  var script = document.createElement("script");
+  script.src = bundle + "pagefind-ui.js";
+  script.onerror = missing;
+  script.onload = function () {
+    var ui = new PagefindUI({ element: "#search", bundlePath: bundle, showSubResults: true, showImages: false,
+                              resetStyles: false, autofocus: true });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) ui.triggerSearch(query);
+  };
+  document.head.appendChild(script);
 })();

@@ -83,6 +83,10 @@ def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Rea
     """Read one file with the reader its content calls for."""
     shown = display_path(path)
     try:
+        size = path.stat().st_size
+        if size > context.config.max_file_size:
+            return ReadResult((), (Diagnostic("warning", shown, 1, 1, f"file skipped: {size:,} bytes is over the "
+                                              f"{context.config.max_file_size:,}-byte limit (max_file_size)"),))
         data = path.read_bytes()
     except OSError as exc:
         return ReadResult((), (Diagnostic("error", shown, 1, 1, f"cannot read file: {exc.strerror}"),))

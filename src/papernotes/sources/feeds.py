@@ -20,12 +20,18 @@ from ..sanitize import sanitize_html
 from ..urls import slugify
 from .common import ReadContext, SourceFile, humanise, make_note
 
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _GENERIC_SEGMENTS = {"index", "post", "posts", "entry", "item", "p", "blog", "article", "articles", "feed", "view"}
 _EXTENSION = re.compile(r"\.(html?|php|aspx?|xml)$", re.IGNORECASE)
 
 
 def read(source: SourceFile, context: ReadContext) -> ReadResult:
     """Every item of the feed as a note; a feed that cannot be parsed at all is one error."""
+    declaration = _ENTITY_DECLARATION.search(source.text)
+    if declaration:
+        line = source.text.count("\n", 0, declaration.start()) + 1
+        return ReadResult((), (Diagnostic("error", source.shown, line, 1, "feed declares XML entities (<!ENTITY …>); "
+                                          "refused, as entity expansion and external entities are unsafe"),))
     parsed = feedparser.parse(source.text, sanitize_html=False, resolve_relative_uris=True)
     entries = parsed.get("entries", [])
     if not entries:

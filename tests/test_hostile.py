@@ -1,0 +1,95 @@
+"""Hostile and broken input: entity bombs, huge files, script URLs, pathological Markdown, kills."""
+
+from __future__ import annotations
+
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.check import check_site
+
+from .fuzz.fuzz_readers import run as fuzz
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<rss version="2.0"><channel><title>x</title><item><title>&c;</title><description>&c;</description></item></channel></rss>"""
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>x</title><item><title>&secret;</title></item></channel></rss>"""
+
+
+def test_entity_declarations_in_feeds_are_refused(build_site):
+    result = build_site({"content/bomb.xml": BILLION_LAUGHS, "content/xxe.xml": XXE, "content/ok.md": "# Ok"})
+    assert [n.title for n in result.notes] == ["Ok"]
+    messages = sorted((d.path.rsplit("/", 1)[-1], d.line, d.message[:30]) for d in result.diagnostics)
+    assert messages == [("bomb.xml", 2, "feed declares XML entities (<!"), ("xxe.xml", 2, "feed declares XML entities (<!")]
+    assert "root:" not in "".join(p.read_text() for p in result.out_dir.rglob("*.html"))
+
+
+def test_files_over_the_size_limit_are_skipped(build_site):
+    result = build_site({"papernotes.yaml": "max_file_size: 1000\n", "content/big.md": "x" * 2000, "content/ok.md": "# Ok"})
+    assert [n.title for n in result.notes] == ["Ok"]
+    [warning] = result.diagnostics
+    assert "over the 1,000-byte limit" in warning.message
+
+
+def test_script_urls_are_removed_from_the_sites_own_html(build_site):
+    result = build_site({"content/a.md": '<a href="javascript:alert(1)">x</a> <a href=" JaVaScRiPt:alert(1)">y</a> '
+                                         '<iframe src="data:text/html,<script>alert(1)</script>"></iframe> '
+                                         '[md](javascript:alert(1)) ![img](data:image/png;base64,iVBO)'})
+    html = result.notes[0].body.html.lower()
+    assert not re.search(r"""(href|src)=["']?\s*(javascript|data:text)""", html)
+    assert "data:image/png" in html, "inline images stay"
+
+
+def test_raw_html_can_be_turned_off_for_markdown(build_site):
+    result = build_site({"papernotes.yaml": "markdown: {unsafe_html: false}\n",
+                         "content/a.md": "<script>alert(1)</script>\n\n<b onclick=x>bold</b>\n"})
+    html = result.notes[0].body.html
+    assert "<script" not in html and "&lt;script&gt;" in html and "<b onclick" not in html
+
+
+def test_pathological_markdown_builds(build_site):
+    nested = "> " * 5000 + "deep\n\n" + "- " * 3000 + "list\n\n" + "[" * 20000 + "\n\n" + "*a " * 20000
+    result = build_site({"content/headings.md": "".join(f"## Heading {i}\n\n" for i in range(10000)),
+                         "content/line.md": "word " * 200_000,
+                         "content/nested.md": nested,
+                         "content/nested.html.txt": "<div>" * 50000})
+    assert result.errors == 0 and len(result.notes) == 4
+    headings = next(n for n in result.notes if n.source.path.endswith("headings.md"))
+    assert len(headings.body.headings) == 10000 and headings.body.headings[-1].id == "heading-9999"
+
+
+def test_fuzz_readers_briefly():
+    count, failures = fuzz(200, seed=1)
+    assert count == 200 and failures == []
+
+
+def test_killing_a_build_never_leaves_a_half_written_site(tmp_path: Path):
+    site = tmp_path / "site-src"
+    (site / "content").mkdir(parents=True)
+    for i in range(150):
+        (site / "content" / f"n{i}.md").write_text(f"---\ntitle: Note {i}\ntags: [t{i % 7}]\n---\n\n" + "Text. " * 300)
+    out = site / "site"
+    command = [sys.executable, "-m", "papernotes", "build", str(site), "-q", "--no-search", "--no-cache", "-j", "1"]
+    subprocess.run(command, check=True)
+    expected = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    rng = random.Random(7)
+    for attempt in range(20):
+        note = site / "content" / f"n{attempt}.md"
+        note.write_text(note.read_text() + f"\nEdit {attempt}.\n")
+        process = subprocess.Popen(command)
+        time.sleep(rng.uniform(0.05, 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        assert files == expected, f"kill {attempt}: the site is not complete"
+        assert check_site(out).broken == ()
+    result = build(SiteLayout.find(site), BuildOptions(search=False))
+    assert result.errors == 0
+    assert not [p for p in site.iterdir() if p.name.startswith(".site.")], "leftovers of killed builds are cleaned up"
