@@ -171,3 +171,13 @@ def test_graph_json_follows_the_schema_and_backlinks_are_symmetric(build_site):
         assert f'href="/notes/{source[5:]}/"' in page
     related = (result.out_dir / "notes/a/index.html").read_text().split('id="related-title"')[1]
     assert 'href="/notes/b/"' in related
+
+
+def test_publisher_doi_of_an_arxiv_paper_is_one_paper(build_site):
+    result = build_site({
+        "content/papers.bib": "@inproceedings{x, title={Attention Is All You Need}, eprint={1706.03762}, "
+                              "archivePrefix={arXiv}, doi={10.5555/3295222.3295349}}\n",
+        "content/a.md": "See https://doi.org/10.5555/3295222.3295349 and arXiv:1706.03762.\n",
+    })
+    assert {ref.id for ref in result.notes[0].papers} == {"arxiv:1706.03762"}
+    assert not (result.out_dir / "papers/doi-10.5555-3295222.3295349").exists()

@@ -188,9 +188,24 @@ def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
     if color:
         tint = "red" if diagnostic.severity == "error" else "yellow"
         text = text.replace(f" {diagnostic.severity}:", " " + click.style(diagnostic.severity + ":", fg=tint, bold=True), 1)
-    if diagnostic.source_line is not None:
-        text += f"\n    {diagnostic.source_line}\n    {' ' * (diagnostic.col - 1)}^"
+    source = diagnostic.source_line
+    if source is None and color:
+        source = _line_of(diagnostic.path, diagnostic.line)
+    if source is not None:
+        text += f"\n    {source}\n    {' ' * (diagnostic.col - 1)}^"
     return text
+
+
+def _line_of(path: str, line: int) -> str | None:
+    """The file's line, for showing under a diagnostic on a terminal."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\n")
+    except OSError:
+        return None
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

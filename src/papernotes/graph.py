@@ -8,7 +8,7 @@ from typing import Iterable
 
 from .links import resolve_links
 from .model import Diagnostic, Note, Tag
-from .papergraph import PaperGraph, build_paper_graph, match_feed_titles
+from .papergraph import PaperGraph, build_paper_graph, canonical_papers, match_feed_titles
 from .registry import Registry
 from .urls import slugify
 
@@ -65,7 +65,7 @@ def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry 
     """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
-    kept = list(match_feed_titles(tuple(kept), registry))
+    kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
     linked, linking, link_problems = resolve_links(tuple(kept), base_path)
     problems.extend(link_problems)
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))

@@ -52,6 +52,14 @@ class PaperGraph:
     related: dict[str, tuple[Note, ...]]
 
 
+def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
+    """Mentions under an alias (a publisher DOI of an arXiv paper) use the paper's one id."""
+    if not registry.aliases:
+        return notes
+    return tuple(replace(n, papers=tuple(replace(r, id=registry.canonical(r.id)) for r in n.papers))
+                 if any(r.id in registry.aliases for r in n.papers) else n for n in notes)
+
+
 def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
     """A feed item whose title is a known paper's title is about that paper."""
     titles = {normalise_title(meta.title): paper_id for paper_id, meta in registry.papers.items() if meta.title}

@@ -52,6 +52,11 @@ class Registry:
     papers: Mapping[str, PaperMeta] = field(default_factory=dict)
     keys: Mapping[str, str] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)  # e.g. a publisher DOI → the arXiv id
+
+    def canonical(self, paper_id: str) -> str:
+        """The id a paper is published under when the registry knows it by several."""
+        return self.aliases.get(paper_id, paper_id)
 
     def resolve(self, value: str) -> str | None:
         """A canonical id for an identifier, URL or BibTeX key."""
@@ -62,6 +67,7 @@ def load_registry(content_dir: Path) -> Registry:
     """Read every registry file that exists; sources later in the list fill gaps only."""
     papers: dict[str, PaperMeta] = {}
     keys: dict[str, str] = {}
+    aliases: dict[str, str] = {}
     problems: list[Diagnostic] = []
     readers = ((BIB_FILE, _read_bib), (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))
     for name, reader in readers:
@@ -78,7 +84,14 @@ def load_registry(content_dir: Path) -> Registry:
             papers[record.id] = papers[record.id].merged(record) if record.id in papers else record
             if record.key:
                 keys.setdefault(record.key, record.id)
-    return Registry(papers, keys, tuple(problems))
+            doi = record.links.get("doi", "").removeprefix("https://doi.org/")
+            if doi and record.id.startswith("arxiv:"):
+                alias = f"doi:{doi.lower()}"
+                if alias in papers and alias != record.id:
+                    problems.append(Diagnostic("warning", str(path), 1, 1, f"{alias} and {record.id} are the same paper; "
+                                               f"published as {record.id}"))
+                aliases.setdefault(alias, record.id)
+    return Registry({k: v for k, v in papers.items() if k not in aliases}, keys, tuple(problems), aliases)
 
 
 def _paper_id(fields: Mapping[str, str], key: str | None) -> str:
@@ -119,7 +132,7 @@ def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
         records.append(PaperMeta(
             id=paper_id, title=_clean(fields.get("title")), authors=authors, year=_year(fields.get("year")),
             venue=_clean(fields.get("journal") or fields.get("booktitle") or fields.get("publisher")),
-            abstract=_clean(fields.get("abstract")), links=_links(paper_id, fields.get("url")),
+            abstract=_clean(fields.get("abstract")), links=_links(paper_id, fields.get("url"), fields.get("doi")),
             key=entry.key, entry_type=entry.entry_type.lower(),
         ))
     return records, problems
@@ -202,8 +215,10 @@ def _year(value: Any) -> int | None:
         return None
 
 
-def _links(paper_id: str, url: Any) -> dict[str, str]:
+def _links(paper_id: str, url: Any, doi: Any = None) -> dict[str, str]:
     links = links_for(paper_id)
+    if doi and not paper_id.startswith("doi:"):
+        links["doi"] = "https://doi.org/" + str(doi).strip()
     if url and str(url).startswith(("http://", "https://")):
         links.setdefault("url", str(url))
     return links
