@@ -17,7 +17,7 @@ from .config import Config, load_config, with_overrides
 from .graph import build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
-from .reading import ReadCache, ReadInputs, read_site
+from .reading import Progress, ReadCache, ReadInputs, no_progress, read_site
 from .registry import Registry, load_registry
 from .render import make_environment, render_page
 from .search import BUNDLE as SEARCH_BUNDLE, index_site
@@ -95,12 +95,12 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 
 
 def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
-               workers: int = 1, memory: dict | None = None) -> ReadResult:
+               workers: int = 1, memory: dict | None = None, progress: Progress = no_progress) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
     inputs = ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static, skip=(layout.out,)))
     cache = ReadCache(layout.cache, inputs.digest(), memory if memory is not None else {}) if use_cache else None
-    return read_site(paths, inputs, cache, workers)
+    return read_site(paths, inputs, cache, workers, progress)
 
 
 class Sink(Protocol):
@@ -132,13 +132,14 @@ class Production:
     laps: tuple[tuple[str, float], ...]
 
 
-def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderMemo | None = None) -> Production:
-    """Read, link, plan and render the whole site into ``sink``."""
+def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderMemo | None = None,
+            progress: Progress = no_progress) -> Production:
+    """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it is."""
     clock = _Stopwatch()
     config, problems = site_config(layout, options)
     registry = load_registry(layout.content)
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
-                      memory=memo.reads if memo is not None else None)
+                      memory=memo.reads if memo is not None else None, progress=progress)
     clock.lap("read")
     graph = build_graph(read.notes, config.base_path, registry)
     clock.lap("graph")
@@ -146,7 +147,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     env = make_environment(config, layout.templates)
     if memo is not None:
         memo.start(repr(config) + _fingerprint(layout.templates))
-    written = _write_pages(sink, env, plan_pages(graph, config), diagnostics, memo)
+    written = _write_pages(sink, env, plan_pages(graph, config), diagnostics, memo, progress)
     for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
         sink.write(output_file(url), Path(source).read_bytes())
     for rel, path in sorted(static_files(layout).items()):
@@ -173,18 +174,20 @@ def _fingerprint(folder: Path) -> str:
     return "".join(f"{p}:{p.stat().st_mtime_ns};" for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: RenderMemo | None = None) -> BuildResult:
+def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: RenderMemo | None = None,
+          progress: Progress = no_progress) -> BuildResult:
     """Build the site into ``layout.out``; the old output stays intact if anything fails."""
     started = time.perf_counter()
     output.check_output_dir(layout.out, options.force)
     staging = output.start(layout.out)
     try:
-        made = produce(layout, options, staging, memo)
+        made = produce(layout, options, staging, memo, progress)
         diagnostics = list(made.diagnostics)
         clock = _Stopwatch()
         if options.search:
             html_changed = any(rel.endswith(".html") for rel in staging.changed)
             if (html_changed and options.reindex) or not staging.reuse_tree(SEARCH_BUNDLE):
+                progress("indexing for search", 0, 0)
                 problem = index_site(staging.root)
                 if problem:
                     diagnostics.append(problem)
@@ -216,9 +219,11 @@ class _Stopwatch:
 
 
 def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | TextFile],
-                 diagnostics: list[Diagnostic], memo: RenderMemo | None) -> int:
+                 diagnostics: list[Diagnostic], memo: RenderMemo | None, progress: Progress) -> int:
     written = 0
     for page in pages:
+        if written % 200 == 0:
+            progress("writing pages", written, 0)
         origin = page.context.get("note") if isinstance(page, Page) else None
         where = origin.source.path if isinstance(origin, Note) else page.url
         try:

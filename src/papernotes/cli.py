@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
     layout = SiteLayout.find(site_dir, out_dir)
     try:
         options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
-        result = build(layout, replace(options, workers=jobs) if jobs else options)
+        with ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose)
@@ -161,6 +163,33 @@ def papers_fetch_command(site_dir: Path, api: str, delay: float, refetch: bool) 
                f"cache: {layout.content / CACHE_FILE}")
     if result.failed_batches:
         sys.exit(1)
+
+
+class ProgressLine:
+    """One self-rewriting status line on a terminal, shown only once a build has taken a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < 1 or now - self.last < 0.1:
+            return
+        self.last, self.shown = now, True
+        count = f" {done}/{total}" if total else (f" {done}" if done else "")
+        sys.stderr.write(f"\r\033[K{stage}{count}…")
+        sys.stderr.flush()
+
+    def __enter__(self) -> "ProgressLine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:

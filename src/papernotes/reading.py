@@ -10,7 +10,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from . import __version__
 from .assets import AssetFinder
@@ -108,6 +108,11 @@ class ReadCache:
             pass  # a read-only notes folder builds without a cache
 
 
+def _counted(result: ReadResult, done: int, total: int, progress: Progress) -> ReadResult:
+    progress("reading", done, total)
+    return result
+
+
 _worker_context: ReadContext | None = None  # one per pool worker, set by _start_worker
 
 
@@ -121,7 +126,15 @@ def _read_in_worker(job: tuple[Path, str]) -> ReadResult:
     return read_path(job[0], job[1], _worker_context, READERS)
 
 
-def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int) -> ReadResult:
+Progress = Callable[[str, int, int], None]  # (stage, done, total; 0 when unknown)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int,
+              progress: Progress = no_progress) -> ReadResult:
     """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites.
     The result lists notes in path order whatever the worker count."""
     context = inputs.context(paths)
@@ -148,9 +161,11 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, paths))
         with pool:
-            fresh = list(pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            results_in_order = pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+            fresh = [_counted(result, done, len(jobs), progress) for done, result in enumerate(results_in_order, 1)]
     else:
-        fresh = [read_path(path, rel, context, READERS) for path, rel in jobs]
+        fresh = [_counted(read_path(path, rel, context, READERS), done, len(jobs), progress)
+                 for done, (path, rel) in enumerate(jobs, 1)]
     for index, (_, rel), result in zip(todo, jobs, fresh):
         results[index] = result
         if cache is not None and keys[index]:
