@@ -7,7 +7,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 import jinja2
 
@@ -117,11 +117,14 @@ class RenderMemo:
     setup: str = ""
     pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
     reads: dict[str, tuple[tuple[int, int], str, ReadResult]] = field(default_factory=dict)
+    environment: jinja2.Environment | None = None
 
-    def start(self, setup: str) -> None:
-        """Forget rendered pages when config or templates changed since the last build."""
-        if setup != self.setup:
-            self.setup, self.pages = setup, {}
+    def start(self, setup: str, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
+        """The template environment, made anew (and rendered pages forgotten) only when config or
+        templates changed since the last build."""
+        if setup != self.setup or self.environment is None:
+            self.setup, self.pages, self.environment = setup, {}, make()
+        return self.environment
 
 
 @dataclass(frozen=True)
@@ -144,9 +147,10 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     graph = build_graph(read.notes, config.base_path, registry)
     clock.lap("graph")
     diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
-    env = make_environment(config, layout.templates)
-    if memo is not None:
-        memo.start(repr(config) + _fingerprint(layout.templates))
+    def environment() -> jinja2.Environment:
+        return make_environment(config, layout.templates)
+
+    env = memo.start(repr(config) + _fingerprint(layout.templates), environment) if memo else environment()
     written = _write_pages(sink, env, plan_pages(graph, config), diagnostics, memo, progress)
     for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
         sink.write(output_file(url), Path(source).read_bytes())

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import write_files
+from .conftest import screenshot
 
 LONG_BODY = "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(60))
 NOTE = "---\ntitle: Live note\n---\n\nFirst version of the text.\n\n" + LONG_BODY + "\n"
@@ -64,6 +65,7 @@ def test_edit_reload_keeps_scroll_css_swaps_and_errors_overlay(page, served):
     edit(site / "content/live.md", "---\ntitle: [broken\n---\nBody\n")
     page.wait_for_selector("#papernotes-errors", timeout=10000)
     overlay = page.locator("#papernotes-errors").inner_text()
+    screenshot(page, "serve-error-overlay")
     assert re.search(r"live\.md:\d+:\d+: error: invalid YAML", overlay)
     assert page.locator("#papernotes-errors pre").count() == 1, "the offending source line is shown"
     assert "Second version" in page.locator("main").inner_text(), "the last good page stays"
