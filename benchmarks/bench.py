@@ -8,8 +8,8 @@ folder, then reports median wall seconds and peak memory (RSS) of:
 
 - cold:  ``papernotes build --no-cache`` in a fresh process, output folder removed first;
 - warm:  ``papernotes build`` in a fresh process, cache and output of the previous build present;
-- edit:  one note changed and rebuilt in-process with the same ``build()`` call the preview
-         server makes (median of ``--edits`` edits).
+- edit:  one note changed and rebuilt in-process the way ``papernotes serve`` rebuilds (in memory,
+         reads and rendered pages remembered from the previous build; median of ``--edits`` edits).
 """
 
 from __future__ import annotations
@@ -102,7 +102,8 @@ def timed_process(args: list[str]) -> tuple[float, float]:
 
 
 def measure(notes: int, runs: int, edits: int, search: bool) -> dict[str, object]:
-    from papernotes.build import BuildOptions, SiteLayout, build
+    from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
+    from papernotes.preview import MemorySink
 
     folder = Path(tempfile.mkdtemp(prefix=f"papernotes-bench-{notes}-"))
     try:
@@ -118,14 +119,15 @@ def measure(notes: int, runs: int, edits: int, search: bool) -> dict[str, object
         timed_process(command)  # fills the cache
         warm = [timed_process(command)[0] for _ in range(runs)]
         layout = SiteLayout.find(folder)
-        options = BuildOptions(search=search)
-        build(layout, options)
+        options = BuildOptions(search=False)
+        memo = RenderMemo()
+        produce(layout, options, MemorySink(), memo)
         edit_times = []
         target = folder / "content" / "note-000000.md"
         for edit in range(edits):
             target.write_text(target.read_text() + f"\nEdit {edit}.\n")
             started = time.perf_counter()
-            build(layout, options)
+            produce(layout, options, MemorySink(), memo)
             edit_times.append(time.perf_counter() - started)
         return {"notes": notes, "cold_s": statistics.median(cold), "cold_runs": cold, "cold_peak_mb": round(cold_rss),
                 "warm_s": statistics.median(warm), "warm_runs": warm, "edit_s": statistics.median(edit_times),
