@@ -165,9 +165,11 @@ def static_files(layout: SiteLayout) -> dict[str, Path]:
     files: dict[str, Path] = {}
     for folder in (theme_dir() / "static", layout.static):
         if folder.is_dir():
+            root = folder.resolve()
             for path in sorted(folder.rglob("*")):
                 rel = path.relative_to(folder).as_posix()
-                if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
+                inside = path.resolve().is_relative_to(root)  # a symlink out of the folder is not published
+                if inside and path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
                     files[rel] = path
     return files
 

@@ -67,7 +67,7 @@ def is_ignored(path: str) -> bool:
 def resolve_request(raw_path: str, base_path: str) -> str | None:
     """The site file a request path names (``index.html`` for folders), or None when the path
     is outside the base path or tries to leave the site (``..``, encoded or not)."""
-    path = urlsplit(raw_path).path
+    path = raw_path.split("?", 1)[0].split("#", 1)[0]  # not urlsplit: "//x/y" is a path here, not a host
     for _ in range(3):  # undo double encoding such as %252e%252e as well
         decoded = unquote(path)
         if decoded == path:

@@ -49,7 +49,7 @@ def atom_feed(notes: Sequence[Note], config: Config, *, title: str, page_url: st
         f"  <author><name>{escape(config.author or config.title)}</name></author>",
         '  <generator uri="https://pypi.org/project/papernotes/">papernotes</generator>',
     ]
-    origin = absolute("/").rstrip("/")
+    origin = config.site_origin  # bodies already carry the base path
     for note in notes:
         url = absolute(note.url)
         stamp = _stamp(note)
@@ -75,7 +75,7 @@ def atom_feed(notes: Sequence[Note], config: Config, *, title: str, page_url: st
 
 def json_feed(notes: Sequence[Note], config: Config, *, feed_url: str, absolute: Callable[[str], str]) -> str:
     """A JSON Feed 1.1 document of ``notes``."""
-    origin = absolute("/").rstrip("/")
+    origin = config.site_origin  # bodies already carry the base path
     items = []
     for note in notes:
         item = {"id": absolute(note.url), "url": absolute(note.url), "title": note.title,

@@ -1,0 +1,107 @@
+"""The preview server's parts: path resolution, ignored files, debouncing, change detection, HTTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from papernotes.build import SiteLayout
+from papernotes.model import Diagnostic
+from papernotes.preview import memory_builder
+from papernotes.build import BuildOptions
+from papernotes.serve import (Debouncer, PreviewState, Snapshot, changes_between, is_ignored, resolve_request,
+                              start_server)
+
+
+@pytest.mark.parametrize("path, base, expected", [
+    ("/", "/", "index.html"), ("/notes/x/", "/", "notes/x/index.html"), ("/css/style.css", "/", "css/style.css"),
+    ("/notes/x", "/", "notes/x"), ("/sub/notes/x/", "/sub/", "notes/x/index.html"), ("/sub/", "/sub/", "index.html"),
+    ("/notes/x/?q=1#a", "/", "notes/x/index.html"), ("/notes/caf%C3%A9/", "/", "notes/café/index.html"),
+    ("/../etc/passwd", "/", None), ("/notes/../../etc/passwd", "/", None), ("/%2e%2e/%2e%2e/etc/passwd", "/", None),
+    ("/%252e%252e/etc/passwd", "/", None), ("/notes/..%2f..%2fetc/passwd", "/", None), ("//etc/passwd", "/", None),
+    ("/a\\..\\b", "/", None), ("/x%00.html", "/", None), ("/other/", "/sub/", None), ("/./index.html", "/", None),
+])
+def test_resolve_request(path, base, expected):
+    assert resolve_request(path, base) == expected
+
+
+@pytest.mark.parametrize("name, ignored", [
+    ("note.md", False), (".note.md.swp", True), ("note.md~", True), ("4913", True), (".#note.md", True),
+    ("#note.md#", True), (".DS_Store", True), ("x.goutputstream-ABC", True), ("a.md___jb_tmp___", True),
+    ("papernotes.yaml", False), ("style.css", False), ("notes.tmp", True),
+])
+def test_editor_temp_files_are_ignored(name, ignored):
+    assert is_ignored(f"/site/content/{name}") is ignored
+
+
+def test_debounce_turns_a_burst_into_one_call():
+    calls = []
+    debouncer = Debouncer(lambda: calls.append(time.monotonic()), delay=0.05)
+    for _ in range(10):
+        debouncer.poke()
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert len(calls) == 1
+    debouncer.poke()
+    time.sleep(0.2)
+    assert len(calls) == 2
+
+
+def test_changes_name_pages_and_stylesheet_only_edits():
+    old = Snapshot({"a/index.html": b"1", "b/index.html": b"2", "css/style.css": b"x"})
+    assert changes_between(old, Snapshot({**old.files, "a/index.html": b"3"})).pages == ("a/index.html",)
+    css = changes_between(old, Snapshot({**old.files, "css/style.css": b"y"}))
+    assert css.stylesheets_only and css.pages == ()
+    gone = changes_between(old, Snapshot({"a/index.html": b"1", "css/style.css": b"x"}))
+    assert gone.pages == ("b/index.html",) and not gone.stylesheets_only
+    error = Diagnostic("error", "content/a.md", 3, 1, "invalid YAML", "title: [x")
+    failed = changes_between(old, Snapshot(old.files, (error,)))
+    assert failed.errors == ({"where": "content/a.md:3:1", "message": "invalid YAML", "line": "title: [x"},)
+
+
+def test_which_pages_an_edit_affects(make_site):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText A.",
+                      "content/b.md": "---\ntitle: B\ndate: 2023-01-01\ntags: [t]\n---\nText B.",
+                      "content/c.md": "---\ntitle: C\ndate: 2022-01-01\ntags: [u]\n---\nText C."})
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False))
+    first = rebuild()
+    (root / "content/c.md").write_text("---\ntitle: C\ndate: 2022-01-01\ntags: [u]\n---\nText C, edited.")
+    changed = changes_between(first, rebuild()).pages
+    assert "notes/c/index.html" in changed and "tags/u/index.html" in changed
+    assert "notes/a/index.html" not in changed and "tags/t/index.html" not in changed
+
+
+def test_http_serving(make_site, tmp_path: Path):
+    root = make_site({"content/a.md": "# A\n\nHello", "static/secret-link": b"x"})
+    (tmp_path / "outside.txt").write_text("secret")
+    (root / "static/leak.txt").symlink_to(tmp_path / "outside.txt")
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False))
+    state = PreviewState(rebuild())
+    server = start_server(state, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def get(path: str) -> tuple[int, str, bytes]:
+        try:
+            with urllib.request.urlopen(base + path) as response:
+                return response.status, response.headers["Content-Type"], response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers["Content-Type"], exc.read()
+
+    try:
+        status, kind, body = get("/notes/a/")
+        assert status == 200 and kind == "text/html; charset=utf-8" and b"__papernotes/reload.js" in body
+        assert get("/css/style.css")[1] == "text/css; charset=utf-8"
+        assert get("/feed.json")[1] == "application/json; charset=utf-8"
+        status, _, body = get("/no/such/page/")
+        assert status == 404 and b"Page not found" in body
+        assert get("/leak.txt")[0] == 404, "a symlink out of the site is not served"
+        with urllib.request.urlopen(base + "/notes/a/") as response:
+            assert response.headers["Cache-Control"] == "no-store"
+    finally:
+        state.stopping.set()
+        server.shutdown()
