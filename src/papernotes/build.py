@@ -243,15 +243,18 @@ def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | Tex
 
 
 def _page_bytes(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> bytes:
-    """The page's bytes, from the memo when its template and context are what they were."""
+    """The page's bytes, from the memo when its template and context (or a file's key) are what they were."""
     if isinstance(page, TextFile):
-        return page.text.encode("utf-8")
-    key = (page.template, page.context)
+        if memo is None or page.key is None:
+            return page.make().encode("utf-8")
+        key: object = ("text", page.key)
+    else:
+        key = (page.template, page.context)
     if memo is not None:
         previous = memo.pages.get(page.url)
         if previous is not None and previous[0] == key:
             return previous[1]
-    data = render_page(env, page).encode("utf-8")
+    data = (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")
     if memo is not None:
         memo.pages[page.url] = (key, data)
     return data

@@ -41,4 +41,5 @@ def graph_json(graph: Graph, base_path: str) -> str:
     for group in graph.tags:
         nodes.append({"id": f"tag:{group.tag.slug}", "type": "tag", "title": group.tag.name, "url": url(group.tag.url)})
     edges.sort(key=lambda e: (e["type"], e["source"], e["target"], e.get("anchor", "")))
-    return json.dumps({"version": VERSION, "nodes": nodes, "edges": edges}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    document = {"version": VERSION, "nodes": nodes, "edges": edges}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
@@ -186,10 +186,18 @@ class Page:
 
 @dataclass(frozen=True)
 class TextFile:
-    """A file of the output written as is (graph.json, papers.bib), not through a template."""
+    """A file of the output written as is (graph.json, papers.bib), not through a template.
+
+    ``make`` produces the text; ``key`` is what it is made from, so a rebuild whose key equals
+    the previous one's reuses the previous bytes instead of calling ``make``."""
 
     url: str
-    text: str
+    make: Callable[[], str]
+    key: Any = None
+
+    @property
+    def text(self) -> str:
+        return self.make()
 
 
 @dataclass(frozen=True)

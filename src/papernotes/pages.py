@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from functools import partial
 from itertools import chain
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -12,8 +13,6 @@ from .graph import Graph
 from .bibtex import bibliography, bibtex_entry
 from .graphjson import graph_json
 from .model import Note, Page, TextFile
-from .htmlbody import first_image
-from .structured import note_json_ld, paper_json_ld
 from .syndication import atom_feed, json_feed, robots, sitemap
 from .urls import UnsafeURL, check_url
 
@@ -37,12 +36,14 @@ def plan_pages(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
         if isinstance(page, Page) and page.url != "/404.html":
             listed.append(page.url)
         yield page
-    yield TextFile("/sitemap.xml", sitemap(((url, stamps.get(url)) for url in listed), config.absolute_url))
-    yield TextFile("/robots.txt", robots(config.absolute_url))
+    entries = tuple((url, stamps.get(url)) for url in listed)
+    yield TextFile("/sitemap.xml", partial(sitemap, entries, config.absolute_url), ("sitemap", entries))
+    yield TextFile("/robots.txt", partial(robots, config.absolute_url), "robots")
     moves = list(redirects(graph))
     for old, note in moves:
         yield Page(old, "redirect.html", {"title": note.title, "kind": "redirect", "note": note})
-    yield TextFile("/_redirects", "".join(f"{config.url(old)} {config.url(note.url)} 301\n" for old, note in moves))
+    lines = "".join(f"{config.url(old)} {config.url(note.url)} 301\n" for old, note in moves)
+    yield TextFile("/_redirects", partial(str, lines), lines)
 
 
 def redirects(graph: Graph) -> Iterator[tuple[str, Note]]:
@@ -70,17 +71,20 @@ def feeds(graph: Graph, config: Config) -> Iterator[TextFile]:
     tag and per paper."""
     size = config.feed_size
     newest = graph.notes[:size]
-    yield TextFile("/feed.xml", atom_feed(newest, config, title=config.title, page_url="/", feed_url="/feed.xml",
-                                          absolute=config.absolute_url))
-    yield TextFile("/feed.json", json_feed(newest, config, feed_url="/feed.json", absolute=config.absolute_url))
+    yield TextFile("/feed.xml", partial(atom_feed, newest, config, title=config.title, page_url="/", feed_url="/feed.xml",
+                                        absolute=config.absolute_url), ("atom", newest))
+    yield TextFile("/feed.json", partial(json_feed, newest, config, feed_url="/feed.json", absolute=config.absolute_url),
+                   ("json", newest))
     for group in graph.tags:
-        yield TextFile(f"{group.tag.url}feed.xml", atom_feed(
-            group.notes[:size], config, title=f"{config.title}: #{group.tag.name}", page_url=group.tag.url,
-            feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url, full_content=False))
+        notes = group.notes[:size]
+        yield TextFile(f"{group.tag.url}feed.xml", partial(
+            atom_feed, notes, config, title=f"{config.title}: #{group.tag.name}", page_url=group.tag.url,
+            feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url, full_content=False), (group.tag, notes))
     for paper in graph.papers.papers:
-        yield TextFile(f"{paper.url}feed.xml", atom_feed(
-            sorted(paper.notes, key=lambda n: n.sort_key)[:size], config, title=f"{config.title}: {paper.title}",
-            page_url=paper.url, feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url, full_content=False))
+        notes = tuple(sorted(paper.notes, key=lambda n: n.sort_key)[:size])
+        yield TextFile(f"{paper.url}feed.xml", partial(
+            atom_feed, notes, config, title=f"{config.title}: {paper.title}", page_url=paper.url,
+            feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url, full_content=False), (paper.meta, notes))
 
 
 def _html_and_data(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
@@ -91,10 +95,12 @@ def _html_and_data(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
     for paper in papers:
         yield Page(paper.url, "paper.html", {
             "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
-            "json_ld": paper_json_ld(paper, config), "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+            "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
         })
-    yield TextFile("/papers.bib", bibliography(p.meta for p in papers))
-    yield TextFile("/graph.json", graph_json(graph, config.base_path))
+    metas = tuple(p.meta for p in papers)
+    yield TextFile("/papers.bib", partial(bibliography, metas), metas)
+    yield TextFile("/graph.json", partial(graph_json, graph, config.base_path),
+                   (graph.notes, tuple(graph.backlinks.items()), papers))
     yield Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"})
     yield Page("/search/", "search.html", {"title": "Search", "kind": "search"})
     yield from paginated("/", "Latest notes", graph.notes, config.page_size, kind="home")
@@ -111,8 +117,7 @@ def note_pages(graph: Graph, config: Config) -> Iterator[Page]:
         newer, older = graph.neighbours(note)
         papers = graph.papers.papers_of.get(note.id, ())
         yield Page(note.url, "note.html", {
-            "title": note.title, "kind": "note", "note": note, "image": first_image(note.body.html),
-            "json_ld": note_json_ld(note, papers, config),
+            "title": note.title, "kind": "note", "note": note,
             "tags": graph.tags_of.get(note.id, ()), "newer": newer, "older": older,
             "backlinks": graph.backlinks.get(note.id, ()),
             "papers": papers,

@@ -62,6 +62,8 @@ def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note,
 
 def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
     """A feed item whose title is a known paper's title is about that paper."""
+    if all(note.source.item is None for note in notes):
+        return notes
     titles = {normalise_title(meta.title): paper_id for paper_id, meta in registry.papers.items() if meta.title}
     for note in notes:
         for ref in note.papers:
@@ -108,16 +110,16 @@ def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
             by_key.setdefault("t:" + tag.slug, []).append(note)
     position = {note.id: index for index, note in enumerate(notes)}
     related = {}
-    for note in notes:
+    member_ids = {key: [n.id for n in members] for key, members in by_key.items() if len(members) <= 200}
+    for note in notes:  # a tag on more than 200 notes says little about relatedness
         scores: Counter[str] = Counter()
-        keys = ["p:" + p.id for p in papers_of.get(note.id, ())] + ["t:" + t.slug for t in tags_of.get(note.id, ())]
-        for key in keys:
-            members = by_key.get(key, ())
-            if len(members) > 200:  # a tag on everything says nothing about relatedness
-                continue
-            for other in members:
-                if other.id != note.id:
-                    scores[other.id] += 2 if key.startswith("p:") else 1
+        for paper in papers_of.get(note.id, ()):
+            shared = member_ids.get("p:" + paper.id, ())
+            scores.update(shared)
+            scores.update(shared)  # a shared paper counts twice
+        for tag in tags_of.get(note.id, ()):
+            scores.update(member_ids.get("t:" + tag.slug, ()))
+        scores.pop(note.id, None)
         best = sorted(scores.items(), key=lambda kv: (-kv[1], position[kv[0]]))[:limit]
         related[note.id] = tuple(notes[position[other]] for other, _ in best)
     return related

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 import json
+from functools import partial
 
 import jinja2
 from markupsafe import Markup
 
 from .config import Config
 from .model import NoteDate, Page
+from .htmlbody import first_image
+from .structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
 
 
@@ -30,7 +33,9 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
             return ""
         return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
 
-    env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld)
+    env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
+                       first_image=first_image)
+    env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
 
