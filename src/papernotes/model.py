@@ -5,7 +5,10 @@ This module imports nothing from the package, so every stage can share it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
 
@@ -138,9 +141,12 @@ class RenderedBody:
     assets: tuple[tuple[str, str], ...] = ()  # (URL in the site, local file) of each image used
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Note:
-    """One publishable note, as a reader produced it."""
+    """One publishable note, as a reader produced it.
+
+    Two notes are equal when their contents are: a digest of every field is taken once, when
+    the note is made, so that comparing page contexts between rebuilds costs little."""
 
     id: str
     title: str
@@ -158,6 +164,21 @@ class Note:
     author: str | None = None
     papers: tuple[PaperRef, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+    digest: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        fields = [getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "digest"]
+        fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
+        content = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+        object.__setattr__(self, "digest", hashlib.blake2b(content, digest_size=16).digest())
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return isinstance(other, Note) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:

@@ -24,7 +24,7 @@ from .sources.common import ReadContext
 
 READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # bump whenever the cached model changes shape
 
 
 @dataclass(frozen=True)
