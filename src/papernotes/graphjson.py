@@ -10,6 +10,17 @@ from .graph import Graph
 VERSION = 1
 
 
+def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
+    """Everything graph.json is made from, and nothing else: an edit to a note's text alone
+    leaves it equal, so a rebuild can keep the previous file."""
+    notes = tuple((n.id, n.title, n.url, n.date, tuple(t.slug for t in graph.tags_of.get(n.id, ()))) for n in graph.notes)
+    links = tuple((target, tuple(n.id for n in sources)) for target, sources in sorted(graph.backlinks.items()))
+    papers = tuple((p.id, p.title, p.url, p.meta.year, tuple((d.note.id, d.anchor) for d in p.discussions))
+                   for p in graph.papers.papers)
+    tags = tuple((g.tag.slug, g.tag.name, g.tag.url) for g in graph.tags)
+    return notes, links, papers, tags
+
+
 def graph_json(graph: Graph, base_path: str) -> str:
     """The site graph as stable, sorted JSON; URLs carry the base path."""
 

@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 from .config import Config
 from .graph import Graph
 from .bibtex import bibliography, bibtex_entry
-from .graphjson import graph_json
+from .graphjson import graph_json, graph_json_inputs
 from .model import Note, Page, TextFile
 from .syndication import atom_feed, json_feed, robots, sitemap
 from .urls import UnsafeURL, check_url
@@ -99,8 +99,7 @@ def _html_and_data(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
         })
     metas = tuple(p.meta for p in papers)
     yield TextFile("/papers.bib", partial(bibliography, metas), metas)
-    yield TextFile("/graph.json", partial(graph_json, graph, config.base_path),
-                   (graph.notes, tuple(graph.backlinks.items()), papers))
+    yield TextFile("/graph.json", partial(graph_json, graph, config.base_path), graph_json_inputs(graph))
     yield Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"})
     yield Page("/search/", "search.html", {"title": "Search", "kind": "search"})
     yield from paginated("/", "Latest notes", graph.notes, config.page_size, kind="home")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+import hashlib
+from dataclasses import dataclass, field, replace
 
 from .model import Note, PaperRef, Tag
 from .papers import normalise_title, paper_slug
@@ -19,13 +20,27 @@ class Discussion:
     excerpt: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Paper:
-    """A paper with a page: its metadata and every note that discusses it."""
+    """A paper with a page: its metadata and every note that discusses it. Papers compare by a
+    digest of those, taken once, as notes do."""
 
     meta: PaperMeta
     slug: str
     discussions: tuple[Discussion, ...]
+    digest: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        parts = [repr(self.meta).encode(), self.slug.encode()]
+        for discussion in self.discussions:
+            parts += [discussion.note.digest, discussion.anchor.encode(), discussion.excerpt.encode()]
+        object.__setattr__(self, "digest", hashlib.blake2b(b"\0".join(parts), digest_size=16).digest())
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Paper) and self.digest == other.digest)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
 
     @property
     def id(self) -> str:
