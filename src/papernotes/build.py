@@ -95,12 +95,12 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 
 
 def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
-               workers: int = 1, memory: dict | None = None, progress: Progress = no_progress) -> ReadResult:
+               workers: int = 1, memo: RenderMemo | None = None, progress: Progress = no_progress) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
     inputs = ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static, skip=(layout.out,)))
-    cache = ReadCache(layout.cache, inputs.digest(), memory if memory is not None else {}) if use_cache else None
-    return read_site(paths, inputs, cache, workers, progress)
+    cache = ReadCache(layout.cache, inputs.digest(), memo.reads if memo is not None else {}) if use_cache else None
+    return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None)
 
 
 class Sink(Protocol):
@@ -117,6 +117,7 @@ class RenderMemo:
     setup: str = ""
     pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
     reads: dict[str, tuple[tuple[int, int], str, ReadResult]] = field(default_factory=dict)
+    renderers: dict = field(default_factory=dict)
     environment: jinja2.Environment | None = None
 
     def start(self, setup: str, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
@@ -142,7 +143,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     config, problems = site_config(layout, options)
     registry = load_registry(layout.content)
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
-                      memory=memo.reads if memo is not None else None, progress=progress)
+                      memo=memo, progress=progress)
     clock.lap("read")
     graph = build_graph(read.notes, config.base_path, registry)
     clock.lap("graph")

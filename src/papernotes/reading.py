@@ -36,11 +36,19 @@ class ReadInputs:
     registry: Registry
     assets: AssetFinder
 
-    def context(self, paths: Sequence[Path]) -> ReadContext:
-        renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
-                                      raw_html=self.config.unsafe_html),
-                     MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
-                                      assets=self.assets))
+    def context(self, paths: Sequence[Path], kept: dict[str, tuple[MarkdownRenderer, MarkdownRenderer]] | None = None) -> ReadContext:
+        """The context readers need; ``kept`` lets a long-lived process reuse its Markdown renderers
+        (and their lexer and formula caches) while these inputs stay the same."""
+        digest = self.digest() if kept is not None else ""
+        renderers = kept.get(digest) if kept is not None else None
+        if renderers is None:
+            renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
+                                          raw_html=self.config.unsafe_html),
+                         MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
+                                          assets=self.assets))
+            if kept is not None:
+                kept.clear()
+                kept[digest] = renderers
         return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry)
 
     def digest(self) -> str:
@@ -134,10 +142,10 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int,
-              progress: Progress = no_progress) -> ReadResult:
+              progress: Progress = no_progress, kept: dict | None = None) -> ReadResult:
     """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites.
     The result lists notes in path order whatever the worker count."""
-    context = inputs.context(paths)
+    context = inputs.context(paths, kept)
     results: list[ReadResult | None] = [None] * len(paths)
     keys: list[str] = [""] * len(paths)
     todo: list[int] = []
