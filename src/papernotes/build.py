@@ -14,7 +14,7 @@ import jinja2
 from . import output
 from .assets import AssetFinder
 from .config import Config, load_config, with_overrides
-from .graph import build_graph
+from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
 from .reading import Progress, ReadCache, ReadInputs, no_progress, read_site
@@ -118,6 +118,7 @@ class RenderMemo:
     pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
     reads: dict[str, tuple[tuple[int, int], str, ReadResult]] = field(default_factory=dict)
     renderers: dict = field(default_factory=dict)
+    graph: GraphMemo = field(default_factory=GraphMemo)
     environment: jinja2.Environment | None = None
 
     def start(self, setup: str, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
@@ -145,7 +146,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
                       memo=memo, progress=progress)
     clock.lap("read")
-    graph = build_graph(read.notes, config.base_path, registry)
+    graph = build_graph(read.notes, config.base_path, registry, memo=memo.graph if memo else None)
     clock.lap("graph")
     diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
     def environment() -> jinja2.Environment:

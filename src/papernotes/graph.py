@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Iterable
 
-from .links import resolve_links
+from .links import LinkMemo, resolve_links
 from .model import Diagnostic, Note, Tag
-from .papergraph import PaperGraph, build_paper_graph, canonical_papers, match_feed_titles
+from .papergraph import PaperGraph, RelatedMemo, build_paper_graph, canonical_papers, match_feed_titles
 from .registry import Registry
 from .urls import slugify
 
@@ -60,13 +60,22 @@ class Graph:
         return newer, older
 
 
+@dataclass
+class GraphMemo:
+    """What a long-lived process (the preview server) keeps between builds of the graph; the
+    graph built is the same with or without it."""
+
+    links: LinkMemo = field(default_factory=LinkMemo)
+    related: RelatedMemo = field(default_factory=RelatedMemo)
+
+
 def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
-                tag_url: str = "/tags/{slug}/") -> Graph:
+                tag_url: str = "/tags/{slug}/", memo: GraphMemo | None = None) -> Graph:
     """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
-    linked, linking, link_problems = resolve_links(tuple(kept), base_path)
+    linked, linking, link_problems = resolve_links(tuple(kept), base_path, memo.links if memo else None)
     problems.extend(link_problems)
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
     by_id = {note.id: note for note in ordered}
@@ -74,7 +83,7 @@ def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry 
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, tag_url, problems)
     years, undated = _group_dates(ordered)
-    papers = build_paper_graph(ordered, registry, tags_of)
+    papers = build_paper_graph(ordered, registry, tags_of, memo.related if memo else None)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, tuple(problems))
 
 

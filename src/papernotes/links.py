@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from .model import Diagnostic, LinkRef, Note
@@ -48,25 +48,51 @@ class LinkIndex:
         return self.by_name.get(target.lower())
 
 
-def resolve_links(notes: tuple[Note, ...], base_path: str) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
+@dataclass
+class LinkMemo:
+    """Links resolved by the previous build in this process: reused for notes whose content and
+    the set of linkable names are unchanged (the preview server keeps one)."""
+
+    index_key: object = None
+    resolved: dict[bytes, tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]]] = field(default_factory=dict)
+
+
+def resolve_links(notes: tuple[Note, ...], base_path: str,
+                  memo: LinkMemo | None = None) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
     """Notes with link placeholders replaced by URLs (or marked broken), the ids of the notes
     linking to each note, and a warning per unresolved link."""
     index = LinkIndex.of(notes)
+    index_key = (base_path, tuple((n.id, n.url, n.title, n.aliases, n.source.rel, n.source.item is None,
+                                   tuple(h.id for h in n.body.headings)) for n in notes))
+    remembered: dict = {}
+    if memo is not None:
+        if memo.index_key == index_key:
+            remembered = memo.resolved
+        memo.index_key, memo.resolved = index_key, {}
     problems: list[Diagnostic] = []
     linking: dict[str, list[str]] = {}
     resolved = []
     for note in notes:
-        targets = [index.find(link, note) for link in note.body.links]
-        for link, target in zip(note.body.links, targets):
-            if target is None:
-                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
-                                           f"unresolved wikilink [[{link.target}{'#' + link.anchor if link.anchor else ''}]]"))
-            elif target.id != note.id and note.id not in linking.setdefault(target.id, []):
-                linking[target.id].append(note.id)
-        if note.body.links:
+        if not note.body.links:
+            resolved.append(note)
+            continue
+        known = remembered.get(note.digest)
+        if known is None:
+            targets = [index.find(link, note) for link in note.body.links]
+            found = tuple(
+                Diagnostic("warning", note.source.path, link.line, link.col,
+                           f"unresolved wikilink [[{link.target}{'#' + link.anchor if link.anchor else ''}]]")
+                for link, target in zip(note.body.links, targets) if target is None)
             body = _PLACEHOLDER.sub(lambda m: _link_html(m, note.body.links, targets, base_path), note.body.html)
-            note = replace(note, body=replace(note.body, html=body))
-        resolved.append(note)
+            known = (replace(note, body=replace(note.body, html=body)), tuple(t.id if t else None for t in targets), found)
+        if memo is not None:
+            memo.resolved[note.digest] = known
+        linked_note, target_ids, found = known
+        problems.extend(found)
+        for target_id in target_ids:
+            if target_id is not None and target_id != note.id and note.id not in linking.setdefault(target_id, []):
+                linking[target_id].append(note.id)
+        resolved.append(linked_note)
     return tuple(resolved), {k: tuple(v) for k, v in linking.items()}, problems
 
 

@@ -93,7 +93,16 @@ def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note
     return tuple(matched)
 
 
-def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]]) -> PaperGraph:
+@dataclass
+class RelatedMemo:
+    """Related notes of the previous build, reused while no note's papers, tags or place changed."""
+
+    key: object = None
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
+                      memo: RelatedMemo | None = None) -> PaperGraph:
     """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
     metas = with_hints(registry, ((ref.id, ref.title or "") for note in notes for ref in note.papers))
     discussions: dict[str, list[Discussion]] = {}
@@ -111,7 +120,21 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
                     pairs.setdefault(paper.id, Counter())[other.id] += 1
     co_mentioned = {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], papers[kv[0]].title.lower()))[:8])
                     for pid, c in pairs.items()}
-    return PaperGraph(ordered, papers_of, co_mentioned, _related(notes, papers_of, tags_of))
+    return PaperGraph(ordered, papers_of, co_mentioned, _related_memoized(notes, papers_of, tags_of, memo))
+
+
+def _related_memoized(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
+                      tags_of: dict[str, tuple[Tag, ...]], memo: RelatedMemo | None) -> dict[str, tuple[Note, ...]]:
+    if memo is None:
+        return _related(notes, papers_of, tags_of)
+    key = tuple((n.id, tuple(p.id for p in papers_of.get(n.id, ())), tuple(t.slug for t in tags_of.get(n.id, ())))
+                for n in notes)
+    if key != memo.key:
+        found = _related(notes, papers_of, tags_of)
+        memo.key, memo.related = key, {note_id: tuple(n.id for n in others) for note_id, others in found.items()}
+        return found
+    by_id = {note.id: note for note in notes}
+    return {note_id: tuple(by_id[i] for i in ids) for note_id, ids in memo.related.items()}
 
 
 def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
