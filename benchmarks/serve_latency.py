@@ -1,0 +1,68 @@
+"""Measure edit-to-visible latency of ``papernotes serve`` in a real browser.
+
+    python benchmarks/serve_latency.py SITE_DIR [--edits 10] [--chromium /usr/bin/chromium]
+
+Starts the preview server on a free port, opens the middle note of SITE_DIR/content in
+headless Chromium (Playwright), then appends a marker line to that note's file and times
+until the marker is on screen. Prints each time and the median. Edits the note in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    server = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(args.site), "--port", "0", "--no-search"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        while url is None:
+            line = server.stdout.readline()
+            if not line:
+                raise SystemExit("the server stopped")
+            match = re.search(r"serving (http://\S+)", line)
+            url = match.group(1) if match else None
+        notes = sorted((args.site / "content").glob("*.md"))
+        target = notes[len(notes) // 2]
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", target.stem)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch_persistent_context(
+                tempfile.mkdtemp(), executable_path=args.chromium, headless=True, args=FLAGS)
+            page = browser.new_page()
+            page.goto(f"{url}notes/{slug}/")
+            page.wait_for_timeout(500)
+            times = []
+            for edit in range(args.edits):
+                marker = f"Latency marker {edit} {time.time()}"
+                text = target.read_text()
+                started = time.perf_counter()
+                target.write_text(f"{text}\n{marker}\n")
+                page.wait_for_function(f"document.body.innerText.includes({marker!r})", timeout=300_000)
+                times.append(time.perf_counter() - started)
+                page.wait_for_timeout(300)
+            browser.close()
+        print("edit-to-visible ms:", [round(t * 1000) for t in times], "median", round(statistics.median(times) * 1000))
+    finally:
+        server.terminate()
+
+
+if __name__ == "__main__":
+    main()
