@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
+from concurrent.futures import ProcessPoolExecutor
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +155,12 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
         return make_environment(config, layout.templates)
 
     env = memo.start(repr(config) + _fingerprint(layout.templates), environment) if memo else environment()
-    written = _write_pages(sink, env, plan_pages(graph, config), diagnostics, memo, progress)
+    pages = plan_pages(graph, config)
+    if isinstance(sink, output.Staging) and memo is None and options.workers > 1 and len(graph.notes) >= PARALLEL_NOTES:
+        progress("writing pages", 0, 0)
+        written = _write_in_parallel(sink, env, list(pages), diagnostics, options.workers)
+    else:
+        written = _write_pages(sink, env, pages, diagnostics, memo, progress)
     for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
         sink.write(output_file(url), Path(source).read_bytes())
     for rel, path in sorted(static_files(layout).items()):
@@ -232,16 +239,74 @@ def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | Tex
     for page in pages:
         if written % 200 == 0:
             progress("writing pages", written, 0)
-        origin = page.context.get("note") if isinstance(page, Page) else None
-        where = origin.source.path if isinstance(origin, Note) else page.url
-        try:
-            sink.write(output_file(page.url), _page_bytes(env, page, memo))
+        problem = _write_one(sink, env, page, memo)
+        if problem is None:
             written += 1
-        except (UnsafeURL, output.OutputError) as exc:
-            diagnostics.append(Diagnostic("error", where, 1, 1, str(exc)))
-        except jinja2.TemplateError as exc:
-            diagnostics.append(_template_problem(exc, where))
+        else:
+            diagnostics.append(problem)
     return written
+
+
+def _write_one(sink: Sink, env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> Diagnostic | None:
+    """Render one page into the sink; a problem comes back as a diagnostic."""
+    origin = page.context.get("note") if isinstance(page, Page) else None
+    where = origin.source.path if isinstance(origin, Note) else page.url
+    try:
+        sink.write(output_file(page.url), _page_bytes(env, page, memo))
+    except (UnsafeURL, output.OutputError) as exc:
+        return Diagnostic("error", where, 1, 1, str(exc))
+    except jinja2.TemplateError as exc:
+        return _template_problem(exc, where)
+    return None
+
+
+PARALLEL_NOTES = 500  # below this many notes rendering in one process is as fast
+_shared: tuple[output.Staging, jinja2.Environment, list[Page | TextFile]] | None = None  # per render worker
+
+
+def _write_in_parallel(staging: output.Staging, env: jinja2.Environment, pages: list[Page | TextFile],
+                       diagnostics: list[Diagnostic], workers: int) -> int:
+    """Render and write ``pages`` in ``workers`` forked processes, each taking every n-th page.
+    Pages that would write the same file are reported here first, as the serial path does."""
+    unique: list[Page | TextFile] = []
+    claimed: set[str] = set(staging.written)
+    for page in pages:
+        try:
+            rel = output_file(page.url)
+        except UnsafeURL as exc:
+            diagnostics.append(Diagnostic("error", page.url, 1, 1, str(exc)))
+            continue
+        if rel in claimed:
+            diagnostics.append(Diagnostic("error", page.url, 1, 1, f"two pages want to write {rel!r}"))
+            continue
+        claimed.add(rel)
+        unique.append(page)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
+                             initargs=(staging, env, unique)) as pool:
+        shares = list(pool.map(_render_share, [(index, workers) for index in range(workers)]))
+    written = 0
+    problems: list[Diagnostic] = []
+    for count, written_rels, changed_rels, found in shares:
+        written += count
+        staging.written |= written_rels
+        staging.changed |= changed_rels
+        problems.extend(found)
+    diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
+    return written
+
+
+def _start_render_worker(staging: output.Staging, env: jinja2.Environment, pages: list[Page | TextFile]) -> None:
+    global _shared
+    _shared = (output.Staging(staging.out_dir, staging.root), env, pages)
+
+
+def _render_share(job: tuple[int, int]) -> tuple[int, set[str], set[str], list[Diagnostic]]:
+    assert _shared is not None
+    staging, env, pages = _shared
+    start, step = job
+    problems = [p for p in (_write_one(staging, env, page, None) for page in pages[start::step]) if p is not None]
+    return len(pages[start::step]) - len(problems), staging.written, staging.changed, problems
 
 
 def _page_bytes(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> bytes:
