@@ -29,12 +29,12 @@ class AssetFinder:
     @classmethod
     def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = ()) -> "AssetFinder":
         by_name: dict[str, Path] = {}
-        skipped = {p.resolve() for p in skip}
+        skipped = {os.fspath(p.resolve()) for p in skip}
         for root, dirs, files in os.walk(content_dir):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in skipped)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
             for name in sorted(files):
-                if Path(name).suffix.lower() in IMAGE_SUFFIXES:
-                    by_name.setdefault(name.lower(), Path(root) / name)
+                if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
+                    by_name.setdefault(name.lower(), Path(root, name))
         return cls(content_dir, static_dir, by_name)
 
     def find(self, src: str, note_dir: Path | None, by_name: bool = False) -> Path | None:

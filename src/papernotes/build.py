@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import multiprocessing
 import os
 import resource
+import threading
 from concurrent.futures import ProcessPoolExecutor
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from .config import Config, load_config, with_overrides
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
+from .replan import PlanMemo, plan_memoized
 from .reading import Progress, ReadCache, ReadInputs, no_progress, read_site
 from .registry import Registry, load_registry
 from .render import make_environment, render_page
@@ -99,14 +102,16 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
                workers: int = 1, memo: RenderMemo | None = None, progress: Progress = no_progress) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
-    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
+    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache),
+                     known=memo.paths if memo is not None else None)
     inputs = ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static, skip=(layout.out,)))
     cache = ReadCache(layout.cache, inputs.digest(), memo.reads if memo is not None else {}) if use_cache else None
     return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None)
 
 
 class Sink(Protocol):
-    """Where a build puts its files: a staging folder on disk, or memory for the preview server."""
+    """Where a build puts its files: a staging folder on disk, or memory for the preview server
+    (which alone is handed ``Later`` pages, by setting ``RenderMemo.render_now``)."""
 
     def write(self, rel: str, data: bytes) -> None: ...
 
@@ -117,9 +122,12 @@ class RenderMemo:
     whose context changed (the preview server keeps one; ``build`` alone starts empty)."""
 
     setup: str = ""
-    pages: dict[str, tuple[object, bytes]] = field(default_factory=dict)
+    pages: dict[str, tuple[object, str, bytes | Later]] = field(default_factory=dict)  # URL → (key, file, bytes)
+    plan: PlanMemo = field(default_factory=PlanMemo)
+    render_now: Callable[[str], bool] | None = None  # which changed pages to render at once; None: all
     reads: dict[str, tuple[tuple[int, int], str, ReadResult]] = field(default_factory=dict)
     renderers: dict = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
     graph: GraphMemo = field(default_factory=GraphMemo)
     environment: jinja2.Environment | None = None
 
@@ -154,8 +162,9 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     def environment() -> jinja2.Environment:
         return make_environment(config, layout.templates)
 
-    env = memo.start(repr(config) + _fingerprint(layout.templates), environment) if memo else environment()
-    pages = plan_pages(graph, config)
+    setup = repr(config) + _fingerprint(layout.templates)
+    env = memo.start(setup, environment) if memo else environment()
+    pages = plan_memoized(graph, config, memo.plan, setup, memo.graph.changed) if memo else plan_pages(graph, config)
     if isinstance(sink, output.Staging) and memo is None and options.workers > 1 and len(graph.notes) >= PARALLEL_NOTES:
         progress("writing pages", 0, 0)
         written = _write_in_parallel(sink, env, list(pages), diagnostics, options.workers)
@@ -252,7 +261,7 @@ def _write_one(sink: Sink, env: jinja2.Environment, page: Page | TextFile, memo:
     origin = page.context.get("note") if isinstance(page, Page) else None
     where = origin.source.path if isinstance(origin, Note) else page.url
     try:
-        sink.write(output_file(page.url), _page_bytes(env, page, memo))
+        sink.write(*_page_file(env, page, memo))  # type: ignore[arg-type]  # Later: see Sink
     except (UnsafeURL, output.OutputError) as exc:
         return Diagnostic("error", where, 1, 1, str(exc))
     except jinja2.TemplateError as exc:
@@ -309,22 +318,55 @@ def _render_share(job: tuple[int, int]) -> tuple[int, set[str], set[str], list[D
     return len(pages[start::step]) - len(problems), staging.written, staging.changed, problems
 
 
-def _page_bytes(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> bytes:
-    """The page's bytes, from the memo when its template and context (or a file's key) are what they were."""
+def _page_file(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> tuple[str, bytes | Later]:
+    """The page's file and bytes, from the memo when its template and context (or a file's key)
+    are what they were; rendered when first read if the memo says nobody is looking at it."""
     if isinstance(page, TextFile):
         if memo is None or page.key is None:
-            return page.make().encode("utf-8")
+            return output_file(page.url), page.make().encode("utf-8")
         key: object = ("text", page.key)
     else:
         key = (page.template, page.context)
-    if memo is not None:
-        previous = memo.pages.get(page.url)
-        if previous is not None and previous[0] == key:
-            return previous[1]
-    data = (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")
-    if memo is not None:
-        memo.pages[page.url] = (key, data)
-    return data
+    if memo is None:
+        return output_file(page.url), render_page(env, page).encode("utf-8")
+    previous = memo.pages.get(page.url)
+    if previous is not None and previous[0] == key:
+        return previous[1], previous[2]
+    rel = output_file(page.url)
+
+    def make() -> bytes:
+        return (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")
+
+    note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
+    later = memo.render_now is not None and previous is not None and not note_page and not memo.render_now(rel)
+    data: bytes | Later = Later(make) if later else make()
+    memo.pages[page.url] = (key, rel, data)
+    return rel, data
+
+
+class Later:
+    """A page rendered when first read: the preview renders the pages nobody has open this way,
+    so that a rebuild after an edit waits only for the pages on screen."""
+
+    def __init__(self, make: Callable[[], bytes]) -> None:
+        self._make, self._lock, self._data = make, threading.Lock(), b""
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if not self._data:
+                try:
+                    self._data = self._make()
+                except jinja2.TemplateError as exc:
+                    self._data = f"<h1>Template error</h1><pre>{html.escape(str(exc))}</pre>".encode()
+            return self._data
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to itself, and once rendered to the same bytes (so an unchanged page is not
+        reported as changed)."""
+        theirs = other._data if isinstance(other, Later) else other
+        return other is self or (bool(self._data) and self._data == theirs)
+
+    __hash__ = object.__hash__
 
 
 def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:

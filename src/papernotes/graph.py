@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Iterable
+from typing import Iterable, Mapping
 
-from .links import LinkMemo, resolve_links
+from .links import LinkMemo, link_note, resolve_links
 from .model import Diagnostic, Note, Tag
-from .papergraph import PaperGraph, RelatedMemo, build_paper_graph, canonical_papers, match_feed_titles
+from .papergraph import PaperGraph, RelatedMemo, build_paper_graph, canonical_papers, match_feed_titles, swap_notes
 from .registry import Registry
 from .urls import slugify
 
@@ -52,6 +52,18 @@ class Graph:
     papers: PaperGraph
     diagnostics: tuple[Diagnostic, ...] = ()
 
+    def with_notes(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
+        """This graph with the notes in ``fresh`` (by id) in place of their earlier versions, which
+        sit in the same places (see ``note_shape``); and the papers whose discussions changed."""
+        years = tuple(replace(year, months=tuple(replace(month, notes=swap_notes(month.notes, fresh))
+                                                 for month in year.months)) for year in self.years)
+        papers, renewed = self.papers.with_notes(fresh)
+        return replace(
+            self, notes=swap_notes(self.notes, fresh), years=years, undated=swap_notes(self.undated, fresh),
+            tags=tuple(replace(group, notes=swap_notes(group.notes, fresh)) for group in self.tags),
+            backlinks={target: swap_notes(notes, fresh) for target, notes in self.backlinks.items()}, papers=papers,
+        ), renewed
+
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
         """(newer, older) than ``note`` in the site's order."""
         index = self.positions[note.id]
@@ -63,15 +75,70 @@ class Graph:
 @dataclass
 class GraphMemo:
     """What a long-lived process (the preview server) keeps between builds of the graph; the
-    graph built is the same with or without it."""
+    graph built is the same with or without it. ``changed`` names the notes and papers (as
+    ``note:ID`` and ``paper:ID``) that differ from the previous graph, None when it was built anew."""
 
     links: LinkMemo = field(default_factory=LinkMemo)
     related: RelatedMemo = field(default_factory=RelatedMemo)
+    inputs: tuple[Note, ...] = ()
+    setup: object = None
+    graph: Graph | None = None
+    changed: frozenset[str] | None = None
+
+
+def note_shape(note: Note) -> tuple[object, ...]:
+    """What other notes' places in the graph depend on: an edit that keeps it (a change of body
+    text, say) leaves every list, link, tag and paper grouping of the site as it was."""
+    return (note.source, note.id, note.url, note.title, note.date, note.updated, note.tags, note.aliases, note.draft,
+            note.meta.get("redirect_from"), tuple((ref.id, ref.anchor, ref.title, ref.declared) for ref in note.papers),
+            tuple((link.target, link.anchor) for link in note.body.links), note.body.headings)
 
 
 def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
                 tag_url: str = "/tags/{slug}/", memo: GraphMemo | None = None) -> Graph:
     """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
+    notes = tuple(notes)
+    setup = (base_path, tag_url, registry)
+    if memo is not None and memo.graph is not None and memo.setup == setup:
+        edited = _after_edit(memo.graph, memo.inputs, notes, registry, base_path, memo.links)
+        if edited is not None:
+            memo.inputs, (memo.graph, memo.changed) = notes, edited
+            return memo.graph
+    graph = _build(notes, base_path, registry, tag_url, memo)
+    if memo is not None:
+        memo.inputs, memo.setup, memo.graph, memo.changed = notes, setup, graph, None
+    return graph
+
+
+def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
+                base_path: str, links: LinkMemo) -> tuple[Graph, frozenset[str]] | None:
+    """The graph after some notes' text changed without changing their shape, made from the
+    previous one in time proportional to the edit; None when anything more changed."""
+    if len(before) != len(notes) or links.index is None:
+        return None
+    edited = [(old, new) for old, new in zip(before, notes) if old is not new]
+    if len(edited) > 100:
+        return None
+    fresh: dict[str, Note] = {}
+    warnings: dict[Diagnostic, Diagnostic] = {}  # unresolved links that moved in the text
+    for old, new in edited:
+        placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
+        if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None or note_shape(old) != note_shape(new):
+            return None  # renamed for a collision, a feed item (matched by title), or moved in the graph
+        (before_linking,) = canonical_papers((old,), registry)
+        (canonical,) = canonical_papers((new,), registry)
+        linked = links.resolved[canonical.digest] = link_note(canonical, links.index, base_path)
+        earlier = links.resolved.get(before_linking.digest) if old.body.links else (old, (), ())
+        if earlier is None or len(earlier[2]) != len(linked[2]):
+            return None
+        warnings.update(zip(earlier[2], linked[2]))
+        fresh[new.id] = linked[0]
+    graph, papers = previous.with_notes(fresh)
+    graph = replace(graph, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
+    return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
+
+
+def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, memo: GraphMemo | None) -> Graph:
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))

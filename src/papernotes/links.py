@@ -54,6 +54,7 @@ class LinkMemo:
     the set of linkable names are unchanged (the preview server keeps one)."""
 
     index_key: object = None
+    index: LinkIndex | None = None
     resolved: dict[bytes, tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]]] = field(default_factory=dict)
 
 
@@ -68,7 +69,7 @@ def resolve_links(notes: tuple[Note, ...], base_path: str,
     if memo is not None:
         if memo.index_key == index_key:
             remembered = memo.resolved
-        memo.index_key, memo.resolved = index_key, {}
+        memo.index_key, memo.index, memo.resolved = index_key, index, {}
     problems: list[Diagnostic] = []
     linking: dict[str, list[str]] = {}
     resolved = []
@@ -76,15 +77,7 @@ def resolve_links(notes: tuple[Note, ...], base_path: str,
         if not note.body.links:
             resolved.append(note)
             continue
-        known = remembered.get(note.digest)
-        if known is None:
-            targets = [index.find(link, note) for link in note.body.links]
-            found = tuple(
-                Diagnostic("warning", note.source.path, link.line, link.col,
-                           f"unresolved wikilink [[{link.target}{'#' + link.anchor if link.anchor else ''}]]")
-                for link, target in zip(note.body.links, targets) if target is None)
-            body = _PLACEHOLDER.sub(lambda m: _link_html(m, note.body.links, targets, base_path), note.body.html)
-            known = (replace(note, body=replace(note.body, html=body)), tuple(t.id if t else None for t in targets), found)
+        known = remembered.get(note.digest) or link_note(note, index, base_path)
         if memo is not None:
             memo.resolved[note.digest] = known
         linked_note, target_ids, found = known
@@ -94,6 +87,20 @@ def resolve_links(notes: tuple[Note, ...], base_path: str,
                 linking[target_id].append(note.id)
         resolved.append(linked_note)
     return tuple(resolved), {k: tuple(v) for k, v in linking.items()}, problems
+
+
+def link_note(note: Note, index: LinkIndex, base_path: str) -> tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]]:
+    """The note with its links resolved against ``index``, the id each link leads to, and a
+    warning per link that leads nowhere."""
+    if not note.body.links:
+        return note, (), ()
+    targets = [index.find(link, note) for link in note.body.links]
+    found = tuple(
+        Diagnostic("warning", note.source.path, link.line, link.col,
+                   f"unresolved wikilink [[{link.target}{'#' + link.anchor if link.anchor else ''}]]")
+        for link, target in zip(note.body.links, targets) if target is None)
+    body = _PLACEHOLDER.sub(lambda m: _link_html(m, note.body.links, targets, base_path), note.body.html)
+    return replace(note, body=replace(note.body, html=body)), tuple(t.id if t else None for t in targets), found
 
 
 def _link_html(match: re.Match[str], links: tuple[LinkRef, ...], targets: list[Note | None], base_path: str) -> str:

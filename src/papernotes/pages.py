@@ -6,7 +6,7 @@ import calendar
 from functools import partial
 from itertools import chain
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Container, Iterator, Sequence
 
 from .config import Config
 from .graph import Graph
@@ -27,23 +27,28 @@ class Pagination:
     older_url: str | None
 
 
-def plan_pages(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
-    """Every page of the site, in a stable order, made one at a time so that a large site's
-    feeds and pages are never all held in memory together."""
+def plan_pages(graph: Graph, config: Config, only: Container[str] | None = None) -> Iterator[Page | TextFile]:
+    """Every page of the site (or just those whose URL is in ``only``), in a stable order, made
+    one at a time so that a large site's feeds and pages are never all held in memory together."""
+    wanted: Callable[[str], bool] = (lambda url: True) if only is None else only.__contains__
     stamps = {n.url: n.updated or n.date for n in graph.notes}
     listed: list[str] = []
-    for page in chain(_html_and_data(graph, config), feeds(graph, config)):
+    for page in chain(_html_and_data(graph, config, wanted), feeds(graph, config, wanted)):
         if isinstance(page, Page) and page.url != "/404.html":
             listed.append(page.url)
         yield page
-    entries = tuple((url, stamps.get(url)) for url in listed)
-    yield TextFile("/sitemap.xml", partial(sitemap, entries, config.absolute_url), ("sitemap", entries))
-    yield TextFile("/robots.txt", partial(robots, config.absolute_url), "robots")
+    if wanted("/sitemap.xml"):
+        entries = tuple((url, stamps.get(url)) for url in listed)
+        yield TextFile("/sitemap.xml", partial(sitemap, entries, config.absolute_url), ("sitemap", entries))
+    if wanted("/robots.txt"):
+        yield TextFile("/robots.txt", partial(robots, config.absolute_url), "robots")
     moves = list(redirects(graph))
     for old, note in moves:
-        yield Page(old, "redirect.html", {"title": note.title, "kind": "redirect", "note": note})
-    lines = "".join(f"{config.url(old)} {config.url(note.url)} 301\n" for old, note in moves)
-    yield TextFile("/_redirects", partial(str, lines), lines)
+        if wanted(old):
+            yield Page(old, "redirect.html", {"title": note.title, "kind": "redirect", "note": note})
+    if wanted("/_redirects"):
+        lines = "".join(f"{config.url(old)} {config.url(note.url)} 301\n" for old, note in moves)
+        yield TextFile("/_redirects", partial(str, lines), lines)
 
 
 def redirects(graph: Graph) -> Iterator[tuple[str, Note]]:
@@ -66,53 +71,68 @@ def _as_strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
 
 
-def feeds(graph: Graph, config: Config) -> Iterator[TextFile]:
+def feeds(graph: Graph, config: Config, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[TextFile]:
     """Atom and JSON Feed of the whole site with full content, and a summary-only Atom feed per
     tag and per paper."""
     size = config.feed_size
     newest = graph.notes[:size]
-    yield TextFile("/feed.xml", partial(atom_feed, newest, config, title=config.title, page_url="/", feed_url="/feed.xml",
-                                        absolute=config.absolute_url), ("atom", newest))
-    yield TextFile("/feed.json", partial(json_feed, newest, config, feed_url="/feed.json", absolute=config.absolute_url),
-                   ("json", newest))
+    if wanted("/feed.xml"):
+        yield TextFile("/feed.xml", partial(atom_feed, newest, config, title=config.title, page_url="/", feed_url="/feed.xml",
+                                            absolute=config.absolute_url), ("atom", newest))
+    if wanted("/feed.json"):
+        yield TextFile("/feed.json", partial(json_feed, newest, config, feed_url="/feed.json", absolute=config.absolute_url),
+                       ("json", newest))
     for group in graph.tags:
+        if not wanted(f"{group.tag.url}feed.xml"):
+            continue
         notes = group.notes[:size]
         yield TextFile(f"{group.tag.url}feed.xml", partial(
             atom_feed, notes, config, title=f"{config.title}: #{group.tag.name}", page_url=group.tag.url,
             feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url, full_content=False), (group.tag, notes))
     for paper in graph.papers.papers:
+        if not wanted(f"{paper.url}feed.xml"):
+            continue
         notes = tuple(sorted(paper.notes, key=lambda n: n.sort_key)[:size])
         yield TextFile(f"{paper.url}feed.xml", partial(
             atom_feed, notes, config, title=f"{config.title}: {paper.title}", page_url=paper.url,
             feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url, full_content=False), (paper.meta, notes))
 
 
-def _html_and_data(graph: Graph, config: Config) -> Iterator[Page | TextFile]:
+def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterator[Page | TextFile]:
     papers = graph.papers.papers
-    yield from note_pages(graph, config)
-    yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
-                                           "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
+    yield from note_pages(graph, wanted)
+    if wanted("/papers/"):
+        yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
+                                               "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
     for paper in papers:
-        yield Page(paper.url, "paper.html", {
-            "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
-            "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
-        })
+        if wanted(paper.url):
+            yield Page(paper.url, "paper.html", {
+                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
+                "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+            })
     metas = tuple(p.meta for p in papers)
-    yield TextFile("/papers.bib", partial(bibliography, metas), metas)
-    yield TextFile("/graph.json", partial(graph_json, graph, config.base_path), graph_json_inputs(graph))
-    yield Page("/graph/", "graph.html", {"title": "Graph", "kind": "graph"})
-    yield Page("/search/", "search.html", {"title": "Search", "kind": "search"})
-    yield from paginated("/", "Latest notes", graph.notes, config.page_size, kind="home")
-    yield Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
+    if wanted("/papers.bib"):
+        yield TextFile("/papers.bib", partial(bibliography, metas), metas)
+    if wanted("/graph.json"):
+        yield TextFile("/graph.json", partial(graph_json, graph, config.base_path), graph_json_inputs(graph))
+    for url, template, title in (("/graph/", "graph.html", "Graph"), ("/search/", "search.html", "Search")):
+        if wanted(url):
+            yield Page(url, template, {"title": title, "kind": template.removesuffix(".html")})
+    yield from paginated("/", "Latest notes", graph.notes, config.page_size, wanted, kind="home")
+    if wanted("/tags/"):
+        yield Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
     for group in graph.tags:
-        yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size,
+        yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, wanted,
                              kind="tag", tag=group.tag)
-    yield from date_pages(graph)
-    yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
+    yield from date_pages(graph, wanted)
+    if wanted("/404.html"):
+        yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
 
 
-def note_pages(graph: Graph, config: Config) -> Iterator[Page]:
+def note_pages(graph: Graph, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Page]:
     for note in graph.notes:
+        if not wanted(note.url):
+            continue
         newer, older = graph.neighbours(note)
         papers = graph.papers.papers_of.get(note.id, ())
         yield Page(note.url, "note.html", {
@@ -124,7 +144,8 @@ def note_pages(graph: Graph, config: Config) -> Iterator[Page]:
         })
 
 
-def paginated(url: str, title: str, notes: Sequence[Note], size: int, **extra: object) -> Iterator[Page]:
+def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Callable[[str], bool] = lambda url: True,
+              **extra: object) -> Iterator[Page]:
     """``url``, ``url/page/2/``, … each listing ``size`` notes."""
     total = max(1, -(-len(notes) // size))
 
@@ -132,6 +153,8 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, **extra: o
         return url if number == 1 else f"{url}page/{number}/"
 
     for number in range(1, total + 1):
+        if not wanted(page_url(number)):
+            continue
         chunk = notes[(number - 1) * size: number * size]
         pagination = Pagination(
             number, total,
@@ -142,12 +165,14 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, **extra: o
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})
 
 
-def date_pages(graph: Graph) -> Iterator[Page]:
-    yield Page("/archive/", "archive.html", {"title": "Archive", "kind": "archive", "years": graph.years, "undated": graph.undated})
+def date_pages(graph: Graph, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Page]:
+    if wanted("/archive/"):
+        yield Page("/archive/", "archive.html", {"title": "Archive", "kind": "archive", "years": graph.years, "undated": graph.undated})
     for year in graph.years:
-        yield Page(f"/{year.year:04d}/", "archive.html", {"title": str(year.year), "kind": "year", "years": (year,), "undated": ()})
+        if wanted(f"/{year.year:04d}/"):
+            yield Page(f"/{year.year:04d}/", "archive.html", {"title": str(year.year), "kind": "year", "years": (year,), "undated": ()})
         for month in year.months:
-            if month.month:
+            if month.month and wanted(f"/{year.year:04d}/{month.month:02d}/"):
                 name = f"{calendar.month_name[month.month]} {year.year}"
                 yield Page(f"/{year.year:04d}/{month.month:02d}/", "list.html", {
                     "title": name, "kind": "month", "notes": month.notes, "pagination": None,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+import functools
 import hashlib
 from dataclasses import dataclass, field, replace
+from typing import Mapping
 
 from .model import Note, PaperRef, Tag
 from .papers import normalise_title, paper_slug
@@ -54,9 +56,20 @@ class Paper:
     def title(self) -> str:
         return self.meta.title or self.meta.id
 
-    @property
+    @functools.cached_property
     def notes(self) -> tuple[Note, ...]:
         return tuple({d.note.id: d.note for d in self.discussions}.values())
+
+    def with_notes(self, fresh: Mapping[str, Note]) -> Paper:
+        """The paper as discussed once the notes in ``fresh`` replace their earlier versions."""
+        notes = swap_notes(self.notes, fresh)
+        discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in note.papers if ref.id == self.id)
+        return Paper(self.meta, self.slug, discussions)
+
+
+def swap_notes(notes: tuple[Note, ...], fresh: Mapping[str, Note]) -> tuple[Note, ...]:
+    """``notes`` with those whose id is in ``fresh`` replaced (the same tuple when none is)."""
+    return tuple(fresh.get(n.id, n) for n in notes) if any(n.id in fresh for n in notes) else notes
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,21 @@ class PaperGraph:
     papers_of: dict[str, tuple[Paper, ...]]
     co_mentioned: dict[str, tuple[tuple[Paper, int], ...]]
     related: dict[str, tuple[Note, ...]]
+
+    def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
+        """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
+        which mention the same papers; and the ids of the papers whose discussions changed."""
+        touched = {ref.id for note in fresh.values() for ref in note.papers}
+        renewed = {paper.id: paper.with_notes(fresh) for paper in self.papers if paper.id in touched}
+
+        def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
+            return tuple(renewed.get(p.id, p) for p in papers) if any(p.id in renewed for p in papers) else papers
+
+        co_mentioned = {pid: tuple((renewed.get(p.id, p), n) for p, n in pairs) if any(p.id in renewed for p, _ in pairs)
+                        else pairs for pid, pairs in self.co_mentioned.items()}
+        related = {nid: swap_notes(notes, fresh) for nid, notes in self.related.items()}
+        papers_of = {nid: swap(papers) for nid, papers in self.papers_of.items()}
+        return PaperGraph(swap(self.papers), papers_of, co_mentioned, related), frozenset(renewed)
 
 
 def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:

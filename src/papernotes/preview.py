@@ -9,26 +9,29 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
-from .build import BuildOptions, RenderMemo, SiteLayout, produce
+from .build import BuildOptions, Later, RenderMemo, SiteLayout, produce
 from .config import CONFIG_FILE, load_config
 from .model import Diagnostic
 from .search import BUNDLE, index_site
-from .serve import Debouncer, PreviewState, Snapshot, rebuild_loop, start_server, watch
+from .serve import Debouncer, PreviewState, Snapshot, file_bytes, rebuild_loop, start_server, watch
 
 
 class MemorySink(dict):
-    """A build's files by path, kept in memory."""
+    """A build's files by path, kept in memory (a page may be a ``Later``, rendered when read)."""
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes | Later) -> None:
         self[rel] = data
 
 
-def memory_builder(layout: SiteLayout, options: BuildOptions) -> Callable[[], Snapshot]:
+def memory_builder(layout: SiteLayout, options: BuildOptions,
+                   open_pages: Callable[[], Collection[str]] = frozenset) -> Callable[[], Snapshot]:
     """A function building the site into memory; it remembers reads and rendered pages between
-    calls, and turns an unexpected failure into a diagnostic instead of raising."""
-    memo = RenderMemo()
+    calls, and turns an unexpected failure into a diagnostic instead of raising. After the first
+    build, changed pages other than notes are rendered at once only when ``open_pages`` (files
+    shown in a browser) names them, the others when first asked for."""
+    memo = RenderMemo(render_now=lambda rel: rel in open_pages())
     version = 0
 
     def rebuild() -> Snapshot:
@@ -52,7 +55,7 @@ def add_search(state: PreviewState, echo: Callable[[str], None]) -> None:
         for rel, data in state.snapshot.files.items():
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            target.write_bytes(file_bytes(data))
         problem = index_site(folder)
         if problem:
             echo(str(problem))
@@ -69,13 +72,14 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
                 search: bool, echo: Callable[[str], None]) -> None:
     """Serve until interrupted (Ctrl-C stops within a second)."""
     options = BuildOptions(drafts=drafts, search=False)
-    rebuild = memory_builder(layout, options)
+    config, _ = load_config(layout.root)
+    state = PreviewState(Snapshot({}), config.base_path)
+    rebuild = memory_builder(layout, options, state.open_pages)
     started = time.perf_counter()
     first = rebuild()
     for diagnostic in first.diagnostics:
         echo(str(diagnostic))
-    config, _ = load_config(layout.root)
-    state = PreviewState(first, config.base_path)
+    state.snapshot = first
     server = start_server(state, host, port)
     address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}{config.base_path}"
     echo(f"built {sum(1 for r in first.files if r.endswith('.html'))} pages in {time.perf_counter() - started:.2f} s; "

@@ -18,7 +18,7 @@ from .config import Config
 from .markdown import MarkdownRenderer
 from .model import Diagnostic, Note, ReadResult
 from .registry import Registry
-from .sources import file_dates, read_path
+from .sources import file_dates, read_path, relative_name
 from .sources import feeds, markdown, text
 from .sources.common import ReadContext
 
@@ -124,9 +124,9 @@ def _counted(result: ReadResult, done: int, total: int, progress: Progress) -> R
 _worker_context: ReadContext | None = None  # one per pool worker, set by _start_worker
 
 
-def _start_worker(inputs: ReadInputs, paths: Sequence[Path]) -> None:
+def _start_worker(context: ReadContext) -> None:
     global _worker_context
-    _worker_context = inputs.context(paths)
+    _worker_context = context  # forked, so handed over without pickling
 
 
 def _read_in_worker(job: tuple[Path, str]) -> ReadResult:
@@ -145,16 +145,15 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
               progress: Progress = no_progress, kept: dict | None = None) -> ReadResult:
     """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites.
     The result lists notes in path order whatever the worker count."""
-    context = inputs.context(paths, kept)
-    results: list[ReadResult | None] = [None] * len(paths)
+    rels = [relative_name(path, inputs.content_dir) for path in paths]
+    results: list[ReadResult | None] = [cache.recall(rel, path) if cache else None for rel, path in zip(rels, paths)]
+    unknown = [index for index, result in enumerate(results) if result is None]
+    context = inputs.context([paths[i] for i in unknown], kept)  # file dates only for files read or hashed
     keys: list[str] = [""] * len(paths)
     todo: list[int] = []
-    for index, path in enumerate(paths):
-        rel = path.relative_to(inputs.content_dir).as_posix()
+    for index in unknown:
+        path, rel = paths[index], rels[index]
         if cache is not None:
-            results[index] = cache.recall(rel, path)
-            if results[index] is not None:
-                continue
             try:
                 keys[index] = cache.key(path, path.read_bytes(), context.file_dates.get(rel))
             except OSError:
@@ -164,10 +163,10 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
                 cache.remember(rel, path, keys[index], results[index])
         if results[index] is None:
             todo.append(index)
-    jobs = [(paths[i], paths[i].relative_to(inputs.content_dir).as_posix()) for i in todo]
+    jobs = [(paths[i], rels[i]) for i in todo]
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(inputs, paths))
+                                   initializer=_start_worker, initargs=(context,))
         with pool:
             results_in_order = pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
             fresh = [_counted(result, done, len(jobs), progress) for done, result in enumerate(results_in_order, 1)]

@@ -59,7 +59,8 @@
   }
 
   function connect() {
-    var source = new EventSource(script.dataset.events);
+    // the server renders the pages open somewhere first, so it is told which one this is
+    var source = new EventSource(script.dataset.events + "?page=" + encodeURIComponent(location.pathname));
     source.onmessage = function (event) {
       var change = JSON.parse(event.data);
       overlay(change.errors);

@@ -17,12 +17,13 @@ import queue
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .model import Diagnostic
 
@@ -33,11 +34,20 @@ DEBOUNCE_SECONDS = 0.1
 _CLIENT = (Path(__file__).resolve().parent / "reload.js")
 
 
+FileData = bytes | Callable[[], bytes]
+
+
+def file_bytes(data: FileData) -> bytes:
+    """A file's bytes; a page the build left to be rendered when read is rendered now."""
+    return data if isinstance(data, bytes) else data()
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """The site as last built: files by path (``notes/x/index.html``) and the build's problems."""
+    """The site as last built: files by path (``notes/x/index.html``), each its bytes or a
+    function making them when first read, and the build's problems."""
 
-    files: Mapping[str, bytes]
+    files: Mapping[str, FileData]
     diagnostics: tuple[Diagnostic, ...] = ()
     version: int = 0
 
@@ -117,6 +127,11 @@ class PreviewState:
     stopping: threading.Event = field(default_factory=threading.Event)
     last_change: Change | None = None
     extra_files: Mapping[str, bytes] = field(default_factory=dict)  # e.g. the search bundle, kept across rebuilds
+    watched: Counter[str] = field(default_factory=Counter)  # pages open in a browser (by file), per connection
+
+    def open_pages(self) -> frozenset[str]:
+        with self.lock:
+            return frozenset(rel for rel, count in self.watched.items() if count > 0)
 
     def publish(self, snapshot: Snapshot) -> Change:
         with self.lock:
@@ -156,9 +171,9 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             if rel is not None and rel not in files and (rel + "/index.html") in files:
                 return self._redirect(path + "/")
             if rel is None or rel not in files:
-                body = files.get("404.html", b"<h1>Not found</h1>")
+                body = file_bytes(files.get("404.html", b"<h1>Not found</h1>"))
                 return self._send(HTTPStatus.NOT_FOUND, self._inject(body, "404.html"), "text/html; charset=utf-8", head)
-            body = files[rel]
+            body = file_bytes(files[rel])
             kind = _content_type(rel)
             if kind.startswith("text/html"):
                 body = self._inject(body, rel)
@@ -187,8 +202,10 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
 
         def _events(self) -> None:
             listener: queue.Queue[str] = queue.Queue()
+            page = resolve_request(parse_qs(urlsplit(self.path).query).get("page", [""])[0], state.base_path) or ""
             with state.lock:
                 state.listeners.append(listener)
+                state.watched[page] += 1
                 current = state.last_change
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
@@ -213,6 +230,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 pass
             finally:
                 with state.lock:
+                    state.watched[page] -= 1
                     if listener in state.listeners:
                         state.listeners.remove(listener)
 

@@ -1,0 +1,100 @@
+"""A rebuild after an edit (the preview's) writes exactly what a build from scratch writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
+from papernotes.preview import MemorySink
+from papernotes.serve import file_bytes
+
+NOTES = {
+    "content/a.md": "---\ntitle: Attention\ndate: 2024-03-01\ntags: [nlp, ml]\n---\n## Idea\n\nAbout "
+                    "[arXiv:1706.03762](https://arxiv.org/abs/1706.03762), see [[Scaling]].\n\nMore text.\n",
+    "content/b.md": "---\ntitle: Scaling\ndate: 2024-02-01\ntags: [ml]\n---\nOn arXiv:2001.08361 and "
+                    "arXiv:1706.03762, unlike [[Nowhere]].\n\n$$E = mc^2$$\n",
+    "content/c.md": "---\ntitle: Chinchilla\ndate: 2024-01-01\ntags: [ml]\naliases: [/old/c.html]\n---\n"
+                    "Compute-optimal: arXiv:2203.15556 and [[Attention#Idea]].\n",
+}
+
+EDITS = [
+    ("a.md", "More text.", "More text, and a second sentence."),                     # body only
+    ("a.md", "## Idea\n\nAbout", "## Idea\n\nA closer look at"),                        # summary and excerpt
+    ("b.md", "$$E = mc^2$$", "$$E = mc^2 + \\alpha$$\n\nA longer body."),               # body only, other note
+    ("b.md", "On arXiv", "Now, on arXiv"),                                             # an unresolved link moves
+    ("c.md", "tags: [ml]", "tags: [ml, scaling]"),                                     # a new tag: the shape changes
+    ("a.md", "see [[Scaling]]", "see [[Scaling]] and [[Chinchilla]]"),                 # a new link
+    ("b.md", "date: 2024-02-01", "date: 2023-02-01"),                                  # a new place in the order
+]
+
+
+def _files(sink: MemorySink) -> dict[str, bytes]:
+    return {rel: file_bytes(data) for rel, data in sink.items()}
+
+
+def _fresh(layout: SiteLayout) -> dict[str, bytes]:
+    sink = MemorySink()
+    produce(layout, BuildOptions(search=False), sink)
+    return _files(sink)
+
+
+@pytest.mark.parametrize("render_now", [lambda rel: False, lambda rel: True], ids=["later", "at-once"])
+def test_each_rebuild_after_an_edit_equals_a_build_from_scratch(make_site, render_now):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    memo = RenderMemo(render_now=render_now)
+    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    shapes_kept = []
+    for name, old, new in EDITS:
+        path = root / "content" / name
+        path.write_text(path.read_text().replace(old, new))
+        sink = MemorySink()
+        produce(layout, BuildOptions(search=False), sink, memo)
+        shapes_kept.append(memo.graph.changed is not None)
+        assert _files(sink) == _fresh(layout), f"after editing {name}: {old!r} → {new!r}"
+    assert shapes_kept == [True, True, True, True, False, False, False], "body edits take the short way, others the long"
+
+
+def test_only_pages_holding_the_edited_note_are_planned_again(make_site):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    memo = RenderMemo()
+    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    before = dict(memo.plan.pages)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    replanned = {url for url, page in memo.plan.pages.items() if page is not before[url]}
+    assert "/notes/b/" in replanned and "/papers/arxiv-2001.08361/" in replanned
+    assert "/notes/a/" in replanned  # it links to b, so b is in its context (backlinks, neighbours)
+    assert "/tags/nlp/" not in replanned and "/sitemap.xml" not in replanned and "/graph.json" not in replanned
+
+
+def test_an_unopened_page_is_rendered_when_first_read(make_site):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    memo = RenderMemo(render_now=lambda rel: False)
+    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    path = root / "content/c.md"
+    path.write_text(path.read_text().replace("Compute-optimal", "Compute-optimal training"))
+    sink = MemorySink()
+    produce(layout, BuildOptions(search=False), sink, memo)
+    archive = sink["archive/index.html"]
+    assert not isinstance(archive, bytes), "the archive waits until somebody asks for it"
+    assert isinstance(sink["notes/c/index.html"], bytes), "the edited note is rendered at once"
+    assert b"Chinchilla" in file_bytes(archive)
+
+
+def test_paths_are_found_again_after_a_file_is_added(make_site):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    memo = RenderMemo()
+    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    (root / "content/d.md").write_text("---\ntitle: Dropout\ndate: 2024-04-01\n---\nText.\n")
+    sink = MemorySink()
+    produce(layout, BuildOptions(search=False), sink, memo)
+    assert "notes/d/index.html" in sink and _files(sink) == _fresh(layout)
+    assert memo.graph.changed is None
+    assert Path(root / "content/d.md") in [Path(p) for p in memo.paths.values()]
