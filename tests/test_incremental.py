@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
 from papernotes.preview import MemorySink
 from papernotes.serve import file_bytes
+from papernotes.sources import discover
+from papernotes.walks import WalkMemo
 
 NOTES = {
     "content/a.md": "---\ntitle: Attention\ndate: 2024-03-01\ntags: [nlp, ml]\n---\n## Idea\n\nAbout "
@@ -97,4 +101,19 @@ def test_paths_are_found_again_after_a_file_is_added(make_site):
     produce(layout, BuildOptions(search=False), sink, memo)
     assert "notes/d/index.html" in sink and _files(sink) == _fresh(layout)
     assert memo.graph.changed is None
-    assert Path(root / "content/d.md") in [Path(p) for p in memo.paths.values()]
+
+
+def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_path):
+    folder = tmp_path / "notes"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.md").write_text("A")
+    memo = WalkMemo()
+    old = time.time() - 60
+    for path in (folder, folder / "sub"):
+        os.utime(path, (old, old))
+    assert discover(folder, memo=memo) == [folder / "a.md"]
+    assert memo.recall(f"notes:{folder}") == [folder / "a.md"], "nothing changed: the walk holds"
+    (folder / "sub" / "b.md").write_text("B")
+    assert memo.recall(f"notes:{folder}") is None, "a new file changed its folder's time"
+    assert discover(folder, memo=memo) == [folder / "a.md", folder / "sub" / "b.md"]
+    assert memo.recall(f"notes:{folder}") is None, "a walk within a second of a change is not trusted"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -13,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import imagesize
 
 from .urls import slugify
+from .walks import WalkMemo
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 
@@ -27,14 +29,20 @@ class AssetFinder:
     by_name: Mapping[str, Path] = field(default_factory=dict)
 
     @classmethod
-    def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = ()) -> "AssetFinder":
-        by_name: dict[str, Path] = {}
-        skipped = {os.fspath(p.resolve()) for p in skip}
-        for root, dirs, files in os.walk(content_dir):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
-            for name in sorted(files):
-                if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
-                    by_name.setdefault(name.lower(), Path(root, name))
+    def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
+             memo: WalkMemo | None = None) -> "AssetFinder":
+        by_name: dict[str, Path] | None = memo.recall(f"images:{content_dir}") if memo is not None else None
+        if by_name is None:
+            started, by_name, folders = time.time(), {}, []
+            skipped = {os.fspath(p.resolve()) for p in skip}
+            for root, dirs, files in os.walk(content_dir):
+                folders.append(root)
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
+                for name in sorted(files):
+                    if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
+                        by_name.setdefault(name.lower(), Path(root, name))
+            if memo is not None:
+                memo.keep(f"images:{content_dir}", folders, started, by_name)
         return cls(content_dir, static_dir, by_name)
 
     def find(self, src: str, note_dir: Path | None, by_name: bool = False) -> Path | None:

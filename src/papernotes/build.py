@@ -29,6 +29,7 @@ from .search import BUNDLE as SEARCH_BUNDLE, index_site
 from .sources import discover
 from .theme import theme_dir
 from .urls import UnsafeURL, output_file
+from .walks import WalkMemo
 
 CACHE_DIR = ".papernotes-cache"
 
@@ -102,9 +103,10 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
                workers: int = 1, memo: RenderMemo | None = None, progress: Progress = no_progress) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
-    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache),
-                     known=memo.paths if memo is not None else None)
-    inputs = ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static, skip=(layout.out,)))
+    walks = memo.walks if memo is not None else None
+    paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
+    images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=walks)
+    inputs = ReadInputs(layout.content, config, registry, images)
     cache = ReadCache(layout.cache, inputs.digest(), memo.reads if memo is not None else {}) if use_cache else None
     return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None)
 
@@ -125,9 +127,9 @@ class RenderMemo:
     pages: dict[str, tuple[object, str, bytes | Later]] = field(default_factory=dict)  # URL → (key, file, bytes)
     plan: PlanMemo = field(default_factory=PlanMemo)
     render_now: Callable[[str], bool] | None = None  # which changed pages to render at once; None: all
-    reads: dict[str, tuple[tuple[int, int], str, ReadResult]] = field(default_factory=dict)
+    reads: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = field(default_factory=dict)
     renderers: dict = field(default_factory=dict)
-    paths: dict[str, Path] = field(default_factory=dict)
+    walks: WalkMemo = field(default_factory=WalkMemo)
     graph: GraphMemo = field(default_factory=GraphMemo)
     environment: jinja2.Environment | None = None
 
@@ -164,12 +166,12 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
 
     setup = repr(config) + _fingerprint(layout.templates)
     env = memo.start(setup, environment) if memo else environment()
-    pages = plan_memoized(graph, config, memo.plan, setup, memo.graph.changed) if memo else plan_pages(graph, config)
+    pages, replanned = plan_memoized(graph, config, memo.plan, setup, memo.graph.changed) if memo else (plan_pages(graph, config), None)
     if isinstance(sink, output.Staging) and memo is None and options.workers > 1 and len(graph.notes) >= PARALLEL_NOTES:
         progress("writing pages", 0, 0)
         written = _write_in_parallel(sink, env, list(pages), diagnostics, options.workers)
     else:
-        written = _write_pages(sink, env, pages, diagnostics, memo, progress)
+        written = _write_pages(sink, env, pages, diagnostics, memo, progress, replanned)
     for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
         sink.write(output_file(url), Path(source).read_bytes())
     for rel, path in sorted(static_files(layout).items()):
@@ -242,12 +244,19 @@ class _Stopwatch:
         return time.perf_counter() - self.started
 
 
-def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | TextFile],
-                 diagnostics: list[Diagnostic], memo: RenderMemo | None, progress: Progress) -> int:
+def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | TextFile], diagnostics: list[Diagnostic],
+                 memo: RenderMemo | None, progress: Progress, replanned: set[str] | None = None) -> int:
+    """Render and write ``pages``; those not ``replanned`` since the memo's build are written as
+    they were then."""
     written = 0
     for page in pages:
         if written % 200 == 0:
             progress("writing pages", written, 0)
+        kept = memo.pages.get(page.url) if memo is not None and replanned is not None and page.url not in replanned else None
+        if kept is not None:
+            sink.write(kept[1], kept[2])  # type: ignore[arg-type]  # Later: see Sink
+            written += 1
+            continue
         problem = _write_one(sink, env, page, memo)
         if problem is None:
             written += 1

@@ -116,7 +116,7 @@ def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ..
     previous one in time proportional to the edit; None when anything more changed."""
     if len(before) != len(notes) or links.index is None:
         return None
-    edited = [(old, new) for old, new in zip(before, notes) if old is not new]
+    edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
     if len(edited) > 100:
         return None
     fresh: dict[str, Note] = {}

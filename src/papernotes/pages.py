@@ -6,7 +6,7 @@ import calendar
 from functools import partial
 from itertools import chain
 from dataclasses import dataclass
-from typing import Callable, Container, Iterator, Sequence
+from typing import Callable, Container, Iterable, Iterator, Sequence
 
 from .config import Config
 from .graph import Graph
@@ -31,30 +31,32 @@ def plan_pages(graph: Graph, config: Config, only: Container[str] | None = None)
     """Every page of the site (or just those whose URL is in ``only``), in a stable order, made
     one at a time so that a large site's feeds and pages are never all held in memory together."""
     wanted: Callable[[str], bool] = (lambda url: True) if only is None else only.__contains__
-    stamps = {n.url: n.updated or n.date for n in graph.notes}
     listed: list[str] = []
     for page in chain(_html_and_data(graph, config, wanted), feeds(graph, config, wanted)):
         if isinstance(page, Page) and page.url != "/404.html":
             listed.append(page.url)
         yield page
     if wanted("/sitemap.xml"):
+        stamps = {n.url: n.updated or n.date for n in graph.notes}
         entries = tuple((url, stamps.get(url)) for url in listed)
         yield TextFile("/sitemap.xml", partial(sitemap, entries, config.absolute_url), ("sitemap", entries))
     if wanted("/robots.txt"):
         yield TextFile("/robots.txt", partial(robots, config.absolute_url), "robots")
-    moves = list(redirects(graph))
+    # a redirect page is planned again with its note's page
+    moves = list(redirects(graph.notes if only is None else [n for n in graph.notes if n.url in only]))
     for old, note in moves:
         if wanted(old):
             yield Page(old, "redirect.html", {"title": note.title, "kind": "redirect", "note": note})
     if wanted("/_redirects"):
+        moves = list(redirects(graph.notes))
         lines = "".join(f"{config.url(old)} {config.url(note.url)} 301\n" for old, note in moves)
         yield TextFile("/_redirects", partial(str, lines), lines)
 
 
-def redirects(graph: Graph) -> Iterator[tuple[str, Note]]:
+def redirects(notes: Iterable[Note]) -> Iterator[tuple[str, Note]]:
     """(old URL, note) for every alias or ``redirect_from`` that is a path (``/2019/01/x.html``);
     aliases that are names (``Chinchilla``) only serve wikilinks."""
-    for note in graph.notes:
+    for note in notes:
         for alias in (*note.aliases, *_as_strings(note.meta.get("redirect_from"))):
             if alias.startswith("/") or alias.endswith((".html", ".htm")):
                 try:

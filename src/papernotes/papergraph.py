@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 import functools
+import operator
 import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Mapping
@@ -69,7 +70,12 @@ class Paper:
 
 def swap_notes(notes: tuple[Note, ...], fresh: Mapping[str, Note]) -> tuple[Note, ...]:
     """``notes`` with those whose id is in ``fresh`` replaced (the same tuple when none is)."""
-    return tuple(fresh.get(n.id, n) for n in notes) if any(n.id in fresh for n in notes) else notes
+    if fresh.keys().isdisjoint(map(_ID, notes)):
+        return notes
+    return tuple(fresh.get(n.id, n) for n in notes)
+
+
+_ID = operator.attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,15 @@ class PaperGraph:
         renewed = {paper.id: paper.with_notes(fresh) for paper in self.papers if paper.id in touched}
 
         def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
-            return tuple(renewed.get(p.id, p) for p in papers) if any(p.id in renewed for p in papers) else papers
+            return papers if renewed.keys().isdisjoint(map(_ID, papers)) else tuple(renewed.get(p.id, p) for p in papers)
 
-        co_mentioned = {pid: tuple((renewed.get(p.id, p), n) for p, n in pairs) if any(p.id in renewed for p, _ in pairs)
-                        else pairs for pid, pairs in self.co_mentioned.items()}
+        co_mentioned = {pid: pairs if renewed.keys().isdisjoint(p.id for p, _ in pairs)
+                        else tuple((renewed.get(p.id, p), n) for p, n in pairs) for pid, pairs in self.co_mentioned.items()}
         related = {nid: swap_notes(notes, fresh) for nid, notes in self.related.items()}
-        papers_of = {nid: swap(papers) for nid, papers in self.papers_of.items()}
+        papers_of = dict(self.papers_of)
+        for paper in renewed.values():  # a note lists exactly the papers it discusses
+            for note in paper.notes:
+                papers_of[note.id] = swap(papers_of[note.id])
         return PaperGraph(swap(self.papers), papers_of, co_mentioned, related), frozenset(renewed)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .registry import Registry
 from .sources import file_dates, read_path, relative_name
 from .sources import feeds, markdown, text
 from .sources.common import ReadContext
+from .walks import RACY_SECONDS
 
 READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves
@@ -70,26 +72,31 @@ class ReadCache:
         self.inputs_digest = inputs_digest
         # rel → (file (size, mtime), key, result): a long-lived process (the preview server)
         # skips hashing and unpickling files whose size and mtime did not change.
-        self.memory: dict[str, tuple[tuple[int, int], str, ReadResult]] = memory if memory is not None else {}
+        self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = memory if memory is not None else {}
 
     def recall(self, rel: str, path: Path) -> ReadResult | None:
-        """The result remembered in memory for an unchanged file under the same inputs."""
+        """The result remembered in memory for an unchanged file under the same inputs. A file
+        changed within a second of being looked at is checked by its bytes (its size and time
+        could stay the same through a second change in the same clock tick)."""
         remembered = self.memory.get(rel)
         if remembered is None:
             return None
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
-        signature, key, result = remembered
-        return result if signature == (stat.st_size, stat.st_mtime_ns) and key.startswith(self.inputs_digest[:16]) else None
+        (size, mtime, seen), key, result = remembered
+        if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or seen - mtime / 1e9 < RACY_SECONDS:
+            return None
+        return result if key.startswith(self.inputs_digest[:16]) else None
 
     def remember(self, rel: str, path: Path, key: str, result: ReadResult) -> None:
+        seen = time.time()
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return
-        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns), self.inputs_digest[:16] + key, result)
+        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), self.inputs_digest[:16] + key, result)
 
     def key(self, path: Path, data: bytes, date: object) -> str:
         return hashlib.sha256(self.inputs_digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
@@ -145,7 +152,9 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
               progress: Progress = no_progress, kept: dict | None = None) -> ReadResult:
     """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites.
     The result lists notes in path order whatever the worker count."""
-    rels = [relative_name(path, inputs.content_dir) for path in paths]
+    folder = os.path.join(os.fspath(inputs.content_dir), "")
+    rels = [name[len(folder):] if os.sep == "/" and (name := os.fspath(path)).startswith(folder)
+            else relative_name(path, inputs.content_dir) for path in paths]
     results: list[ReadResult | None] = [cache.recall(rel, path) if cache else None for rel, path in zip(rels, paths)]
     unknown = [index for index, result in enumerate(results) if result is None]
     context = inputs.context([paths[i] for i in unknown], kept)  # file dates only for files read or hashed
@@ -178,10 +187,7 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
         if cache is not None and keys[index]:
             cache.put(rel, keys[index], result)
             cache.remember(rel, paths[index], keys[index], result)
-    notes: list[Note] = []
-    problems: list[Diagnostic] = []
-    for result in results:
-        assert result is not None
-        notes.extend(n for n in result.notes if inputs.config.drafts or not n.draft)
-        problems.extend(result.diagnostics)
-    return ReadResult(tuple(notes), tuple(problems))
+    drafts = inputs.config.drafts
+    notes = tuple(note for result in results if result for note in result.notes if drafts or not note.draft)
+    problems = tuple(problem for result in results if result for problem in result.diagnostics)
+    return ReadResult(notes, problems)

@@ -30,9 +30,10 @@ class PlanMemo:
 
 
 def plan_memoized(graph: Graph, config: Config, memo: PlanMemo, setup: object,
-                  changed: frozenset[str] | None) -> Iterable[Planned]:
-    """Every page of the site. Only the pages that hold a ``changed`` note or paper are planned
-    again when ``setup`` (config and templates) and the site's shape are what they were."""
+                  changed: frozenset[str] | None) -> tuple[Iterable[Planned], set[str] | None]:
+    """Every page of the site, and the URLs planned again (None: all). Only the pages that hold a
+    ``changed`` note or paper are planned again when ``setup`` (config and templates) and the
+    site's shape are what they were."""
     if changed is None or setup != memo.setup or not memo.pages:
         planned = list(plan_pages(graph, config))
         memo.pages, memo.dependents = {page.url: page for page in planned}, {}
@@ -40,11 +41,11 @@ def plan_memoized(graph: Graph, config: Config, memo: PlanMemo, setup: object,
         for page in planned:
             for key in dependencies(page):
                 memo.dependents.setdefault(key, set()).add(page.url)
-        return planned
+        return planned, None
     affected = set().union(*(memo.dependents.get(key, ()) for key in changed))
     for page in plan_pages(graph, config, only=affected):
         memo.pages[page.url] = page
-    return memo.pages.values()
+    return memo.pages.values(), affected
 
 
 def dependencies(page: Planned) -> set[str]:

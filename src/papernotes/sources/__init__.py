@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
+import time
 import re
 import subprocess
 from dataclasses import replace
@@ -14,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from ..frontmatter import has_front_matter
 from ..model import Diagnostic, ReadResult
 from .common import ReadContext, SourceFile
+from ..walks import WalkMemo
 
 Reader = Callable[[SourceFile, ReadContext], ReadResult]
 
@@ -31,13 +33,17 @@ _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
 
 
-def discover(content_dir: Path, exclude: Iterable[Path] = (), known: dict[str, Path] | None = None) -> list[Path]:
+def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | None = None) -> list[Path]:
     """Every candidate note file below ``content_dir``, sorted, skipping hidden files,
-    the output and cache folders, assets and site files. ``known`` keeps the Path objects
-    made by earlier calls (making 10,000 of them anew costs a long-lived process 0.2 s)."""
+    the output and cache folders, assets and site files."""
+    remembered = memo.recall(f"notes:{content_dir}") if memo is not None else None
+    if remembered is not None:
+        return remembered
+    started = time.time()
     excluded = {os.fspath(p.resolve()) for p in exclude}
-    found = []
+    found, folders = [], []
     for root, dirs, files in os.walk(content_dir):
+        folders.append(root)
         jekyll_output = {"_site"} if os.path.isfile(os.path.join(root, "_config.yml")) else set()
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                          and d not in JEKYLL_DIRS and d not in jekyll_output
@@ -46,11 +52,10 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), known: dict[str, P
             if name.startswith(".") or name in SKIPPED_NAMES or os.path.splitext(name)[1].lower() in ASSET_SUFFIXES:
                 continue
             found.append(os.path.join(root, name))
-    known = {} if known is None else known
-    paths = [known.get(name) or known.setdefault(name, Path(name)) for name in sorted(found)]
-    if len(known) > 2 * len(paths):
-        known.clear()
-        known.update((os.fspath(path), path) for path in paths)
+    if memo is None:
+        return [Path(name) for name in sorted(found)]
+    paths = [memo.path(name) for name in sorted(found)]
+    memo.keep(f"notes:{content_dir}", folders, started, paths)
     return paths
 
 
