@@ -62,6 +62,9 @@ def main() -> None:
         print("edit-to-visible ms:", [round(t * 1000) for t in times], "median", round(statistics.median(times) * 1000))
     finally:
         server.terminate()
+    rebuilds = [int(m) for m in re.findall(r"rebuilt in (\d+) ms", server.communicate()[0])]
+    if rebuilds:
+        print("server-side rebuild ms:", rebuilds, "median", round(statistics.median(rebuilds)))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,10 @@ def test_debounce_turns_a_burst_into_one_call():
     debouncer.poke()
     time.sleep(0.2)
     assert len(calls) == 2
+    debouncer.poke()
+    debouncer.poke(saved=True)  # a writer closed its file: the save is complete
+    time.sleep(0.035)
+    assert len(calls) == 3
 
 
 def test_changes_name_pages_and_stylesheet_only_edits():

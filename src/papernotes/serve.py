@@ -31,6 +31,7 @@ EVENTS_PATH = "__papernotes/events"
 CLIENT_PATH = "__papernotes/reload.js"
 IGNORED_NAME = re.compile(r"(^\.#|^#.*#$|~$|\.sw[a-p]$|\.swx$|\.tmp$|^4913$|^\.DS_Store$|\.goutputstream-|___jb_|\.crdownload$)")
 DEBOUNCE_SECONDS = 0.1
+SAVED_SECONDS = 0.02  # after a file written is closed, the save is done: wait only for a rename that may follow
 _CLIENT = (Path(__file__).resolve().parent / "reload.js")
 
 
@@ -153,6 +154,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "papernotes"
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms wait for an ACK
 
         def log_message(self, *args: object) -> None:
             pass
@@ -255,11 +257,12 @@ class Debouncer:
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
-    def poke(self) -> None:
+    def poke(self, saved: bool = False) -> None:
+        """Note an event; ``saved`` when it says a writer closed its file, so the burst is over."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self.action)
+            self._timer = threading.Timer(min(self.delay, SAVED_SECONDS) if saved else self.delay, self.action)
             self._timer.daemon = True
             self._timer.start()
 
@@ -269,7 +272,7 @@ class Debouncer:
                 self._timer.cancel()
 
 
-def watch(paths: Iterable[Path], on_change: Callable[[], None], poll: bool = False) -> object:
+def watch(paths: Iterable[Path], on_change: Callable[[bool], None], poll: bool = False) -> object:
     """Start a watchdog observer over ``paths`` (folders or files); returns it (``stop()``)."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
@@ -277,12 +280,12 @@ def watch(paths: Iterable[Path], on_change: Callable[[], None], poll: bool = Fal
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write"):
-                return
+            if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
+                return  # a folder's "modified" only repeats what its files' events said
             names = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
             if all(is_ignored(name) for name in names if name) or "/.papernotes-cache/" in names[0]:
                 return
-            on_change()
+            on_change(event.event_type == "closed")  # closed after writing: the save is complete
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     handler = Handler()
