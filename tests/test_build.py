@@ -1,5 +1,7 @@
 """End-to-end builds of small sites: pages written, problems reported, output kept safe."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,35 @@ def test_images_outside_the_site_are_not_copied(build_site, tmp_path):
     result = build_site({"content/a.md": "![x](../../secret.png) ![y](/../../secret.png)"})
     assert result.notes[0].body.assets == ()
     assert not (result.out_dir / "assets").exists()
+
+
+def _age(root: Path) -> None:
+    """Date every file of the site a minute back, as if written long before the build."""
+    old = time.time() - 60
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (old, old))
+
+
+def test_a_build_with_nothing_changed_does_nothing_and_says_so(make_site):
+    root = make_site({"content/a.md": note(), "content/b.md": "---\ntitle: B\n---\n[[Nowhere]]\n"})
+    _age(root)
+    layout = SiteLayout.find(root, root / "site")
+    first = build(layout, BuildOptions(search=False))
+    again = build(layout, BuildOptions(search=False))
+    assert first.up_to_date is None and again.up_to_date == 2 and again.pages == first.pages
+    assert again.diagnostics == first.diagnostics and again.warnings == 1, "the last build's problems are told again"
+    (root / "content/a.md").write_text(note(title="Edited"))
+    _age(root / "content")
+    edited = build(layout, BuildOptions(search=False))
+    assert edited.up_to_date is None and "Edited" in read(edited, "notes/a/index.html")
+    (root / "site/notes/a/index.html").unlink()
+    assert build(layout, BuildOptions(search=False)).up_to_date is None, "a damaged output is built again"
+    assert build(layout, BuildOptions(search=False, drafts=True)).up_to_date is None, "other options, another build"
+    assert build(layout, BuildOptions(search=False, cache=False)).up_to_date is None, "--no-cache always builds"
+
+
+def test_a_file_changed_just_before_the_last_build_is_not_trusted(make_site):
+    root = make_site({"content/a.md": note()})
+    layout = SiteLayout.find(root, root / "site")
+    build(layout, BuildOptions(search=False))
+    assert build(layout, BuildOptions(search=False)).up_to_date is None

@@ -9,15 +9,15 @@ import resource
 import threading
 from concurrent.futures import ProcessPoolExecutor
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
 import jinja2
 
-from . import output
+from . import output, uptodate
 from .assets import AssetFinder
-from .config import Config, load_config, with_overrides
+from .config import CONFIG_FILE, Config, load_config, with_overrides
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
@@ -85,6 +85,7 @@ class BuildResult:
     out_dir: Path
     timings: tuple[tuple[str, float], ...] = ()
     changed: tuple[str, ...] = ()  # output files whose bytes changed
+    up_to_date: int | None = None  # the last build's note count, when nothing changed since it and nothing was done
 
     @property
     def errors(self) -> int:
@@ -203,8 +204,16 @@ def _fingerprint(folder: Path) -> str:
 def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: RenderMemo | None = None,
           progress: Progress = no_progress) -> BuildResult:
     """Build the site into ``layout.out``; the old output stays intact if anything fails."""
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.time()
     output.check_output_dir(layout.out, options.force)
+    digest = None
+    if options.cache and memo is None:
+        inputs = uptodate.site_inputs(layout.content, layout.templates, layout.static, layout.root / CONFIG_FILE)
+        digest, newest = uptodate.inputs_digest(inputs, (layout.out, layout.cache), replace(options, workers=0, force=False))
+        last = uptodate.recall(layout.cache, layout.out, digest, newest)
+        if last is not None:
+            return BuildResult((), last.pages, last.diagnostics, time.perf_counter() - started, layout.out,
+                               (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes)
     staging = output.start(layout.out)
     try:
         made = produce(layout, options, staging, memo, progress)
@@ -223,6 +232,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: Rend
     except BaseException:
         output.abandon(staging)
         raise
+    if digest is not None:
+        uptodate.remember(layout.cache, layout.out, digest, began, uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics)))
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)))
 

@@ -204,7 +204,10 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
             click.echo(format_diagnostic(diagnostic, color), err=True)
     if verbose:
         click.echo("time: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings))
-    if not quiet:
+    if not quiet and result.up_to_date is not None:
+        click.echo(f"up to date: nothing changed since the last build ({result.up_to_date} notes, {result.pages} pages, "
+                   f"{result.warnings} warnings, {result.errors} errors); checked in {result.seconds:.2f} s → {result.out_dir}")
+    elif not quiet:
         click.echo(
             f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "
             f"{result.errors} errors in {result.seconds:.2f} s → {result.out_dir}"

@@ -1,0 +1,114 @@
+"""Skip a build when nothing it reads or wrote has changed since the last one, as make does.
+
+The last build leaves a manifest in the cache folder: a digest of its options, of every file it
+could read (notes, images, the paper registry, config, templates, static files, the theme) by
+size and modification time, and of the git commit the notes are at; and every output file with
+its size and time. A build finding all of these as they were reports the last build's problems
+again and writes nothing. As git does for racy files, inputs changed within a second of the
+last build are not trusted to be unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+from .model import Diagnostic
+from .theme import theme_dir
+from .walks import RACY_SECONDS
+
+MANIFEST = "last-build.json"
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last build made: its note and page counts and its problems."""
+
+    notes: int
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def inputs_digest(roots: Iterable[Path], skip: Iterable[Path], options: object) -> tuple[str, float]:
+    """A digest of every file under ``roots`` (by path, size and time), the options, papernotes'
+    version and the notes' git commit; and the newest modification time seen."""
+    skipped = {os.fspath(p.resolve()) for p in skip} | {".git"}
+    digest = hashlib.blake2b(f"{__version__}\0{options!r}".encode(), digest_size=20)
+    newest = 0.0
+    for root in roots:
+        if root.is_file():
+            stat = root.stat()
+            digest.update(f"{root}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            newest = max(newest, stat.st_mtime)
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in skipped and os.path.realpath(os.path.join(folder, d)) not in skipped)
+            newest = max(newest, os.stat(folder).st_mtime)
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+                newest = max(newest, stat.st_mtime)
+    if roots:
+        digest.update(_git_head(next(iter(roots))).encode())
+    return digest.hexdigest(), newest
+
+
+def _git_head(folder: Path) -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder if folder.is_dir() else folder.parent,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def site_inputs(content: Path, templates: Path, static: Path, config: Path) -> list[Path]:
+    """Every folder and file a build reads."""
+    theme, code = theme_dir(), Path(__file__).resolve().parent  # papernotes itself, for a source checkout
+    return [path for path in (content, templates, static, config, theme / "templates", theme / "static", code)
+            if path.exists()]
+
+
+def recall(cache_dir: Path, out_dir: Path, digest: str, newest: float) -> LastBuild | None:
+    """The last build, when its manifest matches ``digest`` and its output is as it left it."""
+    try:
+        manifest = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        if manifest["inputs"] != digest or manifest["output"] != os.fspath(out_dir) or newest > manifest["time"] - RACY_SECONDS:
+            return None
+        for rel, (size, mtime) in manifest["files"].items():
+            stat = os.stat(os.path.join(out_dir, rel))
+            if stat.st_size != size or stat.st_mtime_ns != mtime:
+                return None
+        diagnostics = tuple(Diagnostic(**fields) for fields in manifest["diagnostics"])
+        return LastBuild(manifest["notes"], manifest["pages"], diagnostics)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember(cache_dir: Path, out_dir: Path, digest: str, started: float, made: LastBuild) -> None:
+    """Write the manifest of a build that began at ``started`` (``time.time()``)."""
+    files: dict[str, Any] = {}
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
+    manifest = {"inputs": digest, "output": os.fspath(out_dir), "time": started, "notes": made.notes,
+                "pages": made.pages, "diagnostics": [dataclasses.asdict(d) for d in made.diagnostics], "files": files}
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cache_dir / f"{MANIFEST}.tmp-{os.getpid()}"
+        temporary.write_text(json.dumps(manifest), encoding="utf-8")
+        os.replace(temporary, cache_dir / MANIFEST)
+    except OSError:
+        pass
