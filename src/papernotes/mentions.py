@@ -7,23 +7,20 @@ import re
 
 from .markdown import shorten
 from .model import PaperRef
-from .papers import Mention, find_mentions
+from .papers import MAYBE_PAPER, Mention, find_mentions
 
 _BLOCKS = frozenset({"p", "li", "blockquote", "td", "th", "dd", "dt", "figcaption", "div", "section", "table", "ul", "ol", "br"})
 _VERBATIM = frozenset({"pre", "code", "kbd", "samp", "script", "style", "math"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|([^<]+)")
 _ATTRIBUTE = re.compile(r'\s(id|href|data-paper)="([^"]*)"')
-# Cheap test before walking the HTML: could anything in it be a paper at all?
-_MAYBE_PAPER = re.compile(r"arxiv|doi|openreview|aclanthology|aclweb|semanticscholar|huggingface|hf\.co|ar5iv|\d{4}\.\d{4,5}|data-paper",
-                          re.IGNORECASE)
 EXCERPT_LENGTH = 280
 
 
 def papers_in_html(body: str) -> tuple[PaperRef, ...]:
     """One PaperRef per (paper, section), in order of first mention; titles from the first
     mention giving one (``[id] Title``, or a heading right above the mention)."""
-    if not _MAYBE_PAPER.search(body):
+    if not MAYBE_PAPER.search(body) and "data-paper" not in body:
         return ()
     found: list[PaperRef] = []
     section, heading_text, blocks_since_heading = "", "", 0

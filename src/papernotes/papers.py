@@ -34,6 +34,9 @@ _PATTERNS = [
 ]
 # A bare new-style id in prose (2015 onwards, five digits): "see 2305.10601 for details".
 _BARE_ARXIV = re.compile(r"(?<![\w./:#@-])(?P<new>(?P<yy>1[5-9]|[2-9]\d)(?P<mm>0[1-9]|1[0-2])\.\d{5})(?:v\d+)?(?![\w.]*\d)(?![/-])")
+# Cheap test before running the patterns: could anything in a text be a paper at all?
+MAYBE_PAPER = re.compile(r"arxiv|doi|openreview|aclanthology|aclweb|semanticscholar|huggingface|hf\.co|ar5iv|\d{4}\.\d{4,5}",
+                         re.IGNORECASE)
 _BRACKET_TITLE = re.compile(r"[ \t]*[-:–—]?[ \t]*(?P<title>[^\n\[\]]{3,200}?)[ \t]*(?=\n|$|\s[-–—]\s|\s\[|\s*\(?https?://)")
 _DOI_TRAILING = re.compile(r"[.,;:)\]}>]+$")
 
@@ -73,6 +76,8 @@ def doi_id(doi: str) -> str:
 
 def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
     """Every paper identifier in ``text`` (plain text, no code), in order, without overlaps."""
+    if not MAYBE_PAPER.search(text):
+        return []
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
