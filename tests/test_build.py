@@ -251,3 +251,15 @@ def test_a_file_changed_just_before_the_last_build_is_not_trusted(make_site):
     layout = SiteLayout.find(root, root / "site")
     build(layout, BuildOptions(search=False))
     assert build(layout, BuildOptions(search=False)).up_to_date is None
+
+
+def test_note_bodies_wait_in_a_nameless_file_during_the_build(build_site):
+    from dataclasses import replace as remade
+    from papernotes.model import StoredText
+
+    result = build_site({"content/a.md": note() + "\nA body with **bold** text.\n"})
+    (built,) = result.notes
+    assert isinstance(built.body.stored, StoredText) and "<strong>bold</strong>" in built.body.html
+    assert remade(built, title="Other").digest != built.digest, "a note made anew from it still has a digest"
+    assert not [p for p in (result.out_dir.parent / ".papernotes-cache").rglob("*bodies*")], "nothing is left behind"
+    assert "<strong>bold</strong>" in read(result, "notes/a/index.html")

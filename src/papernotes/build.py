@@ -17,6 +17,7 @@ import jinja2
 
 from . import output, uptodate
 from .assets import AssetFinder
+from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
@@ -101,15 +102,15 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
     return with_overrides(config, base_url=options.base_url, drafts=options.drafts or None), problems
 
 
-def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False,
-               workers: int = 1, memo: RenderMemo | None = None, progress: Progress = no_progress) -> ReadResult:
+def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False, workers: int = 1,
+               memo: RenderMemo | None = None, progress: Progress = no_progress, store: BodyStore | None = None) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     walks = memo.walks if memo is not None else None
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
     images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=walks)
     inputs = ReadInputs(layout.content, config, registry, images)
     cache = ReadCache(layout.cache, inputs.digest(), memo.reads if memo is not None else {}) if use_cache else None
-    return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None)
+    return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None, store)
 
 
 class Sink(Protocol):
@@ -151,15 +152,16 @@ class Production:
 
 
 def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderMemo | None = None,
-            progress: Progress = no_progress) -> Production:
-    """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it is."""
+            progress: Progress = no_progress, store: BodyStore | None = None) -> Production:
+    """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it is;
+    note bodies wait in ``store`` when one is given."""
     clock = _Stopwatch()
     config, problems = site_config(layout, options)
     registry = load_registry(layout.content)
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
-                      memo=memo, progress=progress)
+                      memo=memo, progress=progress, store=store)
     clock.lap("read")
-    graph = build_graph(read.notes, config.base_path, registry, memo=memo.graph if memo else None)
+    graph = build_graph(read.notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")
     diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
     def environment() -> jinja2.Environment:
@@ -216,7 +218,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: Rend
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes)
     staging = output.start(layout.out)
     try:
-        made = produce(layout, options, staging, memo, progress)
+        store = BodyStore(_writable(layout.cache)) if BodyStore.available() and memo is None else None
+        made = produce(layout, options, staging, memo, progress, store)
         diagnostics = list(made.diagnostics)
         clock = _Stopwatch()
         if options.search:
@@ -236,6 +239,15 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: Rend
         uptodate.remember(layout.cache, layout.out, digest, began, uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics)))
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)))
+
+
+def _writable(folder: Path) -> Path | None:
+    """``folder``, created if need be; None (the system's temporary folder) when it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
 
 
 class _Stopwatch:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Iterable, Mapping
 
+from .bodystore import BodyStore
 from .links import LinkMemo, link_note, resolve_links
 from .model import Diagnostic, Note, Tag
 from .papergraph import PaperGraph, RelatedMemo, build_paper_graph, canonical_papers, match_feed_titles, swap_notes
@@ -95,8 +96,9 @@ def note_shape(note: Note) -> tuple[object, ...]:
 
 
 def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
-                tag_url: str = "/tags/{slug}/", memo: GraphMemo | None = None) -> Graph:
-    """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
+                tag_url: str = "/tags/{slug}/", memo: GraphMemo | None = None, store: BodyStore | None = None) -> Graph:
+    """Order the notes, make URLs unique, resolve links between notes (bodies with links go back to
+    ``store``), group tags, dates and papers."""
     notes = tuple(notes)
     setup = (base_path, tag_url, registry)
     if memo is not None and memo.graph is not None and memo.setup == setup:
@@ -104,7 +106,7 @@ def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry 
         if edited is not None:
             memo.inputs, (memo.graph, memo.changed) = notes, edited
             return memo.graph
-    graph = _build(notes, base_path, registry, tag_url, memo)
+    graph = _build(notes, base_path, registry, tag_url, memo, store)
     if memo is not None:
         memo.inputs, memo.setup, memo.graph, memo.changed = notes, setup, graph, None
     return graph
@@ -138,12 +140,16 @@ def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ..
     return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
 
 
-def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, memo: GraphMemo | None) -> Graph:
+def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, memo: GraphMemo | None,
+           store: BodyStore | None) -> Graph:
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
     linked, linking, link_problems = resolve_links(tuple(kept), base_path, memo.links if memo else None)
     problems.extend(link_problems)
+    if store is not None:
+        linked = tuple(store.keep(note) for note in linked)
+        store.flush()
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}

@@ -100,7 +100,7 @@ def link_note(note: Note, index: LinkIndex, base_path: str) -> tuple[Note, tuple
                    f"unresolved wikilink [[{link.target}{'#' + link.anchor if link.anchor else ''}]]")
         for link, target in zip(note.body.links, targets) if target is None)
     body = _PLACEHOLDER.sub(lambda m: _link_html(m, note.body.links, targets, base_path), note.body.html)
-    return replace(note, body=replace(note.body, html=body)), tuple(t.id if t else None for t in targets), found
+    return replace(note, body=replace(note.body, stored=body)), tuple(t.id if t else None for t in targets), found
 
 
 def _link_html(match: re.Match[str], links: tuple[LinkRef, ...], targets: list[Note | None], base_path: str) -> str:

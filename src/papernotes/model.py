@@ -129,16 +129,42 @@ class PaperRef:
 
 
 @dataclass(frozen=True)
-class RenderedBody:
-    """The HTML of a body rendered once, with the facts later stages need."""
+class StoredText:
+    """Text kept in a file rather than in memory (the note bodies of a large site), read when
+    used; ``str()`` gives it, and Jinja's ``|safe`` takes it as HTML."""
 
-    html: str
+    store: Any = field(repr=False)  # a BodyStore
+    offset: int
+    length: int
+    digest: bytes  # of the text: a note made anew from one whose body is stored keeps a content digest
+
+    def __str__(self) -> str:
+        return self.store.read(self.offset, self.length).decode("utf-8")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (for a note's digest) as its digest: the file does not travel."""
+        return bytes, (self.digest,)
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """The HTML of a body rendered once, with the facts later stages need. The HTML may wait in
+    a file (``stored``); ``html`` reads it then."""
+
+    stored: str | StoredText
     headings: tuple[Heading, ...] = ()
     words: int = 0
     summary: str = ""
     links: tuple[LinkRef, ...] = ()
     tags: tuple[str, ...] = ()
     assets: tuple[tuple[str, str], ...] = ()  # (URL in the site, local file) of each image used
+
+    @property
+    def html(self) -> str:
+        return self.stored if isinstance(self.stored, str) else str(self.stored)
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .assets import AssetFinder
+from .bodystore import BodyStore
 from .config import Config
 from .markdown import MarkdownRenderer
 from .model import Diagnostic, Note, ReadResult
@@ -26,7 +27,7 @@ from .walks import RACY_SECONDS
 
 READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves
-CACHE_FORMAT = 2  # bump whenever the cached model changes shape
+CACHE_FORMAT = 3  # bump whenever the cached model changes shape
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,10 @@ class ReadCache:
             pass  # a read-only notes folder builds without a cache
 
 
-def _counted(result: ReadResult, done: int, total: int, progress: Progress) -> ReadResult:
-    progress("reading", done, total)
-    return result
+def _stored(result: ReadResult, store: BodyStore | None) -> ReadResult:
+    if store is None or not result.notes:
+        return result
+    return ReadResult(tuple(store.keep(note) for note in result.notes), result.diagnostics)
 
 
 _worker_context: ReadContext | None = None  # one per pool worker, set by _start_worker
@@ -149,9 +151,10 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int,
-              progress: Progress = no_progress, kept: dict | None = None) -> ReadResult:
-    """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites.
-    The result lists notes in path order whatever the worker count."""
+              progress: Progress = no_progress, kept: dict | None = None, store: BodyStore | None = None) -> ReadResult:
+    """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites,
+    bodies moved to ``store`` as they come. The result lists notes in path order whatever the
+    worker count."""
     folder = os.path.join(os.fspath(inputs.content_dir), "")
     rels = [name[len(folder):] if os.sep == "/" and (name := os.fspath(path)).startswith(folder)
             else relative_name(path, inputs.content_dir) for path in paths]
@@ -173,21 +176,29 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
         if results[index] is None:
             todo.append(index)
     jobs = [(paths[i], rels[i]) for i in todo]
+
+    def finish(done: int, index: int, result: ReadResult) -> None:
+        """Cache a fresh result whole, then (with a store) keep its bodies out of memory."""
+        progress("reading", done, len(jobs))
+        if cache is not None and keys[index]:
+            cache.put(rels[index], keys[index], result)
+            cache.remember(rels[index], paths[index], keys[index], result)
+        results[index] = _stored(result, store)
+
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(context,))
         with pool:
-            results_in_order = pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-            fresh = [_counted(result, done, len(jobs), progress) for done, result in enumerate(results_in_order, 1)]
+            results_in_order = pool.map(_read_in_worker, jobs, chunksize=max(1, min(200, len(jobs) // (workers * 8))))
+            for done, (index, result) in enumerate(zip(todo, results_in_order), 1):
+                finish(done, index, result)
     else:
-        fresh = [_counted(read_path(path, rel, context, READERS), done, len(jobs), progress)
-                 for done, (path, rel) in enumerate(jobs, 1)]
-    for index, (_, rel), result in zip(todo, jobs, fresh):
-        results[index] = result
-        if cache is not None and keys[index]:
-            cache.put(rel, keys[index], result)
-            cache.remember(rel, paths[index], keys[index], result)
+        for done, (index, (path, rel)) in enumerate(zip(todo, jobs), 1):
+            finish(done, index, read_path(path, rel, context, READERS))
     drafts = inputs.config.drafts
+    results = [_stored(result, store) if result and store else result for result in results]
+    if store is not None:
+        store.flush()
     notes = tuple(note for result in results if result for note in result.notes if drafts or not note.draft)
     problems = tuple(problem for result in results if result for problem in result.diagnostics)
     return ReadResult(notes, problems)
