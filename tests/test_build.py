@@ -263,3 +263,13 @@ def test_note_bodies_wait_in_a_nameless_file_during_the_build(build_site):
     assert remade(built, title="Other").digest != built.digest, "a note made anew from it still has a digest"
     assert not [p for p in (result.out_dir.parent / ".papernotes-cache").rglob("*bodies*")], "nothing is left behind"
     assert "<strong>bold</strong>" in read(result, "notes/a/index.html")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_two_pages_on_one_file_is_one_error_whatever_the_worker_count(build_site, monkeypatch, workers):
+    monkeypatch.setattr("papernotes.build.PARALLEL_NOTES", 1)
+    clash = "---\ntitle: Clash\npermalink: /tags/ml/\n---\nText.\n"
+    result = build_site({"content/a.md": note(tags="ml"), "content/b.md": clash}, search=False, workers=workers)
+    clashes = [d for d in result.diagnostics if "two pages want to write" in d.message]
+    assert len(clashes) == 1 and clashes[0].severity == "error"
+    assert (result.out_dir / "notes/a/index.html").exists()

@@ -172,7 +172,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     pages, replanned = plan_memoized(graph, config, memo.plan, setup, memo.graph.changed) if memo else (plan_pages(graph, config), None)
     if isinstance(sink, output.Staging) and memo is None and options.workers > 1 and len(graph.notes) >= PARALLEL_NOTES:
         progress("writing pages", 0, 0)
-        written = _write_in_parallel(sink, env, list(pages), diagnostics, options.workers)
+        written = _write_in_parallel(sink, env, lambda: plan_pages(graph, config), diagnostics, options.workers)
     else:
         written = _write_pages(sink, env, pages, diagnostics, memo, progress, replanned)
     for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
@@ -302,29 +302,17 @@ def _write_one(sink: Sink, env: jinja2.Environment, page: Page | TextFile, memo:
 
 
 PARALLEL_NOTES = 500  # below this many notes rendering in one process is as fast
-_shared: tuple[output.Staging, jinja2.Environment, list[Page | TextFile]] | None = None  # per render worker
+_shared: tuple[output.Staging, jinja2.Environment, Callable[[], Iterable[Page | TextFile]]] | None = None  # per render worker
 
 
-def _write_in_parallel(staging: output.Staging, env: jinja2.Environment, pages: list[Page | TextFile],
+def _write_in_parallel(staging: output.Staging, env: jinja2.Environment, plan: Callable[[], Iterable[Page | TextFile]],
                        diagnostics: list[Diagnostic], workers: int) -> int:
-    """Render and write ``pages`` in ``workers`` forked processes, each taking every n-th page.
-    Pages that would write the same file are reported here first, as the serial path does."""
-    unique: list[Page | TextFile] = []
-    claimed: set[str] = set(staging.written)
-    for page in pages:
-        try:
-            rel = output_file(page.url)
-        except UnsafeURL as exc:
-            diagnostics.append(Diagnostic("error", page.url, 1, 1, str(exc)))
-            continue
-        if rel in claimed:
-            diagnostics.append(Diagnostic("error", page.url, 1, 1, f"two pages want to write {rel!r}"))
-            continue
-        claimed.add(rel)
-        unique.append(page)
+    """Render and write the pages of ``plan`` in ``workers`` forked processes. Each plans every
+    page (so that no list of all pages is held) and writes every n-th one; the first also
+    reports the pages that cannot be written, as the serial path does."""
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
-                             initargs=(staging, env, unique)) as pool:
+                             initargs=(staging, env, plan)) as pool:
         shares = list(pool.map(_render_share, [(index, workers) for index in range(workers)]))
     written = 0
     problems: list[Diagnostic] = []
@@ -337,17 +325,31 @@ def _write_in_parallel(staging: output.Staging, env: jinja2.Environment, pages: 
     return written
 
 
-def _start_render_worker(staging: output.Staging, env: jinja2.Environment, pages: list[Page | TextFile]) -> None:
+def _start_render_worker(staging: output.Staging, env: jinja2.Environment, plan: Callable[[], Iterable[Page | TextFile]]) -> None:
     global _shared
-    _shared = (output.Staging(staging.out_dir, staging.root), env, pages)
+    _shared = (output.Staging(staging.out_dir, staging.root, set(staging.written)), env, plan)
 
 
 def _render_share(job: tuple[int, int]) -> tuple[int, set[str], set[str], list[Diagnostic]]:
     assert _shared is not None
-    staging, env, pages = _shared
-    start, step = job
-    problems = [p for p in (_write_one(staging, env, page, None) for page in pages[start::step]) if p is not None]
-    return len(pages[start::step]) - len(problems), staging.written, staging.changed, problems
+    staging, env, plan = _shared
+    mine, step = job
+    claimed, unwritable, problems, written = set(staging.written), [], [], 0
+    for position, page in enumerate(plan()):
+        try:
+            rel = output_file(page.url)
+        except UnsafeURL as exc:
+            unwritable.append(Diagnostic("error", page.url, 1, 1, str(exc)))
+            continue
+        if rel in claimed:
+            unwritable.append(Diagnostic("error", page.url, 1, 1, f"two pages want to write {rel!r}"))
+            continue
+        claimed.add(rel)
+        if position % step == mine:
+            problem = _write_one(staging, env, page, None)
+            written += problem is None
+            problems += [problem] if problem else []
+    return written, staging.written, staging.changed, problems + (unwritable if mine == 0 else [])  # told once
 
 
 def _page_file(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo | None) -> tuple[str, bytes | Later]:
