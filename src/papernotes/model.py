@@ -16,7 +16,7 @@ Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceSpan:
     """Where a note came from: a file, and for feeds the item's index."""
 
@@ -26,7 +26,7 @@ class SourceSpan:
     rel: str = ""  # the file's path inside the content folder, with ``/``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found in the input, reported as ``path:line:col: severity: message``."""
 
@@ -49,7 +49,7 @@ class DiagnosticError(Exception):
         self.diagnostic = diagnostic
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class NoteDate:
     """A date known to some precision: a year-only date stays year-only."""
 
@@ -95,7 +95,7 @@ class NoteDate:
         return value.isoformat()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     """One heading of a note body, for the table of contents and section anchors."""
 
@@ -104,7 +104,7 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRef:
     """A link from a note to another note, as written; resolved once all notes are known.
 
@@ -116,7 +116,7 @@ class LinkRef:
     col: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperRef:
     """A paper a note discusses: its canonical id, the section (heading id) of the mention,
     a title the note gives it, and the text around the mention."""
@@ -149,7 +149,7 @@ class StoredText:
         return str(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     """The HTML of a body rendered once, with the facts later stages need. The HTML may wait in
     a file (``stored``); ``html`` reads it then."""
@@ -213,7 +213,7 @@ class Note:
         return (-seconds, self.title.lower(), self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     """A tag with the slug used in its URL."""
 
@@ -247,7 +247,7 @@ class TextFile:
         return self.make()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadResult:
     """What reading one source file yields: its notes and the problems found."""
 
