@@ -10,6 +10,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,27 +31,39 @@ class Staging:
     root: Path
     written: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set, repr=False)  # made already
 
     def write(self, rel: str, data: bytes) -> None:
         """Write ``data`` at ``rel``, refusing any path that would leave the staging folder.
         A file whose bytes equal the current site's is hard-linked instead, so it keeps its
-        modification time and costs no write."""
-        target = (self.root / rel).resolve()
-        if not target.is_relative_to(self.root.resolve()) or target == self.root.resolve():
+        modification time and costs no write. The staging folder is new and only this class
+        makes folders in it, so no link inside it can lead out: checking the path as text
+        is enough."""
+        root = os.fspath(self.root)
+        target = os.path.normpath(os.path.join(root, rel))
+        if not target.startswith(root + os.sep) or os.path.isabs(rel):
             raise OutputError(f"refusing to write {rel!r} outside the output folder")
         if rel in self.written:
             raise OutputError(f"two pages want to write {rel!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
         if not self._link_unchanged(rel, target, data):
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
             self.changed.add(rel)
         self.written.add(rel)
 
-    def _link_unchanged(self, rel: str, target: Path, data: bytes) -> bool:
-        current = self.out_dir / rel
+    def _link_unchanged(self, rel: str, target: str, data: bytes) -> bool:
+        current = os.path.join(self.out_dir, rel)
         try:
-            if current.is_symlink() or current.stat().st_size != len(data) or current.read_bytes() != data:
+            stat = os.lstat(current)
+            if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
                 return False
+            with open(current, "rb") as handle:
+                if handle.read() != data:
+                    return False
             os.link(current, target)
         except OSError:
             return False
