@@ -117,3 +117,19 @@ def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_pa
     assert memo.recall(f"notes:{folder}") is None, "a new file changed its folder's time"
     assert discover(folder, memo=memo) == [folder / "a.md", folder / "sub" / "b.md"]
     assert memo.recall(f"notes:{folder}") is None, "a walk within a second of a change is not trusted"
+
+
+def test_a_watcher_naming_the_changed_files_spares_looking_at_the_others(make_site):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    memo = RenderMemo()
+    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    edited = root / "content/a.md"
+    edited.write_text(edited.read_text().replace("More text.", "Watched text."))
+    unseen = MemorySink()
+    produce(layout, BuildOptions(search=False), unseen, memo, touched=frozenset({str(root / "content/b.md")}))
+    assert b"Watched text." not in unseen["notes/a/index.html"], "a file no event named is taken as it was"
+    seen = MemorySink()
+    produce(layout, BuildOptions(search=False), seen, memo, touched=frozenset({str(edited)}))
+    assert b"Watched text." in seen["notes/a/index.html"]
+    assert _files(seen) == _fresh(layout)

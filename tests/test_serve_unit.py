@@ -41,7 +41,7 @@ def test_editor_temp_files_are_ignored(name, ignored):
 
 def test_debounce_turns_a_burst_into_one_call():
     calls = []
-    debouncer = Debouncer(lambda: calls.append(time.monotonic()), delay=0.05)
+    debouncer = Debouncer(lambda touched: calls.append(touched), delay=0.05)
     for _ in range(10):
         debouncer.poke()
         time.sleep(0.01)
@@ -54,6 +54,14 @@ def test_debounce_turns_a_burst_into_one_call():
     debouncer.poke(saved=True)  # a writer closed its file: the save is complete
     time.sleep(0.035)
     assert len(calls) == 3
+    debouncer.poke(changed="/site/content/a.md")
+    debouncer.poke(changed="/site/content/b.md")
+    time.sleep(0.2)
+    assert calls[-1] == frozenset({"/site/content/a.md", "/site/content/b.md"}), "files changed in place are named"
+    debouncer.poke(changed="/site/content/a.md")
+    debouncer.poke()  # created, removed or renamed: every file is looked at
+    time.sleep(0.2)
+    assert calls[-1] is None
 
 
 def test_changes_name_pages_and_stylesheet_only_edits():

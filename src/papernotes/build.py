@@ -103,14 +103,15 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 
 
 def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_cache: bool = False, workers: int = 1,
-               memo: RenderMemo | None = None, progress: Progress = no_progress, store: BodyStore | None = None) -> ReadResult:
+               memo: RenderMemo | None = None, progress: Progress = no_progress, store: BodyStore | None = None,
+               touched: frozenset[str] | None = None) -> ReadResult:
     """Read every note file of the site (drafts dropped unless the config asks for them)."""
     walks = memo.walks if memo is not None else None
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
     images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=walks)
     inputs = ReadInputs(layout.content, config, registry, images)
     cache = ReadCache(layout.cache, inputs.digest(), memo.reads if memo is not None else {}) if use_cache else None
-    return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None, store)
+    return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None, store, touched)
 
 
 class Sink(Protocol):
@@ -152,14 +153,16 @@ class Production:
 
 
 def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderMemo | None = None,
-            progress: Progress = no_progress, store: BodyStore | None = None) -> Production:
+            progress: Progress = no_progress, store: BodyStore | None = None,
+            touched: frozenset[str] | None = None) -> Production:
     """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it is;
-    note bodies wait in ``store`` when one is given."""
+    note bodies wait in ``store`` when one is given; with a memo, ``touched`` (a file watcher's
+    word) names the only files that may have changed in place since the memo's build."""
     clock = _Stopwatch()
     config, problems = site_config(layout, options)
     registry = load_registry(layout.content)
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
-                      memo=memo, progress=progress, store=store)
+                      memo=memo, progress=progress, store=store, touched=touched)
     clock.lap("read")
     graph = build_graph(read.notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")

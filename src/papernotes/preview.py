@@ -34,12 +34,14 @@ def memory_builder(layout: SiteLayout, options: BuildOptions,
     memo = RenderMemo(render_now=lambda rel: rel in open_pages())
     version = 0
 
-    def rebuild() -> Snapshot:
+    def rebuild(touched: frozenset[str] | None = None) -> Snapshot:
+        """Build again; ``touched`` (from the watcher) names the only files that may have changed
+        in place, so the others are not looked at (None: look at every file)."""
         nonlocal version
         version += 1
         files = MemorySink()
         try:
-            made = produce(layout, options, files, memo)
+            made = produce(layout, options, files, memo, touched=touched)
         except Exception as exc:  # the preview must survive anything a half-saved file can do
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
         return Snapshot(dict(files), made.diagnostics, version)

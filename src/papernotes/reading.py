@@ -75,13 +75,16 @@ class ReadCache:
         # skips hashing and unpickling files whose size and mtime did not change.
         self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = memory if memory is not None else {}
 
-    def recall(self, rel: str, path: Path) -> ReadResult | None:
+    def recall(self, rel: str, path: Path, look: bool = True) -> ReadResult | None:
         """The result remembered in memory for an unchanged file under the same inputs. A file
         changed within a second of being looked at is checked by its bytes (its size and time
-        could stay the same through a second change in the same clock tick)."""
+        could stay the same through a second change in the same clock tick). ``look=False``: the
+        caller knows the file did not change."""
         remembered = self.memory.get(rel)
         if remembered is None:
             return None
+        if not look:
+            return remembered[2] if remembered[1].startswith(self.inputs_digest[:16]) else None
         try:
             stat = os.stat(path)
         except OSError:
@@ -151,14 +154,18 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int,
-              progress: Progress = no_progress, kept: dict | None = None, store: BodyStore | None = None) -> ReadResult:
+              progress: Progress = no_progress, kept: dict | None = None, store: BodyStore | None = None,
+              touched: frozenset[str] | None = None) -> ReadResult:
     """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites,
-    bodies moved to ``store`` as they come. The result lists notes in path order whatever the
-    worker count."""
+    bodies moved to ``store`` as they come. Files remembered in memory are trusted without a look
+    when ``touched`` (the files a watcher saw change in place) leaves them out. The result lists
+    notes in path order whatever the worker count."""
     folder = os.path.join(os.fspath(inputs.content_dir), "")
     rels = [name[len(folder):] if os.sep == "/" and (name := os.fspath(path)).startswith(folder)
             else relative_name(path, inputs.content_dir) for path in paths]
-    results: list[ReadResult | None] = [cache.recall(rel, path) if cache else None for rel, path in zip(rels, paths)]
+    results: list[ReadResult | None] = [
+        cache.recall(rel, path, look=touched is None or os.fspath(path) in touched) if cache else None
+        for rel, path in zip(rels, paths)]
     unknown = [index for index, result in enumerate(results) if result is None]
     context = inputs.context([paths[i] for i in unknown], kept)  # file dates only for files read or hashed
     keys: list[str] = [""] * len(paths)

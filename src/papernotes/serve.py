@@ -250,21 +250,33 @@ def _content_type(rel: str) -> str:
 
 class Debouncer:
     """Calls ``action`` once events have been quiet for ``delay`` seconds (a burst of saves, a
-    ``git checkout``, an editor's write-rename dance: one rebuild)."""
+    ``git checkout``, an editor's write-rename dance: one rebuild), with the files the burst
+    changed in place, or None when it did more (created, removed or renamed something)."""
 
-    def __init__(self, action: Callable[[], None], delay: float = DEBOUNCE_SECONDS) -> None:
+    def __init__(self, action: Callable[[frozenset[str] | None], None], delay: float = DEBOUNCE_SECONDS) -> None:
         self.action, self.delay = action, delay
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._touched: set[str] | None = set()
 
-    def poke(self, saved: bool = False) -> None:
-        """Note an event; ``saved`` when it says a writer closed its file, so the burst is over."""
+    def poke(self, saved: bool = False, changed: str | None = None) -> None:
+        """Note an event: ``changed`` names the file it changed in place (None: something else
+        happened); ``saved`` when a writer closed its file, so the burst is over."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(min(self.delay, SAVED_SECONDS) if saved else self.delay, self.action)
+            if changed is None:
+                self._touched = None
+            elif self._touched is not None:
+                self._touched.add(changed)
+            self._timer = threading.Timer(min(self.delay, SAVED_SECONDS) if saved else self.delay, self._fire)
             self._timer.daemon = True
             self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            touched, self._touched = self._touched, set()
+        self.action(frozenset(touched) if touched is not None else None)
 
     def cancel(self) -> None:
         with self._lock:
@@ -272,7 +284,7 @@ class Debouncer:
                 self._timer.cancel()
 
 
-def watch(paths: Iterable[Path], on_change: Callable[[bool], None], poll: bool = False) -> object:
+def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], poll: bool = False) -> object:
     """Start a watchdog observer over ``paths`` (folders or files); returns it (``stop()``)."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
@@ -285,7 +297,9 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool], None], poll: bool =
             names = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
             if all(is_ignored(name) for name in names if name) or "/.papernotes-cache/" in names[0]:
                 return
-            on_change(event.event_type == "closed")  # closed after writing: the save is complete
+            in_place = event.event_type in ("modified", "closed") and not event.is_directory
+            # closed after writing: the save is complete
+            on_change(event.event_type == "closed", names[0] if in_place else None)
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     handler = Handler()
@@ -305,14 +319,16 @@ def start_server(state: PreviewState, host: str, port: int) -> ThreadingHTTPServ
     return server
 
 
-def rebuild_loop(state: PreviewState, rebuild: Callable[[], Snapshot], report: Callable[[Snapshot, Change, float], None]) -> Callable[[], None]:
-    """The debounced action: rebuild (one at a time), publish, report; never raises."""
+def rebuild_loop(state: PreviewState, rebuild: Callable[[frozenset[str] | None], Snapshot],
+                 report: Callable[[Snapshot, Change, float], None]) -> Callable[[frozenset[str] | None], None]:
+    """The debounced action: rebuild (one at a time) knowing which files changed in place (None:
+    unknown), publish, report; never raises."""
     running = threading.Lock()
 
-    def run() -> None:
+    def run(touched: frozenset[str] | None = None) -> None:
         with running:
             started = time.perf_counter()
-            snapshot = rebuild()
+            snapshot = rebuild(touched)
             change = state.publish(snapshot)
             report(snapshot, change, time.perf_counter() - started)
 
