@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.build import SiteLayout, build
+from papernotes.build import BuildOptions, SiteLayout, build
 
 from .conftest import SHARED
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/see
 @pytest.fixture(scope="module")
 def seeds_site(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("seeds") / "site"
-    return build(SiteLayout.find(SEEDS, out))
+    return build(SiteLayout.find(SEEDS, out), BuildOptions(cache=False))  # nothing written into ../shared
 
 
 def test_seed_notes_are_all_published(seeds_site) -> None:

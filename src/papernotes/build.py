@@ -221,7 +221,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: Rend
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes)
     staging = output.start(layout.out)
     try:
-        store = BodyStore(_writable(layout.cache)) if BodyStore.available() and memo is None else None
+        spill = _writable(layout.cache) if options.cache else None  # --no-cache: nothing written beside the notes
+        store = BodyStore(spill) if BodyStore.available() and memo is None else None
         made = produce(layout, options, staging, memo, progress, store)
         diagnostics = list(made.diagnostics)
         clock = _Stopwatch()

@@ -141,7 +141,7 @@ SEEDS = REPO.parent / "shared" / "corpus" / "seeds"
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds is not beside the repository")
 def test_seed_feed_notes_are_searchable_and_their_math_renders(page, tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds-browser") / "site"
-    build(SiteLayout.find(SEEDS, out))
+    build(SiteLayout.find(SEEDS, out), BuildOptions(cache=False))  # nothing written into ../shared
     server, url = serve(out)
     try:
         titles = search(page, url, "binoculars")
