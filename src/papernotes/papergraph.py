@@ -7,7 +7,7 @@ import functools
 import operator
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from .model import Note, PaperRef, Tag
 from .papers import normalise_title, paper_slug
@@ -78,12 +78,19 @@ def swap_notes(notes: tuple[Note, ...], fresh: Mapping[str, Note]) -> tuple[Note
 _ID = operator.attrgetter("id")
 
 
+def _pair_id(pair: tuple[Paper, int]) -> str:
+    return pair[0].id
+
+
 @dataclass(frozen=True)
 class PaperGraph:
     papers: tuple[Paper, ...]
     papers_of: dict[str, tuple[Paper, ...]]
     co_mentioned: dict[str, tuple[tuple[Paper, int], ...]]
     related: dict[str, tuple[Note, ...]]
+    # who lists whom, made on the first edit and kept while the structure stays: note id →
+    # notes whose related list holds it, paper id → papers whose co-mentions hold it
+    listed_by: tuple[dict[str, list[str]], dict[str, list[str]]] | None = field(default=None, compare=False, repr=False)
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
@@ -94,14 +101,28 @@ class PaperGraph:
         def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
             return papers if renewed.keys().isdisjoint(map(_ID, papers)) else tuple(renewed.get(p.id, p) for p in papers)
 
-        co_mentioned = {pid: pairs if renewed.keys().isdisjoint(p.id for p, _ in pairs)
-                        else tuple((renewed.get(p.id, p), n) for p, n in pairs) for pid, pairs in self.co_mentioned.items()}
-        related = {nid: swap_notes(notes, fresh) for nid, notes in self.related.items()}
+        notes_listed_by, papers_listed_by = self.listed_by or (_inverse(self.related, _ID), _inverse(self.co_mentioned, _pair_id))
+        co_mentioned = dict(self.co_mentioned)
+        for pid in {holder for paper_id in renewed for holder in papers_listed_by.get(paper_id, ())}:
+            co_mentioned[pid] = tuple((renewed.get(p.id, p), n) for p, n in co_mentioned[pid])
+        related = dict(self.related)
+        for nid in {holder for note_id in fresh for holder in notes_listed_by.get(note_id, ())}:
+            related[nid] = swap_notes(related[nid], fresh)
         papers_of = dict(self.papers_of)
         for paper in renewed.values():  # a note lists exactly the papers it discusses
             for note in paper.notes:
                 papers_of[note.id] = swap(papers_of[note.id])
-        return PaperGraph(swap(self.papers), papers_of, co_mentioned, related), frozenset(renewed)
+        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by)),
+                frozenset(renewed))
+
+
+def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) -> dict[str, list[str]]:
+    """For each id, the entries of ``lists`` whose list holds it."""
+    holders: dict[str, list[str]] = {}
+    for owner, items in lists.items():
+        for item in items:
+            holders.setdefault(key(item), []).append(owner)
+    return holders
 
 
 def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
