@@ -4,7 +4,8 @@
 
 Starts the preview server on a free port, opens the middle note of SITE_DIR/content in
 headless Chromium (Playwright), then appends a marker line to that note's file and times
-until the marker is on screen. Prints each time and the median. Edits the note in place.
+until the marker is on screen. Prints each time and the median, and the server's rebuild
+times. The note is put back as it was at the end.
 """
 
 from __future__ import annotations
@@ -50,14 +51,15 @@ def main() -> None:
             page.goto(f"{url}notes/{slug}/")
             page.wait_for_timeout(500)
             times = []
+            original = target.read_text()
             for edit in range(args.edits):
                 marker = f"Latency marker {edit} {time.time()}"
-                text = target.read_text()
                 started = time.perf_counter()
-                target.write_text(f"{text}\n{marker}\n")
+                target.write_text(f"{original}\n{marker}\n")
                 page.wait_for_function(f"document.body.innerText.includes({marker!r})", timeout=300_000)
                 times.append(time.perf_counter() - started)
                 page.wait_for_timeout(300)
+            target.write_text(original)
             browser.close()
         print("edit-to-visible ms:", [round(t * 1000) for t in times], "median", round(statistics.median(times) * 1000))
     finally:

@@ -38,3 +38,23 @@ def test_demo_shows_every_feature(demo: Path) -> None:
     pages = "".join(p.read_text() for p in (demo / "notes").rglob("index.html"))
     for feature in ("<table>", 'class="footnotes"', "<math", 'class="highlight"', "task-list-item", "<s>", 'class="toc"'):
         assert feature in pages, feature
+
+
+def test_each_note_page_carries_its_neighbourhood_of_graph_json(demo: Path) -> None:
+    import json
+    import re
+
+    graph = json.loads((demo / "graph.json").read_text())
+    pages = sorted((demo / "notes").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text()
+        assert "graph.json" not in html.split('<section class="local-graph"')[1].split("</section>")[0]
+        inline = json.loads(re.search(r'<script type="application/json" class="graph-data">(.*?)</script>', html).group(1))
+        focus = re.search(r'data-focus="([^"]+)"', html).group(1)
+        keep = {focus} | {e["target"] for e in graph["edges"] if e["source"] == focus} | {
+            e["source"] for e in graph["edges"] if e["target"] == focus}
+        expected_nodes = sorted((n for n in graph["nodes"] if n["id"] in keep), key=lambda n: n["id"])
+        expected_edges = [e for e in graph["edges"] if e["source"] in keep and e["target"] in keep]
+        assert sorted(inline["nodes"], key=lambda n: n["id"]) == expected_nodes, page
+        assert inline["edges"] == expected_edges, page

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from .graph import Graph
+from .model import Note, Tag
+from .papergraph import Paper
 
 VERSION = 1
 
@@ -23,34 +25,74 @@ def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
 
 def graph_json(graph: Graph, base_path: str) -> str:
     """The site graph as stable, sorted JSON; URLs carry the base path."""
+    nodes = [_note_node(note, graph, base_path) for note in graph.notes]
+    edges = [edge for note in graph.notes for edge in _note_edges(note, graph)]
+    edges += [{"source": f"note:{source.id}", "target": f"note:{target}", "type": "links"}
+              for target, sources in sorted(graph.backlinks.items()) for source in sources]
+    nodes += [_paper_node(paper, base_path) for paper in graph.papers.papers]
+    nodes += [_tag_node(group.tag, base_path) for group in graph.tags]
+    document = {"version": VERSION, "nodes": nodes, "edges": _sorted(edges)}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
-    def url(path: str) -> str:
-        return base_path + path.lstrip("/")
 
-    nodes: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
-    for note in graph.notes:
-        node: dict[str, Any] = {"id": f"note:{note.id}", "type": "note", "title": note.title, "url": url(note.url)}
-        if note.date:
-            node["date"] = note.date.value.date().isoformat()
-        node["tags"] = [tag.slug for tag in graph.tags_of.get(note.id, ())]
-        nodes.append(node)
-        for tag in graph.tags_of.get(note.id, ()):
-            edges.append({"source": f"note:{note.id}", "target": f"tag:{tag.slug}", "type": "tagged"})
-        for paper in graph.papers.papers_of.get(note.id, ()):
-            anchors = sorted({d.anchor for d in paper.discussions if d.note.id == note.id})
-            for anchor in anchors:
-                edges.append({"source": f"note:{note.id}", "target": f"paper:{paper.id}", "type": "discusses", "anchor": anchor})
+def links_from(graph: Graph) -> dict[str, tuple[str, ...]]:
+    """For each note id, the ids of the notes it links to (backlinks turned around)."""
+    forward: dict[str, list[str]] = {}
     for target, sources in sorted(graph.backlinks.items()):
         for source in sources:
-            edges.append({"source": f"note:{source.id}", "target": f"note:{target}", "type": "links"})
-    for paper in graph.papers.papers:
-        node = {"id": f"paper:{paper.id}", "type": "paper", "title": paper.title, "url": url(paper.url)}
-        if paper.meta.year:
-            node["year"] = paper.meta.year
-        nodes.append(node)
-    for group in graph.tags:
-        nodes.append({"id": f"tag:{group.tag.slug}", "type": "tag", "title": group.tag.name, "url": url(group.tag.url)})
-    edges.sort(key=lambda e: (e["type"], e["source"], e["target"], e.get("anchor", "")))
-    document = {"version": VERSION, "nodes": nodes, "edges": edges}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+            forward.setdefault(source.id, []).append(target)
+    return {source: tuple(targets) for source, targets in forward.items()}
+
+
+def neighbourhood(graph: Graph, note: Note, base_path: str, forward: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The part of graph.json around one note: it, every node one edge away, and the edges
+    between them (what a note page draws, so that it need not fetch the whole graph)."""
+    by_id = {n.id: n for n in (note, *graph.backlinks.get(note.id, ()))}
+    linked = [graph.notes[graph.positions[i]] for i in forward.get(note.id, ()) if i in graph.positions]
+    by_id.update((n.id, n) for n in linked)
+    papers = graph.papers.papers_of.get(note.id, ())
+    tags = graph.tags_of.get(note.id, ())
+    kept = {f"note:{i}" for i in by_id} | {f"paper:{p.id}" for p in papers} | {f"tag:{t.slug}" for t in tags}
+    neighbours = sorted(by_id.values(), key=lambda n: graph.positions[n.id])
+    edges = [edge for n in neighbours for edge in _note_edges(n, graph) if edge["target"] in kept]
+    edges += [{"source": f"note:{n.id}", "target": f"note:{target}", "type": "links"}
+              for n in neighbours for target in forward.get(n.id, ()) if f"note:{target}" in kept]
+    nodes = ([_note_node(n, graph, base_path) for n in neighbours] + [_paper_node(p, base_path) for p in papers]
+             + [_tag_node(t, base_path) for t in tags])
+    return {"version": VERSION, "nodes": nodes, "edges": _sorted(edges)}
+
+
+def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
+    node: dict[str, Any] = {"id": f"note:{note.id}", "type": "note", "title": note.title, "url": _url(note.url, base_path)}
+    if note.date:
+        node["date"] = note.date.value.date().isoformat()
+    node["tags"] = [tag.slug for tag in graph.tags_of.get(note.id, ())]
+    return node
+
+
+def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
+    """A note's tagged and discusses edges (one per section discussing the paper)."""
+    edges = [{"source": f"note:{note.id}", "target": f"tag:{tag.slug}", "type": "tagged"} for tag in graph.tags_of.get(note.id, ())]
+    for paper in graph.papers.papers_of.get(note.id, ()):
+        for anchor in sorted({d.anchor for d in paper.discussions if d.note.id == note.id}):
+            edges.append({"source": f"note:{note.id}", "target": f"paper:{paper.id}", "type": "discusses", "anchor": anchor})
+    return edges
+
+
+def _paper_node(paper: Paper, base_path: str) -> dict[str, Any]:
+    node = {"id": f"paper:{paper.id}", "type": "paper", "title": paper.title, "url": _url(paper.url, base_path)}
+    if paper.meta.year:
+        node["year"] = paper.meta.year
+    return node
+
+
+def _tag_node(tag: Tag, base_path: str) -> dict[str, Any]:
+    return {"id": f"tag:{tag.slug}", "type": "tag", "title": tag.name, "url": _url(tag.url, base_path)}
+
+
+def _url(path: str, base_path: str) -> str:
+    return base_path + path.lstrip("/")
+
+
+def _sorted(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(edges, key=lambda e: (e["type"], e["source"], e["target"], e.get("anchor", "")))

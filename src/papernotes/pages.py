@@ -11,7 +11,7 @@ from typing import Callable, Container, Iterable, Iterator, Sequence
 from .config import Config
 from .graph import Graph
 from .bibtex import bibliography, bibtex_entry
-from .graphjson import graph_json, graph_json_inputs
+from .graphjson import graph_json, graph_json_inputs, links_from, neighbourhood
 from .model import Note, Page, TextFile
 from .syndication import atom_feed, json_feed, robots, sitemap
 from .urls import UnsafeURL, check_url
@@ -102,7 +102,7 @@ def feeds(graph: Graph, config: Config, wanted: Callable[[str], bool] = lambda u
 
 def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterator[Page | TextFile]:
     papers = graph.papers.papers
-    yield from note_pages(graph, wanted)
+    yield from note_pages(graph, config.base_path, wanted)
     if wanted("/papers/"):
         yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
                                                "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
@@ -131,7 +131,8 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
         yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
 
 
-def note_pages(graph: Graph, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Page]:
+def note_pages(graph: Graph, base_path: str = "/", wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Page]:
+    forward = links_from(graph)
     for note in graph.notes:
         if not wanted(note.url):
             continue
@@ -143,6 +144,7 @@ def note_pages(graph: Graph, wanted: Callable[[str], bool] = lambda url: True) -
             "backlinks": graph.backlinks.get(note.id, ()),
             "papers": papers,
             "related": graph.papers.related.get(note.id, ()),
+            "neighbourhood": neighbourhood(graph, note, base_path, forward),
         })
 
 

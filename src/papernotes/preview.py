@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import signal
 import tempfile
@@ -82,6 +83,7 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     for diagnostic in first.diagnostics:
         echo(str(diagnostic))
     state.snapshot = first
+    gc.freeze()  # the first build's objects live as long as the server: later collections skip them
     server = start_server(state, host, port)
     address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}{config.base_path}"
     echo(f"built {sum(1 for r in first.files if r.endswith('.html'))} pages in {time.perf_counter() - started:.2f} s; "

@@ -1,5 +1,5 @@
-// Force-directed view of /graph.json on a <canvas class="graph-canvas" data-graph="…">.
-// With data-focus="note:<slug>" it shows that note's neighbourhood only.
+// Force-directed view of /graph.json on a <canvas class="graph-canvas" data-graph="…">, or of the
+// JSON in a <script class="graph-data"> beside it (a note page's neighbourhood, data-focus="note:<slug>").
 // Drag the background to pan, scroll to zoom, hover for a label, click to open.
 (function () {
   "use strict";
@@ -186,8 +186,12 @@
     });
   };
 
-  document.querySelectorAll("canvas.graph-canvas[data-graph]").forEach(function (canvas) {
-    fetch(canvas.dataset.graph).then(function (response) { return response.json(); }).then(function (data) {
+  // A note page carries its neighbourhood inline; the graph page fetches the whole graph.
+  document.querySelectorAll("canvas.graph-canvas").forEach(function (canvas) {
+    var inline = canvas.parentNode.querySelector("script.graph-data");
+    var data = inline ? Promise.resolve(JSON.parse(inline.textContent))
+                      : fetch(canvas.dataset.graph).then(function (response) { return response.json(); });
+    data.then(function (data) {
       var graph = new Graph(canvas, data);
       canvas.graph = graph;
       canvas.dataset.nodes = String(graph.nodes.length);
