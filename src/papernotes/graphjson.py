@@ -73,8 +73,8 @@ def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
 def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
     """A note's tagged and discusses edges (one per section discussing the paper)."""
     edges = [{"source": f"note:{note.id}", "target": f"tag:{tag.slug}", "type": "tagged"} for tag in graph.tags_of.get(note.id, ())]
-    for paper in graph.papers.papers_of.get(note.id, ()):
-        for anchor in sorted({d.anchor for d in paper.discussions if d.note.id == note.id}):
+    for paper in graph.papers.papers_of.get(note.id, ()):  # the paper's discussions by this note are its mentions
+        for anchor in sorted({ref.anchor for ref in note.papers if ref.id == paper.id}):
             edges.append({"source": f"note:{note.id}", "target": f"paper:{paper.id}", "type": "discusses", "anchor": anchor})
     return edges
 
