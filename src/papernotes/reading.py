@@ -18,7 +18,7 @@ from .assets import AssetFinder
 from .bodystore import BodyStore
 from .config import Config
 from .markdown import MarkdownRenderer
-from .model import Diagnostic, Note, ReadResult
+from .model import ReadResult
 from .registry import Registry
 from .sources import file_dates, read_path, relative_name
 from .sources import feeds, markdown, text
