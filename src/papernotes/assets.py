@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -14,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import imagesize
 
 from .urls import slugify
-from .walks import WalkMemo
+from .walks import WalkMemo, walked
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 
@@ -31,19 +30,20 @@ class AssetFinder:
     @classmethod
     def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
              memo: WalkMemo | None = None) -> "AssetFinder":
-        by_name: dict[str, Path] | None = memo.recall(f"images:{content_dir}") if memo is not None else None
-        if by_name is None:
-            started, by_name, folders = time.time(), {}, []
-            skipped = {os.fspath(p.resolve()) for p in skip}
+        skipped = {os.fspath(p.resolve()) for p in skip}
+
+        def walk() -> tuple[list[str], dict[str, Path]]:
+            by_name: dict[str, Path] = {}
+            folders = []
             for root, dirs, files in os.walk(content_dir):
                 folders.append(root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
                 for name in sorted(files):
                     if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
                         by_name.setdefault(name.lower(), Path(root, name))
-            if memo is not None:
-                memo.keep(f"images:{content_dir}", folders, started, by_name)
-        return cls(content_dir, static_dir, by_name)
+            return folders, by_name
+
+        return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk))
 
     def find(self, src: str, note_dir: Path | None, by_name: bool = False) -> Path | None:
         """The local file ``src`` names, or None (remote URLs are never local)."""

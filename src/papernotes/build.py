@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import multiprocessing
 import os
-import resource
 import threading
 from concurrent.futures import ProcessPoolExecutor
 import time
@@ -110,7 +109,7 @@ def read_notes(layout: SiteLayout, config: Config, registry: Registry, *, use_ca
     paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
     images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=walks)
     inputs = ReadInputs(layout.content, config, registry, images)
-    cache = ReadCache(layout.cache, inputs.digest(), memo.reads if memo is not None else {}) if use_cache else None
+    cache = ReadCache(layout.cache, inputs.digest, memo.reads if memo is not None else {}) if use_cache else None
     return read_site(paths, inputs, cache, workers, progress, memo.renderers if memo is not None else None, store, touched)
 
 
@@ -258,17 +257,13 @@ class _Stopwatch:
     """Seconds spent in each stage, for ``build -v`` and the benchmarks."""
 
     def __init__(self) -> None:
-        self.started = self.last = time.perf_counter()
+        self.last = time.perf_counter()
         self.laps: list[tuple[str, float]] = []
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.laps.append((name, now - self.last))
         self.last = now
-        self.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    def total(self) -> float:
-        return time.perf_counter() - self.started
 
 
 def _write_pages(sink: Sink, env: jinja2.Environment, pages: Iterable[Page | TextFile], diagnostics: list[Diagnostic],

@@ -36,7 +36,7 @@ def plan_pages(graph: Graph, config: Config, only: Container[str] | None = None)
         if isinstance(page, Page) and page.url != "/404.html":
             listed.append(page.url)
         yield page
-    if wanted("/sitemap.xml"):
+    if only is None:  # it lists every page; it holds no note, so an edit never plans it again alone
         stamps = {n.url: n.updated or n.date for n in graph.notes}
         entries = tuple((url, stamps.get(url)) for url in listed)
         yield TextFile("/sitemap.xml", partial(sitemap, entries, config.absolute_url), ("sitemap", entries))
@@ -73,7 +73,7 @@ def _as_strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
 
 
-def feeds(graph: Graph, config: Config, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[TextFile]:
+def feeds(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterator[TextFile]:
     """Atom and JSON Feed of the whole site with full content, and a summary-only Atom feed per
     tag and per paper."""
     size = config.feed_size
@@ -131,7 +131,7 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
         yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
 
 
-def note_pages(graph: Graph, base_path: str = "/", wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Page]:
+def note_pages(graph: Graph, base_path: str, wanted: Callable[[str], bool]) -> Iterator[Page]:
     forward = links_from(graph)
     for note in graph.notes:
         if not wanted(note.url):
@@ -148,7 +148,7 @@ def note_pages(graph: Graph, base_path: str = "/", wanted: Callable[[str], bool]
         })
 
 
-def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Callable[[str], bool] = lambda url: True,
+def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Callable[[str], bool],
               **extra: object) -> Iterator[Page]:
     """``url``, ``url/page/2/``, … each listing ``size`` notes."""
     total = max(1, -(-len(notes) // size))
@@ -169,7 +169,7 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Ca
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})
 
 
-def date_pages(graph: Graph, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Page]:
+def date_pages(graph: Graph, wanted: Callable[[str], bool]) -> Iterator[Page]:
     if wanted("/archive/"):
         yield Page("/archive/", "archive.html", {"title": "Archive", "kind": "archive", "years": graph.years, "undated": graph.undated})
     for year in graph.years:

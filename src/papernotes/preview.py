@@ -45,7 +45,7 @@ def memory_builder(layout: SiteLayout, options: BuildOptions,
             made = produce(layout, options, files, memo, touched=touched)
         except Exception as exc:  # the preview must survive anything a half-saved file can do
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
-        return Snapshot(dict(files), made.diagnostics, version)
+        return Snapshot(files, made.diagnostics, version)
 
     return rebuild
 

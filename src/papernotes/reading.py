@@ -3,6 +3,7 @@ and remembered in a cache keyed by the file's bytes and everything else its read
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -20,7 +21,7 @@ from .config import Config
 from .markdown import MarkdownRenderer
 from .model import ReadResult
 from .registry import Registry
-from .sources import file_dates, read_path, relative_name
+from .sources import file_dates, read_path, relative_names
 from .sources import feeds, markdown, text
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
@@ -42,7 +43,7 @@ class ReadInputs:
     def context(self, paths: Sequence[Path], kept: dict[str, tuple[MarkdownRenderer, MarkdownRenderer]] | None = None) -> ReadContext:
         """The context readers need; ``kept`` lets a long-lived process reuse its Markdown renderers
         (and their lexer and formula caches) while these inputs stay the same."""
-        digest = self.digest() if kept is not None else ""
+        digest = self.digest if kept is not None else ""
         renderers = kept.get(digest) if kept is not None else None
         if renderers is None:
             renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
@@ -54,8 +55,10 @@ class ReadInputs:
                 kept[digest] = renderers
         return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry)
 
+    @functools.cached_property
     def digest(self) -> str:
-        """Changes whenever config, paper registry, images or papernotes itself change."""
+        """Changes whenever config, paper registry, images or papernotes itself change (taken
+        once: it looks at every image)."""
         parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
                  repr(sorted(self.registry.keys.items()))]
         for name, path in sorted(self.assets.by_name.items()):
@@ -83,15 +86,14 @@ class ReadCache:
         remembered = self.memory.get(rel)
         if remembered is None:
             return None
-        if not look:
-            return remembered[2] if remembered[1].startswith(self.inputs_digest[:16]) else None
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
         (size, mtime, seen), key, result = remembered
-        if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or seen - mtime / 1e9 < RACY_SECONDS:
-            return None
+        if look:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or seen - mtime / 1e9 < RACY_SECONDS:
+                return None
         return result if key.startswith(self.inputs_digest[:16]) else None
 
     def remember(self, rel: str, path: Path, key: str, result: ReadResult) -> None:
@@ -102,7 +104,7 @@ class ReadCache:
             return
         self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), self.inputs_digest[:16] + key, result)
 
-    def key(self, path: Path, data: bytes, date: object) -> str:
+    def key(self, data: bytes, date: object) -> str:
         return hashlib.sha256(self.inputs_digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
 
     def _file(self, rel: str) -> Path:
@@ -160,9 +162,7 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
     bodies moved to ``store`` as they come. Files remembered in memory are trusted without a look
     when ``touched`` (the files a watcher saw change in place) leaves them out. The result lists
     notes in path order whatever the worker count."""
-    folder = os.path.join(os.fspath(inputs.content_dir), "")
-    rels = [name[len(folder):] if os.sep == "/" and (name := os.fspath(path)).startswith(folder)
-            else relative_name(path, inputs.content_dir) for path in paths]
+    rels = relative_names(paths, inputs.content_dir)
     results: list[ReadResult | None] = [
         cache.recall(rel, path, look=touched is None or os.fspath(path) in touched) if cache else None
         for rel, path in zip(rels, paths)]
@@ -174,12 +174,13 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
         path, rel = paths[index], rels[index]
         if cache is not None:
             try:
-                keys[index] = cache.key(path, path.read_bytes(), context.file_dates.get(rel))
+                keys[index] = cache.key(path.read_bytes(), context.file_dates.get(rel))
             except OSError:
                 keys[index] = ""
-            results[index] = cache.get(rel, keys[index]) if keys[index] else None
-            if results[index] is not None:
-                cache.remember(rel, path, keys[index], results[index])
+            cached = cache.get(rel, keys[index]) if keys[index] else None
+            if cached is not None:
+                cache.remember(rel, path, keys[index], cached)
+                results[index] = _stored(cached, store)  # (reads recalled from memory come only without a store)
         if results[index] is None:
             todo.append(index)
     jobs = [(paths[i], rels[i]) for i in todo]
@@ -203,7 +204,6 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
         for done, (index, (path, rel)) in enumerate(zip(todo, jobs), 1):
             finish(done, index, read_path(path, rel, context, READERS))
     drafts = inputs.config.drafts
-    results = [_stored(result, store) if result and store else result for result in results]
     if store is not None:
         store.flush()
     notes = tuple(note for result in results if result for note in result.notes if drafts or not note.draft)

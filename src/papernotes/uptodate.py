@@ -97,15 +97,15 @@ def recall(cache_dir: Path, out_dir: Path, digest: str, newest: float) -> LastBu
 
 def remember(cache_dir: Path, out_dir: Path, digest: str, started: float, made: LastBuild) -> None:
     """Write the manifest of a build that began at ``started`` (``time.time()``)."""
-    files: dict[str, Any] = {}
-    for folder, _, names in os.walk(out_dir):
-        for name in names:
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
-    manifest = {"inputs": digest, "output": os.fspath(out_dir), "time": started, "notes": made.notes,
-                "pages": made.pages, "diagnostics": [dataclasses.asdict(d) for d in made.diagnostics], "files": files}
     try:
+        files: dict[str, Any] = {}
+        for folder, _, names in os.walk(out_dir):
+            for name in names:
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
+        manifest = {"inputs": digest, "output": os.fspath(out_dir), "time": started, "notes": made.notes,
+                    "pages": made.pages, "diagnostics": [dataclasses.asdict(d) for d in made.diagnostics], "files": files}
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f"{MANIFEST}.tmp-{os.getpid()}"
         temporary.write_text(json.dumps(manifest), encoding="utf-8")

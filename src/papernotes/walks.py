@@ -9,9 +9,12 @@ clock tick would not show.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
+
+Found = TypeVar("Found")
 
 RACY_SECONDS = 1.0
 
@@ -53,3 +56,17 @@ class WalkMemo:
         if found is None:
             found = self.paths[name] = Path(name)
         return found
+
+
+def walked(memo: WalkMemo | None, name: str, walk: Callable[[], tuple[list[str], Found]]) -> Found:
+    """What ``walk`` finds (it returns the folders it went through and its finding), taken from
+    ``memo`` while none of those folders changed."""
+    if memo is not None:
+        remembered = memo.recall(name)
+        if remembered is not None:
+            return remembered
+    started = time.time()
+    folders, found = walk()
+    if memo is not None:
+        memo.keep(name, folders, started, found)
+    return found

@@ -5,17 +5,16 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
-import time
 import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..frontmatter import has_front_matter
 from ..model import Diagnostic, ReadResult
 from .common import ReadContext, SourceFile
-from ..walks import WalkMemo
+from ..walks import WalkMemo, walked
 
 Reader = Callable[[SourceFile, ReadContext], ReadResult]
 
@@ -36,27 +35,22 @@ _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.
 def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | None = None) -> list[Path]:
     """Every candidate note file below ``content_dir``, sorted, skipping hidden files,
     the output and cache folders, assets and site files."""
-    remembered = memo.recall(f"notes:{content_dir}") if memo is not None else None
-    if remembered is not None:
-        return remembered
-    started = time.time()
     excluded = {os.fspath(p.resolve()) for p in exclude}
-    found, folders = [], []
-    for root, dirs, files in os.walk(content_dir):
-        folders.append(root)
-        jekyll_output = {"_site"} if os.path.isfile(os.path.join(root, "_config.yml")) else set()
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and d not in JEKYLL_DIRS and d not in jekyll_output
-                         and os.path.realpath(os.path.join(root, d)) not in excluded)
-        for name in files:
-            if name.startswith(".") or name in SKIPPED_NAMES or os.path.splitext(name)[1].lower() in ASSET_SUFFIXES:
-                continue
-            found.append(os.path.join(root, name))
-    if memo is None:
-        return [Path(name) for name in sorted(found)]
-    paths = [memo.path(name) for name in sorted(found)]
-    memo.keep(f"notes:{content_dir}", folders, started, paths)
-    return paths
+    make_path = memo.path if memo is not None else Path
+
+    def walk() -> tuple[list[str], list[Path]]:
+        found, folders = [], []
+        for root, dirs, files in os.walk(content_dir):
+            folders.append(root)
+            jekyll_output = {"_site"} if os.path.isfile(os.path.join(root, "_config.yml")) else set()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                             and d not in JEKYLL_DIRS and d not in jekyll_output
+                             and os.path.realpath(os.path.join(root, d)) not in excluded)
+            found += [os.path.join(root, name) for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
+                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES]
+        return folders, [make_path(name) for name in sorted(found)]
+
+    return walked(memo, f"notes:{content_dir}", walk)
 
 
 def decode(data: bytes) -> str | None:
@@ -121,7 +115,8 @@ def display_path(path: Path) -> str:
 def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.datetime, str]]:
     """For each path (relative to ``content_dir``): its last git commit date when the folder is
     a git checkout, else its modification time; with where the date came from."""
-    rels = {relative_name(path, content_dir): path for path in paths}
+    paths = list(paths)
+    rels = dict(zip(relative_names(paths, content_dir), paths))
     if not rels:
         return {}
     dates = {}
@@ -135,12 +130,11 @@ def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.d
     return dates
 
 
-def relative_name(path: Path, folder: Path) -> str:
-    """``path`` relative to ``folder``, with forward slashes (cheaper than Path.relative_to)."""
-    text, prefix = os.fspath(path), os.path.join(os.fspath(folder), "")
-    if text.startswith(prefix):
-        return text[len(prefix):].replace(os.sep, "/")
-    return path.relative_to(folder).as_posix()
+def relative_names(paths: Sequence[Path], folder: Path) -> list[str]:
+    """Each path relative to ``folder``, with forward slashes (cheaper than Path.relative_to)."""
+    prefix = os.path.join(os.fspath(folder), "")
+    return [text[len(prefix):].replace(os.sep, "/") if (text := os.fspath(path)).startswith(prefix)
+            else path.relative_to(folder).as_posix() for path in paths]
 
 
 def _git_dates(content_dir: Path, rels: Iterable[str] = ()) -> Iterator[tuple[str, dt.datetime]]:
