@@ -12,6 +12,11 @@ folder, then reports median wall seconds and peak memory (RSS) of:
 - one file changed: the same, after one note was edited (reads of the other notes from the cache);
 - edit:  one note changed and rebuilt in-process the way ``papernotes serve`` rebuilds (in memory,
          reads and rendered pages remembered from the previous build; median of ``--edits`` edits).
+
+    python benchmarks/bench.py --site SITE_DIR [--edits 20]
+
+times only the one-note edits in an existing site (such as the peer harness's corpus), with
+and without the file watcher naming the changed file.
 """
 
 from __future__ import annotations
@@ -104,9 +109,6 @@ def timed_process(args: list[str]) -> tuple[float, float]:
 
 
 def measure(notes: int, runs: int, edits: int, search: bool) -> dict[str, object]:
-    from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
-    from papernotes.preview import MemorySink
-
     folder = Path(tempfile.mkdtemp(prefix=f"papernotes-bench-{notes}-"))
     try:
         make_corpus(folder, notes)
@@ -127,22 +129,35 @@ def measure(notes: int, runs: int, edits: int, search: bool) -> dict[str, object
         for edit in range(runs):
             target.write_text(target.read_text() + f"\nCommand-line edit {edit}.\n")
             touched.append(timed_process(command)[0])
-        layout = SiteLayout.find(folder)
-        options = BuildOptions(search=False)
-        memo = RenderMemo(render_now=frozenset().__contains__)  # as the preview does with no browser open
-        produce(layout, options, MemorySink(), memo)
-        edit_times = []
-        for edit in range(edits):
-            target.write_text(target.read_text() + f"\nEdit {edit}.\n")
-            started = time.perf_counter()
-            produce(layout, options, MemorySink(), memo)
-            edit_times.append(time.perf_counter() - started)
+        edit_times = edit_latency(folder, target, edits)
         return {"notes": notes, "cold_s": statistics.median(cold), "cold_runs": cold, "cold_peak_mb": round(cold_rss),
                 "warm_s": statistics.median(warm), "warm_runs": warm, "touched_s": statistics.median(touched),
                 "edit_s": statistics.median(edit_times),
                 "search": search}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def edit_latency(site: Path, target: Path, edits: int, named: bool = False) -> list[float]:
+    """Seconds of each in-process rebuild after an edit of ``target``, done the way ``papernotes
+    serve`` rebuilds (no browser open; ``named``: the watcher names the changed file). The note
+    gets one line added each time and is put back at the end."""
+    from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
+    from papernotes.preview import MemorySink
+
+    layout, options = SiteLayout.find(site), BuildOptions(search=False)
+    memo = RenderMemo(render_now=frozenset().__contains__)
+    produce(layout, options, MemorySink(), memo)
+    original, times = target.read_text(), []
+    try:
+        for edit in range(edits):
+            target.write_text(f"{original}\nEdit {edit}.\n")
+            started = time.perf_counter()
+            produce(layout, options, MemorySink(), memo, touched=frozenset({str(target)}) if named else None)
+            times.append(time.perf_counter() - started)
+    finally:
+        target.write_text(original)
+    return times
 
 
 def main() -> None:
@@ -152,7 +167,15 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind index in every build")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--site", type=Path, help="only time one-note edits in this existing site (its middle note)")
     args = parser.parse_args()
+    if args.site:
+        notes = sorted((args.site / "content").glob("*.md")) or sorted(args.site.glob("*.md"))
+        for named in (True, False):
+            times = edit_latency(args.site, notes[len(notes) // 2], args.edits, named)
+            print(f"one edit, {'file named by the watcher' if named else 'every file looked at'}: median "
+                  f"{statistics.median(times) * 1000:.0f} ms over {len(times)} edits")
+        return
     results = [measure(n, args.runs, args.edits, not args.no_search) for n in (args.notes or [1000])]
     print("| notes | cold s | warm s (nothing changed) | one file changed s | one edit in the preview s | cold peak MB |")
     print("|---:|---:|---:|---:|---:|---:|")
