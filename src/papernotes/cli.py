@@ -14,7 +14,8 @@ from . import __version__
 from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, site_config
 from .fetch import ARXIV_API, fetch_arxiv
 from .registry import CACHE_FILE, load_registry
-from .scaffold import ScaffoldError, init_site, new_note
+from .install_source import describe, installed_source, requirements_text
+from .scaffold import HOSTS, ScaffoldError, init_site, new_note
 from .check import check_site, fetch_external
 from .config import load_config, with_overrides
 from .model import Diagnostic
@@ -23,8 +24,15 @@ from .output import MARKER, OutputError
 _SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(describe(installed_source()))
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="papernotes")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help=f"Print the version ({__version__}) and where papernotes was installed from.")
 def main() -> None:
     """papernotes: turn a folder of paper notes (Markdown, feeds, plain text) into a static site."""
     # bibtexparser logs each bad entry; papernotes reports them as positioned diagnostics instead.
@@ -87,15 +95,27 @@ def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_brows
 
 @main.command("init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def init_command(folder: Path) -> None:
-    """Create a new site in FOLDER: config, two example notes, template notes, CI workflow."""
+@click.option("--host", "hosts", multiple=True, type=click.Choice(list(HOSTS)), default=("github",), show_default=True,
+              help="Where the site will be built and served; writes that host's build file (repeatable).")
+def init_command(folder: Path, hosts: tuple[str, ...]) -> None:
+    """Create a new site in FOLDER: config, two example notes, template notes, the host's build file."""
+    source = installed_source()
     try:
-        written = init_site(folder)
+        written = init_site(folder, hosts=hosts, requirements=requirements_text(source))
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"  {path}")
-    click.echo(f"Next: cd {folder} && papernotes build && papernotes serve")
+    if source.requirement is None:
+        click.echo(f"\nrequirements.txt: this papernotes was installed from {source.url or 'a local folder'}, which the "
+                   "machine that publishes the site cannot reach, so its requirement is a comment for you to fill "
+                   "in (a git URL pinned to a commit, or a released version); publishing stops with a message "
+                   "naming requirements.txt until you do.")
+    else:
+        click.echo(f"\nrequirements.txt: {source.requirement}")
+    click.echo(f"\nNext: cd {folder} && papernotes build && papernotes serve")
+    for host in hosts:
+        click.echo(f"To publish on {host}: {HOSTS[host].next_step}.")
 
 
 @main.command("new")

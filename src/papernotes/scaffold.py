@@ -4,22 +4,62 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+from dataclasses import dataclass
 from pathlib import Path
 
+from .install_source import installed_source, requirements_text
 from .papers import identify
 from .urls import slugify
 
 _FILES = Path(__file__).resolve().parent / "scaffold"
+
+REQUIREMENT_CHECK = (
+    "grep -q '^[[:space:]]*[^#[:space:]]' requirements.txt || "
+    "{ echo 'requirements.txt does not say where to install papernotes from yet:"
+    " fill in the line its comments describe' >&2; exit 1; }"
+)
+"""The shell line every host runs before ``pip install -r requirements.txt``: it stops the build
+with a message naming the file when the requirement is still a comment (pip would install nothing)."""
+
+
+@dataclass(frozen=True)
+class Host:
+    """A place that builds and serves the site: the files ``init --host`` writes, and what to do next."""
+
+    files: tuple[tuple[str, str], ...]  # (path in the site, scaffold template)
+    output: str  # the folder the host publishes
+    next_step: str
+
+
+HOSTS = {
+    "github": Host(((".github/workflows/pages.yml", "pages.yml"),), "site",
+                   "push to GitHub and choose Settings → Pages → Source: GitHub Actions"),
+    "netlify": Host((("netlify.toml", "netlify.toml"),), "site",
+                    "import the repository on Netlify; netlify.toml sets the build command and output folder"),
+    "cloudflare": Host((("cloudflare-pages.sh", "cloudflare-pages.sh"), (".python-version", "python-version")), "site",
+                       "create a Cloudflare Pages project from the repository with build command "
+                       "`sh cloudflare-pages.sh` and build output directory `site`"),
+    "gitlab": Host(((".gitlab-ci.yml", "gitlab-ci.yml"),), "public",
+                   "push to GitLab; the pages job publishes public/ (Deploy → Pages shows the address)"),
+}
 
 
 class ScaffoldError(Exception):
     """The site or note cannot be created as asked."""
 
 
-def init_site(folder: Path, today: dt.date | None = None) -> list[Path]:
-    """Write a new site into ``folder`` (which must be empty or missing); returns the files written."""
+def init_site(folder: Path, today: dt.date | None = None, *, hosts: tuple[str, ...] = ("github",),
+              requirements: str | None = None) -> list[Path]:
+    """Write a new site into ``folder`` (which must be empty or missing); returns the files written.
+
+    ``hosts`` name the :data:`HOSTS` to write build files for; ``requirements`` is the text of
+    ``requirements.txt`` (default: the requirement that installs the running papernotes).
+    """
     if folder.exists() and any(folder.iterdir()):
         raise ScaffoldError(f"{folder} is not empty; papernotes init only writes into a new or empty folder")
+    unknown = sorted(set(hosts) - set(HOSTS))
+    if unknown:
+        raise ScaffoldError(f"unknown host {', '.join(unknown)}; choose from {', '.join(HOSTS)}")
     today = today or dt.date.today()
     noon = dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.timezone.utc)
     files = {
@@ -28,10 +68,12 @@ def init_site(folder: Path, today: dt.date | None = None) -> list[Path]:
         "content/reading.xml": _read("reading.xml").replace("{rfc822}", email.utils.format_datetime(noon, usegmt=True)),
         "templates/README.md": _read("templates-README.md"),
         "static/.gitkeep": "",
-        ".gitignore": _read("gitignore"),
-        "requirements.txt": "papernotes\n",
-        ".github/workflows/pages.yml": _read("pages.yml"),
+        ".gitignore": _read("gitignore") + "".join(f"/{HOSTS[h].output}/\n" for h in hosts if HOSTS[h].output != "site"),
+        "requirements.txt": requirements_text(installed_source()) if requirements is None else requirements,
     }
+    for host in hosts:
+        for rel, template in HOSTS[host].files:
+            files[rel] = _read(template).replace("__REQUIREMENT_CHECK__", REQUIREMENT_CHECK)
     written = []
     for rel, text in files.items():
         path = folder / rel
