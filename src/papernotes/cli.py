@@ -14,6 +14,7 @@ from . import __version__
 from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, site_config
 from .fetch import ARXIV_API, fetch_arxiv
 from .registry import CACHE_FILE, load_registry
+from .deploy import DeployError, DeployOptions, publish, remote_url, repository_root, site_url
 from .install_source import describe, installed_source, requirements_text
 from .scaffold import HOSTS, ScaffoldError, init_site, new_note
 from .check import check_site, fetch_external
@@ -116,6 +117,49 @@ def init_command(folder: Path, hosts: tuple[str, ...]) -> None:
     click.echo(f"\nNext: cd {folder} && papernotes build && papernotes serve")
     for host in hosts:
         click.echo(f"To publish on {host}: {HOSTS[host].next_step}.")
+
+
+@main.command("deploy")
+@_SITE_DIR
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch to commit the site to.")
+@click.option("--remote", default="origin", show_default=True, help="Remote (a name or URL) to push the branch to.")
+@click.option("-m", "--message", help="Commit message (default: names the source commit and papernotes version).")
+@click.option("--base-url", help="Public URL of the site (default: base_url in papernotes.yaml, else the GitHub Pages "
+                                 "address of the remote).")
+@click.option("--no-push", is_flag=True, help="Commit to the local branch only.")
+@click.option("--dry-run", is_flag=True, help="Build and list what would change; commit and push nothing.")
+@click.option("--force", is_flag=True, help="Deploy even when the branch holds commits papernotes did not make.")
+def deploy_command(site_dir: Path, branch: str, remote: str, message: str | None, base_url: str | None,
+                   no_push: bool, dry_run: bool, force: bool) -> None:
+    """Build SITE_DIR strictly and commit the site to a branch (gh-pages) of its git repository, then push it.
+
+    The commit is made in a temporary git worktree: your working tree and index are not touched."""
+    import tempfile
+
+    options = DeployOptions(branch=branch, remote=remote, message=message, push=not no_push, dry_run=dry_run, force=force)
+    try:
+        layout = SiteLayout.find(site_dir)
+        repo = repository_root(layout.root)
+        url = base_url or site_url(load_config(layout.root)[0].base_url, remote_url(repo, remote))
+        with tempfile.TemporaryDirectory(prefix="papernotes-site-") as scratch:
+            result = build(SiteLayout.find(site_dir, Path(scratch) / "site"), BuildOptions(base_url=url))
+            report(result, quiet=False, verbose=False)
+            if result.errors or result.warnings:
+                raise click.ClickException("deploy publishes a clean build only: fix the warnings and errors above")
+            deployment = publish(repo, result.out_dir, url, options)
+    except (DeployError, OutputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    changed = f"{len(deployment.changes)} file{'' if len(deployment.changes) == 1 else 's'} changed"
+    if not deployment.changes:
+        click.echo(f"{branch} already holds this site ({url}); nothing to commit")
+    elif dry_run:
+        for line in deployment.changes:
+            click.echo(f"  {line}")
+        click.echo(f"dry run: would commit {changed} to {branch}" + ("" if no_push else f" and push it to {remote}"))
+    else:
+        pushed = f", pushed to {remote}" if deployment.pushed else " (not pushed)"
+        kept = "" if deployment.branch_updated else f"; the local {branch} has other commits and was left as it was"
+        click.echo(f"committed {deployment.commit} to {branch}: {changed}{pushed}{kept} → {url}")
 
 
 @main.command("new")
