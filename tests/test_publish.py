@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.check import check_site, fetch_external
 from papernotes.cli import main
-from papernotes.scaffold import ScaffoldError, init_site, new_note
+from papernotes.install_source import InstallSource
+from papernotes.scaffold import HOSTS, ScaffoldError, init_site, new_note
 
 from .conftest import REPO
 
@@ -37,6 +38,43 @@ def test_init_builds_and_checks_clean(tmp_path: Path, monkeypatch):
     checked = runner.invoke(main, ["check"])
     assert checked.exit_code == 0 and " 0 broken" in checked.output
     assert runner.invoke(main, ["init", str(tmp_path / "mysite")]).exit_code == 1, "never writes into a used folder"
+
+
+def test_init_says_when_the_requirement_must_be_filled_in(tmp_path: Path, monkeypatch):
+    local = InstallSource("local", "0.1.0", url="/home/me/papernotes", editable=True)
+    monkeypatch.setattr("papernotes.cli.installed_source", lambda: local)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
+    assert result.exit_code == 0 and "installed from /home/me/papernotes" in result.output
+    assert "publishing stops with a message naming requirements.txt" in result.output
+    assert all(line.startswith("#") for line in (tmp_path / "a/requirements.txt").read_text().splitlines())
+    pinned = InstallSource("vcs", "0.1.0", url="https://github.com/x/papernotes.git", revision="abc",
+                           requirement="papernotes @ git+https://github.com/x/papernotes.git@abc")
+    monkeypatch.setattr("papernotes.cli.installed_source", lambda: pinned)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "b")])
+    assert "requirements.txt: papernotes @ git+https://github.com/x/papernotes.git@abc" in result.output
+    assert (tmp_path / "b/requirements.txt").read_text().splitlines()[-1] == pinned.requirement
+
+
+def test_init_host_writes_each_hosts_file_and_adds_them_to_an_existing_site(tmp_path: Path):
+    written = init_site(tmp_path / "all", hosts=tuple(HOSTS), requirements="papernotes==0.1.0\n")
+    names = {path.relative_to(tmp_path / "all").as_posix() for path in written}
+    assert {rel for host in HOSTS.values() for rel, _ in host.files} <= names
+    assert not any("__REQUIREMENT_CHECK__" in path.read_text() for path in written)
+    assert subprocess.run(["sh", "-n", str(tmp_path / "all/cloudflare-pages.sh")]).returncode == 0
+    with pytest.raises(ScaffoldError, match="unknown host"):
+        init_site(tmp_path / "none", hosts=("heroku",))
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "paper.md").write_text("# A paper\n")
+    (notes / "requirements.txt").write_text("numpy\n")
+    result = CliRunner().invoke(main, ["init", str(notes), "--host", "netlify"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in notes.iterdir()) == ["netlify.toml", "paper.md", "requirements.txt"]
+    assert (notes / "requirements.txt").read_text() == "numpy\n"
+    assert "names no papernotes" in result.output
+    refused = CliRunner().invoke(main, ["init", str(notes)])
+    assert refused.exit_code == 1 and "--host NAME" in refused.output
 
 
 def test_new_note_has_front_matter_and_builds(tmp_path: Path):

@@ -15,8 +15,8 @@ from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, sit
 from .fetch import ARXIV_API, fetch_arxiv
 from .registry import CACHE_FILE, load_registry
 from .deploy import DeployError, DeployOptions, publish, remote_url, repository_root, site_url
-from .install_source import describe, installed_source, requirements_text
-from .scaffold import HOSTS, ScaffoldError, init_site, new_note
+from .install_source import PLACEHOLDER, describe, installed_source, requirements_text
+from .scaffold import HOSTS, ScaffoldError, add_host_files, init_site, new_note
 from .check import check_site, fetch_external
 from .config import load_config, with_overrides
 from .model import Diagnostic
@@ -96,26 +96,37 @@ def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_brows
 
 @main.command("init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--host", "hosts", multiple=True, type=click.Choice(list(HOSTS)), default=("github",), show_default=True,
-              help="Where the site will be built and served; writes that host's build file (repeatable).")
+@click.option("--host", "hosts", multiple=True, type=click.Choice(list(HOSTS)),
+              help="Where the site is built and served: writes that host's build file (repeatable; default: github). "
+                   "In a folder that already holds a site, writes only the build files it lacks.")
 def init_command(folder: Path, hosts: tuple[str, ...]) -> None:
     """Create a new site in FOLDER: config, two example notes, template notes, the host's build file."""
     source = installed_source()
+    requirements = requirements_text(source)
     try:
-        written = init_site(folder, hosts=hosts, requirements=requirements_text(source))
+        if hosts and folder.is_dir() and any(folder.iterdir()):
+            written, kept = add_host_files(folder, hosts, requirements)
+        else:
+            written, kept = init_site(folder, hosts=hosts or ("github",), requirements=requirements), []
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"  {path}")
-    if source.requirement is None:
+    for path in kept:
+        click.echo(f"  {path} (exists; kept as it is)")
+        if path.name == "requirements.txt" and "papernotes" not in path.read_text(encoding="utf-8", errors="replace"):
+            line = source.requirement or PLACEHOLDER
+            click.echo(f"warning: {path} names no papernotes; the build files install from it, so add: {line}", err=True)
+    if folder / "requirements.txt" in written and source.requirement is None:
         click.echo(f"\nrequirements.txt: this papernotes was installed from {source.url or 'a local folder'}, which the "
                    "machine that publishes the site cannot reach, so its requirement is a comment for you to fill "
                    "in (a git URL pinned to a commit, or a released version); publishing stops with a message "
                    "naming requirements.txt until you do.")
-    else:
+    elif folder / "requirements.txt" in written:
         click.echo(f"\nrequirements.txt: {source.requirement}")
-    click.echo(f"\nNext: cd {folder} && papernotes build && papernotes serve")
-    for host in hosts:
+    if folder / "content/welcome.md" in written:
+        click.echo(f"\nNext: cd {folder} && papernotes build && papernotes serve")
+    for host in hosts or ("github",):
         click.echo(f"To publish on {host}: {HOSTS[host].next_step}.")
 
 

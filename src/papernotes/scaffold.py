@@ -56,10 +56,9 @@ def init_site(folder: Path, today: dt.date | None = None, *, hosts: tuple[str, .
     ``requirements.txt`` (default: the requirement that installs the running papernotes).
     """
     if folder.exists() and any(folder.iterdir()):
-        raise ScaffoldError(f"{folder} is not empty; papernotes init only writes into a new or empty folder")
-    unknown = sorted(set(hosts) - set(HOSTS))
-    if unknown:
-        raise ScaffoldError(f"unknown host {', '.join(unknown)}; choose from {', '.join(HOSTS)}")
+        raise ScaffoldError(f"{folder} is not empty; papernotes init only writes a new site into a new or empty "
+                            "folder (to add a host's build file to an existing site: papernotes init FOLDER --host NAME)")
+    host_files = _host_files(hosts, requirements)
     today = today or dt.date.today()
     noon = dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.timezone.utc)
     files = {
@@ -69,11 +68,33 @@ def init_site(folder: Path, today: dt.date | None = None, *, hosts: tuple[str, .
         "templates/README.md": _read("templates-README.md"),
         "static/.gitkeep": "",
         ".gitignore": _read("gitignore") + "".join(f"/{HOSTS[h].output}/\n" for h in hosts if HOSTS[h].output != "site"),
-        "requirements.txt": requirements_text(installed_source()) if requirements is None else requirements,
+        **host_files,
     }
+    return _write(folder, files)
+
+
+def add_host_files(folder: Path, hosts: tuple[str, ...], requirements: str | None = None) -> tuple[list[Path], list[Path]]:
+    """Write the hosts' build files and ``requirements.txt`` into an existing site, keeping any file
+    already there; returns the files written and the files kept."""
+    if not folder.is_dir():
+        raise ScaffoldError(f"{folder} is not a folder")
+    files = _host_files(hosts, requirements)
+    kept = [folder / rel for rel in files if (folder / rel).exists()]
+    return _write(folder, {rel: text for rel, text in files.items() if not (folder / rel).exists()}), kept
+
+
+def _host_files(hosts: tuple[str, ...], requirements: str | None) -> dict[str, str]:
+    unknown = sorted(set(hosts) - set(HOSTS))
+    if unknown:
+        raise ScaffoldError(f"unknown host {', '.join(unknown)}; choose from {', '.join(HOSTS)}")
+    files = {"requirements.txt": requirements_text(installed_source()) if requirements is None else requirements}
     for host in hosts:
         for rel, template in HOSTS[host].files:
             files[rel] = _read(template).replace("__REQUIREMENT_CHECK__", REQUIREMENT_CHECK)
+    return files
+
+
+def _write(folder: Path, files: dict[str, str]) -> list[Path]:
     written = []
     for rel, text in files.items():
         path = folder / rel
