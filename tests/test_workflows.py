@@ -10,6 +10,7 @@ Deselect with ``-m "not workflows"``.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -35,11 +36,15 @@ UNFILLED = "requirements.txt does not say where to install papernotes from yet"
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel built from this checkout, once per session."""
-    folder = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(REPO)],
-                           capture_output=True, text=True)
-    assert built.returncode == 0, built.stderr
+    """A wheel built from this checkout, once per session (shared by the pytest-xdist workers)."""
+    folder = tmp_path_factory.getbasetemp().parent / "papernotes-wheel"
+    folder.mkdir(exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds, the others wait for its wheel
+        if not any(folder.glob("papernotes-*.whl")):
+            built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(REPO)],
+                                   capture_output=True, text=True)
+            assert built.returncode == 0, built.stderr
     return next(folder.glob("papernotes-*.whl"))
 
 
