@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -145,8 +146,6 @@ def deploy_command(site_dir: Path, branch: str, remote: str, message: str | None
     """Build SITE_DIR strictly and commit the site to a branch (gh-pages) of its git repository, then push it.
 
     The commit is made in a temporary git worktree: your working tree and index are not touched."""
-    import tempfile
-
     options = DeployOptions(branch=branch, remote=remote, message=message, push=not no_push, dry_run=dry_run, force=force)
     try:
         layout = SiteLayout.find(site_dir)
