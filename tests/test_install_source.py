@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 from click.testing import CliRunner
 from hypothesis import given
@@ -73,3 +74,15 @@ def test_version_names_the_install_source():
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and result.output.startswith(f"papernotes {__version__} (")
     assert "install" in result.output
+
+
+def test_a_checkout_with_a_public_remote_suggests_its_commit(tmp_path):
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(tmp_path), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    git("init", "-q")
+    git("-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-q", "--allow-empty", "-m", "x")
+    git("remote", "add", "origin", "https://github.com/someone/papernotes.git")
+    text = requirements_text(InstallSource("local", "0.1.0", url=str(tmp_path), editable=True))
+    commit = git("rev-parse", "HEAD")
+    assert text.splitlines()[-1] == f"# papernotes @ git+https://github.com/someone/papernotes.git@{commit}"
