@@ -16,7 +16,7 @@ from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, sit
 from .fetch import ARXIV_API, fetch_arxiv
 from .registry import CACHE_FILE, load_registry
 from .deploy import DeployError, DeployOptions, publish, remote_url, repository_root, site_url
-from .install_source import PLACEHOLDER, describe, installed_source, requirements_text
+from .install_source import DISTRIBUTION, PLACEHOLDER, describe, installed_source, requirement_notice, requirements_text
 from .scaffold import HOSTS, ScaffoldError, add_host_files, init_site, new_note
 from .check import check_site, fetch_external
 from .config import load_config, with_overrides
@@ -115,16 +115,11 @@ def init_command(folder: Path, hosts: tuple[str, ...]) -> None:
         click.echo(f"  {path}")
     for path in kept:
         click.echo(f"  {path} (exists; kept as it is)")
-        if path.name == "requirements.txt" and "papernotes" not in path.read_text(encoding="utf-8", errors="replace"):
-            line = source.requirement or PLACEHOLDER
-            click.echo(f"warning: {path} names no papernotes; the build files install from it, so add: {line}", err=True)
-    if folder / "requirements.txt" in written and source.requirement is None:
-        click.echo(f"\nrequirements.txt: this papernotes was installed from {source.url or 'a local folder'}, which the "
-                   "machine that publishes the site cannot reach, so its requirement is a comment for you to fill "
-                   "in (a git URL pinned to a commit, or a released version); publishing stops with a message "
-                   "naming requirements.txt until you do.")
-    elif folder / "requirements.txt" in written:
-        click.echo(f"\nrequirements.txt: {source.requirement}")
+        if path.name == "requirements.txt" and DISTRIBUTION not in path.read_text(encoding="utf-8", errors="replace"):
+            click.echo(f"warning: {path} names no papernotes; the build files install from it, so add: "
+                       f"{source.requirement or PLACEHOLDER}", err=True)
+    if folder / "requirements.txt" in written:
+        click.echo("\n" + requirement_notice(source))
     if folder / "content/welcome.md" in written:
         click.echo(f"\nNext: cd {folder} && papernotes build && papernotes serve")
     for host in hosts or ("github",):
@@ -146,6 +141,8 @@ def deploy_command(site_dir: Path, branch: str, remote: str, message: str | None
     """Build SITE_DIR strictly and commit the site to a branch (gh-pages) of its git repository, then push it.
 
     The commit is made in a temporary git worktree: your working tree and index are not touched."""
+    if not site_dir.is_dir():
+        raise click.ClickException(f"{site_dir} is not a folder")
     options = DeployOptions(branch=branch, remote=remote, message=message, push=not no_push, dry_run=dry_run, force=force)
     try:
         layout = SiteLayout.find(site_dir)

@@ -107,6 +107,16 @@ def requirements_text(source: InstallSource) -> str:
     )
 
 
+def requirement_notice(source: InstallSource) -> str:
+    """What ``init`` says about the requirement it wrote."""
+    if source.requirement is not None:
+        return f"requirements.txt: {source.requirement}"
+    return (f"requirements.txt: this papernotes was installed from {source.url or 'a local folder'}, which the machine "
+            "that publishes the site cannot reach, so its requirement is a comment for you to fill in (a git URL "
+            "pinned to a commit, or a released version); publishing stops with a message naming requirements.txt "
+            "until you do.")
+
+
 def _is_local(url: str) -> bool:
     return urlsplit(url).scheme in ("", "file")
 
