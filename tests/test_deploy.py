@@ -113,6 +113,9 @@ def test_no_push_commits_to_the_local_branch_and_cname_follows_a_custom_domain(r
     assert code == 0 and "(not pushed)" in output, output
     assert git(repo, "show", "site:CNAME") == "notes.example.org"
     assert git(repo.parent / "origin.git", "branch") == ""
+    code, output = deploy("--branch", "site", "--base-url", "https://notes.example.org/")
+    assert code == 0 and "nothing to commit; pushed it to origin" in output, output
+    assert git(repo.parent / "origin.git", "rev-parse", "site") == git(repo, "rev-parse", "site")
 
 
 def test_deploy_explains_what_it_needs(repo: Path, tmp_path: Path):

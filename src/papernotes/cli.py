@@ -158,7 +158,8 @@ def deploy_command(site_dir: Path, branch: str, remote: str, message: str | None
         raise click.ClickException(str(exc)) from None
     changed = f"{len(deployment.changes)} file{'' if len(deployment.changes) == 1 else 's'} changed"
     if not deployment.changes:
-        click.echo(f"{branch} already holds this site ({url}); nothing to commit")
+        pushed = f"; pushed it to {remote}" if deployment.pushed else ""
+        click.echo(f"{branch} already holds this site ({url}); nothing to commit{pushed}")
     elif dry_run:
         for line in deployment.changes:
             click.echo(f"  {line}")

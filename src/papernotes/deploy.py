@@ -113,7 +113,10 @@ def publish(repo: Path, site: Path, base_url: str, options: DeployOptions) -> De
                           "name another with --remote, or commit without pushing with --no-push")
     _refuse_checked_out_branch(repo, ref)
     local = _resolve(repo, ref)
-    remote_tip = _fetch_tip(repo, options.remote, ref) if options.push else _resolve(repo, f"refs/remotes/{options.remote}/{options.branch}")
+    if options.push:
+        remote_tip = _fetch_tip(repo, options.remote, ref)
+    else:
+        remote_tip = _resolve(repo, f"refs/remotes/{options.remote}/{options.branch}")
     base = local if local and (remote_tip is None or _is_ancestor(repo, remote_tip, local)) else remote_tip
     if base and not options.force:
         _refuse_foreign_commits(repo, base, options.branch)
@@ -128,8 +131,13 @@ def publish(repo: Path, site: Path, base_url: str, options: DeployOptions) -> De
         finally:
             _git(repo, "worktree", "remove", "--force", str(worktree))
     changes = _changes(repo, base, tree)
-    if not changes or options.dry_run:
+    if options.dry_run:
         return Deployment(options.branch, None, base, changes, pushed=False, branch_updated=False)
+    if not changes:  # the branch holds this site already; it may still be ahead of the remote
+        behind = options.push and base is not None and base != remote_tip
+        if behind:
+            _git(repo, "push", "--quiet", options.remote, f"{base}:{ref}")
+        return Deployment(options.branch, None, base, changes, pushed=behind, branch_updated=False)
     commit = _commit(repo, tree, base, options.message)
     updated = local is None or _is_ancestor(repo, local, commit)
     if updated:
