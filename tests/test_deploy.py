@@ -41,13 +41,17 @@ def deploy(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def untouched(site: Path) -> tuple[str, str, bytes]:
-    """What the user works with: the checked-out commit, the working tree's state, the index."""
-    return git(site, "rev-parse", "HEAD"), git(site, "status", "--porcelain"), (site / ".git/index").read_bytes()
+def untouched(site: Path) -> tuple[bytes, int, str, str]:
+    """What the user works with: the index file (bytes and time), the checked-out commit, the working tree's state."""
+    index = site / ".git/index"
+    return (index.read_bytes(), index.stat().st_mtime_ns, git(site, "rev-parse", "HEAD"),
+            git(site, "--no-optional-locks", "status", "--porcelain"))
 
 
 def test_deploy_pushes_the_site_then_only_what_changed(repo: Path):
     (repo / "content/draft-in-progress.md").write_text("---\ntitle: Work in progress\n---\nNot committed yet.\n")
+    (repo / "content/staged.md").write_text("---\ntitle: Staged\n---\nStaged, not committed.\n")
+    git(repo, "add", "content/staged.md")
     before = untouched(repo)
     code, output = deploy()
     assert code == 0, output
@@ -58,7 +62,7 @@ def test_deploy_pushes_the_site_then_only_what_changed(repo: Path):
     assert "CNAME" not in files and ".papernotes-site" not in files
     assert 'href="/notes/notes/welcome/"' in git(bare, "show", "gh-pages:index.html")
     first = git(bare, "rev-parse", "gh-pages")
-    assert f"{TRAILER}: {before[0][:12]}+uncommitted changes" in git(bare, "log", "-1", "--format=%B", first)
+    assert f"{TRAILER}: {before[2][:12]}+uncommitted changes" in git(bare, "log", "-1", "--format=%B", first)
     assert untouched(repo) == before, "working tree, index and HEAD as they were"
     assert git(repo, "worktree", "list").count("\n") == 0, "the temporary worktree is gone"
     assert git(repo, "rev-parse", "gh-pages") == first
@@ -76,7 +80,7 @@ def test_deploy_pushes_the_site_then_only_what_changed(repo: Path):
     assert git(bare, "log", "-1", "--format=%s", second) == "Notes of the week"
     assert "A second paragraph." in git(bare, "show", "gh-pages:notes/welcome/index.html")
     assert "M\tnotes/welcome/index.html" in git(bare, "diff-tree", "-r", "--name-status", first, second).splitlines()
-    assert untouched(repo)[0] == before[0]
+    assert untouched(repo)[2] == before[2]
 
 
 def test_deploy_refuses_a_branch_with_commits_papernotes_did_not_make(repo: Path):

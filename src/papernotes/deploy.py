@@ -168,7 +168,7 @@ def _changes(repo: Path, base: str | None, tree: str) -> tuple[str, ...]:
 
 def _commit(repo: Path, tree: str, parent: str | None, message: str | None) -> str:
     source = _resolve(repo, "HEAD") or "none"
-    dirty = bool(_git(repo, "status", "--porcelain"))
+    dirty = bool(_git(repo, "--no-optional-locks", "status", "--porcelain"))  # leaves the index file alone
     origin = source[:12] + ("+uncommitted changes" if dirty else "")
     text = message or f"Deploy {source[:12]} with papernotes {__version__}"
     parents = ["-p", parent] if parent else []
