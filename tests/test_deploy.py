@@ -48,7 +48,7 @@ def untouched(site: Path) -> tuple[bytes, int, str, str]:
             git(site, "--no-optional-locks", "status", "--porcelain"))
 
 
-def test_deploy_pushes_the_site_then_only_what_changed(repo: Path):
+def test_deploy_pushes_the_site_then_only_what_changed(repo: Path) -> None:
     (repo / "content/draft-in-progress.md").write_text("---\ntitle: Work in progress\n---\nNot committed yet.\n")
     (repo / "content/staged.md").write_text("---\ntitle: Staged\n---\nStaged, not committed.\n")
     git(repo, "add", "content/staged.md")
@@ -83,7 +83,7 @@ def test_deploy_pushes_the_site_then_only_what_changed(repo: Path):
     assert untouched(repo)[2] == before[2]
 
 
-def test_deploy_refuses_a_branch_with_commits_papernotes_did_not_make(repo: Path):
+def test_deploy_refuses_a_branch_with_commits_papernotes_did_not_make(repo: Path) -> None:
     bare = repo.parent / "origin.git"
     other = repo.parent / "other"
     git(repo.parent, "clone", "-q", str(bare), str(other))
@@ -104,7 +104,7 @@ def test_deploy_refuses_a_branch_with_commits_papernotes_did_not_make(repo: Path
     assert "hand-made" not in git(bare, "show", "gh-pages:index.html")
 
 
-def test_dry_run_lists_the_changes_and_commits_nothing(repo: Path):
+def test_dry_run_lists_the_changes_and_commits_nothing(repo: Path) -> None:
     code, output = deploy("--dry-run")
     assert code == 0, output
     assert "A\tindex.html" in output and "dry run: would commit" in output
@@ -112,7 +112,7 @@ def test_dry_run_lists_the_changes_and_commits_nothing(repo: Path):
     assert git(repo, "branch", "--list", "gh-pages") == ""
 
 
-def test_no_push_commits_to_the_local_branch_and_cname_follows_a_custom_domain(repo: Path):
+def test_no_push_commits_to_the_local_branch_and_cname_follows_a_custom_domain(repo: Path) -> None:
     code, output = deploy("--no-push", "--branch", "site", "--base-url", "https://notes.example.org/")
     assert code == 0 and "(not pushed)" in output, output
     assert git(repo, "show", "site:CNAME") == "notes.example.org"
@@ -122,7 +122,7 @@ def test_no_push_commits_to_the_local_branch_and_cname_follows_a_custom_domain(r
     assert git(repo.parent / "origin.git", "rev-parse", "site") == git(repo, "rev-parse", "site")
 
 
-def test_deploy_explains_what_it_needs(repo: Path, tmp_path: Path):
+def test_deploy_explains_what_it_needs(repo: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["deploy"])
     assert result.exit_code == 1 and "set base_url in papernotes.yaml or pass --base-url" in result.output
     git(repo, "remote", "remove", "origin")
@@ -144,11 +144,11 @@ def test_deploy_explains_what_it_needs(repo: Path, tmp_path: Path):
     ("https://gitlab.com/someone/notes.git", None),
     ("/srv/git/notes.git", None),
 ])
-def test_pages_url_of_a_remote(remote: str, url: str | None):
+def test_pages_url_of_a_remote(remote: str, url: str | None) -> None:
     assert pages_url(remote) == url
 
 
-def test_site_url_and_cname():
+def test_site_url_and_cname() -> None:
     assert site_url("https://notes.example.org/", "https://github.com/a/b") == "https://notes.example.org/"
     assert site_url("/", "https://github.com/a/b") == "https://a.github.io/b/"
     with pytest.raises(DeployError):

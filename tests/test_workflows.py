@@ -107,7 +107,7 @@ def assert_publishable(out: Path, base_path: str, origin: str) -> None:
     assert not (out / "pagefind").is_symlink()
 
 
-def test_github_workflow_steps_build_the_pages_artifact(tmp_path: Path, fresh_env: dict[str, str], wheel: Path):
+def test_github_workflow_steps_build_the_pages_artifact(tmp_path: Path, fresh_env: dict[str, str], wheel: Path) -> None:
     site = new_site(tmp_path / "mysite", "github")
     workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
     outputs = {"steps.pages.outputs.base_url": "https://someone.github.io/mysite"}
@@ -135,7 +135,7 @@ def test_github_workflow_steps_build_the_pages_artifact(tmp_path: Path, fresh_en
     assert "installed from the local" in installed and wheel.name in installed, "papernotes came from the wheel"
 
 
-def test_gitlab_pages_job_publishes_public(tmp_path: Path, fresh_env: dict[str, str], wheel: Path):
+def test_gitlab_pages_job_publishes_public(tmp_path: Path, fresh_env: dict[str, str], wheel: Path) -> None:
     site = new_site(tmp_path / "mysite", "gitlab")
     job = yaml.safe_load((site / ".gitlab-ci.yml").read_text())["pages"]
     assert job["artifacts"]["paths"] == ["public"] and "public" in (site / ".gitignore").read_text()
@@ -147,7 +147,7 @@ def test_gitlab_pages_job_publishes_public(tmp_path: Path, fresh_env: dict[str, 
     assert_publishable(site / "public", "/mysite/", "https://someone.gitlab.io/mysite/")
 
 
-def test_netlify_build_command_publishes_site(tmp_path: Path, fresh_env: dict[str, str], wheel: Path):
+def test_netlify_build_command_publishes_site(tmp_path: Path, fresh_env: dict[str, str], wheel: Path) -> None:
     site = new_site(tmp_path / "mysite", "netlify")
     build = tomllib.loads((site / "netlify.toml").read_text())["build"]
     assert build["publish"] == "site" and build["environment"]["PYTHON_VERSION"].startswith("3.")
@@ -159,7 +159,7 @@ def test_netlify_build_command_publishes_site(tmp_path: Path, fresh_env: dict[st
     assert_publishable(site / build["publish"], "/", "https://mysite.netlify.app/")
 
 
-def test_cloudflare_build_script_publishes_site(tmp_path: Path, fresh_env: dict[str, str], wheel: Path):
+def test_cloudflare_build_script_publishes_site(tmp_path: Path, fresh_env: dict[str, str], wheel: Path) -> None:
     site = new_site(tmp_path / "mysite", "cloudflare")
     script = site / "cloudflare-pages.sh"
     assert "Build output directory:  site" in script.read_text()
@@ -174,7 +174,7 @@ def test_cloudflare_build_script_publishes_site(tmp_path: Path, fresh_env: dict[
     assert finished.returncode == 0 and "notes.example.org" in (site / "site/feed.xml").read_text()
 
 
-def test_init_from_a_released_version_writes_a_requirement_that_installs(tmp_path: Path, wheel: Path, dependencies: Path):
+def test_init_from_a_released_version_writes_a_requirement_that_installs(tmp_path: Path, wheel: Path, dependencies: Path) -> None:
     first = virtual_env(tmp_path / "first", wheel, dependencies)
     installed = run(["python -m pip install -q papernotes", "papernotes init mysite"], tmp_path, first)
     assert installed.returncode == 0, installed.stdout + installed.stderr
