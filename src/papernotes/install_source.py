@@ -87,7 +87,8 @@ def describe(source: InstallSource) -> str:
         "index": "installed from a package index",
         "vcs": f"installed from {source.url}" + (f" at commit {source.revision}" if source.revision else ""),
         "archive": f"installed from {source.url}",
-        "local": ("editable install of " if source.editable else "installed from the local ") + (source.url or "folder"),
+        "local": (f"editable install of {source.url or 'a local folder'}" if source.editable
+                  else f"installed from {source.url or 'a local folder'} on this machine"),
     }[source.kind]
     return f"papernotes {source.version} ({where})"
 
