@@ -16,6 +16,9 @@ from .urls import slugify
 from .walks import WalkMemo, walked
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
+#: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
+ATTACHMENT_SUFFIXES = frozenset({".pdf", ".mp3", ".wav", ".m4a", ".ogg", ".flac", ".webm", ".mp4", ".ogv", ".mov",
+                                 ".mkv", ".3gp", ".csv", ".zip"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class AssetFinder:
                 folders.append(root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
                 for name in sorted(files):
-                    if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
+                    if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES:
                         by_name.setdefault(name.lower(), Path(root, name))
             return folders, by_name
 

@@ -92,7 +92,7 @@ def note_shape(note: Note) -> tuple[object, ...]:
     text, say) leaves every list, link, tag and paper grouping of the site as it was."""
     return (note.source, note.id, note.url, note.title, note.date, note.updated, note.tags, note.aliases, note.draft,
             note.meta.get("redirect_from"), tuple((ref.id, ref.anchor, ref.title, ref.declared) for ref in note.papers),
-            tuple((link.target, link.anchor) for link in note.body.links), note.body.headings)
+            tuple((link.target, link.anchor, link.embed) for link in note.body.links), note.body.headings, note.body.blocks)
 
 
 def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
@@ -127,14 +127,21 @@ def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ..
         placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
         if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None or note_shape(old) != note_shape(new):
             return None  # renamed for a collision, a feed item (matched by title), or moved in the graph
+    canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
+    links.index = links.index.with_notes(canonicals)  # embeds show the notes as they are now
+    for old, new in edited:
         (before_linking,) = canonical_papers((old,), registry)
-        (canonical,) = canonical_papers((new,), registry)
+        canonical = canonicals[new.id]
         linked = links.resolved[canonical.digest] = link_note(canonical, links.index, base_path)
         earlier = links.resolved.get(before_linking.digest) if old.body.links else (old, (), ())
         if earlier is None or len(earlier[2]) != len(linked[2]):
             return None
         warnings.update(zip(earlier[2], linked[2]))
         fresh[new.id] = linked[0]
+    for embedder in links.index.embedding(canonicals):  # their pages show the edited notes
+        if embedder.id not in fresh:
+            linked = links.resolved[embedder.digest] = link_note(embedder, links.index, base_path)
+            fresh[embedder.id] = linked[0]
     graph, papers = previous.with_notes(fresh)
     graph = replace(graph, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
     return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})

@@ -28,7 +28,11 @@ from .math import looks_like_tex, tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, LinkRef, RenderedBody
 from .urls import slugify
 from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
+from .blockrefs import block_ids, blockrefs_plugin
+from .callouts import callouts_plugin
 from .citations import citations_plugin
+from .diagrams import diagrams_plugin
+from .highlights import highlights_plugin
 from .registry import Registry
 from .sanitize import neutralise_script_urls
 from .wikilinks import wikilinks_plugin
@@ -71,13 +75,15 @@ class MarkdownRenderer:
         md.inline.ruler.before("escape", "math_brackets", _bracket_math)
         md.core.ruler.push("papernotes_facts", _collect_facts)
         md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/",
-               image=self._image_html)
+               image=self._image_html, attachment=self._attachment_html)
+        md.use(callouts_plugin).use(highlights_plugin).use(blockrefs_plugin)
         md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn)
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("fence", _as_rule(self._render_fence))
         md.add_render_rule("image", _as_rule(self._render_image))
         md.add_render_rule("code_block", _as_rule(self._render_fence))
+        md.use(diagrams_plugin)
         self._md = md
 
     def render(self, text: str, path: str, first_line: int = 1,
@@ -91,7 +97,7 @@ class MarkdownRenderer:
         summary = _first_paragraph_text(tokens)
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
         rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags,
-                                tuple(sorted(state.assets.items())))
+                                tuple(sorted(state.assets.items())), block_ids(env))
         return rendered, tuple(state.diagnostics)
 
     # -- render rules -------------------------------------------------------------------
@@ -129,6 +135,17 @@ class MarkdownRenderer:
         url = asset_url(found)
         state.assets[url] = str(found)
         return img_tag(self._base_path + url.lstrip("/"), alt, image_size(found), width, title)
+
+    def _attachment_html(self, env: dict[str, Any], src: str, label: str, line: int) -> str:
+        """A link to a local file (a PDF, a recording) copied beside the images; a missing one a warning."""
+        state: _RenderState = env["papernotes"]
+        found = self._assets.find(src, state.source_dir, by_name=True) if self._assets else None
+        if found is None:
+            state.diagnostics.append(Diagnostic("warning", state.path, line + state.first_line, 1, f"file not found: {src}"))
+            return f'<span class="embed-file broken">{html.escape(label)}</span>'
+        url = asset_url(found)
+        state.assets[url] = str(found)
+        return f'<a class="embed-file" href="{html.escape(self._base_path + url.lstrip("/"))}">{html.escape(label)}</a>'
 
     def _render_fence(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[idx]

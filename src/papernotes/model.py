@@ -108,12 +108,14 @@ class Heading:
 class LinkRef:
     """A link from a note to another note, as written; resolved once all notes are known.
 
-    The body HTML holds a placeholder ``<a data-pn-link="N">`` for the N-th link."""
+    The body HTML holds a placeholder ``<a data-pn-link="N">`` for the N-th link (an embed
+    ``![[Note]]`` standing alone: ``<div class="pn-embed" data-pn-link="N">``)."""
 
     target: str
     anchor: str = ""
     line: int = 1
     col: int = 1
+    embed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,7 @@ class RenderedBody:
     links: tuple[LinkRef, ...] = ()
     tags: tuple[str, ...] = ()
     assets: tuple[tuple[str, str], ...] = ()  # (URL in the site, local file) of each image used
+    blocks: tuple[str, ...] = ()  # Obsidian block ids (``^id``) the body defines, without the caret
 
     @property
     def html(self) -> str:

@@ -1,9 +1,12 @@
 """markdown-it-py plugin for Obsidian/Foam conventions and links between notes.
 
-``[[Note]]``, ``[[Note|label]]``, ``[[Note#Heading]]``, ``![[image.png]]`` embeds, inline
-``#tags`` (not in code or links), and relative links to other note files
-(``[x](other.md)``, Jekyll's ``{% post_url %}``). Links to notes become placeholders
-``<a class="wikilink" data-pn-link="N">`` that graph.py resolves once every note is known.
+``[[Note]]``, ``[[Note|label]]``, ``[[Note#Heading]]``, ``[[/folder/Note]]``, embeds
+(``![[image.png|300]]``, ``![[paper.pdf]]``, ``![[Note]]``, ``![[Note#Heading]]``,
+``![[Note#^block]]``), inline ``#tags`` (not in code or links), and links to other note files
+(``[x](other.md)``, ``[x](/folder/Note)``, Jekyll's ``{% post_url %}``). Links to notes become
+placeholders ``<a class="wikilink" data-pn-link="N">`` that links.py resolves once every note is
+known; a note embed standing alone in its paragraph becomes ``<div class="pn-embed" …>``, which
+links.py fills with the embedded note's content.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from .assets import IMAGE_SUFFIXES
+from .assets import ATTACHMENT_SUFFIXES, IMAGE_SUFFIXES
 from .liquid import NOTE_LINK_SCHEME
 from .model import LinkRef
 from .urls import slugify
@@ -27,9 +30,10 @@ _NOTE_FILE = re.compile(r"\.(md|markdown|txt)$", re.IGNORECASE)
 
 
 def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef], int], tag_url: Callable[[str], str],
-                     image: Callable[..., str]) -> None:
+                     image: Callable[..., str], attachment: Callable[..., str] | None = None) -> None:
     """``record(env, link)`` stores a link (its line counted from the body's start) and returns
-    its index; ``tag_url(name)`` gives a tag's URL; ``image(env, src, alt, line, width=…)`` draws an embed."""
+    its index; ``tag_url(name)`` gives a tag's URL; ``image(env, src, alt, line, width=…)`` draws an
+    image embed and ``attachment(env, src, label, line)`` links another embedded file."""
 
     def wikilink(state: StateInline, silent: bool) -> bool:
         src, start = state.src, state.pos
@@ -57,10 +61,16 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
         if embed and name.lower().endswith(tuple(IMAGE_SUFFIXES)):
             alt = label if label and not label.isdigit() else name.rsplit("/", 1)[-1]
             return image(env, name, alt, line, width=label if label.isdigit() else None)
+        if embed and attachment is not None and name.lower().endswith(tuple(ATTACHMENT_SUFFIXES)):
+            return attachment(env, name, label or name.rsplit("/", 1)[-1], line)
         shown = label or (f"{name} › {anchor}" if name and anchor else name or anchor)
         if not name:  # [[#Heading]] points into the same note
-            return f'<a href="#{html.escape(slugify(anchor, "section"))}">{html.escape(shown)}</a>'
-        index = record(env, LinkRef(name, anchor, line, meta["col"]))
+            fragment = anchor if anchor.startswith("^") else slugify(anchor, "section")
+            return f'<a href="#{html.escape(fragment)}">{html.escape(shown)}</a>'
+        block = bool(meta.get("block"))
+        index = record(env, LinkRef(name, anchor, line, meta["col"], embed=block))
+        if block:
+            return f'<div class="pn-embed" data-pn-link="{index}">{html.escape(shown)}</div>\n'
         css = "wikilink embed" if embed else "wikilink"
         return f'<a class="{css}" data-pn-link="{index}">{html.escape(shown)}</a>'
 
@@ -88,6 +98,30 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
     md.inline.ruler.before("link", "wikilink", wikilink)
     md.add_render_rule("wikilink", render_wikilink)
     md.core.ruler.push("papernotes_note_links", note_links_and_tags)
+    md.core.ruler.push("papernotes_block_embeds", _block_embeds)
+
+
+def _block_embeds(state: Any) -> None:
+    """Core rule: a paragraph holding nothing but note embeds (one a line, as Obsidian users write
+    them) loses its ``<p>``, and each embed is marked to be filled with the note's content."""
+    tokens = state.tokens
+    for index in range(1, len(tokens) - 1):
+        inline = tokens[index]
+        if inline.type != "inline" or tokens[index - 1].type != "paragraph_open" or not inline.children:
+            continue
+        embeds = [t for t in inline.children if t.type == "wikilink"]
+        rest = [t for t in inline.children if t.type != "wikilink"]
+        if embeds and all(_is_note_embed(t) for t in embeds) and all(
+                t.type in ("softbreak", "hardbreak") or (t.type == "text" and not t.content.strip()) for t in rest):
+            tokens[index - 1].hidden = tokens[index + 1].hidden = True
+            inline.children = [t for t in inline.children if t.type == "wikilink"]
+            for embed in inline.children:
+                embed.meta["block"] = True
+
+
+def _is_note_embed(token: Token) -> bool:
+    name = token.meta["target"].partition("#")[0].lower()
+    return bool(token.meta["embed"] and name and not name.endswith(tuple(IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES)))
 
 
 def _position(state: StateInline, offset: int) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..comments import strip_comments
 from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter, tags_of
 from ..liquid import convert_liquid, has_liquid
 from ..model import DiagnosticError, ReadResult
@@ -16,6 +17,7 @@ _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
 def read(source: SourceFile, context: ReadContext) -> ReadResult:
     """One note from a Markdown file; a broken front matter skips the note with an error."""
     yaml_text, body, body_line = split_front_matter(source.text)
+    body = strip_comments(body)
     front, problems = FrontMatter(), []
     if yaml_text is not None:
         try:

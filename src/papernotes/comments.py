@@ -1,0 +1,32 @@
+"""Private comments out of a Markdown body before anything else reads it.
+
+Obsidian's ``%%…%%`` (inline or over many lines; an unclosed ``%%`` hides the rest of the
+note, as in Obsidian) and HTML ``<!-- … -->`` comments are removed; code (fenced blocks and
+inline code spans) is left as written, so ``%%`` in a snippet stays. Each comment leaves its
+line breaks behind, so positions reported later still point at the right line.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SCAN = re.compile(
+    r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*"
+    r"(?:\n.*?\n[ ]{0,3}(?P=mark)[`~]*[ \t]*(?=\n|\Z)|.*\Z))"
+    r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<comment>%%.*?(?:%%|\Z)|<!--.*?(?:-->|\Z))",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def has_comments(text: str) -> bool:
+    """Whether ``text`` may hold a comment (a cheap test before ``strip_comments``)."""
+    return "%%" in text or "<!--" in text
+
+
+def strip_comments(text: str) -> str:
+    """``text`` without its ``%%…%%`` and ``<!--…-->`` comments (code untouched), each comment
+    replaced by the line breaks it spanned."""
+    if not has_comments(text):
+        return text
+    return _SCAN.sub(lambda m: "\n" * m.group("comment").count("\n") if m.group("comment") else m.group(0), text)
