@@ -75,6 +75,8 @@ class LinkIndex:
 
     def find(self, link: LinkRef, origin: Note) -> Note | None:
         target = link.target.strip()
+        if link.fallback:  # [x](/folder/Note): a path from the vault's root, or a URL of the site
+            return self.by_path.get(_NOTE_SUFFIX.sub("", posixpath.normpath(target)).lstrip("/").lower())
         if "/" in target or _NOTE_SUFFIX.search(target):
             folder = posixpath.dirname(origin.source.rel)
             path = posixpath.normpath(posixpath.join(folder, _NOTE_SUFFIX.sub("", target))).lower()
@@ -151,7 +153,7 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
     outermost = len(trail) == 1
     if outermost:
         for link, target in zip(links, targets):
-            if target is None:
+            if target is None and not link.fallback:
                 kind = "embedded note not found: ![[" if link.embed else "unresolved wikilink [["
                 problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
                                            f"{kind}{link.target}{'#' + link.anchor if link.anchor else ''}]]"))
@@ -168,9 +170,9 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
         cycle = target.id in trail
         if cycle or len(trail) > EMBED_DEPTH:
             if cycle and target.id == trail[0]:
-                names = " → ".join((*trail[1:], target.id))
+                names = " → ".join(index.by_id[i].title if i in index.by_id else i for i in (*trail, target.id))
                 problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
-                                           f"embed cycle: {trail[0]} → {names}; shown as a link"))
+                                           f"embed cycle: {names}; shown as a link"))
             return f'<p><a class="wikilink embed" href="{html.escape(href)}">{match.group(2)}</a></p>\n'
         shown, _ = _linked(target, index, base_path, (*trail, target.id), problems)
         part = _part(shown, link.anchor, target)
@@ -234,6 +236,8 @@ def _link_html(match: re.Match[str], links: tuple[LinkRef, ...], targets: list[N
     position = int(match.group(2))
     label = match.group(3)
     target = targets[position] if position < len(targets) else None
+    if target is None and position < len(links) and links[position].fallback:
+        return f'<a href="{html.escape(links[position].fallback)}">{label}</a>'
     if target is None:
         return f'<span class="wikilink broken" title="No note is called this">{label}</span>'
     href = base_path + target.url.lstrip("/") + _anchor(links[position].anchor, target)

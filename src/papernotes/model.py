@@ -116,6 +116,7 @@ class LinkRef:
     line: int = 1
     col: int = 1
     embed: bool = False
+    fallback: str = ""  # a root-relative link (``/folder/Note``) kept as written when no note has that path
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from .walks import RACY_SECONDS
 
 READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves
-CACHE_FORMAT = 5  # bump whenever the cached model changes shape
+CACHE_FORMAT = 6  # bump whenever the cached model changes shape
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .urls import slugify
 
 _INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
 _NOTE_FILE = re.compile(r"\.(md|markdown|txt)$", re.IGNORECASE)
+_OTHER_FILE = re.compile(r"\.(?!(md|markdown|txt)$)[A-Za-z0-9]{1,5}$")  # /feed.xml, /img/a.png: not notes
 
 
 def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef], int], tag_url: Callable[[str], str],
@@ -138,11 +139,14 @@ def _note_link(token: Token, block: Token, env: dict[str, Any], record: Callable
         target, anchor = href[len(NOTE_LINK_SCHEME):], ""
     else:
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not _NOTE_FILE.search(parts.path) or href.startswith("/"):
+        if parts.scheme or parts.netloc or not parts.path:
+            return
+        vault_path = parts.path.startswith("/") and not _OTHER_FILE.search(parts.path)
+        if not (vault_path or _NOTE_FILE.search(parts.path)):
             return
         target, anchor = unquote(parts.path), unquote(parts.fragment)
     line = (block.map[0] if block.map else 0)
-    index = record(env, LinkRef(target, anchor, line, 1))
+    index = record(env, LinkRef(target, anchor, line, 1, fallback=href if target.startswith("/") else ""))
     del token.attrs["href"]
     token.attrSet("class", "wikilink")
     token.attrSet("data-pn-link", str(index))
