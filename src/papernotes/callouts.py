@@ -34,7 +34,7 @@ CALLOUT_TYPES: dict[str, str] = {
     "quote": "quote", "cite": "quote",
 }
 
-_MARKER = re.compile(r"^\[!([^\]\s]+)\]([+-]?)(?:[ \t]+(.*))?$")
+_MARKER = re.compile(r"^\[!([^\]\s]+)\]([+-]?)(?:\s+(.*))?$")  # \s: a no-break space too, as Obsidian
 
 
 def callouts_plugin(md: MarkdownIt) -> None:

@@ -181,7 +181,7 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
                 problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
                                            f"embedded note {target.title!r} has no {'block' if link.anchor.startswith('^') else 'heading'} {link.anchor!r}"))
             return f'<p><a class="wikilink embed" href="{html.escape(href)}">{match.group(2)}</a></p>\n'
-        source = html.escape(target.title + (f" › {link.anchor}" if link.anchor else ""))
+        source = html.escape(target.title + (f" › {link.anchor}" if link.anchor and link.anchor[0] != "^" else ""))
         content = _ID_ATTRIBUTE.sub(r"\1", part)  # ids belong to the embedded note's own page
         return (f'<blockquote class="embed" data-embed="{html.escape(target.id)}">\n{content}'
                 f'<p class="embed-source"><a href="{html.escape(href)}">{source}</a></p>\n</blockquote>\n')

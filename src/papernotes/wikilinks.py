@@ -64,7 +64,7 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
             return image(env, name, alt, line, width=label if label.isdigit() else None)
         if embed and attachment is not None and name.lower().endswith(tuple(ATTACHMENT_SUFFIXES)):
             return attachment(env, name, label or name.rsplit("/", 1)[-1], line)
-        shown = label or (f"{name} › {anchor}" if name and anchor else name or anchor)
+        shown = label or _shown(name, anchor)
         if not name:  # [[#Heading]] points into the same note
             fragment = anchor if anchor.startswith("^") else slugify(anchor, "section")
             return f'<a href="#{html.escape(fragment)}">{html.escape(shown)}</a>'
@@ -76,20 +76,26 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
         return f'<a class="{css}" data-pn-link="{index}">{html.escape(shown)}</a>'
 
     def note_links_and_tags(state: Any) -> None:
-        """Core rule: relative links to note files become placeholders; inline #tags become tag links."""
+        """Core rule: relative links to note files become placeholders; inline #tags become tag
+        links; a link to nowhere (``[text]()``, a placeholder left unfilled) is just its text."""
         env = state.env
         if "papernotes" not in env:
             return
         for block in state.tokens:
             if block.type != "inline" or not block.children:
                 continue
-            children, in_link = [], 0
+            children, in_link, empty = [], 0, []
             for token in block.children:
                 if token.type == "link_open":
                     in_link += 1
+                    empty.append(not str(token.attrs.get("href", "")).strip())
+                    if empty[-1]:
+                        continue
                     _note_link(token, block, env, record)
                 elif token.type == "link_close":
                     in_link -= 1
+                    if empty.pop():
+                        continue
                 if token.type == "text" and not in_link and "#" in token.content:
                     children.extend(_split_tags(token, env, tag_url))
                 else:
@@ -123,6 +129,14 @@ def _block_embeds(state: Any) -> None:
 def _is_note_embed(token: Token) -> bool:
     name = token.meta["target"].partition("#")[0].lower()
     return bool(token.meta["embed"] and name and not name.endswith(tuple(IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES)))
+
+
+def _shown(name: str, anchor: str) -> str:
+    """What a link without a label reads: ``Note › Heading``; a block id (``^id``) is not prose,
+    so ``[[Note#^id]]`` reads ``Note``."""
+    if anchor.startswith("^"):
+        return name or "↑"
+    return f"{name} › {anchor}" if name and anchor else name or anchor
 
 
 def _position(state: StateInline, offset: int) -> tuple[int, int]:
