@@ -91,7 +91,7 @@ def test_callout_markers(line, expected):
 def test_every_obsidian_alias_has_a_family_with_a_style():
     css = (Path(__file__).parents[1] / "static" / "css" / "obsidian.css").read_text()
     for family in set(CALLOUT_TYPES.values()):
-        assert f'.callout[data-callout="{family}"]' in css
+        assert f'.callout[data-callout-family="{family}"]' in css
 
 
 VAULT = {

@@ -3,8 +3,10 @@
 ``> [!type] Optional title`` opens a callout; ``[!type]-`` folds it closed and ``[!type]+``
 open (as ``<details>``, so folding needs no JavaScript). Types and aliases are Obsidian's;
 GitHub's ``> [!NOTE]``/``[!TIP]``/``[!IMPORTANT]``/``[!WARNING]``/``[!CAUTION]`` are the same
-syntax. A type Obsidian does not know keeps its name (for a site's own CSS) and looks like
-a note. Callouts nest as quotes do.
+syntax. ``data-callout`` holds the type as written (lower-cased), as in Obsidian, so CSS
+snippets written for Obsidian (``.callout[data-callout="my-type"] { --callout-color: 0, 0, 0; }``)
+apply; an alias or a type Obsidian does not know also gets ``data-callout-family`` (a custom
+type looks like a note). Callouts nest as quotes do.
 """
 
 from __future__ import annotations
@@ -101,9 +103,9 @@ def _default_title(kind: str) -> str:
 
 def _render_open(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     meta = tokens[idx].meta
-    attrs = f'class="callout" data-callout="{html.escape(meta["family"])}"'
+    attrs = f'class="callout" data-callout="{html.escape(meta["kind"])}"'
     if meta["kind"] != meta["family"]:
-        attrs += f' data-callout-type="{html.escape(meta["kind"])}"'
+        attrs += f' data-callout-family="{html.escape(meta["family"])}"'
     if meta["fold"]:
         return f'<details {attrs}{" open" if meta["fold"] == "+" else ""}>\n'
     return f"<div {attrs}>\n"
