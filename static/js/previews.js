@@ -13,7 +13,7 @@
     if (link.closest(".pn-popover, .site-header, .toc, .note-nav, .footnote-ref, .footnote-backref")) return false;
     var url = new URL(link.href, location.href);
     if (url.origin !== location.origin || url.pathname === location.pathname) return false;
-    return /\/(notes|papers)\/[^/]+\/?$/.test(url.pathname) || link.classList.contains("wikilink");
+    return /(\/|\.html)$/.test(url.pathname);  // a page (whether it is a note or a paper is seen once fetched)
   }
 
   function page(url) {
@@ -44,8 +44,8 @@
   }
 
   function content(doc, hash) {
-    var article = doc.querySelector("article.note, article.paper, main");
-    if (!article) return null;
+    var article = doc.querySelector("article.note, article.paper");
+    if (!article) return null;  // only notes and papers are previewed
     var fragment = document.createDocumentFragment();
     var head = document.createElement("div");  // stays in view while the preview scrolls
     head.className = "pn-popover-head";
@@ -56,15 +56,17 @@
       heading.appendChild(document.createElement("strong")).textContent = title.textContent;
       head.appendChild(heading);
     }
-    var meta = article.querySelector(".note-meta time, .paper-meta");
-    if (meta) {
+    var meta = Array.prototype.map.call(article.querySelectorAll(".authors, .note-meta time, .note-meta > span:not(.reading-time)"),
+                                        function (node) { return node.textContent.trim(); }).filter(Boolean);
+    if (meta.length) {
       var line = document.createElement("p");
       line.className = "pn-popover-meta";
-      line.textContent = meta.textContent.trim();
+      line.textContent = meta.join(" · ");
       head.appendChild(line);
     }
     fragment.appendChild(head);
-    var body = article.querySelector(".note-body, .paper-abstract, .abstract") || article;
+    var body = article.querySelector(".note-body, .abstract, .discussions");
+    if (!body) return null;
     var copy = document.importNode(body, true);
     copy.querySelectorAll("script, .local-graph, nav, form").forEach(function (node) { node.remove(); });
     var anchor = null;

@@ -14,7 +14,7 @@ from .conftest import screenshot, serve
 VAULT = {
     "content/Callouts.md": (
         "---\ntitle: Callouts\n---\n"
-        "Read [[Method notes#Results]] and [[Method notes]] before this.\n\n"
+        "Read [[Method notes#Results]] and [[Method notes]] before this, and arXiv:1706.03762.\n\n"
         "> [!note] A note\n> Plain callout with ==highlight==.\n\n"
         "> [!warning]- Closed fold\n> Hidden until opened.\n\n"
         "> [!tip]+ Open fold\n> > [!bug] Nested\n> > Inside a callout.\n\n"
@@ -122,6 +122,15 @@ def test_hover_preview_by_keyboard(page, vault_url):
     assert "opening paragraph" in popover.inner_text()
     page.keyboard.press("Escape")
     popover.wait_for(state="hidden", timeout=5000)
+
+
+def test_hover_preview_of_a_paper_page(page, vault_url):
+    page.goto(vault_url + "notes/callouts/")
+    page.locator(".note-papers a").first.hover()
+    popover = page.locator(".pn-popover")
+    popover.wait_for(state="visible", timeout=5000)
+    assert "Discussed in 1 note" in popover.inner_text() and "Callouts" in popover.inner_text()
+    assert page.errors == []
 
 
 def test_hover_previews_off_by_config(page, tmp_path):
