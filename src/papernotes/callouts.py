@@ -84,8 +84,8 @@ def _make_callout(tokens: list[Token], start: int, marker: tuple[str, str, str],
     closer.type, closer.tag, closer.meta = "callout_close", "div", opener.meta
     title_inline = Token("inline", "", 0, content=title or _default_title(kind), map=inline.map,
                          level=inline.level, children=[])
-    title = [Token("callout_title_open", "div", 1, meta=opener.meta, level=opener.level + 1), title_inline,
-             Token("callout_title_close", "div", -1, meta=opener.meta, level=opener.level + 1)]
+    head = [Token("callout_title_open", "div", 1, meta=opener.meta, level=opener.level + 1), title_inline,
+            Token("callout_title_close", "div", -1, meta=opener.meta, level=opener.level + 1)]
     marker_only = not rest.strip()  # the marker line was the whole first paragraph
     if not marker_only:
         inline.content = rest
@@ -93,8 +93,8 @@ def _make_callout(tokens: list[Token], start: int, marker: tuple[str, str, str],
             inline.map = [inline.map[0] + 1, inline.map[1]]
     if not marker_only or end > start + 4:
         tokens[end:end] = [Token("callout_content_close", "div", -1, level=opener.level + 1)]
-        title.append(Token("callout_content_open", "div", 1, level=opener.level + 1))
-    tokens[start + 1:start + (4 if marker_only else 1)] = title
+        head.append(Token("callout_content_open", "div", 1, level=opener.level + 1))
+    tokens[start + 1:start + (4 if marker_only else 1)] = head
 
 
 def _default_title(kind: str) -> str:

@@ -19,6 +19,9 @@ _SCAN = re.compile(
 )
 
 
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+
 def has_comments(text: str) -> bool:
     """Whether ``text`` may hold a comment (a cheap test before ``strip_comments``)."""
     return "%%" in text or "<!--" in text
@@ -26,7 +29,15 @@ def has_comments(text: str) -> bool:
 
 def strip_comments(text: str) -> str:
     """``text`` without its ``%%…%%`` and ``<!--…-->`` comments (code untouched), each comment
-    replaced by the line breaks it spanned."""
+    replaced by the line breaks it spanned. ``<!--more-->``, the summary divider of Hugo and
+    Jekyll, holds nothing private and stays."""
     if not has_comments(text):
         return text
-    return _SCAN.sub(lambda m: "\n" * m.group("comment").count("\n") if m.group("comment") else m.group(0), text)
+    return _SCAN.sub(_without_comment, text)
+
+
+def _without_comment(match: re.Match[str]) -> str:
+    comment = match.group("comment")
+    if comment is None or _MORE.fullmatch(comment):
+        return match.group(0)
+    return "\n" * comment.count("\n")

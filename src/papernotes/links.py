@@ -157,7 +157,7 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
                 kind = "embedded note not found: ![[" if link.embed else "unresolved wikilink [["
                 problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
                                            f"{kind}{link.target}{'#' + link.anchor if link.anchor else ''}]]"))
-            elif link.anchor.startswith("^") and link.anchor[1:] not in target.body.blocks:
+            elif target is not None and link.anchor.startswith("^") and link.anchor[1:] not in target.body.blocks:
                 problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
                                            f"no block {link.anchor} in {target.title!r}"))
 
