@@ -57,6 +57,22 @@ def test_comments_reach_no_output_file(build_site):
     assert b"%%" not in texts["notes/public/index.html"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("a %%x%% b", "a  b"),
+    ("`%%code%%` %%gone%%", "`%%code%%` "),
+    ("```\n%%kept%%\n```\n%%gone%%", "```\n%%kept%%\n```\n"),
+    ("$$\n\\begin{align*}\n%% source\nx\n\\end{align*}\n$$\n\n%%gone%%", "$$\n\\begin{align*}\n%% source\nx\n\\end{align*}\n$$\n\n"),
+    ("\\begin{equation}\n%% c\n\\end{equation} %%gone%%", "\\begin{equation}\n%% c\n\\end{equation} "),
+    ("$x %% y$ %%gone%%", "$x %% y$ "),
+    ("cost $5 %%gone%% and $10", "cost $5  and $10"),           # not math: the dollars do not pair
+    ("stray $$ %%gone%%\n\nlater $$", "stray $$ \n\nlater $$"),  # math never spans a blank line
+    ("<!-- gone --> <!--more-->", " <!--more-->"),
+    ("open %%to the end\n\nof the note", "open \n\n"),
+])
+def test_comments_go_and_code_and_math_stay(text, expected):
+    assert strip_comments(text) == expected
+
+
 def test_comment_positions_keep_line_numbers():
     text = "a %%x\ny%% b\n%%\nz\n%%\nc [[Missing]]\n"
     assert strip_comments(text).count("\n") == text.count("\n")
@@ -195,3 +211,12 @@ def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site):
         fresh = MemorySink()
         produce(layout, BuildOptions(search=False), fresh)
         assert files == {rel: file_bytes(data) for rel, data in fresh.items()}, "as a build from scratch"
+
+
+def test_other_embedded_files_become_links_to_a_copy(build_site):
+    result = build_site({"content/Reading.md": "---\ntitle: Reading\n---\n![[paper.pdf]]\n\n![[lost.mp3]]\n",
+                         "content/files/paper.pdf": b"%PDF-1.4\n%%EOF\n"}, search=False)
+    page = (result.out_dir / "notes" / "reading" / "index.html").read_text()
+    link = re.search(r'<a class="embed-file" href="(/assets/[0-9a-f]{10}-paper\.pdf)">paper\.pdf</a>', page)
+    assert link and (result.out_dir / link.group(1).lstrip("/")).read_bytes().startswith(b"%PDF")
+    assert any(str(d).endswith("Reading.md:6:1: warning: file not found: lost.mp3") for d in result.diagnostics)

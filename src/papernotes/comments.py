@@ -2,18 +2,25 @@
 
 Obsidian's ``%%…%%`` (inline or over many lines; an unclosed ``%%`` hides the rest of the
 note, as in Obsidian) and HTML ``<!-- … -->`` comments are removed; code (fenced blocks and
-inline code spans) is left as written, so ``%%`` in a snippet stays. Each comment leaves its
-line breaks behind, so positions reported later still point at the right line.
+inline code spans) and math (where ``%`` starts a LaTeX comment) are left as written. Each
+comment leaves its line breaks behind, so positions reported later still point at the right line.
 """
 
 from __future__ import annotations
 
 import re
 
+_IN_BLOCK = r"(?!\n[ \t]*\n)."  # any character that does not end a paragraph
 _SCAN = re.compile(
     r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*"
     r"(?:\n.*?\n[ ]{0,3}(?P=mark)[`~]*[ \t]*(?=\n|\Z)|.*\Z))"
     r"|(?P<code>(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`))"
+    # math, where %% is a LaTeX comment: $$…$$, \[…\], \(…\), \begin{env}…\end{env} (never over
+    # a blank line, which math cannot hold), and $…$ by the rules the math parser uses (no space
+    # inside the dollars, no digit after the closing one)
+    rf"|(?P<math>\$\$(?:{_IN_BLOCK})+?\$\$|\\\[(?:{_IN_BLOCK})+?\\\]|\\\((?:{_IN_BLOCK})+?\\\)"
+    rf"|\\begin\{{(?P<env>[A-Za-z*]+)\}}(?:{_IN_BLOCK})*?\\end\{{(?P=env)\}}"
+    r"|(?<![\\$])\$(?![\s$])[^$\n]*?(?<![\s\\])\$(?![\d$]))"
     r"|(?P<comment>%%.*?(?:%%|\Z)|<!--.*?(?:-->|\Z))",
     re.MULTILINE | re.DOTALL,
 )

@@ -25,6 +25,7 @@ from .liquid import NOTE_LINK_SCHEME
 from .model import LinkRef
 from .urls import slugify
 
+_IMAGE_SIZE = re.compile(r"(\d+)(?:x\d+)?")
 _INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
 _NOTE_FILE = re.compile(r"\.(md|markdown|txt)$", re.IGNORECASE)
 _OTHER_FILE = re.compile(r"\.(?!(md|markdown|txt)$)[A-Za-z0-9]{1,5}$")  # /feed.xml, /img/a.png: not notes
@@ -60,8 +61,9 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
         name, _, anchor = target.partition("#")
         line = meta.get("line", 0) + meta["line_in_block"]
         if embed and name.lower().endswith(tuple(IMAGE_SUFFIXES)):
-            alt = label if label and not label.isdigit() else name.rsplit("/", 1)[-1]
-            return image(env, name, alt, line, width=label if label.isdigit() else None)
+            size = _IMAGE_SIZE.fullmatch(label)  # ![[a.png|300]] or ![[a.png|300x200]]: the width counts
+            alt = label if label and not size else name.rsplit("/", 1)[-1]
+            return image(env, name, alt, line, width=size.group(1) if size else None)
         if embed and attachment is not None and name.lower().endswith(tuple(ATTACHMENT_SUFFIXES)):
             return attachment(env, name, label or name.rsplit("/", 1)[-1], line)
         shown = label or _shown(name, anchor)
