@@ -20,6 +20,7 @@ NOTES = {
                     "arXiv:1706.03762, unlike [[Nowhere]].\n\n$$E = mc^2$$\n",
     "content/c.md": "---\ntitle: Chinchilla\ndate: 2024-01-01\ntags: [ml]\naliases: [/old/c.html]\n---\n"
                     "Compute-optimal: arXiv:2203.15556 and [[Attention#Idea]].\n",
+    "content/d.md": "---\ntitle: Digest\ndate: 2023-12-01\n---\nWhat the attention note says:\n\n![[Attention#Idea]]\n",
 }
 
 EDITS = [
