@@ -3,6 +3,7 @@ vault-absolute links, and embeds kept fresh by incremental rebuilds."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import given, strategies as st
 from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
 from papernotes.callouts import CALLOUT_TYPES, parse_marker
 from papernotes.comments import strip_comments
+from papernotes.markdown import MarkdownRenderer
 from papernotes.preview import MemorySink
 from papernotes.serve import file_bytes
 
@@ -220,3 +222,24 @@ def test_other_embedded_files_become_links_to_a_copy(build_site):
     link = re.search(r'<a class="embed-file" href="(/assets/[0-9a-f]{10}-paper\.pdf)">paper\.pdf</a>', page)
     assert link and (result.out_dir / link.group(1).lstrip("/")).read_bytes().startswith(b"%PDF")
     assert any(str(d).endswith("Reading.md:6:1: warning: file not found: lost.mp3") for d in result.diagnostics)
+
+
+@functools.cache
+def _renderer() -> MarkdownRenderer:
+    return MarkdownRenderer()
+
+
+_WORD = st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd"), whitelist_characters="-_"),
+                min_size=1, max_size=12)
+
+
+@given(_WORD, st.sampled_from(["", "+", "-"]), st.text(alphabet="ab *=_[]!`\\", max_size=20),
+       st.text(alphabet="ab *=_\n>[]!", max_size=40))
+def test_any_callout_renders_as_one_balanced_callout(kind, fold, title, body):
+    text = f"> [!{kind}]{fold} {title}\n" + "".join(f"> {line}\n" for line in body.split("\n"))
+    html, _ = _renderer().render(text, "note.md")
+    tag = "details" if fold else "div"
+    assert html.html.startswith(f'<{tag} class="callout" data-callout="{kind.lower()}"')
+    assert html.html.count("<details") == html.html.count("</details>")
+    assert html.html.count("<div") == html.html.count("</div>")
+    assert html.html.count("<mark>") == html.html.count("</mark>")
