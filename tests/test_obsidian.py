@@ -47,7 +47,7 @@ def _output_texts(out: Path) -> dict[str, bytes]:
     return texts
 
 
-def test_comments_reach_no_output_file(build_site):
+def test_comments_reach_no_output_file(build_site) -> None:
     result = build_site(PRIVATE, search=True)
     texts = _output_texts(result.out_dir)
     kinds = {"notes/public/index.html", "notes/other/index.html", "feed.xml", "feed.json", "graph.json",
@@ -71,11 +71,11 @@ def test_comments_reach_no_output_file(build_site):
     ("<!-- gone --> <!--more-->", " <!--more-->"),
     ("open %%to the end\n\nof the note", "open \n\n"),
 ])
-def test_comments_go_and_code_and_math_stay(text, expected):
+def test_comments_go_and_code_and_math_stay(text, expected) -> None:
     assert strip_comments(text) == expected
 
 
-def test_comment_positions_keep_line_numbers():
+def test_comment_positions_keep_line_numbers() -> None:
     text = "a %%x\ny%% b\n%%\nz\n%%\nc [[Missing]]\n"
     assert strip_comments(text).count("\n") == text.count("\n")
 
@@ -84,7 +84,7 @@ _CODE_FREE = st.text(alphabet=st.sampled_from("ab %\n<!->`~"), max_size=60)
 
 
 @given(_CODE_FREE)
-def test_stripping_comments_is_idempotent_and_keeps_lines(text):
+def test_stripping_comments_is_idempotent_and_keeps_lines(text) -> None:
     once = strip_comments(text)
     assert strip_comments(once) == once
     assert once.count("\n") == text.count("\n")
@@ -102,11 +102,11 @@ def test_stripping_comments_is_idempotent_and_keeps_lines(text):
     ("[note]", None),
     ("text [!note]", None),
 ])
-def test_callout_markers(line, expected):
+def test_callout_markers(line, expected) -> None:
     assert parse_marker(line) == expected
 
 
-def test_every_obsidian_alias_has_a_family_with_a_style():
+def test_every_obsidian_alias_has_a_family_with_a_style() -> None:
     css = (Path(__file__).parents[1] / "static" / "css" / "obsidian.css").read_text()
     for family in set(CALLOUT_TYPES.values()):
         assert f'.callout[data-callout-family="{family}"]' in css
@@ -140,7 +140,7 @@ def _embeds(page: str) -> list[str]:
     return re.findall(r'<blockquote class="embed".*?</blockquote>', page, re.DOTALL)
 
 
-def test_embeds_show_the_note_a_section_or_a_block(vault):
+def test_embeds_show_the_note_a_section_or_a_block(vault) -> None:
     _, page = vault
     whole, section, block = _embeds(page)[:3]
     assert "Source intro." in whole and "Later text." in whole
@@ -150,7 +150,7 @@ def test_embeds_show_the_note_a_section_or_a_block(vault):
     assert 'href="/notes/source/#^key"' in block and 'href="/notes/source/#method"' in section
 
 
-def test_embed_problems_are_warned_with_positions(vault):
+def test_embed_problems_are_warned_with_positions(vault) -> None:
     result, page = vault
     messages = {str(d).split("/content/", 1)[1] for d in result.diagnostics if "/content/" in str(d)}
     assert "Host.md:12:1: warning: embedded note not found: ![[Nowhere]]" in messages
@@ -164,14 +164,14 @@ def test_embed_problems_are_warned_with_positions(vault):
     assert "Nowhere" in page and "broken" in page
 
 
-def test_a_cycle_is_shown_once_then_linked(vault):
+def test_a_cycle_is_shown_once_then_linked(vault) -> None:
     result, _ = vault
     loop_a = (result.out_dir / "notes" / "loop-a" / "index.html").read_text()
     assert loop_a.count('<blockquote class="embed"') == 1, "Loop B is embedded, its embed of Loop A is a link"
     assert '<a class="wikilink embed" href="/notes/loop-a/">Loop A</a>' in loop_a
 
 
-def test_block_ids_and_vault_paths_resolve(vault):
+def test_block_ids_and_vault_paths_resolve(vault) -> None:
     result, page = vault
     source = (result.out_dir / "notes" / "source" / "index.html").read_text()
     assert '<p id="^key">The key idea.</p>' in source and "^key</p>" not in source
@@ -181,7 +181,7 @@ def test_block_ids_and_vault_paths_resolve(vault):
     assert "unresolved wikilink [[/about/" not in " ".join(map(str, result.diagnostics))
 
 
-def test_embeds_nest_to_a_bounded_depth(build_site):
+def test_embeds_nest_to_a_bounded_depth(build_site) -> None:
     chain = {f"content/N{i}.md": f"---\ntitle: N{i}\n---\nLevel {i}.\n\n![[N{i + 1}]]\n" for i in range(8)}
     chain["content/N8.md"] = "---\ntitle: N8\n---\nLevel 8.\n"
     result = build_site(chain, search=False)
@@ -190,7 +190,7 @@ def test_embeds_nest_to_a_bounded_depth(build_site):
     assert '<a class="wikilink embed" href="/notes/n' in top
 
 
-def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site):
+def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site) -> None:
     root = make_site({
         "content/Host.md": "---\ntitle: Host\ndate: 2024-01-02\n---\nIntro.\n\n![[Inner#Part]]\n",
         "content/Inner.md": "---\ntitle: Inner\ndate: 2024-01-01\n---\n## Part\n\nOld words.\n\n![[Deep]]\n",
@@ -215,7 +215,7 @@ def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site):
         assert files == {rel: file_bytes(data) for rel, data in fresh.items()}, "as a build from scratch"
 
 
-def test_other_embedded_files_become_links_to_a_copy(build_site):
+def test_other_embedded_files_become_links_to_a_copy(build_site) -> None:
     result = build_site({"content/Reading.md": "---\ntitle: Reading\n---\n![[paper.pdf]]\n\n![[lost.mp3]]\n",
                          "content/files/paper.pdf": b"%PDF-1.4\n%%EOF\n"}, search=False)
     page = (result.out_dir / "notes" / "reading" / "index.html").read_text()
@@ -235,7 +235,7 @@ _WORD = st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd"), 
 
 @given(_WORD, st.sampled_from(["", "+", "-"]), st.text(alphabet="ab *=_[]!`\\", max_size=20),
        st.text(alphabet="ab *=_\n>[]!", max_size=40))
-def test_any_callout_renders_as_one_balanced_callout(kind, fold, title, body):
+def test_any_callout_renders_as_one_balanced_callout(kind, fold, title, body) -> None:
     # each body line ends in a letter, so none is a setext underline turning the marker into a heading
     text = f"> [!{kind}]{fold} {title}\n" + "".join(f"> {line}x\n" for line in body.split("\n"))
     html, _ = _renderer().render(text, "note.md")

@@ -11,7 +11,7 @@ from papernotes.build import BuildOptions, SiteLayout, build
 from ..conftest import write_files
 from .conftest import screenshot, serve
 
-VAULT = {
+VAULT: dict[str, str | bytes] = {
     "content/Callouts.md": (
         "---\ntitle: Callouts\n---\n"
         "Read [[Method notes#Results]] and [[Method notes]] before this, and arXiv:1706.03762.\n\n"
@@ -29,7 +29,7 @@ VAULT = {
 }
 
 
-def _site(root: Path, files: dict[str, str]) -> tuple[object, str]:
+def _site(root: Path, files: dict[str, str | bytes]) -> tuple[object, str]:
     write_files(root, files)
     out = root / "site"
     result = build(SiteLayout.find(root, out), BuildOptions(base_url="/", search=False))
@@ -45,7 +45,7 @@ def vault_url(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_callouts_fold_without_scripts_and_take_theme_colours(page, vault_url, scheme):
+def test_callouts_fold_without_scripts_and_take_theme_colours(page, vault_url, scheme) -> None:
     page.emulate_media(color_scheme=scheme)
     page.goto(vault_url + "notes/callouts/")
     closed = page.locator('details.callout[data-callout="warning"]')
@@ -69,7 +69,7 @@ def test_callouts_fold_without_scripts_and_take_theme_colours(page, vault_url, s
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_mermaid_draws_from_the_sites_own_copy_in_the_page_theme(page, vault_url, scheme):
+def test_mermaid_draws_from_the_sites_own_copy_in_the_page_theme(page, vault_url, scheme) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.emulate_media(color_scheme=scheme)
@@ -87,7 +87,7 @@ def test_mermaid_draws_from_the_sites_own_copy_in_the_page_theme(page, vault_url
     assert page.errors == []
 
 
-def test_mermaid_is_loaded_only_where_a_diagram_is(page, vault_url):
+def test_mermaid_is_loaded_only_where_a_diagram_is(page, vault_url) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(vault_url + "notes/method-notes/")
@@ -95,7 +95,7 @@ def test_mermaid_is_loaded_only_where_a_diagram_is(page, vault_url):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_hover_preview_shows_the_linked_section_without_moving_the_page(page, vault_url, scheme):
+def test_hover_preview_shows_the_linked_section_without_moving_the_page(page, vault_url, scheme) -> None:
     page.emulate_media(color_scheme=scheme)
     page.goto(vault_url + "notes/callouts/")
     link = page.locator(".note-body a.wikilink", has_text="Results")
@@ -114,7 +114,7 @@ def test_hover_preview_shows_the_linked_section_without_moving_the_page(page, va
     assert page.errors == []
 
 
-def test_hover_preview_by_keyboard(page, vault_url):
+def test_hover_preview_by_keyboard(page, vault_url) -> None:
     page.goto(vault_url + "notes/callouts/")
     page.locator(".note-body a.wikilink", has_text="Method notes").last.focus()
     popover = page.locator(".pn-popover")
@@ -124,7 +124,7 @@ def test_hover_preview_by_keyboard(page, vault_url):
     popover.wait_for(state="hidden", timeout=5000)
 
 
-def test_hover_preview_of_a_paper_page(page, vault_url):
+def test_hover_preview_of_a_paper_page(page, vault_url) -> None:
     page.goto(vault_url + "notes/callouts/")
     page.locator(".note-papers a").first.hover()
     popover = page.locator(".pn-popover")
@@ -133,7 +133,7 @@ def test_hover_preview_of_a_paper_page(page, vault_url):
     assert page.errors == []
 
 
-def test_hover_previews_off_by_config(page, tmp_path):
+def test_hover_previews_off_by_config(page, tmp_path) -> None:
     server, url = _site(tmp_path, {**VAULT, "papernotes.yaml": "hover_previews: false\n"})
     try:
         page.goto(url + "notes/callouts/")
