@@ -116,7 +116,8 @@ VAULT = {
     "content/Host.md": (
         "---\ntitle: Host\n---\nIntro.\n\n![[Source]]\n\n![[Source#Method]]\n\n![[Source#^key]]\n\n"
         "![[Nowhere]]\n\n![[Source#Missing heading]]\n\nSee [[Source#^key]], [[Source#^gone]], "
-        "[[/deep/folder/Leaf]] and [leaf](/deep/folder/Leaf) and [site page](/about/).\n"
+        "[[/deep/folder/Leaf]] and [leaf](/deep/folder/Leaf) and [site page](/about/).\n\n"
+        "![[Source#Method#Later]]\n"
     ),
     "content/Source.md": (
         "---\ntitle: Source\n---\nSource intro.\n\n## Method\n\nThe key idea. ^key\n\n## Later\n\nLater text.\n"
@@ -169,6 +170,13 @@ def test_a_cycle_is_shown_once_then_linked(vault) -> None:
     loop_a = (result.out_dir / "notes" / "loop-a" / "index.html").read_text()
     assert loop_a.count('<blockquote class="embed"') == 1, "Loop B is embedded, its embed of Loop A is a link"
     assert '<a class="wikilink embed" href="/notes/loop-a/">Loop A</a>' in loop_a
+
+
+def test_a_heading_path_names_its_last_heading(vault) -> None:
+    _, page = vault
+    section = _embeds(page)[-1]
+    assert "Later text." in section and "The key idea." not in section
+    assert 'href="/notes/source/#later"' in section
 
 
 def test_block_ids_and_vault_paths_resolve(vault) -> None:

@@ -247,6 +247,7 @@ def _link_html(match: re.Match[str], links: tuple[LinkRef, ...], targets: list[N
 def _anchor(anchor: str, target: Note) -> str:
     if not anchor:
         return ""
+    anchor = anchor.rsplit("#", 1)[-1]  # Obsidian's heading path [[Note#Part#Sub]] names its last heading
     if anchor.startswith("^"):  # a block id, as the element's id
         return "#" + anchor
     wanted = slugify(anchor, "section")
