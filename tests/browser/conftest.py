@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -40,6 +45,24 @@ def serve(root: Path, mount: str = "/") -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{mount}"
+
+
+@contextlib.contextmanager
+def preview_server(site: Path) -> Iterator[str]:
+    """``papernotes serve SITE`` on a free port for the ``with`` block; yields its URL."""
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(site), "--port", "0", "--no-search"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and url is None and process.stdout is not None:
+            match = re.search(r"serving (http://\S+)", process.stdout.readline())
+            url = match.group(1) if match else None
+        assert url, "the server did not start"
+        yield url
+    finally:
+        process.terminate()
+        assert process.wait(timeout=5) is not None
 
 
 @pytest.fixture(scope="session")

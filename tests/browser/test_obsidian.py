@@ -9,7 +9,7 @@ import pytest
 from papernotes.build import BuildOptions, SiteLayout, build
 
 from ..conftest import write_files
-from .conftest import screenshot, serve
+from .conftest import preview_server, screenshot, serve
 
 VAULT: dict[str, str | bytes] = {
     "content/Callouts.md": (
@@ -142,3 +142,18 @@ def test_hover_previews_off_by_config(page, tmp_path) -> None:
         assert page.locator(".pn-popover").count() == 0
     finally:
         server.shutdown()  # type: ignore[attr-defined]
+
+
+def test_preview_rebuilds_a_page_when_a_note_it_embeds_changes(page, tmp_path) -> None:
+    site = write_files(tmp_path / "site", {
+        "content/Host.md": "---\ntitle: Host\n---\nWhat Inner says:\n\n![[Inner#Part]]\n",
+        "content/Inner.md": "---\ntitle: Inner\n---\n## Part\n\nFirst words.\n",
+    })
+    with preview_server(site) as url:
+        page.goto(url + "notes/host/")
+        assert "First words." in page.locator("blockquote.embed").inner_text()
+        page.wait_for_timeout(300)  # the event stream connects
+        (site / "content/Inner.md").write_text("---\ntitle: Inner\n---\n## Part\n\nSecond words.\n", encoding="utf-8")
+        page.wait_for_function("document.querySelector('blockquote.embed').innerText.includes('Second words.')",
+                               timeout=10000)
+    assert page.errors == []

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from ..conftest import write_files
-from .conftest import screenshot
+from .conftest import preview_server, screenshot
 
 LONG_BODY = "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(60))
 NOTE = "---\ntitle: Live note\n---\n\nFirst version of the text.\n\n" + LONG_BODY + "\n"
@@ -26,18 +24,8 @@ def served(tmp_path: Path):
         "templates/base.html": (Path(__file__).resolve().parents[2] / "templates/base.html").read_text().replace(
             "{% block head %}{% endblock %}", '<link rel="stylesheet" href="{{ "/css/extra.css" | url }}">{% block head %}{% endblock %}'),
     })
-    process = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(site), "--port", "0", "--no-search"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and url is None:
-        line = process.stdout.readline()
-        match = re.search(r"serving (http://\S+)", line)
-        url = match.group(1) if match else None
-    assert url, "the server did not start"
-    yield site, url
-    process.terminate()
-    assert process.wait(timeout=5) is not None
+    with preview_server(site) as url:
+        yield site, url
 
 
 def edit(path: Path, text: str) -> float:
