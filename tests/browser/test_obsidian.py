@@ -79,11 +79,12 @@ def test_mermaid_draws_from_the_sites_own_copy_in_the_page_theme(page, vault_url
     assert all(url.startswith(vault_url) for url in requests), "no request leaves the site"
     background = page.locator("pre.mermaid svg .node rect, pre.mermaid svg .node polygon").first.evaluate(
         "e => getComputedStyle(e).fill")
+    screenshot(page, f"obsidian-mermaid-{scheme}")
     page.click(".theme-toggle")
     page.wait_for_function(
         "fill => { const n = document.querySelector('pre.mermaid svg .node rect, pre.mermaid svg .node polygon');"
         " return n && getComputedStyle(n).fill !== fill; }", arg=background, timeout=15000)
-    screenshot(page, f"obsidian-mermaid-{scheme}")
+    page.evaluate("localStorage.clear()")  # the toggle is remembered; later tests choose their own scheme
     assert page.errors == []
 
 
