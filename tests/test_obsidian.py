@@ -198,6 +198,16 @@ def test_embeds_nest_to_a_bounded_depth(build_site) -> None:
     assert '<a class="wikilink embed" href="/notes/n' in top
 
 
+def test_embeds_filled_per_page_are_bounded(build_site) -> None:
+    fan = {f"content/L{level}.md": f"---\ntitle: L{level}\n---\nLevel {level}.\n\n" + "![[L{}]]\n".format(level + 1) * 10
+           for level in range(4)}
+    fan["content/L4.md"] = "---\ntitle: L4\n---\nLeaf.\n"
+    result = build_site(fan, search=False)  # 10 + 100 + 1,000 + 10,000 embeds if nothing stopped it
+    top = (result.out_dir / "notes" / "l0" / "index.html").read_text()
+    assert top.count('<blockquote class="embed"') == 200
+    assert '<a class="wikilink embed" href="/notes/l' in top
+
+
 def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site) -> None:
     root = make_site({
         "content/Host.md": "---\ntitle: Host\ndate: 2024-01-02\n---\nIntro.\n\n![[Inner#Part]]\n",

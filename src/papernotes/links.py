@@ -21,6 +21,9 @@ _HEADING = re.compile(r"<h([1-6])\b[^>]*>")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
 #: How deep embeds nest (a note embedding a note embedding a note…) before they become links.
 EMBED_DEPTH = 4
+#: How many embeds one page fills in all (nested ones count): past it they are links, so a vault
+#: whose notes each embed many notes that embed many notes cannot make a page grow exponentially.
+EMBED_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -140,14 +143,15 @@ def link_note(note: Note, index: LinkIndex, base_path: str) -> tuple[Note, tuple
     if not note.body.links:
         return note, (), ()
     problems: list[Diagnostic] = []
-    body, targets = _linked(note, index, base_path, (note.id,), problems)
+    body, targets = _linked(note, index, base_path, (note.id,), problems, [EMBED_LIMIT])
     return replace(note, body=replace(note.body, stored=body)), tuple(t.id if t else None for t in targets), tuple(problems)
 
 
 def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...],
-            problems: list[Diagnostic]) -> tuple[str, list[Note | None]]:
+            problems: list[Diagnostic], budget: list[int]) -> tuple[str, list[Note | None]]:
     """``note``'s body with links resolved and embeds filled (``trail``: the notes being embedded
-    into one another, outermost first); problems are collected for the outermost note only."""
+    into one another, outermost first; ``budget``: how many more embeds the page may fill);
+    problems are collected for the outermost note only."""
     links = note.body.links
     targets = [index.find(link, note) for link in links]
     outermost = len(trail) == 1
@@ -168,13 +172,14 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
             return f'<p><span class="wikilink broken embed" title="No note is called this">{match.group(2)}</span></p>\n'
         href = base_path + target.url.lstrip("/") + _anchor(link.anchor, target)
         cycle = target.id in trail
-        if cycle or len(trail) > EMBED_DEPTH:
+        if cycle or len(trail) > EMBED_DEPTH or budget[0] <= 0:
             if cycle and target.id == trail[0]:
                 names = " → ".join(index.by_id[i].title if i in index.by_id else i for i in (*trail, target.id))
                 problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
                                            f"embed cycle: {names}; shown as a link"))
             return f'<p><a class="wikilink embed" href="{html.escape(href)}">{match.group(2)}</a></p>\n'
-        shown, _ = _linked(target, index, base_path, (*trail, target.id), problems)
+        budget[0] -= 1
+        shown, _ = _linked(target, index, base_path, (*trail, target.id), problems, budget)
         part = _part(shown, link.anchor, target)
         if part is None:
             if outermost:
