@@ -70,6 +70,7 @@ def test_comments_reach_no_output_file(build_site) -> None:
     ("stray $$ %%gone%%\n\nlater $$", "stray $$ \n\nlater $$"),  # math never spans a blank line
     ("<!-- gone --> <!--more-->", " <!--more-->"),
     ("open %%to the end\n\nof the note", "open \n\n"),
+    ("> [!note]\n> a\n> %%\n> secret\n> %%\n> b", "> [!note]\n> a\n> \n> \n> \n> b"),  # the callout goes on
 ])
 def test_comments_go_and_code_and_math_stay(text, expected) -> None:
     assert strip_comments(text) == expected

@@ -44,7 +44,10 @@ def strip_comments(text: str) -> str:
 
 
 def _without_comment(match: re.Match[str]) -> str:
+    """Nothing for an inline comment; for one over several lines, its line breaks, each with the
+    quote markers and indent the line began with, so a comment inside a callout or a list item
+    does not end it."""
     comment = match.group("comment")
     if comment is None or _MORE.fullmatch(comment):
         return match.group(0)
-    return "\n" * comment.count("\n")
+    return "".join("\n" + line[:len(line) - len(line.lstrip(" \t>"))] for line in comment.split("\n")[1:])
