@@ -73,7 +73,7 @@ def decode(data: bytes) -> str | None:
 
 def sniff(text: str, suffix: str) -> str:
     """``markdown``, ``feed`` or ``text``: by content first, then by extension."""
-    if text.startswith("---") and has_front_matter(text):
+    if has_front_matter(text):
         return "markdown"
     if _FEED_START.match(text):
         return "feed"

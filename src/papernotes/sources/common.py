@@ -15,9 +15,9 @@ from ..mentions import papers_in_html
 from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
 from ..papers import find_mentions
 from ..registry import Registry
-from ..urls import UnsafeURL, check_slug, check_url, expand_permalink, slugify
+from ..urls import UnsafeURL, check_slug, expand_permalink, slugify
 
-_JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[-_ ](?P<slug>.+)$")
+_JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[-_ ](?P<slug>.+)$")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.]?(?P<m>0[1-9]|1[0-2])(?:[-_.]?(?P<d>0[1-9]|[12]\d|3[01]))?(?!\d)")
 
 
@@ -51,15 +51,17 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
               original_url: str | None = None, fallback_dates: bool = False) -> ReadResult:
     """Derive slug, URL, title and date for one note, reporting unsafe slugs and permalinks."""
     line = 2 if item is None else 1
-    name_date, name_slug = _name_facts(source.stem)
+    name_date, name_slug, name_problem = _name_facts(source.stem)
     try:
         slug = check_slug(front.slug) if front.slug else slugify(slug_hint or name_slug or source.stem)
         date, date_source = _choose_date(front, name_date, source, context, fallback_dates)
-        url = check_url(front.permalink) if front.permalink else expand_permalink(context.config.permalink, slug, date)
+        url = expand_permalink(front.permalink or context.config.permalink, slug, date)
     except UnsafeURL as exc:
         return ReadResult((), (Diagnostic("error", source.shown, line, 1, f"{exc}; note skipped"),))
     title = front.title or humanise(name_slug or source.stem)
     papers, paper_problems = _papers(front, body, context.registry, source.shown)
+    if name_problem and item is None:
+        paper_problems.insert(0, Diagnostic("warning", source.shown, 1, 1, name_problem))
     note = Note(
         id=slug,
         title=title,
@@ -109,23 +111,24 @@ def _choose_date(front: FrontMatter, name_date: NoteDate | None, source: SourceF
     return None, "none"
 
 
-def _name_facts(stem: str) -> tuple[NoteDate | None, str | None]:
-    """A Jekyll ``YYYY-MM-DD-slug`` name gives date and slug; a date elsewhere in a name gives a date."""
+def _name_facts(stem: str) -> tuple[NoteDate | None, str | None, str | None]:
+    """A Jekyll ``YYYY-MM-DD-slug`` name (zero padding optional) gives date and slug; a date
+    elsewhere in a name gives a date. The third value explains a Jekyll date that does not exist."""
     match = _JEKYLL_NAME.match(stem)
     if match:
         try:
-            return NoteDate(dt.datetime(int(match["y"]), int(match["m"]), int(match["d"])), "day"), match["slug"]
-        except ValueError:
-            return None, None
+            return NoteDate(dt.datetime(int(match["y"]), int(match["m"]), int(match["d"])), "day"), match["slug"], None
+        except ValueError as exc:
+            return None, match["slug"], f"the date in the file name ({stem[:match.start('slug') - 1]}) is not a date: {exc}"
     match = _DATE_IN_NAME.search(stem)
     if match:
         day = int(match["d"]) if match["d"] else None
         try:
             stamp = dt.datetime(int(match["y"]), int(match["m"]), day or 1)
         except ValueError:
-            return None, None
-        return NoteDate(stamp, "day" if day else "month"), None
-    return None, None
+            return None, None, None
+        return NoteDate(stamp, "day" if day else "month"), None, None
+    return None, None, None
 
 
 def humanise(name: str) -> str:

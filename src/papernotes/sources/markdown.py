@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from ..comments import strip_comments
-from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter, tags_of
+from ..frontmatter import read_front_matter, tags_of
 from ..liquid import convert_liquid, has_liquid
 from ..model import DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, make_note
@@ -16,14 +16,12 @@ _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
 
 def read(source: SourceFile, context: ReadContext) -> ReadResult:
     """One note from a Markdown file; a broken front matter skips the note with an error."""
-    yaml_text, body, body_line = split_front_matter(source.text)
-    body = strip_comments(body)
-    front, problems = FrontMatter(), []
-    if yaml_text is not None:
-        try:
-            front, problems = parse_front_matter(yaml_text, source.shown)
-        except DiagnosticError as exc:
-            return ReadResult((), (exc.diagnostic,))
+    try:
+        matter = read_front_matter(source.text, source.shown)
+    except DiagnosticError as exc:
+        return ReadResult((), (exc.diagnostic,))
+    front, body_line, problems = matter.front, matter.body_line, matter.problems
+    body = strip_comments(matter.body)
     if front.title is None:
         title, body, body_line = take_leading_h1(body, body_line)
         if title:
