@@ -13,8 +13,8 @@ from papernotes.build import SiteLayout
 from papernotes.model import Diagnostic
 from papernotes.preview import memory_builder
 from papernotes.build import BuildOptions
-from papernotes.serve import (Debouncer, PreviewState, Snapshot, changes_between, is_ignored, resolve_request,
-                              start_server)
+from papernotes.serve import (Debouncer, PreviewState, Snapshot, changes_between, host_allowed, is_ignored,
+                              resolve_request, start_server)
 
 
 @pytest.mark.parametrize("path, base, expected", [
@@ -113,6 +113,47 @@ def test_http_serving(make_site, tmp_path: Path):
         assert get("/leak.txt")[0] == 404, "a symlink out of the site is not served"
         with urllib.request.urlopen(base + "/notes/a/") as response:
             assert response.headers["Cache-Control"] == "no-store"
+    finally:
+        state.stopping.set()
+        server.shutdown()
+
+
+@pytest.mark.parametrize("host, allowed, expected", [
+    ("127.0.0.1:8000", (), True), ("localhost:8000", (), True), ("[::1]:8000", (), True), ("LOCALHOST", (), True),
+    ("app.localhost:5173", (), True), ("192.168.1.20:8000", (), True), (None, (), True),
+    ("evil.example", (), False), ("evil.example:8000", (), False), ("localhost.evil.example", (), False),
+    ("127.0.0.1.nip.io", (), False), ("notes.lan:8000", ("notes.lan",), True), ("a.notes.lan", (".notes.lan",), True),
+    ("notes.lan", (".notes.lan",), True), ("evilnotes.lan", (".notes.lan",), False), ("", (), False),
+])
+def test_host_check_follows_vites_allowed_hosts(host, allowed, expected):
+    assert host_allowed(host, allowed) is expected
+
+
+def test_a_foreign_host_header_is_refused(make_site):
+    root = make_site({"content/a.md": "# A\n\nHello"})
+    state = PreviewState(memory_builder(SiteLayout.find(root), BuildOptions(search=False))(),
+                         allowed_hosts=frozenset({"notes.lan"}))
+    server = start_server(state, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def get(path: str, host: str) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(base + path, headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    try:
+        status, headers, body = get("/notes/a/", "evil.example")
+        assert status == 403
+        assert body == (b"Blocked request: Host 'evil.example' is not an address this preview listens on "
+                        b"(to allow it: papernotes serve --allow-host evil.example).\n")
+        assert get("/__papernotes/events", "evil.example:80")[0] == 403, "the event stream is refused too"
+        for host in ("127.0.0.1", "localhost:1234", "notes.lan"):
+            status, headers, _ = get("/notes/a/", host)
+            assert status == 200
+            assert not any(name.lower().startswith("access-control-") for name in headers), "no CORS headers"
     finally:
         state.stopping.set()
         server.shutdown()

@@ -80,15 +80,21 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("--poll", is_flag=True, help="Poll for changes (network drives, WSL, containers).")
 @click.option("--no-search", is_flag=True, help="Do not build the search index.")
-def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_browser: bool, poll: bool, no_search: bool) -> None:
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable; .example.org allows its subdomains). "
+                   "IP addresses, localhost and --host are always allowed.")
+def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_browser: bool, poll: bool, no_search: bool,
+                  allowed_hosts: tuple[str, ...]) -> None:
     """Build SITE_DIR in memory, serve it, and rebuild and reload pages when files change."""
     from .preview import run_preview
 
+    if not site_dir.is_dir():
+        raise click.ClickException(f"{site_dir} is not a folder")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone on your network can read this preview", err=True)
     try:
         run_preview(SiteLayout.find(site_dir), host, port, drafts=drafts, open_browser=open_browser, poll=poll,
-                    search=not no_search, echo=click.echo)
+                    search=not no_search, echo=click.echo, allowed_hosts=allowed_hosts)
     except OSError as exc:
         if exc.errno in (98, 48, 10048):  # address in use (Linux, macOS, Windows)
             raise click.ClickException(f"port {port} is in use; choose another with --port, or --port 0 for any free port") from None

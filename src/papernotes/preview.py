@@ -10,7 +10,7 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterable
 
 from .build import BuildOptions, Later, RenderMemo, SiteLayout, produce
 from .config import CONFIG_FILE, load_config
@@ -72,11 +72,12 @@ def add_search(state: PreviewState, echo: Callable[[str], None]) -> None:
 
 
 def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_browser: bool, poll: bool,
-                search: bool, echo: Callable[[str], None]) -> None:
-    """Serve until interrupted (Ctrl-C stops within a second)."""
+                search: bool, echo: Callable[[str], None], allowed_hosts: Iterable[str] = ()) -> None:
+    """Serve until interrupted (Ctrl-C stops within a second), to requests whose ``Host`` is an
+    address, localhost, ``host`` or one of ``allowed_hosts``."""
     options = BuildOptions(drafts=drafts, search=False)
     config, _ = load_config(layout.root)
-    state = PreviewState(Snapshot({}), config.base_path)
+    state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
     rebuild = memory_builder(layout, options, state.open_pages)
     started = time.perf_counter()
     first = rebuild()

@@ -19,9 +19,9 @@ from .assets import AssetFinder
 from .bodystore import BodyStore
 from .config import Config
 from .markdown import MarkdownRenderer
-from .model import ReadResult
+from .model import Diagnostic, ReadResult
 from .registry import Registry
-from .sources import file_dates, read_path, relative_names
+from .sources import display_path, file_dates, read_path, relative_names
 from .sources import feeds, markdown, text
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
@@ -145,7 +145,18 @@ def _start_worker(context: ReadContext) -> None:
 
 def _read_in_worker(job: tuple[Path, str]) -> ReadResult:
     assert _worker_context is not None
-    return read_path(job[0], job[1], _worker_context, READERS)
+    return read_guarded(job[0], job[1], _worker_context)
+
+
+def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
+    """Read one file; a failure no reader foresaw costs this file alone, reported as an error
+    naming it, never the build."""
+    try:
+        return read_path(path, rel, context, READERS)
+    except Exception as exc:  # the stage boundary: a bug must not take the other notes down
+        detail = f"{type(exc).__name__}: {exc}"
+        return ReadResult((), (Diagnostic("error", display_path(path), 1, 1, "internal error while reading this file "
+                                          f"(please report): {detail[:300]}"),))
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total; 0 when unknown)
@@ -202,7 +213,7 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
                 finish(done, index, result)
     else:
         for done, (index, (path, rel)) in enumerate(zip(todo, jobs), 1):
-            finish(done, index, read_path(path, rel, context, READERS))
+            finish(done, index, read_guarded(path, rel, context))
     drafts = inputs.config.drafts
     if store is not None:
         store.flush()

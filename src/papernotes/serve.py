@@ -10,6 +10,7 @@ build keeps the last good site.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import posixpath
@@ -99,6 +100,33 @@ def resolve_request(raw_path: str, base_path: str) -> str | None:
     return rest
 
 
+def host_allowed(host_header: str | None, allowed: Iterable[str] = ()) -> bool:
+    """Whether a request's ``Host`` may see the preview, by Vite's ``allowedHosts`` rule: an IP
+    address, ``localhost`` or a ``*.localhost`` name, or one of ``allowed`` (``.example.org``
+    allows its subdomains too). A name a DNS-rebinding page controls is refused; a request without
+    ``Host`` (not a browser) is let in."""
+    if host_header is None:
+        return True
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        name = host[1:host.find("]")] if "]" in host else host
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.rstrip(".")
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    for entry in allowed:
+        entry = entry.strip().lower().strip("[]")
+        if name == entry.lstrip(".") or (entry.startswith(".") and name.endswith(entry)):
+            return True
+    return False
+
+
 def changes_between(old: Snapshot, new: Snapshot) -> Change:
     """Which pages differ, and whether only stylesheets did."""
     changed = [rel for rel in set(old.files) | set(new.files) if old.files.get(rel) != new.files.get(rel)]
@@ -129,6 +157,7 @@ class PreviewState:
     last_change: Change | None = None
     extra_files: Mapping[str, bytes] = field(default_factory=dict)  # e.g. the search bundle, kept across rebuilds
     watched: Counter[str] = field(default_factory=Counter)  # pages open in a browser (by file), per connection
+    allowed_hosts: frozenset[str] = frozenset()  # host names besides IP addresses and localhost (see host_allowed)
 
     def open_pages(self) -> frozenset[str]:
         with self.lock:
@@ -163,6 +192,12 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             self.do_GET(head=True)
 
         def do_GET(self, head: bool = False) -> None:  # noqa: N802
+            host = self.headers.get("Host")
+            if not host_allowed(host, state.allowed_hosts):
+                name = (host or "").rsplit(":", 1)[0][:100]
+                refusal = (f"Blocked request: Host {name!r} is not an address this preview listens on "
+                           f"(to allow it: papernotes serve --allow-host {name}).\n")
+                return self._send(HTTPStatus.FORBIDDEN, refusal.encode(), "text/plain; charset=utf-8", head)
             path = urlsplit(self.path).path
             if path == state.base_path + EVENTS_PATH:
                 return self._events()
