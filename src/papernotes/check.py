@@ -35,14 +35,19 @@ class _LinkParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.empty: list[str] = []  # ``<a href="">``, ``<img>`` without a source: broken wherever they are
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.ids.add(values[name] or "")
+        if tag == "img" and not (values.get("src") or "").strip() and not (values.get("srcset") or "").strip():
+            self.empty.append("<img> without a source" if "src" not in values else '<img src="">')
         for name in ("href", "src"):
             value = values.get(name)
+            if value is not None and not value.strip() and not (tag == "img" and name == "src"):
+                self.empty.append(f'<{tag} {name}="">')
             if value and not (tag == "link" and values.get("rel") in ("canonical", "alternate") and "://" in value):
                 self.links.append(value)
 
@@ -62,6 +67,9 @@ def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
     count = 0
     for page, parser in parsed.items():
         page_url = base_path + page.relative_to(out_dir).as_posix()
+        for element in parser.empty:
+            count += 1
+            broken.append(BrokenLink(page.relative_to(out_dir).as_posix(), element, "empty link"))
         for link in parser.links:
             count += 1
             problem = _resolve(link, page_url, out_dir, base_path, parsed, external)
