@@ -20,7 +20,9 @@ from .install_source import DISTRIBUTION, PLACEHOLDER, describe, installed_sourc
 from .scaffold import HOSTS, ScaffoldError, add_host_files, init_site, new_note
 from .check import check_site, fetch_external
 from .config import load_config, with_overrides
+from .emptysite import why_no_notes
 from .model import Diagnostic
+from .sources import discover
 from .output import MARKER, OutputError
 
 _SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -67,6 +69,9 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose)
+    if not result.notes and result.up_to_date is None:
+        found = len(discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache)))
+        click.echo(why_no_notes(found, str(layout.content), result.diagnostics), err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -10,7 +11,7 @@ from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
 
 from .model import Diagnostic, DiagnosticError
-from .yamltext import load_yaml, plain
+from .yamltext import load_yaml_with_lines, plain
 
 CONFIG_FILE = "papernotes.yaml"
 
@@ -66,6 +67,8 @@ class Config:
 
 _SCALARS = {"title": str, "description": str, "author": str, "base_url": str,
             "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
+#: Every top-level key papernotes reads; another is kept for templates but warned about.
+KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "params"})
 
 
 def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
@@ -75,26 +78,38 @@ def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
         return Config(), ()
     shown = str(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8-sig"), shown) or {}
+        data, key_lines = load_yaml_with_lines(path.read_text(encoding="utf-8-sig"), shown)
     except DiagnosticError as exc:
         return Config(), (exc.diagnostic,)
+    except (OSError, UnicodeDecodeError) as exc:
+        return Config(), (Diagnostic("error", shown, 1, 1, f"cannot read config: {exc}"),)
+    if data is None:
+        return Config(), ()
     if not isinstance(data, dict):
         return Config(), (Diagnostic("error", shown, 1, 1, "config must be a mapping of keys to values"),)
-    return config_from_mapping(data, shown)
+    return config_from_mapping(data, shown, key_lines)
 
 
-def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE) -> tuple[Config, tuple[Diagnostic, ...]]:
-    """Build a Config from parsed YAML, reporting keys of the wrong type."""
+def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE,
+                        key_lines: Mapping[str, int] | None = None) -> tuple[Config, tuple[Diagnostic, ...]]:
+    """Build a Config from parsed YAML, reporting keys of the wrong type and unknown keys (with the
+    known key they were probably meant to be)."""
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
     params: dict[str, Any] = {}
+    lines = key_lines or {}
     for key, value in data.items():
-        if key in _SCALARS:
+        key = str(key)
+        if key not in KNOWN_KEYS:
+            problems.append(Diagnostic("warning", shown, lines.get(key, 1), 1, unknown_key_message(key)))
+        if key == "params" and isinstance(value, dict):
+            params.update({str(k): plain(v) for k, v in value.items()})
+        elif key in _SCALARS:
             kind = _SCALARS[key]
             if isinstance(value, kind) and not isinstance(value, bool) and (kind is not int or value > 0):
                 values[key] = value
             else:
-                problems.append(Diagnostic("error", shown, 1, 1, f"config key {key!r} must be a {'positive whole number' if kind is int else 'string'}"))
+                problems.append(Diagnostic("error", shown, lines.get(key, 1), 1, f"config key {key!r} must be a {'positive whole number' if kind is int else 'string'}"))
         elif key == "feeds":
             values["feeds"] = MappingProxyType(_feed_sources(value, shown, problems))
         elif key == "markdown" and isinstance(value, dict) and isinstance(value.get("unsafe_html", True), bool):
@@ -106,6 +121,14 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE) -> tu
         problems.append(Diagnostic("error", shown, 1, 1, "config key 'permalink' must start with '/' and contain {slug}"))
         values.pop("permalink", None)
     return Config(**values, params=MappingProxyType(params)), tuple(problems)
+
+
+def unknown_key_message(key: str) -> str:
+    """``unknown config key 'titel' (did you mean 'title'?)``, and where such a value goes."""
+    guess = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+    return (f"unknown config key {key!r}{hint}; kept for templates as site.params.{key} "
+            "(put template values under params: to silence this)")
 
 
 def _feed_sources(value: Any, shown: str, problems: list[Diagnostic]) -> dict[str, FeedSource]:
