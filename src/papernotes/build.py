@@ -297,7 +297,9 @@ def _write_one(sink: Sink, env: jinja2.Environment, page: Page | TextFile, memo:
         return Diagnostic("error", where, 1, 1, str(exc))
     except jinja2.TemplateError as exc:
         return _template_problem(exc, where)
-    except Exception as exc:  # the stage boundary: one page that cannot be made costs that page only
+    except Exception as exc:  # the stage boundary: a note's page that cannot be made costs that page only;
+        if isinstance(exc, OSError) or not isinstance(origin, Note):  # a full disk or a broken site page fails the build
+            raise
         return Diagnostic("error", where, 1, 1, f"internal error while writing {page.url} (please report): "
                                                 f"{type(exc).__name__}: {str(exc)[:300]}")
     return None

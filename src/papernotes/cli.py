@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import click
 
@@ -282,9 +284,11 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
         for note in result.notes:
             date = note.date.iso() if note.date else "no date"
             click.echo(f"{note.source.path}: {note.url} · {date} ({note.date_source})")
-    for diagnostic in result.diagnostics:
-        if diagnostic.severity == "error" or not quiet:
-            click.echo(format_diagnostic(diagnostic, color), err=True)
+    shown = [d for d in result.diagnostics if d.severity == "error" or not quiet]
+    if result.up_to_date is not None and not verbose:
+        shown = [d for d in shown if d.severity == "error"]  # the warnings were printed when the site was built
+    for line in summarized(shown, color, limit=None if verbose else REPEATS_SHOWN):
+        click.echo(line, err=True)
     if verbose:
         click.echo("time: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings))
     if not quiet and result.up_to_date is not None:
@@ -295,6 +299,23 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
             f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "
             f"{result.errors} errors in {result.seconds:.2f} s → {result.out_dir}"
         )
+
+
+REPEATS_SHOWN = 3  # of one kind of message, before "… and N more like this"
+_VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\{\{.*?\}\}|\d+")
+
+
+def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None) -> Iterator[str]:
+    """Each diagnostic formatted, but of messages alike (the same words around different quoted
+    values and numbers) only the first ``limit``, then a count of the rest."""
+    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault((diagnostic.severity, _VARIABLE.sub("…", diagnostic.message)), []).append(diagnostic)
+    for group in groups.values():
+        for diagnostic in group[:limit]:
+            yield format_diagnostic(diagnostic, color)
+        if limit is not None and len(group) > limit:
+            yield f"… and {len(group) - limit} more like this (-v shows them all)"
 
 
 def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
