@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -15,12 +16,13 @@ import feedparser
 from ..config import FeedSource
 from ..frontmatter import FrontMatter, tags_of
 from ..htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
-from ..model import Diagnostic, NoteDate, ReadResult
+from ..model import Diagnostic, NoteDate, ReadResult, Severity
 from ..sanitize import sanitize_html
 from ..urls import slugify
 from .common import ReadContext, SourceFile, humanise, make_note
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+_ITEM_START = re.compile(r"<(?:\w+:)?(?:item|entry)[\s>/]")
 _GENERIC_SEGMENTS = {"index", "post", "posts", "entry", "item", "p", "blog", "article", "articles", "feed", "view"}
 _EXTENSION = re.compile(r"\.(html?|php|aspx?|xml)$", re.IGNORECASE)
 
@@ -34,18 +36,27 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
                                           "refused, as entity expansion and external entities are unsafe"),))
     parsed = feedparser.parse(source.text, sanitize_html=False, resolve_relative_uris=True)
     entries = parsed.get("entries", [])
+    broken = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not entries:
-        if parsed.get("bozo"):
-            return ReadResult((), (_parse_error(source, parsed.get("bozo_exception")),))
+        if broken is not None:
+            return ReadResult((), (_parse_error(source, broken, "error", "cannot read feed"),))
         return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
     settings = context.config.feeds.get(source.stem) or FeedSource()
     notes, problems = [], []
+    if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
+        problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
+                                                                 f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
+    item_lines = [source.text.count("\n", 0, m.start()) + 1 for m in _ITEM_START.finditer(source.text)]
     used_slugs: set[str] = set()
     for index, entry in enumerate(entries):
+        line = item_lines[index] if index < len(item_lines) else 1
+        if not entry.get("title", "").strip() and not _content(entry).strip():
+            problems.append(Diagnostic("warning", source.shown, line, 1, f"item {index + 1} has neither title nor content; skipped"))
+            continue
         slug = _unique(_item_slug(entry, index), entry, used_slugs)
         result = _read_item(source, context, entry, index, slug, settings)
         notes.extend(result.notes)
-        problems.extend(result.diagnostics)
+        problems.extend(_at_line(d, line) for d in result.diagnostics)
     return ReadResult(tuple(notes), tuple(problems))
 
 
@@ -57,12 +68,17 @@ def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int,
     body_html = sanitize_html(mathjax_scripts_to_tex(content))
     body_html, problems = render_math_in_html(body_html, source.shown, 1)
     problems = [_name_item(p, label) for p in problems]
+    dates = {key: _date(entry, key) for key in ("published", "updated", "created")}
+    for key, date in dates.items():
+        raw = dict.get(entry, key)
+        if date is None and isinstance(raw, str) and raw.strip():
+            problems.append(Diagnostic("warning", source.shown, 1, 1, f"{label}: cannot read its {key} date {raw[:60]!r}"))
     body = body_from_html(body_html)
     link = entry.get("link") or None
     front = FrontMatter(
         title=title or (body.summary[:80] if body.summary else humanise(slug)),
-        date=_date(entry, "published") or _date(entry, "updated") or _date(entry, "created"),
-        updated=_date(entry, "updated"),
+        date=dates["published"] or dates["updated"] or dates["created"],
+        updated=dates["updated"],
         tags=tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
         author=entry.get("author") or None,
         meta={"canonical_is_original": settings.canonical},
@@ -87,7 +103,10 @@ def _date(entry: Any, key: str) -> NoteDate | None:
     parsed = dict.get(entry, f"{key}_parsed")  # not entry.get: it maps updated to published
     if not parsed:
         return None
-    return NoteDate(dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc), "time")
+    try:
+        return NoteDate(dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc), "time")
+    except (ValueError, OverflowError, OSError, TypeError):  # a year feedparser accepts but datetime cannot hold
+        return None
 
 
 def _item_slug(entry: Any, index: int) -> str:
@@ -137,8 +156,14 @@ def _name_item(diagnostic: Diagnostic, label: str) -> Diagnostic:
                       f"{label}: {diagnostic.message}", diagnostic.source_line)
 
 
-def _parse_error(source: SourceFile, exc: Any) -> Diagnostic:
+def _at_line(diagnostic: Diagnostic, line: int) -> Diagnostic:
+    """An item's diagnostic placed at the line where the item starts, when it has no better place."""
+    return replace(diagnostic, line=line) if diagnostic.line == 1 else diagnostic
+
+
+def _parse_error(source: SourceFile, exc: Any, severity: Severity, what: str) -> Diagnostic:
+    """The XML parser's complaint at the parser's own position."""
     line = getattr(exc, "getLineNumber", lambda: 1)() or 1
     col = (getattr(exc, "getColumnNumber", lambda: 0)() or 0) + 1
     message = getattr(exc, "getMessage", lambda: str(exc))()
-    return Diagnostic("error", source.shown, line, col, f"cannot read feed: {message}")
+    return Diagnostic(severity, source.shown, line, col, f"{what}: {message}")
