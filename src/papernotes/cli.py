@@ -301,6 +301,7 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
         )
 
 
+MESSAGE_CHARS = 400
 REPEATS_SHOWN = 3  # of one kind of message, before "… and N more like this"
 _VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\{\{.*?\}\}|\d+")
 
@@ -319,15 +320,18 @@ def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None
 
 
 def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
-    """``path:line:col: severity: message``, with the source line and a caret when known."""
+    """``path:line:col: severity: message``, with the source line and a caret when known; a
+    message quoting a huge input is cut short."""
     text = str(diagnostic)
+    if len(text) > MESSAGE_CHARS:
+        text = text[:MESSAGE_CHARS - 1] + "…"
     if color:
         tint = "red" if diagnostic.severity == "error" else "yellow"
         text = text.replace(f" {diagnostic.severity}:", " " + click.style(diagnostic.severity + ":", fg=tint, bold=True), 1)
     source = diagnostic.source_line
     if source is None and color:
         source = _line_of(diagnostic.path, diagnostic.line)
-    if source is not None:
+    if source is not None and len(source) <= MESSAGE_CHARS:
         text += f"\n    {source}\n    {' ' * (diagnostic.col - 1)}^"
     return text
 

@@ -326,6 +326,8 @@ def _as_list(value: Any) -> list[Any]:
 
 def date_problem(key: str, value: Any) -> str:
     """Why ``value`` is not a date, as a diagnostic message."""
+    if key.lower() == "published" and not isinstance(value, str):
+        return f"published should be true, false or a date, not {_kind(value)} ({_preview(value)}); ignored"
     if isinstance(value, str):
         match = _ISO.match(value.strip())
         if match:

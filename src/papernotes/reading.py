@@ -13,6 +13,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -181,7 +182,8 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
+        # a signal already on its way must not reach the default action, which ends the process
+        signal.signal(signal.SIGPROF, previous if callable(previous) else signal.SIG_IGN)
 
 
 def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
@@ -196,12 +198,12 @@ def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
         with time_limit(seconds):
             return read_path(path, rel, context, READERS)
     except ReadTimeout:
-        return ReadResult((), (Diagnostic("error", display_path(path), 1, 1, f"{TIMED_OUT} {seconds:.0f} s of processor time "
-                                          f"for its {size:,} bytes and was stopped; note skipped"),))
+        failure = f"{TIMED_OUT} {seconds:.0f} s of processor time for its {size:,} bytes and was stopped; note skipped"
+    except MemoryError:  # nothing is built in here: the half-read file is freed when this block ends
+        failure = f"reading ran out of memory on its {size:,} bytes; note skipped"
     except Exception as exc:  # the stage boundary: a bug must not take the other notes down
-        detail = f"{type(exc).__name__}: {exc}"
-        return ReadResult((), (Diagnostic("error", display_path(path), 1, 1, "internal error while reading this file "
-                                          f"(please report): {detail[:300]}"),))
+        failure = f"internal error while reading this file (please report): {type(exc).__name__}: {str(exc)[:300]}"
+    return ReadResult((), (Diagnostic("error", display_path(path), 1, 1, failure),))
 
 
 def _total_size(jobs: Sequence[tuple[Path, str]]) -> int:
@@ -263,10 +265,13 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
     if workers > 1 and (len(jobs) >= PARALLEL_FROM or _total_size(jobs) >= PARALLEL_BYTES):
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(context,))
-        with pool:
+        done = 0
+        with contextlib.suppress(BrokenProcessPool), pool:  # a worker killed (out of memory): the rest read here
             results_in_order = pool.map(_read_in_worker, jobs, chunksize=max(1, min(200, len(jobs) // (workers * 8))))
             for done, (index, result) in enumerate(zip(todo, results_in_order), 1):
                 finish(done, index, result)
+        for done, (index, (path, rel)) in enumerate(zip(todo[done:], jobs[done:]), done + 1):
+            finish(done, index, read_guarded(path, rel, context))
     else:
         for done, (index, (path, rel)) in enumerate(zip(todo, jobs), 1):
             finish(done, index, read_guarded(path, rel, context))
