@@ -226,7 +226,7 @@ def _first(keys: _Keys, names: tuple[str, ...], read: Callable[[str], NoteDate |
     """The date of the first of ``names`` that is given (Jekyll's true/false ``published`` is a
     flag; Hugo's ``published`` is a date)."""
     for name in names:
-        if keys.given(name) and not _is_flag(keys.values[name]):
+        if keys.given(name) and not (name == "published" and _is_flag(keys.values[name])):
             return read(name)
     return None
 
@@ -326,8 +326,8 @@ def _as_list(value: Any) -> list[Any]:
 
 def date_problem(key: str, value: Any) -> str:
     """Why ``value`` is not a date, as a diagnostic message."""
-    if key.lower() == "published" and not isinstance(value, str):
-        return f"published should be true, false or a date, not {_kind(value)} ({_preview(value)}); ignored"
+    if key.lower() == "published":
+        return f"{key} should be true, false or a date such as 2024-03-09, not {_preview(value)}; ignored"
     if isinstance(value, str):
         match = _ISO.match(value.strip())
         if match:

@@ -165,5 +165,7 @@ def _parse_error(source: SourceFile, exc: Any, severity: Severity, what: str) ->
     """The XML parser's complaint at the parser's own position."""
     line = getattr(exc, "getLineNumber", lambda: 1)() or 1
     col = (getattr(exc, "getColumnNumber", lambda: 0)() or 0) + 1
+    if not source.text.startswith("<?xml"):
+        line = max(1, line - 1)  # feedparser put an XML declaration line in front
     message = getattr(exc, "getMessage", lambda: str(exc))()
     return Diagnostic(severity, source.shown, line, col, f"{what}: {message}")
