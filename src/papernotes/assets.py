@@ -34,6 +34,7 @@ class AssetFinder:
     def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
              memo: WalkMemo | None = None) -> "AssetFinder":
         skipped = {os.fspath(p.resolve()) for p in skip}
+        inside = os.path.join(os.path.realpath(content_dir), "")
 
         def walk() -> tuple[list[str], dict[str, Path]]:
             by_name: dict[str, Path] = {}
@@ -42,8 +43,11 @@ class AssetFinder:
                 folders.append(root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
                 for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if os.path.islink(full) and not os.path.realpath(full).startswith(inside):
+                        continue  # a link out of the notes folder is never published
                     if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES:
-                        by_name.setdefault(name.lower(), Path(root, name))
+                        by_name.setdefault(name.lower(), Path(full))
             return folders, by_name
 
         return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk))

@@ -206,6 +206,13 @@ def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
     return ReadResult((), (Diagnostic("error", display_path(path), 1, 1, failure),))
 
 
+def _inside(path: Path, rel: str) -> bool:
+    """Whether the file a link at ``path`` (``rel`` inside the notes folder) leads to is in that folder."""
+    text = os.fspath(path)
+    root = text[:-len(rel)] if text.endswith(rel) else os.path.dirname(text)
+    return os.path.realpath(text).startswith(os.path.join(os.path.realpath(root), ""))
+
+
 def _total_size(jobs: Sequence[tuple[Path, str]]) -> int:
     total = 0
     for path, _ in jobs:
@@ -240,6 +247,10 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None
     todo: list[int] = []
     for index in unknown:
         path, rel = paths[index], rels[index]
+        if os.path.islink(path) and not _inside(path, rel):  # never publish /etc/passwd through a link
+            results[index] = ReadResult((), (Diagnostic("warning", display_path(path), 1, 1, "symbolic link to a file "
+                                                        "outside the notes folder; skipped"),))
+            continue
         if cache is not None:
             try:
                 keys[index] = cache.key(path.read_bytes(), context.file_dates.get(rel))
