@@ -264,3 +264,17 @@ feed_pieces = st.sampled_from([
 def test_random_feed_fragments_never_raise(fragment):
     result = read("<?xml version='1.0'?>\n" + fragment, "random.xml")
     assert not any(d.message.startswith("internal error") for d in result.diagnostics)
+
+
+def test_links_out_of_the_notes_folder_are_not_published(make_site, tmp_path):
+    from papernotes.build import BuildOptions, SiteLayout, build
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0")
+    root = make_site({"content/ok.md": "# Ok\n\n![pic](pic.png)\n"})
+    (root / "content/passwd.md").symlink_to(secret)
+    (root / "content/pic.png").symlink_to(secret)
+    result = build(SiteLayout.find(root), BuildOptions(search=False))
+    assert [n.title for n in result.notes] == ["Ok"]
+    assert any(d.message == "symbolic link to a file outside the notes folder; skipped" for d in result.diagnostics)
+    assert not any("root:x" in p.read_text(errors="replace") for p in result.out_dir.rglob("*") if p.is_file())
