@@ -77,3 +77,27 @@ def test_check_reports_broken_links(make_site):
     assert result.exit_code == 1
     assert "notes/a/index.html: broken link → /nowhere/ (no such file)" in result.output
     assert "broken link → #missing (no element with id 'missing')" in result.output
+
+
+def test_messages_alike_are_counted_after_the_first_three():
+    from papernotes.cli import summarized
+    from papernotes.model import Diagnostic
+
+    alike = [Diagnostic("warning", f"n{i}.md", i, 1, f"unknown TeX command \\foo in '{i}'") for i in range(1, 8)]
+    other = Diagnostic("error", "x.md", 2, 1, "invalid YAML: bad")
+    lines = list(summarized([*alike, other], color=False, limit=3))
+    assert lines == ["n1.md:1:1: warning: unknown TeX command \\foo in '1'", "n2.md:2:1: warning: unknown TeX command \\foo in '2'",
+                     "n3.md:3:1: warning: unknown TeX command \\foo in '3'", "… and 4 more like this (-v shows them all)",
+                     "x.md:2:1: error: invalid YAML: bad"]
+    assert len(list(summarized(alike[:4], color=False, limit=3))) == 4, "never '… and 1 more'"
+    assert len(list(summarized(alike, color=False, limit=None))) == 7
+
+
+def test_config_typos_and_empty_sites_are_explained(make_site):
+    root = make_site({"papernotes.yaml": "title: T\ntitel: Typo\n", "content/a.md": "---\ntitle: [x\n---\n",
+                      "content/b.md": "---\ndraft: true\n---\nx"})
+    result = run("build", str(root))
+    assert "papernotes.yaml:2:1: warning: unknown config key 'titel' (did you mean 'title'?)" in result.output
+    assert "0 notes: 2 files found in" in result.output
+    assert "every one skipped: 1 invalid YAML, 1 drafts or published: false (build with --drafts to include them)" in result.output
+    assert run("serve", str(root / "nope")).exit_code != 0

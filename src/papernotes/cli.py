@@ -24,7 +24,7 @@ from .check import check_site, fetch_external
 from .config import load_config, with_overrides
 from .emptysite import why_no_notes
 from .model import Diagnostic
-from .sources import discover
+from .sources import discover, display_path
 from .output import MARKER, OutputError
 
 _SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -72,8 +72,8 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose)
     if not result.notes and result.up_to_date is None:
-        found = len(discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache)))
-        click.echo(why_no_notes(found, str(layout.content), result.diagnostics), err=True)
+        found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
+        click.echo(why_no_notes({display_path(p) for p in found}, str(layout.content), result.diagnostics), err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 
@@ -313,10 +313,11 @@ def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None
     for diagnostic in diagnostics:
         groups.setdefault((diagnostic.severity, _VARIABLE.sub("…", diagnostic.message)), []).append(diagnostic)
     for group in groups.values():
-        for diagnostic in group[:limit]:
+        shown = group if limit is None or len(group) <= limit + 1 else group[:limit]  # never "… and 1 more"
+        for diagnostic in shown:
             yield format_diagnostic(diagnostic, color)
-        if limit is not None and len(group) > limit:
-            yield f"… and {len(group) - limit} more like this (-v shows them all)"
+        if len(shown) < len(group):
+            yield f"… and {len(group) - len(shown)} more like this (-v shows them all)"
 
 
 def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
