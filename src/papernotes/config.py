@@ -65,7 +65,7 @@ class Config:
         return path if "://" in path else self.site_origin + self.url(path)
 
 
-_SCALARS = {"title": str, "description": str, "author": str, "base_url": str,
+_SCALARS: dict[str, type] = {"title": str, "description": str, "author": str, "base_url": str,
             "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
 #: Every top-level key papernotes reads; another is kept for templates but warned about.
 KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "params"})
@@ -106,7 +106,7 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE,
             params.update({str(k): plain(v) for k, v in value.items()})
         elif key in _SCALARS:
             kind = _SCALARS[key]
-            if isinstance(value, kind) and not isinstance(value, bool) and (kind is not int or value > 0):
+            if isinstance(value, kind) and not isinstance(value, bool) and (not isinstance(value, int) or value > 0):
                 values[key] = value
             else:
                 problems.append(Diagnostic("error", shown, lines.get(key, 1), 1, f"config key {key!r} must be a {'positive whole number' if kind is int else 'string'}"))

@@ -43,9 +43,11 @@ def find_block(text: str, path: str) -> tuple[Block | None, list[Diagnostic]]:
     """The front matter block opening ``text``, if any. A ``---`` or ``+++`` fence that is never
     closed (and is followed by ``key:`` lines, so not a rule) is a warning, and the text stays body."""
     first, _, rest = text.partition("\n")
-    fence = _YAML_OPEN.match(first) and ("yaml", _YAML_CLOSE) or _TOML_FENCE.match(first) and ("toml", _TOML_FENCE)
-    if fence:
-        form, close = fence
+    fences: tuple[tuple[Form, re.Pattern[str], re.Pattern[str]], ...] = (
+        ("yaml", _YAML_OPEN, _YAML_CLOSE), ("toml", _TOML_FENCE, _TOML_FENCE))
+    for form, opening, close in fences:
+        if not opening.match(first):
+            continue
         lines = rest.split("\n")
         for index, line in enumerate(lines):
             if close.match(line):

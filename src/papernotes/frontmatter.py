@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .frontblock import Block, Form, find_block, has_block, parse_block
-from .model import Diagnostic, DiagnosticError, NoteDate
+from .model import Diagnostic, DiagnosticError, NoteDate, Precision
 from .yamltext import plain
 
 _ISO = re.compile(
@@ -200,9 +200,11 @@ def interpret(data: Mapping[Any, Any], path: str, key_lines: Mapping[str, int] |
     tags: list[str] = []
     for key in TAG_KEYS:
         tags += keys.strings(key, split=True)
+    checks: dict[str, Callable[[str], object]] = {"text": keys.text, "number": keys.number, "date": keys.date,
+                                                  "list": keys.strings}
     for key, kind in CHECKED_META.items():
         if keys.given(key):
-            {"text": keys.text, "number": keys.number, "date": keys.date, "list": keys.strings}[kind](key)
+            checks[kind](key)
     title = keys.text("title")
     summary = next((s for s in (keys.text(k) for k in ("summary", "description", "excerpt")) if s), "")
     permalink = keys.text("permalink") or keys.text("url")
@@ -386,7 +388,7 @@ def _iso_datetime(match: re.Match[str]) -> NoteDate:
         if match["tz"]:
             stamp = stamp.replace(tzinfo=_zone(match["tz"]))
         return NoteDate(stamp, "time")
-    precision = "day" if match["d"] else "month" if match["m"] else "year"
+    precision: Precision = "day" if match["d"] else "month" if match["m"] else "year"
     return NoteDate(stamp, precision)
 
 

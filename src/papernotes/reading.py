@@ -25,12 +25,12 @@ from .config import Config
 from .markdown import MarkdownRenderer
 from .model import Diagnostic, ReadResult
 from .registry import Registry
-from .sources import display_path, file_dates, read_path, relative_names
+from .sources import Reader, display_path, file_dates, read_path, relative_names
 from .sources import feeds, markdown, text
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
 
-READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
+READERS: dict[str, Reader] = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 CACHE_FORMAT = 6  # bump whenever the cached model changes shape

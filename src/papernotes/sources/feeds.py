@@ -16,7 +16,7 @@ import feedparser
 from ..config import FeedSource
 from ..frontmatter import FrontMatter, tags_of
 from ..htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
-from ..model import Diagnostic, NoteDate, ReadResult, Severity
+from ..model import Diagnostic, Note, NoteDate, ReadResult, Severity
 from ..sanitize import sanitize_html
 from ..urls import slugify
 from .common import ReadContext, SourceFile, humanise, make_note
@@ -42,7 +42,8 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
             return ReadResult((), (_parse_error(source, broken, "error", "cannot read feed"),))
         return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
     settings = context.config.feeds.get(source.stem) or FeedSource()
-    notes, problems = [], []
+    notes: list[Note] = []
+    problems: list[Diagnostic] = []
     if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
         problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
                                                                  f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
