@@ -101,7 +101,8 @@ def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_brows
         click.echo(f"warning: listening on {host}: anyone on your network can read this preview", err=True)
     try:
         run_preview(SiteLayout.find(site_dir), host, port, drafts=drafts, open_browser=open_browser, poll=poll,
-                    search=not no_search, echo=click.echo, allowed_hosts=allowed_hosts)
+                    search=not no_search, echo=click.echo, allowed_hosts=allowed_hosts,
+                    show=lambda problems: [click.echo(line) for line in summarized(problems, False, REPEATS_SHOWN, hint="")])
     except OSError as exc:
         if exc.errno in (98, 48, 10048):  # address in use (Linux, macOS, Windows)
             raise click.ClickException(f"port {port} is in use; choose another with --port, or --port 0 for any free port") from None
@@ -306,7 +307,8 @@ REPEATS_SHOWN = 3  # of one kind of message, before "… and N more like this"
 _VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\{\{.*?\}\}|\d+")
 
 
-def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None) -> Iterator[str]:
+def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None,
+               hint: str = " (-v shows them all)") -> Iterator[str]:
     """Each diagnostic formatted, but of messages alike (the same words around different quoted
     values and numbers) only the first ``limit``, then a count of the rest."""
     groups: dict[tuple[str, str], list[Diagnostic]] = {}
@@ -317,7 +319,7 @@ def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None
         for diagnostic in shown:
             yield format_diagnostic(diagnostic, color)
         if len(shown) < len(group):
-            yield f"… and {len(group) - len(shown)} more like this (-v shows them all)"
+            yield f"… and {len(group) - len(shown)} more like this{hint}"
 
 
 def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:

@@ -10,7 +10,7 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import Callable, Collection, Iterable
+from typing import Callable, Collection, Iterable, Sequence
 
 from .build import BuildOptions, Later, RenderMemo, SiteLayout, produce
 from .config import CONFIG_FILE, load_config
@@ -72,17 +72,22 @@ def add_search(state: PreviewState, echo: Callable[[str], None]) -> None:
 
 
 def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_browser: bool, poll: bool,
-                search: bool, echo: Callable[[str], None], allowed_hosts: Iterable[str] = ()) -> None:
+                search: bool, echo: Callable[[str], None], allowed_hosts: Iterable[str] = (),
+                show: Callable[[Sequence[Diagnostic]], None] | None = None) -> None:
     """Serve until interrupted (Ctrl-C stops within a second), to requests whose ``Host`` is an
-    address, localhost, ``host`` or one of ``allowed_hosts``."""
+    address, localhost, ``host`` or one of ``allowed_hosts``. ``show`` prints the first build's
+    problems (default: one line each)."""
     options = BuildOptions(drafts=drafts, search=False)
     config, _ = load_config(layout.root)
     state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
     rebuild = memory_builder(layout, options, state.open_pages)
     started = time.perf_counter()
     first = rebuild()
-    for diagnostic in first.diagnostics:
-        echo(str(diagnostic))
+    if show is not None:
+        show(first.diagnostics)
+    else:
+        for diagnostic in first.diagnostics:
+            echo(str(diagnostic))
     state.snapshot = first
     gc.freeze()  # the first build's objects live as long as the server: later collections skip them
     server = start_server(state, host, port)
