@@ -17,7 +17,7 @@ Form = Literal["yaml", "toml", "json"]
 _YAML_OPEN = re.compile(r"^---[ \t]*$")
 _YAML_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")
-_JSON_OPEN = re.compile(r'^\{[ \t]*(\n[ \t]*)?("|\}$)')  # ``{`` then a key (or ``{}``), as Hugo writes it
+_JSON_OPEN = re.compile(r'^\{[ \t]*(\n[ \t]*)?("|\}[ \t]*(\n|$))')  # ``{`` then a key (or ``{}``), as Hugo writes it
 _LOOKS_LIKE_KEY = re.compile(r"^[ \t]*[\w\"'-]+[ \t]*[:=]")
 _TOML_POSITION = re.compile(r"\(at (?:line (\d+), column (\d+)|end of document)\)$")
 _TOML_KEY = re.compile(r"""^[ \t]*([A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*=""")
