@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import multiprocessing
 import os
@@ -46,8 +47,15 @@ class SiteLayout:
 
     @property
     def cache(self) -> Path:
-        """Where reads are cached between builds (git-ignored)."""
-        return self.root / CACHE_DIR
+        """Where reads are cached between builds (git-ignored): in a papernotes site folder; for a
+        bare notes folder beside the output, or in the user cache folder when the output itself
+        sits inside the notes, so that nothing is ever written into a folder of notes."""
+        if self.content != self.root:
+            return self.root / CACHE_DIR
+        beside_output = self.out.parent
+        if not beside_output.is_relative_to(self.content):
+            return beside_output / CACHE_DIR
+        return user_cache_dir() / hashlib.sha256(os.fsencode(self.content)).hexdigest()[:16]
 
     @classmethod
     def find(cls, site_dir: Path, out_dir: Path | None = None) -> "SiteLayout":
@@ -251,6 +259,12 @@ def _writable(folder: Path) -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
+
+
+def user_cache_dir() -> Path:
+    """papernotes' folder in the user cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "papernotes"
 
 
 class _Stopwatch:

@@ -21,12 +21,12 @@ from .config import Config
 from .markdown import MarkdownRenderer
 from .model import ReadResult
 from .registry import Registry
-from .sources import file_dates, read_path, relative_names
+from .sources import file_dates, read_path, read_template, relative_names
 from .sources import feeds, markdown, text
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
 
-READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
+READERS = {"markdown": markdown.read, "feed": feeds.read, "text": text.read, "template": read_template}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves
 CACHE_FORMAT = 6  # bump whenever the cached model changes shape
 
