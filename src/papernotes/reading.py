@@ -23,6 +23,7 @@ from .model import ReadResult
 from .registry import Registry
 from .sources import file_dates, read_path, read_template, relative_names
 from .sources import feeds, markdown, text
+from .sitevars import site_variables
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
 
@@ -53,14 +54,19 @@ class ReadInputs:
             if kept is not None:
                 kept.clear()
                 kept[digest] = renderers
-        return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry)
+        return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry, self.site)
+
+    @functools.cached_property
+    def site(self) -> dict:
+        """``site.*`` for the Liquid in imported posts."""
+        return site_variables(self.content_dir, self.config)
 
     @functools.cached_property
     def digest(self) -> str:
         """Changes whenever config, paper registry, images or papernotes itself change (taken
         once: it looks at every image)."""
         parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
-                 repr(sorted(self.registry.keys.items()))]
+                 repr(sorted(self.registry.keys.items())), repr(self.site)]
         for name, path in sorted(self.assets.by_name.items()):
             stat = path.stat()
             parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")

@@ -152,7 +152,7 @@ def _position(state: StateInline, offset: int) -> tuple[int, int]:
 def _note_link(token: Token, block: Token, env: dict[str, Any], record: Callable[[dict[str, Any], LinkRef], int]) -> None:
     href = str(token.attrs.get("href", ""))
     if href.startswith(NOTE_LINK_SCHEME):
-        target, anchor = href[len(NOTE_LINK_SCHEME):], ""
+        target, _, anchor = href[len(NOTE_LINK_SCHEME):].partition("#")
     else:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:

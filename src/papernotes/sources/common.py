@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from ..config import Config
 from ..frontmatter import FrontMatter
@@ -47,6 +47,7 @@ class ReadContext:
     plain_text: MarkdownRenderer
     file_dates: Mapping[str, tuple[dt.datetime, str]] = field(default_factory=dict)
     registry: Registry = field(default_factory=Registry)
+    site: Mapping[str, Any] = field(default_factory=dict)  # ``site.*`` for Liquid (``_config.yml``)
 
 
 def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body: RenderedBody,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from ..comments import strip_comments
 from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter, tags_of
-from ..liquid import convert_liquid, has_liquid
+from ..liquid import LiquidScope, convert_liquid, has_liquid
 from ..model import DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, make_note
 
@@ -30,12 +31,20 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
             front = replace(front, title=title)
     liquid_problems: list = []
     if has_liquid(body):
-        body, liquid_problems = convert_liquid(body, source.shown, body_line)
+        body, liquid_problems = convert_liquid(body, source.shown, body_line, LiquidScope(page_variables(front), context.site))
     rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
     if rendered.tags:
         front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
     result = make_note(source, context, front, rendered)
     return ReadResult(result.notes, (*problems, *liquid_problems, *render_problems, *result.diagnostics))
+
+
+def page_variables(front: FrontMatter) -> dict[str, Any]:
+    """``page.*`` for Liquid: the front matter as written, with the keys papernotes interprets."""
+    known = {"title": front.title, "tags": list(front.tags), "summary": front.summary, "excerpt": front.summary,
+             "description": front.summary, "author": front.author, "date": front.date.iso() if front.date else None,
+             "permalink": front.permalink, "slug": front.slug}
+    return {**front.meta, **{key: value for key, value in known.items() if value}}
 
 
 def take_leading_h1(body: str, body_line: int) -> tuple[str | None, str, int]:

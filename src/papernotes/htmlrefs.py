@@ -1,0 +1,41 @@
+"""markdown-it-py plugin for the references inside raw HTML a note writes: ``<img src="fig.png">``
+finds and copies its image like ``![](fig.png)`` does, and a link to nowhere (``<a href="">``,
+``[text]()``, as an unset Liquid variable leaves behind) shows as its text rather than linking
+the page to itself."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_EMPTY_HREF = re.compile(r"""(<a\b[^>]*?)\s+href\s*=\s*(["'])\s*\2""", re.IGNORECASE)
+
+#: ``resolve(env, src, line)`` → the URL the image is published at (``src`` itself when not local).
+Resolver = Callable[[dict[str, Any], str, int], str]
+
+
+def html_refs_plugin(md: MarkdownIt, resolve: Resolver) -> None:
+    def rewrite(content: str, env: dict[str, Any], line: int) -> str:
+        if "<" not in content:
+            return content
+        content = _IMG_SRC.sub(lambda m: m.group(1) + m.group(2) + html.escape(resolve(env, html.unescape(m.group(3)), line))
+                               + m.group(2), content)
+        return _EMPTY_HREF.sub(r"\1", content)
+
+    def rule(state: StateCore) -> None:
+        for token in state.tokens:
+            line = token.map[0] if token.map else 0
+            if token.type == "html_block":
+                token.content = rewrite(token.content, state.env, line)
+            for child in token.children or ():
+                if child.type == "html_inline":
+                    child.content = rewrite(child.content, state.env, line)
+                elif child.type == "link_open" and not str(child.attrs.get("href", "x")).strip():
+                    del child.attrs["href"]
+
+    md.core.ruler.push("papernotes_html_refs", rule)
