@@ -31,6 +31,10 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL)
 _TAG = re.compile(r"(?P<code>(`+)[^`]*?\2)|\{%-?\s*(?P<name>\w+)(?P<args>.*?)-?%\}|\{\{(?![<%])-?\s*(?P<expr>.*?)\s*-?\}\}",
                   re.DOTALL)
+#: What Liquid accepts between ``{{ }}``: a literal or variable, then filters. Anything else (TeX's
+#: ``{{a}}``, ``{{|A \\cap B|}}``) would have stopped Jekyll with a syntax error, so it is not Liquid.
+_EXPRESSION = re.compile(r"""(?:"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|[A-Za-z_][\w-]*(?:\.[\w-]+|\[(?:\d+|"[^"]*"|'[^']*'|[\w.]+)\])*)"""
+                         r"""(?:\s*\|\s*[A-Za-z_]\w*(?:\s*:\s*(?:"[^"]*"|'[^']*'|[^|"'])*)?)*""")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 _RAW_MARK = "\x00pn-raw-{}\x00"
 _ARGUMENT = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
@@ -69,7 +73,7 @@ def convert_liquid(text: str, path: str, first_line: int, scope: LiquidScope = L
     text = _COMMENT.sub("", _RAW.sub(keep_raw, text))
     pieces: list[str] = []
     line = first_line
-    for chunk, is_code in _split_code(text):
+    for chunk, is_code in split_code(text):
         if is_code:
             pieces.append(chunk)
         else:
@@ -82,7 +86,7 @@ def convert_liquid(text: str, path: str, first_line: int, scope: LiquidScope = L
     return text, list(problems.values())
 
 
-def _split_code(text: str) -> list[tuple[str, bool]]:
+def split_code(text: str) -> list[tuple[str, bool]]:
     """The text cut into (chunk, is fenced code) pieces."""
     pieces: list[tuple[str, bool]] = []
     position = 0
@@ -117,6 +121,8 @@ class _Renderer:
         if match.group("code"):
             return match.group(0)
         if match.group("expr") is not None:
+            if not _EXPRESSION.fullmatch(match.group("expr")) or _unknown_name(match.group("expr"), self.scope):
+                return match.group(0)
             return _to_text(self.evaluate(match.group("expr"), match))
         name, arguments = match.group("name"), match.group("args").strip()
         tag = _TAGS.get(name)
@@ -174,6 +180,14 @@ class _Renderer:
             self.warn(f"variable:{text}", match, f"Liquid variable {{{{ {text} }}}} is not set in _config.yml or "
                                                  f"papernotes.yaml: it renders as nothing")
         return current
+
+
+def _unknown_name(expression: str, scope: LiquidScope) -> bool:
+    """``{{x}}`` naming neither ``page``, ``site`` nor a front matter key: TeX's braces, most likely,
+    in a note that was never a Jekyll post; left as written."""
+    root = re.match(r"[A-Za-z_][\w-]*", expression)
+    return root is not None and root.group(0) not in ("page", "site", "include", "layout", "content", "paginator",
+                                                      "jekyll", "true", "false", "nil") and root.group(0) not in scope.page
 
 
 def _lookup(value: Any, key: str) -> Any:
@@ -282,11 +296,14 @@ def _include(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
     return ""
 
 
-def figure_html(src: str, caption: str = "", alt: str = "", css_class: str = "", width: str = "") -> str:
-    """One ``<figure>`` on one line: an image, its caption (HTML, as written) below it."""
+def figure_html(src: str, caption: str = "", alt: str = "", css_class: str = "", width: str = "", link: str = "") -> str:
+    """One ``<figure>`` on one line: an image (linking to ``link`` if given), its caption (HTML, as
+    written) below it."""
     attributes = f' class="{html.escape(css_class)}"' if css_class else ""
     size = f' width="{html.escape(width)}"' if width else ""
     image = f'<img src="{html.escape(src)}" alt="{html.escape(alt or _plain(caption))}"{size}>'
+    if link:
+        image = f'<a href="{html.escape(link)}">{image}</a>'
     caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f"<figure{attributes}>{image}{caption_html}</figure>"
 

@@ -9,7 +9,9 @@ from typing import Any
 from ..comments import strip_comments
 from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter, tags_of
 from ..liquid import LiquidScope, convert_liquid, has_liquid
-from ..model import DiagnosticError, ReadResult
+from ..markdown import shorten
+from ..shortcodes import MORE, convert_shortcodes, has_shortcodes
+from ..model import Diagnostic, DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, make_note
 
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
@@ -29,14 +31,27 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
         title, body, body_line = take_leading_h1(body, body_line)
         if title:
             front = replace(front, title=title)
-    liquid_problems: list = []
-    if has_liquid(body):
-        body, liquid_problems = convert_liquid(body, source.shown, body_line, LiquidScope(page_variables(front), context.site))
+    body, source_problems = convert_source_syntax(body, source.shown, body_line, LiquidScope(page_variables(front), context.site))
+    if not front.summary and MORE in body:
+        front = replace(front, summary=shorten(body.partition(MORE)[0]))
     rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
     if rendered.tags:
         front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
     result = make_note(source, context, front, rendered)
-    return ReadResult(result.notes, (*problems, *liquid_problems, *render_problems, *result.diagnostics))
+    return ReadResult(result.notes, (*problems, *source_problems, *render_problems, *result.diagnostics))
+
+
+def convert_source_syntax(body: str, shown: str, body_line: int, scope: LiquidScope) -> tuple[str, list[Diagnostic]]:
+    """The body with the template syntax of the generator it was written for rendered: Hugo
+    shortcodes, then Jekyll's Liquid, then distill's elements."""
+    problems: list[Diagnostic] = []
+    if has_shortcodes(body):
+        body, found = convert_shortcodes(body, shown, body_line)
+        problems += found
+    if has_liquid(body):
+        body, found = convert_liquid(body, shown, body_line, scope)
+        problems += found
+    return body, problems
 
 
 def page_variables(front: FrontMatter) -> dict[str, Any]:
