@@ -35,7 +35,7 @@ _TAG = re.compile(r"(?P<code>(`+)[^`]*?\2)|\{%-?\s*(?P<name>\w+)(?P<args>.*?)-?%
 #: ``{{a}}``, ``{{|A \\cap B|}}``) would have stopped Jekyll with a syntax error, so it is not Liquid.
 _EXPRESSION = re.compile(r"""(?:"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|[A-Za-z_][\w-]*(?:\.[\w-]+|\[(?:\d+|"[^"]*"|'[^']*'|[\w.]+)\])*)"""
                          r"""(?:\s*\|\s*[A-Za-z_]\w*(?:\s*:\s*(?:"[^"]*"|'[^']*'|[^|"'])*)?)*""")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})", re.MULTILINE)  # a backtick fence's info has no backtick
 _RAW_MARK = "\x00pn-raw-{}\x00"
 _ARGUMENT = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
 _FILTER_SPLIT = re.compile(r"""\|(?=(?:[^"']|"[^"]*"|'[^']*')*$)""")

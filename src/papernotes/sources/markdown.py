@@ -8,6 +8,7 @@ from typing import Any
 
 from ..comments import strip_comments
 from ..frontmatter import FrontMatter, parse_front_matter, split_front_matter, tags_of
+from ..distill import convert_distill, distill_authors, has_distill
 from ..liquid import LiquidScope, convert_liquid, has_liquid
 from ..markdown import shorten
 from ..shortcodes import MORE, convert_shortcodes, has_shortcodes
@@ -31,6 +32,8 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
         title, body, body_line = take_leading_h1(body, body_line)
         if title:
             front = replace(front, title=title)
+    if front.author is None and (authors := distill_authors(front.meta.get("authors"))):
+        front = replace(front, author=authors)
     body, source_problems = convert_source_syntax(body, source.shown, body_line, LiquidScope(page_variables(front), context.site))
     if not front.summary and MORE in body:
         front = replace(front, summary=shorten(body.partition(MORE)[0]))
@@ -51,6 +54,8 @@ def convert_source_syntax(body: str, shown: str, body_line: int, scope: LiquidSc
     if has_liquid(body):
         body, found = convert_liquid(body, shown, body_line, scope)
         problems += found
+    if has_distill(body):
+        body = convert_distill(body)
     return body, problems
 
 

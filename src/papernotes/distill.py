@@ -1,0 +1,42 @@
+"""distill.pub's elements in al-folio posts (``layout: distill``), turned into what papernotes
+renders itself: ``<d-cite key="a,b">`` a Pandoc citation ``[@a; @b]`` (resolved through the
+site's bibliographies, with a reference list), ``<d-footnote>`` an inline footnote ``^[…]``,
+``<d-math>`` a formula (``block`` for display); the ``authors:`` list of the front matter gives
+the note's author line, with affiliations."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CITE = re.compile(r"<d-cite\s+(?:[^>]*?\s)?key\s*=\s*([\"'])(?P<keys>[^\"']*)\1[^>]*>\s*(?:</d-cite>)?", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"<d-footnote\s*>(?P<text>.*?)</d-footnote>", re.IGNORECASE | re.DOTALL)
+_MATH = re.compile(r"<d-math(?P<block>\s+block)?[^>]*>(?P<tex>.*?)</d-math>", re.IGNORECASE | re.DOTALL)
+
+
+def has_distill(text: str) -> bool:
+    """True when ``text`` uses distill's elements."""
+    return "<d-" in text or "<D-" in text
+
+
+def convert_distill(text: str) -> str:
+    """Markdown with distill's citation, footnote and math elements written as Markdown."""
+    text = _CITE.sub(lambda m: "[" + "; ".join(f"@{key.strip()}" for key in m["keys"].split(",") if key.strip()) + "]", text)
+    text = _FOOTNOTE.sub(lambda m: "^[" + re.sub(r"\s*\n\s*", " ", m["text"].strip()) + "]", text)
+    return _MATH.sub(lambda m: f"$${m['tex'].strip()}$$" if m["block"] else f"${m['tex'].strip()}$", text)
+
+
+def distill_authors(authors: Any) -> str | None:
+    """``Jacob Austin (Google DeepMind), Sholto Douglas`` from distill's ``authors:`` list."""
+    if not isinstance(authors, list):
+        return None
+    names = []
+    for author in authors:
+        if isinstance(author, str):
+            names.append(author)
+        elif isinstance(author, dict) and author.get("name"):
+            affiliations = author.get("affiliations")
+            places = [affiliations] if isinstance(affiliations, dict) else affiliations if isinstance(affiliations, list) else []
+            where = ", ".join(str(p.get("name")) for p in places if isinstance(p, dict) and p.get("name"))
+            names.append(f"{author['name']} ({where})" if where else str(author["name"]))
+    return ", ".join(names) or None
