@@ -1,0 +1,134 @@
+"""Notes imported from other generators: Jekyll's Liquid, Hugo's shortcodes, distill posts, folder
+notes (README.md, index.md, _index.md), site templates, and where the cache goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.distill import convert_distill, distill_authors
+from papernotes.liquid import LiquidScope, convert_liquid
+from papernotes.shortcodes import convert_shortcodes
+from papernotes.sources import sniff
+
+SCOPE = LiquidScope(page={"title": "Tee", "authors": [{"name": "Ada"}]}, site={"name": "Notes", "baseurl": ""})
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("[a]({{ site.baseurl }}{% post_url 2019-03-20-x %}#part)", "[a](pn-note:2019-03-20-x#part)"),
+    ("[a]({{site.baseurl}}{%post_url 2019-03-20-x%})", "[a](pn-note:2019-03-20-x)"),
+    ("[a]({%  post_url  2019-03-20-x  %})", "[a](pn-note:2019-03-20-x)"),
+    ("{% link _posts/2019-03-20-x.md %}", "pn-note:_posts/2019-03-20-x.md"),
+    ("![x]({{ '/assets/x.png' | relative_url }})", "![x](/assets/x.png)"),
+    ("{{ 'assets/x.png' | absolute_url }}", "/assets/x.png"),
+    ("{{ page.title }} / {{ page.title | replace: 'T', 'Z' | upcase }}", "Tee / ZEE"),
+    ("{{ site.name | prepend: 'My ' }}", "My Notes"),
+    ("{{ page.authors[0].name }}", "Ada"),
+    ("{% cite vaswani2017 shazeer2017 %}", "[@vaswani2017; @shazeer2017]"),
+    ("{% raw %}{{ jinja }}{% endraw %}", "{{ jinja }}"),
+    ("`{{ code }}` and {% comment %}gone{% endcomment %}", "`{{ code }}` and "),
+    ("```\n{{ code }}\n```", "```\n{{ code }}\n```"),
+    ("{% highlight python %}\nx = 1\n{% endhighlight %}", "```python\nx = 1\n```"),
+    ("$x^{{a}}$ and $\\frac{2 {{|A \\cap B|}}}{x}$", "$x^{{a}}$ and $\\frac{2 {{|A \\cap B|}}}{x}$"),
+    ("{% details Why? %}\nBecause.\n{% enddetails %}", "<details><summary>Why?</summary>\n\nBecause.\n\n</details>"),
+    ('{% include figure.liquid path="assets/img/a.png" class="img-fluid" caption="A <b>b</b>" %}',
+     '<figure class="img-fluid"><img src="/assets/img/a.png" alt="A b"><figcaption>A <b>b</b></figcaption></figure>'),
+])
+def test_liquid_renders_as_jekyll_would(source: str, expected: str) -> None:
+    text, problems = convert_liquid(source, "p.md", 1, SCOPE)
+    assert text == expected
+    assert problems == []
+
+
+def test_unknown_liquid_tags_keep_their_text_and_warn_once_per_name() -> None:
+    text, problems = convert_liquid("a\n{% if x %}one{% endif %} {% if y %}two{% endif %} {% foo %}", "p.md", 10, SCOPE)
+    assert text == "a\none two "
+    assert [(p.line, p.col, p.message.split(" is")[0]) for p in problems] == [
+        (11, 1, "Liquid tag {% if %}"), (11, 51, "Liquid tag {% foo %}")]
+
+
+def test_unset_site_variable_is_reported() -> None:
+    text, problems = convert_liquid('<a href="{{ site.resources }}">r</a>', "p.md", 3, SCOPE)
+    assert text == '<a href="">r</a>'
+    assert str(problems[0]) == ("p.md:3:10: warning: Liquid variable {{ site.resources }} is not set in _config.yml "
+                                "or papernotes.yaml: it renders as nothing")
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('[LA]({{<relref "linear_algebra.md#" >}})', "[LA](pn-note:linear_algebra.md)"),
+    ('[LA]({{< ref "../ml/x.md#part" >}})', "[LA](pn-note:../ml/x.md#part)"),
+    ('{{< figure src="/ox-hugo/a.png" caption="A b" >}}',
+     '<figure><img src="/ox-hugo/a.png" alt="A b"><figcaption>A b</figcaption></figure>'),
+    ('{{< figure src="a.png" numbered="true" >}} {{< figure src="b.png" caption="B" numbered="true" >}}',
+     '<figure><img src="a.png" alt="Figure 1"><figcaption>Figure 1</figcaption></figure> '
+     '<figure><img src="b.png" alt="B"><figcaption>Figure 2: B</figcaption></figure>'),
+    ("{{< youtube dQw4w9WgXcQ >}}", '<a class="video-link" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">▶ YouTube video dQw4w9WgXcQ</a>'),
+    ("{{% callout note%}}\nRead *this*.\n{{% /callout%}}",
+     '<aside class="callout callout-note" data-callout="note">\n\nRead *this*.\n\n</aside>'),
+    ('{{< details "More" >}}\nhidden\n{{< /details >}}', "<details><summary>More</summary>\n\nhidden\n\n</details>"),
+    ("{{< highlight go >}}\nfmt.Println(1)\n{{< /highlight >}}", "```go\nfmt.Println(1)\n```"),
+    ("{{< katex display >}}x^2{{< /katex >}} {{< math >}}$$y$${{< /math >}}", "$$x^2$$ $$y$$"),
+    ("{{< hl >}}key{{< /hl >}} {{% staticref \"uploads/cv.pdf\" \"newtab\" %}}CV{{% /staticref %}}",
+     '<mark>key</mark> <a href="/uploads/cv.pdf" target="_blank" rel="noopener">CV</a>'),
+    ("{{</* figure src=x */>}}", "{{< figure src=x >}}"),
+    ("`{{< figure >}}`", "`{{< figure >}}`"),
+])
+def test_hugo_shortcodes(source: str, expected: str) -> None:
+    text, problems = convert_shortcodes(source, "p.md", 1)
+    assert text == expected
+    assert problems == []
+
+
+def test_unknown_shortcode_keeps_its_content_and_warns_once() -> None:
+    text, problems = convert_shortcodes("{{< tabs >}}a{{< /tabs >}}\n{{< tabs >}}b{{< /tabs >}}", "p.md", 5)
+    assert text == "a\nb"
+    assert [str(p) for p in problems] == [
+        "p.md:5:1: warning: Hugo shortcode {{< tabs >}} is not supported: removed, the content it wraps kept"]
+
+
+def test_distill_elements() -> None:
+    source = ('As shown <d-cite key="a, b"></d-cite>.<d-footnote>A\n note.</d-footnote> '
+              "<d-math>x^2</d-math> <d-math block>y</d-math>")
+    assert convert_distill(source) == "As shown [@a; @b].^[A note.] $x^2$ $$y$$"
+    assert distill_authors([{"name": "Ada", "affiliations": {"name": "Lab"}}, {"name": "Bob"}]) == "Ada (Lab), Bob"
+
+
+@pytest.mark.parametrize("text, suffix, kind", [
+    ("---\nlayout: null\n---\n<?xml version='1.0'?><feed>{{ site.title }}</feed>", ".xml", "template"),
+    ("---\npermalink: /404.html\n---\n<h1>Not found</h1>", ".html", "template"),
+    ("---\n---\nSitemap: {{ site.url }}/sitemap.xml", ".txt", "template"),
+    ("---\ntitle: x\n---\nplain text note", ".txt", "markdown"),
+])
+def test_jekyll_templates_are_not_notes(text: str, suffix: str, kind: str) -> None:
+    assert sniff(text, suffix) == kind
+
+
+def test_folder_notes_and_reserved_permalinks(build_site) -> None:
+    result = build_site({
+        "content/README.md": "# Reading list\n\nPapers I read.\n",
+        "content/ml/readme.MD": "# Machine learning\n\nNotes.\n",
+        "content/ml/_index.md": "---\ntitle: ML section\n---\nIntro.\n",
+        "content/posts/index.md": "---\ntitle: Posts\npermalink: /\n---\nAll posts.\n",
+        "content/feed.xml": "---\nlayout: null\n---\n<feed>{{ site.title }}</feed>\n",
+    })
+    urls = {note.title: note.url for note in result.notes}
+    assert urls == {"Reading list": "/notes/reading-list/", "ML section": "/notes/ml/",
+                    "Machine learning": "/notes/ml-ml/", "Posts": "/notes/posts/"}
+    assert result.errors == 0
+    assert any("permalink '/' is the site's own / page" in d.message for d in result.diagnostics)
+
+
+def test_a_bare_notes_folder_gets_no_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = tmp_path / "vault"
+    notes.mkdir()
+    (notes / "a.md").write_text("# A\n\ntext\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    beside = SiteLayout.find(notes)
+    assert beside.cache == tmp_path / ".papernotes-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    inside = SiteLayout.find(notes, notes / "out")
+    assert inside.cache.is_relative_to(tmp_path / "xdg" / "papernotes")
+    build(inside, BuildOptions(search=False, workers=1))
+    assert sorted(p.name for p in notes.iterdir()) == ["a.md", "out"]
