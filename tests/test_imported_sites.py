@@ -132,3 +132,25 @@ def test_a_bare_notes_folder_gets_no_cache_folder(tmp_path: Path, monkeypatch: p
     assert inside.cache.is_relative_to(tmp_path / "xdg" / "papernotes")
     build(inside, BuildOptions(search=False, workers=1))
     assert sorted(p.name for p in notes.iterdir()) == ["a.md", "out"]
+
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>
+<item><title>Attention notes</title><link>https://blog.example/2024/03/09/attention/</link>
+<pubDate>Sat, 09 Mar 2024 20:00:00 +0000</pubDate><description>From the feed.</description></item>
+<item><title>Only in the feed</title><link>https://blog.example/only/</link>
+<pubDate>Sun, 10 Mar 2024 10:00:00 +0000</pubDate><description>x</description></item>
+</channel></rss>
+"""
+
+
+def test_a_post_in_markdown_and_in_feeds_is_one_note(build_site) -> None:
+    result = build_site({
+        "content/_posts/2024-03-09-attention.md": "---\ntitle: Attention notes\n---\nFrom the file.\n",
+        "content/feeds/a.xml": FEED,
+        "content/feeds/b.xml": FEED.replace("https://blog.example", "http://www.blog.example"),
+    })
+    assert sorted((n.title, n.source.item is None) for n in result.notes) == [
+        ("Attention notes", True), ("Only in the feed", False)]
+    warnings = sorted(d.message for d in result.diagnostics if "same note" in d.message)
+    assert len(warnings) == 3
+    assert warnings[0].startswith("item 1 of ") and "_posts/2024-03-09-attention.md" in warnings[0]

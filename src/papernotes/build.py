@@ -19,6 +19,7 @@ from . import output, uptodate
 from .assets import AssetFinder
 from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
+from .duplicates import merge_duplicates
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
@@ -171,9 +172,10 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
                       memo=memo, progress=progress, store=store, touched=touched)
     clock.lap("read")
-    graph = build_graph(read.notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
+    notes, repeated = merge_duplicates(read.notes)
+    graph = build_graph(notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")
-    diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
+    diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *repeated, *graph.diagnostics]
     def environment() -> jinja2.Environment:
         return make_environment(config, layout.templates)
 
