@@ -154,3 +154,19 @@ def test_a_post_in_markdown_and_in_feeds_is_one_note(build_site) -> None:
     warnings = sorted(d.message for d in result.diagnostics if "same note" in d.message)
     assert len(warnings) == 3
     assert warnings[0].startswith("item 1 of ") and "_posts/2024-03-09-attention.md" in warnings[0]
+
+
+def test_hugo_section_lists_its_notes_and_subsections(build_site) -> None:
+    result = build_site({
+        "content/ml/_index.md": "---\ntitle: Machine learning\n---\nIntro.\n\n{{< list_children >}}\n\nOutro.\n",
+        "content/ml/b.md": "---\ntitle: Bee\nweight: 1\n---\nb\n",
+        "content/ml/a.md": "---\ntitle: Ay\nweight: 2\n---\na\n",
+        "content/ml/cnn/_index.md": "---\ntitle: CNN\nlinktitle: Conv nets\n---\n",
+        "content/ml/cnn/c.md": "---\ntitle: Sea\n---\nc\n",
+    })
+    pages = {note.title: note.body.html for note in result.notes}
+    assert pages["Machine learning"].index("Intro.") < pages["Machine learning"].index('<ul class="section-notes">') \
+        < pages["Machine learning"].index("Outro.")
+    assert '<li><a href="/notes/b/">Bee</a></li>\n<li><a href="/notes/a/">Ay</a></li>\n<li><a href="/notes/cnn/">Conv nets</a>' \
+        in pages["Machine learning"]
+    assert pages["CNN"].endswith('<ul class="section-notes">\n<li><a href="/notes/c/">Sea</a></li>\n</ul>\n')

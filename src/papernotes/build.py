@@ -20,6 +20,7 @@ from .assets import AssetFinder
 from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
 from .duplicates import merge_duplicates
+from .sections import list_section_children
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
@@ -173,6 +174,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
                       memo=memo, progress=progress, store=store, touched=touched)
     clock.lap("read")
     notes, repeated = merge_duplicates(read.notes)
+    notes = list_section_children(notes, config.base_path)
     graph = build_graph(notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")
     diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *repeated, *graph.diagnostics]

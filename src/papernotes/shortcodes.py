@@ -4,7 +4,7 @@
 ``<figure>`` (Wowchemy's ``numbered`` captions counted), ``youtube`` and ``vimeo`` a link to the
 video, ``highlight`` a fenced block, ``katex`` / ``math`` their formula, ``details`` / ``expand``
 a ``<details>`` block, Wowchemy's ``callout`` an aside, ``hl`` a highlight, ``staticref`` a link to
-the file. Any other shortcode is removed and the content it wraps is kept, with one warning per
+the file, ``list_children`` the list of the section's notes (see sections.py). Any other shortcode is removed and the content it wraps is kept, with one warning per
 name. Spacing inside the delimiters is free (``{{<relref "x.md#" >}}``, ``{{% callout note%}}``);
 ``{{</* x */>}}`` is Hugo's way of showing a shortcode as text, and stays so. Code is left alone.
 """
@@ -18,6 +18,9 @@ from typing import Callable
 
 from .liquid import NOTE_LINK_SCHEME, figure_html, split_code
 from .model import Diagnostic
+
+#: Where a section's list of notes goes (filled in once every note is read).
+CHILDREN_MARK = "<!--papernotes:section-children-->"
 
 _SHORTCODE = re.compile(
     r"(?P<code>(`+)[^`]*?\2)"
@@ -169,8 +172,8 @@ _OPENERS: dict[str, Callable[[_State, list[str], dict[str, str]], str]] = {
     "hl": lambda state, positional, named: "<mark>",
     "staticref": _staticref,
     "toc": lambda state, positional, named: "",
-    "list_children": lambda state, positional, named: "",
-    "children": lambda state, positional, named: "",
+    "list_children": lambda state, positional, named: "\n" + CHILDREN_MARK + "\n",
+    "children": lambda state, positional, named: "\n" + CHILDREN_MARK + "\n",
 }
 _CLOSERS: dict[str, Callable[[_State, list[str], dict[str, str]], str]] = {
     "details": lambda state, positional, named: "\n</details>",

@@ -92,10 +92,15 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
     return ReadResult((note,), (*problems, *paper_problems))
 
 
+def is_folder_note(rel: str) -> bool:
+    """True for a folder's own note: ``README.md``, ``index.md``, ``_index.md``."""
+    return bool(_FOLDER_NOTE.match(rel.rpartition("/")[2].rpartition(".")[0]))
+
+
 def folder_of_note(source: SourceFile, title: str | None) -> str | None:
     """For a folder's own note (``README.md``, ``index.md``, ``_index.md``), the name its URL takes:
     the folder's name, or for the top folder the note's title; ``None`` for other notes."""
-    if not _FOLDER_NOTE.match(source.stem):
+    if not is_folder_note(source.rel):
         return None
     folder = source.rel.rpartition("/")[0].rpartition("/")[2]
     return folder or title or source.path.resolve().parent.name
