@@ -34,12 +34,19 @@ SCOPE = LiquidScope(page={"title": "Tee", "authors": [{"name": "Ada"}]}, site={"
     ("$x^{{a}}$ and $\\frac{2 {{|A \\cap B|}}}{x}$", "$x^{{a}}$ and $\\frac{2 {{|A \\cap B|}}}{x}$"),
     ("{% details Why? %}\nBecause.\n{% enddetails %}", "<details><summary>Why?</summary>\n\nBecause.\n\n</details>"),
     ('{% include figure.liquid path="assets/img/a.png" class="img-fluid" caption="A <b>b</b>" %}',
-     '<figure class="img-fluid"><img src="/assets/img/a.png" alt="A b"><figcaption>A <b>b</b></figcaption></figure>'),
+     '<figure class="img-fluid"><img src="/assets/img/a.png" alt=""><figcaption>A <b>b</b></figcaption></figure>'),
 ])
 def test_liquid_renders_as_jekyll_would(source: str, expected: str) -> None:
     text, problems = convert_liquid(source, "p.md", 1, SCOPE)
     assert text == expected
     assert problems == []
+
+
+def test_include_arguments_take_escaped_quotes_and_captions_their_math() -> None:
+    text, _ = convert_liquid(r'{% include figure.liquid path="a.png" caption="<b style=\"color: red;\">P</b> in $n^2$" %}',
+                             "p.md", 1, SCOPE)
+    assert text.startswith('<figure><img src="/a.png" alt=""><figcaption><b style="color: red;">P</b> in <math')
+    assert "<annotation encoding=\"application/x-tex\">n^2</annotation>" in text
 
 
 def test_unknown_liquid_tags_keep_their_text_and_warn_once_per_name() -> None:
@@ -62,7 +69,7 @@ def test_unset_site_variable_is_reported() -> None:
     ('{{< figure src="/ox-hugo/a.png" caption="A b" >}}',
      '<figure><img src="/ox-hugo/a.png" alt="A b"><figcaption>A b</figcaption></figure>'),
     ('{{< figure src="a.png" numbered="true" >}} {{< figure src="b.png" caption="B" numbered="true" >}}',
-     '<figure><img src="a.png" alt="Figure 1"><figcaption>Figure 1</figcaption></figure> '
+     '<figure><img src="a.png" alt=""><figcaption>Figure 1</figcaption></figure> '
      '<figure><img src="b.png" alt="B"><figcaption>Figure 2: B</figcaption></figure>'),
     ("{{< youtube dQw4w9WgXcQ >}}", '<a class="video-link" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">▶ YouTube video dQw4w9WgXcQ</a>'),
     ("{{% callout note%}}\nRead *this*.\n{{% /callout%}}",

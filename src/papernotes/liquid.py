@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 from urllib.parse import quote, quote_plus
 
+from .htmlbody import render_math_in_html
 from .model import Diagnostic
+from .urls import NOTE_LINK_SCHEME
 
-NOTE_LINK_SCHEME = "pn-note:"
 _HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.DOTALL)
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL)
@@ -37,7 +38,8 @@ _EXPRESSION = re.compile(r"""(?:"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|[A-Za-z_][\w-]*(
                          r"""(?:\s*\|\s*[A-Za-z_]\w*(?:\s*:\s*(?:"[^"]*"|'[^']*'|[^|"'])*)?)*""")
 _FENCE = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})", re.MULTILINE)  # a backtick fence's info has no backtick
 _RAW_MARK = "\x00pn-raw-{}\x00"
-_ARGUMENT = re.compile(r"""([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"']+)""")
+#: An include's ``key=value``; as in Jekyll, a quoted value may hold its quote escaped (``\\"``).
+_ARGUMENT = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s"']+)""")
 _FILTER_SPLIT = re.compile(r"""\|(?=(?:[^"']|"[^"]*"|'[^']*')*$)""")
 _STRING = re.compile(r"""^(?:"([^"]*)"|'([^']*)')$""")
 _FIGURE_INCLUDES = frozenset({"figure.html", "figure.liquid", "image.html", "image.liquid", "img.html"})
@@ -282,7 +284,8 @@ def _include(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
     """al-folio's and Jekyll themes' common includes; any other include is reported and removed."""
     name, _, rest = arguments.partition(" ")
     name = name.strip("\"'")
-    values = {key: renderer.value(raw, match) for key, raw in _ARGUMENT.findall(rest)}
+    values = {key: re.sub(r"\\([\"'])", r"\1", raw[1:-1]) if raw[:1] in "\"'" else renderer.value(raw, match)
+              for key, raw in _ARGUMENT.findall(rest)}
     if name in _FIGURE_INCLUDES:
         return figure_html(_relative_url(values.get("path") or values.get("url") or values.get("src") or values.get("file")),
                            _to_text(values.get("caption")), _to_text(values.get("alt") or values.get("title")),
@@ -301,15 +304,11 @@ def figure_html(src: str, caption: str = "", alt: str = "", css_class: str = "",
     written) below it."""
     attributes = f' class="{html.escape(css_class)}"' if css_class else ""
     size = f' width="{html.escape(width)}"' if width else ""
-    image = f'<img src="{html.escape(src)}" alt="{html.escape(alt or _plain(caption))}"{size}>'
+    image = f'<img src="{html.escape(src)}" alt="{html.escape(alt)}"{size}>'
     if link:
         image = f'<a href="{html.escape(link)}">{image}</a>'
-    caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
+    caption_html = f"<figcaption>{render_math_in_html(caption, '', 1)[0]}</figcaption>" if caption else ""
     return f"<figure{attributes}>{image}{caption_html}</figure>"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", text)).strip()
 
 
 def _details(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .liquid import NOTE_LINK_SCHEME, figure_html, split_code
+from .liquid import figure_html, split_code
 from .model import Diagnostic
+from .urls import NOTE_LINK_SCHEME
 
 #: Where a section's list of notes goes (filled in once every note is read).
 CHILDREN_MARK = "<!--papernotes:section-children-->"

@@ -21,9 +21,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .assets import ATTACHMENT_SUFFIXES, IMAGE_SUFFIXES
-from .liquid import NOTE_LINK_SCHEME
 from .model import LinkRef
-from .urls import slugify
+from .urls import NOTE_LINK_SCHEME, slugify
 
 _IMAGE_SIZE = re.compile(r"(\d+)(?:x\d+)?")
 _INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
