@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.distill import convert_distill, distill_authors
@@ -177,3 +178,19 @@ def test_hugo_section_lists_its_notes_and_subsections(build_site) -> None:
     assert '<li><a href="/notes/b/">Bee</a></li>\n<li><a href="/notes/a/">Ay</a></li>\n<li><a href="/notes/cnn/">Conv nets</a>' \
         in pages["Machine learning"]
     assert pages["CNN"].endswith('<ul class="section-notes">\n<li><a href="/notes/c/">Sea</a></li>\n</ul>\n')
+
+
+TEMPLATE_ALPHABET = st.sampled_from(["{{", "}}", "{%", "%}", "{{<", ">}}", "{{%", "%}}", "/", "*", '"', "'", "`", "\n",
+                                     "|", ":", "=", "#", "raw", "endraw", "post_url", "include", "figure", "relref",
+                                     "details", "enddetails", "site.", "page.", "<d-cite key=", "</d-cite>",
+                                     "<d-math>", "</d-math>", "<d-footnote>", "x", " ", "$", "\\"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEMPLATE_ALPHABET, max_size=40).map("".join))
+def test_template_converters_never_raise(text: str) -> None:
+    liquid_text, _ = convert_liquid(text, "p.md", 1, SCOPE)
+    shortcode_text, _ = convert_shortcodes(text, "p.md", 1)
+    assert isinstance(convert_distill(text), str)
+    if "{" not in text:
+        assert liquid_text == text and shortcode_text == text
