@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -28,13 +28,14 @@ def html_refs_plugin(md: MarkdownIt, resolve: Resolver) -> None:
         return _EMPTY_HREF.sub(r"\1", content)
 
     def rule(state: StateCore) -> None:
+        env = cast(dict[str, Any], state.env)  # the dict papernotes handed to parse()
         for token in state.tokens:
             line = token.map[0] if token.map else 0
             if token.type == "html_block":
-                token.content = rewrite(token.content, state.env, line)
+                token.content = rewrite(token.content, env, line)
             for child in token.children or ():
                 if child.type == "html_inline":
-                    child.content = rewrite(child.content, state.env, line)
+                    child.content = rewrite(child.content, env, line)
                 elif child.type == "link_open" and not str(child.attrs.get("href", "x")).strip():
                     del child.attrs["href"]
 
