@@ -74,7 +74,7 @@ def citations_plugin(md: MarkdownIt, registry: Registry, base_path: str,
 
 def reference_list(registry: Registry, paper_ids: list[str], base_path: str) -> str:
     """``<section class="references">`` listing the papers: authors, year, title (linked to the
-    paper's page), venue."""
+    paper's page, not a mention of its own: the citations are), venue."""
     items = []
     for paper_id in paper_ids:
         paper = registry.papers.get(paper_id)
@@ -85,8 +85,7 @@ def reference_list(registry: Registry, paper_ids: list[str], base_path: str) -> 
         venue = f" <em>{html.escape(paper.venue)}</em>." if paper.venue else ""
         href = f"{base_path}papers/{paper_slug(paper_id)}/"
         title = html.escape(paper.title or paper.key or paper_id)
-        items.append(f'<li>{html.escape(authors)}{html.escape(year)}. <a href="{href}" data-paper="{html.escape(paper_id)}">'
-                     f"{title}</a>.{venue}</li>")
+        items.append(f'<li>{html.escape(authors)}{html.escape(year)}. <a href="{href}">{title}</a>.{venue}</li>')
     return f'<section class="references"><h2>References</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
 
 

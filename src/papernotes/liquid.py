@@ -286,12 +286,16 @@ def _include(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
     name = name.strip("\"'")
     values = {key: re.sub(r"\\([\"'])", r"\1", raw[1:-1]) if raw[:1] in "\"'" else renderer.value(raw, match)
               for key, raw in _ARGUMENT.findall(rest)}
+    source = values.get("path") or values.get("url") or values.get("src") or values.get("file")
+    if name in _FIGURE_INCLUDES | _VIDEO_INCLUDES and not source:
+        renderer.warn(f"include:{name}", match, f"Liquid include {name!r} names no path: removed")
+        return ""
     if name in _FIGURE_INCLUDES:
-        return figure_html(_relative_url(values.get("path") or values.get("url") or values.get("src") or values.get("file")),
+        return figure_html(_relative_url(source),
                            _to_text(values.get("caption")), _to_text(values.get("alt") or values.get("title")),
                            _to_text(values.get("class")), _to_text(values.get("width")))
     if name in _VIDEO_INCLUDES:
-        source = _to_text(values.get("path") or values.get("url") or values.get("src"))
+        source = _relative_url(source)
         caption = _to_text(values.get("caption"))
         return (f'<figure class="video"><video src="{html.escape(source)}" controls></video>'
                 + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
