@@ -194,3 +194,11 @@ def test_template_converters_never_raise(text: str) -> None:
     assert isinstance(convert_distill(text), str)
     if "{" not in text:
         assert liquid_text == text and shortcode_text == text
+
+
+def test_unsupported_syntax_is_reported_once_for_the_site(build_site) -> None:
+    result = build_site({f"content/_posts/2020-01-0{n}-p.md": f"---\ntitle: P{n}\n---\n{{% seo_extra %}}x{{% endseo_extra %}}\n"
+                         for n in range(1, 4)})
+    warnings = [str(d).partition("site-src/")[2] for d in result.diagnostics if "not supported" in d.message]
+    assert warnings == ["content/_posts/2020-01-01-p.md:4:1: warning: Liquid tag {% seo_extra %} is not supported: removed, "
+                        "the text it wraps kept (also in 2 other notes)"]

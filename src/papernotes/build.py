@@ -31,6 +31,7 @@ from .render import make_environment, render_page
 from .search import BUNDLE as SEARCH_BUNDLE, index_site
 from .sources import discover
 from .theme import theme_dir
+from .unsupported import once_per_site
 from .urls import UnsafeURL, output_file
 from .walks import WalkMemo
 
@@ -177,7 +178,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     notes = list_section_children(notes, config.base_path)
     graph = build_graph(notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")
-    diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *repeated, *graph.diagnostics]
+    diagnostics = [*problems, *registry.diagnostics, *once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
     def environment() -> jinja2.Environment:
         return make_environment(config, layout.templates)
 
