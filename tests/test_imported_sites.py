@@ -202,3 +202,17 @@ def test_unsupported_syntax_is_reported_once_for_the_site(build_site) -> None:
     warnings = [str(d).partition("site-src/")[2] for d in result.diagnostics if "not supported" in d.message]
     assert warnings == ["content/_posts/2020-01-01-p.md:4:1: warning: Liquid tag {% seo_extra %} is not supported: removed, "
                         "the text it wraps kept (also in 2 other notes)"]
+
+
+def test_links_to_notes_resolve_from_markdown_and_raw_html(build_site) -> None:
+    result = build_site({
+        "content/_posts/2019-03-20-proof.md": "---\ntitle: Proof\n---\n## Lemma\n\ntext\n",
+        "content/_posts/2019-04-01-use.md": ("---\ntitle: Use\n---\n[md]({{ site.baseurl }}{% post_url 2019-03-20-proof %}#lemma) "
+                                             '<a href="{% post_url 2019-03-20-proof %}">raw</a> '
+                                             '[hugo]({{< relref "2019-03-20-proof.md#" >}})\n'),
+    })
+    html = next(n for n in result.notes if n.title == "Use").body.html
+    assert '<a class="wikilink" href="/notes/proof/#lemma">md</a>' in html
+    assert '<a class="wikilink" href="/notes/proof/">raw</a>' in html
+    assert '<a class="wikilink" href="/notes/proof/">hugo</a>' in html
+    assert not [d for d in result.diagnostics if "unresolved" in d.message]

@@ -79,7 +79,7 @@ class MarkdownRenderer:
                image=self._image_html, attachment=self._attachment_html)
         md.use(callouts_plugin).use(highlights_plugin).use(blockrefs_plugin)
         md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn)
-        md.use(html_refs_plugin, resolve=self._image_src)
+        md.use(html_refs_plugin, resolve=self._image_src, record=_record_link)
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("fence", _as_rule(self._render_fence))
