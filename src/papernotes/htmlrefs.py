@@ -15,10 +15,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from .model import LinkRef
+from .sanitize import without_empty_links
 from .urls import NOTE_LINK_SCHEME
 
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-_EMPTY_HREF = re.compile(r"""(<a\b[^>]*?)\s+href\s*=\s*(["'])\s*\2""", re.IGNORECASE)
 _NOTE_HREF = re.compile(rf"""<a\b[^>]*?\bhref\s*=\s*(["']){re.escape(NOTE_LINK_SCHEME)}([^"'#]*)(?:#([^"']*))?\1[^>]*>""",
                         re.IGNORECASE)
 
@@ -39,7 +39,7 @@ def html_refs_plugin(md: MarkdownIt, resolve: Resolver, record: Recorder) -> Non
         content = _IMG_SRC.sub(lambda m: m.group(1) + m.group(2) + html.escape(resolve(env, html.unescape(m.group(3)), line))
                                + m.group(2), content)
         content = _NOTE_HREF.sub(lambda m: note_link(m, env, line), content)
-        return _EMPTY_HREF.sub(r"\1", content)
+        return without_empty_links(content)
 
     def rule(state: StateCore) -> None:
         env = cast(dict[str, Any], state.env)  # the dict papernotes handed to parse()
