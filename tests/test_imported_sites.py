@@ -28,6 +28,7 @@ SCOPE = LiquidScope(page={"title": "Tee", "authors": [{"name": "Ada"}]}, site={"
     ("{{ site.name | prepend: 'My ' }}", "My Notes"),
     ("{{ page.authors[0].name }}", "Ada"),
     ("{% cite vaswani2017 shazeer2017 %}", "[@vaswani2017; @shazeer2017]"),
+    ("{% assign img = '/assets/x' | append: '.png' %}![a]({{ img | relative_url }})", "![a](/assets/x.png)"),
     ("{% raw %}{{ jinja }}{% endraw %}", "{{ jinja }}"),
     ("`{{ code }}` and {% comment %}gone{% endcomment %}", "`{{ code }}` and "),
     ("```\n{{ code }}\n```", "```\n{{ code }}\n```"),

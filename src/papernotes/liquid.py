@@ -45,7 +45,7 @@ _STRING = re.compile(r"""^(?:"([^"]*)"|'([^']*)')$""")
 _FIGURE_INCLUDES = frozenset({"figure.html", "figure.liquid", "image.html", "image.liquid", "img.html"})
 _VIDEO_INCLUDES = frozenset({"video.html", "video.liquid", "audio.html", "audio.liquid"})
 #: Tags that only shape the output of an old site's layout: removed without a word.
-_SILENT = frozenset({"endraw", "raw", "endcomment", "assign", "capture", "endcapture", "increment", "decrement",
+_SILENT = frozenset({"endraw", "raw", "endcomment", "capture", "endcapture", "increment", "decrement",
                      "seo", "feed_meta", "bibliography", "endhighlight"})
 
 
@@ -65,6 +65,7 @@ def has_liquid(text: str) -> bool:
 def convert_liquid(text: str, path: str, first_line: int, scope: LiquidScope = LiquidScope()) -> tuple[str, list[Diagnostic]]:
     """Markdown with its Liquid rendered, and a warning per tag name or filter that was not understood."""
     problems: dict[str, Diagnostic] = {}
+    assigned: dict[str, Any] = {}
     raws: list[str] = []
 
     def keep_raw(match: re.Match[str]) -> str:
@@ -79,7 +80,7 @@ def convert_liquid(text: str, path: str, first_line: int, scope: LiquidScope = L
         if is_code:
             pieces.append(chunk)
         else:
-            renderer = _Renderer(scope, path, line, chunk, problems)
+            renderer = _Renderer(scope, path, line, chunk, problems, assigned)
             pieces.append(_TAG.sub(renderer, chunk))
         line += chunk.count("\n")
     text = "".join(pieces)
@@ -118,14 +119,16 @@ class _Renderer:
     first_line: int
     chunk: str
     problems: dict[str, Diagnostic]
+    assigned: dict[str, Any]  # ``{% assign x = … %}`` so far in the note
 
     def __call__(self, match: re.Match[str]) -> str:
         if match.group("code"):
             return match.group(0)
         if match.group("expr") is not None:
-            if not _EXPRESSION.fullmatch(match.group("expr")) or _unknown_name(match.group("expr"), self.scope):
+            expression = match.group("expr")
+            if not _EXPRESSION.fullmatch(expression) or _unknown_name(expression, self.scope, self.assigned):
                 return match.group(0)
-            return _to_text(self.evaluate(match.group("expr"), match))
+            return _to_text(self.evaluate(expression, match))
         name, arguments = match.group("name"), match.group("args").strip()
         tag = _TAGS.get(name)
         if tag is not None:
@@ -173,7 +176,7 @@ class _Renderer:
         if current is None and root in ("include", "layout", "content", "paginator", "forloop", "jekyll"):
             return None
         if current is None:
-            current = self.scope.page.get(root)  # a bare name: Jekyll's assigned variables are gone; front matter is close
+            current = self.assigned[root] if root in self.assigned else self.scope.page.get(root)
         for key in keys:
             current = _lookup(current, key.strip("[]'\""))
             if current is None:
@@ -184,12 +187,13 @@ class _Renderer:
         return current
 
 
-def _unknown_name(expression: str, scope: LiquidScope) -> bool:
-    """``{{x}}`` naming neither ``page``, ``site`` nor a front matter key: TeX's braces, most likely,
-    in a note that was never a Jekyll post; left as written."""
+def _unknown_name(expression: str, scope: LiquidScope, assigned: Mapping[str, Any]) -> bool:
+    """``{{x}}`` naming neither ``page``, ``site``, an assigned variable nor a front matter key: TeX's
+    braces, most likely, in a note that was never a Jekyll post; left as written."""
     root = re.match(r"[A-Za-z_][\w-]*", expression)
     return root is not None and root.group(0) not in ("page", "site", "include", "layout", "content", "paginator",
-                                                      "jekyll", "true", "false", "nil") and root.group(0) not in scope.page
+                                                      "jekyll", "true", "false", "nil") \
+        and root.group(0) not in scope.page and root.group(0) not in assigned
 
 
 def _lookup(value: Any, key: str) -> Any:
@@ -321,6 +325,14 @@ def _details(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
     return f"<details><summary>{html.escape(summary)}</summary>\n"
 
 
+def _assign(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
+    """``{% assign name = value | filters %}``: remembered for the rest of the note."""
+    name, equals, expression = arguments.partition("=")
+    if equals and re.fullmatch(r"[A-Za-z_][\w-]*", name.strip()) and _EXPRESSION.fullmatch(expression.strip()):
+        renderer.assigned[name.strip()] = renderer.evaluate(expression.strip(), match)
+    return ""
+
+
 def _cite(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
     """jekyll-scholar's ``{% cite a b --file refs %}``: a Pandoc citation the citation plugin renders."""
     keys = [word for word in arguments.split("--")[0].split() if word]
@@ -335,5 +347,6 @@ _TAGS: dict[str, Callable[[_Renderer, str, re.Match[str]], str]] = {
     "details": _details,
     "enddetails": lambda renderer, arguments, match: "\n</details>",
     "cite": _cite,
+    "assign": _assign,
     "citation": _cite,
 }
