@@ -217,3 +217,11 @@ def test_links_to_notes_resolve_from_markdown_and_raw_html(build_site) -> None:
     assert '<a class="wikilink" href="/notes/proof/">raw</a>' in html
     assert '<a class="wikilink" href="/notes/proof/">hugo</a>' in html
     assert not [d for d in result.diagnostics if "unresolved" in d.message]
+
+
+def test_outside_a_jekyll_site_only_jekyll_names_are_liquid(build_site) -> None:
+    template = "---\ntags: [t]\n---\n# {{title}}\n\n{% if x %}Shown as written{% endif %}, {{ site.baseurl }}/x\n"
+    result = build_site({"content/Templates/Study.md": template, "content/_posts/2020-01-01-post.md": template})
+    vault, post = (next(n for n in result.notes if n.source.path.endswith(name)) for name in ("Study.md", "post.md"))
+    assert "{{title}}" in vault.title and "{% if x %}Shown as written{% endif %}, /x" in vault.body.html
+    assert post.body.html.count("{") == 0

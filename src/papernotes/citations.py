@@ -86,7 +86,7 @@ def reference_list(registry: Registry, paper_ids: list[str], base_path: str) -> 
         href = f"{base_path}papers/{paper_slug(paper_id)}/"
         title = html.escape(paper.title or paper.key or paper_id)
         items.append(f'<li>{html.escape(authors)}{html.escape(year)}. <a href="{href}">{title}</a>.{venue}</li>')
-    return f'<section class="references"><h2>References</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
+    return '<section class="references"><h2>References</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
 
 
 def _label(registry: Registry, paper_id: str, key: str) -> str:

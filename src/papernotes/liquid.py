@@ -51,10 +51,13 @@ _SILENT = frozenset({"endraw", "raw", "endcomment", "capture", "endcapture", "in
 
 @dataclass(frozen=True)
 class LiquidScope:
-    """What ``{{ … }}`` can name: the note's front matter (``page``) and the site settings (``site``)."""
+    """What ``{{ … }}`` can name: the note's front matter (``page``) and the site settings (``site``).
+    Outside a Jekyll site (``jekyll=False``) only Jekyll's own names are Liquid: ``{{title}}`` and
+    ``{% if %}`` in an Obsidian template note are text, as Obsidian shows them."""
 
     page: Mapping[str, Any] = field(default_factory=dict)
     site: Mapping[str, Any] = field(default_factory=dict)
+    jekyll: bool = True
 
 
 def has_liquid(text: str) -> bool:
@@ -133,6 +136,8 @@ class _Renderer:
         tag = _TAGS.get(name)
         if tag is not None:
             return tag(self, arguments, match)
+        if not self.scope.jekyll:
+            return match.group(0)
         if name not in _SILENT and not name.startswith("end") and name not in ("else", "elsif", "when"):
             self.warn(f"tag:{name}", match, f"Liquid tag {{% {name} %}} is not supported: removed, the text it wraps kept")
         return ""
@@ -187,13 +192,17 @@ class _Renderer:
         return current
 
 
+_JEKYLL_NAMES = frozenset({"page", "site", "include", "layout", "content", "paginator", "jekyll"})
+
+
 def _unknown_name(expression: str, scope: LiquidScope, assigned: Mapping[str, Any]) -> bool:
-    """``{{x}}`` naming neither ``page``, ``site``, an assigned variable nor a front matter key: TeX's
-    braces, most likely, in a note that was never a Jekyll post; left as written."""
+    """``{{x}}`` naming neither ``page``, ``site``, an assigned variable nor a front matter key (or,
+    outside a Jekyll site, anything but Jekyll's own names): TeX's braces or another tool's
+    template, left as written."""
     root = re.match(r"[A-Za-z_][\w-]*", expression)
-    return root is not None and root.group(0) not in ("page", "site", "include", "layout", "content", "paginator",
-                                                      "jekyll", "true", "false", "nil") \
-        and root.group(0) not in scope.page and root.group(0) not in assigned
+    if root is None or root.group(0) in _JEKYLL_NAMES:
+        return False
+    return not scope.jekyll or (root.group(0) not in scope.page and root.group(0) not in assigned)
 
 
 def _lookup(value: Any, key: str) -> Any:

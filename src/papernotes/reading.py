@@ -23,7 +23,7 @@ from .model import ReadResult
 from .registry import Registry
 from .sources import file_dates, read_path, read_template, relative_names
 from .sources import feeds, markdown, text
-from .sitevars import site_variables
+from .sitevars import SiteSettings, site_settings
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
 
@@ -57,9 +57,9 @@ class ReadInputs:
         return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry, self.site)
 
     @functools.cached_property
-    def site(self) -> dict:
+    def site(self) -> SiteSettings:
         """``site.*`` for the Liquid in imported posts."""
-        return site_variables(self.content_dir, self.config)
+        return site_settings(self.content_dir, self.config)
 
     @functools.cached_property
     def digest(self) -> str:

@@ -3,6 +3,7 @@ under papernotes' own ``papernotes.yaml`` settings, as Liquid's ``site.*``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -11,6 +12,19 @@ from .model import DiagnosticError
 from .yamltext import load_yaml, plain
 
 JEKYLL_CONFIG = "_config.yml"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """``site.*`` for Liquid, and whether the notes are a Jekyll site (a ``_config.yml`` beside them)."""
+
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    jekyll: bool = False
+
+
+def site_settings(content_dir: Path, config: Config) -> SiteSettings:
+    """The site settings of the notes in ``content_dir``."""
+    return SiteSettings(site_variables(content_dir, config), (content_dir / JEKYLL_CONFIG).is_file())
 
 
 def site_variables(content_dir: Path, config: Config) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 from ..config import Config
 from ..frontmatter import FrontMatter
@@ -15,6 +15,7 @@ from ..mentions import papers_in_html
 from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
 from ..papers import find_mentions
 from ..registry import Registry
+from ..sitevars import SiteSettings
 from ..urls import SITE_PAGE_URLS, UnsafeURL, check_slug, check_url, expand_permalink, slugify
 
 _JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[-_ ](?P<slug>.+)$")
@@ -47,7 +48,7 @@ class ReadContext:
     plain_text: MarkdownRenderer
     file_dates: Mapping[str, tuple[dt.datetime, str]] = field(default_factory=dict)
     registry: Registry = field(default_factory=Registry)
-    site: Mapping[str, Any] = field(default_factory=dict)  # ``site.*`` for Liquid (``_config.yml``)
+    site: SiteSettings = field(default_factory=SiteSettings)  # ``site.*`` for Liquid (``_config.yml``)
 
 
 def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body: RenderedBody,

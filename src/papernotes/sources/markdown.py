@@ -16,6 +16,8 @@ from ..model import Diagnostic, DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, make_note
 
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
+#: A note is a Jekyll post (its Liquid all rendered) in a Jekyll site, in ``_posts``/``_drafts``, or with a ``layout``.
+_JEKYLL_FOLDER = re.compile(r"/_(posts|drafts)/")
 
 
 def read(source: SourceFile, context: ReadContext) -> ReadResult:
@@ -34,7 +36,9 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
             front = replace(front, title=title)
     if front.author is None and (authors := distill_authors(front.meta.get("authors"))):
         front = replace(front, author=authors)
-    body, source_problems = convert_source_syntax(body, source.shown, body_line, LiquidScope(page_variables(front), context.site))
+    jekyll = context.site.jekyll or "layout" in front.meta or bool(_JEKYLL_FOLDER.search("/" + source.rel))
+    scope = LiquidScope(page_variables(front), context.site.variables, jekyll)
+    body, source_problems = convert_source_syntax(body, source.shown, body_line, scope)
     if not front.summary and MORE in body:
         front = replace(front, summary=shorten(body.partition(MORE)[0]))
     rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
