@@ -44,6 +44,7 @@ _FILTER_SPLIT = re.compile(r"""\|(?=(?:[^"']|"[^"]*"|'[^']*')*$)""")
 _STRING = re.compile(r"""^(?:"([^"]*)"|'([^']*)')$""")
 _FIGURE_INCLUDES = frozenset({"figure.html", "figure.liquid", "image.html", "image.liquid", "img.html"})
 _VIDEO_INCLUDES = frozenset({"video.html", "video.liquid", "audio.html", "audio.liquid"})
+_YOUTUBE_INCLUDES = frozenset({"youtube.html", "youtube.liquid", "youtubePlayer.html"})
 #: Tags that only shape the output of an old site's layout: removed without a word.
 _SILENT = frozenset({"endraw", "raw", "endcomment", "capture", "endcapture", "increment", "decrement",
                      "seo", "feed_meta", "bibliography", "endhighlight"})
@@ -299,17 +300,19 @@ def _include(renderer: _Renderer, arguments: str, match: re.Match[str]) -> str:
     name = name.strip("\"'")
     values = {key: re.sub(r"\\([\"'])", r"\1", raw[1:-1]) if raw[:1] in "\"'" else renderer.value(raw, match)
               for key, raw in _ARGUMENT.findall(rest)}
-    source = values.get("path") or values.get("url") or values.get("src") or values.get("file")
-    if name in _FIGURE_INCLUDES | _VIDEO_INCLUDES and not source:
+    source = values.get("path") or values.get("url") or values.get("src") or values.get("file") or values.get("id")
+    caption = _to_text(values.get("caption") or values.get("description"))
+    if name in _FIGURE_INCLUDES | _VIDEO_INCLUDES | _YOUTUBE_INCLUDES and not source:
         renderer.warn(f"include:{name}", match, f"Liquid include {name!r} names no path: removed")
         return ""
     if name in _FIGURE_INCLUDES:
-        return figure_html(_relative_url(source),
-                           _to_text(values.get("caption")), _to_text(values.get("alt") or values.get("title")),
+        return figure_html(_relative_url(source), caption, _to_text(values.get("alt") or values.get("title")),
                            _to_text(values.get("class")), _to_text(values.get("width")))
+    if name in _YOUTUBE_INCLUDES:
+        video = html.escape(_to_text(source))
+        return f'<a class="video-link" href="https://www.youtube.com/watch?v={video}">▶ YouTube video {video}</a>'
     if name in _VIDEO_INCLUDES:
         source = _relative_url(source)
-        caption = _to_text(values.get("caption"))
         return (f'<figure class="video"><video src="{html.escape(source)}" controls></video>'
                 + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
     renderer.warn(f"include:{name}", match, f"Liquid include {name!r} is not supported: removed")
