@@ -93,6 +93,12 @@ def test_hugo_shortcodes(source: str, expected: str) -> None:
     assert problems == []
 
 
+def test_shortcode_arguments_take_go_escapes_and_captions_their_math() -> None:
+    text, _ = convert_shortcodes('{{< figure src="a.png" caption="Plot of \\\\(y\\\\) \\"q\\"" >}}', "p.md", 1)
+    assert text.startswith('<figure><img src="a.png" alt="Plot of \\(y\\) &quot;q&quot;"><figcaption>Plot of <math')
+    assert text.endswith('<annotation encoding="application/x-tex">y</annotation></semantics></math> "q"</figcaption></figure>')
+
+
 def test_unknown_shortcode_keeps_its_content_and_warns_once() -> None:
     text, problems = convert_shortcodes("{{< tabs >}}a{{< /tabs >}}\n{{< tabs >}}b{{< /tabs >}}", "p.md", 5)
     assert text == "a\nb"

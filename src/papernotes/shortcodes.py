@@ -26,12 +26,13 @@ CHILDREN_MARK = "<!--papernotes:section-children-->"
 _SHORTCODE = re.compile(
     r"(?P<code>(`+)[^`]*?\2)"
     r"|\{\{(?P<d>(?P<angle><)|%)(?P<escaped>/\*)?-?\s*(?P<close>/)?\s*(?P<name>[\w./-]+)"
-    r"(?P<args>(?:\"[^\"]*\"|'[^']*'|`[^`]*`|[^\"'`])*?)\s*(?(escaped)\*/)-?\s*/?(?(angle)>|%)\}\}",
+    r"(?P<args>(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|`[^`]*`|[^\"'`])*?)\s*(?(escaped)\*/)-?\s*/?(?(angle)>|%)\}\}",
     re.DOTALL)
 _PAIRED = re.compile(
     r"\{\{([<%])\s*(?P<name>highlight|katex|math)\b(?P<args>[^}]*?)\s*[>%]\}\}\n?(?P<inner>.*?)\n?"
     r"\{\{[<%]\s*/\s*(?P=name)\s*[>%]\}\}", re.DOTALL)
-_ARGUMENT = re.compile(r"""(?:([\w-]+)\s*=\s*)?("[^"]*"|'[^']*'|`[^`]*`|[^\s"'`=]+)""")
+_ARGUMENT = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`=]+)""")
+_ESCAPE = re.compile(r"\\([\\\"])")
 MORE = "<!--more-->"
 
 
@@ -74,6 +75,8 @@ def parse_arguments(text: str) -> tuple[list[str], dict[str, str]]:
     named: dict[str, str] = {}
     for key, raw in _ARGUMENT.findall(text or ""):
         value = raw[1:-1] if raw[:1] in "\"'`" and len(raw) >= 2 else raw
+        if raw[:1] == '"':  # Hugo reads a double-quoted value with Go's escapes: \\ and \"
+            value = _ESCAPE.sub(r"\1", value)
         if key:
             named[key.lower()] = value
         else:
