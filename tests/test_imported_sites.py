@@ -234,3 +234,10 @@ def test_outside_a_jekyll_site_only_jekyll_names_are_liquid(build_site) -> None:
     vault, post = (next(n for n in result.notes if n.source.path.endswith(name)) for name in ("Study.md", "post.md"))
     assert "{{title}}" in vault.title and "{% if x %}Shown as written{% endif %}, /x" in vault.body.html
     assert post.body.html.count("{") == 0
+
+
+def test_a_readme_under_a_banner_is_titled_by_its_first_heading(build_site) -> None:
+    result = build_site({"content/tools/README.md": '<p align="center"><img src="https://x.org/logo.png"></p>\n\n'
+                                                    "## Paper tools\n\nText.\n"})
+    [note] = result.notes
+    assert (note.title, note.url) == ("Paper tools", "/notes/tools/")

@@ -13,7 +13,7 @@ from ..liquid import LiquidScope, convert_liquid, has_liquid
 from ..markdown import shorten
 from ..shortcodes import MORE, convert_shortcodes, has_shortcodes
 from ..model import Diagnostic, DiagnosticError, ReadResult
-from .common import ReadContext, SourceFile, make_note
+from .common import ReadContext, SourceFile, is_folder_note, make_note
 
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
 #: A note is a Jekyll post (its Liquid all rendered) in a Jekyll site, in ``_posts``/``_drafts``, or with a ``layout``.
@@ -44,6 +44,8 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
     if rendered.tags:
         front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
+    if front.title is None and rendered.headings and is_folder_note(source.rel):
+        front = replace(front, title=rendered.headings[0].text)  # a README under a banner: its first heading
     result = make_note(source, context, front, rendered)
     return ReadResult(result.notes, (*problems, *source_problems, *render_problems, *result.diagnostics))
 
