@@ -110,6 +110,8 @@ def test_distill_elements() -> None:
     source = ('As shown <d-cite key="a, b"></d-cite>.<d-footnote>A\n note.</d-footnote> '
               "<d-math>x^2</d-math> <d-math block>y</d-math>")
     assert convert_distill(source) == "As shown [@a; @b].^[A note.] $x^2$ $$y$$"
+    assert convert_distill('<d-code block language="javascript">\nvar x = 1;\n</d-code> and <d-code>f(x)</d-code>') == \
+        "\n```javascript\nvar x = 1;\n```\n and `f(x)`"
     assert distill_authors([{"name": "Ada", "affiliations": {"name": "Lab"}}, {"name": "Bob"}]) == "Ada (Lab), Bob"
 
 
