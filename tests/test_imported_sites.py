@@ -243,3 +243,9 @@ def test_a_readme_under_a_banner_is_titled_by_its_first_heading(build_site) -> N
                                                     "## Paper tools\n\nText.\n"})
     [note] = result.notes
     assert (note.title, note.url) == ("Paper tools", "/notes/tools/")
+
+
+def test_the_readme_of_a_jekyll_site_repository_is_not_a_note(build_site) -> None:
+    result = build_site({"content/_config.yml": "title: Blog\n", "content/README.md": "# My blog\n\nBuilt with Jekyll.\n",
+                         "content/_posts/2020-01-01-a.md": "---\ntitle: A\n---\ntext\n"})
+    assert [note.title for note in result.notes] == ["A"]

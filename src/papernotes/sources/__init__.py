@@ -32,13 +32,15 @@ SKIPPED_NAMES = frozenset({"papernotes.yaml", "LICENSE", "CNAME"})
 #: Jekyll renders these through Liquid into site files (``feed.xml``, ``sitemap.xml``, ``404.html``);
 #: with front matter they are templates of the site, not notes.
 TEMPLATE_SUFFIXES = frozenset({".html", ".htm", ".xml", ".rss", ".atom", ".liquid", ".xsl", ".txt", ".webmanifest"})
+#: Beside a Jekyll ``_config.yml``, the README describes the repository, not the site.
+_README = re.compile(r"^readme(\.[^.]+)?$", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
 
 
 def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | None = None) -> list[Path]:
     """Every candidate note file below ``content_dir``, sorted, skipping hidden files,
-    the output and cache folders, assets and site files."""
+    the output and cache folders, assets and site files (and a Jekyll site's README)."""
     excluded = {os.fspath(p.resolve()) for p in exclude}
     make_path = memo.path if memo is not None else Path
 
@@ -46,12 +48,14 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
         found, folders = [], []
         for root, dirs, files in os.walk(content_dir):
             folders.append(root)
-            jekyll_output = {"_site"} if os.path.isfile(os.path.join(root, "_config.yml")) else set()
+            jekyll_root = os.path.isfile(os.path.join(root, "_config.yml"))
+            jekyll_output = {"_site"} if jekyll_root else set()
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                              and d not in JEKYLL_DIRS and d not in jekyll_output
                              and os.path.realpath(os.path.join(root, d)) not in excluded)
             found += [os.path.join(root, name) for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
-                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES]
+                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES
+                      and not (jekyll_root and _README.match(name))]
         return folders, [make_path(name) for name in sorted(found)]
 
     return walked(memo, f"notes:{content_dir}", walk)
