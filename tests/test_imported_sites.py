@@ -78,7 +78,7 @@ def test_unset_site_variable_is_reported() -> None:
      '<figure><img src="b.png" alt="B"><figcaption>Figure 2: B</figcaption></figure>'),
     ("{{< youtube dQw4w9WgXcQ >}}", '<a class="video-link" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">▶ YouTube video dQw4w9WgXcQ</a>'),
     ("{{% callout note%}}\nRead *this*.\n{{% /callout%}}",
-     '<aside class="callout callout-note" data-callout="note">\n\nRead *this*.\n\n</aside>'),
+     '<div class="callout" data-callout="note"><div class="callout-content">\n\nRead *this*.\n\n</div></div>'),
     ('{{< details "More" >}}\nhidden\n{{< /details >}}', "<details><summary>More</summary>\n\nhidden\n\n</details>"),
     ("{{< highlight go >}}\nfmt.Println(1)\n{{< /highlight >}}", "```go\nfmt.Println(1)\n```"),
     ("{{< katex display >}}x^2{{< /katex >}} {{< math >}}$$y$${{< /math >}}", "$$x^2$$ $$y$$"),

@@ -3,7 +3,7 @@
 ``{{< relref "x.md#part" >}}`` / ``ref`` become links to that note; ``figure`` and ``img`` a
 ``<figure>`` (Wowchemy's ``numbered`` captions counted), ``youtube`` and ``vimeo`` a link to the
 video, ``highlight`` a fenced block, ``katex`` / ``math`` their formula, ``details`` / ``expand``
-a ``<details>`` block, Wowchemy's ``callout`` an aside, ``hl`` a highlight, ``staticref`` a link to
+a ``<details>`` block, Wowchemy's ``callout`` a callout (as Obsidian's are drawn), ``hl`` a highlight, ``staticref`` a link to
 the file, ``list_children`` the list of the section's notes (see sections.py). Any other shortcode is removed and the content it wraps is kept, with one warning per
 name. Spacing inside the delimiters is free (``{{<relref "x.md#" >}}``, ``{{% callout note%}}``);
 ``{{</* x */>}}`` is Hugo's way of showing a shortcode as text, and stays so. Code is left alone.
@@ -151,7 +151,7 @@ def _details(state: _State, positional: list[str], named: dict[str, str]) -> str
 
 def _callout(state: _State, positional: list[str], named: dict[str, str]) -> str:
     kind = re.sub(r"[^\w-]", "", (positional or [named.get("type", "note")])[0].lower()) or "note"
-    return f'<aside class="callout callout-{kind}" data-callout="{kind}">\n'
+    return f'<div class="callout" data-callout="{kind}"><div class="callout-content">\n'
 
 
 def _staticref(state: _State, positional: list[str], named: dict[str, str]) -> str:
@@ -182,10 +182,10 @@ _OPENERS: dict[str, Callable[[_State, list[str], dict[str, str]], str]] = {
 _CLOSERS: dict[str, Callable[[_State, list[str], dict[str, str]], str]] = {
     "details": lambda state, positional, named: "\n</details>",
     "expand": lambda state, positional, named: "\n</details>",
-    "callout": lambda state, positional, named: "\n</aside>",
-    "alert": lambda state, positional, named: "\n</aside>",
-    "notice": lambda state, positional, named: "\n</aside>",
-    "hint": lambda state, positional, named: "\n</aside>",
+    "callout": lambda state, positional, named: "\n</div></div>",
+    "alert": lambda state, positional, named: "\n</div></div>",
+    "notice": lambda state, positional, named: "\n</div></div>",
+    "hint": lambda state, positional, named: "\n</div></div>",
     "hl": lambda state, positional, named: "</mark>",
     "staticref": lambda state, positional, named: "</a>",
 }
