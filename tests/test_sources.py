@@ -219,4 +219,4 @@ def test_jekyll_liquid_leftovers(build_site):
     assert "{%" not in html and "site.baseurl" not in html
     assert 'href="/notes/other/">other</a>' in html
     [warning] = [d for d in result.diagnostics if d.severity == "warning"]
-    assert "content/_posts/2019-02-02-post.md:10:1: warning: Liquid tag {% include %} is not supported" in str(warning)
+    assert "content/_posts/2019-02-02-post.md:10:1: warning: Liquid include 'figure.html' names no path" in str(warning)

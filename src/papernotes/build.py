@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import multiprocessing
 import os
@@ -18,6 +19,8 @@ from . import output, uptodate
 from .assets import AssetFinder
 from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
+from .duplicates import merge_duplicates
+from .sections import list_section_children
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
@@ -28,6 +31,7 @@ from .render import make_environment, render_page
 from .search import BUNDLE as SEARCH_BUNDLE, index_site
 from .sources import discover
 from .theme import theme_dir
+from .unsupported import once_per_site
 from .urls import UnsafeURL, output_file
 from .walks import WalkMemo
 
@@ -46,8 +50,15 @@ class SiteLayout:
 
     @property
     def cache(self) -> Path:
-        """Where reads are cached between builds (git-ignored)."""
-        return self.root / CACHE_DIR
+        """Where reads are cached between builds (git-ignored): in a papernotes site folder; for a
+        bare notes folder beside the output, or in the user cache folder when the output itself
+        sits inside the notes, so that nothing is ever written into a folder of notes."""
+        if self.content != self.root:
+            return self.root / CACHE_DIR
+        beside_output = self.out.parent
+        if not beside_output.is_relative_to(self.content):
+            return beside_output / CACHE_DIR
+        return user_cache_dir() / hashlib.sha256(os.fsencode(self.content)).hexdigest()[:16]
 
     @classmethod
     def find(cls, site_dir: Path, out_dir: Path | None = None) -> "SiteLayout":
@@ -163,9 +174,11 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
                       memo=memo, progress=progress, store=store, touched=touched)
     clock.lap("read")
-    graph = build_graph(read.notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
+    notes, repeated = merge_duplicates(read.notes)
+    notes = list_section_children(notes, config.base_path)
+    graph = build_graph(notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")
-    diagnostics = [*problems, *registry.diagnostics, *read.diagnostics, *graph.diagnostics]
+    diagnostics = [*problems, *registry.diagnostics, *once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
     def environment() -> jinja2.Environment:
         return make_environment(config, layout.templates)
 
@@ -251,6 +264,12 @@ def _writable(folder: Path) -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
+
+
+def user_cache_dir() -> Path:
+    """papernotes' folder in the user cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "papernotes"
 
 
 class _Stopwatch:

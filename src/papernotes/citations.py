@@ -1,7 +1,8 @@
 """markdown-it-py plugin for Pandoc-style citations: ``[@key]``, ``[@key, p. 3]``, ``[@a; @b]``.
 
 Each cited key is looked up in the paper registry and links to the paper's page; the link
-carries ``data-paper`` so the citation counts as a mention of that paper."""
+carries ``data-paper`` so the citation counts as a mention of that paper. A note that cites
+papers ends with their reference list."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from typing import Any, Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -56,8 +58,35 @@ def citations_plugin(md: MarkdownIt, registry: Registry, base_path: str,
             parts.append(f'<a class="citation" href="{href}" data-paper="{html.escape(paper_id)}">{label}{suffix}</a>')
         return f'<span class="citations">[{"; ".join(parts)}]</span>'
 
+    def references(state: StateCore) -> None:
+        """A reference list after the body: each paper the note cites, once, in order of first citation."""
+        cited = [registry.keys[key] for token in state.tokens for child in token.children or ()
+                 if child.type == "citation" for key, _ in child.meta["items"] if key in registry.keys]
+        if cited:
+            block = Token("html_block", "", 0)
+            block.content = reference_list(registry, list(dict.fromkeys(cited)), base_path)
+            state.tokens.append(block)
+
     md.inline.ruler.before("link", "citation", citation)
     md.add_render_rule("citation", render)
+    md.core.ruler.push("citation_references", references)
+
+
+def reference_list(registry: Registry, paper_ids: list[str], base_path: str) -> str:
+    """``<section class="references">`` listing the papers: authors, year, title (linked to the
+    paper's page, not a mention of its own: the citations are), venue."""
+    items = []
+    for paper_id in paper_ids:
+        paper = registry.papers.get(paper_id)
+        if paper is None:
+            continue
+        authors = ", ".join(paper.authors[:6]) + (" et al." if len(paper.authors) > 6 else "")
+        year = f" ({paper.year})" if paper.year else ""
+        venue = f" <em>{html.escape(paper.venue)}</em>." if paper.venue else ""
+        href = f"{base_path}papers/{paper_slug(paper_id)}/"
+        title = html.escape(paper.title or paper.key or paper_id)
+        items.append(f'<li>{html.escape(authors)}{html.escape(year)}. <a href="{href}">{title}</a>.{venue}</li>')
+    return '<section class="references"><h2>References</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
 
 
 def _label(registry: Registry, paper_id: str, key: str) -> str:

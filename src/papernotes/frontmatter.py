@@ -258,7 +258,7 @@ def _authors(keys: _Keys) -> str | None:
         items = value if isinstance(value, list) else [value] if value not in (None, "") else []
         for item in items:
             if isinstance(item, dict) and isinstance(item.get("name"), str):
-                names.append(item["name"].strip())
+                names.append(_with_affiliations(item["name"].strip(), item.get("affiliations")))
             elif isinstance(item, str):
                 names.append(item.strip())
             else:
@@ -267,6 +267,13 @@ def _authors(keys: _Keys) -> str | None:
         if names:
             break
     return ", ".join(dict.fromkeys(n for n in names if n)) or None
+
+
+def _with_affiliations(name: str, affiliations: Any) -> str:
+    """``Jacob Austin (Google DeepMind)``: a distill author with the names of their affiliations."""
+    places = [affiliations] if isinstance(affiliations, dict) else affiliations if isinstance(affiliations, list) else []
+    where = ", ".join(str(p["name"]) for p in places if isinstance(p, dict) and p.get("name"))
+    return f"{name} ({where})" if where else name
 
 
 def jekyll_permalink(permalink: str, categories: list[str]) -> str:

@@ -194,12 +194,13 @@ def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[N
 def _renamed(note: Note, taken_urls: dict[str, Note], taken_ids: set[str]) -> Note | None:
     segment = f"/{note.id}"
     position = note.url.rfind(segment)
-    if position < 0:
+    own_url = note.url not in taken_urls  # a permalink of its own: only the id needs changing
+    if position < 0 and not own_url:
         return None
     folder = slugify(PurePosixPath(note.source.rel).parent.name, "") if note.source.rel else ""
     candidates = ([f"{note.id}-{folder}"] if folder else []) + [f"{note.id}-{n}" for n in range(2, 1000)]
     for slug in candidates:
-        url = note.url[:position] + f"/{slug}" + note.url[position + len(segment):]
+        url = note.url if own_url else note.url[:position] + f"/{slug}" + note.url[position + len(segment):]
         if slug not in taken_ids and url not in taken_urls:
             return replace(note, id=slug, url=url)
     return None

@@ -33,6 +33,7 @@ from .callouts import callouts_plugin
 from .citations import citations_plugin
 from .diagrams import diagrams_plugin
 from .highlights import highlights_plugin
+from .htmlrefs import html_refs_plugin
 from .registry import Registry
 from .sanitize import neutralise_script_urls
 from .wikilinks import wikilinks_plugin
@@ -78,6 +79,7 @@ class MarkdownRenderer:
                image=self._image_html, attachment=self._attachment_html)
         md.use(callouts_plugin).use(highlights_plugin).use(blockrefs_plugin)
         md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn)
+        md.use(html_refs_plugin, resolve=self._image_src, record=_record_link)
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("fence", _as_rule(self._render_fence))
@@ -125,16 +127,31 @@ class MarkdownRenderer:
                     width: str | None = None, title: str | None = None) -> str:
         """A local image gets a content-hashed URL (the file is copied there) and its size; a missing
         one a warning; a remote one is left where it is."""
-        state: _RenderState = env["papernotes"]
-        if not src or is_remote(src) or src.startswith("data:") or self._assets is None:
+        found = self._find_image(env, src, line, by_name)
+        if found is None:
             return img_tag(src, alt, width=width, title=title)
+        return img_tag(self._published(env, found), alt, image_size(found), width, title)
+
+    def _find_image(self, env: dict[str, Any], src: str, line: int, by_name: bool = False) -> Path | None:
+        """The local file an image reference names; a warning when a local one is missing."""
+        state: _RenderState = env["papernotes"]
+        if not src or is_remote(src) or src.startswith(("data:", "#")) or self._assets is None:
+            return None
         found = self._assets.find(src, state.source_dir, by_name=by_name)
         if found is None:
             state.diagnostics.append(Diagnostic("warning", state.path, line + state.first_line, 1, f"image not found: {src}"))
-            return img_tag(src, alt, width=width, title=title)
+        return found
+
+    def _published(self, env: dict[str, Any], found: Path) -> str:
+        """The URL a local image is copied to (recorded for copying)."""
         url = asset_url(found)
-        state.assets[url] = str(found)
-        return img_tag(self._base_path + url.lstrip("/"), alt, image_size(found), width, title)
+        env["papernotes"].assets[url] = str(found)
+        return self._base_path + url.lstrip("/")
+
+    def _image_src(self, env: dict[str, Any], src: str, line: int) -> str:
+        """Where the image of a raw ``<img src>`` is published; ``src`` as written when not local."""
+        found = self._find_image(env, src, line)
+        return src if found is None else self._published(env, found)
 
     def _attachment_html(self, env: dict[str, Any], src: str, label: str, line: int) -> str:
         """A link to a local file (a PDF, a recording) copied beside the images; a missing one a warning."""

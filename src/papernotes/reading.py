@@ -25,15 +25,16 @@ from .config import Config
 from .markdown import MarkdownRenderer
 from .model import Diagnostic, ReadResult
 from .registry import Registry
-from .sources import Reader, display_path, file_dates, read_path, relative_names
+from .sources import Reader, display_path, file_dates, read_path, read_template, relative_names
 from .sources import feeds, markdown, text
+from .sitevars import SiteSettings, site_settings
 from .sources.common import ReadContext
 from .walks import RACY_SECONDS
 
-READERS: dict[str, Reader] = {"markdown": markdown.read, "feed": feeds.read, "text": text.read}
+READERS: dict[str, Reader] = {"markdown": markdown.read, "feed": feeds.read, "text": text.read, "template": read_template}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
-CACHE_FORMAT = 6  # bump whenever the cached model changes shape
+CACHE_FORMAT = 7  # bump whenever the cached model changes shape
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
 #: take a third of this or less (a 900 KB reading list of 1,000 papers: 2.6 s of its 8.7 s).
@@ -64,14 +65,19 @@ class ReadInputs:
             if kept is not None:
                 kept.clear()
                 kept[digest] = renderers
-        return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry)
+        return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry, self.site)
+
+    @functools.cached_property
+    def site(self) -> SiteSettings:
+        """``site.*`` for the Liquid in imported posts."""
+        return site_settings(self.content_dir, self.config)
 
     @functools.cached_property
     def digest(self) -> str:
         """Changes whenever config, paper registry, images or papernotes itself change (taken
         once: it looks at every image)."""
         parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
-                 repr(sorted(self.registry.keys.items()))]
+                 repr(sorted(self.registry.keys.items())), repr(self.site)]
         for name, path in sorted(self.assets.by_name.items()):
             stat = path.stat()
             parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")

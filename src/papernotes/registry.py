@@ -63,13 +63,23 @@ class Registry:
         return self.keys.get(value.strip().lstrip("@")) or identify(value)
 
 
+#: Where jekyll-scholar and al-folio keep the bibliographies posts cite (``bibliography: main.bib``).
+SCHOLAR_FOLDERS = ("_bibliography", "assets/bibliography")
+
+
+def site_bibliographies(content_dir: Path) -> list[Path]:
+    """The ``.bib`` files of a Jekyll site's bibliography folders, sorted."""
+    return sorted(path for folder in SCHOLAR_FOLDERS for path in (content_dir / folder).glob("*.bib") if path.is_file())
+
+
 def load_registry(content_dir: Path) -> Registry:
     """Read every registry file that exists; sources later in the list fill gaps only."""
     papers: dict[str, PaperMeta] = {}
     keys: dict[str, str] = {}
     aliases: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    readers = ((BIB_FILE, _read_bib), (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))
+    scholar = tuple((path.relative_to(content_dir).as_posix(), _read_bib) for path in site_bibliographies(content_dir))
+    readers = ((BIB_FILE, _read_bib), *scholar, (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))
     for name, reader in readers:
         path = content_dir / name
         if not path.is_file():

@@ -39,8 +39,8 @@ _ATTRIBUTES = {
 def sanitize_html(html: str) -> str:
     """Keep a tight allow-list of formatting, links (``rel="noopener nofollow"``), images,
     tables, code and MathML; drop scripts, styles, event handlers, iframes and
-    ``javascript:``/``data:`` URLs."""
-    return nh3.clean(
+    ``javascript:``/``data:`` URLs. A link to nowhere (``href=""``) is text."""
+    return without_empty_links(nh3.clean(
         html,
         tags=_TEXT_TAGS | _MATHML_TAGS,
         clean_content_tags={"script", "style"},
@@ -48,7 +48,16 @@ def sanitize_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener nofollow",
         strip_comments=True,
-    )
+    ))
+
+
+_EMPTY_HREF = re.compile(r"""(<a\b[^>]*?)\s+href\s*=\s*(["'])\s*\2""", re.IGNORECASE)
+
+
+def without_empty_links(html: str) -> str:
+    """``<a href="">`` (a Markdown ``[text]()``, an unset template variable) without its ``href``:
+    shown as text rather than as a link to the page itself."""
+    return _EMPTY_HREF.sub(r"\1", html) if "href" in html else html
 
 
 _SCRIPT_URL = re.compile(r"""(\s(?:href|src|action|formaction|xlink:href|poster|data)\s*=\s*["']?)\s*"""

@@ -21,9 +21,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .assets import ATTACHMENT_SUFFIXES, IMAGE_SUFFIXES
-from .liquid import NOTE_LINK_SCHEME
 from .model import LinkRef
-from .urls import slugify
+from .urls import NOTE_LINK_SCHEME, slugify
 
 _IMAGE_SIZE = re.compile(r"(\d+)(?:x\d+)?")
 _INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
@@ -152,7 +151,7 @@ def _position(state: StateInline, offset: int) -> tuple[int, int]:
 def _note_link(token: Token, block: Token, env: dict[str, Any], record: Callable[[dict[str, Any], LinkRef], int]) -> None:
     href = str(token.attrs.get("href", ""))
     if href.startswith(NOTE_LINK_SCHEME):
-        target, anchor = href[len(NOTE_LINK_SCHEME):], ""
+        target, _, anchor = href[len(NOTE_LINK_SCHEME):].partition("#")
     else:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:

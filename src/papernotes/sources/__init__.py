@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..frontmatter import has_front_matter
+from ..liquid import has_liquid
 from ..model import Diagnostic, ReadResult
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
@@ -27,14 +28,19 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 SKIPPED_DIRS = frozenset({"node_modules", "site", "public", "__pycache__"})
 #: Jekyll's folders that never hold notes; its output ``_site`` is skipped beside a ``_config.yml``.
 JEKYLL_DIRS = frozenset({"_layouts", "_includes", "_sass", "_data", "_plugins", "_config"})
-SKIPPED_NAMES = frozenset({"papernotes.yaml", "README.md", "readme.md", "LICENSE", "CNAME"})
+SKIPPED_NAMES = frozenset({"papernotes.yaml", "LICENSE", "CNAME"})
+#: Jekyll renders these through Liquid into site files (``feed.xml``, ``sitemap.xml``, ``404.html``);
+#: with front matter they are templates of the site, not notes.
+TEMPLATE_SUFFIXES = frozenset({".html", ".htm", ".xml", ".rss", ".atom", ".liquid", ".xsl", ".txt", ".webmanifest"})
+#: Beside a Jekyll ``_config.yml``, the README describes the repository, not the site.
+_README = re.compile(r"^readme(\.[^.]+)?$", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
 
 
 def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | None = None) -> list[Path]:
     """Every candidate note file below ``content_dir``, sorted, skipping hidden files,
-    the output and cache folders, assets and site files."""
+    the output and cache folders, assets and site files (and a Jekyll site's README)."""
     excluded = {os.fspath(p.resolve()) for p in exclude}
     make_path = memo.path if memo is not None else Path
 
@@ -42,12 +48,14 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
         found, folders = [], []
         for root, dirs, files in os.walk(content_dir):
             folders.append(root)
-            jekyll_output = {"_site"} if os.path.isfile(os.path.join(root, "_config.yml")) else set()
+            jekyll_root = os.path.isfile(os.path.join(root, "_config.yml"))
+            jekyll_output = {"_site"} if jekyll_root else set()
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                              and d not in JEKYLL_DIRS and d not in jekyll_output
                              and os.path.realpath(os.path.join(root, d)) not in excluded)
             found += [os.path.join(root, name) for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
-                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES]
+                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES
+                      and not (jekyll_root and _README.match(name))]
         return folders, [make_path(name) for name in sorted(found)]
 
     return walked(memo, f"notes:{content_dir}", walk)
@@ -72,14 +80,24 @@ def decode(data: bytes) -> str | None:
 
 
 def sniff(text: str, suffix: str) -> str:
-    """``markdown``, ``feed`` or ``text``: by content first, then by extension."""
+    """``markdown``, ``feed``, ``text`` or ``template`` (a Jekyll page that is not Markdown: front
+    matter over HTML, XML or Liquid, as ``feed.xml`` or ``404.html``): by content first, then by
+    extension."""
     if has_front_matter(text):
-        return "markdown"
+        suffix = suffix.lower()
+        is_template = suffix in TEMPLATE_SUFFIXES and (suffix != ".txt" or has_liquid(text))
+        return "template" if is_template else "markdown"
     if _FEED_START.match(text):
         return "feed"
     if suffix.lower() in MARKDOWN_SUFFIXES:
         return "markdown"
     return "text"
+
+
+def read_template(source: SourceFile, context: ReadContext) -> ReadResult:
+    """A site template (``feed.xml`` with front matter and Liquid) is no note: noted, not published."""
+    return ReadResult((), (Diagnostic("info", source.shown, 1, 1, "site template (front matter over HTML, XML or "
+                                      "Liquid), not a note: not published"),))
 
 
 def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Reader]) -> ReadResult:

@@ -15,9 +15,13 @@ from ..mentions import papers_in_html
 from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
 from ..papers import find_mentions
 from ..registry import Registry
-from ..urls import UnsafeURL, check_slug, expand_permalink, slugify
+from ..sitevars import SiteSettings
+from ..urls import SITE_PAGE_URLS, UnsafeURL, check_slug, expand_permalink, slugify
 
 _JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[-_ ](?P<slug>.+)$")
+#: A folder's own note: GitHub shows ``README.md`` (any case), Jekyll and Quartz serve ``index.md``,
+#: Hugo takes ``_index.md`` as a section's introduction.
+_FOLDER_NOTE = re.compile(r"^(readme|index|_index)$", re.IGNORECASE)
 _DATE_IN_NAME = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_.]?(?P<m>0[1-9]|1[0-2])(?:[-_.]?(?P<d>0[1-9]|[12]\d|3[01]))?(?!\d)")
 
 
@@ -44,6 +48,7 @@ class ReadContext:
     plain_text: MarkdownRenderer
     file_dates: Mapping[str, tuple[dt.datetime, str]] = field(default_factory=dict)
     registry: Registry = field(default_factory=Registry)
+    site: SiteSettings = field(default_factory=SiteSettings)  # ``site.*`` for Liquid (``_config.yml``)
 
 
 def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body: RenderedBody,
@@ -52,13 +57,21 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
     """Derive slug, URL, title and date for one note, reporting unsafe slugs and permalinks."""
     line = 2 if item is None else 1
     name_date, name_slug, name_problem = _name_facts(source.stem)
+    folder = folder_of_note(source, front.title) if item is None else None
+    problems = []
     try:
-        slug = check_slug(front.slug) if front.slug else slugify(slug_hint or name_slug or source.stem)
+        slug = check_slug(front.slug) if front.slug else slugify(slug_hint or folder or name_slug or source.stem)
         date, date_source = _choose_date(front, name_date, source, context, fallback_dates)
-        url = expand_permalink(front.permalink or context.config.permalink, slug, date)
+        url = expand_permalink(context.config.permalink, slug, date)
+        wanted = expand_permalink(front.permalink, slug, date) if front.permalink else None
+        if wanted in SITE_PAGE_URLS:
+            problems.append(Diagnostic("warning", source.shown, line, 1, f"permalink {front.permalink!r} is the site's "
+                                       f"own {wanted} page; the note is published at {url}"))
+        elif wanted:
+            url = wanted
     except UnsafeURL as exc:
         return ReadResult((), (Diagnostic("error", source.shown, line, 1, f"{exc}; note skipped"),))
-    title = front.title or humanise(name_slug or source.stem)
+    title = front.title or humanise(folder or name_slug or source.stem)
     papers, paper_problems = _papers(front, body, context.registry, source.shown)
     if name_problem and item is None:
         paper_problems.insert(0, Diagnostic("warning", source.shown, 1, 1, name_problem))
@@ -80,7 +93,21 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
         papers=papers,
         meta=front.meta,
     )
-    return ReadResult((note,), tuple(paper_problems))
+    return ReadResult((note,), (*problems, *paper_problems))
+
+
+def is_folder_note(rel: str) -> bool:
+    """True for a folder's own note: ``README.md``, ``index.md``, ``_index.md``."""
+    return bool(_FOLDER_NOTE.match(rel.rpartition("/")[2].rpartition(".")[0]))
+
+
+def folder_of_note(source: SourceFile, title: str | None) -> str | None:
+    """For a folder's own note (``README.md``, ``index.md``, ``_index.md``), the name its URL takes:
+    the folder's name, or for the top folder the note's title; ``None`` for other notes."""
+    if not is_folder_note(source.rel):
+        return None
+    folder = source.rel.rpartition("/")[0].rpartition("/")[2]
+    return folder or title or source.path.resolve().parent.name
 
 
 def _papers(front: FrontMatter, body: RenderedBody, registry: Registry, shown: str) -> tuple[tuple[PaperRef, ...], list[Diagnostic]]:

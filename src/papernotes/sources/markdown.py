@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from ..comments import strip_comments
-from ..frontmatter import read_front_matter, tags_of
-from ..liquid import convert_liquid, has_liquid
-from ..model import DiagnosticError, ReadResult
-from .common import ReadContext, SourceFile, make_note
+from ..frontmatter import FrontMatter, read_front_matter, tags_of
+from ..distill import convert_distill, has_distill
+from ..liquid import LiquidScope, convert_liquid, has_liquid
+from ..markdown import shorten
+from ..shortcodes import MORE, convert_shortcodes, has_shortcodes
+from ..model import Diagnostic, DiagnosticError, ReadResult
+from .common import ReadContext, SourceFile, is_folder_note, make_note
 
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
+#: A note is a Jekyll post (its Liquid all rendered) in a Jekyll site, in ``_posts``/``_drafts``, or with a ``layout``.
+_JEKYLL_FOLDER = re.compile(r"/_(posts|drafts)/")
 
 
 def read(source: SourceFile, context: ReadContext) -> ReadResult:
@@ -26,14 +32,41 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
         title, body, body_line = take_leading_h1(body, body_line)
         if title:
             front = replace(front, title=title)
-    liquid_problems: list = []
-    if has_liquid(body):
-        body, liquid_problems = convert_liquid(body, source.shown, body_line)
+    jekyll = context.site.jekyll or "layout" in front.meta or bool(_JEKYLL_FOLDER.search("/" + source.rel))
+    scope = LiquidScope(page_variables(front), context.site.variables, jekyll)
+    body, source_problems = convert_source_syntax(body, source.shown, body_line, scope)
+    if not front.summary and MORE in body:
+        front = replace(front, summary=shorten(body.partition(MORE)[0]))
     rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
     if rendered.tags:
         front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
+    if front.title is None and rendered.headings and is_folder_note(source.rel):
+        front = replace(front, title=rendered.headings[0].text)  # a README under a banner: its first heading
     result = make_note(source, context, front, rendered)
-    return ReadResult(result.notes, (*problems, *liquid_problems, *render_problems, *result.diagnostics))
+    return ReadResult(result.notes, (*problems, *source_problems, *render_problems, *result.diagnostics))
+
+
+def convert_source_syntax(body: str, shown: str, body_line: int, scope: LiquidScope) -> tuple[str, list[Diagnostic]]:
+    """The body with the template syntax of the generator it was written for rendered: Hugo
+    shortcodes, then Jekyll's Liquid, then distill's elements."""
+    problems: list[Diagnostic] = []
+    if has_shortcodes(body):
+        body, found = convert_shortcodes(body, shown, body_line)
+        problems += found
+    if has_liquid(body):
+        body, found = convert_liquid(body, shown, body_line, scope)
+        problems += found
+    if has_distill(body):
+        body = convert_distill(body)
+    return body, problems
+
+
+def page_variables(front: FrontMatter) -> dict[str, Any]:
+    """``page.*`` for Liquid: the front matter as written, with the keys papernotes interprets."""
+    known = {"title": front.title, "tags": list(front.tags), "summary": front.summary, "excerpt": front.summary,
+             "description": front.summary, "author": front.author, "date": front.date.iso() if front.date else None,
+             "permalink": front.permalink, "slug": front.slug}
+    return {**front.meta, **{key: value for key, value in known.items() if value}}
 
 
 def take_leading_h1(body: str, body_line: int) -> tuple[str | None, str, int]:
