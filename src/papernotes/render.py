@@ -15,6 +15,7 @@ from .model import NoteDate, Page
 from .htmlbody import first_image
 from .structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
+from .toc import build_toc
 
 
 def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
@@ -34,7 +35,7 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
         return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
 
     env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
-                       first_image=first_image)
+                       first_image=first_image, toc=build_toc)
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
