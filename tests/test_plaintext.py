@@ -1,0 +1,61 @@
+"""Plain text of rendered bodies: formulas read once as text, whole-sentence summaries."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from papernotes.math import tex_to_mathml
+from papernotes.plaintext import html_to_text, math_text, summarize, tex_text
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"\sum_i x_i", "∑ᵢ xᵢ"),
+    (r"\hat y", "ŷ"),
+    (r"x^2 + y^{n+1}", "x² + yⁿ⁺¹"),
+    (r"\mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V", "softmax(QKᵀ/√dₖ)V"),
+    (r"\int_0^1 f(x)\,dx", "∫₀¹ f(x) dx"),
+    (r"\lim_{n\to\infty} a_n", "lim_(n→∞) aₙ"),
+    (r"\log q", "log q"),
+])
+def test_a_formula_reads_as_text(tex, text):
+    assert tex_text(tex) == text
+
+
+def test_the_tex_annotation_is_never_part_of_the_text():
+    mathml, _ = tex_to_mathml(r"\sum_i x_i", display=False)
+    text = html_to_text(f"<p>math such as {mathml} is rendered.</p>")
+    assert text == "math such as ∑ᵢ xᵢ is rendered."
+    assert "\\" not in math_text(mathml)
+
+
+def test_code_keeps_its_text_and_footnote_marks_go():
+    html = '<p>Every file in <code>content/</code> is a note.<sup class="footnote-ref"><a href="#fn1">[1]</a></sup></p>'
+    assert html_to_text(html) == "Every file in content/ is a note."
+
+
+def test_a_heading_like_first_paragraph_is_skipped():
+    body = "<p>LLM Acceleration</p><p>Speculative decoding drafts tokens with a small model. The large one checks them.</p>"
+    assert summarize(body) == "Speculative decoding drafts tokens with a small model. The large one checks them."
+
+
+def test_whole_sentences_up_to_the_longest_length():
+    sentence = "This sentence about attention has exactly enough words in it to matter here. "
+    summary = summarize(f"<p>{sentence * 6}</p>")
+    assert 160 <= len(summary) <= 300 and summary.endswith("here.")
+
+
+def test_one_overlong_sentence_is_cut_at_a_word():
+    summary = summarize("<p>" + "word " * 200 + "</p>")
+    assert len(summary) <= 300 and summary.endswith("word…")
+
+
+def test_footnotes_are_not_the_summary():
+    body = '<p>Short.</p><section class="footnotes"><ol><li><p>A footnote text.</p></li></ol></section>'
+    assert summarize(body) == "Short."
+
+
+@given(st.text(max_size=400))
+def test_summaries_of_any_text_are_bounded_and_tag_free(text):
+    summary = summarize(f"<p>{text}</p>")
+    assert len(summary) <= 300 and "<p>" not in summary
