@@ -154,7 +154,7 @@ def test_every_page_kind_in_light_and_dark(browser_context, demo_url, scheme):
             tab.goto(url + path)
             tab.evaluate("localStorage.removeItem('papernotes-theme')")
             if kind == "graph":
-                tab.wait_for_selector("canvas[data-settled]", timeout=20000)
+                tab.wait_for_selector("canvas[data-settled]", state="attached", timeout=60000)
             background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
             assert (background == "rgb(21, 23, 26)") == (scheme == "dark"), kind
             screenshot(tab, f"kind-{kind}-{scheme}")
