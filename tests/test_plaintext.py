@@ -59,3 +59,9 @@ def test_footnotes_are_not_the_summary():
 def test_summaries_of_any_text_are_bounded_and_tag_free(text):
     summary = summarize(f"<p>{text}</p>")
     assert len(summary) <= 300 and "<p>" not in summary
+
+
+@pytest.mark.parametrize("count, text", [(0, "0 notes"), (1, "1 note"), (2, "2 notes")])
+def test_counts_take_the_right_number(count, text):
+    from papernotes.render import plural
+    assert plural(count, "note") == text and plural(1, "analysis", "analyses") == "1 analysis"

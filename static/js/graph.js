@@ -8,7 +8,7 @@
 // most-linked nodes always, every node once zoomed in, never two overlapping.
 (function () {
   "use strict";
-  var COLORS = { note: "--accent", paper: "--paper", tag: "--tag" };
+  var COLORS = { note: "--accent", paper: "--paper", tag: "--tag", author: "--author", venue: "--venue" };
   var HUBS = 12;            // nodes labelled at any zoom
   var LABEL_ZOOM = 1.6;     // from this zoom on, every node's label that fits is drawn
   var SPACING = 28;         // preferred distance between neighbouring nodes (layout units)
@@ -436,6 +436,7 @@
     }, { passive: false });
     window.addEventListener("resize", function () { self.resize(); self.redraw(); });
     document.querySelectorAll(".graph-filters input[data-type]").forEach(function (box) {
+      self.hidden[box.dataset.type] = !box.checked;
       box.addEventListener("change", function () {
         self.hidden[box.dataset.type] = !box.checked;
         if (self.worker) { self.worker.terminate(); self.worker = null; }
