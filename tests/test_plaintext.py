@@ -65,3 +65,7 @@ def test_summaries_of_any_text_are_bounded_and_tag_free(text):
 def test_counts_take_the_right_number(count, text):
     from papernotes.render import plural
     assert plural(count, "note") == text and plural(1, "analysis", "analyses") == "1 analysis"
+
+
+def test_fragments_without_a_full_stop_are_kept_apart():
+    assert summarize("<ul><li><p>fast decoding</p></li><li><p>small draft model</p></li></ul>") == "fast decoding · small draft model"

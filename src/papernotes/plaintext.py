@@ -11,6 +11,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from typing import Iterator
 
 from .math import tex_to_mathml
 
@@ -19,10 +20,12 @@ _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b.*?</annotation(?:-xml)?\s*>", 
 _FOOTNOTE_REF = re.compile(r"<sup\b[^>]*class=\"footnote-ref\"[^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL)
 _DROPPED = re.compile(r"<(script|style|template|button|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _FOOTNOTES = re.compile(r"<(section|div)\b[^>]*class=\"footnotes\"[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
+_LIST_ITEM_END = re.compile(r"<li\b[^>]*>\s*\Z", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p\s*>", re.IGNORECASE | re.DOTALL)
 #: Sentence ends: ., ! or ? (or an ellipsis) before a space and a capital, digit or quote, not after a
 #: one-letter initial or a common abbreviation.
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_TERMINATED = re.compile(r"[.!?…:;]['\"”’)]?$")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]’”])")
@@ -41,25 +44,44 @@ _CAN_SUBSCRIPT = set("0123456789+-=()aeiojkrtuvxnm")
 
 def summarize(body: str, shortest: int = SUMMARY_SHORTEST, longest: int = SUMMARY_LONGEST) -> str:
     """Whole sentences from the body's first paragraphs, from ``shortest`` up to ``longest``
-    characters; a first paragraph that reads like a heading ("GPT", "**Setup**") is skipped.
-    A first sentence longer than ``longest`` is cut at a word with an ellipsis."""
+    characters; a first paragraph that reads like a heading ("GPT", "**Setup**") is skipped
+    (not a list item). A first sentence longer than ``longest`` is cut at a word with an ellipsis."""
     body = _FOOTNOTES.sub("", body)
-    paragraphs = [text for text in (html_to_text(p) for p in _PARAGRAPH.findall(body)) if text]
-    if not paragraphs:
-        text = html_to_text(body)
-        paragraphs = [text] if text else []
-    while len(paragraphs) > 1 and looks_like_heading(paragraphs[0]):
-        paragraphs.pop(0)
     summary = ""
-    for paragraph in paragraphs:
-        for sentence in _SENTENCE_END.split(paragraph):
-            candidate = f"{summary} {sentence}".strip()
+    opening = True
+    for text, in_list in _paragraphs(body):
+        if opening and not in_list and looks_like_heading(text) and _more_after(body, text):
+            continue
+        opening = False
+        for index, sentence in enumerate(_SENTENCE_END.split(text)):
+            # fragments (list items, labels) without a full stop are kept apart by a middle dot
+            joint = " · " if index == 0 and summary and not _TERMINATED.search(summary) else " "
+            candidate = f"{summary}{joint}{sentence}".strip()
             if len(candidate) > longest:
                 return summary or _cut(sentence, longest)
             summary = candidate
             if len(summary) >= shortest:
                 return summary
     return summary
+
+
+def _paragraphs(body: str) -> Iterator[tuple[str, bool]]:
+    """The text of each ``<p>`` with whether it opens a list item; the whole text when there is none."""
+    found = False
+    for match in _PARAGRAPH.finditer(body):
+        text = html_to_text(match.group(0))
+        if text:
+            found = True
+            yield text, bool(_LIST_ITEM_END.search(body, max(0, match.start() - 200), match.start()))
+    if not found:
+        text = html_to_text(body)
+        if text:
+            yield text, False
+
+
+def _more_after(body: str, text: str) -> bool:
+    """Whether the body has text beyond ``text`` (a lone heading-like line is still the summary)."""
+    return len(_TAG.sub("", body).split()) > len(text.split())
 
 
 def looks_like_heading(text: str) -> bool:
