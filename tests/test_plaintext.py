@@ -69,3 +69,8 @@ def test_counts_take_the_right_number(count, text):
 
 def test_fragments_without_a_full_stop_are_kept_apart():
     assert summarize("<ul><li><p>fast decoding</p></li><li><p>small draft model</p></li></ul>") == "fast decoding · small draft model"
+
+
+def test_tex_a_body_left_as_text_is_still_read_as_text_but_code_is_not():
+    html = r"<p>how far \( P(X) \) is from \( \mathbb{R}^2 \), not <code>\(this\)</code></p>"
+    assert html_to_text(html) == r"how far P(X) is from ℝ², not \(this\)"

@@ -26,6 +26,8 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p\s*>", re.IGNORECASE | re.DOTALL)
 #: one-letter initial or a common abbreviation.
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _TERMINATED = re.compile(r"[.!?…:;]['\"”’)]?$")
+_CODE = re.compile(r"(<(?:pre|code|kbd|samp)\b.*?</(pre|code|kbd|samp)\s*>)", re.IGNORECASE | re.DOTALL)
+_TEX_SPAN = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]’”])")
@@ -98,8 +100,16 @@ def html_to_text(fragment: str) -> str:
     """The text a reader sees in ``fragment``, on one line: formulas as text, tags gone, entities decoded."""
     fragment = _DROPPED.sub(" ", _FOOTNOTE_REF.sub("", fragment))
     fragment = _MATH.sub(lambda match: " " + html.escape(math_text(match.group(0)), quote=False) + " ", fragment)
-    text = html.unescape(_TAG.sub(" ", fragment))
+    pieces = _CODE.split(fragment)
+    text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
+                   else _TEX_SPAN.sub(_tex_span_text, html.unescape(_TAG.sub(" ", piece)))
+                   for index, piece in enumerate(pieces) if index % 3 != 2)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
+
+
+def _tex_span_text(match: re.Match[str]) -> str:
+    """TeX a body left as text (delimiters its converter did not take) read as text all the same."""
+    return tex_text(next(group for group in match.groups() if group is not None))
 
 
 def tex_text(tex: str) -> str:
