@@ -27,7 +27,7 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p\s*>", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _TERMINATED = re.compile(r"[.!?…:;]['\"”’)]?$")
 _CODE = re.compile(r"(<(?:pre|code|kbd|samp)\b.*?</(pre|code|kbd|samp)\s*>)", re.IGNORECASE | re.DOTALL)
-_TEX_SPAN = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.DOTALL)
+_TEX_SPAN = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(\\begin\{([a-z]+\*?)\}.*?\\end\{\5\})", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]’”])")
@@ -102,13 +102,18 @@ def html_to_text(fragment: str) -> str:
     fragment = _MATH.sub(lambda match: " " + html.escape(math_text(match.group(0)), quote=False) + " ", fragment)
     pieces = _CODE.split(fragment)
     text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
-                   else _TEX_SPAN.sub(_tex_span_text, html.unescape(_TAG.sub(" ", piece)))
+                   else text_with_tex(html.unescape(_TAG.sub(" ", piece)))
                    for index, piece in enumerate(pieces) if index % 3 != 2)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
 
 
+def text_with_tex(text: str) -> str:
+    """Plain text in which TeX spans (``\\(…\\)``, ``\\[…\\]``, ``$$…$$``, ``\\begin{…}…\\end{…}``) that
+    a converter left as text are read as text."""
+    return _TEX_SPAN.sub(_tex_span_text, text) if "\\" in text or "$$" in text else text
+
+
 def _tex_span_text(match: re.Match[str]) -> str:
-    """TeX a body left as text (delimiters its converter did not take) read as text all the same."""
     return tex_text(next(group for group in match.groups() if group is not None))
 
 
