@@ -74,3 +74,9 @@ def test_fragments_without_a_full_stop_are_kept_apart():
 def test_tex_a_body_left_as_text_is_still_read_as_text_but_code_is_not():
     html = r"<p>how far \( P(X) \) is from \( \mathbb{R}^2 \), not <code>\(this\)</code></p>"
     assert html_to_text(html) == r"how far P(X) is from ℝ², not \(this\)"
+
+
+def test_labels_before_the_prose_are_skipped():
+    body = ("<ul><li><p>GPT</p><ul><li><p>Analytical AI to Generative AI</p></li>"
+            "<li><p>needs a way to evaluate the quality of generated texts in many aspects</p></li></ul></li></ul>")
+    assert summarize(body).startswith("needs a way to evaluate")

@@ -11,6 +11,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from itertools import chain, islice
 from typing import Iterator
 
 from .math import tex_to_mathml
@@ -20,7 +21,6 @@ _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b.*?</annotation(?:-xml)?\s*>", 
 _FOOTNOTE_REF = re.compile(r"<sup\b[^>]*class=\"footnote-ref\"[^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL)
 _DROPPED = re.compile(r"<(script|style|template|button|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _FOOTNOTES = re.compile(r"<(section|div)\b[^>]*class=\"footnotes\"[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
-_LIST_ITEM_END = re.compile(r"<li\b[^>]*>\s*\Z", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p\s*>", re.IGNORECASE | re.DOTALL)
 #: Sentence ends: ., ! or ? (or an ellipsis) before a space and a capital, digit or quote, not after a
 #: one-letter initial or a common abbreviation.
@@ -35,8 +35,11 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]’”])")
 #: A summary is whole sentences of about this many characters.
 SUMMARY_SHORTEST = 160
 SUMMARY_LONGEST = 300
-#: A first paragraph this short without sentence punctuation is a heading-like line.
+#: A paragraph this short, of fewer words, without sentence punctuation is a heading-like line.
 HEADING_LIKE = 60
+PROSE_WORDS = 7
+#: Opening paragraphs searched for the first that reads as prose.
+OPENING = 6
 
 _SUPERSCRIPTS = str.maketrans("0123456789+-=()niT⊤′", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵀ′")
 _SUBSCRIPTS = str.maketrans("0123456789+-=()aeiojkrtuvxnm", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒⱼₖᵣₜᵤᵥₓₙₘ")
@@ -46,15 +49,14 @@ _CAN_SUBSCRIPT = set("0123456789+-=()aeiojkrtuvxnm")
 
 def summarize(body: str, shortest: int = SUMMARY_SHORTEST, longest: int = SUMMARY_LONGEST) -> str:
     """Whole sentences from the body's first paragraphs, from ``shortest`` up to ``longest``
-    characters; a first paragraph that reads like a heading ("GPT", "**Setup**") is skipped
-    (not a list item). A first sentence longer than ``longest`` is cut at a word with an ellipsis."""
-    body = _FOOTNOTES.sub("", body)
+    characters. Heading-like opening lines ("GPT", "LLM Acceleration", a list of labels) are
+    skipped when prose follows them within the first few paragraphs. A first sentence longer
+    than ``longest`` is cut at a word with an ellipsis."""
+    paragraphs = _paragraphs(_FOOTNOTES.sub("", body))
+    opening = list(islice(paragraphs, OPENING))
+    start = next((index for index, text in enumerate(opening) if not looks_like_heading(text)), 0)
     summary = ""
-    opening = True
-    for text, in_list in _paragraphs(body):
-        if opening and not in_list and looks_like_heading(text) and _more_after(body, text):
-            continue
-        opening = False
+    for text in chain(opening[start:], paragraphs):
         for index, sentence in enumerate(_SENTENCE_END.split(text)):
             # fragments (list items, labels) without a full stop are kept apart by a middle dot
             joint = " · " if index == 0 and summary and not _TERMINATED.search(summary) else " "
@@ -67,28 +69,23 @@ def summarize(body: str, shortest: int = SUMMARY_SHORTEST, longest: int = SUMMAR
     return summary
 
 
-def _paragraphs(body: str) -> Iterator[tuple[str, bool]]:
-    """The text of each ``<p>`` with whether it opens a list item; the whole text when there is none."""
+def _paragraphs(body: str) -> Iterator[str]:
+    """The text of each ``<p>``, or the whole text when there is none."""
     found = False
     for match in _PARAGRAPH.finditer(body):
         text = html_to_text(match.group(0))
         if text:
             found = True
-            yield text, bool(_LIST_ITEM_END.search(body, max(0, match.start() - 200), match.start()))
+            yield text
     if not found:
         text = html_to_text(body)
         if text:
-            yield text, False
-
-
-def _more_after(body: str, text: str) -> bool:
-    """Whether the body has text beyond ``text`` (a lone heading-like line is still the summary)."""
-    return len(_TAG.sub("", body).split()) > len(text.split())
+            yield text
 
 
 def looks_like_heading(text: str) -> bool:
-    """A short line with no sentence punctuation at its end: a label, not prose."""
-    return len(text) <= HEADING_LIKE and not re.search(r"[.!?…:;,)\]”’\"]$", text)
+    """A short line of a few words with no sentence punctuation at its end: a label, not prose."""
+    return len(text) <= HEADING_LIKE and len(text.split()) < PROSE_WORDS and not _TERMINATED.search(text)
 
 
 def _cut(text: str, limit: int) -> str:
