@@ -11,6 +11,8 @@
   var COLORS = { note: "--accent", paper: "--paper", tag: "--tag", author: "--author", venue: "--venue" };
   var HUBS = 12;            // nodes labelled at any zoom
   var LABEL_ZOOM = 1.6;     // from this zoom on, every node's label that fits is drawn
+  var LABEL_ALL = 150;      // ... and also when no more nodes than this are on screen
+  var EDGES_OPAQUE = 1500;  // edges on screen drawn at full strength; more are drawn fainter
   var SPACING = 28;         // preferred distance between neighbouring nodes (layout units)
   var STEPS = 300;          // layout iterations (fewer for large graphs, whose start is already close)
   var BUDGET_MS = 10;       // layout time per frame
@@ -261,19 +263,28 @@
     ctx.lineWidth = 1;
     ctx.beginPath();
     var settled = this.steps >= this.stepsWanted || this.nodes.length <= 3000;  // a large graph's edges once it settles
+    var drawn = 0;
     for (i = 0; settled && i < this.edges.length; i++) {
       var e = this.edges[i];
       if (!this.visible(e.a) || !this.visible(e.b) || (!onScreen(e.a, 0) && !onScreen(e.b, 0))) continue;
       ctx.moveTo(e.a.sx, e.a.sy); ctx.lineTo(e.b.sx, e.b.sy);
+      drawn++;
     }
+    ctx.globalAlpha = Math.max(0.08, Math.min(1, EDGES_OPAQUE / (drawn || 1)));  // many edges: fainter, nodes stay readable
     ctx.stroke();
+    ctx.globalAlpha = 1;
     if (this.hover) {
       ctx.strokeStyle = css("--fg-soft", "#888");
       ctx.beginPath();
+      var touching = 0;
       this.edges.forEach(function (e) {
-        if ((e.a === self.hover || e.b === self.hover) && self.visible(e.a) && self.visible(e.b)) { ctx.moveTo(e.a.sx, e.a.sy); ctx.lineTo(e.b.sx, e.b.sy); }
+        if ((e.a === self.hover || e.b === self.hover) && self.visible(e.a) && self.visible(e.b)) {
+          ctx.moveTo(e.a.sx, e.a.sy); ctx.lineTo(e.b.sx, e.b.sy); touching++;
+        }
       });
+      ctx.globalAlpha = Math.max(0.15, Math.min(1, EDGES_OPAQUE / 10 / (touching || 1)));
       ctx.stroke();
+      ctx.globalAlpha = 1;
     }
     var size = Math.max(0.8, Math.min(1.6, Math.sqrt(this.scale)));
     Object.keys(COLORS).forEach(function (type) {
@@ -326,7 +337,7 @@
 
   // Labels, most important first, each placed only where it overlaps no other label.
   Graph.prototype.drawLabels = function (candidates, size) {
-    var ctx = this.context, self = this, placed = [], all = this.scale >= LABEL_ZOOM || candidates.length <= 40;
+    var ctx = this.context, self = this, placed = [], all = this.scale >= LABEL_ZOOM || candidates.length <= LABEL_ALL;
     var order = candidates.filter(function (node) { return all || node.hub || node.id === self.focus; });
     order.sort(function (a, b) { return (b.id === self.focus) - (a.id === self.focus) || b.degree - a.degree; });
     if (this.hover) order.unshift(this.hover);
