@@ -188,7 +188,7 @@ def _after(base: str) -> str:
     return " " if base in _OPERATORS or (len(base) > 1 and base.isalpha()) else ""
 
 
-def _script(text: str, allowed: set[str], table: dict[int, str], mark: str) -> str:
+def _script(text: str, allowed: set[str], table: dict[int, int], mark: str) -> str:
     text = _SPACE.sub("", text)
     if text and all(character in allowed for character in text):
         return text.translate(table)

@@ -199,8 +199,8 @@ def _outside_fences(lines: list[str]) -> list[str]:
 def _escape_line(line: str, kind: str) -> str:
     """Escape Markdown syntax in prose (keeping list markers, links and ``$`` math intact)."""
     marker = ""
-    if kind == "list":
-        match = re.match(r"^(\s*(?:[-*+]|\d{1,9}[.)])\s+)", line)
+    match = re.match(r"^(\s*(?:[-*+]|\d{1,9}[.)])\s+)", line) if kind == "list" else None
+    if match:
         marker, line = match.group(1), line[match.end():]
     else:
         line = line.lstrip()
