@@ -80,3 +80,12 @@ def test_labels_before_the_prose_are_skipped():
     body = ("<ul><li><p>GPT</p><ul><li><p>Analytical AI to Generative AI</p></li>"
             "<li><p>needs a way to evaluate the quality of generated texts in many aspects</p></li></ul></li></ul>")
     assert summarize(body).startswith("needs a way to evaluate")
+
+
+def test_a_display_formula_split_into_paragraphs_by_a_blank_line_is_one_formula():
+    from papernotes.htmlbody import render_math_in_html
+    body = "<li><p>Gating\n$$\n\\begin{aligned}\nG &amp;= 1 \\</p>\n<p>H &amp;= 2\n\\end{aligned}\n$$</p></li>"
+    html, problems = render_math_in_html(body, "feed.xml", 1)
+    assert problems == [] and html.count("<math") == 1 and "$$" not in html and html.count("<p>") == html.count("</p>") == 1
+    prose, _ = render_math_in_html("<p>It costs $$ here.</p>\n<p>And $$ there.</p>", "feed.xml", 1)
+    assert "<math" not in prose

@@ -18,7 +18,7 @@ _VERBATIM = re.compile(r"(<(pre|code|kbd|samp|math|script|style)\b.*?</\2\s*>)",
 _BLOCK_TAG = r"</?(?:p|li|ul|ol|div|h[1-6]|table|tr|td|th|blockquote|pre|section|article|br|hr)\b"
 _INSIDE = rf"(?:(?!{_BLOCK_TAG}|\$\$)[\s\S])"
 _MATH_IN_TEXT = re.compile(
-    rf"\$\$(?P<display>{_INSIDE}+?)\$\$"
+    rf"\$\$(?P<display>(?:{_INSIDE}|</p>\s*<p>)+?)\$\$"  # a blank line in a $$ block split it into paragraphs
     rf"|\\\[(?P<bracket_display>{_INSIDE}+?)\\\]"
     rf"|\\\((?P<paren>{_INSIDE}+?)\\\)"
     r"|(?<![\\$\w])\$(?P<inline>[^\s$<](?:(?:(?!</?(?:p|li|div|h[1-6]|td|th)\b)[^$\n])*?[^\s$\\])?)\$(?![\d$])"
@@ -67,8 +67,8 @@ def tex_from_html(fragment: str) -> str:
 
 
 def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic]) -> str:
-    bracketed = match["bracket_display"] or match["paren"]
-    if bracketed and not looks_like_tex(tex_from_html(bracketed)):
+    doubtful = match["bracket_display"] or match["paren"] or (match["display"] if "</p>" in (match["display"] or "") else None)
+    if doubtful and not looks_like_tex(tex_from_html(doubtful)):
         return match.group(0)
     display = match["display"] or match["bracket_display"]
     tex = tex_from_html(display or match["paren"] or match["inline"])
