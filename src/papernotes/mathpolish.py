@@ -1,11 +1,12 @@
 """latex2mathml's MathML, adjusted so a MathML Core browser with an OpenType MATH font draws what TeX draws.
 
 Each rule mends one gap seen side by side with KaTeX: limits of big operators and ``\\lim``-like
-names go under and over in display style (``movablelimits`` keeps them as scripts inline), ``\\hat``
-uses the modifier circumflex (ASCII ``^`` draws as a second chevron), ``\\infty`` is an identifier
-(so ``-\\infty`` is a sign, not a subtraction), named functions are followed by a thin space,
-a display integral's upper limit clears the slanted sign, and ``aligned`` (which the converter does not know) is read as ``split``,
-its display-style twin.
+names go under and over in display style (``movablelimits`` keeps them as scripts inline); ``\\hat``
+uses the modifier circumflex (ASCII ``^`` draws as a second chevron); ``\\infty`` is an identifier
+(so ``-\\infty`` is a sign, not a subtraction); ``\\max`` without limits is a name, not an operator
+spaced on both sides; named functions are followed by a thin space; a display integral's upper
+limit clears the slanted sign; and ``aligned`` (which the converter does not know) is read as
+``split``, its display-style twin.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ def _polish_tree(root: ET.Element) -> bool:
                 changed = True
             elif tag == "mover" and len(element) == 2 and _local(element[1].tag) == "mo" and element[1].text == "^":
                 element[1].text = "\u02c6"
+                changed = True
+            elif tag == "mo" and (element.text or "").isalpha() and len(element.text or "") > 1 \
+                    and _local(parent.tag) not in ("munder", "munderover", "msub", "msubsup"):
+                element.tag = _qualified("mi", element.tag)  # \max(a, b): a name, not an operator spaced on both sides
                 changed = True
             elif tag == "mo" and element.text == "∞":
                 element.tag = _qualified("mi", element.tag)
