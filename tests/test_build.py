@@ -34,7 +34,7 @@ def test_pages_of_a_small_site(build_site):
     home = read(result, "index.html")
     assert home.index("/notes/one/") < home.index("/notes/two/"), "newest first"
     tags = read(result, "tags/index.html")
-    assert "#ml</a> <span class=\"count\">2</span>" in tags
+    assert "#ml</a> <span class=\"count\" title=\"2 notes\">2</span>" in tags
     page = read(result, "notes/one/index.html")
     assert 'href="/notes/two/"' in page, "link to the older note"
     assert '<time datetime="2024-01-02">2 January 2024</time>' in page

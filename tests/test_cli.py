@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -53,6 +54,8 @@ def test_quiet_prints_only_errors(make_site):
 def test_verbose_names_where_each_date_came_from(make_site):
     root = make_site({"content/2024-01-02-a.md": "x", "content/b.md": "---\ndate: 2020-01-01\n---\n",
                       "content/log.txt": "a plain text log"})
+    written = (root / "content" / "log.txt").stat().st_mtime - 40 * 86400  # edited, not copied with the rest
+    os.utime(root / "content" / "log.txt", (written, written))
     output = run("build", str(root), "-v").output
     assert "/notes/a/ · 2024-01-02 (file name)" in output
     assert "/notes/b/ · 2020-01-01 (front matter)" in output

@@ -76,7 +76,7 @@ def test_bad_math_is_shown_as_tex_with_a_positioned_warning(md):
 
 def test_word_count_and_summary(md):
     body, _ = render(md, "## Heading\n\nFirst paragraph has five words.\n\nSecond one.\n")
-    assert body.summary == "First paragraph has five words."
+    assert body.summary == "First paragraph has five words. Second one."
     assert body.words == 8
 
 

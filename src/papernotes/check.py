@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +30,7 @@ class CheckResult:
     links: int
     broken: tuple[BrokenLink, ...]
     external: tuple[str, ...]
+    relative: tuple[str, ...] = ()  # places that need an absolute URL (feeds, sitemap, social tags)
 
 
 class _LinkParser(HTMLParser):
@@ -36,6 +39,7 @@ class _LinkParser(HTMLParser):
         self.links: list[str] = []
         self.ids: set[str] = set()
         self.empty: list[str] = []  # ``<a href="">``, ``<img>`` without a source: broken wherever they are
+        self.must_be_absolute: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -44,6 +48,10 @@ class _LinkParser(HTMLParser):
                 self.ids.add(values[name] or "")
         if tag == "img" and not (values.get("src") or "").strip() and not (values.get("srcset") or "").strip():
             self.empty.append("<img> without a source" if "src" not in values else '<img src="">')
+        if tag == "meta" and values.get("property", values.get("name")) in _ABSOLUTE_META:
+            self.must_be_absolute.append((str(values.get("property", values.get("name"))), values.get("content") or ""))
+        if tag == "link" and values.get("rel") == "canonical":
+            self.must_be_absolute.append(("canonical", values.get("href") or ""))
         for name in ("href", "src"):
             value = values.get(name)
             if value is not None and not value.strip() and not (tag == "img" and name == "src"):
@@ -75,7 +83,55 @@ def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
             problem = _resolve(link, page_url, out_dir, base_path, parsed, external)
             if problem:
                 broken.append(BrokenLink(page.relative_to(out_dir).as_posix(), link, problem))
-    return CheckResult(len(pages), count, tuple(broken), tuple(sorted(external)))
+    relative = [f"{page.relative_to(out_dir).as_posix()}: {where} is not an absolute URL ({value!r})"
+                for page, parser in parsed.items() for where, value in parser.must_be_absolute if not _absolute(value)]
+    return CheckResult(len(pages), count, tuple(broken), tuple(sorted(external)), (*relative, *_relative_in_files(out_dir)))
+
+
+_ABSOLUTE_META = ("og:url", "og:image", "twitter:image")
+_XML_URL = re.compile(r"<(id|loc|uri)>([^<]*)</\1>|<link\b[^>]*\bhref=\"([^\"]*)\"")
+
+
+def _absolute(value: str) -> bool:
+    return "://" in value or value.startswith(("urn:", "tag:", "mailto:"))
+
+
+def _relative_in_files(out_dir: Path) -> list[str]:
+    """Relative URLs where readers need absolute ones: Atom ids and links, sitemap ``<loc>``,
+    JSON Feed URLs and robots.txt's ``Sitemap:``."""
+    found = []
+    for path in sorted(out_dir.rglob("*.xml")):
+        for match in _XML_URL.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            value = match.group(2) if match.group(1) else match.group(3)
+            if value and not _absolute(value):
+                where = f"<{match.group(1)}>" if match.group(1) else "<link href>"
+                found.append(f"{path.relative_to(out_dir).as_posix()}: {where} is not an absolute URL ({value!r})")
+    for path in sorted(out_dir.rglob("feed.json")):
+        try:
+            feed = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        for key, value in _json_urls(feed):
+            if not _absolute(value):
+                found.append(f"{path.relative_to(out_dir).as_posix()}: {key} is not an absolute URL ({value!r})")
+    robots = out_dir / "robots.txt"
+    if robots.is_file():
+        for line in robots.read_text(encoding="utf-8", errors="replace").splitlines():
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "sitemap" and not _absolute(value.strip()):
+                found.append(f"robots.txt: Sitemap is not an absolute URL ({value.strip()!r})")
+    return found
+
+
+def _json_urls(feed: object) -> Iterable[tuple[str, str]]:
+    if not isinstance(feed, dict):
+        return
+    for key in ("home_page_url", "feed_url"):
+        if isinstance(feed.get(key), str):
+            yield key, feed[key]
+    for item in feed.get("items", ()) if isinstance(feed.get("items"), list) else ():
+        if isinstance(item, dict) and isinstance(item.get("url"), str):
+            yield "items[].url", item["url"]
 
 
 def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,

@@ -74,6 +74,10 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
     if not result.notes and result.up_to_date is None:
         found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
         click.echo(why_no_notes({display_path(p) for p in found}, str(layout.content), result.diagnostics), err=True)
+    if not quiet and not site_config(layout, options)[0].site_origin:
+        click.echo("warning: base_url has no scheme and host, so feeds, the sitemap and social tags (og:url) carry "
+                   "relative URLs that readers and crawlers reject; set base_url: https://… in papernotes.yaml "
+                   "or pass --base-url", err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 
@@ -216,12 +220,15 @@ def check_command(target: Path, base_url: str | None, fetch_links: bool) -> None
     result = check_site(out_dir, config.base_path)
     for broken in result.broken:
         click.echo(str(broken))
+    for place in result.relative:
+        click.echo(place)
     for link in result.external:
         click.echo(f"external: {link}")
     if fetch_links:
         for link, problem in fetch_external(result.external):
             click.echo(f"unreachable external link → {link} ({problem})")
-    click.echo(f"{result.pages} pages, {result.links} links, {len(result.broken)} broken, {len(result.external)} external")
+    click.echo(f"{result.pages} pages, {result.links} links, {len(result.broken)} broken, {len(result.external)} external"
+               + (f", {len(result.relative)} relative URLs that must be absolute (set base_url)" if result.relative else ""))
     if result.broken:
         sys.exit(1)
 

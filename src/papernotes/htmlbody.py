@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from .markdown import shorten
 from .math import looks_like_tex, tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, RenderedBody
+from .plaintext import html_to_text, summarize
 from .urls import slugify
 
 _MATHJAX_SCRIPT = re.compile(
@@ -18,7 +18,7 @@ _VERBATIM = re.compile(r"(<(pre|code|kbd|samp|math|script|style)\b.*?</\2\s*>)",
 _BLOCK_TAG = r"</?(?:p|li|ul|ol|div|h[1-6]|table|tr|td|th|blockquote|pre|section|article|br|hr)\b"
 _INSIDE = rf"(?:(?!{_BLOCK_TAG}|\$\$)[\s\S])"
 _MATH_IN_TEXT = re.compile(
-    rf"\$\$(?P<display>{_INSIDE}+?)\$\$"
+    rf"\$\$(?P<display>(?:{_INSIDE}|</p>\s*<p>)+?)\$\$"  # a blank line in a $$ block split it into paragraphs
     rf"|\\\[(?P<bracket_display>{_INSIDE}+?)\\\]"
     rf"|\\\((?P<paren>{_INSIDE}+?)\\\)"
     r"|(?<![\\$\w])\$(?P<inline>[^\s$<](?:(?:(?!</?(?:p|li|div|h[1-6]|td|th)\b)[^$\n])*?[^\s$\\])?)\$(?![\d$])"
@@ -30,8 +30,7 @@ _ANY_TAG = re.compile(r"<[^>]+>")
 _LONE_BACKSLASH_EOL = re.compile(r"(?<!\\)\\[ \t]*\n")
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
 _ID = re.compile(r"\sid=\"([^\"]*)\"")
-_PARAGRAPH = re.compile(r"<p[\s>].*?</p>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
+_H1 = re.compile(r"<h1[\s>]", re.IGNORECASE)
 
 
 def mathjax_scripts_to_tex(body: str) -> str:
@@ -68,8 +67,8 @@ def tex_from_html(fragment: str) -> str:
 
 
 def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic]) -> str:
-    bracketed = match["bracket_display"] or match["paren"]
-    if bracketed and not looks_like_tex(tex_from_html(bracketed)):
+    doubtful = match["bracket_display"] or match["paren"] or (match["display"] if "</p>" in (match["display"] or "") else None)
+    if doubtful and not looks_like_tex(tex_from_html(doubtful)):
         return match.group(0)
     display = match["display"] or match["bracket_display"]
     tex = tex_from_html(display or match["paren"] or match["inline"])
@@ -83,13 +82,17 @@ def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnost
 
 
 def body_from_html(body: str) -> RenderedBody:
-    """Facts of an HTML body: headings get stable unique ids; summary from the first paragraph."""
+    """Facts of an HTML body: headings get stable unique ids and sit under the page title (an
+    imported ``<h1>`` becomes ``<h2>``, and the levels below it move down with it); the summary
+    is whole sentences of the first paragraphs, formulas read as text."""
     headings: list[Heading] = []
     used: set[str] = set()
+    shift = 1 if _H1.search(body) else 0
 
     def add_id(match: re.Match[str]) -> str:
-        level, attributes, inner = match.groups()
-        text = html.unescape(_TAGS.sub("", inner)).strip()
+        level_text, attributes, inner = match.groups()
+        level = min(int(level_text) + shift, 6)
+        text = html_to_text(inner)
         found = _ID.search(attributes)
         anchor = slugify(found.group(1) if found else text, "section")
         base, counter = anchor, 1
@@ -97,14 +100,12 @@ def body_from_html(body: str) -> RenderedBody:
             counter += 1
             anchor = f"{base}-{counter}"
         used.add(anchor)
-        headings.append(Heading(int(level), anchor, text))
+        headings.append(Heading(level, anchor, text))
         attributes = _ID.sub("", attributes)
         return f'<h{level}{attributes} id="{anchor}">{inner}</h{level}>'
 
     body = _HEADING.sub(add_id, body)
-    text = html.unescape(_TAGS.sub(" ", body))
-    first = next((html.unescape(_TAGS.sub(" ", p)).strip() for p in _PARAGRAPH.findall(body) if _TAGS.sub("", p).strip()), "")
-    return RenderedBody(body, tuple(headings), len(text.split()), shorten(first or text))
+    return RenderedBody(body, tuple(headings), len(html_to_text(body).split()), summarize(body))
 
 
 _IMAGE = re.compile(r"<img\b[^>]*\ssrc=\"([^\"]+)\"", re.IGNORECASE)

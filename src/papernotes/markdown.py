@@ -26,6 +26,7 @@ from pygments.util import ClassNotFound
 
 from .math import looks_like_tex, tex_fallback, tex_to_mathml
 from .model import Diagnostic, Heading, LinkRef, RenderedBody
+from .plaintext import summarize, tex_text, text_with_tex
 from .urls import slugify
 from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
 from .blockrefs import block_ids, blockrefs_plugin
@@ -96,7 +97,7 @@ class MarkdownRenderer:
         env: dict[str, Any] = {"papernotes": state}
         tokens = self._md.parse(text, env)
         body = neutralise_script_urls(self._md.renderer.render(tokens, self._md.options, env))
-        summary = _first_paragraph_text(tokens)
+        summary = summarize(body)
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
         rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags,
                                 tuple(sorted(state.assets.items())), block_ids(env))
@@ -243,10 +244,9 @@ def _collect_facts(state: Any) -> None:
                 facts.words += len(child.content.split())
         if index > 0 and tokens[index - 1].type == "heading_open":
             opener = tokens[index - 1]
-            text = _inline_text(token)
-            anchor = opener.attrs.get("id") or _unique(slugify(text, "section"), used)
+            anchor = opener.attrs.get("id") or _unique(slugify(_inline_text(token), "section"), used)
             opener.attrSet("id", anchor)
-            facts.headings.append(Heading(int(opener.tag[1]), str(anchor), text))
+            facts.headings.append(Heading(int(opener.tag[1]), str(anchor), _inline_text(token, readable=True)))
 
 
 def _unique(anchor: str, used: set[str]) -> str:
@@ -258,25 +258,20 @@ def _unique(anchor: str, used: set[str]) -> str:
     return candidate
 
 
-def _inline_text(token: Token, with_math: bool = True) -> str:
+def _inline_text(token: Token, readable: bool = False) -> str:
+    """The text of an inline token; ``readable`` reads formulas as text, else they stay TeX (for ids)."""
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline") or (child.type.startswith("math") and with_math):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type.startswith("math"):
+            parts.append(tex_text(child.content) if readable else child.content)
         elif child.type == "wikilink":
             parts.append(child.meta["label"] or child.meta["target"].partition("#")[0])
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return _SPACE.sub(" ", "".join(parts)).strip()
-
-
-def _first_paragraph_text(tokens: Sequence[Token]) -> str:
-    for index, token in enumerate(tokens):
-        if token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-            text = _inline_text(token, with_math=False)
-            if text:
-                return shorten(text)
-    return ""
+    text = _SPACE.sub(" ", "".join(parts)).strip()
+    return text_with_tex(text) if readable else text
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

@@ -7,6 +7,8 @@ import re
 
 from latex2mathml.converter import convert
 
+from .mathpolish import polish, prepare_tex
+
 _MATH_OPEN = re.compile(r"^<math([^>]*)>")
 _COMMENT = re.compile(r"(?<!\\)%.*")
 _UNKNOWN_COMMAND = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
@@ -63,7 +65,7 @@ def tex_to_mathml(tex: str, display: bool) -> tuple[str, str | None]:
 
 def _convert(source: str, display: bool, tex: str) -> str:
     try:
-        return convert(source, display="block" if display else "inline")
+        return polish(convert(prepare_tex(source), display="block" if display else "inline"))
     except Exception as exc:  # latex2mathml raises many exception types for bad input
         raise ValueError(f"cannot render math {tex.strip()[:60]!r}: {_reason(exc)}") from None
 

@@ -15,6 +15,7 @@ from .model import NoteDate, Page
 from .htmlbody import first_image
 from .structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
+from .toc import build_toc
 
 
 def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
@@ -34,10 +35,15 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
         return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
 
     env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
-                       first_image=first_image)
+                       first_image=first_image, toc=build_toc, plural=plural)
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 paper``, ``2 papers``, ``0 notes``: the count with the noun in the right number."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def _json_ld(value: Any) -> Markup:

@@ -17,7 +17,8 @@ def index_site(site_dir: Path, timeout: float = 600) -> Diagnostic | None:
     Returns a warning when Pagefind is missing or fails; the site is usable without search."""
     if importlib.util.find_spec("pagefind") is None:
         return Diagnostic("warning", str(site_dir), 1, 1, "search is disabled: the pagefind package is not installed (pip install 'pagefind[bin]')")
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE, "--silent"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE, "--silent",
+               "--exclude-selectors", "annotation"]  # a formula's TeX source is not searchable text
     try:
         finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.SubprocessError) as exc:

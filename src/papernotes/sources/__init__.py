@@ -132,7 +132,9 @@ def display_path(path: Path) -> str:
 
 def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.datetime, str]]:
     """For each path (relative to ``content_dir``): its last git commit date when the folder is
-    a git checkout, else its modification time; with where the date came from."""
+    a git checkout, else its modification time; with where the date came from. Modification times
+    that most files share to the second are when the folder was copied or unpacked, not written:
+    their origin is ``copy time``, which readers do not take as a date."""
     paths = list(paths)
     rels = dict(zip(relative_names(paths, content_dir), paths))
     if not rels:
@@ -145,7 +147,22 @@ def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.d
         else:
             stamp = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.timezone.utc)
             dates[rel] = (stamp, "modification time")
-    return dates
+    copied = copy_times([stamp for stamp, origin in dates.values() if origin == "modification time"])
+    return {rel: (stamp, "copy time") if origin == "modification time" and stamp in copied else (stamp, origin)
+            for rel, (stamp, origin) in dates.items()}
+
+
+def copy_times(stamps: Sequence[dt.datetime], gap: float = 2.0) -> set[dt.datetime]:
+    """The stamps of one burst (each within ``gap`` seconds of the previous) that holds at least
+    three and at least half of all ``stamps``: a copy, a checkout, an unpacked archive."""
+    ordered = sorted(stamps)
+    runs: list[list[dt.datetime]] = []
+    for stamp in ordered:
+        if runs and (stamp - runs[-1][-1]).total_seconds() <= gap:
+            runs[-1].append(stamp)
+        else:
+            runs.append([stamp])
+    return {stamp for run in runs if len(run) >= max(3, len(ordered) / 2) for stamp in run}
 
 
 def relative_names(paths: Sequence[Path], folder: Path) -> list[str]:

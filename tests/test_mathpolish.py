@@ -1,0 +1,28 @@
+"""MathML adjusted for MathML Core browsers: each rule seen wrong next to KaTeX."""
+
+from __future__ import annotations
+
+import pytest
+
+from papernotes.math import tex_to_mathml
+
+
+@pytest.mark.parametrize("tex, display, wanted, unwanted", [
+    (r"\hat y", False, "<mo>&#x002C6;</mo>", "&#x0005E;"),
+    (r"\left\{ \sum_{i=1}^{n} x_i \right\}", True, '<munderover><mo movablelimits="true">&#x02211;', "<msubsup>"),
+    (r"\lim_{n \to \infty} a_n", True, '<munder><mo movablelimits="true">lim</mo>', "<msub><mo>lim"),
+    (r"a - \infty", False, "<mi>&#x0221E;</mi>", "<mo>&#x0221E;"),
+    (r"\max(a, b)", False, "<mi>max</mi>", "<mo>max"),
+    (r"\log q", False, '<mi>log</mi><mspace width="0.1667em" /><mi>q</mi>', None),
+    (r"\begin{aligned} a &= b \\ &= c \end{aligned}", True, '<mtable displaystyle="true" columnspacing="0em"', "<mi>&amp;</mi>"),
+    (r"\int_0^1 f", True, '<mrow><mspace width="0.45em" /><mn>1</mn></mrow>', None),
+])
+def test_mathml_is_adjusted(tex, display, wanted, unwanted):
+    mathml, warning = tex_to_mathml(tex, display)
+    assert warning is None and wanted in mathml
+    assert unwanted is None or unwanted not in mathml.split("<annotation")[0]
+
+
+def test_inline_integrals_and_plain_formulas_are_left_as_converted():
+    mathml, _ = tex_to_mathml(r"\int_0^1 f + x^2", False)
+    assert "<mspace" not in mathml and "<msup><mi>x</mi><mn>2</mn></msup>" in mathml
