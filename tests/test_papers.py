@@ -25,7 +25,7 @@ IDENTIFIERS = [
     ("[2305.10601] Tree of Thoughts", "arxiv:2305.10601"),
     ("https://arxiv.org/abs/1412.6980", "arxiv:1412.6980"),
     ("https://arxiv.org/abs/hep-th/9901001", "arxiv:hep-th/9901001"),
-    ("arXiv:cs.CL/0112017", "arxiv:cs.CL/0112017"),
+    ("arXiv:cs.CL/0112017", "arxiv:cs/0112017"),
     ("https://arxiv.org/abs/math/0211159v2", "arxiv:math/0211159"),
     ("https://www.alphaxiv.org/abs/2305.10601", "arxiv:2305.10601"),
     ("https://www.alphaxiv.org/overview/2305.10601v2", "arxiv:2305.10601"),
@@ -133,7 +133,9 @@ def test_registry_citations_declared_papers_and_pages(build_site):
     assert '<meta name="citation_title" content="Tree of Thoughts: Deliberate Problem Solving with Large Language Models">' in page
     assert page.count('<meta name="citation_author"') == 3 and '<meta name="citation_arxiv_id" content="2305.10601">' in page
     assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2305.10601">' in page
-    assert 'href="/notes/tot/#search">ToT notes</a>' in page and "We introduce a framework." in page
+    assert 'href="/notes/tot/">ToT notes</a>' in page and 'href="/notes/tot/#search">§</a>' in page
+    assert page.count('class="discussion-title"') == 1, "a note is listed once, with each of its excerpts"
+    assert "We introduce a framework." in page
     assert "@inproceedings{yao2023tot," in page and "eprint = {2305.10601}" in page
     assert 'href="/papers/doi-10.1038-nature14539/">Deep learning</a>' in page, "co-mentioned paper"
     yaml_page = (result.out_dir / "papers/openreview-yicbfdntty/index.html").read_text()

@@ -10,9 +10,11 @@ from typing import Callable, Container, Iterable, Iterator, Sequence
 
 from .config import Config
 from .graph import Graph
-from .bibtex import bibliography, bibtex_entry
+from .bibtex import bibliography, bibtex_entry, cite_keys
+from .csljson import csl_json
 from .graphjson import graph_json, graph_json_inputs, links_from, neighbourhood
 from .model import Note, Page, TextFile
+from .registry import PaperMeta
 from .syndication import atom_feed, json_feed, robots, sitemap
 from .urls import UnsafeURL, check_url
 
@@ -106,15 +108,20 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     if wanted("/papers/"):
         yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
                                                "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
+    keys = cite_keys(p.meta for p in papers)
     for paper in papers:
         if wanted(paper.url):
             yield Page(paper.url, "paper.html", {
-                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
-                "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta, keys[paper.id]),
+                "cite_key": keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
             })
-    metas = tuple(p.meta for p in papers)
-    if wanted("/papers.bib"):
-        yield TextFile("/papers.bib", partial(bibliography, metas), metas)
+    yield from citation_files("/papers", tuple(p.meta for p in papers), keys, wanted)
+    for paper in papers:
+        yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
+    for group in graph.tags:
+        tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
+        if tagged:
+            yield from citation_files(f"{group.tag.url}papers", tagged, keys, wanted)
     if wanted("/graph.json"):
         yield TextFile("/graph.json", partial(graph_json, graph, config.base_path), graph_json_inputs(graph))
     for url, template, title in (("/graph/", "graph.html", "Graph"), ("/search/", "search.html", "Search")):
@@ -129,6 +136,16 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     yield from date_pages(graph, wanted)
     if wanted("/404.html"):
         yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
+
+
+def citation_files(stem: str, metas: tuple[PaperMeta, ...], keys: dict[str, str],
+                   wanted: Callable[[str], bool]) -> Iterator[TextFile]:
+    """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
+    used = {meta.id: keys[meta.id] for meta in metas}
+    if wanted(f"{stem}.bib"):
+        yield TextFile(f"{stem}.bib", partial(bibliography, metas, used), ("bib", metas, tuple(used.items())))
+    if wanted(f"{stem}.csl.json"):
+        yield TextFile(f"{stem}.csl.json", partial(csl_json, metas, used), ("csl", metas, tuple(used.items())))
 
 
 def note_pages(graph: Graph, base_path: str, wanted: Callable[[str], bool]) -> Iterator[Page]:

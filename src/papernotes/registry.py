@@ -12,7 +12,7 @@ import bibtexparser
 from bibtexparser import middlewares
 
 from .model import Diagnostic, DiagnosticError
-from .papers import find_mentions, identify, links_for, title_key
+from .papers import arxiv_year, find_mentions, identify, links_for, title_key
 from .yamltext import load_yaml
 
 BIB_FILE = "papers.bib"
@@ -32,7 +32,7 @@ class PaperMeta:
     abstract: str | None = None
     links: Mapping[str, str] = field(default_factory=dict)
     key: str | None = None
-    entry_type: str = "article"
+    entry_type: str = ""  # the BibTeX type the registry gives; inferred from the venue when empty
 
     def merged(self, other: "PaperMeta") -> "PaperMeta":
         """This record with the gaps filled from ``other``."""
@@ -181,7 +181,8 @@ def _read_cache(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
 
 
 def with_hints(registry: Registry, hints: Iterable[tuple[str, str]]) -> dict[str, PaperMeta]:
-    """Every known paper plus papers only mentioned, titled by the first hint when the registry has none."""
+    """Every known paper plus papers only mentioned, titled by the notes' title for them when the
+    registry has none, with the year an arXiv id encodes when no metadata gives one."""
     papers = dict(registry.papers)
     for paper_id, title in hints:
         known = papers.get(paper_id)
@@ -189,7 +190,7 @@ def with_hints(registry: Registry, hints: Iterable[tuple[str, str]]) -> dict[str
             papers[paper_id] = PaperMeta(paper_id, title=title or None, links=links_for(paper_id))
         elif not known.title and title:
             papers[paper_id] = replace(known, title=title)
-    return papers
+    return {paper_id: meta if meta.year else replace(meta, year=arxiv_year(paper_id)) for paper_id, meta in papers.items()}
 
 
 def _text(value: Any) -> str:
