@@ -14,6 +14,7 @@ from .registry import PaperMeta
 _STOPWORDS = frozenset("""a an the on of in for to and with via from towards toward using is are by at as do does we
 what how why when can your our its into not no be""".split())
 _CONFERENCE = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshop|symposium|meeting|congress|neurips|nips|"
+                         r"advances in neural information processing|"
                          r"icml|iclr|aaai|ijcai|acl|emnlp|naacl|coling|eacl|cvpr|iccv|eccv|sigir|kdd|www|chi|uist|"
                          r"icra|iros|rss|corl|interspeech|icassp|colt|aistats|uai|miccai|isbi)\b", re.IGNORECASE)
 _KEY_SAFE = re.compile(r"[^A-Za-z0-9]+")

@@ -165,18 +165,18 @@ def _block_refs(block: _Block, text: str, section: str, previous_text: str) -> l
                 evidence.append(Evidence(titled, "link"))
             named_generically = generic_link(label)
         if single:
-            evidence += _block_evidence(block, text, mention, previous_text)
+            evidence += _block_evidence(block, text, mention, previous_text, named_generically)
         else:
             start, end = text.rfind("\n", 0, mention.start) + 1, text.find("\n", mention.end) % (len(text) + 1)
             if len({m.id for m, _ in mentions if start <= m.start < end}) == 1:  # a line of a block, after <br>
-                evidence += _line_evidence(text[start:end], mention.start - start)
+                evidence += _line_evidence(text[start:end], mention.start - start, named_generically)
         best = strongest(evidence)
         refs.append(PaperRef(mention.id, section, best.title if best else None, excerpt,
                              title_source=best.source if best else ("generic" if named_generically else "")))
     return refs
 
 
-def _block_evidence(block: _Block, text: str, mention: Mention, previous_text: str) -> list[Evidence]:
+def _block_evidence(block: _Block, text: str, mention: Mention, previous_text: str, generic: bool) -> list[Evidence]:
     """Titles a block naming one paper gives it: an emphasised run, a table cell, the line
     naming it (see ``_line_evidence``), or the line above a block holding only the link."""
     evidence = []
@@ -191,7 +191,7 @@ def _block_evidence(block: _Block, text: str, mention: Mention, previous_text: s
         if titled:
             evidence.append(Evidence(max(titled, key=lambda t: len(t.split())), "cell"))
     else:
-        evidence += _line_evidence(text, mention.start)
+        evidence += _line_evidence(text, mention.start, generic)
     rest = (text[:mention.start] + text[mention.end:]).strip(" \n\t.:;,()[]<>-")
     if not rest or generic_link(rest):
         titled = line_title(previous_text.strip().rsplit("\n", 1)[-1], sentence_check=True)
@@ -200,15 +200,16 @@ def _block_evidence(block: _Block, text: str, mention: Mention, previous_text: s
     return evidence
 
 
-def _line_evidence(text: str, position: int) -> list[Evidence]:
+def _line_evidence(text: str, position: int, generic: bool) -> list[Evidence]:
     """Titles a line naming one paper gives it: a quoted run (reference lists), or the words
-    before the identifier and a separator (``ReAct: https://…``, ``Title - arXiv:…``)."""
+    before the identifier and a separator (``ReAct: https://…``, ``Title - arXiv:…``), or before
+    a link named only ``[pdf]`` (``Title (2017), Authors [pdf]``)."""
     evidence = []
     quoted = re.search(r"[\"“](?P<t>[^\"“”]{8,300}?)[.,]?[\"”]", text)
     if quoted and reads_like_title(quoted["t"]):
         evidence.append(Evidence(quoted["t"].strip(), "quoted"))
-    line = text[:position].rsplit("\n", 1)[-1]
-    if re.search(r"[:–—|(-]\s*$", line):
+    line = re.sub(r"[\w:/.@-]*$", "", text[:position].rsplit("\n", 1)[-1])  # the identifier may begin inside a URL
+    if generic or re.search(r"[:–—|(-]\s*$", line):
         titled = line_title(line, sentence_check=True)
         if titled:
             evidence.append(Evidence(titled, "line"))

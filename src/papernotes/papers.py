@@ -39,7 +39,7 @@ _DOI_HOSTS = (r"(?:dl\.acm\.org|link\.springer\.com|(?:[a-z]+\.)?onlinelibrary\.
               r"(?:www\.)?science\.org|(?:www\.)?pnas\.org|journals\.aps\.org|iopscience\.iop\.org|"
               r"(?:www\.)?annualreviews\.org|(?:www\.)?cambridge\.org|ieeexplore\.ieee\.org|(?:www\.)?emerald\.com|"
               r"journals\.physiology\.org|(?:www\.)?ahajournals\.org|(?:www\.)?nejm\.org|academic\.oup\.com)")
-_DOI_BODY = r"10\.\d{4,9}/[^\s\"'<>]+"
+_DOI_BODY = r"10\.\d{4,9}(?:/|%2[Ff])[^\s\"'<>]+"
 
 _PATTERNS = [
     ("arxiv", re.compile(rf"{_HOST_START}{_ARXIV_HOSTS}/{_ARXIV_PATHS}/{_ARXIV_ID}(?![\d])", re.IGNORECASE)),

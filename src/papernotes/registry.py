@@ -154,10 +154,10 @@ def _read_yaml(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
         links = fields.get("links") if isinstance(fields.get("links"), dict) else {}
         records.append(PaperMeta(
             id=paper_id, title=_clean(fields.get("title")),
-            authors=tuple(str(a) for a in (authors if isinstance(authors, list) else str(authors).split(" and "))),
+            authors=tuple(str(a) for a in (authors if isinstance(authors, (list, tuple)) else str(authors).split(" and "))),
             year=_year(fields.get("year")), venue=_clean(fields.get("venue")), abstract=_clean(fields.get("abstract")),
             links={**_links(paper_id, fields.get("url")), **{str(k): str(v) for k, v in links.items()}},
-            key=str(fields.get("key") or key) if (fields.get("key") or key) else None,
+            key=str(fields["key"]) if fields.get("key") else (str(key) if key and identify(str(key)) is None else None),
         ))
     return records, problems
 

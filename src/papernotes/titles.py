@@ -49,7 +49,8 @@ _SEPARATOR_TAIL = re.compile(r"[\s:–—|(,-]+$")
 # ``Title (2017), H. Wang and B. Raj``: an awesome-list entry; the title ends at the year
 _YEAR_AND_AUTHORS = re.compile(r"\s+[(\[](?:19|20)\d{2}[a-z]?[)\]][,.:]?\s.*$")
 # ``Lewis-Pye and Roughgarden in 2022``, ``Vaswani et al. (2017)``: a citation, not a title
-_CITATION = re.compile(r"^[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|(?:and|&)\s+[A-Z][\w'’-]+))?,?\s+(?:in\s+)?[(\[]?(?:19|20)\d{2}[a-z]?[)\]]?$")
+_CITATION = re.compile(r"^[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|(?:and|&)\s+[A-Z][\w'’-]+))?,?\s+(?:in\s+)?[(\[]?(?:19|20)\d{2}[a-z]?[)\]]?$"
+                       r"|^[A-Z][\w'’-]+\s+et\s+al\.?$")
 # words of a sentence, not a title (case matters: "Attention Is All You Need" is a title)
 _SENTENCE = re.compile(r"\b(?:is|are|was|were|we|our|I|you|he|she|they|this paper|the paper|proposes|shows|should|"
                        r"uses|introduces|presents)\b|,\s+[a-z]")
@@ -113,6 +114,8 @@ def clean(text: str) -> str:
 
 def link_title(label: str) -> str | None:
     """A link's text when it reads like a title."""
+    if _CITATION.match(" ".join(label.split())):
+        return None
     text = clean(label)
     return text if reads_like_title(text) else None
 
