@@ -10,6 +10,7 @@ from typing import Callable, Container, Iterable, Iterator, Sequence
 
 from .config import Config
 from .graph import Graph
+from .authorship import authors, venues
 from .bibtex import bibliography, bibtex_entry, cite_keys
 from .csljson import csl_json
 from .graphjson import graph_json, graph_json_inputs, links_from, neighbourhood
@@ -109,15 +110,25 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
         yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
                                                "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
     keys = cite_keys(p.meta for p in papers)
+    by_id = {paper.id: paper for paper in papers}
+    author_urls: dict[str, dict[str, str]] = {}
+    for shelf in authors(papers):
+        for paper in shelf.papers:
+            author_urls.setdefault(paper.id, {})[shelf.name] = shelf.url
+    venue_urls = {paper.id: shelf.url for shelf in venues(papers) for paper in shelf.papers}
     for paper in papers:
         if wanted(paper.url):
             yield Page(paper.url, "paper.html", {
                 "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta, keys[paper.id]),
                 "cite_key": keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
+                "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
+                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id),
             })
     yield from citation_files("/papers", tuple(p.meta for p in papers), keys, wanted)
     for paper in papers:
         yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
+    yield from shelf_pages(graph, wanted)
     for group in graph.tags:
         tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
         if tagged:
@@ -136,6 +147,18 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     yield from date_pages(graph, wanted)
     if wanted("/404.html"):
         yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
+
+
+def shelf_pages(graph: Graph, wanted: Callable[[str], bool]) -> Iterator[Page]:
+    """``/authors/`` and ``/venues/`` with a page for each author and venue, when the metadata names any."""
+    for kind, title, shelves in (("author", "Authors", authors(graph.papers.papers)), ("venue", "Venues", venues(graph.papers.papers))):
+        if not shelves:
+            continue
+        if wanted(f"/{kind}s/"):
+            yield Page(f"/{kind}s/", "shelves.html", {"title": title, "kind": f"{kind}s", "shelves": shelves})
+        for shelf in shelves:
+            if wanted(shelf.url):
+                yield Page(shelf.url, "shelf.html", {"title": shelf.name, "kind": kind, "shelf": shelf})
 
 
 def citation_files(stem: str, metas: tuple[PaperMeta, ...], keys: dict[str, str],

@@ -114,6 +114,9 @@ class PaperGraph:
     # who lists whom, made on the first edit and kept while the structure stays: note id →
     # notes whose related list holds it, paper id → papers whose co-mentions hold it
     listed_by: tuple[dict[str, list[str]], dict[str, list[str]]] | None = field(default=None, compare=False, repr=False)
+    # paper id → ids of the papers with pages it cites, and that cite it (from fetched references)
+    cites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
@@ -142,8 +145,8 @@ class PaperGraph:
         for paper in renewed.values():  # a note lists exactly the papers it discusses
             for note in paper.notes:
                 papers_of[note.id] = swap(papers_of[note.id])
-        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by)),
-                frozenset(renewed))
+        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by),
+                           self.cites, self.cited_by), frozenset(renewed))
 
 
 def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) -> dict[str, list[str]]:
@@ -203,7 +206,20 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found)) for pid, found in discussions.items()}
     ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
-    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related_memoized(notes, papers_of, tags_of, memo))
+    cites, cited_by = citations(ordered)
+    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related_memoized(notes, papers_of, tags_of, memo),
+                      cites=cites, cited_by=cited_by)
+
+
+def citations(papers: tuple[Paper, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Who cites whom among the papers with pages (their metadata's references), both ways."""
+    known = {paper.id for paper in papers}
+    cites = {paper.id: tuple(r for r in paper.meta.references if r in known and r != paper.id) for paper in papers}
+    cited_by: dict[str, list[str]] = {}
+    for citing, cited in cites.items():
+        for paper_id in cited:
+            cited_by.setdefault(paper_id, []).append(citing)
+    return ({k: v for k, v in cites.items() if v}, {k: tuple(sorted(v)) for k, v in cited_by.items()})
 
 
 def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str, Paper],

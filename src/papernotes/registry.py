@@ -32,7 +32,10 @@ class PaperMeta:
     abstract: str | None = None
     links: Mapping[str, str] = field(default_factory=dict)
     key: str | None = None
-    entry_type: str = ""  # the BibTeX type the registry gives; inferred from the venue when empty
+    entry_type: str = ""
+    author_ids: tuple[str | None, ...] = ()  # beside ``authors``: an ORCID or OpenAlex id when known
+    references: tuple[str, ...] = ()  # canonical ids of the works it cites
+    venue_id: str | None = None  # the BibTeX type the registry gives; inferred from the venue when empty
 
     def merged(self, other: "PaperMeta") -> "PaperMeta":
         """This record with the gaps filled from ``other``."""
@@ -41,7 +44,9 @@ class PaperMeta:
             title=self.title or other.title, authors=self.authors or other.authors,
             year=self.year or other.year, venue=self.venue or other.venue,
             abstract=self.abstract or other.abstract, links={**other.links, **self.links},
-            key=self.key or other.key,
+            key=self.key or other.key, entry_type=self.entry_type or other.entry_type,
+            author_ids=self.author_ids if self.authors else other.author_ids,
+            references=tuple(sorted({*self.references, *other.references})), venue_id=self.venue_id or other.venue_id,
         )
 
 
@@ -63,13 +68,14 @@ class Registry:
         return self.keys.get(value.strip().lstrip("@")) or identify(value)
 
 
-def load_registry(content_dir: Path) -> Registry:
-    """Read every registry file that exists; sources later in the list fill gaps only."""
+def load_registry(content_dir: Path, *, with_cache: bool = True) -> Registry:
+    """Read every registry file that exists (the fetched cache too unless ``with_cache`` is
+    false); sources later in the list fill gaps only."""
     papers: dict[str, PaperMeta] = {}
     keys: dict[str, str] = {}
     aliases: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    readers = ((BIB_FILE, _read_bib), (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))
+    readers = ((BIB_FILE, _read_bib), (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))[:3 if with_cache else 2]
     for name, reader in readers:
         path = content_dir / name
         if not path.is_file():
@@ -163,21 +169,47 @@ def _read_yaml(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
 
 
 def _read_cache(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
+    """The records ``papernotes papers fetch`` wrote; OpenAlex's referenced works become the
+    canonical ids of the papers the cache knows by those OpenAlex ids."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["papers"]
         assert isinstance(entries, dict)
     except (ValueError, KeyError, AssertionError, TypeError):
         return [], [Diagnostic("warning", str(path), 1, 1, "paper metadata cache is unreadable and was ignored")]
+    items = {paper_id: item for paper_id, item in sorted(entries.items()) if isinstance(item, dict) and item.get("title")}
+    by_openalex = {str(item["openalex"]): paper_id for paper_id, item in items.items() if item.get("openalex")}
     records = []
-    for paper_id, item in sorted(entries.items()):
-        if isinstance(item, dict) and item.get("title"):
-            records.append(PaperMeta(
-                id=paper_id, title=item.get("title"), authors=tuple(item.get("authors") or ()),
-                year=_year(item.get("year")), venue=item.get("venue"), abstract=item.get("abstract"),
-                links=links_for(paper_id),
-            ))
+    for paper_id, item in items.items():
+        authors = tuple(str(a) for a in _list(item.get("authors")))
+        orcids, openalex_ids = _list(item.get("orcids")), _list(item.get("author_ids"))
+
+        def author_id(n: int) -> str | None:
+            orcid = orcids[n] if n < len(orcids) else None
+            work = openalex_ids[n] if n < len(openalex_ids) else None
+            return f"orcid:{orcid}" if orcid else f"openalex:{work}" if work else None
+
+        author_ids = tuple(author_id(n) for n in range(len(authors)))
+        references = {str(r) for r in _list(item.get("references"))}
+        references |= {by_openalex[str(w)] for w in _list(item.get("referenced_works")) if str(w) in by_openalex}
+        records.append(PaperMeta(
+            id=paper_id, title=str(item["title"]), authors=authors, year=_year(item.get("year")),
+            venue=_clean(item.get("venue")), abstract=_clean(item.get("abstract")),
+            links=_links(paper_id, None, item.get("doi")), entry_type=_entry_type(item.get("type")),
+            author_ids=author_ids, references=tuple(sorted(references - {paper_id})),
+            venue_id=f"openalex:{item['venue_id']}" if item.get("venue_id") else None,
+        ))
     return records, []
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _entry_type(kind: Any) -> str:
+    """A BibTeX type for a Crossref or BibTeX type name."""
+    return {"journal-article": "article", "proceedings-article": "inproceedings", "book-chapter": "incollection",
+            "book": "book", "posted-content": "misc", "inproceedings": "inproceedings", "article": "article"}.get(str(kind), "")
 
 
 def with_hints(registry: Registry, hints: Iterable[tuple[str, str]]) -> dict[str, PaperMeta]:
