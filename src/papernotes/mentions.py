@@ -192,7 +192,7 @@ def _block_evidence(block: _Block, text: str, mention: Mention, previous_text: s
             evidence.append(Evidence(max(titled, key=lambda t: len(t.split())), "cell"))
     else:
         evidence += _line_evidence(text, mention.start, generic)
-    rest = (text[:mention.start] + text[mention.end:]).strip(" \n\t.:;,()[]<>-")
+    rest = (_before(text, mention.start) + text[mention.end:]).strip(" \n\t.:;,()[]<>-")
     if not rest or generic_link(rest):
         titled = line_title(previous_text.strip().rsplit("\n", 1)[-1], sentence_check=True)
         if titled:
@@ -208,12 +208,17 @@ def _line_evidence(text: str, position: int, generic: bool) -> list[Evidence]:
     quoted = re.search(r"[\"“](?P<t>[^\"“”]{8,300}?)[.,]?[\"”]", text)
     if quoted and reads_like_title(quoted["t"]):
         evidence.append(Evidence(quoted["t"].strip(), "quoted"))
-    line = re.sub(r"[\w:/.@-]*$", "", text[:position].rsplit("\n", 1)[-1])  # the identifier may begin inside a URL
+    line = _before(text, position).rsplit("\n", 1)[-1]
     if generic or re.search(r"[:–—|(-]\s*$", line):
         titled = line_title(line, sentence_check=True)
         if titled:
             evidence.append(Evidence(titled, "line"))
     return evidence
+
+
+def _before(text: str, position: int) -> str:
+    """The text before an identifier, without the start of the URL it may begin inside (``https://``)."""
+    return re.sub(r"[\w:/.@-]*$", "", text[:position])
 
 
 def _code_marked(text: str) -> str:

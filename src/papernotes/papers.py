@@ -66,7 +66,7 @@ MAYBE_PAPER = re.compile(r"arxiv|doi|openreview|aclanthology|aclweb|semanticscho
 _BRACKET_TITLE = re.compile(r"[ \t]*[-:–—]?[ \t]*(?P<title>[^\n\[\]]{3,200}?)[ \t]*(?=\n|$|\s[-–—]\s|\s\[|\s*\(?https?://)")
 _DOI_TRAILING = re.compile(r"(?:[.,;:)\]}>]|&gt;|&quot;)+$")
 # what follows a DOI in a publisher's URL: a version, a format, a view
-_PUBLISHER_VIEW = re.compile(r"/(?:full|abstract|pdf|epdf|epub|references|meta|suppl|figures|tables)/?$", re.IGNORECASE)
+_PUBLISHER_VIEW = re.compile(r"(?:/(?:full|abstract|pdf|epdf|epub|references|meta|suppl|figures|tables)/?|\.pdf)$", re.IGNORECASE)
 _PREPRINT_VERSION = re.compile(r"(?<=\d)(?:v\d+)?(?:\.(?:full|abstract|short|article-info|article-metrics))*(?:\.pdf(?:\+html)?)?$",
                                re.IGNORECASE)
 

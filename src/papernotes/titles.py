@@ -42,7 +42,7 @@ _MONTHS = ("january february march april may june july august september october 
            "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 _DATE = re.compile(rf"(?:\d{{1,4}}[-/. ]*)*(?:(?:{'|'.join(_MONTHS)})\.?,?[ -]*)?(?:\d{{1,4}}(?:st|nd|rd|th)?[-/., ]*)*",
                    re.IGNORECASE)
-_NUMBERING = re.compile(r"^\s*(?:[-*•·+]|\(?\d{1,4}[.)\]]|\[\d{1,4}\]|[a-z][.)])\s+", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\s*(?:[-*•·+]|\(?\d{1,4}[.)\]]|\d{1,3}:|\[\d{1,4}\]|[a-z][.)])\s+", re.IGNORECASE)
 _YEAR_TAIL = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}[a-z]?\s*[)\]]\s*[.,]?\s*$")
 _AUTHOR_TAIL = re.compile(r"\s+[-–—]\s+(?P<who>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|et\s+al\.?|and|&)){0,3})\s*$")
 _SEPARATOR_TAIL = re.compile(r"[\s:–—|(,-]+$")
@@ -53,7 +53,7 @@ _CITATION = re.compile(r"^[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|(?:and|&)\s+[A-Z][\
                        r"|^[A-Z][\w'’-]+\s+et\s+al\.?$")
 # words of a sentence, not a title (case matters: "Attention Is All You Need" is a title)
 _SENTENCE = re.compile(r"\b(?:is|are|was|were|we|our|I|you|he|she|they|this paper|the paper|proposes|shows|should|"
-                       r"uses|introduces|presents)\b|,\s+[a-z]")
+                       r"uses|introduces|presents)\b|,\s+(?!and\b|or\b)[a-z]")
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ def reads_like_title(text: str) -> bool:
         return False
     if text.endswith(".") and not text.endswith(("et al.", "..")) and len(words) > 3:
         return False
+    if len(words) > 1 and words[0][0].islower() and not re.search(r"[A-Z\d]", words[0]):
+        return False  # titles start with a capital or a name (node2vec, iGPT); prose starts lower case
     if len(words) == 1:  # a name such as ReAct, PPO or GPT-3, not a word such as "Later"
         return len(text) >= 3 and bool(re.search(r".[A-Z]|[A-Z].*\d", text))
     return True
