@@ -95,3 +95,32 @@ def test_co_mentions_stay_within_a_window_of_a_long_list():
     assert {p.id for p, _ in found["p0"]} == {f"p{i}" for i in range(1, 11)} | {"p99"}
     assert {p.id for p, _ in found["p50"]} == {f"p{i}" for i in range(40, 61)} - {"p50"}
     assert sum(len(v) for v in found.values()) <= 100 * 21
+
+
+def test_coins_carries_the_citation():
+    from urllib.parse import parse_qs
+
+    from papernotes.csljson import coins
+
+    fields = parse_qs(coins(VASWANI))
+    assert fields["ctx_ver"] == ["Z39.88-2004"] and fields["rft.atitle"] == ["Attention Is All You Need"]
+    assert fields["rft.au"] == ["Ashish Vaswani", "Noam Shazeer"] and "info:arxiv/1706.03762" in fields["rft_id"]
+
+
+def test_a_zotero_library_is_the_registry_and_literature_notes_declare_their_paper(build_site):
+    bib = "@article{Sher2019Review, title = {Review of Algorithms for Compressive Sensing}, author = {Sher, Yoni}, " \
+          "year = {2019}, url = {http://arxiv.org/abs/1908.01642}, file = {C\\:\\\\Users\\\\x.pdf}, keywords = {a, b}}\n"
+    csl = json.dumps([{"id": "Ali2016Optical", "citation-key": "Ali2016Optical", "type": "article-journal",
+                       "title": "Optical Coherence Tomography Compared", "DOI": "10.1016/S0140-6736(16)31922-5",
+                       "author": [{"family": "Ali", "given": "Ziad A."}], "issued": {"date-parts": [[2016, 10]]},
+                       "container-title": "The Lancet"}])
+    result = build_site({"content/My Library.bib": bib, "content/My Library.json": csl,
+                         "content/References/@Sher2019Review.md": "# Review\n\nLink: [pdf](zotero://select/items/@Sher2019Review)\n",
+                         "content/oct.md": "# OCT\n\nAs in [@Ali2016Optical].\n"})
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    literature = next(n for n in result.notes if n.source.rel.endswith("@Sher2019Review.md"))
+    assert literature.papers[0].id == "arxiv:1908.01642" and literature.papers[0].declared
+    page = (result.out_dir / "papers/arxiv-1908.01642/index.html").read_text()
+    assert "Review of Algorithms for Compressive Sensing" in page and 'class="Z3988"' in page
+    lancet = (result.out_dir / "papers/doi-10.1016-s0140-6736-16-31922-5/index.html").read_text()
+    assert "Optical Coherence Tomography Compared" in lancet and "Ali2016Optical" in lancet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any, Iterable, Mapping
 
 from .bibtex import entry_type, family_name
@@ -53,3 +54,28 @@ def csl_json(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> str:
     """A CSL-JSON array of ``papers`` in the order given."""
     items = [csl_item(meta, keys[meta.id]) for meta in papers]
     return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+
+def coins(meta: PaperMeta) -> str:
+    """The ContextObject (OpenURL 1.0 KEV) of a COinS span: what Zotero's browser connector and
+    other reference managers read from a page's ``<span class="Z3988" title="…">``."""
+    kind, _, value = meta.id.partition(":")
+    book = entry_type(meta) in ("book", "incollection")
+    pairs = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", f"info:ofi/fmt:kev:mtx:{'book' if book else 'journal'}"),
+             ("rft.genre", "book" if book else "preprint" if entry_type(meta) == "misc" else "article")]
+    if meta.title:
+        pairs.append(("rft.btitle" if book else "rft.atitle", meta.title))
+    if meta.venue:
+        pairs.append(("rft.jtitle", meta.venue))
+    if meta.year:
+        pairs.append(("rft.date", str(meta.year)))
+    pairs += [("rft.au", name) for name in meta.authors if name != "others"]
+    doi = value if kind == "doi" else meta.links.get("doi", "").removeprefix("https://doi.org/")
+    if doi:
+        pairs.append(("rft_id", f"info:doi/{doi}"))
+    if kind == "arxiv":
+        pairs.append(("rft_id", f"info:arxiv/{value}"))
+    url = meta.links.get("abs") or meta.links.get("url")
+    if url:
+        pairs.append(("rft_id", url))
+    return urllib.parse.urlencode(pairs)

@@ -12,7 +12,7 @@ from .config import Config
 from .graph import Graph
 from .authorship import authors, venues
 from .bibtex import bibliography, bibtex_entry, cite_keys
-from .csljson import csl_json
+from .csljson import coins, csl_json
 from .graphjson import graph_json, graph_json_inputs, links_from, neighbourhood
 from .model import Note, Page, TextFile
 from .registry import PaperMeta
@@ -123,7 +123,7 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
                 "cite_key": keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
                 "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
                 "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
-                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id),
+                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),
             })
     yield from citation_files("/papers", tuple(p.meta for p in papers), keys, wanted)
     for paper in papers:

@@ -7,6 +7,7 @@ import functools
 import operator
 import hashlib
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Mapping
 
 from .model import Note, PaperRef, Tag
@@ -159,11 +160,23 @@ def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) ->
 
 
 def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
-    """Mentions under an alias (a publisher DOI of an arXiv paper) use the paper's one id."""
-    if not registry.aliases:
+    """Mentions under an alias (a publisher DOI of an arXiv paper) use the paper's one id, and a
+    literature note named after a citation key (``@vaswani2017attention.md``, the Zotero and
+    Obsidian convention) declares the paper of that key."""
+    if not registry.aliases and not registry.keys:
         return notes
-    return tuple(replace(n, papers=tuple(replace(r, id=registry.canonical(r.id)) for r in n.papers))
-                 if any(r.id in registry.aliases for r in n.papers) else n for n in notes)
+    return tuple(_canonical(note, registry) for note in notes)
+
+
+def _canonical(note: Note, registry: Registry) -> Note:
+    refs = note.papers
+    if any(r.id in registry.aliases for r in refs):
+        refs = tuple(replace(r, id=registry.canonical(r.id)) for r in refs)
+    stem = PurePosixPath(note.source.rel or note.source.path).stem
+    paper_id = registry.keys.get(stem[1:]) if stem.startswith("@") and note.source.item is None else None
+    if paper_id and not any(r.declared and r.id == paper_id for r in refs):
+        refs = (PaperRef(registry.canonical(paper_id), "", None, note.summary, declared=True), *refs)
+    return note if refs is note.papers else replace(note, papers=refs)
 
 
 def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 
 import bibtexparser
 from bibtexparser import middlewares
+from pylatexenc.latex2text import LatexNodes2Text
 
 from .model import Diagnostic, DiagnosticError
 from .papers import arxiv_year, find_mentions, identify, links_for, title_key
@@ -75,9 +76,12 @@ def load_registry(content_dir: Path, *, with_cache: bool = True) -> Registry:
     keys: dict[str, str] = {}
     aliases: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    readers = ((BIB_FILE, _read_bib), (YAML_FILE, _read_yaml), (CACHE_FILE, _read_cache))[:3 if with_cache else 2]
-    for name, reader in readers:
-        path = content_dir / name
+    readers = [(content_dir / BIB_FILE, _read_bib), (content_dir / YAML_FILE, _read_yaml)]
+    readers += [(path, _read_bib) for path in library_files(content_dir, ".bib")]
+    readers += [(path, _read_csl) for path in library_files(content_dir, ".json")]
+    if with_cache:
+        readers.append((content_dir / CACHE_FILE, _read_cache))
+    for path, reader in readers:
         if not path.is_file():
             continue
         try:
@@ -98,6 +102,61 @@ def load_registry(content_dir: Path, *, with_cache: bool = True) -> Registry:
                                                f"published as {record.id}"))
                 aliases.setdefault(alias, record.id)
     return Registry({k: v for k, v in papers.items() if k not in aliases}, keys, tuple(problems), aliases)
+
+
+def library_files(content_dir: Path, suffix: str) -> list[Path]:
+    """Reference libraries exported beside the notes (Zotero, Better BibTeX: ``My Library.bib``,
+    ``My Library.json``), read as the registry after ``papers.bib`` and ``papers.yaml``: every
+    ``.bib`` file at the top of the content folder, and every ``.json`` file there that holds a
+    CSL-JSON array."""
+    try:
+        found = sorted(p for p in content_dir.iterdir() if p.suffix.lower() == suffix and p.is_file()
+                       and p.name not in (BIB_FILE, CACHE_FILE) and not p.name.startswith("."))
+    except OSError:
+        return []
+    return found if suffix != ".json" else [p for p in found if _looks_like_csl(p)]
+
+
+def _looks_like_csl(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096).decode("utf-8", "ignore").lstrip("\ufeff \r\n\t")
+    except OSError:
+        return False
+    return start.startswith("[") and '"type"' in start and ('"id"' in start or '"citation-key"' in start)
+
+
+def _read_csl(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
+    """A CSL-JSON library (Zotero's export, Better CSL JSON); each item's ``citation-key`` or
+    ``id`` resolves ``[@key]`` citations."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8-sig"))
+        assert isinstance(items, list)
+    except (ValueError, AssertionError) as exc:
+        return [], [Diagnostic("warning", str(path), 1, 1, f"CSL-JSON library is unreadable and was ignored ({exc})")]
+    records = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("title"):
+            continue
+        key = str(item.get("citation-key") or item.get("id") or "") or None
+        fields = {"doi": str(item.get("DOI") or ""), "url": str(item.get("URL") or ""), "note": str(item.get("note") or ""),
+                  "eprint": str(item.get("number") or "") if str(item.get("publisher", "")).lower() == "arxiv" else "",
+                  "title": str(item["title"])}
+        paper_id = _paper_id({k: v for k, v in fields.items() if v}, key)
+        issued = (item.get("issued") or {}).get("date-parts") or [[None]]
+        authors = tuple(" ".join(str(p) for p in (a.get("given"), a.get("non-dropping-particle"), a.get("family")) if p)
+                        or str(a.get("literal", "")) for a in item.get("author") or [] if isinstance(a, dict))
+        records.append(PaperMeta(
+            id=paper_id, title=_clean(item["title"]), authors=tuple(a for a in authors if a),
+            year=_year(issued[0][0] if issued and issued[0] else None), venue=_clean(item.get("container-title")),
+            abstract=_clean(item.get("abstract")), links=_links(paper_id, fields["url"] or None, fields["doi"] or None),
+            key=key, entry_type=_CSL_TYPES.get(str(item.get("type")), ""),
+        ))
+    return records, []
+
+
+_CSL_TYPES = {"article-journal": "article", "paper-conference": "inproceedings", "book": "book", "chapter": "incollection",
+              "thesis": "phdthesis", "report": "techreport", "article": "misc", "webpage": "misc"}
 
 
 def _paper_id(fields: Mapping[str, str], key: str | None) -> str:
@@ -122,10 +181,33 @@ def _first_id(text: str) -> str | None:
     return mentions[0].id if mentions else None
 
 
+# The BibTeX fields the registry reads; a reference manager's export carries many more (file
+# paths, keywords, notes), and decoding their LaTeX would cost seconds for nothing.
+_BIB_FIELDS = frozenset({"title", "author", "year", "date", "journal", "journaltitle", "booktitle", "publisher", "abstract",
+                         "doi", "url", "eprint", "arxiv", "archiveprefix", "eprinttype", "note", "howpublished", "id"})
+
+
+class _KeepFields(middlewares.BlockMiddleware):  # type: ignore[misc]
+    """Drop the fields the registry does not read and decode the LaTeX of the others (only
+    where there is any: pylatexenc takes milliseconds a value)."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+        self.decoder = LatexNodes2Text()
+
+    def transform_entry(self, entry: Any, *args: Any) -> Any:
+        for field_ in list(entry.fields):
+            if field_.key.lower() not in _BIB_FIELDS:
+                entry.pop(field_.key)
+            elif isinstance(field_.value, str) and "\\" in field_.value:
+                field_.value = self.decoder.latex_to_text(field_.value)
+        return entry
+
+
 def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
     library = bibtexparser.parse_string(
         path.read_text(encoding="utf-8-sig"),
-        append_middleware=[middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
+        append_middleware=[_KeepFields(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
     )
     problems = [Diagnostic("error", str(path), block.start_line + 1, 1,
                            f"invalid BibTeX entry {_first_line(block.raw)!r}; it was skipped")
