@@ -107,7 +107,8 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     papers = graph.papers.papers
     yield from note_pages(graph, config.base_path, wanted)
     if wanted("/papers/"):
-        yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
+        browse = tuple(kind for kind, found in (("authors", authors(papers)), ("venues", venues(papers))) if found)
+        yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers", "browse": browse,
                                                "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
     keys = cite_keys(p.meta for p in papers)
     by_id = {paper.id: paper for paper in papers}

@@ -70,10 +70,13 @@ class Paper:
 
     @functools.cached_property
     def by_note(self) -> tuple[tuple[Note, tuple[Discussion, ...]], ...]:
-        """Each discussing note once, with all its discussions of the paper (one per section)."""
+        """Each discussing note once, with all its discussions of the paper (one per section,
+        those repeating an excerpt left out)."""
         grouped: dict[str, list[Discussion]] = {}
         for discussion in self.discussions:
-            grouped.setdefault(discussion.note.id, []).append(discussion)
+            found = grouped.setdefault(discussion.note.id, [])
+            if not any(d.excerpt == discussion.excerpt for d in found):  # a summary may repeat the one mention
+                found.append(discussion)
         return tuple((found[0].note, tuple(found)) for found in grouped.values())
 
     def with_notes(self, fresh: Mapping[str, Note], refs_of: Callable[[Note], Mapping[str, list[PaperRef]]]) -> Paper:

@@ -3,7 +3,7 @@
 // Drag the background to pan, scroll to zoom, hover for a label, click to open.
 (function () {
   "use strict";
-  var COLORS = { note: "--accent", paper: "--paper", tag: "--tag" };
+  var COLORS = { note: "--accent", paper: "--paper", tag: "--tag", author: "--author", venue: "--venue" };
 
   function css(name, fallback) {
     var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -182,6 +182,7 @@
     }, { passive: false });
     window.addEventListener("resize", function () { self.resize(); self.redraw(); });
     document.querySelectorAll(".graph-filters input[data-type]").forEach(function (box) {
+      self.hidden[box.dataset.type] = !box.checked;
       box.addEventListener("change", function () { self.hidden[box.dataset.type] = !box.checked; self.steps = Math.min(self.steps, 300); self.redraw(); self.tick(); });
     });
   };
