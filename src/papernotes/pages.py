@@ -106,8 +106,8 @@ def feeds(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterat
 def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterator[Page | TextFile]:
     papers = graph.papers.papers
     yield from note_pages(graph, config.base_path, wanted)
+    browse = tuple(kind for kind, found in (("authors", authors(papers)), ("venues", venues(papers))) if found)
     if wanted("/papers/"):
-        browse = tuple(kind for kind, found in (("authors", authors(papers)), ("venues", venues(papers))) if found)
         yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers", "browse": browse,
                                                "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
     keys = cite_keys(p.meta for p in papers)
@@ -138,7 +138,7 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
         yield TextFile("/graph.json", partial(graph_json, graph, config.base_path), graph_json_inputs(graph))
     for url, template, title in (("/graph/", "graph.html", "Graph"), ("/search/", "search.html", "Search")):
         if wanted(url):
-            yield Page(url, template, {"title": title, "kind": template.removesuffix(".html")})
+            yield Page(url, template, {"title": title, "kind": template.removesuffix(".html"), "browse": browse})
     yield from paginated("/", "Latest notes", graph.notes, config.page_size, wanted, kind="home")
     if wanted("/tags/"):
         yield Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
