@@ -217,3 +217,16 @@ def test_publisher_doi_of_an_arxiv_paper_is_one_paper(build_site):
     })
     assert {ref.id for ref in result.notes[0].papers} == {"arxiv:1706.03762"}
     assert not (result.out_dir / "papers/doi-10.5555-3295222.3295349").exists()
+
+
+def test_reading_date_is_apart_from_publication_year(build_site):
+    result = build_site({
+        "content/a.md": "---\ntitle: A\ndate: 2024-03-09\nread: 2023-11-02\n---\n\nSee arXiv:1706.03762.\n",
+        "content/b.md": "---\ntitle: B\ndate: 2024-05-01\n---\n\nSee arXiv:1706.03762 and arXiv:2305.10601.\n",
+    })
+    page = (result.out_dir / "papers/arxiv-1706.03762/index.html").read_text()
+    assert "<span>2017</span>" in page and 'read <time datetime="2023-11-02">2 November 2023</time>' in page
+    read = (result.out_dir / "papers/read/index.html").read_text()
+    assert read.index("Read in 2024") < read.index("arxiv-2305.10601") and read.index("Read in 2023") < read.index("arxiv-1706.03762")
+    published = (result.out_dir / "papers/published/index.html").read_text()
+    assert published.index('id="2023"') < published.index('id="2017"')

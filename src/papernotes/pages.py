@@ -15,6 +15,7 @@ from .bibtex import bibliography, bibtex_entry, cite_keys
 from .csljson import coins, csl_json
 from .graphjson import graph_json, graph_json_inputs, links_from, neighbourhood
 from .model import Note, Page, TextFile
+from .papergraph import Paper
 from .registry import PaperMeta
 from .syndication import atom_feed, json_feed, robots, sitemap
 from .urls import UnsafeURL, check_url
@@ -130,6 +131,7 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     for paper in papers:
         yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
     yield from shelf_pages(graph, wanted)
+    yield from paper_year_pages(papers, wanted)
     for group in graph.tags:
         tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
         if tagged:
@@ -148,6 +150,20 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     yield from date_pages(graph, wanted)
     if wanted("/404.html"):
         yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
+
+
+def paper_year_pages(papers: Sequence[Paper], wanted: Callable[[str], bool]) -> Iterator[Page]:
+    """``/papers/read/`` (by the year the notes read each paper) and ``/papers/published/`` (by
+    publication year), newest first, papers with no such year last."""
+    for url, title, year_of in (("/papers/read/", "Papers by year read", lambda p: p.read.year if p.read else None),
+                                ("/papers/published/", "Papers by year published", lambda p: p.meta.year)):
+        if not wanted(url):
+            continue
+        years: dict[int | None, list[Paper]] = {}
+        for paper in sorted(papers, key=lambda p: (p.title.lower(), p.id)):
+            years.setdefault(year_of(paper), []).append(paper)
+        groups = tuple((year, tuple(years[year])) for year in sorted(years, key=lambda y: (y is None, -(y or 0))))
+        yield Page(url, "paper-years.html", {"title": title, "kind": "papers", "groups": groups, "read": url.endswith("read/")})
 
 
 def shelf_pages(graph: Graph, wanted: Callable[[str], bool]) -> Iterator[Page]:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Mapping
 
-from .model import Note, PaperRef, Tag
+from .frontmatter import parse_date
+from .model import Note, NoteDate, PaperRef, Tag
 from .papers import identify, normalise_title, paper_slug
 from .registry import PaperMeta, Registry, with_hints
 from .titles import Evidence, heading_title, strongest
@@ -67,6 +68,14 @@ class Paper:
     @functools.cached_property
     def notes(self) -> tuple[Note, ...]:
         return tuple({d.note.id: d.note for d in self.discussions}.values())
+
+    @functools.cached_property
+    def read(self) -> NoteDate | None:
+        """When it was first read: the earliest ``read:`` front matter of the notes on it, each
+        note's own date standing in where it gives none (the publication date is ``meta.year``)."""
+        dates = [parse_date(note.meta.get("read")) or note.date for note in self.notes]
+        known = [date for date in dates if date is not None]
+        return min(known, key=NoteDate.seconds) if known else None
 
     @functools.cached_property
     def by_note(self) -> tuple[tuple[Note, tuple[Discussion, ...]], ...]:
