@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.mentions import excerpt_html, papers_in_html
-from papernotes.titles import heading_title, link_title, reads_like_title
+from papernotes.titles import generic_link, heading_title, link_title, reads_like_title
 
 # (rendered HTML of a real line shape, paper, title the text gives it or None)
 SHAPES = [
@@ -100,3 +102,22 @@ def test_mentions_in_one_section_are_one_ref_with_every_excerpt():
     body = "<p>First arXiv:2305.10601 here.</p><p>Second arXiv:2305.10601 there.</p>"
     (ref,) = papers_in_html(body)
     assert ref.excerpt == "First arXiv:2305.10601 here. … Second arXiv:2305.10601 there."
+
+
+# HTML that looks like note bodies naming papers: links, emphasis, tables, headings, code, breaks.
+_PIECES = st.sampled_from([
+    "<p>", "</p>", "<li>", "</li>", "<br />", "<strong>", "</strong>", "<code>", "</code>", "<td>", "</td>", "<tr>", "</tr>",
+    '<h2 id="h">', "</h2>", '<a href="https://arxiv.org/abs/2305.10601">', '<a href="https://doi.org/10.1/x">', "</a>",
+    "arXiv:1706.03762", "[2305.10601] ", "pdf", "Title Of A Paper", ": ", " - ", "(2017), A. B.", '"Quoted Title."', "\n",
+    "<math><mi>x</mi><annotation>x</annotation></math>", "&amp;", "`", "<",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=40).map("".join)))
+def test_any_body_yields_refs_whose_titles_read_like_titles(body):
+    for ref in papers_in_html(body):
+        assert ref.id.split(":", 1)[0] in ("arxiv", "doi", "openreview", "acl", "s2")
+        if ref.title is not None:
+            assert ref.title and ref.title == ref.title.strip() and not generic_link(ref.title)
+            assert str(excerpt_html(ref.excerpt)).count("<code>") == str(excerpt_html(ref.excerpt)).count("</code>")
