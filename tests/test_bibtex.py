@@ -6,7 +6,6 @@ import json
 
 import bibtexparser
 import pybtex.database
-import pytest
 
 from papernotes.bibtex import base_key, bibtex_entry, cite_keys, entry_type
 from papernotes.csljson import csl_item, csl_name

@@ -93,7 +93,7 @@ def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
 
 
 def _paper_node(paper: Paper, base_path: str) -> dict[str, Any]:
-    node = {"id": f"paper:{paper.id}", "type": "paper", "title": paper.title, "url": _url(paper.url, base_path)}
+    node: dict[str, Any] = {"id": f"paper:{paper.id}", "type": "paper", "title": paper.title, "url": _url(paper.url, base_path)}
     if paper.meta.year:
         node["year"] = paper.meta.year
     return node

@@ -113,11 +113,13 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
                 heading_id = dict(_ATTRIBUTE.findall(attributes)).get("id", "")
         elif tag in _BLOCKS:
             if tag == "br":
-                block.text.append("\n"), block.shown.append("\n")
+                block.text.append("\n")
+                block.shown.append("\n")
             else:
                 flush()
         elif tag in _CELLS:
-            block.text.append(" | " if closing else ""), block.shown.append(" | " if closing else "")
+            block.text.append(" | " if closing else "")
+            block.shown.append(" | " if closing else "")
             if not closing:
                 block.cells.append(block.length)
         elif tag in _EMPHASIS and not code:
@@ -140,7 +142,7 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
 
 def _block_refs(block: _Block, text: str, section: str, previous_text: str) -> list[PaperRef]:
     """The papers one block mentions, each with the title evidence the block gives."""
-    mentions = [(m, None) for m in find_mentions(text)]
+    mentions: list[tuple[Mention, _Anchor | None]] = [(m, None) for m in find_mentions(text)]
     for anchor in block.anchors:
         if anchor.paper:
             mentions.append((Mention(anchor.paper, anchor.start, anchor.start), anchor))
@@ -153,13 +155,13 @@ def _block_refs(block: _Block, text: str, section: str, previous_text: str) -> l
     excerpt = shorten(_code_marked("".join(block.shown)), EXCERPT_LENGTH)
     single = len({m.id for m, _ in mentions}) == 1
     refs = []
-    for mention, anchor in mentions:
+    for mention, link in mentions:
         evidence: list[Evidence] = []
         if mention.title:
             evidence.append(Evidence(mention.title, "bracket"))
         named_generically = False
-        if anchor is not None:
-            label = " ".join("".join(anchor.text).split())
+        if link is not None:
+            label = " ".join("".join(link.text).split())
             titled = link_title(label)
             if titled:
                 evidence.append(Evidence(titled, "link"))
@@ -187,9 +189,9 @@ def _block_evidence(block: _Block, text: str, mention: Mention, previous_text: s
             break
     if block.cells:
         cells = [text[start:end].strip(" |\n") for start, end in zip(block.cells, [*block.cells[1:], len(text)])]
-        titled = [c for c in (line_title(cell) for cell in cells if not find_mentions(cell)) if c]
-        if titled:
-            evidence.append(Evidence(max(titled, key=lambda t: len(t.split())), "cell"))
+        in_cells = [c for c in (line_title(cell) for cell in cells if not find_mentions(cell)) if c]
+        if in_cells:
+            evidence.append(Evidence(max(in_cells, key=lambda t: len(t.split())), "cell"))
     else:
         evidence += _line_evidence(text, mention.start, generic)
     rest = (_before(text, mention.start) + text[mention.end:]).strip(" \n\t.:;,()[]<>-")
