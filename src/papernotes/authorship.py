@@ -8,6 +8,7 @@ id, else its normalised name. Each gets a page listing its papers and the notes 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -60,6 +61,17 @@ def venues(papers: Iterable[Paper]) -> tuple[Shelf, ...]:
     return _shelves("venue", found)
 
 
+# letters NFKD does not take apart
+_LATIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                        "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"})
+
+
+def _ascii(name: str) -> str:
+    """``Łukasz Kaiser`` → ``Lukasz Kaiser``; empty for a name in another script (kept as it is)."""
+    text = unicodedata.normalize("NFKD", name.translate(_LATIN)).encode("ascii", "ignore").decode()
+    return text if sum(c.isalpha() for c in text) >= sum(c.isalpha() for c in name) else ""
+
+
 def _shelves(kind: str, found: dict[str, tuple[str, list[Paper]]]) -> tuple[Shelf, ...]:
     """Shelves with unique slugs (in key order, so a slug stays while its neighbours do), the
     fullest first, then by name."""
@@ -67,7 +79,7 @@ def _shelves(kind: str, found: dict[str, tuple[str, list[Paper]]]) -> tuple[Shel
     shelves = []
     for key in sorted(found):
         name, papers = found[key]
-        base = slugify(name, fallback=kind)
+        base = slugify(_ascii(name) or name, fallback=kind)
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
