@@ -185,3 +185,12 @@ def test_every_source_fills_metadata_authors_venues_and_citations(fake_apis, mak
     assert "Cites 1 / cited by 1 of the papers in these notes" in page and "@article{lecun2015deep," in page
     assert (site / "authors/yann-lecun/index.html").is_file() and (site / "venues/nature/index.html").is_file()
     assert 'href="https://orcid.org/0000-0001-2345-6789"' in (site / "authors/yann-lecun/index.html").read_text()
+
+
+def test_a_doi_the_metadata_knows_as_an_arxiv_paper_is_that_paper(build_site):
+    cache = {"version": 1, "papers": {"doi:10.5555/3295222.3295349": {
+        "title": "Attention Is All You Need", "arxiv": "1706.03762", "sources": ["semanticscholar"]}}}
+    result = build_site({"content/.papers-cache.json": json.dumps(cache),
+                         "content/a.md": "See https://doi.org/10.5555/3295222.3295349 and arXiv:1706.03762.\n"})
+    assert {ref.id for ref in result.notes[0].papers} == {"arxiv:1706.03762"}
+    assert "Attention Is All You Need" in (result.out_dir / "papers/arxiv-1706.03762/index.html").read_text()

@@ -242,7 +242,8 @@ def _query_s2(api: str, batch: list[str], timeout: float) -> dict[str, Record]:
         found[paper_id] = _record(
             title=paper.get("title"), authors=[a.get("name", "") for a in paper.get("authors") or []],
             year=paper.get("year"), venue=paper.get("venue"), abstract=paper.get("abstract"),
-            doi=(paper.get("externalIds") or {}).get("DOI"), s2=paper.get("paperId"),
+            doi=(paper.get("externalIds") or {}).get("DOI"), arxiv=(paper.get("externalIds") or {}).get("ArXiv"),
+            s2=paper.get("paperId"),
             references=[i for i in (_s2_id(r.get("externalIds") or {}) for r in paper.get("references") or []) if i],
         )
     return found

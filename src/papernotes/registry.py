@@ -274,6 +274,9 @@ def _read_cache(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
         author_ids = tuple(author_id(n) for n in range(len(authors)))
         references = {str(r) for r in _list(item.get("references"))}
         references |= {by_openalex[str(w)] for w in _list(item.get("referenced_works")) if str(w) in by_openalex}
+        arxiv = identify(f"arXiv:{item['arxiv']}") if item.get("arxiv") and paper_id.startswith("doi:") else None
+        if arxiv:  # the work's arXiv id: the DOI becomes an alias of it
+            paper_id, item = arxiv, {**item, "doi": paper_id.removeprefix("doi:")}
         records.append(PaperMeta(
             id=paper_id, title=str(item["title"]), authors=authors, year=_year(item.get("year")),
             venue=_clean(item.get("venue")), abstract=_clean(item.get("abstract")),
