@@ -63,6 +63,8 @@ IDENTIFIERS = [
     ("https://www.biorxiv.org/content/10.1101/2020.01.01.123456v2.full.pdf", "doi:10.1101/2020.01.01.123456"),
     ("https://www.nature.com/articles/nature14236", "doi:10.1038/nature14236"),
     ("https://www.nature.com/articles/s41598-022-11401-7", "doi:10.1038/s41598-022-11401-7"),
+    ("https://www.nature.com/articles/nature19809", "doi:10.1038/nature19809"),
+    ("(: harxiv.org/abs/2304.08460 - a paste that lost its scheme", "arxiv:2304.08460"),
     ("doi:10.1000/A\\_B).", "doi:10.1000/a_b"),
     ("https://doi.org/10.1000%2Fxyz?via=home", "doi:10.1000/xyz"),
     # the ACL Anthology's old URL forms
@@ -85,7 +87,7 @@ def test_identifier_forms(text, paper):
     # hosts count only at a host boundary; new-style ids are checked against their era
     "https://eartharxiv.org/abs/2101.00001", "https://notarxiv.org/abs/2305.10601", "https://arxiv.org/abs/2101.0001",
     "https://arxiv.org/abs/1412.69801", "https://arxiv.org/abs/0612.1234", "arXiv:0703.0001", "and/or/1234567",
-    "https://arxiv.org/abs/hep-th/0813001",
+    "https://arxiv.org/abs/hep-th/0813001", "https://www.nature.com/articles/lsa2017179",
 ])
 def test_look_alikes_are_not_papers(text):
     assert find_mentions(text) == []

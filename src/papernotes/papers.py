@@ -28,7 +28,8 @@ _ARXIV_ID = rf"(?:{_NEW_ARXIV}|{_OLD_ARXIV})"
 # A host counts only at a host boundary (``eartharxiv.org`` is not arXiv): arXiv and its subdomains
 # (``export.``, ``browse.``, ``ar5iv.labs.``), its historic and mirror hosts, and the sites that
 # publish arXiv papers under their ids.
-_HOST_START = r"(?<![\w.-])(?:[a-z0-9-]+\.)*?"
+# (a scheme that lost its "://" in a paste, "harxiv.org/abs/…", "httpsarxiv.org/…", still counts)
+_HOST_START = r"(?:(?<![\w.-])|(?<![\w.-])h(?:t(?:tps?)?)?)(?:[a-z0-9-]+\.)*?"
 _ARXIV_HOSTS = r"(?:arxiv\.org|xxx\.lanl\.gov|alphaxiv\.org|ar5iv\.org|huggingface\.co|hf\.co|arxiv-vanity\.com)"
 _ARXIV_PATHS = r"(?:abs|pdf|html|papers|overview|format|ps)"
 # ``arxiv.org/ftp/arxiv/papers/2305/2305.10601.pdf`` and ``arxiv.org/ftp/hep-th/papers/9901/9901001.pdf``
@@ -50,7 +51,11 @@ _PATTERNS = [
     ("arxiv", re.compile(r"10\.48550[/_]arxiv[._](?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?(?!\d)", re.IGNORECASE)),
     ("doi", re.compile(rf"(?:(?<![\w.-])(?:dx\.)?doi\.org/|(?<![\w/])doi:\s?)(?P<doi>{_DOI_BODY})", re.IGNORECASE)),
     ("publisher", re.compile(rf"{_HOST_START}{_DOI_HOSTS}/(?:[\w.-]+/)*?(?P<doi>{_DOI_BODY})", re.IGNORECASE)),
-    ("publisher", re.compile(r"(?<![\w.-])(?:www\.)?nature\.com/articles/(?P<nature>[a-z][\w.-]*\d[\w-]*)", re.IGNORECASE)),
+    # nature.com/articles/<slug> is 10.1038/<slug> for the current scheme (s41586-019-1924-6) and
+    # journal-plus-number slugs (nature14236); a slug with a year and a number after it
+    # (lsa2017179 is 10.1038/lsa.2017.179) does not spell its DOI, so it is left alone
+    ("publisher", re.compile(r"(?<![\w.-])(?:www\.)?nature\.com/articles/(?P<nature>s\d{5}-\d{3}-\d{4,5}-[\dxX]|"
+                             r"[a-z]{2,10}(?!(?:19|20)\d{4})\d{3,7})(?![\w-])", re.IGNORECASE)),
     ("openreview", re.compile(r"openreview\.net/(?:forum|pdf|attachment)\?(?:[^\s\"'<>]*?&(?:amp;)?)?id=(?P<openreview>[A-Za-z0-9_-]{6,})")),
     ("acl", re.compile(r"(?<![\w.-])(?:www\.)?aclanthology\.(?:org|info)/(?:papers/[A-Z]/[A-Z]\d{2}/)?(?P<acl>\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})", re.IGNORECASE)),
     ("acl", re.compile(r"(?<![\w.-])(?:www\.|anthology\.)?aclweb\.org/(?:anthology/)?(?:papers/)?(?:[A-Z]/[A-Z]\d{2}/)?(?P<acl>[A-Z]\d{2}-\d{4})", re.IGNORECASE)),
