@@ -121,3 +121,13 @@ def test_any_body_yields_refs_whose_titles_read_like_titles(body):
         if ref.title is not None:
             assert ref.title and ref.title == ref.title.strip() and not generic_link(ref.title)
             assert str(excerpt_html(ref.excerpt)).count("<code>") == str(excerpt_html(ref.excerpt)).count("</code>")
+
+
+@pytest.mark.parametrize("label, title", [
+    ("Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour, Goyal et al.", "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour"),
+    ("On the use of BERT for Neural Machine Translation, arXiv", "On the use of BERT for Neural Machine Translation"),
+    ("Greedy, Joint Syntactic-Semantic Parsing with Stack LSTMs", "Greedy, Joint Syntactic-Semantic Parsing with Stack LSTMs"),
+    ("1. Distilling the Knowledge in a Neural Network (2015)", "Distilling the Knowledge in a Neural Network"),
+])
+def test_link_texts_lose_authors_venues_and_numbering(label, title):
+    assert link_title(label) == title

@@ -44,7 +44,8 @@ _DATE = re.compile(rf"(?:\d{{1,4}}[-/. ]*)*(?:(?:{'|'.join(_MONTHS)})\.?,?[ -]*)
                    re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:[-*•·+]|\(?\d{1,4}[.)\]]|\d{1,3}:|\[\d{1,4}\]|[a-z][.)])\s+", re.IGNORECASE)
 _YEAR_TAIL = re.compile(r"\s*[(\[]\s*(?:19|20)\d{2}[a-z]?\s*[)\]]\s*[.,]?\s*$")
-_AUTHOR_TAIL = re.compile(r"\s+[-–—]\s+(?P<who>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|et\s+al\.?|and|&)){0,3})\s*$")
+_AUTHOR_TAIL = re.compile(r"(?:\s+[-–—]\s+|,\s*)(?P<who>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|et\s+al\.?|and|&)){0,3})\s*$")
+_ET_AL_TAIL = re.compile(r",\s*[A-Z][\w'’-]+\s+et\s+al\.?\s*$")
 _SEPARATOR_TAIL = re.compile(r"[\s:–—|(,-]+$")
 # ``Title (2017), H. Wang and B. Raj``: an awesome-list entry; the title ends at the year
 _YEAR_AND_AUTHORS = re.compile(r"\s+[(\[](?:19|20)\d{2}[a-z]?[)\]][,.:]?\s.*$")
@@ -108,8 +109,14 @@ def clean(text: str) -> str:
     text = _YEAR_TAIL.sub("", text)
     if len(_YEAR_AND_AUTHORS.split(text)[0].split()) >= 2:
         text = _YEAR_AND_AUTHORS.sub("", text)
+    text = _ET_AL_TAIL.sub("", text)
+    while True:  # ", arXiv", ", pdf" and the like after the title
+        head, comma, tail = text.rpartition(",")
+        if not comma or not generic_link(tail) or len(head.split()) < 2:
+            break
+        text = head.rstrip()
     tail = _AUTHOR_TAIL.search(text)
-    if tail and len(text[:tail.start()].split()) >= 3:
+    if tail and len(text[:tail.start()].split()) >= 3 and (tail.group(0).lstrip()[0] in "-–—" or " et al" in tail.group(0)):
         text = text[:tail.start()]
     return text.strip(" \"'“”‘’*_[]").rstrip(",;:")
 
