@@ -232,3 +232,19 @@ def test_reading_date_is_apart_from_publication_year(build_site):
     assert read.index("Read in 2024") < read.index("arxiv-2305.10601") and read.index("Read in 2023") < read.index("arxiv-1706.03762")
     published = (result.out_dir / "papers/published/index.html").read_text()
     assert published.index('id="2023"') < published.index('id="2017"')
+
+
+def test_a_registry_file_is_read_again_only_when_it_changes(tmp_path, monkeypatch):
+    from papernotes import registry as module
+
+    (tmp_path / "papers.bib").write_text("@misc{a, title={First}, eprint={2305.10601}, archivePrefix={arXiv}}\n")
+    reads: list[str] = []
+    original = module._read_bib
+    monkeypatch.setattr(module, "_read_bib", lambda path: reads.append(path.name) or original(path))
+    remembered: module.RegistryFiles = {}
+    first = module.load_registry(tmp_path, remembered=remembered)
+    again = module.load_registry(tmp_path, remembered=remembered)
+    assert reads == ["papers.bib"] and first.papers == again.papers
+    (tmp_path / "papers.bib").write_text("@misc{a, title={Second title}, eprint={2305.10601}, archivePrefix={arXiv}}\n")
+    assert module.load_registry(tmp_path, remembered=remembered).papers["arxiv:2305.10601"].title == "Second title"
+    assert reads == ["papers.bib", "papers.bib"]

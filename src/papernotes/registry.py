@@ -69,9 +69,15 @@ class Registry:
         return self.keys.get(value.strip().lstrip("@")) or identify(value)
 
 
-def load_registry(content_dir: Path, *, with_cache: bool = True) -> Registry:
+# path → ((size, mtime), records, problems) of a registry file read before, for a process that
+# builds again (the preview server): a large library is parsed once, not on every edit
+RegistryFiles = dict[str, tuple[tuple[int, int], list["PaperMeta"], list[Diagnostic]]]
+
+
+def load_registry(content_dir: Path, *, with_cache: bool = True, remembered: RegistryFiles | None = None) -> Registry:
     """Read every registry file that exists (the fetched cache too unless ``with_cache`` is
-    false); sources later in the list fill gaps only."""
+    false); sources later in the list fill gaps only. Files unchanged since they were put in
+    ``remembered`` are not read again."""
     papers: dict[str, PaperMeta] = {}
     keys: dict[str, str] = {}
     aliases: dict[str, str] = {}
@@ -85,10 +91,21 @@ def load_registry(content_dir: Path, *, with_cache: bool = True) -> Registry:
         if not path.is_file():
             continue
         try:
-            records, found_problems = reader(path)
-        except DiagnosticError as exc:
-            problems.append(exc.diagnostic)
+            stat = path.stat()
+        except OSError:
             continue
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        known = remembered.get(str(path)) if remembered is not None else None
+        if known is not None and known[0] == stamp:
+            records, found_problems = known[1], known[2]
+        else:
+            try:
+                records, found_problems = reader(path)
+            except DiagnosticError as exc:
+                problems.append(exc.diagnostic)
+                continue
+            if remembered is not None:
+                remembered[str(path)] = (stamp, records, found_problems)
         problems.extend(found_problems)
         for record in records:
             papers[record.id] = papers[record.id].merged(record) if record.id in papers else record
@@ -209,13 +226,14 @@ def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
         path.read_text(encoding="utf-8-sig"),
         append_middleware=[_KeepFields(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
     )
-    problems = [Diagnostic("error", str(path), block.start_line + 1, 1,
+    problems = [Diagnostic("error", str(path), (block.start_line or 0) + 1, 1,
                            f"invalid BibTeX entry {_first_line(block.raw)!r}; it was skipped")
                 for block in library.failed_blocks]
     records = []
     for entry in library.entries:
         fields = {name.lower(): _text(value) for name, value in entry.items() if name.lower() != "author"}
-        authors = tuple(_name(a) for a in (entry.get("author").value if entry.get("author") else []))
+        author = entry.get("author")
+        authors = tuple(_name(a) for a in (author.value if author is not None else []))
         paper_id = _paper_id(fields, entry.key)
         records.append(PaperMeta(
             id=paper_id, title=_clean(fields.get("title")), authors=authors, year=_year(fields.get("year")),
@@ -239,7 +257,8 @@ def _read_yaml(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
         paper_id = identify(given) or (f"arxiv:{fields['arxiv']}" if fields.get("arxiv") else None) \
             or (title_key(str(fields["title"])) if fields.get("title") else f"key:{key}")
         authors = fields.get("authors") or fields.get("author") or ()
-        links = fields.get("links") if isinstance(fields.get("links"), dict) else {}
+        given_links = fields.get("links")
+        links = given_links if isinstance(given_links, dict) else {}
         records.append(PaperMeta(
             id=paper_id, title=_clean(fields.get("title")),
             authors=tuple(str(a) for a in (authors if isinstance(authors, (list, tuple)) else str(authors).split(" and "))),
