@@ -7,7 +7,7 @@ import json
 import pytest
 
 from papernotes.mentions import papers_in_html
-from papernotes.papers import find_mentions, identify, normalise_title, paper_slug
+from papernotes.papers import arxiv_year, find_mentions, identify, normalise_title, paper_slug
 
 IDENTIFIERS = [
     ("https://arxiv.org/abs/2305.10601", "arxiv:2305.10601"),
@@ -25,7 +25,7 @@ IDENTIFIERS = [
     ("[2305.10601] Tree of Thoughts", "arxiv:2305.10601"),
     ("https://arxiv.org/abs/1412.6980", "arxiv:1412.6980"),
     ("https://arxiv.org/abs/hep-th/9901001", "arxiv:hep-th/9901001"),
-    ("arXiv:cs.CL/0112017", "arxiv:cs.CL/0112017"),
+    ("arXiv:cs.CL/0112017", "arxiv:cs/0112017"),
     ("https://arxiv.org/abs/math/0211159v2", "arxiv:math/0211159"),
     ("https://www.alphaxiv.org/abs/2305.10601", "arxiv:2305.10601"),
     ("https://www.alphaxiv.org/overview/2305.10601v2", "arxiv:2305.10601"),
@@ -44,6 +44,33 @@ IDENTIFIERS = [
     ("https://www.semanticscholar.org/paper/Attention-is-All-you-Need-Vaswani/204e3073870fae3d05bcbc2f6a8e263d9b72e776",
      "s2:204e3073870fae3d05bcbc2f6a8e263d9b72e776"),
     ("see 2305.10601 for details", "arxiv:2305.10601"),
+    # arXiv's ftp paths, historic and mirror hosts, bare old-style ids, arXiv DOIs in citation keys
+    ("https://arxiv.org/ftp/arxiv/papers/2305/2305.10601.pdf", "arxiv:2305.10601"),
+    ("https://arxiv.org/ftp/hep-th/papers/9901/9901001.pdf", "arxiv:hep-th/9901001"),
+    ("http://xxx.lanl.gov/abs/hep-th/9901001v2", "arxiv:hep-th/9901001"),
+    ("http://front.math.ucdavis.edu/0704.0001", "arxiv:0704.0001"),
+    ("http://front.math.ucdavis.edu/math.AG/0601001", "arxiv:math/0601001"),
+    ("as in cs.CL/0112017, parsing", "arxiv:cs/0112017"),
+    ("@misc{https://doi.org/10.48550/arxiv.2305.10601,", "arxiv:2305.10601"),
+    ("[@10.48550_arXiv.2305.10601]", "arxiv:2305.10601"),
+    # DOIs in publisher URLs, normalised
+    ("https://dl.acm.org/doi/abs/10.1145/3292500.3330701", "doi:10.1145/3292500.3330701"),
+    ("https://dl.acm.org/doi/pdf/10.1145/3292500.3330701", "doi:10.1145/3292500.3330701"),
+    ("https://link.springer.com/article/10.1007/s11263-015-0816-y", "doi:10.1007/s11263-015-0816-y"),
+    ("https://link.springer.com/10.1007/978-3-319-06419-2", "doi:10.1007/978-3-319-06419-2"),
+    ("https://onlinelibrary.wiley.com/doi/abs/10.1002/lsm.21162", "doi:10.1002/lsm.21162"),
+    ("https://onlinelibrary.wiley.com/doi/10.1002/lsm.21162/full", "doi:10.1002/lsm.21162"),
+    ("https://www.biorxiv.org/content/10.1101/2020.01.01.123456v2.full.pdf", "doi:10.1101/2020.01.01.123456"),
+    ("https://www.nature.com/articles/nature14236", "doi:10.1038/nature14236"),
+    ("https://www.nature.com/articles/s41598-022-11401-7", "doi:10.1038/s41598-022-11401-7"),
+    ("https://www.nature.com/articles/nature19809", "doi:10.1038/nature19809"),
+    ("(: harxiv.org/abs/2304.08460 - a paste that lost its scheme", "arxiv:2304.08460"),
+    ("doi:10.1000/A\\_B).", "doi:10.1000/a_b"),
+    ("https://doi.org/10.1000%2Fxyz?via=home", "doi:10.1000/xyz"),
+    # the ACL Anthology's old URL forms
+    ("https://aclweb.org/anthology/papers/C/C04/C04-1041/", "acl:C04-1041"),
+    ("https://www.aclweb.org/anthology/P19-1001.pdf", "acl:P19-1001"),
+    ("http://anthology.aclweb.org/W/W14/W14-4012.pdf", "acl:W14-4012"),
 ]
 
 
@@ -57,6 +84,10 @@ def test_identifier_forms(text, paper):
     "server at 192.168.10.100 and 10.0.0.1", "released 2023.10.01", "on 2024-05-17", "costs 1234.5678 dollars",
     "a 4096.12345 token context", "month 13: 2313.12345", "python3.11", "see figure 2.1", "arXiv is great",
     "https://github.com/org/repo/releases/tag/2305.10601x", "doi is not 10.1234 alone",
+    # hosts count only at a host boundary; new-style ids are checked against their era
+    "https://eartharxiv.org/abs/2101.00001", "https://notarxiv.org/abs/2305.10601", "https://arxiv.org/abs/2101.0001",
+    "https://arxiv.org/abs/1412.69801", "https://arxiv.org/abs/0612.1234", "arXiv:0703.0001", "and/or/1234567",
+    "https://arxiv.org/abs/hep-th/0813001", "https://www.nature.com/articles/lsa2017179",
 ])
 def test_look_alikes_are_not_papers(text):
     assert find_mentions(text) == []
@@ -85,6 +116,11 @@ def test_bracket_form_gives_a_title_and_heading_above_a_link_gives_one_too():
 ])
 def test_identify_front_matter_values(value, paper):
     assert identify(value) == paper
+
+
+def test_years_from_arxiv_ids():
+    assert [arxiv_year(i) for i in ("arxiv:2305.10601", "arxiv:0704.0001", "arxiv:hep-th/9901001", "doi:10.1/x")] == [
+        2023, 2007, 1999, None]
 
 
 def test_titles_and_slugs():
@@ -133,7 +169,9 @@ def test_registry_citations_declared_papers_and_pages(build_site):
     assert '<meta name="citation_title" content="Tree of Thoughts: Deliberate Problem Solving with Large Language Models">' in page
     assert page.count('<meta name="citation_author"') == 3 and '<meta name="citation_arxiv_id" content="2305.10601">' in page
     assert '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2305.10601">' in page
-    assert 'href="/notes/tot/#search">ToT notes</a>' in page and "We introduce a framework." in page
+    assert 'href="/notes/tot/">ToT notes</a>' in page and 'href="/notes/tot/#search">§</a>' in page
+    assert page.count('class="discussion-title"') == 1, "a note is listed once, with each of its excerpts"
+    assert "We introduce a framework." in page
     assert "@inproceedings{yao2023tot," in page and "eprint = {2305.10601}" in page
     assert 'href="/papers/doi-10.1038-nature14539/">Deep learning</a>' in page, "co-mentioned paper"
     yaml_page = (result.out_dir / "papers/openreview-yicbfdntty/index.html").read_text()
@@ -181,3 +219,32 @@ def test_publisher_doi_of_an_arxiv_paper_is_one_paper(build_site):
     })
     assert {ref.id for ref in result.notes[0].papers} == {"arxiv:1706.03762"}
     assert not (result.out_dir / "papers/doi-10.5555-3295222.3295349").exists()
+
+
+def test_reading_date_is_apart_from_publication_year(build_site):
+    result = build_site({
+        "content/a.md": "---\ntitle: A\ndate: 2024-03-09\nread: 2023-11-02\n---\n\nSee arXiv:1706.03762.\n",
+        "content/b.md": "---\ntitle: B\ndate: 2024-05-01\n---\n\nSee arXiv:1706.03762 and arXiv:2305.10601.\n",
+    })
+    page = (result.out_dir / "papers/arxiv-1706.03762/index.html").read_text()
+    assert "<span>2017</span>" in page and 'read <time datetime="2023-11-02">2 November 2023</time>' in page
+    read = (result.out_dir / "papers/read/index.html").read_text()
+    assert read.index("Read in 2024") < read.index("arxiv-2305.10601") and read.index("Read in 2023") < read.index("arxiv-1706.03762")
+    published = (result.out_dir / "papers/published/index.html").read_text()
+    assert published.index('id="2023"') < published.index('id="2017"')
+
+
+def test_a_registry_file_is_read_again_only_when_it_changes(tmp_path, monkeypatch):
+    from papernotes import registry as module
+
+    (tmp_path / "papers.bib").write_text("@misc{a, title={First}, eprint={2305.10601}, archivePrefix={arXiv}}\n")
+    reads: list[str] = []
+    original = module._read_bib
+    monkeypatch.setattr(module, "_read_bib", lambda path: reads.append(path.name) or original(path))
+    remembered: module.RegistryFiles = {}
+    first = module.load_registry(tmp_path, remembered=remembered)
+    again = module.load_registry(tmp_path, remembered=remembered)
+    assert reads == ["papers.bib"] and first.papers == again.papers
+    (tmp_path / "papers.bib").write_text("@misc{a, title={Second title}, eprint={2305.10601}, archivePrefix={arXiv}}\n")
+    assert module.load_registry(tmp_path, remembered=remembered).papers["arxiv:2305.10601"].title == "Second title"
+    assert reads == ["papers.bib", "papers.bib"]

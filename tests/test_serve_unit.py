@@ -13,7 +13,7 @@ from papernotes.build import SiteLayout
 from papernotes.model import Diagnostic
 from papernotes.preview import memory_builder
 from papernotes.build import BuildOptions
-from papernotes.serve import (Debouncer, PreviewState, Snapshot, changes_between, host_allowed, is_ignored,
+from papernotes.serve import (SAVED_SECONDS, Debouncer, PreviewState, Snapshot, changes_between, host_allowed, is_ignored,
                               resolve_request, start_server)
 
 
@@ -38,28 +38,35 @@ def test_editor_temp_files_are_ignored(name, ignored):
     assert is_ignored(f"/site/content/{name}") is ignored
 
 
+def _settled(calls: list, count: int, timeout: float = 10.0) -> bool:
+    """Wait until ``calls`` holds ``count`` entries (a loaded machine may be slow to run timers)."""
+    deadline = time.monotonic() + timeout
+    while len(calls) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(calls) == count
+
+
 def test_debounce_turns_a_burst_into_one_call():
-    calls = []
-    debouncer = Debouncer(lambda touched: calls.append(touched), delay=0.05)
+    calls: list = []
+    debouncer = Debouncer(calls.append, delay=0.3)
     for _ in range(10):
         debouncer.poke()
-        time.sleep(0.01)
-    time.sleep(0.2)
-    assert len(calls) == 1
+    assert _settled(calls, 1)
+    time.sleep(0.4)
+    assert len(calls) == 1, "a burst is one call"
     debouncer.poke()
-    time.sleep(0.2)
-    assert len(calls) == 2
+    assert _settled(calls, 2)
     debouncer.poke()
     debouncer.poke(saved=True)  # a writer closed its file: the save is complete
-    time.sleep(0.035)
-    assert len(calls) == 3
+    assert debouncer._timer is not None and debouncer._timer.interval == SAVED_SECONDS
+    assert _settled(calls, 3)
     debouncer.poke(changed="/site/content/a.md")
     debouncer.poke(changed="/site/content/b.md")
-    time.sleep(0.2)
+    assert _settled(calls, 4)
     assert calls[-1] == frozenset({"/site/content/a.md", "/site/content/b.md"}), "files changed in place are named"
     debouncer.poke(changed="/site/content/a.md")
     debouncer.poke()  # created, removed or renamed: every file is looked at
-    time.sleep(0.2)
+    assert _settled(calls, 5)
     assert calls[-1] is None
 
 

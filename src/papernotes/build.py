@@ -26,7 +26,7 @@ from .model import Diagnostic, Note, Page, ReadResult, TextFile
 from .pages import plan_pages
 from .replan import PlanMemo, plan_memoized
 from .reading import Progress, ReadCache, ReadInputs, no_progress, read_site
-from .registry import Registry, load_registry
+from .registry import Registry, RegistryFiles, load_registry
 from .render import make_environment, render_page
 from .search import BUNDLE as SEARCH_BUNDLE, index_site
 from .sources import discover
@@ -145,6 +145,7 @@ class RenderMemo:
     walks: WalkMemo = field(default_factory=WalkMemo)
     graph: GraphMemo = field(default_factory=GraphMemo)
     environment: jinja2.Environment | None = None
+    registry_files: RegistryFiles = field(default_factory=dict)
 
     def start(self, setup: str, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
         """The template environment, made anew (and rendered pages forgotten) only when config or
@@ -170,7 +171,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     word) names the only files that may have changed in place since the memo's build."""
     clock = _Stopwatch()
     config, problems = site_config(layout, options)
-    registry = load_registry(layout.content)
+    registry = load_registry(layout.content, remembered=memo.registry_files if memo else None)
     read = read_notes(layout, config, registry, use_cache=options.cache, workers=options.workers,
                       memo=memo, progress=progress, store=store, touched=touched)
     clock.lap("read")

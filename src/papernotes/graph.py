@@ -91,7 +91,7 @@ def note_shape(note: Note) -> tuple[object, ...]:
     """What other notes' places in the graph depend on: an edit that keeps it (a change of body
     text, say) leaves every list, link, tag and paper grouping of the site as it was."""
     return (note.source, note.id, note.url, note.title, note.date, note.updated, note.tags, note.aliases, note.draft,
-            note.meta.get("redirect_from"), tuple((ref.id, ref.anchor, ref.title, ref.declared) for ref in note.papers),
+            note.meta.get("redirect_from"), tuple((ref.id, ref.anchor, ref.title, ref.declared, ref.title_source) for ref in note.papers),
             tuple((link.target, link.anchor, link.embed) for link in note.body.links), note.body.headings, note.body.blocks)
 
 

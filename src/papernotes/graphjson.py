@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .authorship import Shelf, authors, venues
 from .graph import Graph
 from .model import Note, Tag
 from .papergraph import Paper
@@ -17,7 +18,8 @@ def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
     leaves it equal, so a rebuild can keep the previous file."""
     notes = tuple((n.id, n.title, n.url, n.date, tuple(t.slug for t in graph.tags_of.get(n.id, ()))) for n in graph.notes)
     links = tuple((target, tuple(n.id for n in sources)) for target, sources in sorted(graph.backlinks.items()))
-    papers = tuple((p.id, p.title, p.url, p.meta.year, tuple((d.note.id, d.anchor) for d in p.discussions))
+    papers = tuple((p.id, p.title, p.url, p.meta.year, p.meta.authors, p.meta.author_ids, p.meta.venue, p.meta.venue_id,
+                    graph.papers.cites.get(p.id, ()), tuple((d.note.id, d.anchor) for d in p.discussions))
                    for p in graph.papers.papers)
     tags = tuple((g.tag.slug, g.tag.name, g.tag.url) for g in graph.tags)
     return notes, links, papers, tags
@@ -31,6 +33,14 @@ def graph_json(graph: Graph, base_path: str) -> str:
               for target, sources in sorted(graph.backlinks.items()) for source in sources]
     nodes += [_paper_node(paper, base_path) for paper in graph.papers.papers]
     nodes += [_tag_node(group.tag, base_path) for group in graph.tags]
+    edges += [{"source": f"paper:{citing}", "target": f"paper:{cited}", "type": "cites"}
+              for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids]
+    for shelf, edge in ((s, "wrote") for s in authors(graph.papers.papers)):
+        nodes.append(_shelf_node(shelf, base_path))
+        edges += [{"source": shelf.id, "target": f"paper:{paper.id}", "type": edge} for paper in shelf.papers]
+    for shelf in venues(graph.papers.papers):
+        nodes.append(_shelf_node(shelf, base_path))
+        edges += [{"source": f"paper:{paper.id}", "target": shelf.id, "type": "published_in"} for paper in shelf.papers]
     document = {"version": VERSION, "nodes": nodes, "edges": _sorted(edges)}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
@@ -73,17 +83,24 @@ def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
 def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
     """A note's tagged and discusses edges (one per section discussing the paper)."""
     edges = [{"source": f"note:{note.id}", "target": f"tag:{tag.slug}", "type": "tagged"} for tag in graph.tags_of.get(note.id, ())]
-    for paper in graph.papers.papers_of.get(note.id, ()):  # the paper's discussions by this note are its mentions
-        for anchor in sorted({ref.anchor for ref in note.papers if ref.id == paper.id}):
+    anchors: dict[str, set[str]] = {}
+    for ref in note.papers:  # the paper's discussions by this note are its mentions
+        anchors.setdefault(ref.id, set()).add(ref.anchor)
+    for paper in graph.papers.papers_of.get(note.id, ()):
+        for anchor in sorted(anchors.get(paper.id, ())):
             edges.append({"source": f"note:{note.id}", "target": f"paper:{paper.id}", "type": "discusses", "anchor": anchor})
     return edges
 
 
 def _paper_node(paper: Paper, base_path: str) -> dict[str, Any]:
-    node = {"id": f"paper:{paper.id}", "type": "paper", "title": paper.title, "url": _url(paper.url, base_path)}
+    node: dict[str, Any] = {"id": f"paper:{paper.id}", "type": "paper", "title": paper.title, "url": _url(paper.url, base_path)}
     if paper.meta.year:
         node["year"] = paper.meta.year
     return node
+
+
+def _shelf_node(shelf: Shelf, base_path: str) -> dict[str, Any]:
+    return {"id": shelf.id, "type": shelf.kind, "title": shelf.name, "url": _url(shelf.url, base_path)}
 
 
 def _tag_node(tag: Tag, base_path: str) -> dict[str, Any]:

@@ -122,13 +122,15 @@ class LinkRef:
 @dataclass(frozen=True, slots=True)
 class PaperRef:
     """A paper a note discusses: its canonical id, the section (heading id) of the mention,
-    a title the note gives it, and the text around the mention."""
+    a title the note gives it and what gave it (a key of ``titles.STRENGTH``, or ``generic`` when
+    a link such as "paper" or "pdf" names it), and the text around the mention."""
 
     id: str
     anchor: str = ""
     title: str | None = None
     excerpt: str = ""
     declared: bool = False
+    title_source: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,13 @@ from typing import Callable, Container, Iterable, Iterator, Sequence
 
 from .config import Config
 from .graph import Graph
-from .bibtex import bibliography, bibtex_entry
+from .authorship import authors, venues
+from .bibtex import bibliography, bibtex_entry, cite_keys
+from .csljson import coins, csl_json
 from .graphjson import graph_json, graph_json_inputs, links_from, neighbourhood
 from .model import Note, Page, TextFile
+from .papergraph import Paper
+from .registry import PaperMeta
 from .syndication import atom_feed, json_feed, robots, sitemap
 from .urls import UnsafeURL, check_url
 
@@ -103,23 +107,40 @@ def feeds(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterat
 def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) -> Iterator[Page | TextFile]:
     papers = graph.papers.papers
     yield from note_pages(graph, config.base_path, wanted)
+    browse = tuple(kind for kind, found in (("authors", authors(papers)), ("venues", venues(papers))) if found)
     if wanted("/papers/"):
-        yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers",
+        yield Page("/papers/", "papers.html", {"title": "Papers", "kind": "papers", "browse": browse,
                                                "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
+    keys = cite_keys(p.meta for p in papers)
+    by_id = {paper.id: paper for paper in papers}
+    author_urls: dict[str, dict[str, str]] = {}
+    for shelf in authors(papers):
+        for paper in shelf.papers:
+            author_urls.setdefault(paper.id, {})[shelf.name] = shelf.url
+    venue_urls = {paper.id: shelf.url for shelf in venues(papers) for paper in shelf.papers}
     for paper in papers:
         if wanted(paper.url):
             yield Page(paper.url, "paper.html", {
-                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta),
-                "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta, keys[paper.id]),
+                "cite_key": keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
+                "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
+                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),
             })
-    metas = tuple(p.meta for p in papers)
-    if wanted("/papers.bib"):
-        yield TextFile("/papers.bib", partial(bibliography, metas), metas)
+    yield from citation_files("/papers", tuple(p.meta for p in papers), keys, wanted)
+    for paper in papers:
+        yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
+    yield from shelf_pages(graph, wanted)
+    yield from paper_year_pages(papers, wanted)
+    for group in graph.tags:
+        tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
+        if tagged:
+            yield from citation_files(f"{group.tag.url}papers", tagged, keys, wanted)
     if wanted("/graph.json"):
         yield TextFile("/graph.json", partial(graph_json, graph, config.base_path), graph_json_inputs(graph))
     for url, template, title in (("/graph/", "graph.html", "Graph"), ("/search/", "search.html", "Search")):
         if wanted(url):
-            yield Page(url, template, {"title": title, "kind": template.removesuffix(".html")})
+            yield Page(url, template, {"title": title, "kind": template.removesuffix(".html"), "browse": browse})
     yield from paginated("/", "Latest notes", graph.notes, config.page_size, wanted, kind="home")
     if wanted("/tags/"):
         yield Page("/tags/", "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
@@ -129,6 +150,42 @@ def _html_and_data(graph: Graph, config: Config, wanted: Callable[[str], bool]) 
     yield from date_pages(graph, wanted)
     if wanted("/404.html"):
         yield Page("/404.html", "404.html", {"title": "Page not found", "kind": "404"})
+
+
+def paper_year_pages(papers: Sequence[Paper], wanted: Callable[[str], bool]) -> Iterator[Page]:
+    """``/papers/read/`` (by the year the notes read each paper) and ``/papers/published/`` (by
+    publication year), newest first, papers with no such year last."""
+    for url, title, year_of in (("/papers/read/", "Papers by year read", lambda p: p.read.year if p.read else None),
+                                ("/papers/published/", "Papers by year published", lambda p: p.meta.year)):
+        if not wanted(url):
+            continue
+        years: dict[int | None, list[Paper]] = {}
+        for paper in sorted(papers, key=lambda p: (p.title.lower(), p.id)):
+            years.setdefault(year_of(paper), []).append(paper)
+        groups = tuple((year, tuple(years[year])) for year in sorted(years, key=lambda y: (y is None, -(y or 0))))
+        yield Page(url, "paper-years.html", {"title": title, "kind": "papers", "groups": groups, "read": url.endswith("read/")})
+
+
+def shelf_pages(graph: Graph, wanted: Callable[[str], bool]) -> Iterator[Page]:
+    """``/authors/`` and ``/venues/`` with a page for each author and venue, when the metadata names any."""
+    for kind, title, shelves in (("author", "Authors", authors(graph.papers.papers)), ("venue", "Venues", venues(graph.papers.papers))):
+        if not shelves:
+            continue
+        if wanted(f"/{kind}s/"):
+            yield Page(f"/{kind}s/", "shelves.html", {"title": title, "kind": f"{kind}s", "shelves": shelves})
+        for shelf in shelves:
+            if wanted(shelf.url):
+                yield Page(shelf.url, "shelf.html", {"title": shelf.name, "kind": kind, "shelf": shelf})
+
+
+def citation_files(stem: str, metas: tuple[PaperMeta, ...], keys: dict[str, str],
+                   wanted: Callable[[str], bool]) -> Iterator[TextFile]:
+    """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
+    used = {meta.id: keys[meta.id] for meta in metas}
+    if wanted(f"{stem}.bib"):
+        yield TextFile(f"{stem}.bib", partial(bibliography, metas, used), ("bib", metas, tuple(used.items())))
+    if wanted(f"{stem}.csl.json"):
+        yield TextFile(f"{stem}.csl.json", partial(csl_json, metas, used), ("csl", metas, tuple(used.items())))
 
 
 def note_pages(graph: Graph, base_path: str, wanted: Callable[[str], bool]) -> Iterator[Page]:

@@ -7,11 +7,19 @@ import functools
 import operator
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from pathlib import PurePosixPath
+from typing import Any, Callable, Iterable, Mapping
 
-from .model import Note, PaperRef, Tag
-from .papers import normalise_title, paper_slug
+from .frontmatter import parse_date
+from .model import Note, NoteDate, PaperRef, Tag
+from .papers import identify, normalise_title, paper_slug
 from .registry import PaperMeta, Registry, with_hints
+from .titles import Evidence, heading_title, strongest
+
+# A note naming many papers is a list: papers count as mentioned together when at most this many
+# of the note's papers stand between them (every pair, in a note naming up to this many), which
+# keeps co-mentions linear in the number of mentions.
+CO_MENTION_WINDOW = 10
 
 
 @dataclass(frozen=True)
@@ -61,11 +69,39 @@ class Paper:
     def notes(self) -> tuple[Note, ...]:
         return tuple({d.note.id: d.note for d in self.discussions}.values())
 
-    def with_notes(self, fresh: Mapping[str, Note]) -> Paper:
-        """The paper as discussed once the notes in ``fresh`` replace their earlier versions."""
+    @functools.cached_property
+    def read(self) -> NoteDate | None:
+        """When it was first read: the earliest ``read:`` front matter of the notes on it, each
+        note's own date standing in where it gives none (the publication date is ``meta.year``)."""
+        dates = [parse_date(note.meta.get("read")) or note.date for note in self.notes]
+        known = [date for date in dates if date is not None]
+        return min(known, key=NoteDate.seconds) if known else None
+
+    @functools.cached_property
+    def by_note(self) -> tuple[tuple[Note, tuple[Discussion, ...]], ...]:
+        """Each discussing note once, with all its discussions of the paper (one per section,
+        those repeating an excerpt left out)."""
+        grouped: dict[str, list[Discussion]] = {}
+        for discussion in self.discussions:
+            found = grouped.setdefault(discussion.note.id, [])
+            if not any(d.excerpt == discussion.excerpt for d in found):  # a summary may repeat the one mention
+                found.append(discussion)
+        return tuple((found[0].note, tuple(found)) for found in grouped.values())
+
+    def with_notes(self, fresh: Mapping[str, Note], refs_of: Callable[[Note], Mapping[str, list[PaperRef]]]) -> Paper:
+        """The paper as discussed once the notes in ``fresh`` replace their earlier versions
+        (``refs_of`` groups a note's mentions by paper)."""
         notes = swap_notes(self.notes, fresh)
-        discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in note.papers if ref.id == self.id)
+        discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in refs_of(note).get(self.id, ()))
         return Paper(self.meta, self.slug, discussions)
+
+
+def refs_by_paper(note: Note) -> dict[str, list[PaperRef]]:
+    """A note's mentions grouped by paper, in order."""
+    grouped: dict[str, list[PaperRef]] = {}
+    for ref in note.papers:
+        grouped.setdefault(ref.id, []).append(ref)
+    return grouped
 
 
 def swap_notes(notes: tuple[Note, ...], fresh: Mapping[str, Note]) -> tuple[Note, ...]:
@@ -91,12 +127,22 @@ class PaperGraph:
     # who lists whom, made on the first edit and kept while the structure stays: note id →
     # notes whose related list holds it, paper id → papers whose co-mentions hold it
     listed_by: tuple[dict[str, list[str]], dict[str, list[str]]] | None = field(default=None, compare=False, repr=False)
+    # paper id → ids of the papers with pages it cites, and that cite it (from fetched references)
+    cites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
         which mention the same papers; and the ids of the papers whose discussions changed."""
         touched = {ref.id for note in fresh.values() for ref in note.papers}
-        renewed = {paper.id: paper.with_notes(fresh) for paper in self.papers if paper.id in touched}
+        grouped: dict[str, dict[str, list[PaperRef]]] = {}
+
+        def refs_of(note: Note) -> dict[str, list[PaperRef]]:
+            if note.id not in grouped:
+                grouped[note.id] = refs_by_paper(note)
+            return grouped[note.id]
+
+        renewed = {paper.id: paper.with_notes(fresh, refs_of) for paper in self.papers if paper.id in touched}
 
         def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
             return papers if renewed.keys().isdisjoint(map(_ID, papers)) else tuple(renewed.get(p.id, p) for p in papers)
@@ -112,8 +158,8 @@ class PaperGraph:
         for paper in renewed.values():  # a note lists exactly the papers it discusses
             for note in paper.notes:
                 papers_of[note.id] = swap(papers_of[note.id])
-        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by)),
-                frozenset(renewed))
+        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by),
+                           self.cites, self.cited_by), frozenset(renewed))
 
 
 def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) -> dict[str, list[str]]:
@@ -126,11 +172,23 @@ def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) ->
 
 
 def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
-    """Mentions under an alias (a publisher DOI of an arXiv paper) use the paper's one id."""
-    if not registry.aliases:
+    """Mentions under an alias (a publisher DOI of an arXiv paper) use the paper's one id, and a
+    literature note named after a citation key (``@vaswani2017attention.md``, the Zotero and
+    Obsidian convention) declares the paper of that key."""
+    if not registry.aliases and not registry.keys:
         return notes
-    return tuple(replace(n, papers=tuple(replace(r, id=registry.canonical(r.id)) for r in n.papers))
-                 if any(r.id in registry.aliases for r in n.papers) else n for n in notes)
+    return tuple(_canonical(note, registry) for note in notes)
+
+
+def _canonical(note: Note, registry: Registry) -> Note:
+    refs = note.papers
+    if any(r.id in registry.aliases for r in refs):
+        refs = tuple(replace(r, id=registry.canonical(r.id)) for r in refs)
+    stem = PurePosixPath(note.source.rel or note.source.path).stem
+    paper_id = registry.keys.get(stem[1:]) if stem.startswith("@") and note.source.item is None else None
+    if paper_id and not any(r.declared and r.id == paper_id for r in refs):
+        refs = (PaperRef(registry.canonical(paper_id), "", None, note.summary, declared=True), *refs)
+    return note if refs is note.papers else replace(note, papers=refs)
 
 
 def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
@@ -146,7 +204,8 @@ def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note
     for note in notes:
         paper_id = titles.get(normalise_title(note.title)) if note.source.item is not None else None
         if paper_id and all(ref.id != paper_id for ref in note.papers):
-            note = replace(note, papers=(PaperRef(paper_id, "", note.title, note.summary, declared=True), *note.papers))
+            note = replace(note, papers=(PaperRef(paper_id, "", note.title, note.summary, declared=True, title_source="subject"),
+                                         *note.papers))
         matched.append(note)
     return tuple(matched)
 
@@ -162,7 +221,9 @@ class RelatedMemo:
 def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
                       memo: RelatedMemo | None = None) -> PaperGraph:
     """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
-    metas = with_hints(registry, ((ref.id, ref.title or "") for note in notes for ref in note.papers))
+    titles = paper_titles(notes)
+    mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
+    metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
     discussions: dict[str, list[Discussion]] = {}
     for note in notes:
         for ref in note.papers:
@@ -170,15 +231,68 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found)) for pid, found in discussions.items()}
     ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
+    cites, cited_by = citations(ordered)
+    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related_memoized(notes, papers_of, tags_of, memo),
+                      cites=cites, cited_by=cited_by)
+
+
+def citations(papers: tuple[Paper, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Who cites whom among the papers with pages (their metadata's references), both ways."""
+    known = {paper.id for paper in papers}
+    cites = {paper.id: tuple(r for r in paper.meta.references if r in known and r != paper.id) for paper in papers}
+    cited_by: dict[str, list[str]] = {}
+    for citing, cited in cites.items():
+        for paper_id in cited:
+            cited_by.setdefault(paper_id, []).append(citing)
+    return ({k: v for k, v in cites.items() if v}, {k: tuple(sorted(v)) for k, v in cited_by.items()})
+
+
+def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str, Paper],
+                window: int = CO_MENTION_WINDOW, limit: int = 8) -> dict[str, tuple[tuple[Paper, int], ...]]:
+    """For each paper, the papers most often mentioned with it (see ``CO_MENTION_WINDOW``): time
+    and memory linear in the number of mentions."""
     pairs: dict[str, Counter[str]] = {}
     for mine in papers_of.values():
-        for paper in mine:
-            for other in mine:
+        for index, paper in enumerate(mine):
+            counts = pairs.setdefault(paper.id, Counter())
+            for other in mine[max(0, index - window):index + window + 1]:
                 if other.id != paper.id:
-                    pairs.setdefault(paper.id, Counter())[other.id] += 1
-    co_mentioned = {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], papers[kv[0]].title.lower()))[:8])
-                    for pid, c in pairs.items()}
-    return PaperGraph(ordered, papers_of, co_mentioned, _related_memoized(notes, papers_of, tags_of, memo))
+                    counts[other.id] += 1
+    return {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], papers[kv[0]].title.lower()))[:limit])
+            for pid, c in pairs.items() if c}
+
+
+def paper_titles(notes: Iterable[Note]) -> dict[str, str]:
+    """The title the notes give each paper: the strongest evidence over all mentions (see
+    ``titles.py``), counting a note or feed item whose subject is the paper."""
+    evidence: dict[str, list[Evidence]] = {}
+    for note in notes:
+        subject = subject_paper(note)
+        titled = heading_title(note.title) if subject else None
+        if subject and titled:
+            evidence.setdefault(subject, []).append(Evidence(titled, "subject"))
+        for ref in note.papers:
+            if ref.title:
+                evidence.setdefault(ref.id, []).append(Evidence(ref.title, ref.title_source or "bracket"))
+    chosen = {paper_id: strongest(found) for paper_id, found in evidence.items()}
+    return {paper_id: best.title for paper_id, best in chosen.items() if best}
+
+
+def subject_paper(note: Note) -> str | None:
+    """The paper a note is about, when it says so: the one paper its front matter declares, the
+    paper a feed item links to, or the one paper it points to as "the paper" (a link such as
+    ``[Paper](…)`` or ``[pdf](…)``) before naming any other."""
+    declared = {ref.id for ref in note.papers if ref.declared}
+    if len(declared) == 1:
+        return declared.pop()
+    if note.original_url:
+        linked = identify(note.original_url)
+        if linked and any(ref.id == linked for ref in note.papers):
+            return linked
+    generic = {ref.id for ref in note.papers if ref.title_source == "generic"}
+    if len(generic) == 1 and note.papers and note.papers[0].id in generic:
+        return generic.pop()
+    return None
 
 
 def _related_memoized(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from .config import Config
 from .model import NoteDate, Page
 from .htmlbody import first_image
+from .mentions import excerpt_html
 from .structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
 from .toc import build_toc
@@ -35,7 +36,7 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
         return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
 
     env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
-                       first_image=first_image, toc=build_toc, plural=plural)
+                       excerpt=excerpt_html, first_image=first_image, toc=build_toc, plural=plural)
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
