@@ -30,7 +30,7 @@ from .registry import Registry, RegistryFiles, load_registry
 from .render import make_environment, render_page
 from .search import BUNDLE as SEARCH_BUNDLE, index_site
 from .sources import discover
-from .theme import theme_dir
+from .theme import ON_DEMAND, theme_dir
 from .unsupported import once_per_site
 from .urls import UnsafeURL, output_file
 from .walks import WalkMemo
@@ -205,9 +205,12 @@ def static_files(layout: SiteLayout) -> dict[str, Path]:
     for folder in (theme_dir() / "static", layout.static):
         if folder.is_dir():
             root = folder.resolve()
+            on_demand = ON_DEMAND if folder == theme_dir() / "static" else None  # copied as the pages' assets
             for path in sorted(folder.rglob("*")):
                 rel = path.relative_to(folder).as_posix()
                 inside = path.resolve().is_relative_to(root)  # a symlink out of the folder is not published
+                if on_demand and rel.startswith(on_demand):
+                    continue
                 if inside and path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
                     files[rel] = path
     return files

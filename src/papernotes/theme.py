@@ -17,3 +17,12 @@ def theme_dir() -> Path:
     if (packaged / "templates").is_dir():
         return packaged
     return _PACKAGE.parent.parent
+
+
+#: Theme files a site gets only when one of its pages uses them (a page records them as assets).
+ON_DEMAND = "js/vendor/"
+
+
+def on_demand_file(rel: str) -> tuple[str, str]:
+    """``(site URL, file)`` of the theme's on-demand static file ``rel`` (under ``ON_DEMAND``)."""
+    return "/" + rel, str(theme_dir() / "static" / rel)
