@@ -26,11 +26,12 @@ def test_footnotes(md):
 
 
 def test_heading_ids_are_stable_unique_and_listed(md):
+    """GitHub's anchors: punctuation dropped, each space a hyphen, repeats numbered from 1."""
     body, _ = render(md, "# Intro\n\n## Method\n\n## Method\n\n### Results & *more*\n")
     assert [(h.level, h.id, h.text) for h in body.headings] == [
-        (1, "intro", "Intro"), (2, "method", "Method"), (2, "method-2", "Method"), (3, "results-more", "Results & more"),
+        (1, "intro", "Intro"), (2, "method", "Method"), (2, "method-1", "Method"), (3, "results--more", "Results & more"),
     ]
-    assert '<h2 id="method-2">' in body.html
+    assert '<h2 id="method-1">' in body.html
 
 
 def test_linkify_bare_urls(md):

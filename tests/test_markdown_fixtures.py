@@ -1,6 +1,8 @@
 """Markdown behaviour as markdown-it fixture files (``tests/fixtures/markdown/<plugin>.md``):
 each case is what a Markdown note's body becomes (comments taken out, another generator's
-template syntax rendered, then Markdown rendered)."""
+template syntax rendered, then Markdown rendered). A case whose title says ``(kramdown)`` is
+rendered as a kramdown file (a Jekyll post), every other one as CommonMark; the renderer knows
+the macros of ``CONFIG_MACROS`` as config ``math.macros``."""
 
 from __future__ import annotations
 
@@ -13,20 +15,23 @@ from papernotes.comments import strip_comments
 from papernotes.liquid import LiquidScope
 from papernotes.markdown import MarkdownRenderer
 from papernotes.sources.markdown import convert_source_syntax
+from papernotes.texmacros import macros_from_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
-CASES = [pytest.param(text, expected, id=f"{path.stem}:{line}:{title}")
+CASES = [pytest.param(title, text, expected, id=f"{path.stem}:{line}:{title}")
          for path in sorted(FIXTURES.glob("*.md")) for line, title, text, expected in read_fixture_file(path)]
 SCOPE = LiquidScope(page={"title": "A note"}, site={})
+CONFIG_MACROS = {"RR": r"\mathbb{R}", "inner": [r"\langle #1, #2 \rangle", 2]}
 
 
 @pytest.fixture(scope="module")
 def renderer() -> MarkdownRenderer:
-    return MarkdownRenderer()
+    return MarkdownRenderer(math_macros=macros_from_config(CONFIG_MACROS))
 
 
-@pytest.mark.parametrize("text, expected", CASES)
-def test_fixture(renderer: MarkdownRenderer, text: str, expected: str) -> None:
+@pytest.mark.parametrize("title, text, expected", CASES)
+def test_fixture(renderer: MarkdownRenderer, title: str, text: str, expected: str) -> None:
+    flavor = "kramdown" if "(kramdown)" in title else "commonmark"
     body, _ = convert_source_syntax(strip_comments(text), "note.md", 1, SCOPE)
-    rendered, _ = renderer.render(body, "note.md")
+    rendered, _ = renderer.render(body, "note.md", flavor=flavor)
     assert rendered.html.rstrip() == expected.rstrip()

@@ -38,6 +38,8 @@ class Config:
     feed_size: int = 20
     max_file_size: int = 10_000_000
     unsafe_html: bool = True  # raw HTML in the site's own Markdown (feeds are always sanitized)
+    markdown_flavor: str = "auto"  # auto (per file, see sources/flavor.py), kramdown or commonmark
+    math_macros: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # TeX macros for every note
     drafts: bool = False
     feeds: Mapping[str, FeedSource] = field(default_factory=lambda: MappingProxyType({}))
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -68,7 +70,7 @@ class Config:
 _SCALARS: dict[str, type] = {"title": str, "description": str, "author": str, "base_url": str,
             "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
 #: Every top-level key papernotes reads; another is kept for templates but warned about.
-KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "params"})
+KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "math", "params"})
 
 
 def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
@@ -114,6 +116,9 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE,
             values["feeds"] = MappingProxyType(_feed_sources(value, shown, problems))
         elif key == "markdown" and isinstance(value, dict) and isinstance(value.get("unsafe_html", True), bool):
             values["unsafe_html"] = value.get("unsafe_html", True)
+            values.update(_markdown_flavor(value, shown, lines.get(key, 1), problems))
+        elif key == "math" and isinstance(value, dict):
+            values.update(_math_settings(value, shown, lines.get(key, 1), problems))
         else:
             params[str(key)] = plain(value)
     permalink = values.get("permalink", Config.permalink)
@@ -129,6 +134,22 @@ def unknown_key_message(key: str) -> str:
     hint = f" (did you mean {guess[0]!r}?)" if guess else ""
     return (f"unknown config key {key!r}{hint}; kept for templates as site.params.{key} "
             "(put template values under params: to silence this)")
+
+
+def _markdown_flavor(value: Mapping[str, Any], shown: str, line: int, problems: list[Diagnostic]) -> dict[str, Any]:
+    flavor = value.get("flavor", "auto")
+    if flavor in ("auto", "kramdown", "commonmark"):
+        return {"markdown_flavor": flavor}
+    problems.append(Diagnostic("error", shown, line, 1, "config key 'markdown.flavor' must be auto, kramdown or commonmark"))
+    return {}
+
+
+def _math_settings(value: Mapping[str, Any], shown: str, line: int, problems: list[Diagnostic]) -> dict[str, Any]:
+    macros = value.get("macros", {})
+    if not isinstance(macros, dict):
+        problems.append(Diagnostic("error", shown, line, 1, "config key 'math.macros' must map macro names to TeX"))
+        return {}
+    return {"math_macros": MappingProxyType({str(k): plain(v) for k, v in macros.items()})}
 
 
 def _feed_sources(value: Any, shown: str, problems: list[Diagnostic]) -> dict[str, FeedSource]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 from latex2mathml.converter import convert
 
@@ -30,6 +31,17 @@ _ALIAS = re.compile(r"\\(" + "|".join(sorted(KATEX_ALIASES, key=len, reverse=Tru
 
 
 _TEX_SIGNS = re.compile(r"[\\^_={}+<>|]|^\s*[A-Za-z]\s*$")
+#: What MathJax shows but latex2mathml does not know, rewritten to what it does (or removed).
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\\(?:label|require)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])"), ""),
+    (re.compile(r"(\\\\)\s*\[[^\]]*\]"), r"\1"),  # ``\\[5pt]``: row spacing
+    (re.compile(r"\\begin\{(?:equation|displaymath|math)\*?\}|\\end\{(?:equation|displaymath|math)\*?\}"), ""),
+    (re.compile(r"\\begin\{eqnarray\*?\}"), r"\\begin{array}{rcl}"),
+    (re.compile(r"\\end\{eqnarray\*?\}"), r"\\end{array}"),
+    (re.compile(r"\\(begin|end)\{align(?:ed)?\}"), r"\\\1{align*}"),  # MathJax numbers no equation by default
+    (re.compile(r"\\operatorname\*\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}\\limits"),
+    (re.compile(r"\\operatorname\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}"),
+)
 
 
 def looks_like_tex(text: str) -> bool:
@@ -39,28 +51,46 @@ def looks_like_tex(text: str) -> bool:
     return bool(_TEX_SIGNS.search(text))
 
 
+@dataclass(frozen=True)
+class Converted:
+    """A formula as MathML, with the TeX commands that were not known (shown as upright text)."""
+
+    mathml: str
+    unknown: tuple[str, ...] = ()
+
+
 def tex_to_mathml(tex: str, display: bool) -> tuple[str, str | None]:
     """Convert ``tex`` to a ``<math>`` element, with a warning when something was guessed.
 
     Unknown commands are shown as upright text (``\\err`` → err) and named in the warning;
     raises ValueError when the converter cannot handle the formula at all."""
+    converted = convert_tex(tex, display)
+    if not converted.unknown:
+        return converted.mathml, None
+    return converted.mathml, f"unknown TeX command {', '.join(converted.unknown)} in {tex.strip()[:60]!r}, shown as text"
+
+
+def convert_tex(tex: str, display: bool) -> Converted:
+    """``tex`` as MathML with its unknown commands; raises ValueError when it cannot be converted."""
     source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], _COMMENT.sub("", tex).strip())
+    if "\\" in source:
+        for pattern, replacement in _REWRITES:
+            source = pattern.sub(replacement, source)
+        source = source.strip()
     if not source:
-        return "", None
+        return Converted("")
     converted = _convert(source, display, tex)
-    unknown = sorted(set(_UNKNOWN_COMMAND.findall(converted)))
-    warning = None
+    unknown = tuple(sorted(set(_UNKNOWN_COMMAND.findall(converted))))
     if unknown:
         for command in unknown:
-            source = re.sub(re.escape(command) + r"(?![A-Za-z])", lambda _, command=command: rf"\text{{{command[1:]}}}", source)
+            source = re.sub(re.escape(command) + r"(?![A-Za-z])", rf"\\text{{{command[1:]}}}", source)
         converted = _convert(source, display, tex)
-        warning = f"unknown TeX command {', '.join(unknown)} in {tex.strip()[:60]!r}, shown as text"
     match = _MATH_OPEN.match(converted)
     if not match or not converted.endswith("</math>"):
         raise ValueError(f"cannot render math {tex.strip()[:60]!r}")
     inner = converted[match.end():-len("</math>")]
     annotation = f'<annotation encoding="application/x-tex">{html.escape(tex.strip(), quote=False)}</annotation>'
-    return f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", warning
+    return Converted(f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", unknown)
 
 
 def _convert(source: str, display: bool, tex: str) -> str:

@@ -29,6 +29,7 @@ from .sources import Reader, display_path, file_dates, read_path, read_template,
 from .sources import feeds, markdown, text
 from .sitevars import SiteSettings, site_settings
 from .sources.common import ReadContext
+from .texmacros import macros_from_config
 from .walks import RACY_SECONDS
 
 READERS: dict[str, Reader] = {"markdown": markdown.read, "feed": feeds.read, "text": text.read, "template": read_template}
@@ -59,7 +60,8 @@ class ReadInputs:
         renderers = kept.get(digest) if kept is not None else None
         if renderers is None:
             renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
-                                          raw_html=self.config.unsafe_html),
+                                          raw_html=self.config.unsafe_html,
+                                          math_macros=macros_from_config(self.config.math_macros)),
                          MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
                                           assets=self.assets))
             if kept is not None:

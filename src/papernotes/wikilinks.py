@@ -22,7 +22,8 @@ from markdown_it.token import Token
 
 from .assets import ATTACHMENT_SUFFIXES, IMAGE_SUFFIXES
 from .model import LinkRef
-from .urls import NOTE_LINK_SCHEME, slugify
+from .headings import github_anchor
+from .urls import NOTE_LINK_SCHEME
 
 _IMAGE_SIZE = re.compile(r"(\d+)(?:x\d+)?")
 _INLINE_TAG = re.compile(r"(?<![\w/&#:.!?'\"-])#([A-Za-z][\w/-]*[\w])")
@@ -46,6 +47,8 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
         inner = src[open_end:close] if close >= 0 else ""
         if close < 0 or not inner.strip() or "\n" in inner or "[" in inner:
             return False
+        if src.startswith("(", close + 2):  # ``[[pdf]](url)``: a link whose text is in brackets
+            return False
         if not silent:
             target, _, label = inner.partition("|")
             token = state.push("wikilink", "", 0)
@@ -67,7 +70,7 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
             return attachment(env, name, label or name.rsplit("/", 1)[-1], line)
         shown = label or _shown(name, anchor)
         if not name:  # [[#Heading]] points into the same note
-            fragment = anchor if anchor.startswith("^") else slugify(anchor, "section")
+            fragment = anchor if anchor.startswith("^") else (github_anchor(anchor) or "section")
             return f'<a href="#{html.escape(fragment)}">{html.escape(shown)}</a>'
         block = bool(meta.get("block"))
         index = record(env, LinkRef(name, anchor, line, meta["col"], embed=block))

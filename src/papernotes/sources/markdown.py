@@ -14,6 +14,7 @@ from ..markdown import shorten
 from ..shortcodes import MORE, convert_shortcodes, has_shortcodes
 from ..model import Diagnostic, DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, is_folder_note, make_note
+from .flavor import markdown_flavor
 
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$")
 #: A note is a Jekyll post (its Liquid all rendered) in a Jekyll site, in ``_posts``/``_drafts``, or with a ``layout``.
@@ -37,7 +38,8 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     body, source_problems = convert_source_syntax(body, source.shown, body_line, scope)
     if not front.summary and MORE in body:
         front = replace(front, summary=shorten(body.partition(MORE)[0]))
-    rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent)
+    flavor = markdown_flavor(source.path, source.rel, context.config.markdown_flavor, matter.form, front.meta)
+    rendered, render_problems = context.markdown.render(body, source.shown, body_line, source.path.parent, flavor)
     if rendered.tags:
         front = replace(front, tags=tags_of(list(front.tags), list(rendered.tags)))
     if front.title is None and rendered.headings and is_folder_note(source.rel):
