@@ -38,7 +38,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\begin\{(?:equation|displaymath|math)\*?\}|\\end\{(?:equation|displaymath|math)\*?\}"), ""),
     (re.compile(r"\\begin\{eqnarray\*?\}"), r"\\begin{array}{rcl}"),
     (re.compile(r"\\end\{eqnarray\*?\}"), r"\\end{array}"),
-    (re.compile(r"\\(begin|end)\{align(?:ed)?\}"), r"\\\1{align*}"),  # MathJax numbers no equation by default
+    (re.compile(r"\\(begin|end)\{align\}"), r"\\\1{align*}"),  # MathJax numbers no equation by default
     (re.compile(r"\\operatorname\*\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}\\limits"),
     (re.compile(r"\\operatorname\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}"),
 )
