@@ -148,3 +148,13 @@ def test_any_mix_of_math_and_kramdown_syntax_renders(text: str, flavor: str) -> 
     if flavor == "kramdown" and "<" not in text:  # raw HTML outside parse_block_html is shown as written
         shown = re.sub(r"<(code|pre|math)\b.*?</\1>", "", body.html, flags=re.DOTALL)
         assert not re.search(r"\{:[^}\n]*\}", shown)
+
+
+def test_a_link_in_a_heading_is_a_mention_of_its_section() -> None:
+    from papernotes.markdown import MarkdownRenderer
+    from papernotes.mentions import papers_in_html
+    body, _ = MarkdownRenderer().render("## [Attention Is All You Need](https://arxiv.org/abs/1706.03762) (2017)\n\n"
+                                        "Some text.\n", "n.md")
+    refs = papers_in_html(body.html)
+    assert [(r.id, r.anchor, r.title) for r in refs] == [
+        ("arxiv:1706.03762", "attention-is-all-you-need-2017", "Attention Is All You Need")]

@@ -107,6 +107,8 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
             if closing and heading_id is not None:
                 section = heading_id
                 sections.append((section, " ".join("".join(block.text).split()), blocks))
+                if block.anchors:  # a heading that links a paper says best what its section is about
+                    flush()
                 block, heading_id, previous_text = _Block(), None, ""
             elif not closing:
                 flush()
