@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Callable
 
@@ -11,6 +12,22 @@ from papernotes.build import BuildOptions, BuildResult, SiteLayout, build
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+REAL = SHARED / "corpus" / "real"
+LEAKSCAN = SHARED / "tools" / "leakscan.py"
+
+
+def note_page_leaks(site: Path) -> dict[str, dict[str, int]]:
+    """``../shared/tools/leakscan.py``'s counts for each note page of a built site that leaks."""
+    spec = importlib.util.spec_from_file_location("leakscan", LEAKSCAN)
+    assert spec is not None and spec.loader is not None
+    scan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan)
+    pages = {}
+    for page in sorted((site / "notes").rglob("index.html")):
+        counts, _ = scan.scan_page(page.read_text(encoding="utf-8"))
+        if any(counts.values()):
+            pages[page.parent.relative_to(site).as_posix()] = {kind: n for kind, n in counts.items() if n}
+    return pages
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,18 +5,14 @@ their own tests."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from papernotes.build import BuildOptions, BuildResult, SiteLayout, build
 
-from .conftest import SHARED
+from .conftest import LEAKSCAN, REAL, note_page_leaks
 
-REAL = SHARED / "corpus" / "real"
-LEAKSCAN = SHARED / "tools" / "leakscan.py"
 pytestmark = pytest.mark.skipif(not REAL.is_dir() or not LEAKSCAN.is_file(),
                                 reason="../shared/corpus/real is not beside the repository")
 #: What this part of papernotes renders: template syntax, and the links it leaves empty.
@@ -26,27 +22,17 @@ TEMPLATE_KINDS = ("liquid: {% %} / {{ }}", "hugo: shortcode", "empty href/src")
 HUGO_KINDS = ("hugo: shortcode", "empty href/src")
 
 
-def _leakscan() -> Any:
-    spec = importlib.util.spec_from_file_location("leakscan", LEAKSCAN)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _built(name: str, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     out = tmp_path_factory.mktemp(name) / "site"
     return build(SiteLayout.find(REAL / name, out), BuildOptions(cache=False, search=False, workers=1))
 
 
 def _leaks(site: Path) -> dict[str, int]:
-    scan = _leakscan()
     totals: dict[str, int] = {}
-    for page in (site / "notes").rglob("index.html"):
-        counts, _ = scan.scan_page(page.read_text(encoding="utf-8"))
+    for counts in note_page_leaks(site).values():
         for kind, count in counts.items():
             totals[kind] = totals.get(kind, 0) + count
-    return {kind: count for kind, count in totals.items() if count}
+    return totals
 
 
 @pytest.mark.parametrize("name, notes, kinds", [

@@ -7,19 +7,15 @@ attribute list may reach a reader, and every note file is published."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from papernotes.build import BuildOptions, SiteLayout, build
 
-from .conftest import SHARED
+from .conftest import LEAKSCAN, REAL, note_page_leaks
 
-REAL = SHARED / "corpus" / "real"
-LEAKSCAN = SHARED / "tools" / "leakscan.py"
 pytestmark = pytest.mark.skipif(not (REAL.is_dir() and LEAKSCAN.is_file()),
                                 reason="../shared/corpus/real is not beside the repository")
 MARKDOWN_KINDS = ("tex: $$ or $…\\cmd…$", "tex: \\( \\) \\[ \\]", "tex: command in text", "kramdown: {: attrs} / {:toc}")
@@ -37,14 +33,6 @@ CORPORA = {
 }
 
 
-def _leakscan() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("leakscan", LEAKSCAN)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("corpus", sorted(CORPORA))
 def test_real_corpus_shows_no_tex_or_kramdown_source(corpus: str, tmp_path: Path) -> None:
     notes, authored = CORPORA[corpus]
@@ -52,11 +40,7 @@ def test_real_corpus_shows_no_tex_or_kramdown_source(corpus: str, tmp_path: Path
     shutil.copytree(REAL / corpus, source)  # nothing is written into ../shared
     result = build(SiteLayout.find(source, tmp_path / "site"), BuildOptions(cache=False, search=False))
     assert len(result.notes) >= notes
-    scan = _leakscan()
-    leaks: dict[str, int] = {}
-    for page in sorted((result.out_dir / "notes").glob("*/index.html")):
-        counts, _ = scan.scan_page(page.read_text(encoding="utf-8"))
-        for kind in MARKDOWN_KINDS:
-            if counts.get(kind):
-                leaks[page.parent.name] = leaks.get(page.parent.name, 0) + counts[kind]
+    leaks = {page: sum(counts.get(kind, 0) for kind in MARKDOWN_KINDS)
+             for page, counts in note_page_leaks(result.out_dir).items()}
+    leaks = {page: count for page, count in leaks.items() if count}
     assert sum(leaks.values()) <= authored, leaks

@@ -10,9 +10,8 @@ import pytest
 
 from papernotes.build import BuildOptions, SiteLayout, build
 
-from .conftest import SHARED
+from .conftest import REAL
 
-REAL = SHARED / "corpus" / "real"
 # collections whose lines carry paper titles: a share of their paper pages below this is a regression
 TITLED = {"papers-i-read": 0.85, "plain-text-robertomav": 0.8, "feed-arxiv-cn-chat-arxiv": 0.9, "zotero-export-ajvault": 0.9}
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real is not beside the repository")
