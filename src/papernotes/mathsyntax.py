@@ -11,7 +11,9 @@ which MathJax cannot typeset either: its TeX is shown as TeX).
   ``\\$`` is a dollar.
 - ``$$x$$`` inside a paragraph: display, except in kramdown files, where kramdown's rule
   makes it inline; ``$$`` on lines of its own is a display block in every flavor (blank
-  lines inside it allowed, as kramdown and MathJax allow them).
+  lines inside it allowed, as kramdown and MathJax allow them), and ends a paragraph it
+  directly follows, except in kramdown files (where it is part of the paragraph) and when it
+  closes a ``$$`` opened in the paragraph.
 - ``\\(x\\)`` and ``\\[x\\]``, and the doubled ``\\\\(x\\\\)`` / ``\\\\[x\\\\]`` that Markdown
   writers use because Markdown eats one backslash; the doubled form's content went through
   Markdown, so its escapes are undone (``\\_`` → ``_``), as the author's MathJax saw it.
