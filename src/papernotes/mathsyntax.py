@@ -11,7 +11,9 @@ which MathJax cannot typeset either: its TeX is shown as TeX).
   ``\\$`` is a dollar.
 - ``$$x$$`` inside a paragraph: display, except in kramdown files, where kramdown's rule
   makes it inline; ``$$`` on lines of its own is a display block in every flavor (blank
-  lines inside it allowed, as kramdown and MathJax allow them).
+  lines inside it allowed, as kramdown and MathJax allow them), and ends a paragraph it
+  directly follows, except in kramdown files (where it is part of the paragraph) and when it
+  closes a ``$$`` opened in the paragraph.
 - ``\\(x\\)`` and ``\\[x\\]``, and the doubled ``\\\\(x\\\\)`` / ``\\\\[x\\\\]`` that Markdown
   writers use because Markdown eats one backslash; the doubled form's content went through
   Markdown, so its escapes are undone (``\\_`` → ``_``), as the author's MathJax saw it.
@@ -51,6 +53,7 @@ _PROTECTED = re.compile(r"\\([_*])")  # ``\_``: an underscore kept from Markdown
 _ENV_OPEN = re.compile(r"\\begin\{(" + "|".join(ENVIRONMENTS) + r")((?:\\?\*)?)\}")  # ox-hugo writes ``equation\*``
 _COMMAND = re.compile(r"\\[A-Za-z]")
 _CLEARLY_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]|^\s*[A-Za-z]\s*$")
+_UNESCAPED_DOUBLE = re.compile(r"(?<!\\)\$\$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
@@ -66,13 +69,40 @@ def math_syntax_plugin(md: MarkdownIt, macros: Mapping[str, Macro] | None = None
     md.inline.ruler.before("escape", "math_inline", _dollar_math)
     md.inline.ruler.before("escape", "math_brackets", lambda state, silent: _bracket_math(state, silent, raw_html))
     md.inline.ruler.before("escape", "math_environment_inline", _environment_inline)
-    md.block.ruler.before("fence", "math_block", math_block_dollar(False, None, True))
+    md.block.ruler.before("fence", "math_block", _dollar_block(math_block_dollar(False, None, True)),
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.block.ruler.before("fence", "math_environment", _environment_block,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
 
 
 def is_kramdown(env: Any) -> bool:
     return isinstance(env, dict) and env.get(FLAVOR_KEY) == "kramdown"
+
+
+def _dollar_block(rule: Any) -> Any:
+    """The ``$$`` block rule, which also ends a paragraph (a ``$$`` line right after a text line,
+    as Hugo's and GitHub's MathJax and Obsidian show it) except in kramdown files, and except when
+    the paragraph so far holds an unclosed ``$$`` (the line closes it)."""
+    def dollar_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if silent:
+            if is_kramdown(state.env) or _in_open_double(state, start_line):
+                return False
+            line, count = state.line, len(state.tokens)  # the plugin's rule ignores ``silent``
+            found = rule(state, start_line, end_line, False)
+            del state.tokens[count:]
+            state.line = line
+            return found
+        return rule(state, start_line, end_line, silent)
+    return dollar_block
+
+
+def _in_open_double(state: StateBlock, start_line: int) -> bool:
+    """Whether ``start_line``, when tried as the end of a paragraph, follows an unclosed ``$$``
+    in that paragraph (so it is inside inline display math, and ends nothing)."""
+    if state.parentType != "paragraph" or state.line >= start_line:
+        return False
+    before = state.src[state.bMarks[state.line]:state.bMarks[start_line]]
+    return len(_UNESCAPED_DOUBLE.findall(before)) % 2 == 1
 
 
 def _dollar_math(state: StateInline, silent: bool) -> bool:
@@ -171,7 +201,7 @@ def _environment_block(state: StateBlock, start_line: int, end_line: int, silent
         return False
     begin = state.bMarks[start_line] + state.tShift[start_line]
     match = _ANY_ENV_OPEN.match(state.src, begin)
-    if match is None:
+    if match is None or (silent and _in_open_double(state, start_line)):
         return False
     closing = f"\\end{{{match.group(1)}{match.group(2)}}}"
     line = start_line

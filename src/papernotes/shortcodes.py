@@ -64,7 +64,9 @@ def _paired(match: re.Match[str]) -> str:
         language = (positional or [named.get("lang", "")])[0]
         return f"```{language}\n{inner}\n```"
     if "$" in inner or "\\[" in inner or "\\(" in inner:
-        return inner  # Wowchemy's {{< math >}} wraps $$…$$ written by the author
+        # Wowchemy's {{< math >}} wraps $$…$$ written by the author; the tag's line keeps its
+        # indentation, which the formula's own would double (making it code in a list item)
+        return inner.lstrip(" \t").rstrip()
     display = "display" in positional or named.get("display") in ("true", "display")
     return f"$${inner.strip()}$$" if display or "\n" in inner.strip() else f"${inner.strip()}$"
 
