@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from papernotes.mentions import excerpt_html, papers_in_html
@@ -114,6 +114,7 @@ _PIECES = st.sampled_from([
 
 
 @settings(max_examples=200, deadline=None)
+@example("[2001.00000]PDF")  # a bracketed id followed by a link word names no title
 @given(st.one_of(st.text(max_size=200), st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=40).map("".join)))
 def test_any_body_yields_refs_whose_titles_read_like_titles(body):
     for ref in papers_in_html(body):

@@ -51,8 +51,9 @@ ENVIRONMENTS = ("equation", "align", "gather", "multline", "eqnarray", "flalign"
 _ANY_ENV_OPEN = re.compile(r"\\begin\{([A-Za-z]+)((?:\\?\*)?)\}")
 _PROTECTED = re.compile(r"\\([_*])")  # ``\_``: an underscore kept from Markdown's emphasis
 _ENV_OPEN = re.compile(r"\\begin\{(" + "|".join(ENVIRONMENTS) + r")((?:\\?\*)?)\}")  # ox-hugo writes ``equation\*``
-_COMMAND = re.compile(r"\\[A-Za-z]")
-_CLEARLY_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]|^\s*[A-Za-z]\s*$")
+_COMMAND = COMMAND = re.compile(r"\\[A-Za-z]")
+#: What makes ``$ x $`` with inner spaces a formula: a command, ``^``, ``_``, braces or a lone letter.
+_CLEARLY_TEX = CLEARLY_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]|^\s*[A-Za-z]\s*$")
 _UNESCAPED_DOUBLE = re.compile(r"(?<!\\)\$\$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 

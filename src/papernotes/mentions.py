@@ -159,7 +159,7 @@ def _block_refs(block: _Block, text: str, section: str, previous_text: str) -> l
     refs = []
     for mention, link in mentions:
         evidence: list[Evidence] = []
-        if mention.title:
+        if mention.title and not generic_link(mention.title):
             evidence.append(Evidence(mention.title, "bracket"))
         named_generically = False
         if link is not None:
