@@ -104,3 +104,10 @@ def test_latex_bracket_delimiters(md):
 def test_escaped_brackets_are_not_math(md, text):
     body, _ = render(md, text)
     assert "<math" not in body.html
+
+
+def test_css_and_script_inside_raw_html_make_no_tags(md):
+    """A pasted SVG's ``<style>`` holds ``#f0f0f0`` colours and ``#id`` selectors, not tags."""
+    body, _ = render(md, '<svg><defs><style type="text/css">\n#MathJax_Message {color: #f0f0f0}\n</style></defs></svg>\n'
+                         "Text <script>var a = '#x';</script> then #real\n")
+    assert body.tags == ("real",)

@@ -33,6 +33,8 @@ _PAIRED = re.compile(
     r"\{\{[<%]\s*/\s*(?P=name)\s*[>%]\}\}", re.DOTALL)
 _ARGUMENT = re.compile(r"""(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`=]+)""")
 _ESCAPE = re.compile(r"\\([\\\"])")
+#: A Markdown link in a figure's title or caption, which Hugo's themes markdownify.
+_CAPTION_LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|/)[^()\s]*)\)")
 MORE = "<!--more-->"
 
 
@@ -124,17 +126,22 @@ def _note_link(state: _State, positional: list[str], named: dict[str, str]) -> s
 
 
 def _figure(state: _State, positional: list[str], named: dict[str, str]) -> str:
-    caption = html.escape(named.get("caption", ""), quote=False).replace("&lt;", "<").replace("&gt;", ">")
+    caption = _with_links(html.escape(named.get("caption", ""), quote=False).replace("&lt;", "<").replace("&gt;", ">"))
     if named.get("numbered", "").lower() == "true":
         state.figures += 1
         caption = f"Figure {state.figures}: {caption}" if caption else f"Figure {state.figures}"
     title = named.get("title", "")
     if title:
-        caption = f"<strong>{html.escape(title)}</strong>" + (f" {caption}" if caption else "")
+        caption = f"<strong>{_with_links(html.escape(title, quote=False))}</strong>" + (f" {caption}" if caption else "")
     source = named.get("src") or (positional[0] if positional else "")
     alt = named.get("alt") or re.sub(r"<[^>]*>", "", named.get("caption", "")) or title
     return figure_html(source, caption, alt, named.get("class", ""), named.get("width", ""),
                        named.get("link", ""))
+
+
+def _with_links(text: str) -> str:
+    """``[text](url)`` in a figure's caption or title as the link it is on the Hugo site."""
+    return _CAPTION_LINK.sub(lambda m: f'<a href="{html.escape(m.group(2))}">{m.group(1)}</a>', text)
 
 
 def _video(site: str, url: str) -> Callable[[_State, list[str], dict[str, str]], str]:

@@ -88,8 +88,10 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
         for block in state.tokens:
             if block.type != "inline" or not block.children:
                 continue
-            children, in_link, empty = [], 0, []
+            children, in_link, empty, in_raw_text = [], 0, [], 0
             for token in block.children:
+                if token.type == "html_inline" and (raw := _RAW_TEXT_TAG.match(token.content)):
+                    in_raw_text = max(0, in_raw_text + (-1 if raw.group(1) else 1))
                 if token.type == "link_open":
                     in_link += 1
                     empty.append(not str(token.attrs.get("href", "")).strip())
@@ -100,7 +102,7 @@ def wikilinks_plugin(md: MarkdownIt, record: Callable[[dict[str, Any], LinkRef],
                     in_link -= 1
                     if empty.pop():
                         continue
-                if token.type == "text" and not in_link and "#" in token.content:
+                if token.type == "text" and not in_link and not in_raw_text and "#" in token.content:
                     children.extend(_split_tags(token, env, tag_url))
                 else:
                     children.append(token)
@@ -168,6 +170,10 @@ def _note_link(token: Token, block: Token, env: dict[str, Any], record: Callable
     del token.attrs["href"]
     token.attrSet("class", "wikilink")
     token.attrSet("data-pn-link", str(index))
+
+
+#: Raw HTML whose content is CSS or script, not text: ``#f0f0f0`` in a ``<style>`` is no tag.
+_RAW_TEXT_TAG = re.compile(r"<(/?)(?:style|script)\b", re.IGNORECASE)
 
 
 def _split_tags(token: Token, env: dict[str, Any], tag_url: Callable[[str], str]) -> list[Token]:
