@@ -143,7 +143,7 @@ def edit_latency(site: Path, target: Path, edits: int, named: bool = False) -> l
     serve`` rebuilds (no browser open; ``named``: the watcher names the changed file). The note
     gets one line added each time and is put back at the end."""
     from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
-    from papernotes.preview import MemorySink
+    from papernotes.serve.preview import MemorySink
 
     layout, options = SiteLayout.find(site), BuildOptions(search=False)
     memo = RenderMemo(render_now=frozenset().__contains__)

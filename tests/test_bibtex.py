@@ -7,10 +7,10 @@ import json
 import bibtexparser
 import pybtex.database
 
-from papernotes.bibtex import base_key, bibtex_entry, cite_keys, entry_type
-from papernotes.csljson import csl_item, csl_name
-from papernotes.papergraph import co_mentions
-from papernotes.registry import PaperMeta
+from papernotes.papers.bibtex import base_key, bibtex_entry, cite_keys, entry_type
+from papernotes.papers.csljson import csl_item, csl_name
+from papernotes.papers.papergraph import co_mentions
+from papernotes.papers.registry import PaperMeta
 
 VASWANI = PaperMeta("arxiv:1706.03762", "Attention Is All You Need", ("Ashish Vaswani", "Noam Shazeer"), 2017,
                     "Advances in Neural Information Processing Systems")
@@ -99,7 +99,7 @@ def test_co_mentions_stay_within_a_window_of_a_long_list():
 def test_coins_carries_the_citation():
     from urllib.parse import parse_qs
 
-    from papernotes.csljson import coins
+    from papernotes.papers.csljson import coins
 
     fields = parse_qs(coins(VASWANI))
     assert fields["ctx_ver"] == ["Z39.88-2004"] and fields["rft.atitle"] == ["Attention Is All You Need"]

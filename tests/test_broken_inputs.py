@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.config import Config
-from papernotes.markdown import MarkdownRenderer
+from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.model import ReadResult
-from papernotes.reading import read_guarded
-from papernotes.sources.common import ReadContext
+from papernotes.read.site import read_guarded
+from papernotes.read.common import ReadContext
 
 CONTEXT = ReadContext(Config(), MarkdownRenderer(), MarkdownRenderer(hard_breaks=True))
 FOLDER = Path(tempfile.mkdtemp(prefix="papernotes-broken-"))
@@ -187,18 +187,18 @@ def test_a_bug_in_a_reader_is_one_error_naming_the_file(monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("surprise")
 
-    monkeypatch.setattr("papernotes.reading.read_path", broken)
+    monkeypatch.setattr("papernotes.read.site.read_path", broken)
     assert messages(read("x")) == ["1:1: error: internal error while reading this file (please report): KeyError: 'surprise'"]
 
 
 def test_a_read_past_its_time_limit_is_one_error(monkeypatch):
-    monkeypatch.setattr("papernotes.reading.READ_SECONDS_BASE", 0.05)
+    monkeypatch.setattr("papernotes.read.site.READ_SECONDS_BASE", 0.05)
 
     def spin(*args, **kwargs):
         while True:
             pass
 
-    monkeypatch.setattr("papernotes.reading.read_path", spin)
+    monkeypatch.setattr("papernotes.read.site.read_path", spin)
     [problem] = read("x").diagnostics
     assert problem.message.startswith("reading took more than 0 s of processor time for its 1 bytes and was stopped")
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from papernotes.htmlbody import mathjax_scripts_to_tex, render_math_in_html
+from papernotes.read.htmlbody import mathjax_scripts_to_tex, render_math_in_html
 
 _MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
 

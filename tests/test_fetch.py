@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from papernotes.cli import main
-from papernotes.fetch import fetch_arxiv
+from papernotes.papers.fetch import fetch_arxiv
 
 ATOM = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"><title>query</title>{entries}</feed>"""

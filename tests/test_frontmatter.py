@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from papernotes.frontmatter import parse_date, parse_front_matter, split_front_matter, tags_of
+from papernotes.read.frontmatter import parse_date, parse_front_matter, split_front_matter, tags_of
 from papernotes.model import DiagnosticError
 
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
-from papernotes.distill import convert_distill
-from papernotes.frontmatter import interpret
-from papernotes.liquid import LiquidScope, convert_liquid
-from papernotes.shortcodes import convert_shortcodes
-from papernotes.sources import sniff
+from papernotes.read.distill import convert_distill
+from papernotes.read.frontmatter import interpret
+from papernotes.read.liquid import LiquidScope, convert_liquid
+from papernotes.read.shortcodes import convert_shortcodes
+from papernotes.read import sniff
 
 SCOPE = LiquidScope(page={"title": "Tee", "authors": [{"name": "Ada"}]}, site={"name": "Notes", "baseurl": ""})
 

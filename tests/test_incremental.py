@@ -8,9 +8,9 @@ import time
 import pytest
 
 from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
-from papernotes.preview import MemorySink
-from papernotes.serve import file_bytes
-from papernotes.sources import discover
+from papernotes.serve.preview import MemorySink
+from papernotes.serve.server import file_bytes
+from papernotes.read import discover
 from papernotes.walks import WalkMemo
 
 NOTES = {

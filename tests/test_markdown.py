@@ -1,6 +1,6 @@
 import pytest
 
-from papernotes.markdown import MarkdownRenderer
+from papernotes.markdown.pipeline import MarkdownRenderer
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-from papernotes.comments import strip_comments
-from papernotes.liquid import LiquidScope
-from papernotes.markdown import MarkdownRenderer
-from papernotes.sources.markdown import convert_source_syntax
-from papernotes.texmacros import macros_from_config
+from papernotes.markdown.comments import strip_comments
+from papernotes.read.liquid import LiquidScope
+from papernotes.markdown.pipeline import MarkdownRenderer
+from papernotes.read.markdown import convert_source_syntax
+from papernotes.markdown.texmacros import macros_from_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 CASES = [pytest.param(title, text, expected, id=f"{path.stem}:{line}:{title}")

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papernotes.attributes import parse_attributes
-from papernotes.headings import github_anchor, unique_anchor
-from papernotes.sources.flavor import markdown_flavor
-from papernotes.texmacros import Macro, expand, macros_from_config, take_definitions
+from papernotes.markdown.attributes import parse_attributes
+from papernotes.markdown.headings import github_anchor, unique_anchor
+from papernotes.read.flavor import markdown_flavor
+from papernotes.markdown.texmacros import Macro, expand, macros_from_config, take_definitions
 
 
 @pytest.mark.parametrize("tex, name, macro", [
@@ -143,7 +143,7 @@ _SYNTAX = st.sampled_from(["$", "$$", "\\(", "\\)", "\\[", "\\]", "\\\\(", "\\\\
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_SYNTAX, max_size=30).map("".join), st.sampled_from(["commonmark", "kramdown"]))
 def test_any_mix_of_math_and_kramdown_syntax_renders(text: str, flavor: str) -> None:
-    from papernotes.markdown import MarkdownRenderer
+    from papernotes.markdown.pipeline import MarkdownRenderer
     body, _ = MarkdownRenderer().render(text, "n.md", flavor=flavor)
     if flavor == "kramdown" and "<" not in text:  # raw HTML outside parse_block_html is shown as written
         shown = re.sub(r"<(code|pre|math)\b.*?</\1>", "", body.html, flags=re.DOTALL)
@@ -151,8 +151,8 @@ def test_any_mix_of_math_and_kramdown_syntax_renders(text: str, flavor: str) -> 
 
 
 def test_a_link_in_a_heading_is_a_mention_of_its_section() -> None:
-    from papernotes.markdown import MarkdownRenderer
-    from papernotes.mentions import papers_in_html
+    from papernotes.markdown.pipeline import MarkdownRenderer
+    from papernotes.papers.mentions import papers_in_html
     body, _ = MarkdownRenderer().render("## [Attention Is All You Need](https://arxiv.org/abs/1706.03762) (2017)\n\n"
                                         "Some text.\n", "n.md")
     refs = papers_in_html(body.html)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from papernotes.math import tex_to_mathml
+from papernotes.markdown.math import tex_to_mathml
 
 
 @pytest.mark.parametrize("tex, display, wanted, unwanted", [

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
-from papernotes.callouts import CALLOUT_TYPES, parse_marker
-from papernotes.comments import strip_comments
-from papernotes.markdown import MarkdownRenderer
-from papernotes.preview import MemorySink
-from papernotes.serve import file_bytes
+from papernotes.markdown.callouts import CALLOUT_TYPES, parse_marker
+from papernotes.markdown.comments import strip_comments
+from papernotes.markdown.pipeline import MarkdownRenderer
+from papernotes.serve.preview import MemorySink
+from papernotes.serve.server import file_bytes
 
 SECRET = "SECRET-7f3a"
 

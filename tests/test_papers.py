@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from papernotes.mentions import papers_in_html
-from papernotes.papers import arxiv_year, find_mentions, identify, normalise_title, paper_slug
+from papernotes.papers.mentions import papers_in_html
+from papernotes.papers.identifiers import arxiv_year, find_mentions, identify, normalise_title, paper_slug
 
 IDENTIFIERS = [
     ("https://arxiv.org/abs/2305.10601", "arxiv:2305.10601"),
@@ -235,7 +235,7 @@ def test_reading_date_is_apart_from_publication_year(build_site):
 
 
 def test_a_registry_file_is_read_again_only_when_it_changes(tmp_path, monkeypatch):
-    from papernotes import registry as module
+    from papernotes.papers import registry as module
 
     (tmp_path / "papers.bib").write_text("@misc{a, title={First}, eprint={2305.10601}, archivePrefix={arXiv}}\n")
     reads: list[str] = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from papernotes.math import tex_to_mathml
-from papernotes.plaintext import html_to_text, math_text, summarize, tex_text
+from papernotes.markdown.math import tex_to_mathml
+from papernotes.markdown.plaintext import html_to_text, math_text, summarize, tex_text
 
 
 @pytest.mark.parametrize("tex, text", [
@@ -83,7 +83,7 @@ def test_labels_before_the_prose_are_skipped():
 
 
 def test_a_display_formula_split_into_paragraphs_by_a_blank_line_is_one_formula():
-    from papernotes.htmlbody import render_math_in_html
+    from papernotes.read.htmlbody import render_math_in_html
     body = "<li><p>Gating\n$$\n\\begin{aligned}\nG &amp;= 1 \\</p>\n<p>H &amp;= 2\n\\end{aligned}\n$$</p></li>"
     html, problems = render_math_in_html(body, "feed.xml", 1)
     assert problems == [] and html.count("<math") == 1 and "$$" not in html and html.count("<p>") == html.count("</p>") == 1

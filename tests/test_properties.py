@@ -8,12 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papernotes.reading import READERS
+from papernotes.read.site import READERS
 from papernotes.config import Config
-from papernotes.frontmatter import parse_date, tags_of
-from papernotes.markdown import MarkdownRenderer
-from papernotes.sources import read_path
-from papernotes.sources.common import ReadContext
+from papernotes.read.frontmatter import parse_date, tags_of
+from papernotes.markdown.pipeline import MarkdownRenderer
+from papernotes.read import read_path
+from papernotes.read.common import ReadContext
 from papernotes.urls import UnsafeURL, check_url, output_file, slugify
 
 CONTEXT = ReadContext(Config(), MarkdownRenderer(), MarkdownRenderer(hard_breaks=True))

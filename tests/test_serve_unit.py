@@ -11,9 +11,9 @@ import pytest
 
 from papernotes.build import SiteLayout
 from papernotes.model import Diagnostic
-from papernotes.preview import memory_builder
+from papernotes.serve.preview import memory_builder
 from papernotes.build import BuildOptions
-from papernotes.serve import (SAVED_SECONDS, Debouncer, PreviewState, Snapshot, changes_between, host_allowed, is_ignored,
+from papernotes.serve.server import (SAVED_SECONDS, Debouncer, PreviewState, Snapshot, changes_between, host_allowed, is_ignored,
                               resolve_request, start_server)
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from papernotes.sources import decode, sniff
+from papernotes.read import decode, sniff
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Blog</title>

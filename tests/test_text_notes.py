@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from papernotes.sources import copy_times
-from papernotes.sources.text import name_title, opening_title, section_lines, stated_date
+from papernotes.read import copy_times
+from papernotes.read.text import name_title, opening_title, section_lines, stated_date
 
 LOG = """Agents:
 \t1. ReAct: https://arxiv.org/pdf/2210.03629 (PRINTED)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from papernotes.mentions import excerpt_html, papers_in_html
-from papernotes.titles import generic_link, heading_title, link_title, reads_like_title
+from papernotes.papers.mentions import excerpt_html, papers_in_html
+from papernotes.papers.titles import generic_link, heading_title, link_title, reads_like_title
 
 # (rendered HTML of a real line shape, paper, title the text gives it or None)
 SHAPES = [

@@ -16,22 +16,22 @@ from typing import Callable, Iterable, Protocol
 import jinja2
 
 from . import output, uptodate
-from .assets import AssetFinder
+from .read.assets import AssetFinder
 from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
-from .duplicates import merge_duplicates
-from .sections import list_section_children
+from .graph.duplicates import merge_duplicates
+from .graph.sections import list_section_children
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
-from .pages import plan_pages
+from .emit.pages import plan_pages
 from .replan import PlanMemo, plan_memoized
-from .reading import Progress, ReadCache, ReadInputs, no_progress, read_site
-from .registry import Registry, RegistryFiles, load_registry
+from .read.site import Progress, ReadCache, ReadInputs, no_progress, read_site
+from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import make_environment, render_page
-from .search import BUNDLE as SEARCH_BUNDLE, index_site
-from .sources import discover
+from .emit.search import BUNDLE as SEARCH_BUNDLE, index_site
+from .read import discover
 from .theme import ON_DEMAND, theme_dir
-from .unsupported import once_per_site
+from .read.unsupported import once_per_site
 from .urls import UnsafeURL, output_file
 from .walks import WalkMemo
 

@@ -15,16 +15,16 @@ import click
 
 from . import __version__
 from .build import BuildOptions, BuildResult, SiteLayout, build, read_notes, site_config
-from .fetch import ARXIV_API, REFERENCE_SOURCES, fetch, sources
-from .registry import CACHE_FILE, load_registry
+from .papers.fetch import ARXIV_API, REFERENCE_SOURCES, fetch, sources
+from .papers.registry import CACHE_FILE, load_registry
 from .deploy import DeployError, DeployOptions, publish, remote_url, repository_root, site_url
 from .install_source import DISTRIBUTION, PLACEHOLDER, describe, installed_source, requirement_notice, requirements_text
 from .scaffold import HOSTS, ScaffoldError, add_host_files, init_site, new_note
 from .check import check_site, fetch_external
 from .config import load_config, with_overrides
-from .emptysite import why_no_notes
+from .read.emptysite import why_no_notes
 from .model import Diagnostic
-from .sources import discover, display_path
+from .read import discover, display_path
 from .output import MARKER, OutputError
 
 _SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -97,7 +97,7 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
 def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_browser: bool, poll: bool, no_search: bool,
                   allowed_hosts: tuple[str, ...]) -> None:
     """Build SITE_DIR in memory, serve it, and rebuild and reload pages when files change."""
-    from .preview import run_preview
+    from .serve.preview import run_preview
 
     if not site_dir.is_dir():
         raise click.ClickException(f"{site_dir} is not a folder")

@@ -12,11 +12,11 @@ from markupsafe import Markup
 
 from .config import Config
 from .model import NoteDate, Page
-from .htmlbody import first_image
-from .mentions import excerpt_html
-from .structured import note_json_ld, paper_json_ld
+from .read.htmlbody import first_image
+from .papers.mentions import excerpt_html
+from .emit.structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
-from .toc import build_toc
+from .markdown.toc import build_toc
 
 
 def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:

@@ -14,8 +14,8 @@ from typing import Iterable, Mapping
 from .config import Config
 from .graph import Graph
 from .model import Note, Page, TextFile
-from .pages import plan_pages
-from .papergraph import Paper
+from .emit.pages import plan_pages
+from .papers.papergraph import Paper
 
 Planned = Page | TextFile
 

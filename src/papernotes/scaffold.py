@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .install_source import installed_source, requirements_text
-from .papers import identify
+from .papers.identifiers import identify
 from .urls import slugify
 
 _FILES = Path(__file__).resolve().parent / "scaffold"

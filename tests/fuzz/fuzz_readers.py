@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.config import Config
-from papernotes.markdown import MarkdownRenderer
-from papernotes.reading import READERS
-from papernotes.sources import read_path
-from papernotes.sources.common import ReadContext
+from papernotes.markdown.pipeline import MarkdownRenderer
+from papernotes.read.site import READERS
+from papernotes.read import read_path
+from papernotes.read.common import ReadContext
 
 PIECES = st.sampled_from([
     "---\n", "title: x\n", "date: 2024-01-01\n", "tags: [a, b\n", "<?xml version='1.0'?>", "<rss><channel><item>",

@@ -1,0 +1,256 @@
+"""The graph stage: link the notes into a site graph: order, neighbours, tags, date buckets and
+collisions. ``links`` resolves links, backlinks and embeds between notes, ``duplicates`` merges the
+same writing found twice, ``sections`` gives Hugo section pages their children; papers come from
+``papers.papergraph``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Iterable, Mapping
+
+from ..bodystore import BodyStore
+from .links import LinkMemo, link_note, resolve_links
+from ..model import Diagnostic, Note, Tag
+from ..papers.papergraph import (
+    PaperGraph,
+    RelatedMemo,
+    build_paper_graph,
+    canonical_papers,
+    match_feed_titles,
+    swap_notes,
+)
+from ..papers.registry import Registry
+from ..urls import slugify
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    """A tag and the notes carrying it, newest first."""
+
+    tag: Tag
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    year: int
+    month: int
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    months: tuple[MonthGroup, ...]
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(note for month in self.months for note in month.notes)
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Everything pages need to know about how notes relate; built once per build."""
+
+    notes: tuple[Note, ...]
+    tags: tuple[TagGroup, ...]
+    years: tuple[YearGroup, ...]
+    undated: tuple[Note, ...]
+    tags_of: dict[str, tuple[Tag, ...]]
+    positions: dict[str, int]
+    backlinks: dict[str, tuple[Note, ...]]
+    papers: PaperGraph
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def with_notes(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
+        """This graph with the notes in ``fresh`` (by id) in place of their earlier versions, which
+        sit in the same places (see ``note_shape``); and the papers whose discussions changed."""
+        years = tuple(replace(year, months=tuple(replace(month, notes=swap_notes(month.notes, fresh))
+                                                 for month in year.months)) for year in self.years)
+        papers, renewed = self.papers.with_notes(fresh)
+        return replace(
+            self, notes=swap_notes(self.notes, fresh), years=years, undated=swap_notes(self.undated, fresh),
+            tags=tuple(replace(group, notes=swap_notes(group.notes, fresh)) for group in self.tags),
+            backlinks={target: swap_notes(notes, fresh) for target, notes in self.backlinks.items()}, papers=papers,
+        ), renewed
+
+    def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
+        """(newer, older) than ``note`` in the site's order."""
+        index = self.positions[note.id]
+        newer = self.notes[index - 1] if index > 0 else None
+        older = self.notes[index + 1] if index + 1 < len(self.notes) else None
+        return newer, older
+
+
+@dataclass
+class GraphMemo:
+    """What a long-lived process (the preview server) keeps between builds of the graph; the
+    graph built is the same with or without it. ``changed`` names the notes and papers (as
+    ``note:ID`` and ``paper:ID``) that differ from the previous graph, None when it was built anew."""
+
+    links: LinkMemo = field(default_factory=LinkMemo)
+    related: RelatedMemo = field(default_factory=RelatedMemo)
+    inputs: tuple[Note, ...] = ()
+    setup: object = None
+    graph: Graph | None = None
+    changed: frozenset[str] | None = None
+
+
+def note_shape(note: Note) -> tuple[object, ...]:
+    """What other notes' places in the graph depend on: an edit that keeps it (a change of body
+    text, say) leaves every list, link, tag and paper grouping of the site as it was."""
+    return (note.source, note.id, note.url, note.title, note.date, note.updated, note.tags, note.aliases, note.draft,
+            note.meta.get("redirect_from"), tuple((ref.id, ref.anchor, ref.title, ref.declared, ref.title_source) for ref in note.papers),
+            tuple((link.target, link.anchor, link.embed) for link in note.body.links), note.body.headings, note.body.blocks)
+
+
+def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
+                tag_url: str = "/tags/{slug}/", memo: GraphMemo | None = None, store: BodyStore | None = None) -> Graph:
+    """Order the notes, make URLs unique, resolve links between notes (bodies with links go back to
+    ``store``), group tags, dates and papers."""
+    notes = tuple(notes)
+    setup = (base_path, tag_url, registry)
+    if memo is not None and memo.graph is not None and memo.setup == setup:
+        edited = _after_edit(memo.graph, memo.inputs, notes, registry, base_path, memo.links)
+        if edited is not None:
+            memo.inputs, (memo.graph, memo.changed) = notes, edited
+            return memo.graph
+    graph = _build(notes, base_path, registry, tag_url, memo, store)
+    if memo is not None:
+        memo.inputs, memo.setup, memo.graph, memo.changed = notes, setup, graph, None
+    return graph
+
+
+def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
+                base_path: str, links: LinkMemo) -> tuple[Graph, frozenset[str]] | None:
+    """The graph after some notes' text changed without changing their shape, made from the
+    previous one in time proportional to the edit; None when anything more changed."""
+    if len(before) != len(notes) or links.index is None:
+        return None
+    edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
+    if len(edited) > 100:
+        return None
+    fresh: dict[str, Note] = {}
+    warnings: dict[Diagnostic, Diagnostic] = {}  # unresolved links that moved in the text
+    for old, new in edited:
+        placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
+        if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None or note_shape(old) != note_shape(new):
+            return None  # renamed for a collision, a feed item (matched by title), or moved in the graph
+    canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
+    links.index = links.index.with_notes(canonicals)  # embeds show the notes as they are now
+    for old, new in edited:
+        (before_linking,) = canonical_papers((old,), registry)
+        canonical = canonicals[new.id]
+        linked = links.resolved[canonical.digest] = link_note(canonical, links.index, base_path)
+        earlier = links.resolved.get(before_linking.digest) if old.body.links else (old, (), ())
+        if earlier is None or len(earlier[2]) != len(linked[2]):
+            return None
+        warnings.update(zip(earlier[2], linked[2]))
+        fresh[new.id] = linked[0]
+    for embedder in links.index.embedding(canonicals):  # their pages show the edited notes
+        if embedder.id not in fresh:
+            linked = links.resolved[embedder.digest] = link_note(embedder, links.index, base_path)
+            fresh[embedder.id] = linked[0]
+    graph, papers = previous.with_notes(fresh)
+    graph = replace(graph, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
+    return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
+
+
+def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, memo: GraphMemo | None,
+           store: BodyStore | None) -> Graph:
+    problems: list[Diagnostic] = []
+    kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
+    kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
+    linked, linking, link_problems = resolve_links(tuple(kept), base_path, memo.links if memo else None)
+    problems.extend(link_problems)
+    if store is not None:
+        linked = tuple(store.keep(note) for note in linked)
+        store.flush()
+    ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
+    by_id = {note.id: note for note in ordered}
+    positions = {note.id: index for index, note in enumerate(ordered)}
+    backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
+    tags, tags_of = _group_tags(ordered, tag_url, problems)
+    years, undated = _group_dates(ordered)
+    papers = build_paper_graph(ordered, registry, tags_of, memo.related if memo else None)
+    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, tuple(problems))
+
+
+def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:
+    """Give each note a unique id and URL. A later note (by source path) that collides gets its
+    folder name (or a number) added to its slug; one whose permalink was fixed is dropped."""
+    taken_urls: dict[str, Note] = {}
+    taken_ids: set[str] = set()
+    kept = []
+    for note in notes:
+        first = taken_urls.get(note.url)
+        if first is not None or note.id in taken_ids:
+            renamed = _renamed(note, taken_urls, taken_ids)
+            other = (first or next(n for n in kept if n.id == note.id)).source.path
+            if renamed is None:
+                problems.append(Diagnostic("error", note.source.path, note.source.line, 1,
+                                           f"note {note.title!r} has the same URL ({note.url}) as {other}; it was not published"))
+                continue
+            problems.append(Diagnostic("warning", note.source.path, note.source.line, 1,
+                                       f"note {note.title!r} has the same slug as {other}; published at {renamed.url}"))
+            note = renamed
+        taken_urls[note.url] = note
+        taken_ids.add(note.id)
+        kept.append(note)
+    return kept
+
+
+def _renamed(note: Note, taken_urls: dict[str, Note], taken_ids: set[str]) -> Note | None:
+    segment = f"/{note.id}"
+    position = note.url.rfind(segment)
+    own_url = note.url not in taken_urls  # a permalink of its own: only the id needs changing
+    if position < 0 and not own_url:
+        return None
+    folder = slugify(PurePosixPath(note.source.rel).parent.name, "") if note.source.rel else ""
+    candidates = ([f"{note.id}-{folder}"] if folder else []) + [f"{note.id}-{n}" for n in range(2, 1000)]
+    for slug in candidates:
+        url = note.url if own_url else note.url[:position] + f"/{slug}" + note.url[position + len(segment):]
+        if slug not in taken_ids and url not in taken_urls:
+            return replace(note, id=slug, url=url)
+    return None
+
+
+def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic]) -> tuple[tuple[TagGroup, ...], dict[str, tuple[Tag, ...]]]:
+    tags: dict[str, Tag] = {}
+    members: dict[str, list[Note]] = {}
+    tags_of: dict[str, tuple[Tag, ...]] = {}
+    for note in sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)):
+        mine = []
+        for name in note.tags:
+            slug = slugify(name, "tag")
+            tag = tags.get(slug)
+            if tag is None:
+                tag = tags[slug] = Tag(name, slug, tag_url.format(slug=slug))
+            elif tag.name != name and tag.name.lower() != name.lower():
+                problems.append(Diagnostic("warning", note.source.path, note.source.line, 1,
+                                           f"tag {name!r} has the same URL as tag {tag.name!r}; they are merged"))
+            if tag not in mine:
+                mine.append(tag)
+        tags_of[note.id] = tuple(mine)
+    for note in notes:
+        for tag in tags_of[note.id]:
+            members.setdefault(tag.slug, []).append(note)
+    groups = tuple(TagGroup(tags[slug], tuple(members[slug])) for slug in sorted(members, key=lambda s: (tags[s].name.lower(), s)))
+    return groups, tags_of
+
+
+def _group_dates(notes: tuple[Note, ...]) -> tuple[tuple[YearGroup, ...], tuple[Note, ...]]:
+    months: dict[tuple[int, int], list[Note]] = {}
+    undated = []
+    for note in notes:
+        if note.date is None:
+            undated.append(note)
+        else:
+            month = note.date.month if note.date.precision != "year" else 0
+            months.setdefault((note.date.year, month), []).append(note)
+    years: dict[int, list[MonthGroup]] = {}
+    for (year, month) in sorted(months, reverse=True):
+        years.setdefault(year, []).append(MonthGroup(year, month, tuple(months[(year, month)])))
+    return tuple(YearGroup(year, tuple(groups)) for year, groups in years.items()), tuple(undated)

@@ -1,0 +1,262 @@
+"""Resolve links between notes (wikilinks, relative links) once every note is known, fill
+embeds (``![[Note]]``, ``![[Note#Heading]]``, ``![[Note#^block]]``) with the content they name,
+and derive backlinks. Bodies were rendered with placeholders; this is a cheap string pass."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+
+from ..model import Diagnostic, LinkRef, Note
+from ..urls import slugify
+
+_PLACEHOLDER = re.compile(r'<a class="wikilink( embed)?" data-pn-link="(\d+)">(.*?)</a>', re.DOTALL)
+_EMBED = re.compile(r'<div class="pn-embed" data-pn-link="(\d+)">(.*?)</div>\n?', re.DOTALL)
+_NOTE_SUFFIX = re.compile(r"\.(md|markdown|txt)$", re.IGNORECASE)
+_ID_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^<>]*?)\s+id="[^"]*"')
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+#: How deep embeds nest (a note embedding a note embedding a note…) before they become links.
+EMBED_DEPTH = 4
+#: How many embeds one page fills in all (nested ones count): past it they are links, so a vault
+#: whose notes each embed many notes that embed many notes cannot make a page grow exponentially.
+EMBED_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """Every name a note can be linked by (title, alias, file name, path, slug), lower-cased."""
+
+    by_name: dict[str, Note]
+    by_path: dict[str, Note]
+    by_id: dict[str, Note] = field(default_factory=dict)
+    embedders: tuple[Note, ...] = ()  # the notes that embed other notes
+
+    @classmethod
+    def of(cls, notes: Iterable[Note]) -> "LinkIndex":
+        by_name: dict[str, Note] = {}
+        by_path: dict[str, Note] = {}
+        by_id: dict[str, Note] = {}
+        for note in notes:
+            by_id.setdefault(note.id, note)
+            stem_path = _NOTE_SUFFIX.sub("", note.source.rel).lower()
+            if note.source.item is None:
+                by_path.setdefault(stem_path, note)
+            for name in (note.title, *note.aliases, posixpath.basename(stem_path) if note.source.item is None else "", note.id):
+                if name:
+                    by_name.setdefault(name.strip().lower(), note)
+        return cls(by_name, by_path, by_id, tuple(n for n in by_id.values() if has_embeds(n)))
+
+    def with_notes(self, fresh: Mapping[str, Note]) -> "LinkIndex":
+        """This index with the notes in ``fresh`` (by id, under the same names) in place of their
+        earlier versions: what embeds show after an edit that kept every note's shape."""
+        if not self.embedders:  # the index holds the notes only for embeds
+            return self
+
+        def swap(notes: dict[str, Note]) -> dict[str, Note]:
+            return {key: fresh.get(note.id, note) for key, note in notes.items()}
+        return LinkIndex(swap(self.by_name), swap(self.by_path), swap(self.by_id),
+                         tuple(fresh.get(n.id, n) for n in self.embedders))
+
+    def embedding(self, ids: Iterable[str]) -> list[Note]:
+        """The notes whose embeds show (directly or through other embeds) any note in ``ids``."""
+        wanted, found = set(ids), []
+        grew = bool(self.embedders)
+        while grew:
+            grew = False
+            for note in self.embedders:
+                if note.id not in wanted and any(
+                        (target := self.find(link, note)) is not None and target.id in wanted
+                        for link in note.body.links if link.embed):
+                    wanted.add(note.id)
+                    found.append(note)
+                    grew = True
+        return found
+
+    def find(self, link: LinkRef, origin: Note) -> Note | None:
+        target = link.target.strip()
+        if link.fallback:  # [x](/folder/Note): a path from the vault's root, or a URL of the site
+            return self.by_path.get(_NOTE_SUFFIX.sub("", posixpath.normpath(target)).lstrip("/").lower())
+        if "/" in target or _NOTE_SUFFIX.search(target):
+            folder = posixpath.dirname(origin.source.rel)
+            path = posixpath.normpath(posixpath.join(folder, _NOTE_SUFFIX.sub("", target))).lower()
+            found = self.by_path.get(path) or self.by_path.get(_NOTE_SUFFIX.sub("", target).lower().lstrip("/"))
+            if found:
+                return found
+            target = posixpath.basename(_NOTE_SUFFIX.sub("", target))
+        return self.by_name.get(target.lower())
+
+
+@dataclass
+class LinkMemo:
+    """Links resolved by the previous build in this process: reused for notes whose content and
+    the set of linkable names are unchanged (the preview server keeps one)."""
+
+    index_key: object = None
+    index: LinkIndex | None = None
+    resolved: dict[bytes, tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]]] = field(default_factory=dict)
+
+
+def resolve_links(notes: tuple[Note, ...], base_path: str,
+                  memo: LinkMemo | None = None) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
+    """Notes with link placeholders replaced by URLs (or marked broken), the ids of the notes
+    linking to each note, and a warning per unresolved link."""
+    index = LinkIndex.of(notes)
+    index_key = (base_path, tuple((n.id, n.url, n.title, n.aliases, n.source.rel, n.source.item is None,
+                                   tuple(h.id for h in n.body.headings), n.body.blocks) for n in notes))
+    remembered: dict = {}
+    if memo is not None:
+        if memo.index_key == index_key:
+            remembered = memo.resolved
+        memo.index_key, memo.index, memo.resolved = index_key, index, {}
+    problems: list[Diagnostic] = []
+    linking: dict[str, list[str]] = {}
+    resolved = []
+    for note in notes:
+        if not note.body.links:
+            resolved.append(note)
+            continue
+        # what a note embeds can change while the note does not: those are linked every time
+        known = (None if has_embeds(note) else remembered.get(note.digest)) or link_note(note, index, base_path)
+        if memo is not None:
+            memo.resolved[note.digest] = known
+        linked_note, target_ids, found = known
+        problems.extend(found)
+        for target_id in target_ids:
+            if target_id is not None and target_id != note.id and note.id not in linking.setdefault(target_id, []):
+                linking[target_id].append(note.id)
+        resolved.append(linked_note)
+    return tuple(resolved), {k: tuple(v) for k, v in linking.items()}, problems
+
+
+def has_embeds(note: Note) -> bool:
+    """Whether the note shows another note's content."""
+    return any(link.embed for link in note.body.links)
+
+
+def link_note(note: Note, index: LinkIndex, base_path: str) -> tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]]:
+    """The note with its links resolved against ``index`` and its embeds filled, the id each link
+    leads to, and a warning per link that leads nowhere (or into an embed cycle)."""
+    if not note.body.links:
+        return note, (), ()
+    problems: list[Diagnostic] = []
+    body, targets = _linked(note, index, base_path, (note.id,), problems, [EMBED_LIMIT])
+    return replace(note, body=replace(note.body, stored=body)), tuple(t.id if t else None for t in targets), tuple(problems)
+
+
+def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...],
+            problems: list[Diagnostic], budget: list[int]) -> tuple[str, list[Note | None]]:
+    """``note``'s body with links resolved and embeds filled (``trail``: the notes being embedded
+    into one another, outermost first; ``budget``: how many more embeds the page may fill);
+    problems are collected for the outermost note only."""
+    links = note.body.links
+    targets = [index.find(link, note) for link in links]
+    outermost = len(trail) == 1
+    if outermost:
+        for link, target in zip(links, targets):
+            if target is None and not link.fallback:
+                kind = "embedded note not found: ![[" if link.embed else "unresolved wikilink [["
+                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
+                                           f"{kind}{link.target}{'#' + link.anchor if link.anchor else ''}]]"))
+            elif target is not None and link.anchor.startswith("^") and link.anchor[1:] not in target.body.blocks:
+                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
+                                           f"no block {link.anchor} in {target.title!r}"))
+
+    def embed(match: re.Match[str]) -> str:
+        position = int(match.group(1))
+        link, target = links[position], targets[position]
+        if target is None:
+            return f'<p><span class="wikilink broken embed" title="No note is called this">{match.group(2)}</span></p>\n'
+        href = base_path + target.url.lstrip("/") + _anchor(link.anchor, target)
+        cycle = target.id in trail
+        if cycle or len(trail) > EMBED_DEPTH or budget[0] <= 0:
+            if cycle and target.id == trail[0]:
+                names = " → ".join(index.by_id[i].title if i in index.by_id else i for i in (*trail, target.id))
+                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
+                                           f"embed cycle: {names}; shown as a link"))
+            return f'<p><a class="wikilink embed" href="{html.escape(href)}">{match.group(2)}</a></p>\n'
+        budget[0] -= 1
+        shown, _ = _linked(target, index, base_path, (*trail, target.id), problems, budget)
+        part = _part(shown, link.anchor, target)
+        if part is None:
+            if outermost:
+                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
+                                           f"embedded note {target.title!r} has no {'block' if link.anchor.startswith('^') else 'heading'} {link.anchor!r}"))
+            return f'<p><a class="wikilink embed" href="{html.escape(href)}">{match.group(2)}</a></p>\n'
+        source = html.escape(target.title + (f" › {link.anchor}" if link.anchor and link.anchor[0] != "^" else ""))
+        content = _ID_ATTRIBUTE.sub(r"\1", part)  # ids belong to the embedded note's own page
+        return (f'<blockquote class="embed" data-embed="{html.escape(target.id)}">\n{content}'
+                f'<p class="embed-source"><a href="{html.escape(href)}">{source}</a></p>\n</blockquote>\n')
+
+    body = _EMBED.sub(embed, note.body.html) if any(link.embed for link in links) else note.body.html
+    return _PLACEHOLDER.sub(lambda m: _link_html(m, links, targets, base_path), body), targets
+
+
+def _part(body: str, anchor: str, target: Note) -> str | None:
+    """The whole ``body``, the section under heading ``anchor`` or the block ``^id``; None when
+    the note has no such heading or block."""
+    if not anchor:
+        return body
+    if anchor.startswith("^"):
+        return _element(body, anchor)
+    wanted = _anchor(anchor, target)[1:]
+    if not any(heading.id == wanted for heading in target.body.headings):
+        return None
+    start = body.find(f' id="{html.escape(wanted)}"')
+    opening = body.rfind("<h", 0, start)
+    match = _HEADING.match(body, opening) if opening >= 0 else None
+    if match is None:
+        return None
+    level = int(match.group(1))
+    for following in _HEADING.finditer(body, match.end()):
+        if int(following.group(1)) <= level:
+            return body[opening:following.start()]
+    return body[opening:]
+
+
+def _element(body: str, element_id: str) -> str | None:
+    """The element of ``body`` whose id is ``element_id`` (a list item inside a list of its own)."""
+    start = body.find(f' id="{html.escape(element_id)}"')
+    opening = body.rfind("<", 0, start)
+    if start < 0 or opening < 0:
+        return None
+    tag = _TAG.match(body, opening)
+    if tag is None:
+        return None
+    name, depth = tag.group(2).lower(), 0
+    for other in _TAG.finditer(body, opening):
+        if other.group(2).lower() != name or other.group(3):
+            continue
+        depth += -1 if other.group(1) else 1
+        if depth == 0:
+            element = body[opening:other.end()]
+            return f"<ul>\n{element}\n</ul>\n" if name == "li" else element + "\n"
+    return None
+
+
+def _link_html(match: re.Match[str], links: tuple[LinkRef, ...], targets: list[Note | None], base_path: str) -> str:
+    position = int(match.group(2))
+    label = match.group(3)
+    target = targets[position] if position < len(targets) else None
+    if target is None and position < len(links) and links[position].fallback:
+        return f'<a href="{html.escape(links[position].fallback)}">{label}</a>'
+    if target is None:
+        return f'<span class="wikilink broken" title="No note is called this">{label}</span>'
+    href = base_path + target.url.lstrip("/") + _anchor(links[position].anchor, target)
+    return f'<a class="wikilink{match.group(1) or ""}" href="{html.escape(href)}">{label}</a>'
+
+
+def _anchor(anchor: str, target: Note) -> str:
+    if not anchor:
+        return ""
+    anchor = anchor.rsplit("#", 1)[-1]  # Obsidian's heading path [[Note#Part#Sub]] names its last heading
+    if anchor.startswith("^"):  # a block id, as the element's id
+        return "#" + anchor
+    wanted = slugify(anchor, "section")
+    for heading in target.body.headings:
+        if heading.id == anchor or heading.id == wanted or slugify(heading.text, "section") == wanted:
+            return "#" + heading.id
+    return "#" + wanted

@@ -1,0 +1,335 @@
+"""Group the notes' paper mentions into papers: who discusses each, where, and what with."""
+
+from __future__ import annotations
+
+from collections import Counter
+import functools
+import operator
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Any, Callable, Iterable, Mapping
+
+from ..read.frontmatter import parse_date
+from ..model import Note, NoteDate, PaperRef, Tag
+from .identifiers import identify, normalise_title, paper_slug
+from .registry import PaperMeta, Registry, with_hints
+from .titles import Evidence, heading_title, strongest
+
+# A note naming many papers is a list: papers count as mentioned together when at most this many
+# of the note's papers stand between them (every pair, in a note naming up to this many), which
+# keeps co-mentions linear in the number of mentions.
+CO_MENTION_WINDOW = 10
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """One note discussing a paper: the note, the section anchor and the excerpt there."""
+
+    note: Note
+    anchor: str
+    excerpt: str
+
+
+@dataclass(frozen=True, eq=False)
+class Paper:
+    """A paper with a page: its metadata and every note that discusses it. Papers compare by a
+    digest of those, taken once, as notes do."""
+
+    meta: PaperMeta
+    slug: str
+    discussions: tuple[Discussion, ...]
+    digest: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        parts = [repr(self.meta).encode(), self.slug.encode()]
+        for discussion in self.discussions:
+            parts += [discussion.note.digest, discussion.anchor.encode(), discussion.excerpt.encode()]
+        object.__setattr__(self, "digest", hashlib.blake2b(b"\0".join(parts), digest_size=16).digest())
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Paper) and self.digest == other.digest)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def url(self) -> str:
+        return f"/papers/{self.slug}/"
+
+    @property
+    def title(self) -> str:
+        return self.meta.title or self.meta.id
+
+    @functools.cached_property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple({d.note.id: d.note for d in self.discussions}.values())
+
+    @functools.cached_property
+    def read(self) -> NoteDate | None:
+        """When it was first read: the earliest ``read:`` front matter of the notes on it, each
+        note's own date standing in where it gives none (the publication date is ``meta.year``)."""
+        dates = [parse_date(note.meta.get("read")) or note.date for note in self.notes]
+        known = [date for date in dates if date is not None]
+        return min(known, key=NoteDate.seconds) if known else None
+
+    @functools.cached_property
+    def by_note(self) -> tuple[tuple[Note, tuple[Discussion, ...]], ...]:
+        """Each discussing note once, with all its discussions of the paper (one per section,
+        those repeating an excerpt left out)."""
+        grouped: dict[str, list[Discussion]] = {}
+        for discussion in self.discussions:
+            found = grouped.setdefault(discussion.note.id, [])
+            if not any(d.excerpt == discussion.excerpt for d in found):  # a summary may repeat the one mention
+                found.append(discussion)
+        return tuple((found[0].note, tuple(found)) for found in grouped.values())
+
+    def with_notes(self, fresh: Mapping[str, Note], refs_of: Callable[[Note], Mapping[str, list[PaperRef]]]) -> Paper:
+        """The paper as discussed once the notes in ``fresh`` replace their earlier versions
+        (``refs_of`` groups a note's mentions by paper)."""
+        notes = swap_notes(self.notes, fresh)
+        discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in refs_of(note).get(self.id, ()))
+        return Paper(self.meta, self.slug, discussions)
+
+
+def refs_by_paper(note: Note) -> dict[str, list[PaperRef]]:
+    """A note's mentions grouped by paper, in order."""
+    grouped: dict[str, list[PaperRef]] = {}
+    for ref in note.papers:
+        grouped.setdefault(ref.id, []).append(ref)
+    return grouped
+
+
+def swap_notes(notes: tuple[Note, ...], fresh: Mapping[str, Note]) -> tuple[Note, ...]:
+    """``notes`` with those whose id is in ``fresh`` replaced (the same tuple when none is)."""
+    if fresh.keys().isdisjoint(map(_ID, notes)):
+        return notes
+    return tuple(fresh.get(n.id, n) for n in notes)
+
+
+_ID = operator.attrgetter("id")
+
+
+def _pair_id(pair: tuple[Paper, int]) -> str:
+    return pair[0].id
+
+
+@dataclass(frozen=True)
+class PaperGraph:
+    papers: tuple[Paper, ...]
+    papers_of: dict[str, tuple[Paper, ...]]
+    co_mentioned: dict[str, tuple[tuple[Paper, int], ...]]
+    related: dict[str, tuple[Note, ...]]
+    # who lists whom, made on the first edit and kept while the structure stays: note id →
+    # notes whose related list holds it, paper id → papers whose co-mentions hold it
+    listed_by: tuple[dict[str, list[str]], dict[str, list[str]]] | None = field(default=None, compare=False, repr=False)
+    # paper id → ids of the papers with pages it cites, and that cite it (from fetched references)
+    cites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
+        """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
+        which mention the same papers; and the ids of the papers whose discussions changed."""
+        touched = {ref.id for note in fresh.values() for ref in note.papers}
+        grouped: dict[str, dict[str, list[PaperRef]]] = {}
+
+        def refs_of(note: Note) -> dict[str, list[PaperRef]]:
+            if note.id not in grouped:
+                grouped[note.id] = refs_by_paper(note)
+            return grouped[note.id]
+
+        renewed = {paper.id: paper.with_notes(fresh, refs_of) for paper in self.papers if paper.id in touched}
+
+        def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
+            return papers if renewed.keys().isdisjoint(map(_ID, papers)) else tuple(renewed.get(p.id, p) for p in papers)
+
+        notes_listed_by, papers_listed_by = self.listed_by or (_inverse(self.related, _ID), _inverse(self.co_mentioned, _pair_id))
+        co_mentioned = dict(self.co_mentioned)
+        for pid in {holder for paper_id in renewed for holder in papers_listed_by.get(paper_id, ())}:
+            co_mentioned[pid] = tuple((renewed.get(p.id, p), n) for p, n in co_mentioned[pid])
+        related = dict(self.related)
+        for nid in {holder for note_id in fresh for holder in notes_listed_by.get(note_id, ())}:
+            related[nid] = swap_notes(related[nid], fresh)
+        papers_of = dict(self.papers_of)
+        for paper in renewed.values():  # a note lists exactly the papers it discusses
+            for note in paper.notes:
+                papers_of[note.id] = swap(papers_of[note.id])
+        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by),
+                           self.cites, self.cited_by), frozenset(renewed))
+
+
+def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) -> dict[str, list[str]]:
+    """For each id, the entries of ``lists`` whose list holds it."""
+    holders: dict[str, list[str]] = {}
+    for owner, items in lists.items():
+        for item in items:
+            holders.setdefault(key(item), []).append(owner)
+    return holders
+
+
+def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
+    """Mentions under an alias (a publisher DOI of an arXiv paper) use the paper's one id, and a
+    literature note named after a citation key (``@vaswani2017attention.md``, the Zotero and
+    Obsidian convention) declares the paper of that key."""
+    if not registry.aliases and not registry.keys:
+        return notes
+    return tuple(_canonical(note, registry) for note in notes)
+
+
+def _canonical(note: Note, registry: Registry) -> Note:
+    refs = note.papers
+    if any(r.id in registry.aliases for r in refs):
+        refs = tuple(replace(r, id=registry.canonical(r.id)) for r in refs)
+    stem = PurePosixPath(note.source.rel or note.source.path).stem
+    paper_id = registry.keys.get(stem[1:]) if stem.startswith("@") and note.source.item is None else None
+    if paper_id and not any(r.declared and r.id == paper_id for r in refs):
+        refs = (PaperRef(registry.canonical(paper_id), "", None, note.summary, declared=True), *refs)
+    return note if refs is note.papers else replace(note, papers=refs)
+
+
+def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
+    """A feed item whose title is a known paper's title is about that paper."""
+    if all(note.source.item is None for note in notes):
+        return notes
+    titles = {normalise_title(meta.title): paper_id for paper_id, meta in registry.papers.items() if meta.title}
+    for note in notes:
+        for ref in note.papers:
+            if ref.title:
+                titles.setdefault(normalise_title(ref.title), ref.id)
+    matched = []
+    for note in notes:
+        paper_id = titles.get(normalise_title(note.title)) if note.source.item is not None else None
+        if paper_id and all(ref.id != paper_id for ref in note.papers):
+            note = replace(note, papers=(PaperRef(paper_id, "", note.title, note.summary, declared=True, title_source="subject"),
+                                         *note.papers))
+        matched.append(note)
+    return tuple(matched)
+
+
+@dataclass
+class RelatedMemo:
+    """Related notes of the previous build, reused while no note's papers, tags or place changed."""
+
+    key: object = None
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
+                      memo: RelatedMemo | None = None) -> PaperGraph:
+    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
+    titles = paper_titles(notes)
+    mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
+    metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
+    discussions: dict[str, list[Discussion]] = {}
+    for note in notes:
+        for ref in note.papers:
+            discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
+    papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found)) for pid, found in discussions.items()}
+    ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
+    papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
+    cites, cited_by = citations(ordered)
+    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related_memoized(notes, papers_of, tags_of, memo),
+                      cites=cites, cited_by=cited_by)
+
+
+def citations(papers: tuple[Paper, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Who cites whom among the papers with pages (their metadata's references), both ways."""
+    known = {paper.id for paper in papers}
+    cites = {paper.id: tuple(r for r in paper.meta.references if r in known and r != paper.id) for paper in papers}
+    cited_by: dict[str, list[str]] = {}
+    for citing, cited in cites.items():
+        for paper_id in cited:
+            cited_by.setdefault(paper_id, []).append(citing)
+    return ({k: v for k, v in cites.items() if v}, {k: tuple(sorted(v)) for k, v in cited_by.items()})
+
+
+def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str, Paper],
+                window: int = CO_MENTION_WINDOW, limit: int = 8) -> dict[str, tuple[tuple[Paper, int], ...]]:
+    """For each paper, the papers most often mentioned with it (see ``CO_MENTION_WINDOW``): time
+    and memory linear in the number of mentions."""
+    pairs: dict[str, Counter[str]] = {}
+    for mine in papers_of.values():
+        for index, paper in enumerate(mine):
+            counts = pairs.setdefault(paper.id, Counter())
+            for other in mine[max(0, index - window):index + window + 1]:
+                if other.id != paper.id:
+                    counts[other.id] += 1
+    return {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], papers[kv[0]].title.lower()))[:limit])
+            for pid, c in pairs.items() if c}
+
+
+def paper_titles(notes: Iterable[Note]) -> dict[str, str]:
+    """The title the notes give each paper: the strongest evidence over all mentions (see
+    ``titles.py``), counting a note or feed item whose subject is the paper."""
+    evidence: dict[str, list[Evidence]] = {}
+    for note in notes:
+        subject = subject_paper(note)
+        titled = heading_title(note.title) if subject else None
+        if subject and titled:
+            evidence.setdefault(subject, []).append(Evidence(titled, "subject"))
+        for ref in note.papers:
+            if ref.title:
+                evidence.setdefault(ref.id, []).append(Evidence(ref.title, ref.title_source or "bracket"))
+    chosen = {paper_id: strongest(found) for paper_id, found in evidence.items()}
+    return {paper_id: best.title for paper_id, best in chosen.items() if best}
+
+
+def subject_paper(note: Note) -> str | None:
+    """The paper a note is about, when it says so: the one paper its front matter declares, the
+    paper a feed item links to, or the one paper it points to as "the paper" (a link such as
+    ``[Paper](…)`` or ``[pdf](…)``) before naming any other."""
+    declared = {ref.id for ref in note.papers if ref.declared}
+    if len(declared) == 1:
+        return declared.pop()
+    if note.original_url:
+        linked = identify(note.original_url)
+        if linked and any(ref.id == linked for ref in note.papers):
+            return linked
+    generic = {ref.id for ref in note.papers if ref.title_source == "generic"}
+    if len(generic) == 1 and note.papers and note.papers[0].id in generic:
+        return generic.pop()
+    return None
+
+
+def _related_memoized(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
+                      tags_of: dict[str, tuple[Tag, ...]], memo: RelatedMemo | None) -> dict[str, tuple[Note, ...]]:
+    if memo is None:
+        return _related(notes, papers_of, tags_of)
+    key = tuple((n.id, tuple(p.id for p in papers_of.get(n.id, ())), tuple(t.slug for t in tags_of.get(n.id, ())))
+                for n in notes)
+    if key != memo.key:
+        found = _related(notes, papers_of, tags_of)
+        memo.key, memo.related = key, {note_id: tuple(n.id for n in others) for note_id, others in found.items()}
+        return found
+    by_id = {note.id: note for note in notes}
+    return {note_id: tuple(by_id[i] for i in ids) for note_id, ids in memo.related.items()}
+
+
+def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
+             tags_of: dict[str, tuple[Tag, ...]], limit: int = 5) -> dict[str, tuple[Note, ...]]:
+    """For each note, the notes sharing most papers (weight 2) and tags (weight 1)."""
+    by_key: dict[str, list[Note]] = {}
+    for note in notes:
+        for paper in papers_of.get(note.id, ()):
+            by_key.setdefault("p:" + paper.id, []).append(note)
+        for tag in tags_of.get(note.id, ()):
+            by_key.setdefault("t:" + tag.slug, []).append(note)
+    position = {note.id: index for index, note in enumerate(notes)}
+    related = {}
+    member_ids = {key: [n.id for n in members] for key, members in by_key.items() if len(members) <= 200}
+    for note in notes:  # a tag on more than 200 notes says little about relatedness
+        scores: Counter[str] = Counter()
+        for paper in papers_of.get(note.id, ()):
+            shared = member_ids.get("p:" + paper.id, ())
+            scores.update(shared)
+            scores.update(shared)  # a shared paper counts twice
+        for tag in tags_of.get(note.id, ()):
+            scores.update(member_ids.get("t:" + tag.slug, ()))
+        scores.pop(note.id, None)
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], position[kv[0]]))[:limit]
+        related[note.id] = tuple(notes[position[other]] for other, _ in best)
+    return related

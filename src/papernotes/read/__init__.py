@@ -1,0 +1,205 @@
+"""The read stage: find the note files of a site, decode them, recognise their format by content,
+and read each into a ``Note`` (one per feed item).
+
+This module discovers and sniffs; the readers are ``markdown`` (Markdown with YAML/TOML/JSON front
+matter: ``frontblock``, ``frontmatter``, ``yamltext``), ``feeds`` (RSS/Atom, sanitized by ``sanitize``,
+bodies by ``htmlbody``) and ``text`` (plain-text logs), sharing ``common``. Imported sites' template
+syntax is rendered before Markdown sees it: ``liquid`` (Jekyll), ``shortcodes`` (Hugo), ``distill``,
+``sitevars``; ``unsupported`` reports what is not. ``assets`` finds local images, ``site`` reads a whole
+site (in parallel), ``emptysite`` explains a build that found no notes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .frontmatter import has_front_matter
+from .liquid import has_liquid
+from ..model import Diagnostic, ReadResult
+from .common import ReadContext, SourceFile
+from ..walks import WalkMemo, walked
+
+Reader = Callable[[SourceFile, ReadContext], ReadResult]
+
+#: Files that belong to the site but are not notes (images, data, the paper registry).
+ASSET_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .svg .webp .avif .ico .bmp .tif .tiff .pdf .mp4 .webm .mp3 .ogg .wav "
+    ".zip .gz .tar .css .js .mjs .map .woff .woff2 .ttf .otf .bib .yaml .yml .json .toml .csv .ipynb .py".split()
+)
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+SKIPPED_DIRS = frozenset({"node_modules", "site", "public", "__pycache__"})
+#: Jekyll's folders that never hold notes; its output ``_site`` is skipped beside a ``_config.yml``.
+JEKYLL_DIRS = frozenset({"_layouts", "_includes", "_sass", "_data", "_plugins", "_config"})
+SKIPPED_NAMES = frozenset({"papernotes.yaml", "LICENSE", "CNAME"})
+#: Jekyll renders these through Liquid into site files (``feed.xml``, ``sitemap.xml``, ``404.html``);
+#: with front matter they are templates of the site, not notes.
+TEMPLATE_SUFFIXES = frozenset({".html", ".htm", ".xml", ".rss", ".atom", ".liquid", ".xsl", ".txt", ".webmanifest"})
+#: Beside a Jekyll ``_config.yml``, the README describes the repository, not the site.
+_README = re.compile(r"^readme(\.[^.]+)?$", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
+_FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.IGNORECASE)
+
+
+def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | None = None) -> list[Path]:
+    """Every candidate note file below ``content_dir``, sorted, skipping hidden files,
+    the output and cache folders, assets and site files (and a Jekyll site's README)."""
+    excluded = {os.fspath(p.resolve()) for p in exclude}
+    make_path = memo.path if memo is not None else Path
+
+    def walk() -> tuple[list[str], list[Path]]:
+        found, folders = [], []
+        for root, dirs, files in os.walk(content_dir):
+            folders.append(root)
+            jekyll_root = os.path.isfile(os.path.join(root, "_config.yml"))
+            jekyll_output = {"_site"} if jekyll_root else set()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                             and d not in JEKYLL_DIRS and d not in jekyll_output
+                             and os.path.realpath(os.path.join(root, d)) not in excluded)
+            found += [os.path.join(root, name) for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
+                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES
+                      and not (jekyll_root and _README.match(name))]
+        return folders, [make_path(name) for name in sorted(found)]
+
+    return walked(memo, f"notes:{content_dir}", walk)
+
+
+def decode(data: bytes) -> str | None:
+    """Text of a file: UTF-8 with or without BOM, else the encoding an XML prolog declares.
+    ``None`` for binary or undecodable data. Line endings become ``\\n``."""
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        match = _XML_ENCODING.match(data)
+        if not match:
+            return None
+        try:
+            text = data.decode(codecs.lookup(match.group(1).decode("ascii")).name)
+        except (LookupError, UnicodeDecodeError):
+            return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sniff(text: str, suffix: str) -> str:
+    """``markdown``, ``feed``, ``text`` or ``template`` (a Jekyll page that is not Markdown: front
+    matter over HTML, XML or Liquid, as ``feed.xml`` or ``404.html``): by content first, then by
+    extension."""
+    if has_front_matter(text):
+        suffix = suffix.lower()
+        is_template = suffix in TEMPLATE_SUFFIXES and (suffix != ".txt" or has_liquid(text))
+        return "template" if is_template else "markdown"
+    if _FEED_START.match(text):
+        return "feed"
+    if suffix.lower() in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "text"
+
+
+def read_template(source: SourceFile, context: ReadContext) -> ReadResult:
+    """A site template (``feed.xml`` with front matter and Liquid) is no note: noted, not published."""
+    return ReadResult((), (Diagnostic("info", source.shown, 1, 1, "site template (front matter over HTML, XML or "
+                                      "Liquid), not a note: not published"),))
+
+
+def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Reader]) -> ReadResult:
+    """Read one file with the reader its content calls for."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > context.config.max_file_size:
+            return ReadResult((), (Diagnostic("warning", shown, 1, 1, f"file skipped: {size:,} bytes is over the "
+                                              f"{context.config.max_file_size:,}-byte limit (max_file_size)"),))
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult((), (Diagnostic("error", shown, 1, 1, f"cannot read file: {exc.strerror}"),))
+    text = decode(data)
+    if text is None:
+        severity, message = ("warning", "binary file skipped") if b"\x00" in data[:8192] else ("error", "not UTF-8 text")
+        return ReadResult((), (Diagnostic(severity, shown, 1, 1, message),))
+    kind = sniff(text, path.suffix)
+    result = readers[kind](SourceFile(path, rel, text, shown), context)
+    if rel.startswith("_drafts/"):
+        return ReadResult(tuple(replace(n, draft=True) for n in result.notes), result.diagnostics)
+    return result
+
+
+def display_path(path: Path) -> str:
+    """The path as a person typed it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.datetime, str]]:
+    """For each path (relative to ``content_dir``): its last git commit date when the folder is
+    a git checkout, else its modification time; with where the date came from. Modification times
+    that most files share to the second are when the folder was copied or unpacked, not written:
+    their origin is ``copy time``, which readers do not take as a date."""
+    paths = list(paths)
+    rels = dict(zip(relative_names(paths, content_dir), paths))
+    if not rels:
+        return {}
+    dates = {}
+    committed = dict(_git_dates(content_dir, sorted(rels) if len(rels) <= 20 else ()))
+    for rel, path in rels.items():
+        if rel in committed:
+            dates[rel] = (committed[rel], "git commit")
+        else:
+            stamp = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.timezone.utc)
+            dates[rel] = (stamp, "modification time")
+    copied = copy_times([stamp for stamp, origin in dates.values() if origin == "modification time"])
+    return {rel: (stamp, "copy time") if origin == "modification time" and stamp in copied else (stamp, origin)
+            for rel, (stamp, origin) in dates.items()}
+
+
+def copy_times(stamps: Sequence[dt.datetime], gap: float = 2.0) -> set[dt.datetime]:
+    """The stamps of one burst (each within ``gap`` seconds of the previous) that holds at least
+    three and at least half of all ``stamps``: a copy, a checkout, an unpacked archive."""
+    ordered = sorted(stamps)
+    runs: list[list[dt.datetime]] = []
+    for stamp in ordered:
+        if runs and (stamp - runs[-1][-1]).total_seconds() <= gap:
+            runs[-1].append(stamp)
+        else:
+            runs.append([stamp])
+    return {stamp for run in runs if len(run) >= max(3, len(ordered) / 2) for stamp in run}
+
+
+def relative_names(paths: Sequence[Path], folder: Path) -> list[str]:
+    """Each path relative to ``folder``, with forward slashes (cheaper than Path.relative_to)."""
+    prefix = os.path.join(os.fspath(folder), "")
+    return [text[len(prefix):].replace(os.sep, "/") if (text := os.fspath(path)).startswith(prefix)
+            else path.relative_to(folder).as_posix() for path in paths]
+
+
+def _git_dates(content_dir: Path, rels: Iterable[str] = ()) -> Iterator[tuple[str, dt.datetime]]:
+    """(path relative to content_dir, last commit date) from one ``git log`` run, over the
+    given files only when there are few (a rebuild after an edit), else the whole folder."""
+    try:
+        output = subprocess.run(
+            ["git", "--literal-pathspecs", "-c", "core.quotepath=off", "log", "--format=%x00%cI", "--name-only",
+             "--relative", "--", *(rels or ["."])],
+            cwd=content_dir, capture_output=True, text=True, timeout=60, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return
+    seen: set[str] = set()
+    for block in output.split("\x00")[1:]:
+        lines = block.strip().split("\n")
+        try:
+            stamp = dt.datetime.fromisoformat(lines[0])
+        except ValueError:
+            continue
+        for name in lines[1:]:
+            if name and name not in seen:
+                seen.add(name)
+                yield name, stamp

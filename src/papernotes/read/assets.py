@@ -1,0 +1,109 @@
+"""Local images referenced by notes: found, given a content-hashed URL, and measured."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import unquote, urlsplit
+
+import imagesize
+
+from ..urls import slugify
+from ..walks import WalkMemo, walked
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
+#: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
+ATTACHMENT_SUFFIXES = frozenset({".pdf", ".mp3", ".wav", ".m4a", ".ogg", ".flac", ".webm", ".mp4", ".ogv", ".mov",
+                                 ".mkv", ".3gp", ".csv", ".zip"})
+
+
+@dataclass(frozen=True)
+class AssetFinder:
+    """Where a note's images can be: beside the note, under the content or static folder, or
+    (Obsidian) anywhere in the content folder by file name."""
+
+    content_dir: Path
+    static_dir: Path | None = None
+    by_name: Mapping[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
+             memo: WalkMemo | None = None) -> "AssetFinder":
+        skipped = {os.fspath(p.resolve()) for p in skip}
+        inside = os.path.join(os.path.realpath(content_dir), "")
+
+        def walk() -> tuple[list[str], dict[str, Path]]:
+            by_name: dict[str, Path] = {}
+            folders = []
+            for root, dirs, files in os.walk(content_dir):
+                folders.append(root)
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if os.path.islink(full) and not os.path.realpath(full).startswith(inside):
+                        continue  # a link out of the notes folder is never published
+                    if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES:
+                        by_name.setdefault(name.lower(), Path(full))
+            return folders, by_name
+
+        return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk))
+
+    def find(self, src: str, note_dir: Path | None, by_name: bool = False) -> Path | None:
+        """The local file ``src`` names, or None (remote URLs are never local)."""
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        path = unquote(parts.path)
+        candidates = []
+        if path.startswith("/"):
+            candidates += [self.content_dir / path.lstrip("/")]
+            if self.static_dir:
+                candidates.append(self.static_dir / path.lstrip("/"))
+        elif note_dir is not None:
+            candidates.append(note_dir / path)
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            roots = [self.content_dir.resolve(), *([self.static_dir.resolve()] if self.static_dir else [])]
+            if resolved.is_file() and any(resolved.is_relative_to(root) for root in roots):
+                return resolved
+        if by_name or "/" not in path:
+            return self.by_name.get(Path(path).name.lower())
+        return None
+
+
+def is_remote(src: str) -> bool:
+    parts = urlsplit(src)
+    return bool(parts.scheme or parts.netloc)
+
+
+def asset_url(path: Path) -> str:
+    """``/assets/<first 10 hex of sha256>-<name>``: a new file name whenever the bytes change."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    stem = slugify(path.stem, "image")[:60]
+    return f"/assets/{digest}-{stem}{path.suffix.lower()}"
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels when the file's header says so."""
+    try:
+        width, height = imagesize.get(str(path))
+    except (OSError, ValueError):
+        return None
+    return (int(width), int(height)) if width and height and width > 0 and height > 0 else None
+
+
+def img_tag(src: str, alt: str, size: tuple[int, int] | None = None, width: str | None = None, title: str | None = None) -> str:
+    """An ``<img>`` that loads lazily and reserves its space when its size is known."""
+    attributes = [f'src="{html.escape(src)}"', f'alt="{html.escape(alt)}"']
+    if title:
+        attributes.append(f'title="{html.escape(title)}"')
+    if width:
+        attributes.append(f'width="{html.escape(width)}"')
+    elif size:
+        attributes.append(f'width="{size[0]}" height="{size[1]}"')
+    attributes += ['loading="lazy"', 'decoding="async"']
+    return f"<img {' '.join(attributes)}>"

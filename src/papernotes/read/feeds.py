@@ -1,0 +1,172 @@
+"""RSS 2.0, Atom 1.0 and RSS 1.0 (RDF) feeds: one note per item, with sanitized HTML."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import html
+import re
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import feedparser
+
+from ..config import FeedSource
+from .frontmatter import FrontMatter, tags_of
+from .htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
+from ..model import Diagnostic, Note, NoteDate, ReadResult, Severity
+from .sanitize import sanitize_html
+from ..urls import slugify
+from .common import ReadContext, SourceFile, humanise, make_note
+
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+_ITEM_START = re.compile(r"<(?:\w+:)?(?:item|entry)[\s>/]")
+_GENERIC_SEGMENTS = {"index", "post", "posts", "entry", "item", "p", "blog", "article", "articles", "feed", "view"}
+_EXTENSION = re.compile(r"\.(html?|php|aspx?|xml)$", re.IGNORECASE)
+
+
+def read(source: SourceFile, context: ReadContext) -> ReadResult:
+    """Every item of the feed as a note; a feed that cannot be parsed at all is one error."""
+    declaration = _ENTITY_DECLARATION.search(source.text)
+    if declaration:
+        line = source.text.count("\n", 0, declaration.start()) + 1
+        return ReadResult((), (Diagnostic("error", source.shown, line, 1, "feed declares XML entities (<!ENTITY …>); "
+                                          "refused, as entity expansion and external entities are unsafe"),))
+    parsed = feedparser.parse(source.text, sanitize_html=False, resolve_relative_uris=True)
+    entries = parsed.get("entries", [])
+    broken = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not entries:
+        if broken is not None:
+            return ReadResult((), (_parse_error(source, broken, "error", "cannot read feed"),))
+        return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
+    settings = context.config.feeds.get(source.stem) or FeedSource()
+    notes: list[Note] = []
+    problems: list[Diagnostic] = []
+    if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
+        problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
+                                                                 f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
+    item_lines = [source.text.count("\n", 0, m.start()) + 1 for m in _ITEM_START.finditer(source.text)]
+    used_slugs: set[str] = set()
+    for index, entry in enumerate(entries):
+        line = item_lines[index] if index < len(item_lines) else 1
+        if not entry.get("title", "").strip() and not _content(entry).strip():
+            problems.append(Diagnostic("warning", source.shown, line, 1, f"item {index + 1} has neither title nor content; skipped"))
+            continue
+        slug = _unique(_item_slug(entry, index), entry, used_slugs)
+        result = _read_item(source, context, entry, index, slug, settings)
+        notes.extend(result.notes)
+        problems.extend(_at_line(d, line) for d in result.diagnostics)
+    return ReadResult(tuple(notes), tuple(problems))
+
+
+def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int, slug: str,
+               settings: FeedSource) -> ReadResult:
+    title = " ".join(html.unescape(entry.get("title", "")).split())
+    label = f"item {index + 1}" + (f" ({title[:60]!r})" if title else "")
+    content = _content(entry)
+    body_html = sanitize_html(mathjax_scripts_to_tex(content))
+    body_html, problems = render_math_in_html(body_html, source.shown, 1)
+    problems = [_name_item(p, label) for p in problems]
+    dates = {key: _date(entry, key) for key in ("published", "updated", "created")}
+    for key, date in dates.items():
+        raw = dict.get(entry, key)
+        if date is None and isinstance(raw, str) and raw.strip():
+            problems.append(Diagnostic("warning", source.shown, 1, 1, f"{label}: cannot read its {key} date {raw[:60]!r}"))
+    body = body_from_html(body_html)
+    link = entry.get("link") or None
+    front = FrontMatter(
+        title=title or (body.summary[:80] if body.summary else humanise(slug)),
+        date=dates["published"] or dates["updated"] or dates["created"],
+        updated=dates["updated"],
+        tags=tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
+        author=entry.get("author") or None,
+        meta={"canonical_is_original": settings.canonical},
+    )
+    result = make_note(source, context, front, body, item=index, slug_hint=slug,
+                       original_url=link if _is_web_url(link) else None)
+    return ReadResult(result.notes, (*problems, *(_name_item(d, label) for d in result.diagnostics)))
+
+
+def _content(entry: Any) -> str:
+    """Full content (``content:encoded``, Atom ``content``) before ``description``/``summary``."""
+    for content in entry.get("content", []):
+        if content.get("value"):
+            value = content["value"]
+            return html.escape(value) if content.get("type") == "text/plain" else value
+    summary = entry.get("summary", "")
+    detail = entry.get("summary_detail", {})
+    return html.escape(summary) if detail.get("type") == "text/plain" else summary
+
+
+def _date(entry: Any, key: str) -> NoteDate | None:
+    parsed = dict.get(entry, f"{key}_parsed")  # not entry.get: it maps updated to published
+    if not parsed:
+        return None
+    try:
+        return NoteDate(dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc), "time")
+    except (ValueError, OverflowError, OSError, TypeError):  # a year feedparser accepts but datetime cannot hold
+        return None
+
+
+def _item_slug(entry: Any, index: int) -> str:
+    """A slug that survives re-imports: from the item's link or guid, never its position."""
+    for candidate in (entry.get("link"), entry.get("id")):
+        slug = _slug_from_url(candidate) if candidate else None
+        if slug:
+            return slug
+    title = entry.get("title")
+    if title:
+        return slugify(html.unescape(title))
+    digest = hashlib.sha1((entry.get("summary", "") or str(index)).encode("utf-8")).hexdigest()[:10]
+    return f"item-{digest}"
+
+
+def _slug_from_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    segments = [_EXTENSION.sub("", s) for s in parts.path.split("/") if s]
+    meaningful = [s for s in segments if s.lower() not in _GENERIC_SEGMENTS]
+    if meaningful:
+        last = meaningful[-1]
+        if last.isdigit() and len(meaningful) > 1:
+            last = f"{meaningful[-2]}-{last}"
+        return slugify(last.lstrip("@"))
+    for key, value in parse_qsl(parts.query):
+        if value:
+            return slugify(f"{key}-{value}")
+    if not parts.scheme and url.strip():
+        return slugify(url)
+    return None
+
+
+def _unique(slug: str, entry: Any, used: set[str]) -> str:
+    if slug in used:
+        digest = hashlib.sha1(str(entry.get("id") or entry.get("link") or entry.get("title")).encode()).hexdigest()[:8]
+        slug = f"{slug}-{digest}"
+    used.add(slug)
+    return slug
+
+
+def _is_web_url(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).scheme in ("http", "https")
+
+
+def _name_item(diagnostic: Diagnostic, label: str) -> Diagnostic:
+    return Diagnostic(diagnostic.severity, diagnostic.path, diagnostic.line, diagnostic.col,
+                      f"{label}: {diagnostic.message}", diagnostic.source_line)
+
+
+def _at_line(diagnostic: Diagnostic, line: int) -> Diagnostic:
+    """An item's diagnostic placed at the line where the item starts, when it has no better place."""
+    return replace(diagnostic, line=line) if diagnostic.line == 1 else diagnostic
+
+
+def _parse_error(source: SourceFile, exc: Any, severity: Severity, what: str) -> Diagnostic:
+    """The XML parser's complaint at the parser's own position."""
+    line = getattr(exc, "getLineNumber", lambda: 1)() or 1
+    col = (getattr(exc, "getColumnNumber", lambda: 0)() or 0) + 1
+    if not source.text.startswith("<?xml"):
+        line = max(1, line - 1)  # feedparser put an XML declaration line in front
+    message = getattr(exc, "getMessage", lambda: str(exc))()
+    return Diagnostic(severity, source.shown, line, col, f"{what}: {message}")

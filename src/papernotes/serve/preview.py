@@ -1,0 +1,130 @@
+"""Wire the pipeline to the preview server: in-memory builds, file watching, search indexing."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Callable, Collection, Iterable, Sequence
+
+from ..build import BuildOptions, Later, RenderMemo, SiteLayout, produce
+from ..config import CONFIG_FILE, load_config
+from ..model import Diagnostic
+from ..emit.search import BUNDLE, index_site
+from .server import Debouncer, PreviewState, Snapshot, file_bytes, rebuild_loop, start_server, watch
+
+
+class MemorySink(dict):
+    """A build's files by path, kept in memory (a page may be a ``Later``, rendered when read)."""
+
+    def write(self, rel: str, data: bytes | Later) -> None:
+        self[rel] = data
+
+
+def memory_builder(layout: SiteLayout, options: BuildOptions,
+                   open_pages: Callable[[], Collection[str]] = frozenset) -> Callable[[], Snapshot]:
+    """A function building the site into memory; it remembers reads and rendered pages between
+    calls, and turns an unexpected failure into a diagnostic instead of raising. After the first
+    build, changed pages other than notes are rendered at once only when ``open_pages`` (files
+    shown in a browser) names them, the others when first asked for."""
+    memo = RenderMemo(render_now=lambda rel: rel in open_pages())
+    version = 0
+
+    def rebuild(touched: frozenset[str] | None = None) -> Snapshot:
+        """Build again; ``touched`` (from the watcher) names the only files that may have changed
+        in place, so the others are not looked at (None: look at every file)."""
+        nonlocal version
+        version += 1
+        files = MemorySink()
+        try:
+            made = produce(layout, options, files, memo, touched=touched)
+        except Exception as exc:  # the preview must survive anything a half-saved file can do
+            return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
+        return Snapshot(files, made.diagnostics, version)
+
+    return rebuild
+
+
+def add_search(state: PreviewState, echo: Callable[[str], None]) -> None:
+    """Index the current snapshot with Pagefind and serve the bundle from then on (the index is
+    built once per session; search in the preview may lag behind edits)."""
+    folder = Path(tempfile.mkdtemp(prefix="papernotes-search-"))
+    try:
+        for rel, data in state.snapshot.files.items():
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file_bytes(data))
+        problem = index_site(folder)
+        if problem:
+            echo(str(problem))
+            return
+        bundle = {p.relative_to(folder).as_posix(): p.read_bytes() for p in (folder / BUNDLE).rglob("*") if p.is_file()}
+        with state.lock:
+            state.snapshot = Snapshot({**state.snapshot.files, **bundle}, state.snapshot.diagnostics, state.snapshot.version)
+            state.extra_files = bundle
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_browser: bool, poll: bool,
+                search: bool, echo: Callable[[str], None], allowed_hosts: Iterable[str] = (),
+                show: Callable[[Sequence[Diagnostic]], None] | None = None) -> None:
+    """Serve until interrupted (Ctrl-C stops within a second), to requests whose ``Host`` is an
+    address, localhost, ``host`` or one of ``allowed_hosts``. ``show`` prints the first build's
+    problems (default: one line each)."""
+    options = BuildOptions(drafts=drafts, search=False)
+    config, _ = load_config(layout.root)
+    state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
+    rebuild = memory_builder(layout, options, state.open_pages)
+    started = time.perf_counter()
+    first = rebuild()
+    if show is not None:
+        show(first.diagnostics)
+    else:
+        for diagnostic in first.diagnostics:
+            echo(str(diagnostic))
+    state.snapshot = first
+    gc.freeze()  # the first build's objects live as long as the server: later collections skip them
+    server = start_server(state, host, port)
+    address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}{config.base_path}"
+    echo(f"built {sum(1 for r in first.files if r.endswith('.html'))} pages in {time.perf_counter() - started:.2f} s; "
+         f"serving {address} (Ctrl-C to stop)")
+    if search:
+        threading.Thread(target=add_search, args=(state, echo), daemon=True).start()
+
+    def report(snapshot: Snapshot, change: object, seconds: float) -> None:
+        errors = snapshot.errors
+        for diagnostic in errors:
+            echo(str(diagnostic))
+        pages = len(getattr(change, "pages", ()))
+        echo(f"rebuilt in {seconds * 1000:.0f} ms: {pages} page{'s' if pages != 1 else ''} changed"
+             + (f", {len(errors)} errors (serving the last good site)" if errors else ""))
+
+    run = rebuild_loop(state, rebuild, report)
+    debouncer = Debouncer(run)
+    watched = [layout.content, layout.templates, layout.static, layout.root / CONFIG_FILE]
+    observer = watch(watched, debouncer.poke, poll=poll)
+    if open_browser:
+        webbrowser.open(address)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while True:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        echo("stopping")
+    finally:
+        state.stopping.set()
+        debouncer.cancel()
+        observer.stop()  # type: ignore[attr-defined]
+        server.shutdown()
+        server.server_close()
+
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
