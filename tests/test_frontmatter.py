@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from papernotes.read.frontmatter import parse_date, parse_front_matter, split_front_matter, tags_of
+from papernotes.dates import parse_date
+from papernotes.read.frontmatter import parse_front_matter, split_front_matter, tags_of
 from papernotes.model import DiagnosticError
 
 

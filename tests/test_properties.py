@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from papernotes.read.site import READERS
 from papernotes.config import Config
-from papernotes.read.frontmatter import parse_date, tags_of
+from papernotes.dates import parse_date
+from papernotes.read.frontmatter import tags_of
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.read import read_path
 from papernotes.read.common import ReadContext

@@ -10,13 +10,14 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
 import jinja2
 
 from . import output, uptodate
-from .read.assets import AssetFinder
+from .markdown.assets import AssetFinder
 from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
 from .graph.duplicates import merge_duplicates
@@ -389,14 +390,16 @@ def _page_file(env: jinja2.Environment, page: Page | TextFile, memo: RenderMemo 
     else:
         key = (page.template, page.context)
     if memo is None:
-        return output_file(page.url), render_page(env, page).encode("utf-8")
+        return output_file(page.url), (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")
     previous = memo.pages.get(page.url)
     if previous is not None and previous[0] == key:
         return previous[1], previous[2]
     rel = output_file(page.url)
 
+    text = page.make if isinstance(page, TextFile) else partial(render_page, env, page)
+
     def make() -> bytes:
-        return (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")
+        return text().encode("utf-8")
 
     note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
     later = memo.render_now is not None and previous is not None and not note_page and not memo.render_now(rel)

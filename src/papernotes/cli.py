@@ -106,7 +106,7 @@ def serve_command(site_dir: Path, host: str, port: int, drafts: bool, open_brows
     try:
         run_preview(SiteLayout.find(site_dir), host, port, drafts=drafts, open_browser=open_browser, poll=poll,
                     search=not no_search, echo=click.echo, allowed_hosts=allowed_hosts,
-                    show=lambda problems: [click.echo(line) for line in summarized(problems, False, REPEATS_SHOWN, hint="")])
+                    show=lambda problems: _echo_lines(summarized(problems, False, REPEATS_SHOWN, hint="")))
     except OSError as exc:
         if exc.errno in (98, 48, 10048):  # address in use (Linux, macOS, Windows)
             raise click.ClickException(f"port {port} is in use; choose another with --port, or --port 0 for any free port") from None
@@ -331,6 +331,11 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
 MESSAGE_CHARS = 400
 REPEATS_SHOWN = 3  # of one kind of message, before "… and N more like this"
 _VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\{\{.*?\}\}|\d+")
+
+
+def _echo_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(line)
 
 
 def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None,

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
 
 from .model import Diagnostic, DiagnosticError
-from .read.yamltext import load_yaml_with_lines, plain
+from .yamltext import load_yaml_with_lines, plain
 
 CONFIG_FILE = "papernotes.yaml"
 

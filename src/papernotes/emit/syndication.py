@@ -78,7 +78,7 @@ def json_feed(notes: Sequence[Note], config: Config, *, feed_url: str, absolute:
     origin = config.site_origin  # bodies already carry the base path
     items = []
     for note in notes:
-        item = {"id": absolute(note.url), "url": absolute(note.url), "title": note.title,
+        item: dict[str, object] = {"id": absolute(note.url), "url": absolute(note.url), "title": note.title,
                 "content_html": absolute_urls(note.body.html, origin)}
         if note.summary:
             item["summary"] = note.summary

@@ -183,7 +183,7 @@ def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[N
     folder name (or a number) added to its slug; one whose permalink was fixed is dropped."""
     taken_urls: dict[str, Note] = {}
     taken_ids: set[str] = set()
-    kept = []
+    kept: list[Note] = []
     for note in notes:
         first = taken_urls.get(note.url)
         if first is not None or note.id in taken_ids:

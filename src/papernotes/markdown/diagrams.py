@@ -23,7 +23,7 @@ MERMAID_FILES = (f"{ON_DEMAND}mermaid.min.js", f"{ON_DEMAND}mermaid.LICENSE.txt"
 
 def diagrams_plugin(md: MarkdownIt) -> None:
     """Draw ``mermaid`` fences as diagrams; every other fence as the fence rule before it did."""
-    previous = md.renderer.rules["fence"]
+    previous = md.renderer.rules["fence"]  # type: ignore[attr-defined]  # RendererHTML's rules
 
     def fence(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         info = tokens[idx].info.strip()

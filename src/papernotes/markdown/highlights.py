@@ -6,6 +6,8 @@ nest with emphasis and never reach into code spans or math, which are parsed fir
 
 from __future__ import annotations
 
+from typing import Literal
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
@@ -53,7 +55,8 @@ def _pair(state: StateInline, delimiters: list[Delimiter]) -> None:
         if opener.marker != _EQUALS or opener.end == -1:
             continue
         closer = delimiters[opener.end]
-        for index, kind, nesting in ((opener.token, "mark_open", 1), (closer.token, "mark_close", -1)):
+        ends: tuple[tuple[int, str, Literal[1, -1]], ...] = ((opener.token, "mark_open", 1), (closer.token, "mark_close", -1))
+        for index, kind, nesting in ends:
             token = state.tokens[index]
             token.type, token.tag, token.nesting, token.markup, token.content = kind, "mark", nesting, "==", ""
         before = state.tokens[closer.token - 1]

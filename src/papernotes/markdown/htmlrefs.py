@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from ..model import LinkRef
-from ..read.sanitize import without_empty_links
+from .sanitize import without_empty_links
 from ..urls import NOTE_LINK_SCHEME
 
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)

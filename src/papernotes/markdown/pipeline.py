@@ -26,7 +26,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..read.assets import AssetFinder, asset_url, image_size, img_tag, is_remote
+from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
 from .attributes import KEPT
 from .blockrefs import block_ids, blockrefs_plugin
 from .callouts import callouts_plugin
@@ -41,16 +41,14 @@ from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
 from ..model import Diagnostic, Heading, LinkRef, RenderedBody
 from .plaintext import summarize, tex_text, text_with_tex
 from ..papers.registry import Registry
-from ..read.sanitize import neutralise_script_urls
+from .sanitize import neutralise_script_urls
 from .texmacros import Macro
 from ..urls import slugify
 from .wikilinks import wikilinks_plugin
 
-_TAGS = re.compile(r"<[^>]+>")
 _HTML_OPAQUE = re.compile(r"(<(pre|code|script|style|math|textarea|kbd|samp)\b.*?</\2\s*>|<!--.*?-->|</?[A-Za-z][^>]*>)",
                           re.IGNORECASE | re.DOTALL)
 _SPACE = re.compile(r"\s+")
-SUMMARY_LENGTH = 240
 
 
 @dataclass
@@ -324,12 +322,3 @@ def _inline_text(token: Token, readable: bool = False) -> str:
             parts.append(" ")
     text = _SPACE.sub(" ", "".join(parts)).strip()
     return text_with_tex(text) if readable else text
-
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
-    text = _SPACE.sub(" ", _TAGS.sub(" ", text)).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + "…"

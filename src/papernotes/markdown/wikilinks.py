@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ..read.assets import ATTACHMENT_SUFFIXES, IMAGE_SUFFIXES
+from .assets import ATTACHMENT_SUFFIXES, IMAGE_SUFFIXES
 from ..model import LinkRef
 from .headings import github_anchor
 from ..urls import NOTE_LINK_SCHEME

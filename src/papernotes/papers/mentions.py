@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..markdown.pipeline import shorten
+from ..text import shorten
 from ..model import PaperRef
 from .identifiers import MAYBE_PAPER, Mention, find_mentions
 from .titles import Evidence, generic_link, heading_title, line_title, link_title, reads_like_title, strongest

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Mapping
 
-from ..read.frontmatter import parse_date
+from ..dates import parse_date
 from ..model import Note, NoteDate, PaperRef, Tag
 from .identifiers import identify, normalise_title, paper_slug
 from .registry import PaperMeta, Registry, with_hints

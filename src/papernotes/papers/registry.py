@@ -14,7 +14,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from ..model import Diagnostic, DiagnosticError
 from .identifiers import arxiv_year, find_mentions, identify, links_for, title_key
-from ..read.yamltext import load_yaml
+from ..yamltext import load_yaml
 
 BIB_FILE = "papers.bib"
 YAML_FILE = "papers.yaml"
@@ -213,7 +213,7 @@ _BIB_FIELDS = frozenset({"title", "author", "year", "date", "journal", "journalt
                          "doi", "url", "eprint", "arxiv", "archiveprefix", "eprinttype", "note", "howpublished", "id"})
 
 
-class _KeepFields(middlewares.BlockMiddleware):  # type: ignore[misc]
+class _KeepFields(middlewares.BlockMiddleware):
     """Drop the fields the registry does not read and decode the LaTeX of the others (only
     where there is any: pylatexenc takes milliseconds a value)."""
 

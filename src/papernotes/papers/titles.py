@@ -115,9 +115,10 @@ def clean(text: str) -> str:
         if not comma or not generic_link(tail) or len(head.split()) < 2:
             break
         text = head.rstrip()
-    tail = _AUTHOR_TAIL.search(text)
-    if tail and len(text[:tail.start()].split()) >= 3 and (tail.group(0).lstrip()[0] in "-–—" or " et al" in tail.group(0)):
-        text = text[:tail.start()]
+    author_tail = _AUTHOR_TAIL.search(text)
+    if author_tail and len(text[:author_tail.start()].split()) >= 3 and (
+            author_tail.group(0).lstrip()[0] in "-–—" or " et al" in author_tail.group(0)):
+        text = text[:author_tail.start()]
     return text.strip(" \"'“”‘’*_[]").rstrip(",;:")
 
 

@@ -2,11 +2,11 @@
 and read each into a ``Note`` (one per feed item).
 
 This module discovers and sniffs; the readers are ``markdown`` (Markdown with YAML/TOML/JSON front
-matter: ``frontblock``, ``frontmatter``, ``yamltext``), ``feeds`` (RSS/Atom, sanitized by ``sanitize``,
-bodies by ``htmlbody``) and ``text`` (plain-text logs), sharing ``common``. Imported sites' template
+matter: ``frontblock``, ``frontmatter``), ``feeds`` (RSS/Atom; bodies by ``htmlbody``) and ``text``
+(plain-text logs), sharing ``common``. Imported sites' template
 syntax is rendered before Markdown sees it: ``liquid`` (Jekyll), ``shortcodes`` (Hugo), ``distill``,
-``sitevars``; ``unsupported`` reports what is not. ``assets`` finds local images, ``site`` reads a whole
-site (in parallel), ``emptysite`` explains a build that found no notes.
+``sitevars``; ``unsupported`` reports what is not. ``site`` reads a whole site (in parallel),
+``emptysite`` explains a build that found no notes.
 """
 
 from __future__ import annotations
@@ -122,8 +122,9 @@ def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Rea
         return ReadResult((), (Diagnostic("error", shown, 1, 1, f"cannot read file: {exc.strerror}"),))
     text = decode(data)
     if text is None:
-        severity, message = ("warning", "binary file skipped") if b"\x00" in data[:8192] else ("error", "not UTF-8 text")
-        return ReadResult((), (Diagnostic(severity, shown, 1, 1, message),))
+        binary = b"\x00" in data[:8192]
+        problem = Diagnostic("warning", shown, 1, 1, "binary file skipped") if binary else Diagnostic("error", shown, 1, 1, "not UTF-8 text")
+        return ReadResult((), (problem,))
     kind = sniff(text, path.suffix)
     result = readers[kind](SourceFile(path, rel, text, shown), context)
     if rel.startswith("_drafts/"):

@@ -17,7 +17,7 @@ from ..config import FeedSource
 from .frontmatter import FrontMatter, tags_of
 from .htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
 from ..model import Diagnostic, Note, NoteDate, ReadResult, Severity
-from .sanitize import sanitize_html
+from ..markdown.sanitize import sanitize_html
 from ..urls import slugify
 from .common import ReadContext, SourceFile, humanise, make_note
 

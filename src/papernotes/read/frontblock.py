@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..model import Diagnostic, DiagnosticError
-from .yamltext import load_yaml_with_lines
+from ..yamltext import load_yaml_with_lines
 
 Form = Literal["yaml", "toml", "json"]
 

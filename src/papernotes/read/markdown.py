@@ -10,7 +10,7 @@ from ..markdown.comments import strip_comments
 from .frontmatter import FrontMatter, read_front_matter, tags_of
 from .distill import convert_distill, has_distill
 from .liquid import LiquidScope, convert_liquid, has_liquid
-from ..markdown.pipeline import shorten
+from ..text import shorten
 from .shortcodes import MORE, convert_shortcodes, has_shortcodes
 from ..model import Diagnostic, DiagnosticError, ReadResult
 from .common import ReadContext, SourceFile, is_folder_note, make_note

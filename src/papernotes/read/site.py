@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from .. import __version__
-from .assets import AssetFinder
+from ..markdown.assets import AssetFinder
 from ..bodystore import BodyStore
 from ..config import Config
 from ..markdown.pipeline import MarkdownRenderer

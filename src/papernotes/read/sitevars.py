@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from ..config import Config
 from ..model import DiagnosticError
-from .yamltext import load_yaml, plain
+from ..yamltext import load_yaml, plain
 
 JEKYLL_CONFIG = "_config.yml"
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import AbstractSet
 
-from .frontmatter import FrontMatter, parse_date
+from ..dates import parse_date
+from .frontmatter import FrontMatter
 from ..model import NoteDate, ReadResult
 from .common import ReadContext, SourceFile, humanise, make_note
 

@@ -27,7 +27,7 @@ class MemorySink(dict):
 
 
 def memory_builder(layout: SiteLayout, options: BuildOptions,
-                   open_pages: Callable[[], Collection[str]] = frozenset) -> Callable[[], Snapshot]:
+                   open_pages: Callable[[], Collection[str]] = frozenset) -> Callable[[frozenset[str] | None], Snapshot]:
     """A function building the site into memory; it remembers reads and rendered pages between
     calls, and turns an unexpected failure into a diagnostic instead of raising. After the first
     build, changed pages other than notes are rendered at once only when ``open_pages`` (files
@@ -82,7 +82,7 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
     rebuild = memory_builder(layout, options, state.open_pages)
     started = time.perf_counter()
-    first = rebuild()
+    first = rebuild(None)
     if show is not None:
         show(first.diagnostics)
     else:

@@ -132,7 +132,7 @@ def changes_between(old: Snapshot, new: Snapshot) -> Change:
     changed = [rel for rel in set(old.files) | set(new.files) if old.files.get(rel) != new.files.get(rel)]
     pages = sorted(rel for rel in changed if rel.endswith(".html"))
     css_only = bool(changed) and all(rel.endswith(".css") for rel in changed)
-    errors = tuple({"where": f"{d.path}:{d.line}:{d.col}", "message": d.message, "line": d.source_line or _source_line(d)}
+    errors: tuple[dict[str, object], ...] = tuple({"where": f"{d.path}:{d.line}:{d.col}", "message": d.message, "line": d.source_line or _source_line(d)}
                    for d in new.errors)
     return Change(tuple(pages), css_only, errors)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..model import Diagnostic, DiagnosticError
+from .model import Diagnostic, DiagnosticError
 
 try:  # the C loader is several times faster on large front matter
     _Base: type = yaml.CSafeLoader
@@ -25,7 +25,7 @@ EXPANSION_FACTOR = 4  # an expanded document may be this many times the size of 
 EXPANSION_FLOOR = 65_536  # …or this many characters, whichever is larger
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """The safe loader, except that an impossible date (``2024-02-30``) stays the text it was,
     so the key holding it can be reported instead of the whole document failing."""
 
@@ -83,7 +83,7 @@ def _measure(text: str, path: str, first_line: int) -> dict[str, int]:
             if isinstance(event, yaml.ScalarEvent):
                 size, anchor = 1 + len(event.value), event.anchor
                 if len(stack) == 1 and stack[0][2] and stack[0][3] % 2 == 0:
-                    key_lines.setdefault(event.value, event.start_mark.line + first_line)
+                    key_lines.setdefault(event.value, (event.start_mark.line if event.start_mark else 0) + first_line)
             elif isinstance(event, yaml.AliasEvent):
                 size, anchor = anchors.get(event.anchor or "", 1), None
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
