@@ -46,28 +46,68 @@ def _settled(calls: list, count: int, timeout: float = 10.0) -> bool:
     return len(calls) == count
 
 
+class ManualTimers:
+    """Timers that fire only when the test says the quiet period is over, so a loaded machine
+    cannot split a burst."""
+
+    def __init__(self) -> None:
+        self.started: list[ManualTimer] = []
+
+    def __call__(self, interval: float, function) -> "ManualTimer":
+        timer = ManualTimer(interval, function)
+        self.started.append(timer)
+        return timer
+
+    def quiet(self) -> None:
+        """Time passes with no event: every timer not cancelled fires."""
+        for timer in self.started:
+            if timer.running:
+                timer.running = False
+                timer.function()
+
+
+class ManualTimer:
+    def __init__(self, interval: float, function) -> None:
+        self.interval, self.function, self.running, self.daemon = interval, function, False, False
+
+    def start(self) -> None:
+        self.running = True
+
+    def cancel(self) -> None:
+        self.running = False
+
+
 def test_debounce_turns_a_burst_into_one_call():
     calls: list = []
-    debouncer = Debouncer(calls.append, delay=0.3)
+    timers = ManualTimers()
+    debouncer = Debouncer(calls.append, delay=0.3, timer=timers)
     for _ in range(10):
         debouncer.poke()
-    assert _settled(calls, 1)
-    time.sleep(0.4)
-    assert len(calls) == 1, "a burst is one call"
-    debouncer.poke()
-    assert _settled(calls, 2)
+    assert calls == []
+    timers.quiet()
+    assert calls == [None], "a burst is one call"
+    timers.quiet()
+    assert len(calls) == 1
     debouncer.poke()
     debouncer.poke(saved=True)  # a writer closed its file: the save is complete
-    assert debouncer._timer is not None and debouncer._timer.interval == SAVED_SECONDS
-    assert _settled(calls, 3)
+    assert timers.started[-1].interval == SAVED_SECONDS < 0.3
+    timers.quiet()
     debouncer.poke(changed="/site/content/a.md")
     debouncer.poke(changed="/site/content/b.md")
-    assert _settled(calls, 4)
+    timers.quiet()
     assert calls[-1] == frozenset({"/site/content/a.md", "/site/content/b.md"}), "files changed in place are named"
     debouncer.poke(changed="/site/content/a.md")
     debouncer.poke()  # created, removed or renamed: every file is looked at
-    assert _settled(calls, 5)
-    assert calls[-1] is None
+    timers.quiet()
+    assert calls[-1] is None and len(calls) == 4
+
+
+def test_debounce_calls_with_real_timers():
+    calls: list = []
+    debouncer = Debouncer(calls.append, delay=0.05)
+    debouncer.poke(changed="/site/content/a.md")
+    assert _settled(calls, 1)
+    assert calls == [frozenset({"/site/content/a.md"})]
 
 
 def test_changes_name_pages_and_stylesheet_only_edits():

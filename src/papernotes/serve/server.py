@@ -288,8 +288,9 @@ class Debouncer:
     ``git checkout``, an editor's write-rename dance: one rebuild), with the files the burst
     changed in place, or None when it did more (created, removed or renamed something)."""
 
-    def __init__(self, action: Callable[[frozenset[str] | None], None], delay: float = DEBOUNCE_SECONDS) -> None:
-        self.action, self.delay = action, delay
+    def __init__(self, action: Callable[[frozenset[str] | None], None], delay: float = DEBOUNCE_SECONDS,
+                 timer: Callable[[float, Callable[[], None]], threading.Timer] = threading.Timer) -> None:
+        self.action, self.delay, self._make_timer = action, delay, timer
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self._touched: set[str] | None = set()
@@ -304,7 +305,7 @@ class Debouncer:
                 self._touched = None
             elif self._touched is not None:
                 self._touched.add(changed)
-            self._timer = threading.Timer(min(self.delay, SAVED_SECONDS) if saved else self.delay, self._fire)
+            self._timer = self._make_timer(min(self.delay, SAVED_SECONDS) if saved else self.delay, self._fire)
             self._timer.daemon = True
             self._timer.start()
 
