@@ -9,7 +9,7 @@ import pytest
 
 from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
 from papernotes.serve.preview import MemorySink
-from papernotes.serve.server import file_bytes
+from papernotes.serve.state import file_bytes
 from papernotes.read import discover
 from papernotes.walks import WalkMemo
 

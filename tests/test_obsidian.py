@@ -16,7 +16,7 @@ from papernotes.markdown.callouts import CALLOUT_TYPES, parse_marker
 from papernotes.markdown.comments import strip_comments
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.serve.preview import MemorySink
-from papernotes.serve.server import file_bytes
+from papernotes.serve.state import file_bytes
 
 SECRET = "SECRET-7f3a"
 

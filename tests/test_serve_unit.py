@@ -13,8 +13,9 @@ from papernotes.build import SiteLayout
 from papernotes.model import Diagnostic
 from papernotes.serve.preview import memory_builder
 from papernotes.build import BuildOptions
-from papernotes.serve.server import (SAVED_SECONDS, Debouncer, PreviewState, Snapshot, changes_between, host_allowed, is_ignored,
-                              resolve_request, start_server)
+from papernotes.serve.http import host_allowed, resolve_request, start_server
+from papernotes.serve.state import PreviewState, Snapshot, changes_between
+from papernotes.serve.watch import SAVED_SECONDS, Debouncer, is_ignored
 
 
 @pytest.mark.parametrize("path, base, expected", [

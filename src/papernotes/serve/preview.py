@@ -16,7 +16,9 @@ from ..build import BuildOptions, Later, RenderMemo, SiteLayout, produce
 from ..config import CONFIG_FILE, load_config
 from ..model import Diagnostic
 from ..emit.search import BUNDLE, index_site
-from .server import Debouncer, PreviewState, Snapshot, file_bytes, rebuild_loop, start_server, watch
+from .http import start_server
+from .state import PreviewState, Snapshot, file_bytes, rebuild_loop
+from .watch import Debouncer, watch
 
 
 class MemorySink(dict):
