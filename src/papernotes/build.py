@@ -24,7 +24,7 @@ from .graph.duplicates import merge_duplicates
 from .graph.sections import list_section_children
 from .graph import GraphMemo, build_graph
 from .model import Diagnostic, Note, Page, ReadResult, TextFile
-from .emit.pages import plan_pages
+from .emit import plan_pages
 from .replan import PlanMemo, plan_memoized
 from .read.site import Progress, ReadCache, ReadInputs, no_progress, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry

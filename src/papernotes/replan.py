@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 from .config import Config
 from .graph import Graph
 from .model import Note, Page, TextFile
-from .emit.pages import plan_pages
+from .emit import plan_pages
 from .papers.papergraph import Paper
 
 Planned = Page | TextFile

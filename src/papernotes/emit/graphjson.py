@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..papers.authorship import Shelf, authors, venues
+from ..config import Config
 from ..graph import Graph
 from ..model import Note, Tag
 from ..papers.papergraph import Paper
@@ -25,8 +26,9 @@ def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
     return notes, links, papers, tags
 
 
-def graph_json(graph: Graph, base_path: str) -> str:
+def graph_json(graph: Graph, config: Config) -> str:
     """The site graph as stable, sorted JSON; URLs carry the base path."""
+    base_path = config.base_path
     nodes = [_note_node(note, graph, base_path) for note in graph.notes]
     edges = [edge for note in graph.notes for edge in _note_edges(note, graph)]
     edges += [{"source": f"note:{source.id}", "target": f"note:{target}", "type": "links"}
@@ -35,10 +37,10 @@ def graph_json(graph: Graph, base_path: str) -> str:
     nodes += [_tag_node(group.tag, base_path) for group in graph.tags]
     edges += [{"source": f"paper:{citing}", "target": f"paper:{cited}", "type": "cites"}
               for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids]
-    for shelf, edge in ((s, "wrote") for s in authors(graph.papers.papers)):
+    for shelf, edge in ((s, "wrote") for s in authors(graph.papers.papers, config.urls.author)):
         nodes.append(_shelf_node(shelf, base_path))
         edges += [{"source": shelf.id, "target": f"paper:{paper.id}", "type": edge} for paper in shelf.papers]
-    for shelf in venues(graph.papers.papers):
+    for shelf in venues(graph.papers.papers, config.urls.venue):
         nodes.append(_shelf_node(shelf, base_path))
         edges += [{"source": f"paper:{paper.id}", "target": shelf.id, "type": "published_in"} for paper in shelf.papers]
     document = {"version": VERSION, "nodes": nodes, "edges": _sorted(edges)}

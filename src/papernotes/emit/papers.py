@@ -1,0 +1,55 @@
+"""Paper pages: the index of papers, one page per paper (with its BibTeX, COinS and citation
+links), the whole bibliography and each paper's entry as BibTeX and CSL-JSON, and the papers by
+year read and by year published."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from ..papers.bibtex import bibtex_entry, cite_keys
+from ..config import Config
+from ..papers.csljson import coins
+from ..graph import Graph
+from ..model import Page, TextFile
+from ..papers.papergraph import Paper
+from .common import Wanted, citation_files, everything
+from .shelves import browse, shelf_urls
+
+
+def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page | TextFile]:
+    papers = graph.papers.papers
+    if wanted(config.urls.papers):
+        yield Page(config.urls.papers, "papers.html", {
+            "title": "Papers", "kind": "papers", "browse": browse(papers, config),
+            "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
+    keys = cite_keys(p.meta for p in papers)
+    by_id = {paper.id: paper for paper in papers}
+    author_urls, venue_urls = shelf_urls(papers, config)
+    for paper in papers:
+        if wanted(paper.url):
+            yield Page(paper.url, "paper.html", {
+                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta, keys[paper.id]),
+                "cite_key": keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
+                "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
+                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),
+            })
+    yield from citation_files(config.urls.bibliography.removesuffix(".bib"), tuple(p.meta for p in papers), keys, wanted)
+    for paper in papers:
+        yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
+
+
+def emit_by_year(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:
+    """The papers by the year the notes read each paper and by publication year, newest first,
+    papers with no such year last."""
+    papers: Sequence[Paper] = graph.papers.papers
+    for url, title, year_of in ((config.urls.papers_read, "Papers by year read", lambda p: p.read.year if p.read else None),
+                                (config.urls.papers_published, "Papers by year published", lambda p: p.meta.year)):
+        if not wanted(url):
+            continue
+        years: dict[int | None, list[Paper]] = {}
+        for paper in sorted(papers, key=lambda p: (p.title.lower(), p.id)):
+            years.setdefault(year_of(paper), []).append(paper)
+        groups = tuple((year, tuple(years[year])) for year in sorted(years, key=lambda y: (y is None, -(y or 0))))
+        yield Page(url, "paper-years.html", {"title": title, "kind": "papers", "groups": groups,
+                                             "read": url == config.urls.papers_read})

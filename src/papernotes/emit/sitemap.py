@@ -1,0 +1,34 @@
+"""``/robots.txt`` and ``/sitemap.xml``. The sitemap lists the pages the other emitters planned,
+so ``plan`` makes it from them (``sitemap_file``) once they are all known."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterator, Sequence
+
+from ..config import Config
+from ..graph import Graph
+from ..model import Page, TextFile
+from .common import Wanted, everything
+from .syndication import robots, sitemap
+
+ROBOTS, SITEMAP = "/robots.txt", "/sitemap.xml"
+#: Pages search engines are not pointed to: the error page and redirects to a note's new address.
+UNLISTED_KINDS = frozenset({"404", "redirect"})
+
+
+def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[TextFile]:
+    if wanted(ROBOTS):
+        yield TextFile(ROBOTS, partial(robots, config.absolute_url), "robots")
+
+
+def listed(page: Page | TextFile) -> bool:
+    """Whether the sitemap names the page."""
+    return isinstance(page, Page) and page.context.get("kind") not in UNLISTED_KINDS
+
+
+def sitemap_file(graph: Graph, config: Config, urls: Sequence[str]) -> TextFile:
+    """The sitemap of ``urls`` (in plan order), each with its note's date when it is a note."""
+    stamps = {n.url: n.updated or n.date for n in graph.notes}
+    entries = tuple((url, stamps.get(url)) for url in urls)
+    return TextFile(SITEMAP, partial(sitemap, entries, config.absolute_url), ("sitemap", entries))

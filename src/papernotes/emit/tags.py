@@ -1,0 +1,25 @@
+"""Tag pages: the index of tags, one paginated list per tag, and each tag's papers as BibTeX and
+CSL-JSON (the tag's feed is made with the other feeds, in ``feeds``)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..papers.bibtex import cite_keys
+from ..config import Config
+from ..graph import Graph
+from ..model import Page, TextFile
+from .common import Wanted, citation_files, everything, paginated
+
+
+def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page | TextFile]:
+    if wanted(config.urls.tags):
+        yield Page(config.urls.tags, "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
+    for group in graph.tags:
+        yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, wanted,
+                             kind="tag", tag=group.tag)
+    keys = cite_keys(p.meta for p in graph.papers.papers)
+    for group in graph.tags:
+        tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
+        if tagged:
+            yield from citation_files(f"{group.tag.url}papers", tagged, keys, wanted)
