@@ -11,6 +11,8 @@ from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
 
 from .model import Diagnostic, DiagnosticError
+from .extensions import Plugins, load_plugins
+from .siteurls import SiteURLs, site_urls
 from .yamltext import load_yaml_with_lines, plain
 
 CONFIG_FILE = "papernotes.yaml"
@@ -43,6 +45,8 @@ class Config:
     drafts: bool = False
     feeds: Mapping[str, FeedSource] = field(default_factory=lambda: MappingProxyType({}))
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    urls: SiteURLs = field(default_factory=SiteURLs)  # where each kind of page lives
+    plugins: Plugins = field(default_factory=Plugins)  # the site's own emitters, readers, markdown plugins
 
     @property
     def base_path(self) -> str:
@@ -70,15 +74,15 @@ class Config:
 _SCALARS: dict[str, type] = {"title": str, "description": str, "author": str, "base_url": str,
             "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
 #: Every top-level key papernotes reads; another is kept for templates but warned about.
-KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "math", "params"})
+KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "math", "params", "urls", "plugins"})
 
 
 def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
     """Read ``site_dir/papernotes.yaml`` if present; unknown keys go to ``params``."""
     path = site_dir / CONFIG_FILE
-    if not path.is_file():
-        return Config(), ()
     shown = str(path)
+    if not path.is_file():
+        return config_from_mapping({}, shown, {}, site_dir)
     try:
         data, key_lines = load_yaml_with_lines(path.read_text(encoding="utf-8-sig"), shown)
     except DiagnosticError as exc:
@@ -86,16 +90,16 @@ def load_config(site_dir: Path) -> tuple[Config, tuple[Diagnostic, ...]]:
     except (OSError, UnicodeDecodeError) as exc:
         return Config(), (Diagnostic("error", shown, 1, 1, f"cannot read config: {exc}"),)
     if data is None:
-        return Config(), ()
+        return config_from_mapping({}, shown, key_lines, site_dir)
     if not isinstance(data, dict):
         return Config(), (Diagnostic("error", shown, 1, 1, "config must be a mapping of keys to values"),)
-    return config_from_mapping(data, shown, key_lines)
+    return config_from_mapping(data, shown, key_lines, site_dir)
 
 
-def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE,
-                        key_lines: Mapping[str, int] | None = None) -> tuple[Config, tuple[Diagnostic, ...]]:
+def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE, key_lines: Mapping[str, int] | None = None,
+                        site_dir: Path | None = None) -> tuple[Config, tuple[Diagnostic, ...]]:
     """Build a Config from parsed YAML, reporting keys of the wrong type and unknown keys (with the
-    known key they were probably meant to be)."""
+    known key they were probably meant to be); plugins are looked up in ``site_dir`` first."""
     problems: list[Diagnostic] = []
     values: dict[str, Any] = {}
     params: dict[str, Any] = {}
@@ -119,8 +123,23 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE,
             values.update(_markdown_flavor(value, shown, lines.get(key, 1), problems))
         elif key == "math" and isinstance(value, dict):
             values.update(_math_settings(value, shown, lines.get(key, 1), problems))
+        elif key == "plugins":
+            names = [value] if isinstance(value, str) else value
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                values["plugins"], failed = load_plugins(names, site_dir, shown, lines.get(key, 1))
+                problems += failed
+            else:
+                problems.append(Diagnostic("error", shown, lines.get(key, 1), 1,
+                                           "config key 'plugins' must list module names such as plugins.my_emitter"))
+        elif key == "urls":
+            values["urls"], refused = site_urls(value)
+            problems += [Diagnostic("error", shown, lines.get(f"urls.{kind}", lines.get(key, 1)), 1,
+                                    f"config key 'urls{'.' + kind if kind else ''}' {problem}") for kind, problem in refused]
         else:
             params[str(key)] = plain(value)
+    if "plugins" not in values and "plugins" not in data:  # installed entry points still count
+        values["plugins"], failed = load_plugins((), site_dir, shown)
+        problems += failed
     permalink = values.get("permalink", Config.permalink)
     if not permalink.startswith("/") or "{slug}" not in permalink:
         problems.append(Diagnostic("error", shown, 1, 1, "config key 'permalink' must start with '/' and contain {slug}"))

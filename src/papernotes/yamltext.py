@@ -49,7 +49,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
 
 
 def load_yaml_with_lines(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
-    """The parsed document and the file line of each of its top-level keys."""
+    """The parsed document and the file line of each of its top-level keys (``urls``) and of the
+    keys of a mapping under one (``urls.tag``)."""
     try:
         key_lines = _measure(text, path, first_line)
         return yaml.load(text, Loader=_Loader), key_lines
@@ -70,6 +71,7 @@ def _measure(text: str, path: str, first_line: int) -> dict[str, int]:
     anchors: dict[str, int] = {}
     stack: list[list[Any]] = []  # per open collection: [expanded size, anchor, is mapping, children so far]
     key_lines: dict[str, int] = {}
+    top_key = ""
     parser = _Loader(text)
     try:
         while parser.check_event():
@@ -84,6 +86,9 @@ def _measure(text: str, path: str, first_line: int) -> dict[str, int]:
                 size, anchor = 1 + len(event.value), event.anchor
                 if len(stack) == 1 and stack[0][2] and stack[0][3] % 2 == 0:
                     key_lines.setdefault(event.value, (event.start_mark.line if event.start_mark else 0) + first_line)
+                    top_key = event.value
+                elif len(stack) == 2 and stack[0][2] and stack[1][2] and stack[1][3] % 2 == 0:
+                    key_lines.setdefault(f"{top_key}.{event.value}", (event.start_mark.line if event.start_mark else 0) + first_line)
             elif isinstance(event, yaml.AliasEvent):
                 size, anchor = anchors.get(event.anchor or "", 1), None
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):

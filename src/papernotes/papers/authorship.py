@@ -26,18 +26,15 @@ class Shelf:
     name: str
     slug: str
     papers: tuple[Paper, ...]
-
-    @property
-    def url(self) -> str:
-        return f"/{self.kind}s/{self.slug}/"
+    url: str  # its page, from the site's ``urls.author`` or ``urls.venue`` pattern
 
     @property
     def id(self) -> str:
         return f"{self.kind}:{self.slug}"
 
 
-def authors(papers: Iterable[Paper]) -> tuple[Shelf, ...]:
-    """One shelf per author, the most prolific first."""
+def authors(papers: Iterable[Paper], url: str = "/authors/{slug}/") -> tuple[Shelf, ...]:
+    """One shelf per author, the most prolific first; ``url`` is the pattern of an author's page."""
     found: dict[str, tuple[str, list[Paper]]] = {}
     for paper in papers:
         ids = paper.meta.author_ids
@@ -48,17 +45,17 @@ def authors(papers: Iterable[Paper]) -> tuple[Shelf, ...]:
             listed = found.setdefault(key, (name, []))[1]
             if not listed or listed[-1] is not paper:  # a name twice in one author list counts once
                 listed.append(paper)
-    return _shelves("author", found)
+    return _shelves("author", found, url)
 
 
-def venues(papers: Iterable[Paper]) -> tuple[Shelf, ...]:
-    """One shelf per venue, the fullest first."""
+def venues(papers: Iterable[Paper], url: str = "/venues/{slug}/") -> tuple[Shelf, ...]:
+    """One shelf per venue, the fullest first; ``url`` is the pattern of a venue's page."""
     found: dict[str, tuple[str, list[Paper]]] = {}
     for paper in papers:
         if paper.meta.venue:
             key = paper.meta.venue_id or "name:" + normalise_title(paper.meta.venue)
             found.setdefault(key, (paper.meta.venue, []))[1].append(paper)
-    return _shelves("venue", found)
+    return _shelves("venue", found, url)
 
 
 # letters NFKD does not take apart
@@ -72,7 +69,7 @@ def _ascii(name: str) -> str:
     return text if sum(c.isalpha() for c in text) >= sum(c.isalpha() for c in name) else ""
 
 
-def _shelves(kind: str, found: dict[str, tuple[str, list[Paper]]]) -> tuple[Shelf, ...]:
+def _shelves(kind: str, found: dict[str, tuple[str, list[Paper]]], url: str) -> tuple[Shelf, ...]:
     """Shelves with unique slugs (in key order, so a slug stays while its neighbours do), the
     fullest first, then by name."""
     taken: set[str] = set()
@@ -84,5 +81,5 @@ def _shelves(kind: str, found: dict[str, tuple[str, list[Paper]]]) -> tuple[Shel
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
         taken.add(slug)
-        shelves.append(Shelf(kind, key, name, slug, tuple(papers)))
+        shelves.append(Shelf(kind, key, name, slug, tuple(papers), url.format(slug=slug)))
     return tuple(sorted(shelves, key=lambda s: (-len(s.papers), s.name.lower(), s.slug)))
