@@ -178,7 +178,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     clock.lap("read")
     notes, repeated = merge_duplicates(read.notes)
     notes = list_section_children(notes, config.base_path)
-    graph = build_graph(notes, config.base_path, registry, memo=memo.graph if memo else None, store=store)
+    graph = build_graph(notes, config.base_path, registry, config.urls.tag, config.urls.paper, memo=memo.graph if memo else None, store=store)
     clock.lap("graph")
     diagnostics = [*problems, *registry.diagnostics, *once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
     def environment() -> jinja2.Environment:

@@ -61,9 +61,13 @@ class SiteURLs:
         return self.month.format(year=f"{year:04d}", month=f"{month:02d}")
 
     def fixed(self) -> frozenset[str]:
-        """The URLs that hold no placeholder: pages every site has."""
-        return frozenset(getattr(self, f.name) for f in dataclasses.fields(self) if "{" not in getattr(self, f.name))
+        """The URLs of pages every site has, which a note's permalink cannot take."""
+        patterns = (getattr(self, f.name) for f in dataclasses.fields(self))
+        return frozenset({*(p for p in patterns if "{" not in p), self.csl_json, *SITE_FILES})
 
+
+#: Files with a fixed name that hosts and crawlers look for.
+SITE_FILES = frozenset({"/", "/404.html", "/sitemap.xml", "/robots.txt", "/_redirects"})
 
 #: The placeholders each pattern must hold (and may hold): the others take none.
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {

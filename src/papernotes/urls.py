@@ -68,10 +68,6 @@ def check_url(url: str) -> str:
 #: every note is known.
 NOTE_LINK_SCHEME = "pn-note:"
 
-#: Pages every site has, which a note's permalink cannot take.
-SITE_PAGE_URLS = frozenset({"/", "/tags/", "/papers/", "/archive/", "/graph/", "/search/", "/404.html", "/feed.xml",
-                            "/feed.json", "/graph.json", "/papers.bib", "/sitemap.xml", "/robots.txt", "/_redirects"})
-
 #: Files hosts read by name, which have no extension but are files, not folders.
 EXTENSIONLESS_FILES = frozenset({"_redirects", "_headers", "CNAME"})
 

@@ -107,17 +107,17 @@ def note_shape(note: Note) -> tuple[object, ...]:
 
 
 def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
-                tag_url: str = "/tags/{slug}/", memo: GraphMemo | None = None, store: BodyStore | None = None) -> Graph:
+                tag_url: str = "/tags/{slug}/", paper_url: str = "/papers/{slug}/", memo: GraphMemo | None = None, store: BodyStore | None = None) -> Graph:
     """Order the notes, make URLs unique, resolve links between notes (bodies with links go back to
     ``store``), group tags, dates and papers."""
     notes = tuple(notes)
-    setup = (base_path, tag_url, registry)
+    setup = (base_path, tag_url, paper_url, registry)
     if memo is not None and memo.graph is not None and memo.setup == setup:
         edited = _after_edit(memo.graph, memo.inputs, notes, registry, base_path, memo.links)
         if edited is not None:
             memo.inputs, (memo.graph, memo.changed) = notes, edited
             return memo.graph
-    graph = _build(notes, base_path, registry, tag_url, memo, store)
+    graph = _build(notes, base_path, registry, tag_url, paper_url, memo, store)
     if memo is not None:
         memo.inputs, memo.setup, memo.graph, memo.changed = notes, setup, graph, None
     return graph
@@ -158,7 +158,7 @@ def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ..
     return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
 
 
-def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, memo: GraphMemo | None,
+def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, paper_url: str, memo: GraphMemo | None,
            store: BodyStore | None) -> Graph:
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
@@ -174,7 +174,7 @@ def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url:
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, tag_url, problems)
     years, undated = _group_dates(ordered)
-    papers = build_paper_graph(ordered, registry, tags_of, memo.related if memo else None)
+    papers = build_paper_graph(ordered, registry, tags_of, memo.related if memo else None, paper_url)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, tuple(problems))
 
 

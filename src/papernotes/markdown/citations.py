@@ -22,8 +22,9 @@ _ITEM = re.compile(r"^\s*@(?P<key>[\w:.#$%&+?<>~/-]+[\w])\s*(?:,\s*(?P<locator>[
 
 
 def citations_plugin(md: MarkdownIt, registry: Registry, base_path: str,
-                     warn: Callable[[dict[str, Any], int, int, str], None]) -> None:
-    """``warn(env, line_in_block, col, message)`` reports an unknown key."""
+                     warn: Callable[[dict[str, Any], int, int, str], None], paper_url: str = "/papers/{slug}/") -> None:
+    """``warn(env, line_in_block, col, message)`` reports an unknown key; ``paper_url`` is the
+    pattern of a paper's page."""
 
     def citation(state: StateInline, silent: bool) -> bool:
         src, start = state.src, state.pos
@@ -54,7 +55,7 @@ def citations_plugin(md: MarkdownIt, registry: Registry, base_path: str,
                 parts.append(f'<span class="citation broken">@{html.escape(key)}{suffix}</span>')
                 continue
             label = html.escape(_label(registry, paper_id, key))
-            href = f"{base_path}papers/{paper_slug(paper_id)}/"
+            href = _paper_href(paper_id, base_path, paper_url)
             parts.append(f'<a class="citation" href="{href}" data-paper="{html.escape(paper_id)}">{label}{suffix}</a>')
         return f'<span class="citations">[{"; ".join(parts)}]</span>'
 
@@ -64,7 +65,7 @@ def citations_plugin(md: MarkdownIt, registry: Registry, base_path: str,
                  if child.type == "citation" for key, _ in child.meta["items"] if key in registry.keys]
         if cited:
             block = Token("html_block", "", 0)
-            block.content = reference_list(registry, list(dict.fromkeys(cited)), base_path)
+            block.content = reference_list(registry, list(dict.fromkeys(cited)), base_path, paper_url)
             state.tokens.append(block)
 
     md.inline.ruler.before("link", "citation", citation)
@@ -72,7 +73,7 @@ def citations_plugin(md: MarkdownIt, registry: Registry, base_path: str,
     md.core.ruler.push("citation_references", references)
 
 
-def reference_list(registry: Registry, paper_ids: list[str], base_path: str) -> str:
+def reference_list(registry: Registry, paper_ids: list[str], base_path: str, paper_url: str = "/papers/{slug}/") -> str:
     """``<section class="references">`` listing the papers: authors, year, title (linked to the
     paper's page, not a mention of its own: the citations are), venue."""
     items = []
@@ -83,10 +84,14 @@ def reference_list(registry: Registry, paper_ids: list[str], base_path: str) -> 
         authors = ", ".join(paper.authors[:6]) + (" et al." if len(paper.authors) > 6 else "")
         year = f" ({paper.year})" if paper.year else ""
         venue = f" <em>{html.escape(paper.venue)}</em>." if paper.venue else ""
-        href = f"{base_path}papers/{paper_slug(paper_id)}/"
+        href = _paper_href(paper_id, base_path, paper_url)
         title = html.escape(paper.title or paper.key or paper_id)
         items.append(f'<li>{html.escape(authors)}{html.escape(year)}. <a href="{href}">{title}</a>.{venue}</li>')
     return '<section class="references"><h2>References</h2>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
+
+
+def _paper_href(paper_id: str, base_path: str, paper_url: str) -> str:
+    return base_path + paper_url.format(slug=paper_slug(paper_id)).lstrip("/")
 
 
 def _label(registry: Registry, paper_id: str, key: str) -> str:

@@ -40,8 +40,10 @@ from .math import Converted, convert_tex, tex_fallback
 from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
 from ..model import Diagnostic, Heading, LinkRef, RenderedBody
 from .plaintext import summarize, tex_text, text_with_tex
+from ..extensions import MarkdownPlugin
 from ..papers.registry import Registry
 from .sanitize import neutralise_script_urls
+from ..siteurls import SiteURLs
 from .texmacros import Macro
 from ..urls import slugify
 from .wikilinks import wikilinks_plugin
@@ -71,7 +73,8 @@ class MarkdownRenderer:
 
     def __init__(self, *, hard_breaks: bool = False, base_path: str = "/", registry: Registry | None = None,
                  assets: AssetFinder | None = None, raw_html: bool = True,
-                 math_macros: Mapping[str, Macro] | None = None) -> None:
+                 math_macros: Mapping[str, Macro] | None = None, urls: SiteURLs = SiteURLs(),
+                 plugins: Sequence[MarkdownPlugin] = ()) -> None:
         self._base_path = base_path
         self._assets = assets
         # Notes repeat formulas and snippets; both conversions are pure, so remember recent ones.
@@ -96,14 +99,16 @@ class MarkdownRenderer:
         md.use(kramdown_plugin)
         md.use(heading_attributes_plugin)
         md.core.ruler.push("papernotes_facts", _collect_facts)  # headings, words, lines: before the rules below
-        md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: f"{base_path}tags/{slugify(name, 'tag')}/",
+        md.use(wikilinks_plugin, record=_record_link, tag_url=lambda name: base_path + urls.of_tag(slugify(name, 'tag')).lstrip("/"),
                image=self._image_html, attachment=self._attachment_html)
         md.use(callouts_plugin)
         md.use(highlights_plugin)
         md.use(blockrefs_plugin)
-        md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn)
+        md.use(citations_plugin, registry=registry or Registry(), base_path=base_path, warn=_warn, paper_url=urls.paper)
         md.use(html_refs_plugin, resolve=self._image_src, record=_record_link)
         md.use(diagrams_plugin)
+        for plugin, options in plugins:  # the site's own (``plugins:`` in papernotes.yaml), last
+            md.use(plugin, **options)
         # MathJax typesets TeX in raw HTML too: a second parser that knows only the math syntax.
         self._math_only = MarkdownIt("zero").use(math_syntax_plugin, macros=math_macros, raw_html=True)
         self._math_only.add_render_rule("text", lambda renderer, tokens, idx, *_: tokens[idx].content)

@@ -40,6 +40,7 @@ class Paper:
     slug: str
     discussions: tuple[Discussion, ...]
     digest: bytes = field(default=b"", repr=False)
+    url_pattern: str = field(default="/papers/{slug}/", repr=False)  # the site's ``urls.paper``
 
     def __post_init__(self) -> None:
         parts = [repr(self.meta).encode(), self.slug.encode()]
@@ -59,7 +60,7 @@ class Paper:
 
     @property
     def url(self) -> str:
-        return f"/papers/{self.slug}/"
+        return self.url_pattern.format(slug=self.slug)
 
     @property
     def title(self) -> str:
@@ -93,7 +94,7 @@ class Paper:
         (``refs_of`` groups a note's mentions by paper)."""
         notes = swap_notes(self.notes, fresh)
         discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in refs_of(note).get(self.id, ()))
-        return Paper(self.meta, self.slug, discussions)
+        return Paper(self.meta, self.slug, discussions, url_pattern=self.url_pattern)
 
 
 def refs_by_paper(note: Note) -> dict[str, list[PaperRef]]:
@@ -219,8 +220,9 @@ class RelatedMemo:
 
 
 def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
-                      memo: RelatedMemo | None = None) -> PaperGraph:
-    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
+                      memo: RelatedMemo | None = None, paper_url: str = "/papers/{slug}/") -> PaperGraph:
+    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
+    ``paper_url`` is the pattern of a paper's page."""
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
     metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
@@ -228,7 +230,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     for note in notes:
         for ref in note.papers:
             discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
-    papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found)) for pid, found in discussions.items()}
+    papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found), url_pattern=paper_url) for pid, found in discussions.items()}
     ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)

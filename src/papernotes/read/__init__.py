@@ -20,9 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
+from . import feeds, markdown, text
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
 
@@ -88,19 +90,24 @@ def decode(data: bytes) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def sniff(text: str, suffix: str) -> str:
-    """``markdown``, ``feed``, ``text`` or ``template`` (a Jekyll page that is not Markdown: front
-    matter over HTML, XML or Liquid, as ``feed.xml`` or ``404.html``): by content first, then by
-    extension."""
-    if has_front_matter(text):
-        suffix = suffix.lower()
-        is_template = suffix in TEMPLATE_SUFFIXES and (suffix != ".txt" or has_liquid(text))
-        return "template" if is_template else "markdown"
-    if _FEED_START.match(text):
-        return "feed"
-    if suffix.lower() in MARKDOWN_SUFFIXES:
-        return "markdown"
-    return "text"
+def is_site_template(text: str, suffix: str) -> bool:
+    """A Jekyll page that is not Markdown: front matter over HTML, XML or Liquid (``feed.xml``,
+    ``404.html``)."""
+    suffix = suffix.lower()
+    return has_front_matter(text) and suffix in TEMPLATE_SUFFIXES and (suffix != ".txt" or has_liquid(text))
+
+
+def is_feed(text: str, suffix: str) -> bool:
+    return _FEED_START.match(text) is not None
+
+
+def is_markdown(text: str, suffix: str) -> bool:
+    """Front matter (of a file with any extension), else a Markdown extension."""
+    return has_front_matter(text) or suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def is_anything(text: str, suffix: str) -> bool:
+    return True
 
 
 def read_template(source: SourceFile, context: ReadContext) -> ReadResult:
@@ -109,8 +116,29 @@ def read_template(source: SourceFile, context: ReadContext) -> ReadResult:
                                       "Liquid), not a note: not published"),))
 
 
-def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Reader]) -> ReadResult:
-    """Read one file with the reader its content calls for."""
+#: Every reader with the rule that picks it, by content first, then by extension: the first rule
+#: that claims a file reads it (a site's own readers, from ``plugins:``, are tried before these).
+READERS: tuple[ReaderRule, ...] = (
+    ReaderRule("template", is_site_template, read_template),
+    ReaderRule("markdown", lambda text, suffix: has_front_matter(text), markdown.read),
+    ReaderRule("feed", is_feed, feeds.read),
+    ReaderRule("markdown", is_markdown, markdown.read),
+    ReaderRule("text", is_anything, text.read),
+)
+
+
+def reader_for(text: str, suffix: str, readers: Sequence[ReaderRule] = READERS) -> ReaderRule:
+    """The first rule of ``readers`` that claims the text (the last built-in one claims any)."""
+    return next((rule for rule in readers if rule.claims(text, suffix)), READERS[-1])
+
+
+def sniff(text: str, suffix: str) -> str:
+    """``markdown``, ``feed``, ``text`` or ``template``: the kind of reader a file calls for."""
+    return reader_for(text, suffix).kind
+
+
+def read_path(path: Path, rel: str, context: ReadContext, readers: Sequence[ReaderRule] = READERS) -> ReadResult:
+    """Read one file with the first reader whose rule claims its content."""
     shown = display_path(path)
     try:
         size = path.stat().st_size
@@ -125,8 +153,7 @@ def read_path(path: Path, rel: str, context: ReadContext, readers: dict[str, Rea
         binary = b"\x00" in data[:8192]
         problem = Diagnostic("warning", shown, 1, 1, "binary file skipped") if binary else Diagnostic("error", shown, 1, 1, "not UTF-8 text")
         return ReadResult((), (problem,))
-    kind = sniff(text, path.suffix)
-    result = readers[kind](SourceFile(path, rel, text, shown), context)
+    result = reader_for(text, path.suffix, readers).read(SourceFile(path, rel, text, shown), context)
     if rel.startswith("_drafts/"):
         return ReadResult(tuple(replace(n, draft=True) for n in result.notes), result.diagnostics)
     return result

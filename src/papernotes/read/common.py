@@ -16,7 +16,7 @@ from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBo
 from ..papers.identifiers import find_mentions
 from ..papers.registry import Registry
 from .sitevars import SiteSettings
-from ..urls import SITE_PAGE_URLS, UnsafeURL, check_slug, expand_permalink, slugify
+from ..urls import UnsafeURL, check_slug, expand_permalink, slugify
 
 _JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[-_ ](?P<slug>.+)$")
 #: A folder's own note: GitHub shows ``README.md`` (any case), Jekyll and Quartz serve ``index.md``,
@@ -64,7 +64,7 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
         date, date_source = _choose_date(front, name_date, source, context, fallback_dates)
         url = expand_permalink(context.config.permalink, slug, date)
         wanted = expand_permalink(front.permalink, slug, date) if front.permalink else None
-        if wanted in SITE_PAGE_URLS:
+        if wanted in context.config.urls.fixed():
             problems.append(Diagnostic("warning", source.shown, line, 1, f"permalink {front.permalink!r} is the site's "
                                        f"own {wanted} page; the note is published at {url}"))
         elif wanted:

@@ -25,14 +25,12 @@ from ..config import Config
 from ..markdown.pipeline import MarkdownRenderer
 from ..model import Diagnostic, ReadResult
 from ..papers.registry import Registry
-from . import Reader, display_path, file_dates, read_path, read_template, relative_names
-from . import feeds, markdown, text
+from . import READERS, display_path, file_dates, read_path, relative_names
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
 from ..walks import RACY_SECONDS
 
-READERS: dict[str, Reader] = {"markdown": markdown.read, "feed": feeds.read, "text": text.read, "template": read_template}
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 CACHE_FORMAT = 11  # bump whenever the cached model changes shape
@@ -61,9 +59,10 @@ class ReadInputs:
         if renderers is None:
             renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
                                           raw_html=self.config.unsafe_html,
-                                          math_macros=macros_from_config(self.config.math_macros)),
+                                          math_macros=macros_from_config(self.config.math_macros),
+                                          urls=self.config.urls, plugins=self.config.plugins.markdown),
                          MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
-                                          assets=self.assets))
+                                          assets=self.assets, urls=self.config.urls))
             if kept is not None:
                 kept.clear()
                 kept[digest] = renderers
@@ -204,7 +203,7 @@ def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
     seconds = READ_SECONDS_BASE + READ_SECONDS_PER_MB * size / 1e6
     try:
         with time_limit(seconds):
-            return read_path(path, rel, context, READERS)
+            return read_path(path, rel, context, (*context.config.plugins.readers, *READERS))
     except ReadTimeout:
         failure = f"{TIMED_OUT} {seconds:.0f} s of processor time for its {size:,} bytes and was stopped; note skipped"
     except MemoryError:  # nothing is built in here: the half-read file is freed when this block ends
