@@ -75,7 +75,8 @@ def _git_head(folder: Path) -> str:
 def site_inputs(content: Path, templates: Path, static: Path, config: Path) -> list[Path]:
     """Every folder and file a build reads."""
     theme, code = theme_dir(), Path(__file__).resolve().parent  # papernotes itself, for a source checkout
-    return [path for path in (content, templates, static, config, theme / "templates", theme / "static", code)
+    plugins = config.parent / "plugins"  # the site's own plugin modules (``plugins:`` in the config)
+    return [path for path in (content, templates, static, config, plugins, theme / "templates", theme / "static", code)
             if path.exists()]
 
 
