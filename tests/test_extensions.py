@@ -83,8 +83,8 @@ def test_a_plugin_holding_something_else_is_refused():
 def test_a_site_reader_claims_its_files_before_the_built_in_ones(make_site):
     reader = '''
 from papernotes.extensions import ReaderRule
-from papernotes.sources.common import make_note
-from papernotes.frontmatter import FrontMatter
+from papernotes.read.common import make_note
+from papernotes.read.frontmatter import FrontMatter
 
 def is_org(text, suffix):
     return suffix == ".org"
