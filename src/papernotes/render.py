@@ -16,6 +16,7 @@ from .read.htmlbody import first_image
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
+from .views import as_view
 from .markdown.toc import build_toc
 
 
@@ -54,6 +55,6 @@ def _json_ld(value: Any) -> Markup:
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
-    """The text of one page."""
-    context: dict[str, Any] = {"page_url": page.url, **page.context}
+    """The text of one page; its template sees views of the model values in its context."""
+    context: dict[str, Any] = {"page_url": page.url, **{key: as_view(value) for key, value in page.context.items()}}
     return env.get_template(page.template).render(context)

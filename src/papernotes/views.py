@@ -1,0 +1,154 @@
+"""What templates see: small frozen views of the model (as Zola's ``SerializingPage``), made
+when a page is rendered.
+
+A page's context holds the model values an emitter chose (notes, papers, tag and date groups,
+shelves); the page memo and re-planning compare and search those. ``as_view`` turns them into
+views that carry only what a template reads, under the same attribute names, so a template
+cannot reach into the graph or call the model's methods, and the model can change without
+breaking a site's own templates. Views of the notes and papers inside a view are made when a
+template first asks for them.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .graph import MonthGroup, TagGroup, YearGroup
+from .model import Note, NoteDate, RenderedBody
+from .papers.authorship import Shelf
+from .papers.papergraph import Paper
+from .papers.registry import PaperMeta
+
+
+@dataclass(frozen=True, eq=False)
+class NoteView:
+    """A note as a template sees it; two are equal when their notes are (by the note's digest)."""
+
+    id: str
+    title: str
+    url: str
+    date: NoteDate | None
+    updated: NoteDate | None
+    summary: str
+    body: RenderedBody
+    tags: tuple[str, ...]
+    meta: Mapping[str, Any]
+    original_url: str | None
+    author: str | None
+    digest: bytes = field(default=b"", repr=False)
+
+    @classmethod
+    def of(cls, note: Note) -> NoteView:
+        return cls(note.id, note.title, note.url, note.date, note.updated, note.summary, note.body, note.tags,
+                   note.meta, note.original_url, note.author, note.digest)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoteView) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+
+@dataclass(frozen=True)
+class DiscussionView:
+    """Where a note discusses a paper: the section anchor and the excerpt there."""
+
+    anchor: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """A paper as a template sees it; ``notes`` and ``by_note`` are made when first read."""
+
+    id: str
+    title: str
+    url: str
+    meta: PaperMeta
+    read: NoteDate | None
+    paper: Paper = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, paper: Paper) -> PaperView:
+        return cls(paper.id, paper.title, paper.url, paper.meta, paper.read, paper)
+
+    @functools.cached_property
+    def notes(self) -> tuple[NoteView, ...]:
+        return tuple(NoteView.of(note) for note in self.paper.notes)
+
+    @functools.cached_property
+    def by_note(self) -> tuple[tuple[NoteView, tuple[DiscussionView, ...]], ...]:
+        """Each discussing note once, with its discussions of the paper."""
+        return tuple((NoteView.of(note), tuple(DiscussionView(d.anchor, d.excerpt) for d in found))
+                     for note, found in self.paper.by_note)
+
+
+@dataclass(frozen=True)
+class TagGroupView:
+    tag: Any
+    group: TagGroup = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def notes(self) -> tuple[NoteView, ...]:
+        return tuple(NoteView.of(note) for note in self.group.notes)
+
+
+@dataclass(frozen=True)
+class MonthView:
+    year: int
+    month: int
+    group: MonthGroup = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def notes(self) -> tuple[NoteView, ...]:
+        return tuple(NoteView.of(note) for note in self.group.notes)
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    months: tuple[MonthView, ...]
+
+    @property
+    def notes(self) -> tuple[NoteView, ...]:
+        return tuple(note for month in self.months for note in month.notes)
+
+
+@dataclass(frozen=True)
+class ShelfView:
+    """An author or a venue with its papers."""
+
+    kind: str
+    key: str
+    name: str
+    slug: str
+    url: str
+    shelf: Shelf = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def papers(self) -> tuple[PaperView, ...]:
+        return tuple(PaperView.of(paper) for paper in self.shelf.papers)
+
+
+def as_view(value: Any) -> Any:
+    """``value`` with every note, paper, tag or date group and shelf in it (inside tuples and
+    lists too) as its view; anything else as it is."""
+    if isinstance(value, Note):
+        return NoteView.of(value)
+    if isinstance(value, Paper):
+        return PaperView.of(value)
+    if isinstance(value, tuple):
+        return tuple(as_view(item) for item in value)
+    if isinstance(value, list):
+        return [as_view(item) for item in value]
+    if isinstance(value, TagGroup):
+        return TagGroupView(value.tag, value)
+    if isinstance(value, YearGroup):
+        return YearView(value.year, tuple(MonthView(m.year, m.month, m) for m in value.months))
+    if isinstance(value, MonthGroup):
+        return MonthView(value.year, value.month, value)
+    if isinstance(value, Shelf):
+        return ShelfView(value.kind, value.key, value.name, value.slug, value.url, value)
+    return value
