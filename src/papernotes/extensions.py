@@ -28,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from .model import Diagnostic, ReadResult
+from .model import Diagnostic, Page, ReadResult, TextFile
 from .output import OutputError
 
 #: ``papernotes.<group>`` entry points, by what they provide.
@@ -157,7 +157,6 @@ def _guarded(emitter: Callable[..., Iterable[Any]], name: str, shown: str, line:
     label = getattr(emitter, "__name__", repr(emitter))
 
     def emit(graph: Any, config: Any, wanted: Callable[[str], bool]) -> Iterator[Any]:
-        from .model import Page, TextFile
         try:
             for page in (emitter(graph, config, wanted) if takes_wanted else emitter(graph, config)):
                 if not isinstance(page, (Page, TextFile)):
