@@ -14,13 +14,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "papernotes"
 # Bottom to top: a module may import from its own layer and the layers below it, never above.
 LAYERS = (
     {"__init__", "", "model"},
-    {"config", "urls", "theme", "yamltext", "dates", "text", "bodystore", "walks"},
+    {"config", "urls", "siteurls", "extensions", "theme", "yamltext", "dates", "text", "bodystore", "walks"},
     {"papers"},
     {"markdown"},
     {"read"},
     {"graph"},
     {"emit"},
-    {"render"},
+    {"render", "views"},
     {"output"},
     {"build", "engine", "replan", "uptodate"},
     {"serve"},

@@ -66,7 +66,7 @@ def test_an_emitter_that_raises_is_named_and_the_other_pages_are_written(make_si
                       "plugins/boom.py": "def explode(graph, config):\n    yield from ()\n    1 / 0\n\nemitters = [explode]\n"})
     result = build(root)
     assert result.exit_code == 1
-    assert "plugin 'plugins.boom'" in result.output and "failed in emitter explode: ZeroDivisionError" in result.output
+    assert "papernotes.yaml:1:1: error: plugin 'plugins.boom' failed in emitter explode: ZeroDivisionError" in result.output
     assert "Traceback" not in result.output
     assert (root / "site/notes/a/index.html").is_file() and not (root / "site/papernotes.yaml").exists()
 

@@ -23,7 +23,7 @@ from .config import CONFIG_FILE, Config, load_config, with_overrides
 from .graph.duplicates import merge_duplicates
 from .graph.sections import list_section_children
 from .graph import GraphMemo, build_graph
-from .model import Diagnostic, Note, Page, ReadResult, TextFile
+from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
 from .emit import plan_pages
 from .replan import PlanMemo, plan_memoized
 from .read.site import Progress, ReadCache, ReadInputs, no_progress, read_site
@@ -319,6 +319,8 @@ def _write_one(sink: Sink, env: jinja2.Environment, page: Page | TextFile, memo:
         sink.write(*_page_file(env, page, memo))  # type: ignore[arg-type]  # Later: see Sink
     except (UnsafeURL, output.OutputError) as exc:
         return Diagnostic("error", where, 1, 1, str(exc))
+    except DiagnosticError as exc:  # a file its maker could not make, with the place to look (a site plugin)
+        return exc.diagnostic
     except jinja2.TemplateError as exc:
         return _template_problem(exc, where)
     except Exception as exc:  # the stage boundary: a note's page that cannot be made costs that page only;

@@ -28,8 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from .model import Diagnostic, Page, ReadResult, TextFile
-from .output import OutputError
+from .model import Diagnostic, DiagnosticError, Page, ReadResult, TextFile
 
 #: ``papernotes.<group>`` entry points, by what they provide.
 ENTRY_POINT_GROUPS = {"emitters": "papernotes.emitters", "readers": "papernotes.readers",
@@ -150,7 +149,8 @@ def _source(module: ModuleType) -> bytes:
 
 def _guarded(emitter: Callable[..., Iterable[Any]], name: str, shown: str, line: int) -> Callable[..., Iterator[Any]]:
     """The emitter as ``emit(graph, config, wanted)``: its pages filtered by ``wanted``, and a
-    failure turned into a file that reports it when the build writes it (the rest still builds)."""
+    failure turned into a file that reports it, at the ``plugins:`` line, when the build writes it
+    (the rest still builds)."""
     if not callable(emitter):
         raise TypeError(f"emitter {emitter!r} is not a function")
     takes_wanted = len(inspect.signature(emitter).parameters) >= 3
@@ -164,21 +164,18 @@ def _guarded(emitter: Callable[..., Iterable[Any]], name: str, shown: str, line:
                 if wanted(page.url):
                     yield page
         except Exception as exc:
-            message = f"plugin {name!r} (named at {shown}:{line}) failed in emitter {label}: {_why(exc)}"
-            yield TextFile("/" + Path(shown).name, _fail(message), None)
+            problem = Diagnostic("error", shown, line, 1, f"plugin {name!r} failed in emitter {label}: {_why(exc)}")
+            yield TextFile("/" + Path(shown).name, _fail(problem), None)
 
     emit.__name__ = f"{name}.{label}"
     return emit
 
 
-class PluginFailure(OutputError):
-    """A plugin emitter failed: the file standing for its pages cannot be written, and the build
-    reports why as it reports any file it cannot write."""
-
-
-def _fail(message: str) -> Callable[[], str]:
+def _fail(problem: Diagnostic) -> Callable[[], str]:
+    """A file that stands for a failed emitter's pages: making it raises the diagnostic, which
+    the build reports as it reports any file it cannot make."""
     def make() -> str:
-        raise PluginFailure(message)
+        raise DiagnosticError(problem)
     return make
 
 

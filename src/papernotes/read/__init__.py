@@ -24,7 +24,9 @@ from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
-from . import feeds, markdown, text
+from .feeds import read as read_feed
+from .markdown import read as read_markdown
+from .text import read as read_text
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
 
@@ -120,10 +122,10 @@ def read_template(source: SourceFile, context: ReadContext) -> ReadResult:
 #: that claims a file reads it (a site's own readers, from ``plugins:``, are tried before these).
 READERS: tuple[ReaderRule, ...] = (
     ReaderRule("template", is_site_template, read_template),
-    ReaderRule("markdown", lambda text, suffix: has_front_matter(text), markdown.read),
-    ReaderRule("feed", is_feed, feeds.read),
-    ReaderRule("markdown", is_markdown, markdown.read),
-    ReaderRule("text", is_anything, text.read),
+    ReaderRule("markdown", lambda text, suffix: has_front_matter(text), read_markdown),
+    ReaderRule("feed", is_feed, read_feed),
+    ReaderRule("markdown", is_markdown, read_markdown),
+    ReaderRule("text", is_anything, read_text),
 )
 
 
