@@ -116,7 +116,7 @@ def test_a_site_markdown_plugin_runs_after_the_built_in_ones(make_site):
 
 def test_entry_point_emitters_are_loaded_without_config(make_site, monkeypatch):
     point = EntryPoint("note_count", "tests.plugin_entry_point:note_count", "papernotes.emitters")
-    monkeypatch.setattr(extensions, "entry_points", lambda group: [point] if group == "papernotes.emitters" else [])
+    monkeypatch.setattr(extensions, "installed", lambda group: (point,) if group == "papernotes.emitters" else ())
     root = make_site({"content/a.md": "# A\n", "content/b.md": "# B\n"})
     result = build(root, "--no-cache")
     assert result.exit_code == 0, result.output

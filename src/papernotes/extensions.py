@@ -23,7 +23,7 @@ import importlib.util
 import inspect
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -84,7 +84,7 @@ def load_plugins(names: Iterable[str], site_dir: Path | None, shown: str = "pape
         except Exception as exc:  # a plugin is the site's own code: any failure is reported, not raised
             problems.append(Diagnostic("error", shown, line, 1, f"plugin {name!r} was not loaded: {_why(exc)}"))
     for kind, group in ENTRY_POINT_GROUPS.items():
-        for point in sorted(entry_points(group=group), key=lambda p: p.name):
+        for point in installed(group):
             label = f"{group}:{point.name}"
             try:
                 loaded = point.load()
@@ -100,6 +100,12 @@ def load_plugins(names: Iterable[str], site_dir: Path | None, shown: str = "pape
     digest = hashlib.blake2b(b"\0".join(sources), digest_size=8).hexdigest() if sources else ""
     plugins = Plugins(names, str(site_dir or ""), digest, tuple(emitters), tuple(readers), tuple(markdown))
     return plugins, tuple(problems)
+
+
+@functools.lru_cache(maxsize=None)  # installed packages do not change while papernotes runs; a scan costs ~10 ms
+def installed(group: str) -> tuple[EntryPoint, ...]:
+    """The entry points of ``group`` of every installed package, by name."""
+    return tuple(sorted(entry_points(group=group), key=lambda point: point.name))
 
 
 @functools.lru_cache(maxsize=8)  # a worker process unpickles many contexts: load each set of plugins once

@@ -61,18 +61,22 @@ class DiscussionView:
 
 @dataclass(frozen=True)
 class PaperView:
-    """A paper as a template sees it; ``notes`` and ``by_note`` are made when first read."""
+    """A paper as a template sees it; ``read``, ``notes`` and ``by_note`` are made when first read."""
 
     id: str
     title: str
     url: str
     meta: PaperMeta
-    read: NoteDate | None
     paper: Paper = field(repr=False, compare=False)
 
     @classmethod
     def of(cls, paper: Paper) -> PaperView:
-        return cls(paper.id, paper.title, paper.url, paper.meta, paper.read, paper)
+        return cls(paper.id, paper.title, paper.url, paper.meta, paper)
+
+    @property
+    def read(self) -> NoteDate | None:
+        """When the notes first read it (worked out when a template asks)."""
+        return self.paper.read
 
     @functools.cached_property
     def notes(self) -> tuple[NoteView, ...]:
