@@ -18,4 +18,4 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     if wanted(config.urls.graph_json):
         yield TextFile(config.urls.graph_json, partial(graph_json, graph, config), graph_json_inputs(graph))
     if wanted(config.urls.graph):
-        yield Page(config.urls.graph, "graph.html", {"title": "Graph", "kind": "graph", "browse": browse(graph.papers.papers, config)})
+        yield Page(config.urls.graph, "graph.html", {"title": "Graph", "kind": "graph", "browse": browse(graph.papers.papers)})

@@ -20,7 +20,7 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     papers = graph.papers.papers
     if wanted(config.urls.papers):
         yield Page(config.urls.papers, "papers.html", {
-            "title": "Papers", "kind": "papers", "browse": browse(papers, config),
+            "title": "Papers", "kind": "papers", "browse": browse(papers),
             "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
     keys = cite_keys(p.meta for p in papers)
     by_id = {paper.id: paper for paper in papers}

@@ -13,4 +13,4 @@ from .shelves import browse
 
 def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:
     if wanted(config.urls.search):
-        yield Page(config.urls.search, "search.html", {"title": "Search", "kind": "search", "browse": browse(graph.papers.papers, config)})
+        yield Page(config.urls.search, "search.html", {"title": "Search", "kind": "search", "browse": browse(graph.papers.papers)})

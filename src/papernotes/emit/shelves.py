@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..papers.authorship import Shelf, authors, venues
+from ..papers.authorship import Shelf, authors, is_author, venues
 from ..config import Config
 from ..graph import Graph
 from ..model import Page
@@ -33,11 +33,11 @@ def site_venues(papers: Iterable[Paper], config: Config) -> tuple[Shelf, ...]:
     return venues(papers, config.urls.venue)
 
 
-def browse(papers: Iterable[Paper], config: Config) -> tuple[str, ...]:
+def browse(papers: Iterable[Paper]) -> tuple[str, ...]:
     """``authors`` and ``venues``, each when the site has pages for it (the ways to browse papers)."""
     papers = tuple(papers)
-    return tuple(kind for kind, found in (("authors", site_authors(papers, config)), ("venues", site_venues(papers, config)))
-                 if found)
+    named = any(is_author(name) for paper in papers for name in paper.meta.authors)
+    return tuple(kind for kind, found in (("authors", named), ("venues", any(p.meta.venue for p in papers))) if found)
 
 
 def shelf_urls(papers: Iterable[Paper], config: Config) -> tuple[dict[str, dict[str, str]], dict[str, str]]:

@@ -39,13 +39,18 @@ def authors(papers: Iterable[Paper], url: str = "/authors/{slug}/") -> tuple[She
     for paper in papers:
         ids = paper.meta.author_ids
         for index, name in enumerate(paper.meta.authors):
-            if name.strip().lower() in ("others", "et al.", ""):
+            if not is_author(name):
                 continue
             key = (ids[index] if index < len(ids) else None) or "name:" + normalise_title(name)
             listed = found.setdefault(key, (name, []))[1]
             if not listed or listed[-1] is not paper:  # a name twice in one author list counts once
                 listed.append(paper)
     return _shelves("author", found, url)
+
+
+def is_author(name: str) -> bool:
+    """Whether an author list entry names someone (not ``others`` or ``et al.``)."""
+    return name.strip().lower() not in ("others", "et al.", "")
 
 
 def venues(papers: Iterable[Paper], url: str = "/venues/{slug}/") -> tuple[Shelf, ...]:
