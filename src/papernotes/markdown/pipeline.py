@@ -127,6 +127,10 @@ class MarkdownRenderer:
                                 tuple(sorted(state.assets.items())), block_ids(env))
         return rendered, tuple(state.diagnostics)
 
+    def convert_tex(self, tex: str, display: bool) -> Converted:
+        """``math.convert_tex``, remembering the formulas this renderer converted last."""
+        return self._mathml(tex, display)
+
     # -- render rules -------------------------------------------------------------------
 
     def _render_math(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
