@@ -20,6 +20,7 @@ import argparse
 import html
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,9 +91,11 @@ SITES = {"reading-list": lambda root: write_reading_list(root, 5900, 50), "readm
 
 
 def build(root: Path) -> None:
+    out = root.parent / (root.name + "-site")
+    shutil.rmtree(out, ignore_errors=True)  # a cold build: no earlier output to compare with or replace
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "papernotes", "build", str(root), "-o", str(root.parent / (root.name + "-site")),
+    run = subprocess.run([sys.executable, "-m", "papernotes", "build", str(root), "-o", str(out),
                           "-v", "--no-search", "--no-cache"], capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
