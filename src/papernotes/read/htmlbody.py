@@ -115,7 +115,7 @@ def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnost
     if not tex.strip():
         return None
     try:
-        rendered, warning = tex_to_mathml(tex, display=bool(block), convert=convert)
+        rendered, warning = tex_to_mathml(tex, display=bool(block), converter=convert)
     except ValueError as exc:
         rendered, warning = tex_fallback(tex, bool(block)), str(exc)
     if warning:
