@@ -187,7 +187,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     setup = repr(config) + _fingerprint(layout.templates)
     env = memo.start(setup, environment) if memo else environment()
     pages, replanned = plan_memoized(graph, config, memo.plan, setup, memo.graph.changed) if memo else (plan_pages(graph, config), None)
-    if isinstance(sink, output.Staging) and memo is None and options.workers > 1 and len(graph.notes) >= PARALLEL_NOTES:
+    if isinstance(sink, output.Staging) and memo is None and options.workers > 1 and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
         progress("writing pages", 0, 0)
         written = _write_in_parallel(sink, env, lambda: plan_pages(graph, config), diagnostics, options.workers)
     else:
@@ -331,7 +331,7 @@ def _write_one(sink: Sink, env: jinja2.Environment, page: Page | TextFile, memo:
     return None
 
 
-PARALLEL_NOTES = 500  # below this many notes rendering in one process is as fast
+PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 _shared: tuple[output.Staging, jinja2.Environment, Callable[[], Iterable[Page | TextFile]]] | None = None  # per render worker
 
 

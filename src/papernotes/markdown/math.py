@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from latex2mathml.converter import convert
 
@@ -59,12 +60,14 @@ class Converted:
     unknown: tuple[str, ...] = ()
 
 
-def tex_to_mathml(tex: str, display: bool) -> tuple[str, str | None]:
+def tex_to_mathml(tex: str, display: bool,
+                  converter: Callable[[str, bool], Converted] | None = None) -> tuple[str, str | None]:
     """Convert ``tex`` to a ``<math>`` element, with a warning when something was guessed.
 
     Unknown commands are shown as upright text (``\\err`` → err) and named in the warning;
-    raises ValueError when the converter cannot handle the formula at all."""
-    converted = convert_tex(tex, display)
+    raises ValueError when the converter cannot handle the formula at all. ``converter`` stands
+    in for ``convert_tex`` (one that remembers formulas)."""
+    converted = (converter or convert_tex)(tex, display)
     if not converted.unknown:
         return converted.mathml, None
     return converted.mathml, f"unknown TeX command {', '.join(converted.unknown)} in {tex.strip()[:60]!r}, shown as text"

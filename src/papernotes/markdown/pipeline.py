@@ -36,6 +36,7 @@ from .headings import github_anchor, heading_attributes_plugin, unique_anchor
 from .highlights import highlights_plugin
 from .htmlrefs import html_refs_plugin
 from .kramdown import kramdown_plugin
+from .linkify import QuickLinkify
 from .math import Converted, convert_tex, tex_fallback
 from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
 from ..model import Diagnostic, Heading, LinkRef, RenderedBody
@@ -84,6 +85,7 @@ class MarkdownRenderer:
         self._formatter = HtmlFormatter(nowrap=True)
         md = MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False, "breaks": hard_breaks})
         md.enable(["table", "strikethrough", "linkify"])
+        md.linkify = QuickLinkify()
         for rule in ("math_inline", "math_inline_double", "math_block"):
             md.add_render_rule(rule, _as_rule(self._render_math))
         md.add_render_rule("tex_block", _as_rule(self._render_tex_block))
@@ -129,6 +131,10 @@ class MarkdownRenderer:
         rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags,
                                 tuple(sorted(state.assets.items())), block_ids(env))
         return rendered, tuple(state.diagnostics)
+
+    def convert_tex(self, tex: str, display: bool) -> Converted:
+        """``math.convert_tex``, remembering the formulas this renderer converted last."""
+        return self._mathml(tex, display)
 
     # -- render rules -------------------------------------------------------------------
 

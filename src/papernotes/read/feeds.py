@@ -47,7 +47,7 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
         problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
                                                                  f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
-    item_lines = [source.text.count("\n", 0, m.start()) + 1 for m in _ITEM_START.finditer(source.text)]
+    item_lines = _item_lines(source.text)
     used_slugs: set[str] = set()
     for index, entry in enumerate(entries):
         line = item_lines[index] if index < len(item_lines) else 1
@@ -61,13 +61,23 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     return ReadResult(tuple(notes), tuple(problems))
 
 
+def _item_lines(text: str) -> list[int]:
+    """The line each item starts on, counted in one pass over the feed."""
+    lines, line, counted = [], 1, 0
+    for match in _ITEM_START.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.append(line)
+    return lines
+
+
 def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int, slug: str,
                settings: FeedSource) -> ReadResult:
     title = " ".join(html.unescape(entry.get("title", "")).split())
     label = f"item {index + 1}" + (f" ({title[:60]!r})" if title else "")
     content = _content(entry)
     body_html = sanitize_html(mathjax_scripts_to_tex(content))
-    body_html, problems = render_math_in_html(body_html, source.shown, 1)
+    body_html, problems = render_math_in_html(body_html, source.shown, 1, context.markdown.convert_tex)
     problems = [_name_item(p, label) for p in problems]
     dates = {key: _date(entry, key) for key in ("published", "updated", "created")}
     for key, date in dates.items():

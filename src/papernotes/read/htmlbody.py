@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Callable
 
-from ..markdown.math import looks_like_tex, tex_fallback, tex_to_mathml
+from ..markdown.math import Converted, convert_tex, looks_like_tex, tex_fallback, tex_to_mathml
 from ..markdown.mathsyntax import CLEARLY_TEX, COMMAND, ENVIRONMENTS
 from ..model import Diagnostic, Heading, RenderedBody
 from ..markdown.plaintext import html_to_text, summarize
@@ -55,7 +56,8 @@ def mathjax_scripts_to_tex(body: str) -> str:
     return _MATHJAX_SCRIPT.sub(replace, body)
 
 
-def render_math_in_html(body: str, path: str, line: int) -> tuple[str, list[Diagnostic]]:
+def render_math_in_html(body: str, path: str, line: int,
+                        convert: Callable[[str, bool], Converted] = convert_tex) -> tuple[str, list[Diagnostic]]:
     """Turn ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]`` and ``\\begin{equation}…`` (MathJax's
     environments) in text, not in code, into MathML, as MathJax would have found them.
 
@@ -63,7 +65,8 @@ def render_math_in_html(body: str, path: str, line: int) -> tuple[str, list[Diag
     bracket); ``$ … $`` with inner spaces only when its content is clearly TeX, and never after a
     digit unless it holds a command, the rules of Markdown notes. Blog engines often ran the TeX
     through a Markdown renderer first, so ``_`` pairs came out as ``<em>`` tags inside the
-    formula; those are turned back into TeX."""
+    formula; those are turned back into TeX. ``convert`` turns TeX into MathML (a reader passes
+    its Markdown renderer's, which remembers the formulas it converted)."""
     problems: list[Diagnostic] = []
     out: list[str] = []
     position = 0
@@ -73,7 +76,7 @@ def render_math_in_html(body: str, path: str, line: int) -> tuple[str, list[Diag
             out.append(body[position:])
             break
         out.append(body[position:match.start()])
-        rendered = None if match["verbatim"] else _convert(match, path, line, problems)
+        rendered = None if match["verbatim"] else _convert(match, path, line, problems, convert)
         if rendered is None and not match["verbatim"]:  # not a formula: its opening is text, look on after it
             out.append(body[match.start()])
             position = match.start() + 1
@@ -92,7 +95,8 @@ def tex_from_html(fragment: str) -> str:
     return _LONE_BACKSLASH_EOL.sub(r"\\\\\n", tex)
 
 
-def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic]) -> str | None:
+def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic],
+             convert: Callable[[str, bool], Converted]) -> str | None:
     """The formula's MathML, or None when the match is not a formula after all."""
     display = match["display"]
     if display is not None and ("</p>" in display or "<code>" in display) and not looks_like_tex(tex_from_html(display)):
@@ -111,7 +115,7 @@ def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnost
     if not tex.strip():
         return None
     try:
-        rendered, warning = tex_to_mathml(tex, display=bool(block))
+        rendered, warning = tex_to_mathml(tex, display=bool(block), converter=convert)
     except ValueError as exc:
         rendered, warning = tex_fallback(tex, bool(block)), str(exc)
     if warning:
