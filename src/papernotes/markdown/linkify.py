@@ -22,7 +22,7 @@ IGNORECASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "
 _NAMED_HOSTS = ("localhost", "www.")
 
 
-class QuickLinkify(LinkifyIt):  # type: ignore[misc]  # linkify-it has no type hints
+class QuickLinkify(LinkifyIt):  # linkify-it has no type hints (see pyproject: ignore_missing_imports)
     """``LinkifyIt`` whose ``pretest`` asks each branch of its pattern on its own."""
 
     def _compile(self) -> None:
