@@ -22,14 +22,14 @@ from .bodystore import BodyStore
 from .config import CONFIG_FILE, Config, load_config, with_overrides
 from .graph.duplicates import merge_duplicates
 from .graph.sections import list_section_children
-from .graph import GraphMemo, build_graph
+from .graph import Graph, GraphMemo, build_graph
 from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
 from .emit import plan_pages
 from .replan import PlanMemo, plan_memoized
 from .read.site import Progress, ReadCache, ReadInputs, no_progress, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import make_environment, render_page
-from .emit.search import BUNDLE as SEARCH_BUNDLE, index_site
+from .emit.search import update_bundle
 from .read import discover
 from .theme import ON_DEMAND, theme_dir
 from .read.unsupported import once_per_site
@@ -81,7 +81,6 @@ class BuildOptions:
     base_url: str | None = None
     force: bool = False
     search: bool = True
-    reindex: bool = True  # False: keep the previous search index even when pages changed
     cache: bool = True
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
@@ -162,6 +161,8 @@ class Production:
     pages: int
     diagnostics: tuple[Diagnostic, ...]
     laps: tuple[tuple[str, float], ...]
+    graph: Graph
+    config: Config
 
 
 def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderMemo | None = None,
@@ -197,7 +198,7 @@ def produce(layout: SiteLayout, options: BuildOptions, sink: Sink, memo: RenderM
     for rel, path in sorted(static_files(layout).items()):
         sink.write(rel, path.read_bytes())
     clock.lap("plan+render+write")
-    return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps))
+    return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
 
 
 def static_files(layout: SiteLayout) -> dict[str, Path]:
@@ -244,12 +245,10 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), memo: Rend
         diagnostics = list(made.diagnostics)
         clock = _Stopwatch()
         if options.search:
-            html_changed = any(rel.endswith(".html") for rel in staging.changed)
-            if (html_changed and options.reindex) or not staging.reuse_tree(SEARCH_BUNDLE):
-                progress("indexing for search", 0, 0)
-                problem = index_site(staging.root)
-                if problem:
-                    diagnostics.append(problem)
+            progress("indexing for search", 0, 0)
+            problem = update_bundle(staging, made.graph, made.config.language, options.workers)
+            if problem:
+                diagnostics.append(problem)
             clock.lap("search")
         output.finish(staging)
         clock.lap("swap")

@@ -14,11 +14,19 @@
   var script = document.createElement("script");
   script.src = bundle + "pagefind-ui.js";
   script.onerror = missing;
-  script.onload = function () {
+  function start(merge) {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundle, showSubResults: true, showImages: false,
-                              resetStyles: false, autofocus: true });
+                              resetStyles: false, autofocus: true,
+                              mergeIndex: merge.map(function (path) { return { bundlePath: bundle + path }; }) });
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
+  }
+  // A large site's index is in several bundles, listed beside the first one.
+  script.onload = function () {
+    fetch(bundle + "papernotes.json")
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (manifest) { start(Array.isArray(manifest.merge) ? manifest.merge : []); });
   };
   document.head.appendChild(script);
 })();

@@ -48,9 +48,10 @@ def serve(root: Path, mount: str = "/") -> tuple[ThreadingHTTPServer, str]:
 
 
 @contextlib.contextmanager
-def preview_server(site: Path) -> Iterator[str]:
+def preview_server(site: Path, search: bool = False) -> Iterator[str]:
     """``papernotes serve SITE`` on a free port for the ``with`` block; yields its URL."""
-    process = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(site), "--port", "0", "--no-search"],
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(site), "--port", "0",
+                                *(() if search else ("--no-search",))],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = None

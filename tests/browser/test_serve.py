@@ -71,3 +71,27 @@ def test_unaffected_page_does_not_reload(page, served):
     edit(site / "content/live.md", NOTE.replace("First version", "Changed elsewhere"))
     page.wait_for_timeout(1500)
     assert page.evaluate("window.marker") == "same page"
+
+
+def test_preview_search_finds_notes_and_papers(page, tmp_path: Path):
+    site = write_files(tmp_path / "site", {
+        "content/live.md": "---\ntitle: Live note\npaper: arXiv:1706.03762\n---\n\nSelf-attention replaces recurrence.\n",
+        "content/other.md": "---\ntitle: Other\n---\nUnrelated words.\n",
+    })
+    with preview_server(site, search=True) as url:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # the index is made in the background after the first build
+            page.goto(url + "search/?q=recurrence")
+            try:
+                page.wait_for_selector(".pagefind-ui__result-link", timeout=3000)
+                break
+            except Exception:
+                continue
+        page.errors.clear()  # the search page's requests made before the index was there
+        hrefs = [link.get_attribute("href") for link in page.locator(".pagefind-ui__result-link").all()]
+        assert hrefs[:1] == ["/notes/live/"], hrefs
+        page.goto(url + "search/?q=1706.03762")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        hrefs = [link.get_attribute("href") for link in page.locator(".pagefind-ui__result-link").all()]
+        assert any(href.startswith("/papers/") for href in hrefs), hrefs
+        assert page.errors == []

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 
+import json
+
 import pytest
 
+from papernotes.emit import search as search_module
 from papernotes.build import BuildOptions, SiteLayout, build
 
 from ..conftest import REPO
@@ -102,6 +105,36 @@ def test_search_works_under_a_sub_path(page, subpath_url):
     assert "Denoising Diffusion Probabilistic Models" in titles
     href = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
     assert href.startswith("/notes/")
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory: pytest.TempPathFactory):
+    """The demo site with its search index cut into several bundles, as a large site's is."""
+    out = tmp_path_factory.mktemp("browser-shards") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "SHARD_TEXT", 8_000)
+        build(SiteLayout.find(REPO, out), BuildOptions(base_url="/", cache=False))
+    assert len(json.loads((out / "pagefind" / "papernotes.json").read_text())["merge"]) >= 2
+    server, url = serve(out)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.parametrize("site", ["demo_url", "sharded_url"])
+def test_search_results_link_to_a_note_and_a_paper(page, request, site):
+    base = request.getfixturevalue(site)
+    titles = search(page, base, "compute optimal")
+    links = [link.get_attribute("href") for link in page.locator(".pagefind-ui__result-link").all()]
+    assert titles[:2] == ["Training Compute-Optimal Large Language Models"] * 2, titles  # the note and the paper
+    note = next((href for href in links if href.startswith("/notes/")), None)
+    paper = next((href for href in links if href.startswith("/papers/")), None)
+    assert note and paper, links
+    page.goto(base + paper.lstrip("/"))
+    assert page.locator("main h1").first.inner_text() == "Training Compute-Optimal Large Language Models"
+    assert "arxiv:2203.15556" in page.locator(".eyebrow").inner_text()
+    page.goto(base + note.lstrip("/"))
+    assert "Chinchilla" in page.locator(".note-body").inner_text()
     assert page.errors == []
 
 

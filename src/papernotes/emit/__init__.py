@@ -7,7 +7,7 @@ TextFile]``, registered in ``EMITTERS`` (a site's own emitters, named under ``pl
 engine renders and writes them. ``wanted`` lets a rebuild plan only the pages an edit affects.
 
 Beside the emitters: ``syndication`` (Atom, JSON Feed and sitemap text), ``graphjson``,
-``structured`` (JSON-LD for the templates) and ``search`` (the Pagefind index over the written site).
+``structured`` (JSON-LD for the templates) and ``search`` (the Pagefind index of the notes and papers).
 """
 
 from __future__ import annotations

@@ -12,12 +12,13 @@ import webbrowser
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
-from ..build import BuildOptions, Later, RenderMemo, SiteLayout, produce
+from ..build import BuildOptions, Later, Production, RenderMemo, SiteLayout, produce
 from ..config import CONFIG_FILE, load_config
+from ..graph import Graph
 from ..model import Diagnostic
-from ..emit.search import BUNDLE, index_site
+from ..emit.search import BUNDLE, make_bundle
 from .http import start_server
-from .state import PreviewState, Snapshot, file_bytes, rebuild_loop
+from .state import PreviewState, Snapshot, rebuild_loop
 from .watch import Debouncer, watch
 
 
@@ -28,12 +29,12 @@ class MemorySink(dict):
         self[rel] = data
 
 
-def memory_builder(layout: SiteLayout, options: BuildOptions,
-                   open_pages: Callable[[], Collection[str]] = frozenset) -> Callable[[frozenset[str] | None], Snapshot]:
+def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callable[[], Collection[str]] = frozenset,
+                   built: Callable[[Production], None] = lambda made: None) -> Callable[[frozenset[str] | None], Snapshot]:
     """A function building the site into memory; it remembers reads and rendered pages between
     calls, and turns an unexpected failure into a diagnostic instead of raising. After the first
     build, changed pages other than notes are rendered at once only when ``open_pages`` (files
-    shown in a browser) names them, the others when first asked for."""
+    shown in a browser) names them, the others when first asked for. ``built`` hears of each build."""
     memo = RenderMemo(render_now=lambda rel: rel in open_pages())
     version = 0
 
@@ -47,21 +48,18 @@ def memory_builder(layout: SiteLayout, options: BuildOptions,
             made = produce(layout, options, files, memo, touched=touched)
         except Exception as exc:  # the preview must survive anything a half-saved file can do
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
+        built(made)
         return Snapshot(files, made.diagnostics, version)
 
     return rebuild
 
 
-def add_search(state: PreviewState, echo: Callable[[str], None]) -> None:
-    """Index the current snapshot with Pagefind and serve the bundle from then on (the index is
+def add_search(state: PreviewState, graph: Graph, language: str, echo: Callable[[str], None]) -> None:
+    """Index the first build's notes and papers and serve the bundle from then on (the index is
     built once per session; search in the preview may lag behind edits)."""
     folder = Path(tempfile.mkdtemp(prefix="papernotes-search-"))
     try:
-        for rel, data in state.snapshot.files.items():
-            target = folder / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file_bytes(data))
-        problem = index_site(folder)
+        problem = make_bundle(graph, language, folder)
         if problem:
             echo(str(problem))
             return
@@ -82,7 +80,8 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     options = BuildOptions(drafts=drafts, search=False)
     config, _ = load_config(layout.root)
     state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
-    rebuild = memory_builder(layout, options, state.open_pages)
+    latest: dict[str, Production] = {}  # the last build (its graph is the memo's): search indexes the first
+    rebuild = memory_builder(layout, options, state.open_pages, lambda made: latest.update(made=made))
     started = time.perf_counter()
     first = rebuild(None)
     if show is not None:
@@ -96,8 +95,9 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}{config.base_path}"
     echo(f"built {sum(1 for r in first.files if r.endswith('.html'))} pages in {time.perf_counter() - started:.2f} s; "
          f"serving {address} (Ctrl-C to stop)")
-    if search:
-        threading.Thread(target=add_search, args=(state, echo), daemon=True).start()
+    if search and "made" in latest:
+        made = latest["made"]
+        threading.Thread(target=add_search, args=(state, made.graph, made.config.language, echo), daemon=True).start()
 
     def report(snapshot: Snapshot, change: object, seconds: float) -> None:
         errors = snapshot.errors

@@ -1,0 +1,128 @@
+"""The search index: what is indexed, in how many bundles, and when a build keeps the last one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from papernotes.build import BuildOptions, SiteLayout, build, produce
+from papernotes.emit import search
+from papernotes.emit.pagefindservice import Document, write_bundle
+from papernotes.serve.preview import MemorySink
+
+from .conftest import write_files
+
+NOTES = {
+    "content/attention.md": "---\ntitle: Attention notes\ntags: [transformers]\npaper: arXiv:1706.03762\n---\n\n"
+                            "## Scaled dot product\n\nThe softmax of $QK^T$ over keys.\n\n"
+                            "```python\nscores = q @ k.T\n```\n",
+    "content/adam.md": "---\ntitle: Adam\n---\n\nMomentum and **adaptive** steps.\n",
+    "content/papers.bib": "@article{vaswani2017,\n  title = {Attention Is All You Need},\n  author = {Vaswani, Ashish},\n"
+                          "  year = {2017},\n  eprint = {1706.03762},\n  archivePrefix = {arXiv}\n}\n",
+}
+
+
+def test_searchable_html_keeps_headings_and_words_and_drops_markup_and_tex():
+    html = ('<h2 id="intro">Intro <em>here</em></h2><p>Flash<strong>Attention</strong> is <a href="/x">fast</a>.</p>'
+            '<!-- hidden --><pre><code><span class="n">q</span><span class="o">@</span>k</code></pre><ul><li>one</li><li>two</li></ul>'
+            '<math><semantics><mi>x</mi><annotation encoding="application/x-tex">\\frac{a}{b}</annotation></semantics></math>')
+    text = search.searchable_html(html)
+    assert '<h2 id="intro">Intro here</h2>' in text
+    assert "FlashAttention is fast." in text and "q@k" in text
+    assert "one" in text and "two" in text and "onetwo" not in text
+    assert "hidden" not in text and "frac" not in text and "<span" not in text and "<a " not in text
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="<&", blacklist_categories=("Cs",))))
+def test_searchable_html_leaves_text_alone(text):
+    assert search.searchable_html(text) == text
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50)), st.integers(min_value=1, max_value=80))
+def test_shards_keep_order_and_stay_under_the_size_unless_one_document_is_larger(lengths, size):
+    docs = [Document(f"/{i}/", "x" * n) for i, n in enumerate(lengths)]
+    groups = list(search.shards(docs, size))
+    assert [doc for group in groups for doc in group] == docs
+    assert all(sum(len(d.html) for d in group) <= size or len(group) == 1 for group in groups)
+
+
+def graph_of(root: Path):
+    return produce(SiteLayout.find(root), BuildOptions(search=False, cache=False, workers=1), MemorySink()).graph
+
+
+def test_documents_are_notes_and_papers_with_what_readers_search(tmp_path):
+    docs = {doc.url: doc.html for doc in search.documents(graph_of(write_files(tmp_path, NOTES)), "en")}
+    assert set(docs) == {"/notes/attention/", "/notes/adam/", "/papers/arxiv-1706.03762/"}
+    note = docs["/notes/attention/"]
+    assert 'data-pagefind-meta="title">Attention notes</h1>' in note and "#transformers" in note
+    assert '<h2 id="scaled-dot-product">' in note and "Attention Is All You Need" in note and "QK^T" not in note
+    paper = docs["/papers/arxiv-1706.03762/"]
+    assert "Attention Is All You Need" in paper and "Ashish Vaswani" in paper and "2017" in paper
+    assert "over keys" in paper and "<html lang=\"en\">" in paper  # the sentence that mentions it
+
+
+def test_the_digest_follows_indexed_text_only(tmp_path):
+    root = write_files(tmp_path, NOTES)
+    first = search.digest(graph_of(root), "en")
+    assert search.digest(graph_of(root), "en") == first
+    assert search.digest(graph_of(root), "fr") != first
+    write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
+    assert search.digest(graph_of(root), "en") != first
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = write_files(tmp_path / "src", {**NOTES, "papernotes.yaml": "title: Search test\n"})
+    return SiteLayout.find(root, tmp_path / "out")
+
+
+def bundle_inode(layout: SiteLayout) -> int:
+    return (layout.out / "pagefind" / "pagefind-entry.json").stat().st_ino
+
+
+def test_a_build_keeps_the_bundle_while_no_indexed_text_changes(site):
+    first = build(site, BuildOptions(workers=1))
+    assert first.warnings == 0 and (site.out / "pagefind" / "pagefind.js").is_file()
+    manifest = json.loads((site.out / "pagefind" / "papernotes.json").read_text())
+    assert manifest["merge"] == [] and len(manifest["digest"]) == 40
+    inode = bundle_inode(site)
+    write_files(site.root, {"papernotes.yaml": "title: Search test, renamed\n"})  # every page changes, no document
+    second = build(site, BuildOptions(workers=1))
+    assert "index.html" in second.changed and bundle_inode(site) == inode
+    write_files(site.root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
+    build(site, BuildOptions(workers=1))
+    assert bundle_inode(site) != inode
+    assert json.loads((site.out / "pagefind" / "papernotes.json").read_text())["digest"] != manifest["digest"]
+
+
+def test_a_large_index_is_cut_into_bundles_the_first_one_lists(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_TEXT", 10)
+    build(site, BuildOptions(workers=2))
+    manifest = json.loads((site.out / "pagefind" / "papernotes.json").read_text())
+    assert manifest["merge"] == ["shard-2/", "shard-3/"]
+    for place in ("", *manifest["merge"]):
+        assert (site.out / "pagefind" / place / "pagefind-entry.json").is_file()
+        assert (site.out / "pagefind" / place / "pagefind-ui.js").is_file() == (place == "")  # one interface
+
+
+def test_without_pagefind_the_site_builds_and_warns(site, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    result = build(site, BuildOptions(workers=1))
+    assert result.errors == 0 and (site.out / "notes" / "adam" / "index.html").is_file()
+    assert [d.message for d in result.diagnostics if "search" in d.message] == \
+        [d.message for d in result.diagnostics if d.message.startswith("search index was not built")] != []
+    assert not (site.out / "pagefind").exists()
+
+
+def test_the_service_writes_a_whole_bundle_every_time(tmp_path):
+    docs = [Document(f"/notes/{i}/", search._page("en", f"Note {i}", f"<p>word{i} shared</p>")) for i in range(40)]
+    for attempt in range(3):  # the service answers before its last files are flushed: they must be there
+        bundle = tmp_path / str(attempt)
+        indexed = write_bundle(docs, bundle, ("annotation",))
+        assert indexed.pages == 40 and indexed.refused == ()
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        assert entry["languages"]["en"]["page_count"] == 40
+        assert not [p.name for p in bundle.rglob("*") if p.is_file() and p.stat().st_size == 0]
