@@ -142,18 +142,19 @@ def edit_latency(site: Path, target: Path, edits: int, named: bool = False) -> l
     """Seconds of each in-process rebuild after an edit of ``target``, done the way ``papernotes
     serve`` rebuilds (no browser open; ``named``: the watcher names the changed file). The note
     gets one line added each time and is put back at the end."""
-    from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
+    from papernotes.build import BuildOptions, SiteLayout
+    from papernotes.engine import Engine
     from papernotes.serve.preview import MemorySink
 
     layout, options = SiteLayout.find(site), BuildOptions(search=False)
-    memo = RenderMemo(render_now=frozenset().__contains__)
-    produce(layout, options, MemorySink(), memo)
+    engine = Engine(layout, options, render_now=frozenset().__contains__)
+    engine.produce(MemorySink())
     original, times = target.read_text(), []
     try:
         for edit in range(edits):
             target.write_text(f"{original}\nEdit {edit}.\n")
             started = time.perf_counter()
-            produce(layout, options, MemorySink(), memo, touched=frozenset({str(target)}) if named else None)
+            engine.produce(MemorySink(), touched=frozenset({str(target)}) if named else None)
             times.append(time.perf_counter() - started)
     finally:
         target.write_text(original)

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
+from papernotes.build import BuildOptions, SiteLayout
+from papernotes.engine import Engine
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
 from papernotes.read import discover
@@ -40,7 +41,7 @@ def _files(sink: MemorySink) -> dict[str, bytes]:
 
 def _fresh(layout: SiteLayout) -> dict[str, bytes]:
     sink = MemorySink()
-    produce(layout, BuildOptions(search=False), sink)
+    Engine(layout, BuildOptions(search=False)).produce(sink)
     return _files(sink)
 
 
@@ -48,15 +49,15 @@ def _fresh(layout: SiteLayout) -> dict[str, bytes]:
 def test_each_rebuild_after_an_edit_equals_a_build_from_scratch(make_site, render_now):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    memo = RenderMemo(render_now=render_now)
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    engine = Engine(layout, BuildOptions(search=False), render_now=render_now)
+    engine.produce(MemorySink())
     shapes_kept = []
     for name, old, new in EDITS:
         path = root / "content" / name
         path.write_text(path.read_text().replace(old, new))
         sink = MemorySink()
-        produce(layout, BuildOptions(search=False), sink, memo)
-        shapes_kept.append(memo.graph.changed is not None)
+        engine.produce(sink)
+        shapes_kept.append(engine.changed is not None)
         assert _files(sink) == _fresh(layout), f"after editing {name}: {old!r} → {new!r}"
     assert shapes_kept == [True, True, True, True, False, False, False], "body edits take the short way, others the long"
 
@@ -64,13 +65,13 @@ def test_each_rebuild_after_an_edit_equals_a_build_from_scratch(make_site, rende
 def test_only_pages_holding_the_edited_note_are_planned_again(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    memo = RenderMemo()
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
-    before = dict(memo.plan.pages)
+    engine = Engine(layout, BuildOptions(search=False))
+    engine.produce(MemorySink())
+    before = dict(engine.plan.pages)
     path = root / "content/b.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
-    replanned = {url for url, page in memo.plan.pages.items() if page is not before[url]}
+    engine.produce(MemorySink())
+    replanned = {url for url, page in engine.plan.pages.items() if page is not before[url]}
     assert "/notes/b/" in replanned and "/papers/arxiv-2001.08361/" in replanned
     assert "/notes/a/" in replanned  # it links to b, so b is in its context (backlinks, neighbours)
     assert "/tags/nlp/" not in replanned and "/sitemap.xml" not in replanned and "/graph.json" not in replanned
@@ -79,12 +80,12 @@ def test_only_pages_holding_the_edited_note_are_planned_again(make_site):
 def test_an_unopened_page_is_rendered_when_first_read(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    memo = RenderMemo(render_now=lambda rel: False)
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    engine = Engine(layout, BuildOptions(search=False), render_now=lambda rel: False)
+    engine.produce(MemorySink())
     path = root / "content/c.md"
     path.write_text(path.read_text().replace("Compute-optimal", "Compute-optimal training"))
     sink = MemorySink()
-    produce(layout, BuildOptions(search=False), sink, memo)
+    engine.produce(sink)
     archive = sink["archive/index.html"]
     assert not isinstance(archive, bytes), "the archive waits until somebody asks for it"
     assert isinstance(sink["notes/c/index.html"], bytes), "the edited note is rendered at once"
@@ -94,13 +95,13 @@ def test_an_unopened_page_is_rendered_when_first_read(make_site):
 def test_paths_are_found_again_after_a_file_is_added(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    memo = RenderMemo()
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    engine = Engine(layout, BuildOptions(search=False))
+    engine.produce(MemorySink())
     (root / "content/d.md").write_text("---\ntitle: Dropout\ndate: 2024-04-01\n---\nText.\n")
     sink = MemorySink()
-    produce(layout, BuildOptions(search=False), sink, memo)
+    engine.produce(sink)
     assert "notes/d/index.html" in sink and _files(sink) == _fresh(layout)
-    assert memo.graph.changed is None
+    assert engine.changed is None
 
 
 def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_path):
@@ -122,14 +123,14 @@ def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_pa
 def test_a_watcher_naming_the_changed_files_spares_looking_at_the_others(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    memo = RenderMemo()
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    engine = Engine(layout, BuildOptions(search=False))
+    engine.produce(MemorySink())
     edited = root / "content/a.md"
     edited.write_text(edited.read_text().replace("More text.", "Watched text."))
     unseen = MemorySink()
-    produce(layout, BuildOptions(search=False), unseen, memo, touched=frozenset({str(root / "content/b.md")}))
+    engine.produce(unseen, touched=frozenset({str(root / "content/b.md")}))
     assert b"Watched text." not in unseen["notes/a/index.html"], "a file no event named is taken as it was"
     seen = MemorySink()
-    produce(layout, BuildOptions(search=False), seen, memo, touched=frozenset({str(edited)}))
+    engine.produce(seen, touched=frozenset({str(edited)}))
     assert b"Watched text." in seen["notes/a/index.html"]
     assert _files(seen) == _fresh(layout)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from papernotes.build import BuildOptions, RenderMemo, SiteLayout, produce
+from papernotes.build import BuildOptions, SiteLayout
+from papernotes.engine import Engine
 from papernotes.markdown.callouts import CALLOUT_TYPES, parse_marker
 from papernotes.markdown.comments import strip_comments
 from papernotes.markdown.pipeline import MarkdownRenderer
@@ -217,20 +218,20 @@ def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site) 
         "content/Bystander.md": "---\ntitle: Bystander\ndate: 2022-01-01\n---\nUnrelated.\n",
     })
     layout = SiteLayout.find(root)
-    memo = RenderMemo()
-    produce(layout, BuildOptions(search=False), MemorySink(), memo)
+    engine = Engine(layout, BuildOptions(search=False))
+    engine.produce(MemorySink())
     for name, old, new, shown in (("Inner.md", "Old words.", "New words.", "New words."),
                                   ("Deep.md", "Deep text.", "Deeper text.", "Deeper text.")):
         path = root / "content" / name
         path.write_text(path.read_text().replace(old, new))
         sink = MemorySink()
-        produce(layout, BuildOptions(search=False), sink, memo)
-        assert memo.graph.changed is not None, "a body edit takes the short way"
-        assert "note:host" in memo.graph.changed and "note:bystander" not in memo.graph.changed
+        engine.produce(sink)
+        assert engine.changed is not None, "a body edit takes the short way"
+        assert "note:host" in engine.changed and "note:bystander" not in engine.changed
         files = {rel: file_bytes(data) for rel, data in sink.items()}
         assert shown in files["notes/host/index.html"].decode()
         fresh = MemorySink()
-        produce(layout, BuildOptions(search=False), fresh)
+        Engine(layout, BuildOptions(search=False)).produce(fresh)
         assert files == {rel: file_bytes(data) for rel, data in fresh.items()}, "as a build from scratch"
 
 

@@ -113,7 +113,7 @@ def test_generated_ci_files_match_the_hosts_schemas(tmp_path: Path):
 
 
 def test_two_builds_are_byte_identical_whatever_the_worker_count(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("papernotes.build.PARALLEL_NOTES", 1)  # render the small demo in parallel too
+    monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)  # render the small demo in parallel too
     monkeypatch.setattr("papernotes.read.site.PARALLEL_FROM", 1)
     first, second = tmp_path / "one", tmp_path / "two"
     build(SiteLayout.find(REPO, first), BuildOptions(cache=False, workers=1))

@@ -70,7 +70,7 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
             result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
-    report(result, quiet=quiet, verbose=verbose)
+    report(result, quiet=quiet, verbose=verbose, strict=strict)
     if not result.notes and result.up_to_date is None:
         found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
         click.echo(why_no_notes({display_path(p) for p in found}, str(layout.content), result.diagnostics), err=True)
@@ -304,15 +304,17 @@ class ProgressLine:
             sys.stderr.flush()
 
 
-def report(result: BuildResult, *, quiet: bool, verbose: bool) -> None:
-    """Print diagnostics (errors always, warnings unless quiet) and a one-line summary."""
+def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = False) -> None:
+    """Print diagnostics (errors always, warnings unless quiet) and a one-line summary. A build
+    that found the site up to date tells the last build's warnings again only when they fail it
+    (``strict``)."""
     color = sys.stderr.isatty()
     if verbose:
         for note in result.notes:
             date = note.date.iso() if note.date else "no date"
             click.echo(f"{note.source.path}: {note.url} · {date} ({note.date_source})")
     shown = [d for d in result.diagnostics if d.severity == "error" or not quiet]
-    if result.up_to_date is not None and not verbose:
+    if result.up_to_date is not None and not verbose and not strict:
         shown = [d for d in shown if d.severity == "error"]  # the warnings were printed when the site was built
     for line in summarized(shown, color, limit=None if verbose else REPEATS_SHOWN):
         click.echo(line, err=True)

@@ -13,6 +13,7 @@ import shutil
 from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 MARKER = ".papernotes-site"
 _RENAME_EXCHANGE = 2
@@ -39,21 +40,56 @@ class Staging:
         modification time and costs no write. The staging folder is new and only this class
         makes folders in it, so no link inside it can lead out: checking the path as text
         is enough."""
+        target = self._target(rel)
+        self._folder(target)
+        if not self._link_unchanged(rel, target, data):
+            with open(target, "wb") as handle:
+                handle.write(data)
+            self.changed.add(rel)
+        self.written.add(rel)
+
+    def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
+        """A folder takes every file at once."""
+        self.write(rel, make())
+
+    def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
+        """Hard-link the current site's file at ``rel`` into the new one when it still has the
+        (size, modification time) ``stamp`` it had when the last build wrote it."""
+        target = self._target(rel)
+        current = os.path.join(self.out_dir, rel)
+        try:
+            stat = os.lstat(current)
+            if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp):
+                return False
+            self._folder(target)
+            os.link(current, target)
+        except OSError:
+            return False
+        self.written.add(rel)
+        return True
+
+    def fork(self) -> "Staging":
+        """A staging of the same folder for a forked process, whose records ``join`` takes back."""
+        return Staging(self.out_dir, self.root, set(self.written))
+
+    def join(self, share: "Staging") -> None:
+        self.written |= share.written
+        self.changed |= share.changed
+
+    def _target(self, rel: str) -> str:
         root = os.fspath(self.root)
         target = os.path.normpath(os.path.join(root, rel))
         if not target.startswith(root + os.sep) or os.path.isabs(rel):
             raise OutputError(f"refusing to write {rel!r} outside the output folder")
         if rel in self.written:
             raise OutputError(f"two pages want to write {rel!r}")
+        return target
+
+    def _folder(self, target: str) -> None:
         folder = os.path.dirname(target)
         if folder not in self.folders:
             os.makedirs(folder, exist_ok=True)
             self.folders.add(folder)
-        if not self._link_unchanged(rel, target, data):
-            with open(target, "wb") as handle:
-                handle.write(data)
-            self.changed.add(rel)
-        self.written.add(rel)
 
     def _link_unchanged(self, rel: str, target: str, data: bytes) -> bool:
         current = os.path.join(self.out_dir, rel)

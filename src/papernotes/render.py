@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Config
-from .model import NoteDate, Page
+from .model import NoteDate, Page, TextFile
 from .read.htmlbody import first_image
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
@@ -58,3 +58,8 @@ def render_page(env: jinja2.Environment, page: Page) -> str:
     """The text of one page; its template sees views of the model values in its context."""
     context: dict[str, Any] = {"page_url": page.url, **{key: as_view(value) for key, value in page.context.items()}}
     return env.get_template(page.template).render(context)
+
+
+def render(env: jinja2.Environment, page: Page | TextFile) -> bytes:
+    """The bytes of one output file: a page through its template, a text file as it makes itself."""
+    return (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")

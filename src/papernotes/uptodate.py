@@ -4,8 +4,9 @@ The last build leaves a manifest in the cache folder: a digest of its options, o
 could read (notes, images, the paper registry, config, templates, static files, the theme) by
 size and modification time, and of the git commit the notes are at; and every output file with
 its size and time. A build finding all of these as they were reports the last build's problems
-again and writes nothing. As git does for racy files, inputs changed within a second of the
-last build are not trusted to be unchanged.
+again and writes nothing. As git does for racy files, an input changed within a second of the
+last build is not trusted by its size and time (a second change in the same clock tick would
+not show): the manifest keeps a digest of its bytes, and the next build hashes it again.
 """
 
 from __future__ import annotations
@@ -36,32 +37,52 @@ class LastBuild:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def inputs_digest(roots: Iterable[Path], skip: Iterable[Path], options: object) -> tuple[str, float]:
-    """A digest of every file under ``roots`` (by path, size and time), the options, papernotes'
-    version and the notes' git commit; and the newest modification time seen."""
+@dataclass(frozen=True)
+class Inputs:
+    """What a build reads, as one digest (paths, sizes, times, options, version, git commit), and
+    the digests of the bytes of the files changed lately (``recent``: racy, so looked at by content)."""
+
+    digest: str
+    recent: dict[str, str]
+
+
+def take_inputs(roots: Iterable[Path], skip: Iterable[Path], options: object, since: float) -> Inputs:
+    """The inputs under ``roots`` (``skip`` left out); files modified after ``since`` (``time.time()``)
+    are also hashed."""
     skipped = {os.fspath(p.resolve()) for p in skip} | {".git"}
     digest = hashlib.blake2b(f"{__version__}\0{options!r}".encode(), digest_size=20)
-    newest = 0.0
+    recent: dict[str, str] = {}
+
+    def add(path: str, stat: os.stat_result) -> None:
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        if stat.st_mtime > since:
+            recent[path] = _content(path)
+
+    roots = list(roots)
     for root in roots:
         if root.is_file():
-            stat = root.stat()
-            digest.update(f"{root}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-            newest = max(newest, stat.st_mtime)
+            add(os.fspath(root), root.stat())
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d not in skipped and os.path.realpath(os.path.join(folder, d)) not in skipped)
-            newest = max(newest, os.stat(folder).st_mtime)
             for name in sorted(files):
                 path = os.path.join(folder, name)
                 try:
                     stat = os.stat(path)
                 except OSError:
                     continue
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-                newest = max(newest, stat.st_mtime)
+                add(path, stat)
     if roots:
-        digest.update(_git_head(next(iter(roots))).encode())
-    return digest.hexdigest(), newest
+        digest.update(_git_head(roots[0]).encode())
+    return Inputs(digest.hexdigest(), recent)
+
+
+def _content(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "blake2b").hexdigest()
+    except OSError:
+        return ""
 
 
 def _git_head(folder: Path) -> str:
@@ -80,36 +101,55 @@ def site_inputs(content: Path, templates: Path, static: Path, config: Path) -> l
             if path.exists()]
 
 
-def recall(cache_dir: Path, out_dir: Path, digest: str, newest: float) -> LastBuild | None:
-    """The last build, when its manifest matches ``digest`` and its output is as it left it."""
+def last_time(cache_dir: Path, now: float) -> float:
+    """When inputs count as racy: changed within a second of the last build (or of ``now``)."""
+    try:
+        started = float(json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))["time"])
+    except (OSError, ValueError, KeyError, TypeError):
+        started = now
+    return min(started, now) - RACY_SECONDS
+
+
+def recall(cache_dir: Path, out_dir: Path, inputs: Inputs) -> LastBuild | None:
+    """The last build, when its manifest matches ``inputs`` (racy files by their bytes) and its
+    output is as it left it."""
     try:
         manifest = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
-        if manifest["inputs"] != digest or manifest["output"] != os.fspath(out_dir) or newest > manifest["time"] - RACY_SECONDS:
+        if manifest["inputs"] != inputs.digest or manifest["output"] != os.fspath(out_dir):
             return None
+        hashed = manifest["recent"]
+        since = manifest["time"] - RACY_SECONDS
+        for path, content in inputs.recent.items():
+            if os.stat(path).st_mtime > since and hashed.get(path) != content:
+                return None
         for rel, (size, mtime) in manifest["files"].items():
             stat = os.stat(os.path.join(out_dir, rel))
             if stat.st_size != size or stat.st_mtime_ns != mtime:
                 return None
         diagnostics = tuple(Diagnostic(**fields) for fields in manifest["diagnostics"])
         return LastBuild(manifest["notes"], manifest["pages"], diagnostics)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def remember(cache_dir: Path, out_dir: Path, digest: str, started: float, made: LastBuild) -> None:
-    """Write the manifest of a build that began at ``started`` (``time.time()``)."""
+def remember(cache_dir: Path, out_dir: Path, inputs: Inputs, started: float, made: LastBuild) -> dict[str, tuple[int, int]]:
+    """Write the manifest of a build that began at ``started`` (``time.time()``); the size and
+    modification time of every output file, as it records them."""
+    files: dict[str, tuple[int, int]] = {}
     try:
-        files: dict[str, Any] = {}
         for folder, _, names in os.walk(out_dir):
             for name in names:
                 path = os.path.join(folder, name)
                 stat = os.stat(path)
                 files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
-        manifest = {"inputs": digest, "output": os.fspath(out_dir), "time": started, "notes": made.notes,
-                    "pages": made.pages, "diagnostics": [dataclasses.asdict(d) for d in made.diagnostics], "files": files}
+        recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
+        manifest = {"inputs": inputs.digest, "output": os.fspath(out_dir), "time": started, "notes": made.notes,
+                    "pages": made.pages, "diagnostics": [dataclasses.asdict(d) for d in made.diagnostics], "files": files,
+                    "recent": recent}
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f"{MANIFEST}.tmp-{os.getpid()}"
         temporary.write_text(json.dumps(manifest), encoding="utf-8")
         os.replace(temporary, cache_dir / MANIFEST)
     except OSError:
         pass
+    return files

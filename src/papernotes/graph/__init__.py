@@ -6,23 +6,18 @@ same writing found twice, ``sections`` gives Hugo section pages their children; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Iterable, Mapping
 
-from ..bodystore import BodyStore
-from .links import LinkMemo, link_note, resolve_links
+from ..config import Config
+from .links import LinkIndex, resolve_links
 from ..model import Diagnostic, Note, Tag
-from ..papers.papergraph import (
-    PaperGraph,
-    RelatedMemo,
-    build_paper_graph,
-    canonical_papers,
-    match_feed_titles,
-    swap_notes,
-)
+from ..papers.papergraph import PaperGraph, build_paper_graph, canonical_papers, match_feed_titles, swap_notes
 from ..papers.registry import Registry
 from ..urls import slugify
+
+TAG_URL = "/tags/{slug}/"
 
 
 @dataclass(frozen=True)
@@ -62,11 +57,12 @@ class Graph:
     positions: dict[str, int]
     backlinks: dict[str, tuple[Note, ...]]
     papers: PaperGraph
+    index: LinkIndex  # the names notes are linked by, for embeds shown again after an edit
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions, which
-        sit in the same places (see ``note_shape``); and the papers whose discussions changed."""
+        sit in the same places (their ``shape`` is the same); and the papers whose discussions changed."""
         years = tuple(replace(year, months=tuple(replace(month, notes=swap_notes(month.notes, fresh))
                                                  for month in year.months)) for year in self.years)
         papers, renewed = self.papers.with_notes(fresh)
@@ -74,6 +70,7 @@ class Graph:
             self, notes=swap_notes(self.notes, fresh), years=years, undated=swap_notes(self.undated, fresh),
             tags=tuple(replace(group, notes=swap_notes(group.notes, fresh)) for group in self.tags),
             backlinks={target: swap_notes(notes, fresh) for target, notes in self.backlinks.items()}, papers=papers,
+            index=self.index.with_notes(fresh),
         ), renewed
 
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
@@ -84,98 +81,32 @@ class Graph:
         return newer, older
 
 
-@dataclass
-class GraphMemo:
-    """What a long-lived process (the preview server) keeps between builds of the graph; the
-    graph built is the same with or without it. ``changed`` names the notes and papers (as
-    ``note:ID`` and ``paper:ID``) that differ from the previous graph, None when it was built anew."""
-
-    links: LinkMemo = field(default_factory=LinkMemo)
-    related: RelatedMemo = field(default_factory=RelatedMemo)
-    inputs: tuple[Note, ...] = ()
-    setup: object = None
-    graph: Graph | None = None
-    changed: frozenset[str] | None = None
+def shape(note: Note) -> bytes:
+    """A digest of what other notes' places in the graph may depend on: the note without its
+    text (body HTML, word count, summaries, excerpts, where in the text links stand). An edit
+    that keeps it leaves every list, link, tag and paper grouping of the site as it was; any
+    other field, present or added later, counts."""
+    body = replace(note.body, stored="", words=0, summary="",
+                   links=tuple(replace(link, line=0, col=0) for link in note.body.links))
+    return replace(note, body=body, summary="", papers=tuple(replace(ref, excerpt="") for ref in note.papers)).digest
 
 
-def note_shape(note: Note) -> tuple[object, ...]:
-    """What other notes' places in the graph depend on: an edit that keeps it (a change of body
-    text, say) leaves every list, link, tag and paper grouping of the site as it was."""
-    return (note.source, note.id, note.url, note.title, note.date, note.updated, note.tags, note.aliases, note.draft,
-            note.meta.get("redirect_from"), tuple((ref.id, ref.anchor, ref.title, ref.declared, ref.title_source) for ref in note.papers),
-            tuple((link.target, link.anchor, link.embed) for link in note.body.links), note.body.headings, note.body.blocks)
-
-
-def build_graph(notes: Iterable[Note], base_path: str = "/", registry: Registry = Registry(),
-                tag_url: str = "/tags/{slug}/", paper_url: str = "/papers/{slug}/", memo: GraphMemo | None = None, store: BodyStore | None = None) -> Graph:
-    """Order the notes, make URLs unique, resolve links between notes (bodies with links go back to
-    ``store``), group tags, dates and papers."""
-    notes = tuple(notes)
-    setup = (base_path, tag_url, paper_url, registry)
-    if memo is not None and memo.graph is not None and memo.setup == setup:
-        edited = _after_edit(memo.graph, memo.inputs, notes, registry, base_path, memo.links)
-        if edited is not None:
-            memo.inputs, (memo.graph, memo.changed) = notes, edited
-            return memo.graph
-    graph = _build(notes, base_path, registry, tag_url, paper_url, memo, store)
-    if memo is not None:
-        memo.inputs, memo.setup, memo.graph, memo.changed = notes, setup, graph, None
-    return graph
-
-
-def _after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
-                base_path: str, links: LinkMemo) -> tuple[Graph, frozenset[str]] | None:
-    """The graph after some notes' text changed without changing their shape, made from the
-    previous one in time proportional to the edit; None when anything more changed."""
-    if len(before) != len(notes) or links.index is None:
-        return None
-    edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
-    if len(edited) > 100:
-        return None
-    fresh: dict[str, Note] = {}
-    warnings: dict[Diagnostic, Diagnostic] = {}  # unresolved links that moved in the text
-    for old, new in edited:
-        placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
-        if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None or note_shape(old) != note_shape(new):
-            return None  # renamed for a collision, a feed item (matched by title), or moved in the graph
-    canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
-    links.index = links.index.with_notes(canonicals)  # embeds show the notes as they are now
-    for old, new in edited:
-        (before_linking,) = canonical_papers((old,), registry)
-        canonical = canonicals[new.id]
-        linked = links.resolved[canonical.digest] = link_note(canonical, links.index, base_path)
-        earlier = links.resolved.get(before_linking.digest) if old.body.links else (old, (), ())
-        if earlier is None or len(earlier[2]) != len(linked[2]):
-            return None
-        warnings.update(zip(earlier[2], linked[2]))
-        fresh[new.id] = linked[0]
-    for embedder in links.index.embedding(canonicals):  # their pages show the edited notes
-        if embedder.id not in fresh:
-            linked = links.resolved[embedder.digest] = link_note(embedder, links.index, base_path)
-            fresh[embedder.id] = linked[0]
-    graph, papers = previous.with_notes(fresh)
-    graph = replace(graph, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
-    return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
-
-
-def _build(notes: tuple[Note, ...], base_path: str, registry: Registry, tag_url: str, paper_url: str, memo: GraphMemo | None,
-           store: BodyStore | None) -> Graph:
+def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry()) -> Graph:
+    """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
-    linked, linking, link_problems = resolve_links(tuple(kept), base_path, memo.links if memo else None)
+    index = LinkIndex.of(kept)
+    linked, linking, link_problems = resolve_links(tuple(kept), index, config.base_path)
     problems.extend(link_problems)
-    if store is not None:
-        linked = tuple(store.keep(note) for note in linked)
-        store.flush()
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
-    tags, tags_of = _group_tags(ordered, tag_url, problems)
+    tags, tags_of = _group_tags(ordered, TAG_URL, problems)
     years, undated = _group_dates(ordered)
-    papers = build_paper_graph(ordered, registry, tags_of, memo.related if memo else None, paper_url)
-    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, tuple(problems))
+    papers = build_paper_graph(ordered, registry, tags_of)
+    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, index, tuple(problems))
 
 
 def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:

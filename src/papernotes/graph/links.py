@@ -90,28 +90,10 @@ class LinkIndex:
         return self.by_name.get(target.lower())
 
 
-@dataclass
-class LinkMemo:
-    """Links resolved by the previous build in this process: reused for notes whose content and
-    the set of linkable names are unchanged (the preview server keeps one)."""
-
-    index_key: object = None
-    index: LinkIndex | None = None
-    resolved: dict[bytes, tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]]] = field(default_factory=dict)
-
-
-def resolve_links(notes: tuple[Note, ...], base_path: str,
-                  memo: LinkMemo | None = None) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
-    """Notes with link placeholders replaced by URLs (or marked broken), the ids of the notes
-    linking to each note, and a warning per unresolved link."""
-    index = LinkIndex.of(notes)
-    index_key = (base_path, tuple((n.id, n.url, n.title, n.aliases, n.source.rel, n.source.item is None,
-                                   tuple(h.id for h in n.body.headings), n.body.blocks) for n in notes))
-    remembered: dict = {}
-    if memo is not None:
-        if memo.index_key == index_key:
-            remembered = memo.resolved
-        memo.index_key, memo.index, memo.resolved = index_key, index, {}
+def resolve_links(notes: tuple[Note, ...], index: LinkIndex,
+                  base_path: str) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
+    """Notes with link placeholders replaced by URLs (or marked broken) through ``index``, the ids
+    of the notes linking to each note, and a warning per unresolved link."""
     problems: list[Diagnostic] = []
     linking: dict[str, list[str]] = {}
     resolved = []
@@ -119,11 +101,7 @@ def resolve_links(notes: tuple[Note, ...], base_path: str,
         if not note.body.links:
             resolved.append(note)
             continue
-        # what a note embeds can change while the note does not: those are linked every time
-        known = (None if has_embeds(note) else remembered.get(note.digest)) or link_note(note, index, base_path)
-        if memo is not None:
-            memo.resolved[note.digest] = known
-        linked_note, target_ids, found = known
+        linked_note, target_ids, found = link_note(note, index, base_path)
         problems.extend(found)
         for target_id in target_ids:
             if target_id is not None and target_id != note.id and note.id not in linking.setdefault(target_id, []):

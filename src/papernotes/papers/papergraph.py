@@ -211,18 +211,8 @@ def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note
     return tuple(matched)
 
 
-@dataclass
-class RelatedMemo:
-    """Related notes of the previous build, reused while no note's papers, tags or place changed."""
-
-    key: object = None
-    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
-                      memo: RelatedMemo | None = None, paper_url: str = "/papers/{slug}/") -> PaperGraph:
-    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
-    ``paper_url`` is the pattern of a paper's page."""
+def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]]) -> PaperGraph:
+    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
     metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
@@ -234,7 +224,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
-    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related_memoized(notes, papers_of, tags_of, memo),
+    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related(notes, papers_of, tags_of),
                       cites=cites, cited_by=cited_by)
 
 
@@ -295,20 +285,6 @@ def subject_paper(note: Note) -> str | None:
     if len(generic) == 1 and note.papers and note.papers[0].id in generic:
         return generic.pop()
     return None
-
-
-def _related_memoized(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
-                      tags_of: dict[str, tuple[Tag, ...]], memo: RelatedMemo | None) -> dict[str, tuple[Note, ...]]:
-    if memo is None:
-        return _related(notes, papers_of, tags_of)
-    key = tuple((n.id, tuple(p.id for p in papers_of.get(n.id, ())), tuple(t.slug for t in tags_of.get(n.id, ())))
-                for n in notes)
-    if key != memo.key:
-        found = _related(notes, papers_of, tags_of)
-        memo.key, memo.related = key, {note_id: tuple(n.id for n in others) for note_id, others in found.items()}
-        return found
-    by_id = {note.id: note for note in notes}
-    return {note_id: tuple(by_id[i] for i in ids) for note_id, ids in memo.related.items()}
 
 
 def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],

@@ -1,26 +1,25 @@
-"""The read stage for a whole site: every source file read once, in parallel when it pays,
-and remembered in a cache keyed by the file's bytes and everything else its reading depends on."""
+"""The read stage: one source file in, its notes and problems out (``read``), and the same over
+many files in a pool of processes when it pays (``read_site``). Nothing here is cached: the
+engine decides which files need reading."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import multiprocessing
 import os
-import pickle
 import signal
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .. import __version__
 from ..markdown.assets import AssetFinder
-from ..bodystore import BodyStore
 from ..config import Config
 from ..markdown.pipeline import MarkdownRenderer
 from ..model import Diagnostic, ReadResult
@@ -29,7 +28,6 @@ from . import READERS, display_path, file_dates, read_path, relative_names
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
-from ..walks import RACY_SECONDS
 
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
@@ -44,29 +42,26 @@ TIMED_OUT = "reading took more than"
 
 @dataclass(frozen=True)
 class ReadInputs:
-    """Everything besides a file's own bytes that its reading depends on."""
+    """Everything besides a file's own bytes that its reading depends on. Two inputs with the
+    same ``digest`` read every file alike, so a long-lived process keeps one (and its Markdown
+    renderers, with their lexer and formula caches) while the digest stays the same."""
 
     content_dir: Path
     config: Config
     registry: Registry
     assets: AssetFinder
 
-    def context(self, paths: Sequence[Path], kept: dict[str, tuple[MarkdownRenderer, MarkdownRenderer]] | None = None) -> ReadContext:
-        """The context readers need; ``kept`` lets a long-lived process reuse its Markdown renderers
-        (and their lexer and formula caches) while these inputs stay the same."""
-        digest = self.digest if kept is not None else ""
-        renderers = kept.get(digest) if kept is not None else None
-        if renderers is None:
-            renderers = (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
-                                          raw_html=self.config.unsafe_html,
-                                          math_macros=macros_from_config(self.config.math_macros),
-                                          urls=self.config.urls, plugins=self.config.plugins.markdown),
-                         MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
-                                          assets=self.assets, urls=self.config.urls))
-            if kept is not None:
-                kept.clear()
-                kept[digest] = renderers
-        return ReadContext(self.config, *renderers, file_dates(self.content_dir, paths), self.registry, self.site)
+    def context(self, dates: Mapping[str, tuple[dt.datetime, str]]) -> ReadContext:
+        """The context readers need, with the dates of the files to be read."""
+        return ReadContext(self.config, *self.renderers, dates, self.registry, self.site)
+
+    @functools.cached_property
+    def renderers(self) -> tuple[MarkdownRenderer, MarkdownRenderer]:
+        """The Markdown renderer of notes and the one of plain-text files (hard line breaks)."""
+        return (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
+                                 raw_html=self.config.unsafe_html, math_macros=macros_from_config(self.config.math_macros)),
+                MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
+                                 assets=self.assets))
 
     @functools.cached_property
     def site(self) -> SiteSettings:
@@ -85,85 +80,17 @@ class ReadInputs:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-class ReadCache:
-    """One pickle per source file under ``.papernotes-cache/read/``; an entry is used only when its
-    key matches, and a corrupt or unwritable cache is ignored, never trusted."""
-
-    def __init__(self, root: Path, inputs_digest: str, memory: dict | None = None) -> None:
-        self.root = root / "read"
-        self.inputs_digest = inputs_digest
-        # rel → (file (size, mtime), key, result): a long-lived process (the preview server)
-        # skips hashing and unpickling files whose size and mtime did not change.
-        self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = memory if memory is not None else {}
-
-    def recall(self, rel: str, path: Path, look: bool = True) -> ReadResult | None:
-        """The result remembered in memory for an unchanged file under the same inputs. A file
-        changed within a second of being looked at is checked by its bytes (its size and time
-        could stay the same through a second change in the same clock tick). ``look=False``: the
-        caller knows the file did not change."""
-        remembered = self.memory.get(rel)
-        if remembered is None:
-            return None
-        (size, mtime, seen), key, result = remembered
-        if look:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                return None
-            if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or seen - mtime / 1e9 < RACY_SECONDS:
-                return None
-        return result if key.startswith(self.inputs_digest[:16]) else None
-
-    def remember(self, rel: str, path: Path, key: str, result: ReadResult) -> None:
-        seen = time.time()
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return
-        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), self.inputs_digest[:16] + key, result)
-
-    def key(self, data: bytes, date: object) -> str:
-        return hashlib.sha256(self.inputs_digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
-
-    def _file(self, rel: str) -> Path:
-        return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
-
-    def get(self, rel: str, key: str) -> ReadResult | None:
-        try:
-            with self._file(rel).open("rb") as handle:
-                stored_key, result = pickle.load(handle)
-        except Exception:  # missing, truncated or from another version: read the file again
-            return None
-        return result if stored_key == key and isinstance(result, ReadResult) else None
-
-    def put(self, rel: str, key: str, result: ReadResult) -> None:
-        target = self._file(rel)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".tmp-{os.getpid()}")
-            temporary.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, target)
-        except OSError:
-            pass  # a read-only notes folder builds without a cache
+_worker_inputs: tuple[ReadInputs, Mapping[str, tuple[dt.datetime, str]]] | None = None  # per pool worker
 
 
-def _stored(result: ReadResult, store: BodyStore | None) -> ReadResult:
-    if store is None or not result.notes:
-        return result
-    return ReadResult(tuple(store.keep(note) for note in result.notes), result.diagnostics)
+def _start_worker(inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]]) -> None:
+    global _worker_inputs
+    _worker_inputs = (inputs, dates)  # forked, so handed over without pickling
 
 
-_worker_context: ReadContext | None = None  # one per pool worker, set by _start_worker
-
-
-def _start_worker(context: ReadContext) -> None:
-    global _worker_context
-    _worker_context = context  # forked, so handed over without pickling
-
-
-def _read_in_worker(job: tuple[Path, str]) -> ReadResult:
-    assert _worker_context is not None
-    return read_guarded(job[0], job[1], _worker_context)
+def _read_in_worker(path: Path) -> ReadResult:
+    assert _worker_inputs is not None
+    return read(path, *_worker_inputs)
 
 
 class ReadTimeout(BaseException):
@@ -220,9 +147,9 @@ def _inside(path: Path, rel: str) -> bool:
     return os.path.realpath(text).startswith(os.path.join(os.path.realpath(root), ""))
 
 
-def _total_size(jobs: Sequence[tuple[Path, str]]) -> int:
+def _total_size(paths: Sequence[Path]) -> int:
     total = 0
-    for path, _ in jobs:
+    for path in paths:
         with contextlib.suppress(OSError):
             total += path.stat().st_size
         if total >= PARALLEL_BYTES:
@@ -237,65 +164,42 @@ def no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
-def read_site(paths: Sequence[Path], inputs: ReadInputs, cache: ReadCache | None, workers: int,
-              progress: Progress = no_progress, kept: dict | None = None, store: BodyStore | None = None,
-              touched: frozenset[str] | None = None) -> ReadResult:
-    """Read ``paths`` (cached results reused), in a pool of ``workers`` processes for large sites,
-    bodies moved to ``store`` as they come. Files remembered in memory are trusted without a look
-    when ``touched`` (the files a watcher saw change in place) leaves them out. The result lists
-    notes in path order whatever the worker count."""
-    rels = relative_names(paths, inputs.content_dir)
-    results: list[ReadResult | None] = [
-        cache.recall(rel, path, look=touched is None or os.fspath(path) in touched) if cache else None
-        for rel, path in zip(rels, paths)]
-    unknown = [index for index, result in enumerate(results) if result is None]
-    context = inputs.context([paths[i] for i in unknown], kept)  # file dates only for files read or hashed
-    keys: list[str] = [""] * len(paths)
-    todo: list[int] = []
-    for index in unknown:
-        path, rel = paths[index], rels[index]
-        if os.path.islink(path) and not _inside(path, rel):  # never publish /etc/passwd through a link
-            results[index] = ReadResult((), (Diagnostic("warning", display_path(path), 1, 1, "symbolic link to a file "
-                                                        "outside the notes folder; skipped"),))
-            continue
-        if cache is not None:
-            try:
-                keys[index] = cache.key(path.read_bytes(), context.file_dates.get(rel))
-            except OSError:
-                keys[index] = ""
-            cached = cache.get(rel, keys[index]) if keys[index] else None
-            if cached is not None:
-                cache.remember(rel, path, keys[index], cached)
-                results[index] = _stored(cached, store)  # (reads recalled from memory come only without a store)
-        if results[index] is None:
-            todo.append(index)
-    jobs = [(paths[i], rels[i]) for i in todo]
+def read(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]] | None = None) -> ReadResult:
+    """Read one source file (``dates``: its date, when the caller took the dates of many files
+    at once). A link out of the notes folder is skipped with a warning, never followed."""
+    (rel,) = relative_names([path], inputs.content_dir)
+    if os.path.islink(path) and not _inside(path, rel):  # never publish /etc/passwd through a link
+        return ReadResult((), (Diagnostic("warning", display_path(path), 1, 1, "symbolic link to a file "
+                                          "outside the notes folder; skipped"),))
+    return read_guarded(path, rel, inputs.context(dates if dates is not None else file_dates(inputs.content_dir, [path])))
 
-    def finish(done: int, index: int, result: ReadResult) -> None:
-        """Cache a fresh result whole, then (with a store) keep its bodies out of memory."""
-        progress("reading", done, len(jobs))
-        timed_out = any(d.message.startswith(TIMED_OUT) for d in result.diagnostics)  # may pass on a calmer machine
-        if cache is not None and keys[index] and not timed_out:
-            cache.put(rels[index], keys[index], result)
-            cache.remember(rels[index], paths[index], keys[index], result)
-        results[index] = _stored(result, store)
 
-    if workers > 1 and (len(jobs) >= PARALLEL_FROM or _total_size(jobs) >= PARALLEL_BYTES):
+def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]] | None = None,
+              workers: int = 1, progress: Progress = no_progress) -> Iterator[tuple[int, ReadResult]]:
+    """``read`` over many files: (index in ``paths``, result) of each in path order, read in a
+    pool of ``workers`` processes for large sites."""
+    dates = dates if dates is not None else file_dates(inputs.content_dir, paths)
+    inputs.renderers  # made before forking, so that every worker has them
+    if workers > 1 and (len(paths) >= PARALLEL_FROM or _total_size(paths) >= PARALLEL_BYTES):
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(context,))
+                                   initializer=_start_worker, initargs=(inputs, dates))
         done = 0
         with contextlib.suppress(BrokenProcessPool), pool:  # a worker killed (out of memory): the rest read here
-            results_in_order = pool.map(_read_in_worker, jobs, chunksize=max(1, min(200, len(jobs) // (workers * 8))))
-            for done, (index, result) in enumerate(zip(todo, results_in_order), 1):
-                finish(done, index, result)
-        for done, (index, (path, rel)) in enumerate(zip(todo[done:], jobs[done:]), done + 1):
-            finish(done, index, read_guarded(path, rel, context))
-    else:
-        for done, (index, (path, rel)) in enumerate(zip(todo, jobs), 1):
-            finish(done, index, read_guarded(path, rel, context))
-    drafts = inputs.config.drafts
-    if store is not None:
-        store.flush()
-    notes = tuple(note for result in results if result for note in result.notes if drafts or not note.draft)
-    problems = tuple(problem for result in results if result for problem in result.diagnostics)
-    return ReadResult(notes, problems)
+            chunk = max(1, min(200, len(paths) // (workers * 8)))
+            for done, result in enumerate(pool.map(_read_in_worker, paths, chunksize=chunk), 1):
+                progress("reading", done, len(paths))
+                yield done - 1, result
+        for index in range(done, len(paths)):
+            progress("reading", index + 1, len(paths))
+            yield index, read(paths[index], inputs, dates)
+        return
+    for index, path in enumerate(paths):
+        progress("reading", index + 1, len(paths))
+        yield index, read(path, inputs, dates)
+
+
+def published(results: Iterable[ReadResult], drafts: bool) -> ReadResult:
+    """The notes of ``results`` (drafts only when ``drafts``) and all their problems, in order."""
+    results = tuple(results)
+    notes = tuple(note for result in results for note in result.notes if drafts or not note.draft)
+    return ReadResult(notes, tuple(problem for result in results for problem in result.diagnostics))

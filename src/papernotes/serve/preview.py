@@ -12,21 +12,27 @@ import webbrowser
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
-from ..build import BuildOptions, Later, Production, RenderMemo, SiteLayout, produce
 from ..config import CONFIG_FILE, load_config
-from ..graph import Graph
+from ..engine import Engine
 from ..model import Diagnostic
-from ..emit.search import BUNDLE, make_bundle
+from ..emit.search import BUNDLE, index_site
+from ..sitelayout import BuildOptions, SiteLayout
 from .http import start_server
-from .state import PreviewState, Snapshot, rebuild_loop
+from .state import FileData, PreviewState, Snapshot, file_bytes, rebuild_loop
 from .watch import Debouncer, watch
 
 
-class MemorySink(dict):
-    """A build's files by path, kept in memory (a page may be a ``Later``, rendered when read)."""
+class MemorySink(dict[str, FileData]):
+    """A build's files by path, kept in memory (a page may be a function making it when first read)."""
 
-    def write(self, rel: str, data: bytes | Later) -> None:
+    def write(self, rel: str, data: bytes) -> None:
         self[rel] = data
+
+    def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
+        self[rel] = make
+
+    def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
+        return False  # nothing of an earlier build is on disk
 
 
 def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callable[[], Collection[str]] = frozenset,
@@ -34,8 +40,8 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
     """A function building the site into memory; it remembers reads and rendered pages between
     calls, and turns an unexpected failure into a diagnostic instead of raising. After the first
     build, changed pages other than notes are rendered at once only when ``open_pages`` (files
-    shown in a browser) names them, the others when first asked for. ``built`` hears of each build."""
-    memo = RenderMemo(render_now=lambda rel: rel in open_pages())
+    shown in a browser) names them, the others when first asked for."""
+    engine = Engine(layout, options, render_now=lambda rel: rel in open_pages())
     version = 0
 
     def rebuild(touched: frozenset[str] | None = None) -> Snapshot:
@@ -45,7 +51,7 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
         version += 1
         files = MemorySink()
         try:
-            made = produce(layout, options, files, memo, touched=touched)
+            made = engine.produce(files, touched=touched)
         except Exception as exc:  # the preview must survive anything a half-saved file can do
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
         built(made)

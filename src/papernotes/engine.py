@@ -1,0 +1,645 @@
+"""The incremental engine: it runs the pure stages (read → graph → plan → render → write) and
+owns everything kept between builds, so that a rebuild does again only what an edit affects.
+
+What it keeps, and what tells it that a kept thing is stale, each derived from values the
+stages return rather than from keys written by hand for each feature:
+
+- reads: each file's result under a digest of its bytes, its date and the read inputs
+  (``ReadInputs.digest``); in memory, a file whose size and time did not change is not hashed
+  again, unless it changed within a second of being looked at (racy, as git says);
+- folder walks, while no folder walked changed its time;
+- the graph: when every edited note keeps its ``graph.shape``, the previous graph with the new
+  notes swapped in (``Graph.with_notes``) instead of a new one;
+- the plan: only pages whose context holds an edited note or paper are planned again;
+- rendered pages, under a digest of their template and context (``fingerprint``); on disk
+  (``.papernotes-cache/pages``) the digests alone, so that a command-line build links a page
+  the last build wrote instead of rendering it again;
+- the preview's lazy rendering (``Later``): a changed page nobody has open waits until it is read.
+
+``build`` runs an engine restored from the cache folder; the preview server keeps one alive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import html
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Protocol
+
+import jinja2
+
+from . import __version__
+from .markdown.assets import AssetFinder
+from .bodystore import BodyStore
+from .config import Config
+from .graph.duplicates import merge_duplicates
+from .graph import Graph, build_graph, shape
+from .graph.links import link_note
+from .model import Diagnostic, Note, Page, ReadResult, TextFile
+from .output import OutputError
+from .emit.pages import plan_pages
+from .papers.papergraph import Paper, canonical_papers
+from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read_site
+from .papers.registry import Registry, RegistryFiles, load_registry
+from .render import make_environment, render
+from .graph.sections import list_section_children
+from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
+from .read import discover, file_dates, relative_names
+from .read.unsupported import once_per_site
+from .urls import UnsafeURL, output_file
+from .walks import RACY_SECONDS, WalkMemo
+
+Planned = Page | TextFile
+PARALLEL_NOTES = 500  # below this many notes rendering in one process is as fast
+EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
+STATE_FORMAT = 1  # bump whenever what ``save`` writes changes shape
+
+
+class Sink(Protocol):
+    """Where a build puts its files: a staging folder on disk, or memory for the preview."""
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Put ``data`` at ``rel``."""
+
+    def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
+        """Put at ``rel`` what ``make`` returns, when the sink likes (a folder: now)."""
+
+    def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
+        """Put at ``rel`` the file the last build wrote there, if it still has the size and
+        modification time ``stamp``; False when it cannot."""
+
+
+class Later:
+    """A page rendered when first read: the preview renders the pages nobody has open this way,
+    so that a rebuild after an edit waits only for the pages on screen."""
+
+    def __init__(self, make: Callable[[], bytes]) -> None:
+        self._make, self._lock, self._data = make, threading.Lock(), b""
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if not self._data:
+                try:
+                    self._data = self._make()
+                except jinja2.TemplateError as exc:
+                    self._data = f"<h1>Template error</h1><pre>{html.escape(str(exc))}</pre>".encode()
+            return self._data
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to itself, and once rendered to the same bytes (so an unchanged page is not
+        reported as changed)."""
+        theirs = other._data if isinstance(other, Later) else other
+        return other is self or (bool(self._data) and self._data == theirs)
+
+    __hash__ = object.__hash__
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page as the last build wrote it: the digest of what it was made from, its file, and its
+    bytes (None when only the digest is known: an engine restored from disk)."""
+
+    key: bytes
+    rel: str
+    data: bytes | Later | None = None
+
+
+@dataclass(frozen=True)
+class Production:
+    """What one run of the engine made."""
+
+    notes: tuple[Note, ...]
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+    laps: tuple[tuple[str, float], ...]
+
+
+@dataclass
+class Plan:
+    """The previous build's pages by URL (in plan order) and, for every note and paper
+    (``note:ID``, ``paper:ID``), the URLs of the pages whose context holds it."""
+
+    setup: str = ""
+    pages: dict[str, Planned] = field(default_factory=dict)
+    dependents: dict[str, set[str]] = field(default_factory=dict)
+
+
+class ReadCache:
+    """Read results under a digest of the file's bytes and date and of the read inputs: in memory
+    by file (with the file's size and time, so that an unchanged file is not even hashed) and,
+    given a folder, one pickle per file on disk. A corrupt or unwritable disk cache is ignored,
+    never trusted."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.root = folder / "read" if folder is not None else None
+        self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
+
+    @staticmethod
+    def key(inputs: ReadInputs, path: Path, date: object) -> str:
+        """The digest a file's result is kept under ("": the file cannot be read)."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return ""
+        return hashlib.sha256(inputs.digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
+
+    def recall(self, rel: str, path: Path, inputs: ReadInputs, look: bool = True) -> ReadResult | None:
+        """The result remembered in memory for an unchanged file under the same inputs. A file
+        changed within a second of being looked at is checked by its bytes (its size and time
+        could stay the same through a second change in the same clock tick). ``look=False``: the
+        caller knows the file did not change."""
+        remembered = self.memory.get(rel)
+        if remembered is None:
+            return None
+        (size, mtime, seen), digest, result = remembered
+        if look:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return None
+            if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or seen - mtime / 1e9 < RACY_SECONDS:
+                return None
+        return result if digest == inputs.digest else None
+
+    def get(self, rel: str, path: Path, inputs: ReadInputs, key: str) -> ReadResult | None:
+        """The result kept on disk under ``key``, remembered in memory from then on."""
+        if self.root is None or not key:
+            return None
+        try:
+            with self._file(rel).open("rb") as handle:
+                stored_key, result = pickle.load(handle)
+        except Exception:  # missing, truncated or from another version: read the file again
+            return None
+        if stored_key != key or not isinstance(result, ReadResult):
+            return None
+        self._remember(rel, path, inputs, result)
+        return result
+
+    def put(self, rel: str, path: Path, inputs: ReadInputs, key: str, result: ReadResult) -> None:
+        self._remember(rel, path, inputs, result)
+        if self.root is None or not key:
+            return
+        target = self._file(rel)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".tmp-{os.getpid()}")
+            temporary.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, target)
+        except OSError:
+            pass  # a read-only notes folder builds without a cache
+
+    def _remember(self, rel: str, path: Path, inputs: ReadInputs, result: ReadResult) -> None:
+        seen = time.time()
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return
+        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), inputs.digest, result)
+
+    def _file(self, rel: str) -> Path:
+        assert self.root is not None
+        return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+
+class Engine:
+    """Builds one site again and again, keeping what the next build can reuse.
+
+    ``render_now`` (the preview's) says which changed output files to render at once; the
+    others wait as ``Later`` until read. ``store`` keeps note bodies in a file rather than in
+    memory (a one-off build of a large site)."""
+
+    def __init__(self, layout: SiteLayout, options: BuildOptions, *, render_now: Callable[[str], bool] | None = None,
+                 store: BodyStore | None = None, keep_pages: bool = True) -> None:
+        self.layout, self.options = layout, options
+        self.render_now, self.store, self.keep_pages = render_now, store, keep_pages
+        self.reads = ReadCache(layout.cache if options.cache else None)
+        self.walks = WalkMemo()
+        self.registry_files: RegistryFiles = {}
+        self.inputs: ReadInputs | None = None
+        self.notes_in: tuple[Note, ...] = ()  # what the graph was built from
+        self.graph: Graph | None = None
+        self.graph_setup: tuple[object, ...] = ()
+        self.changed: frozenset[str] | None = None  # notes and papers the last build changed (None: all)
+        self.setup = ""
+        self.environment: jinja2.Environment | None = None
+        self.plan = Plan()
+        self.pages: dict[str, Rendered] = {}
+        self.stamps: Mapping[str, tuple[int, int]] = {}  # output files as the last build left them
+
+    # -- the build ------------------------------------------------------------------------------
+
+    def produce(self, sink: Sink, progress: Progress = no_progress, touched: frozenset[str] | None = None,
+                parallel: Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]], int] | None = None,
+                ) -> Production:
+        """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it
+        is. ``touched`` (a file watcher's word) names the only files that may have changed in
+        place since the last build. ``parallel`` renders every page in worker processes when
+        nothing rendered before can be reused."""
+        clock = Stopwatch()
+        layout = self.layout
+        config, problems = site_config(layout, self.options)
+        registry = load_registry(layout.content, remembered=self.registry_files)
+        read = self.read(config, registry, progress, touched)
+        clock.lap("read")
+        notes, repeated = merge_duplicates(read.notes)
+        notes = list_section_children(notes, config.base_path)
+        graph = self._graph(tuple(notes), config, registry)
+        clock.lap("graph")
+        diagnostics = [*problems, *registry.diagnostics, *once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
+        env = self._environment(repr(config) + templates_stamp(layout.templates), config)
+        if parallel is not None and not self.pages and len(graph.notes) >= PARALLEL_NOTES:
+            progress("writing pages", 0, 0)
+            written = parallel(env, lambda: plan_pages(graph, config), diagnostics)
+        else:
+            pages, replanned = self._plan(graph, config)
+            written = self._write_pages(sink, env, pages, replanned, diagnostics, progress)
+        for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
+            sink.write(output_file(url), Path(source).read_bytes())
+        for rel, path in sorted(static_files(layout).items()):
+            sink.write(rel, path.read_bytes())
+        clock.lap("plan+render+write")
+        return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps))
+
+    def read(self, config: Config, registry: Registry, progress: Progress = no_progress,
+             touched: frozenset[str] | None = None) -> ReadResult:
+        """Every note file of the site read, or recalled when neither it nor what its reading
+        depends on changed (drafts dropped unless the config asks for them)."""
+        layout = self.layout
+        paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=self.walks)
+        images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=self.walks)
+        inputs = ReadInputs(layout.content, config, registry, images)
+        if self.inputs is None or self.inputs.digest != inputs.digest:
+            self.inputs = inputs  # else the kept one, whose Markdown renderers are made already
+        inputs = self.inputs
+        rels = relative_names(paths, layout.content)
+        cached = self.options.cache
+        results: list[ReadResult | None] = [
+            self.reads.recall(rel, path, inputs, look=touched is None or os.fspath(path) in touched) if cached else None
+            for rel, path in zip(rels, paths)]
+        unknown = [index for index, result in enumerate(results) if result is None]
+        dates = file_dates(layout.content, [paths[i] for i in unknown])  # only for files read or hashed
+        keys: dict[int, str] = {}
+        todo = []
+        for index in unknown:
+            if cached:
+                keys[index] = ReadCache.key(inputs, paths[index], dates.get(rels[index]))
+                found = self.reads.get(rels[index], paths[index], inputs, keys[index])
+                results[index] = self._stored(found) if found is not None else None
+            if results[index] is None:
+                todo.append(index)
+        for position, result in read_site([paths[i] for i in todo], inputs, dates, self.options.workers, progress):
+            index = todo[position]
+            timed_out = any(d.message.startswith(TIMED_OUT) for d in result.diagnostics)  # may pass on a calmer machine
+            if cached and not timed_out:
+                self.reads.put(rels[index], paths[index], inputs, keys[index], result)
+            results[index] = self._stored(result)
+        if self.store is not None:
+            self.store.flush()
+        return published((result for result in results if result is not None), config.drafts)
+
+    def _stored(self, result: ReadResult) -> ReadResult:
+        """The result with its note bodies moved to the store, when there is one."""
+        if self.store is None or not result.notes:
+            return result
+        return ReadResult(tuple(self.store.keep(note) for note in result.notes), result.diagnostics)
+
+    def _graph(self, notes: tuple[Note, ...], config: Config, registry: Registry) -> Graph:
+        """The graph of ``notes``: the previous one with edited notes swapped in when no edit
+        changed a note's shape, else built anew (``self.changed`` says which)."""
+        setup = (config, registry)
+        if self.graph is not None and self.graph_setup == setup:
+            edited = after_edit(self.graph, self.notes_in, notes, registry, config.base_path)
+            if edited is not None:
+                self.notes_in, (self.graph, self.changed) = notes, edited
+                return self.graph
+        graph = build_graph(notes, config, registry)
+        if self.store is not None:  # the linked bodies go to the store too
+            graph, _ = graph.with_notes({n.id: self.store.keep(n) for n in graph.notes if isinstance(n.body.stored, str)})
+            self.store.flush()
+        self.notes_in, self.graph_setup, self.graph, self.changed = notes, setup, graph, None
+        return graph
+
+    def _environment(self, setup: str, config: Config) -> jinja2.Environment:
+        """The template environment, made anew (and rendered pages forgotten) only when config or
+        templates changed since the last build."""
+        digest = hashlib.sha256(setup.encode()).hexdigest()
+        if digest != self.setup or self.environment is None:
+            if digest != self.setup:
+                self.pages, self.plan = {}, Plan()
+            self.setup, self.environment = digest, make_environment(config, self.layout.templates)
+        return self.environment
+
+    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned], set[str] | None]:
+        """Every page of the site, and the URLs planned again (None: all). Only the pages that
+        hold a changed note or paper are planned again when config, templates and the site's
+        shape are what they were. A one-off build keeps no plan: pages come one at a time."""
+        if not self.keep_pages:
+            return plan_pages(graph, config), None
+        memo = self.plan
+        if self.changed is None or memo.setup != self.setup or not memo.pages:
+            planned = list(plan_pages(graph, config))
+            memo.pages, memo.dependents = {page.url: page for page in planned}, {}
+            memo.setup = self.setup if len(memo.pages) == len(planned) else ""  # two pages on one URL: plan all each time
+            for page in planned:
+                for key in dependencies(page):
+                    memo.dependents.setdefault(key, set()).add(page.url)
+            return planned, None
+        affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
+        for page in plan_pages(graph, config, only=affected):
+            memo.pages[page.url] = page
+        return memo.pages.values(), affected
+
+    def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned], replanned: set[str] | None,
+                     diagnostics: list[Diagnostic], progress: Progress) -> int:
+        """Render and write ``pages``; those not ``replanned`` since the last build are written as
+        they were then."""
+        written = 0
+        for page in pages:
+            if written % 200 == 0:
+                progress("writing pages", written, 0)
+            kept = self.pages.get(page.url) if replanned is not None and page.url not in replanned else None
+            if kept is not None and kept.data is not None:
+                _put(sink, kept.rel, kept.data)
+                written += 1
+                continue
+            problem = write_one(sink, page, lambda: self._page_file(env, page, sink))
+            if problem is None:
+                written += 1
+            else:
+                diagnostics.append(problem)
+        return written
+
+    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink) -> None:
+        """Write the page: as the last build wrote it when its template and context (or a text
+        file's key) are what they were, else rendered now, or when first read if nobody is
+        looking at it (the preview's ``render_now``)."""
+        rel = output_file(page.url)
+        key = page_key(page)
+        previous = self.pages.get(page.url)
+        if key is not None and previous is not None and previous.key == key and previous.rel == rel:
+            if previous.data is not None:
+                _put(sink, rel, previous.data)
+                return
+            stamp = self.stamps.get(rel)
+            if stamp is not None and sink.reuse(rel, stamp):
+                return
+
+        def make() -> bytes:
+            return render(env, page)
+
+        note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
+        later = self.render_now is not None and previous is not None and not note_page and not self.render_now(rel)
+        data: bytes | Later = Later(make) if later else make()
+        _put(sink, rel, data)
+        if key is not None:
+            self.pages[page.url] = Rendered(key, rel, data if self.keep_pages else None)
+
+    # -- between processes ----------------------------------------------------------------------
+
+    def save(self, stamps: Mapping[str, tuple[int, int]]) -> None:
+        """Keep the digests of the pages written, with the output files' sizes and times
+        (``stamps``), in the cache folder for the next command-line build."""
+        state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
+                 "pages": {url: (page.key, page.rel) for url, page in self.pages.items()}, "stamps": dict(stamps)}
+        target = self.layout.cache / "pages.pickle"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".tmp-{os.getpid()}")
+            temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, target)
+        except OSError:
+            pass
+
+    def restore(self) -> "Engine":
+        """This engine with the page digests the last command-line build saved; an unreadable,
+        corrupt or older state is ignored (the build renders every page)."""
+        try:
+            state = pickle.loads((self.layout.cache / "pages.pickle").read_bytes())
+            if state["format"] != STATE_FORMAT or state["version"] != __version__:
+                return self
+            self.pages = {url: Rendered(key, rel) for url, (key, rel) in state["pages"].items()}
+            self.setup, self.stamps = state["setup"], state["stamps"]
+        except Exception:  # a state written by another version or cut short: start cold
+            self.pages, self.setup, self.stamps = {}, "", {}
+        return self
+
+
+def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
+    if isinstance(data, Later):
+        sink.write_later(rel, data)
+    else:
+        sink.write(rel, data)
+
+
+def write_one(sink: Sink, page: Planned, write: Callable[[], None]) -> Diagnostic | None:
+    """Run ``write`` for one page; a problem comes back as a diagnostic naming the note (or URL)."""
+    origin = page.context.get("note") if isinstance(page, Page) else None
+    where = origin.source.path if isinstance(origin, Note) else page.url
+    try:
+        write()
+    except (UnsafeURL, OutputError) as exc:
+        return Diagnostic("error", where, 1, 1, str(exc))
+    except jinja2.TemplateError as exc:
+        return _template_problem(exc, where)
+    except Exception as exc:  # the stage boundary: a note's page that cannot be made costs that page only;
+        if isinstance(exc, OSError) or not isinstance(origin, Note):  # a full disk or a broken site page fails the build
+            raise
+        return Diagnostic("error", where, 1, 1, f"internal error while writing {page.url} (please report): "
+                                                f"{type(exc).__name__}: {str(exc)[:300]}")
+    return None
+
+
+def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic("error", exc.filename or exc.name or "template", exc.lineno or 1, 1, f"template error: {exc.message}")
+    return Diagnostic("error", page, 1, 1, f"template error while rendering: {exc}")
+
+
+def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
+               base_path: str) -> tuple[Graph, frozenset[str]] | None:
+    """The graph after some notes' text changed without changing their ``shape``, made from the
+    previous one in time proportional to the edit, with the notes and papers (``note:ID``,
+    ``paper:ID``) it changed; None when anything more changed."""
+    if len(before) != len(notes):
+        return None
+    edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
+    if len(edited) > EDITS_IN_PLACE:
+        return None
+    for old, new in edited:
+        placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
+        if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None or shape(old) != shape(new):
+            return None  # renamed for a collision, a feed item (matched by title), or moved in the graph
+    canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
+    index = previous.index.with_notes(canonicals)  # embeds show the notes as they are now
+    fresh: dict[str, Note] = {}
+    warnings: dict[Diagnostic, Diagnostic] = {}  # unresolved links that moved in the text
+    for old, new in edited:
+        (before_linking,) = canonical_papers((old,), registry)
+        earlier = link_note(before_linking, previous.index, base_path)[2]
+        linked, _, found = link_note(canonicals[new.id], index, base_path)
+        if len(earlier) != len(found):
+            return None
+        warnings.update(zip(earlier, found))
+        fresh[new.id] = linked
+    for embedder in index.embedding(canonicals):  # their pages show the edited notes
+        if embedder.id not in fresh:
+            fresh[embedder.id] = link_note(embedder, index, base_path)[0]
+    graph, papers = previous.with_notes(fresh)
+    graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
+    return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
+
+
+def dependencies(page: Planned) -> set[str]:
+    """``note:ID`` and ``paper:ID`` of every note and paper the page is drawn from."""
+    found: set[str] = set()
+    _walk(page.context if isinstance(page, Page) else page.key, found.add, None)
+    return found
+
+
+def page_key(page: Planned) -> bytes | None:
+    """A digest of what the page is made from: its template and context, or a text file's key
+    (None: a text file without one, made every time)."""
+    if isinstance(page, TextFile) and page.key is None:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    if isinstance(page, Page):
+        digest.update(page.template.encode() + b"\0")
+        _walk(page.context, None, digest.update)
+    else:
+        _walk(page.key, None, digest.update)
+    return digest.digest()
+
+
+def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None) -> None:
+    """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
+    (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
+    the value does (a note by its content digest, other values by type and contents)."""
+    if isinstance(value, str):
+        if update is not None:
+            data = value.encode("utf-8", "surrogatepass")
+            update(b"s%d:" % len(data) + data)
+        return
+    if isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
+        if update is not None:
+            update(f"{type(value).__name__}:{value!r};".encode())
+        return
+    if isinstance(value, Note):
+        if found is not None:
+            found("note:" + value.id)
+        if update is not None:
+            update(b"N" + value.digest)
+        return
+    if isinstance(value, Paper) and found is not None:
+        found("paper:" + value.id)
+    if isinstance(value, (tuple, list, set, frozenset)):
+        items: Iterable[object] = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        if update is not None:
+            update(f"{type(value).__name__}{len(value)}(".encode())
+        for item in items:
+            _walk(item, found, update)
+        if update is not None:
+            update(b")")
+    elif isinstance(value, Mapping):
+        if update is not None:
+            update(f"map{len(value)}{{".encode())
+        for name, item in value.items():
+            _walk(name, None, update)
+            _walk(item, found, update)
+        if update is not None:
+            update(b"}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if update is not None:
+            update(f"{type(value).__qualname__}(".encode())
+        for item in dataclasses.fields(value):
+            _walk(getattr(value, item.name), found, update)
+        if update is not None:
+            update(b")")
+    elif update is not None:  # anything else by its text: an object without one of its own differs each time
+        update(f"{type(value).__qualname__}:{value!r};".encode())
+
+
+class Stopwatch:
+    """Seconds spent in each stage, for ``build -v`` and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+
+
+def pages_in_parallel(staging: "ParallelSink", workers: int) -> Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]], int]:
+    """A way to render every page in ``workers`` forked processes into ``staging``, for a build
+    with nothing to reuse."""
+
+    def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]], diagnostics: list[Diagnostic]) -> int:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
+                                 initargs=(staging, env, plan)) as pool:
+            shares = list(pool.map(_render_share, [(index, workers) for index in range(workers)]))
+        written = 0
+        problems: list[Diagnostic] = []
+        for count, share, found in shares:
+            written += count
+            staging.join(share)
+            problems.extend(found)
+        diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
+        return written
+
+    return write
+
+
+class ParallelSink(Sink, Protocol):
+    """A sink that forked processes can write into, each through its own ``fork()``, whose
+    records the parent then ``join``s."""
+
+    written: set[str]
+
+    def fork(self) -> "ParallelSink": ...
+
+    def join(self, share: "ParallelSink") -> None: ...
+
+
+_shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]]] | None = None  # per render worker
+
+
+def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]]) -> None:
+    global _shared
+    _shared = (staging.fork(), env, plan)
+
+
+def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnostic]]:
+    """Plan every page (so that no list of all pages is held) and write every n-th one; the
+    first worker also reports the pages that cannot be written, as the serial path does."""
+    assert _shared is not None
+    sink, env, plan = _shared
+    mine, step = job
+    claimed, unwritable, problems, written = set(sink.written), [], [], 0
+    for position, page in enumerate(plan()):
+        try:
+            rel = output_file(page.url)
+        except UnsafeURL as exc:
+            unwritable.append(Diagnostic("error", page.url, 1, 1, str(exc)))
+            continue
+        if rel in claimed:
+            unwritable.append(Diagnostic("error", page.url, 1, 1, f"two pages want to write {rel!r}"))
+            continue
+        claimed.add(rel)
+        if position % step == mine:
+            problem = write_one(sink, page, lambda: sink.write(rel, render(env, page)))
+            written += problem is None
+            problems += [problem] if problem else []
+    return written, sink, problems + (unwritable if mine == 0 else [])  # told once
+
