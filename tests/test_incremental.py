@@ -1,13 +1,17 @@
-"""A rebuild after an edit (the preview's) writes exactly what a build from scratch writes."""
+"""A rebuild after an edit (the preview's, or the command line's from the cache folder) writes
+exactly what a build from scratch writes."""
 
 from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from papernotes.build import BuildOptions, SiteLayout
+from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.engine import Engine
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
@@ -134,3 +138,88 @@ def test_a_watcher_naming_the_changed_files_spares_looking_at_the_others(make_si
     engine.produce(seen, touched=frozenset({str(edited)}))
     assert b"Watched text." in seen["notes/a/index.html"]
     assert _files(seen) == _fresh(layout)
+
+
+# --- hypothesis: any sequence of edits, each rebuild checked against a build from scratch ---------
+
+NAMES = ("a", "b", "c", "d")
+TITLES = ("Attention", "Scaling", "Chinchilla", "Digest", "Dropout")
+
+
+@st.composite
+def _note(draw: st.DrawFn) -> str:
+    """A note with a title, maybe a date, tags, papers, links and embeds to other notes."""
+    lines = ["---", f"title: {draw(st.sampled_from(TITLES))}"]
+    if draw(st.booleans()):
+        lines.append(f"date: 2024-0{draw(st.integers(1, 9))}-0{draw(st.integers(1, 9))}")
+    tags = draw(st.lists(st.sampled_from(("ml", "nlp", "rl", "ML")), max_size=2, unique=True))
+    if tags:
+        lines.append(f"tags: [{', '.join(tags)}]")
+    if draw(st.booleans()):
+        lines.append("aliases: [/old/x.html]")
+    lines += ["---", "## Idea", ""]
+    for _ in range(draw(st.integers(0, 3))):
+        lines.append(draw(st.sampled_from((
+            "Plain words about the method.", "On arXiv:1706.03762 and arXiv:2001.08361.",
+            "See [[Scaling]] and [[Nowhere]].", "![[Attention#Idea]]", "Compute-optimal: arXiv:2203.15556.",
+            "$$E = mc^2$$", "A #tagged sentence.", "Back to [[Digest]]."))))
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+_EDIT = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(NAMES), _note()),
+    st.tuples(st.just("append"), st.sampled_from(NAMES), st.sampled_from(("More text.", "Now [[Chinchilla]].", "arXiv:2106.09685"))),
+    st.tuples(st.just("delete"), st.sampled_from(NAMES), st.just("")),
+    st.tuples(st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
+    st.tuples(st.just("config"), st.just(""), st.sampled_from(("title: One\n", "title: Two\npage_size: 1\n", ""))),
+    st.tuples(st.just("template"), st.just(""), st.sampled_from(("<h1>Lost</h1>\n", "<h1>Gone: {{ title }}</h1>\n"))),
+)
+
+
+def _apply(root: Path, edit: tuple[str, str, str]) -> None:
+    kind, name, text = edit
+    path = root / "content" / f"{name}.md"
+    if kind == "write":
+        path.write_text(text)
+    elif kind == "append" and path.exists():
+        path.write_text(path.read_text() + f"\n{text}\n")
+    elif kind == "delete" and len(list((root / "content").glob("*.md"))) > 1:
+        path.unlink(missing_ok=True)
+    elif kind == "rename" and path.exists():
+        path.rename(root / "content" / f"{text}.md")
+    elif kind == "config":
+        (root / "papernotes.yaml").write_text(text)
+    elif kind == "template":
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "templates" / "404.html").write_text(text)
+
+
+def _folder(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".papernotes-site"}
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(start=st.lists(_note(), min_size=len(NAMES), max_size=len(NAMES)), edits=st.lists(_EDIT, min_size=1, max_size=3))
+def test_any_edit_sequence_rebuilds_as_a_build_from_scratch(tmp_path_factory, start, edits):
+    """The preview's long-lived engine and the command line's engine restored from the cache
+    folder both write, after every edit, exactly what a build from scratch writes."""
+    root = tmp_path_factory.mktemp("site")
+    for name, text in zip(NAMES, start):
+        (root / "content").mkdir(exist_ok=True)
+        (root / "content" / f"{name}.md").write_text(text)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    preview = Engine(layout, options, render_now=lambda rel: rel.startswith("notes/"))
+    preview.produce(MemorySink())
+    build(layout, options)
+    for edit in edits:
+        _apply(root, edit)
+        sink = MemorySink()
+        preview.produce(sink)
+        fresh = _fresh(layout)
+        assert _files(sink) == fresh, f"preview after {edit}"
+        build(layout, options)
+        scratch = SiteLayout.find(root, root / "scratch")
+        build(scratch, replace(options, cache=False))
+        assert _folder(layout.out) == _folder(scratch.out), f"command line after {edit}"
