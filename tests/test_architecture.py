@@ -22,7 +22,7 @@ LAYERS = (
     {"emit"},
     {"render", "views"},
     {"output"},
-    {"build", "engine", "replan", "uptodate"},
+    {"build", "engine", "sitelayout", "uptodate"},
     {"serve"},
     {"cli", "__main__", "check", "deploy", "scaffold", "install_source"},
 )

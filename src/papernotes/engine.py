@@ -33,7 +33,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Protocol
+from typing import Callable, Iterable, Mapping, Protocol, Self
 
 import jinja2
 
@@ -607,9 +607,9 @@ class ParallelSink(Sink, Protocol):
 
     written: set[str]
 
-    def fork(self) -> "ParallelSink": ...
+    def fork(self) -> Self: ...
 
-    def join(self, share: "ParallelSink") -> None: ...
+    def join(self, share: Self) -> None: ...
 
 
 _shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]]] | None = None  # per render worker
