@@ -54,12 +54,13 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     """Build the site into ``layout.out``; the old output stays intact if anything fails."""
     started, began = time.perf_counter(), time.time()
     output.check_output_dir(layout.out, options.force)
-    inputs = None
+    inputs, manifest = None, None
     if options.cache:
+        manifest = uptodate.load(layout.cache)
         roots = uptodate.site_inputs(layout.content, layout.templates, layout.static, layout.root / CONFIG_FILE)
         inputs = uptodate.take_inputs(roots, (layout.out, layout.cache), replace(options, workers=0, force=False),
-                                      uptodate.last_time(layout.cache, began))
-        last = uptodate.recall(layout.cache, layout.out, inputs)
+                                      uptodate.racy_since(manifest, began))
+        last = uptodate.recall(manifest, layout.out, inputs)
         if last is not None:
             return BuildResult((), last.pages, last.diagnostics, time.perf_counter() - started, layout.out,
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes)
@@ -68,7 +69,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         spill = _writable(layout.cache) if options.cache else None  # --no-cache: nothing written beside the notes
         engine = Engine(layout, options, store=BodyStore(spill) if BodyStore.available() else None, keep_pages=False)
         if options.cache:
-            engine.restore()
+            engine.restore(uptodate.output_stamps(manifest))
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, parallel=parallel)
         diagnostics = list(made.diagnostics)
@@ -85,9 +86,9 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         output.abandon(staging)
         raise
     if inputs is not None:
-        stamps = uptodate.remember(layout.cache, layout.out, inputs, began,
-                                   uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics)))
-        engine.save(stamps)
+        uptodate.remember(layout.cache, layout.out, inputs, began,
+                          uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics)))
+        engine.save()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)))
 

@@ -405,11 +405,10 @@ class Engine:
 
     # -- between processes ----------------------------------------------------------------------
 
-    def save(self, stamps: Mapping[str, tuple[int, int]]) -> None:
-        """Keep the digests of the pages written, with the output files' sizes and times
-        (``stamps``), in the cache folder for the next command-line build."""
+    def save(self) -> None:
+        """Keep the digests of the pages written in the cache folder for the next command-line build."""
         state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
-                 "pages": {url: (page.key, page.rel) for url, page in self.pages.items()}, "stamps": dict(stamps)}
+                 "pages": {url: (page.key, page.rel) for url, page in self.pages.items()}}
         target = self.layout.cache / "pages.pickle"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -419,15 +418,16 @@ class Engine:
         except OSError:
             pass
 
-    def restore(self) -> "Engine":
-        """This engine with the page digests the last command-line build saved; an unreadable,
+    def restore(self, stamps: Mapping[str, tuple[int, int]]) -> "Engine":
+        """This engine with the page digests the last command-line build saved, and the (size,
+        modification time) ``stamps`` of the output files that build left; an unreadable,
         corrupt or older state is ignored (the build renders every page)."""
         try:
             state = pickle.loads((self.layout.cache / "pages.pickle").read_bytes())
             if state["format"] != STATE_FORMAT or state["version"] != __version__:
                 return self
             self.pages = {url: Rendered(key, rel) for url, (key, rel) in state["pages"].items()}
-            self.setup, self.stamps = state["setup"], state["stamps"]
+            self.setup, self.stamps = state["setup"], stamps
         except Exception:  # a state written by another version or cut short: start cold
             self.pages, self.setup, self.stamps = {}, "", {}
         return self

@@ -11,10 +11,9 @@ not show): the manifest keeps a digest of its bytes, and the next build hashes i
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
 import os
+import pickle
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,8 @@ from .model import Diagnostic
 from .theme import theme_dir
 from .walks import RACY_SECONDS
 
-MANIFEST = "last-build.json"
+MANIFEST = "last-build.pickle"
+FORMAT = 2  # bump whenever the manifest changes shape
 
 
 @dataclass(frozen=True)
@@ -101,40 +101,51 @@ def site_inputs(content: Path, templates: Path, static: Path, config: Path) -> l
             if path.exists()]
 
 
-def last_time(cache_dir: Path, now: float) -> float:
-    """When inputs count as racy: changed within a second of the last build (or of ``now``)."""
+def load(cache_dir: Path) -> dict[str, Any] | None:
+    """The last build's manifest; None when there is none or it cannot be trusted (cut short,
+    written by another version)."""
     try:
-        started = float(json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))["time"])
-    except (OSError, ValueError, KeyError, TypeError):
-        started = now
+        with open(cache_dir / MANIFEST, "rb") as handle:
+            manifest = pickle.load(handle)
+    except Exception:  # missing, truncated or from another version: build
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == (FORMAT, __version__) else None
+
+
+def racy_since(manifest: dict[str, Any] | None, now: float) -> float:
+    """When inputs count as racy: changed within a second of the last build (or of ``now``)."""
+    started = manifest["time"] if manifest is not None else now
     return min(started, now) - RACY_SECONDS
 
 
-def recall(cache_dir: Path, out_dir: Path, inputs: Inputs) -> LastBuild | None:
+def output_stamps(manifest: dict[str, Any] | None) -> dict[str, tuple[int, int]]:
+    """(size, modification time) of every output file, as the last build left it."""
+    return manifest["files"] if manifest is not None else {}
+
+
+def recall(manifest: dict[str, Any] | None, out_dir: Path, inputs: Inputs) -> LastBuild | None:
     """The last build, when its manifest matches ``inputs`` (racy files by their bytes) and its
     output is as it left it."""
+    if manifest is None or manifest["inputs"] != inputs.digest or manifest["output"] != os.fspath(out_dir):
+        return None
+    hashed = manifest["recent"]
+    since = manifest["time"] - RACY_SECONDS
     try:
-        manifest = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
-        if manifest["inputs"] != inputs.digest or manifest["output"] != os.fspath(out_dir):
-            return None
-        hashed = manifest["recent"]
-        since = manifest["time"] - RACY_SECONDS
         for path, content in inputs.recent.items():
             if os.stat(path).st_mtime > since and hashed.get(path) != content:
                 return None
+        prefix = os.path.join(out_dir, "")
         for rel, (size, mtime) in manifest["files"].items():
-            stat = os.stat(os.path.join(out_dir, rel))
+            stat = os.stat(prefix + rel)
             if stat.st_size != size or stat.st_mtime_ns != mtime:
                 return None
-        diagnostics = tuple(Diagnostic(**fields) for fields in manifest["diagnostics"])
-        return LastBuild(manifest["notes"], manifest["pages"], diagnostics)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except OSError:
         return None
+    return manifest["last"]
 
 
-def remember(cache_dir: Path, out_dir: Path, inputs: Inputs, started: float, made: LastBuild) -> dict[str, tuple[int, int]]:
-    """Write the manifest of a build that began at ``started`` (``time.time()``); the size and
-    modification time of every output file, as it records them."""
+def remember(cache_dir: Path, out_dir: Path, inputs: Inputs, started: float, made: LastBuild) -> None:
+    """Write the manifest of a build that began at ``started`` (``time.time()``)."""
     files: dict[str, tuple[int, int]] = {}
     try:
         for folder, _, names in os.walk(out_dir):
@@ -143,13 +154,11 @@ def remember(cache_dir: Path, out_dir: Path, inputs: Inputs, started: float, mad
                 stat = os.stat(path)
                 files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
         recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
-        manifest = {"inputs": inputs.digest, "output": os.fspath(out_dir), "time": started, "notes": made.notes,
-                    "pages": made.pages, "diagnostics": [dataclasses.asdict(d) for d in made.diagnostics], "files": files,
-                    "recent": recent}
+        manifest = {"format": (FORMAT, __version__), "inputs": inputs.digest, "output": os.fspath(out_dir), "time": started,
+                    "last": made, "files": files, "recent": recent}
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f"{MANIFEST}.tmp-{os.getpid()}"
-        temporary.write_text(json.dumps(manifest), encoding="utf-8")
+        temporary.write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, cache_dir / MANIFEST)
     except OSError:
         pass
-    return files
