@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes import engine as engine_module
 from papernotes.engine import Engine
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
@@ -223,3 +224,22 @@ def test_any_edit_sequence_rebuilds_as_a_build_from_scratch(tmp_path_factory, st
         scratch = SiteLayout.find(root, root / "scratch")
         build(scratch, replace(options, cache=False))
         assert _folder(layout.out) == _folder(scratch.out), f"command line after {edit}"
+
+
+def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, monkeypatch):
+    """The digests of a build's pages (rendered in parallel or not) are kept in the cache
+    folder, so the next ``papernotes build`` links the pages an edit did not change."""
+    monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    build(layout, BuildOptions(search=False, workers=2))
+    rendered: list[str] = []
+    real = engine_module.render
+    monkeypatch.setattr("papernotes.engine.render", lambda env, page: rendered.append(page.url) or real(env, page))
+    path = root / "content/c.md"
+    path.write_text(path.read_text().replace("Compute-optimal", "Compute-optimal training"))
+    result = build(layout, BuildOptions(search=False, workers=2))
+    assert "/notes/c/" in rendered and "/tags/nlp/" not in rendered and len(rendered) < result.pages
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, BuildOptions(search=False, cache=False, workers=1))
+    assert _folder(layout.out) == _folder(scratch.out)

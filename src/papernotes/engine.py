@@ -238,8 +238,7 @@ class Engine:
     # -- the build ------------------------------------------------------------------------------
 
     def produce(self, sink: Sink, progress: Progress = no_progress, touched: frozenset[str] | None = None,
-                parallel: Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]], int] | None = None,
-                ) -> Production:
+                parallel: ParallelWriter | None = None) -> Production:
         """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it
         is. ``touched`` (a file watcher's word) names the only files that may have changed in
         place since the last build. ``parallel`` renders every page in worker processes when
@@ -258,7 +257,7 @@ class Engine:
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
         if parallel is not None and not self.pages and len(graph.notes) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)
-            written = parallel(env, lambda: plan_pages(graph, config), diagnostics)
+            written, self.pages = parallel(env, lambda: plan_pages(graph, config), diagnostics)
         else:
             pages, replanned = self._plan(graph, config)
             written = self._write_pages(sink, env, pages, replanned, diagnostics, progress)
@@ -580,23 +579,29 @@ class Stopwatch:
         self.last = now
 
 
-def pages_in_parallel(staging: "ParallelSink", workers: int) -> Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]], int]:
-    """A way to render every page in ``workers`` forked processes into ``staging``, for a build
-    with nothing to reuse."""
+ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]],
+                          tuple[int, dict[str, Rendered]]]
 
-    def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]], diagnostics: list[Diagnostic]) -> int:
+
+def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
+    """A way to render every page in ``workers`` forked processes into ``staging``, for a build
+    with nothing to reuse: it returns the number of pages written and their digests."""
+
+    def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
+              diagnostics: list[Diagnostic]) -> tuple[int, dict[str, Rendered]]:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
                                  initargs=(staging, env, plan)) as pool:
             shares = list(pool.map(_render_share, [(index, workers) for index in range(workers)]))
-        written = 0
+        written, rendered = 0, {}
         problems: list[Diagnostic] = []
-        for count, share, found in shares:
+        for count, share, found, records in shares:
             written += count
             staging.join(share)
             problems.extend(found)
+            rendered.update(records)
         diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
-        return written
+        return written, rendered
 
     return write
 
@@ -620,13 +625,14 @@ def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: C
     _shared = (staging.fork(), env, plan)
 
 
-def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnostic]]:
+def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered]]:
     """Plan every page (so that no list of all pages is held) and write every n-th one; the
     first worker also reports the pages that cannot be written, as the serial path does."""
     assert _shared is not None
     sink, env, plan = _shared
     mine, step = job
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
+    records: dict[str, Rendered] = {}
     for position, page in enumerate(plan()):
         try:
             rel = output_file(page.url)
@@ -641,5 +647,8 @@ def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnos
             problem = write_one(sink, page, lambda: sink.write(rel, render(env, page)))
             written += problem is None
             problems += [problem] if problem else []
-    return written, sink, problems + (unwritable if mine == 0 else [])  # told once
+            key = page_key(page)
+            if problem is None and key is not None:
+                records[page.url] = Rendered(key, rel)
+    return written, sink, problems + (unwritable if mine == 0 else []), records  # told once
 
