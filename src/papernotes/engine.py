@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import html
 import multiprocessing
@@ -61,7 +62,7 @@ from .walks import RACY_SECONDS, WalkMemo
 Planned = Page | TextFile
 PARALLEL_NOTES = 500  # below this many notes rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 1  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 2  # bump whenever what ``save`` writes changes shape
 
 
 class Sink(Protocol):
@@ -521,49 +522,52 @@ def page_key(page: Planned) -> bytes | None:
 def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None) -> None:
     """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
     (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
-    the value does (a note by its content digest, other values by type and contents)."""
+    the value does (notes and papers by the digest of their content they carry, other values by
+    type and contents)."""
     if isinstance(value, str):
         if update is not None:
             data = value.encode("utf-8", "surrogatepass")
             update(b"s%d:" % len(data) + data)
-        return
-    if isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
+    elif isinstance(value, (Note, Paper)):
+        if found is not None:
+            found(("note:" if isinstance(value, Note) else "paper:") + value.id)
+        if update is not None:
+            update(value.digest)
+    elif isinstance(value, (tuple, list)):
+        if update is not None:
+            update(b"(%d" % len(value))
+        for item in value:
+            _walk(item, found, update)
+    elif isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
         if update is not None:
             update(f"{type(value).__name__}:{value!r};".encode())
-        return
-    if isinstance(value, Note):
-        if found is not None:
-            found("note:" + value.id)
-        if update is not None:
-            update(b"N" + value.digest)
-        return
-    if isinstance(value, Paper) and found is not None:
-        found("paper:" + value.id)
-    if isinstance(value, (tuple, list, set, frozenset)):
-        items: Iterable[object] = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-        if update is not None:
-            update(f"{type(value).__name__}{len(value)}(".encode())
-        for item in items:
-            _walk(item, found, update)
-        if update is not None:
-            update(b")")
-    elif isinstance(value, Mapping):
-        if update is not None:
-            update(f"map{len(value)}{{".encode())
-        for name, item in value.items():
-            _walk(name, None, update)
-            _walk(item, found, update)
-        if update is not None:
-            update(b"}")
+    elif isinstance(value, dict):
+        _walk_items(value, found, update)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         if update is not None:
-            update(f"{type(value).__qualname__}(".encode())
-        for item in dataclasses.fields(value):
-            _walk(getattr(value, item.name), found, update)
-        if update is not None:
-            update(b")")
+            update(type(value).__qualname__.encode())
+        for name in _field_names(type(value)):
+            _walk(getattr(value, name), found, update)
+    elif isinstance(value, (set, frozenset)):
+        _walk(sorted(value, key=repr), found, update)
+    elif isinstance(value, Mapping):
+        _walk_items(value, found, update)
     elif update is not None:  # anything else by its text: an object without one of its own differs each time
         update(f"{type(value).__qualname__}:{value!r};".encode())
+
+
+def _walk_items(value: Mapping[object, object], found: Callable[[str], None] | None,
+                update: Callable[[bytes], None] | None) -> None:
+    if update is not None:
+        update(b"{%d" % len(value))
+    for name, item in value.items():
+        _walk(name, None, update)
+        _walk(item, found, update)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(kind))
 
 
 class Stopwatch:
