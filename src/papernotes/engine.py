@@ -321,9 +321,8 @@ class Engine:
             if edited is not None:
                 self.notes_in, (self.graph, self.changed) = notes, edited
                 return self.graph
-        graph = build_graph(notes, config, registry)
-        if self.store is not None:  # the linked bodies go to the store too
-            graph, _ = graph.with_notes({n.id: self.store.keep(n) for n in graph.notes if isinstance(n.body.stored, str)})
+        graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
+        if self.store is not None:
             self.store.flush()
         self.notes_in, self.graph_setup, self.graph, self.changed = notes, setup, graph, None
         return graph

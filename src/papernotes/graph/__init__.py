@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..config import Config
 from .links import LinkIndex, resolve_links
@@ -91,14 +91,19 @@ def shape(note: Note) -> bytes:
     return replace(note, body=body, summary="", papers=tuple(replace(ref, excerpt="") for ref in note.papers)).digest
 
 
-def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry()) -> Graph:
-    """Order the notes, make URLs unique, resolve links between notes, group tags, dates and papers."""
+def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry(),
+                keep: Callable[[Note], Note] | None = None) -> Graph:
+    """Order the notes, make URLs unique, resolve links between notes, group tags, dates and
+    papers. ``keep`` (a body store's) moves the body of each note that linking changed out of
+    memory before the notes are grouped."""
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
     index = LinkIndex.of(kept)
     linked, linking, link_problems = resolve_links(tuple(kept), index, config.base_path)
     problems.extend(link_problems)
+    if keep is not None:
+        linked = tuple(map(keep, linked))
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}
