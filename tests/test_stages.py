@@ -1,0 +1,105 @@
+"""Each pipeline stage on its own: read one file, build the graph, plan, render, write; and the
+digests the engine derives its invalidation from."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from papernotes.config import Config
+from papernotes.emit.pages import plan_pages
+from papernotes.engine import dependencies, page_key
+from papernotes.graph import build_graph, shape
+from papernotes.markdown.assets import AssetFinder
+from papernotes.model import Note, Page, TextFile
+from papernotes.output import start
+from papernotes.papers.registry import Registry
+from papernotes.read.site import ReadInputs, published, read, read_site
+from papernotes.render import make_environment, render
+
+NOTES = {
+    "a.md": "---\ntitle: Attention\ndate: 2024-03-01\ntags: [nlp]\n---\n## Idea\n\nOn arXiv:1706.03762, see [[Scaling]].\n",
+    "b.md": "---\ntitle: Scaling\ndate: 2024-02-01\ntags: [nlp, ml]\n---\nSee [[Nowhere]].\n",
+    "c.md": "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n",
+}
+
+
+def _inputs(folder: Path) -> ReadInputs:
+    for name, text in NOTES.items():
+        (folder / name).write_text(text)
+    return ReadInputs(folder, Config(), Registry(), AssetFinder(folder))
+
+
+def _notes(folder: Path) -> tuple[Note, ...]:
+    inputs = _inputs(folder)
+    paths = sorted(folder.glob("*.md"))
+    return published((result for _, result in read_site(paths, inputs)), drafts=False).notes
+
+
+def test_read_turns_one_file_into_its_notes(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    result = read(tmp_path / "a.md", inputs)
+    (note,) = result.notes
+    assert note.title == "Attention" and note.tags == ("nlp",) and [ref.id for ref in note.papers] == ["arxiv:1706.03762"]
+    assert read(tmp_path / "a.md", inputs) == result, "the same file and inputs read the same"
+
+
+def test_read_site_keeps_path_order_and_published_drops_drafts(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    paths = sorted(tmp_path.glob("*.md"))
+    indexes = [index for index, _ in read_site(paths, inputs)]
+    assert indexes == [0, 1, 2]
+    assert [n.title for n in _notes(tmp_path)] == ["Attention", "Scaling"]
+
+
+def test_a_link_out_of_the_notes_folder_is_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    inputs = _inputs(tmp_path / "notes")
+    (tmp_path / "secret.md").write_text("---\ntitle: Secret\n---\nKeys.\n")
+    (tmp_path / "notes" / "link.md").symlink_to(tmp_path / "secret.md")
+    result = read(tmp_path / "notes" / "link.md", inputs)
+    assert result.notes == () and "outside the notes folder" in result.diagnostics[0].message
+
+
+def test_build_graph_orders_links_and_groups(tmp_path: Path) -> None:
+    graph = build_graph(_notes(tmp_path), Config())
+    assert [n.title for n in graph.notes] == ["Attention", "Scaling"], "newest first"
+    assert [n.id for n in graph.backlinks["b"]] == ["a"]
+    assert [group.tag.slug for group in graph.tags] == ["ml", "nlp"]
+    assert any("Nowhere" in d.message for d in graph.diagnostics), "an unresolved link is a warning"
+    assert build_graph(_notes(tmp_path), Config()).notes == graph.notes, "a pure function of its inputs"
+
+
+def test_shape_ignores_the_text_and_counts_everything_else(tmp_path: Path) -> None:
+    note = _notes(tmp_path)[0]
+    reworded = replace(note, summary="Other words.", body=replace(note.body, stored="<p>Other words.</p>", words=2))
+    assert reworded != note and shape(reworded) == shape(note)
+    assert shape(replace(note, title="Renamed")) != shape(note)
+    assert shape(replace(note, meta={"any": "field"})) != shape(note), "a field no cache key names still counts"
+
+
+def test_plan_render_and_write(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    graph = build_graph(_notes(tmp_path / "notes"), Config())
+    pages = list(plan_pages(graph, Config()))
+    note_page = next(p for p in pages if p.url == "/notes/a/")
+    assert [p.url for p in plan_pages(graph, Config(), only={"/notes/a/"})] == ["/notes/a/"]
+    env = make_environment(Config(), None)
+    html = render(env, note_page)
+    assert html.startswith(b"<!doctype html>") and b"Attention" in html
+    assert render(env, TextFile("/x.txt", lambda: "text")) == b"text"
+    staging = start(tmp_path / "site")
+    staging.write("notes/a/index.html", html)
+    staging.write_later("x.txt", lambda: b"text")
+    assert (staging.root / "notes/a/index.html").read_bytes() == html and (staging.root / "x.txt").read_bytes() == b"text"
+
+
+def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Path) -> None:
+    graph = build_graph(_notes(tmp_path), Config())
+    page = next(p for p in plan_pages(graph, Config()) if p.url == "/notes/b/")
+    assert isinstance(page, Page)
+    assert page_key(page) == page_key(Page(page.url, page.template, dict(page.context)))
+    assert page_key(page) != page_key(Page(page.url, page.template, {**page.context, "title": "Other"}))
+    assert page_key(page) != page_key(Page(page.url, "list.html", page.context))
+    assert {"note:a", "note:b"} <= dependencies(page)
+    assert page_key(TextFile("/x", lambda: "")) is None, "a text file without a key is made every time"
