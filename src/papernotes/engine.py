@@ -360,9 +360,10 @@ class Engine:
     def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned], replanned: set[str] | None,
                      diagnostics: list[Diagnostic], progress: Progress) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
-        they were then."""
-        written = 0
+        they were then. Pages no longer planned are forgotten."""
+        written, planned = 0, set()
         for page in pages:
+            planned.add(page.url)
             if written % 200 == 0:
                 progress("writing pages", written, 0)
             kept = self.pages.get(page.url) if replanned is not None and page.url not in replanned else None
@@ -375,6 +376,7 @@ class Engine:
                 written += 1
             else:
                 diagnostics.append(problem)
+        self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written
 
     def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink) -> None:
