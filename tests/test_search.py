@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from papernotes.build import BuildOptions, SiteLayout, build, produce
+from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.engine import Engine
 from papernotes.emit import search
 from papernotes.emit.pagefindservice import Document, write_bundle
 from papernotes.serve.preview import MemorySink
@@ -50,7 +51,7 @@ def test_shards_keep_order_and_stay_under_the_size_unless_one_document_is_larger
 
 
 def graph_of(root: Path):
-    return produce(SiteLayout.find(root), BuildOptions(search=False, cache=False, workers=1), MemorySink()).graph
+    return Engine(SiteLayout.find(root), BuildOptions(search=False, cache=False, workers=1)).produce(MemorySink()).graph
 
 
 def test_documents_are_notes_and_papers_with_what_readers_search(tmp_path):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from papernotes.config import Config
-from papernotes.emit.pages import plan_pages
+from papernotes.emit import plan_pages
 from papernotes.engine import dependencies, page_key
 from papernotes.graph import build_graph, shape
 from papernotes.markdown.assets import AssetFinder

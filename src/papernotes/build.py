@@ -16,7 +16,7 @@ from .engine import Engine, Stopwatch, pages_in_parallel
 from .model import Diagnostic, Note, ReadResult
 from .read.site import Progress, no_progress
 from .papers.registry import Registry
-from .emit.search import BUNDLE as SEARCH_BUNDLE, index_site
+from .emit.search import update_bundle
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
 
 __all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "SiteLayout", "build", "read_notes", "site_config",

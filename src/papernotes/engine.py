@@ -45,9 +45,9 @@ from .config import Config
 from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, shape
 from .graph.links import link_note
-from .model import Diagnostic, Note, Page, ReadResult, TextFile
+from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
 from .output import OutputError
-from .emit.pages import plan_pages
+from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
@@ -60,7 +60,7 @@ from .urls import UnsafeURL, output_file
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
-PARALLEL_NOTES = 500  # below this many notes rendering in one process is as fast
+PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 STATE_FORMAT = 2  # bump whenever what ``save`` writes changes shape
 
@@ -122,6 +122,8 @@ class Production:
     pages: int
     diagnostics: tuple[Diagnostic, ...]
     laps: tuple[tuple[str, float], ...]
+    graph: Graph
+    config: Config
 
 
 @dataclass
@@ -256,7 +258,7 @@ class Engine:
         clock.lap("graph")
         diagnostics = [*problems, *registry.diagnostics, *once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
-        if parallel is not None and not self.pages and len(graph.notes) >= PARALLEL_NOTES:
+        if parallel is not None and not self.pages and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)
             written, self.pages = parallel(env, lambda: plan_pages(graph, config), diagnostics)
         else:
@@ -267,7 +269,7 @@ class Engine:
         for rel, path in sorted(static_files(layout).items()):
             sink.write(rel, path.read_bytes())
         clock.lap("plan+render+write")
-        return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps))
+        return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
 
     def read(self, config: Config, registry: Registry, progress: Progress = no_progress,
              touched: frozenset[str] | None = None) -> ReadResult:
@@ -451,6 +453,8 @@ def write_one(sink: Sink, page: Planned, write: Callable[[], None]) -> Diagnosti
         return Diagnostic("error", where, 1, 1, str(exc))
     except jinja2.TemplateError as exc:
         return _template_problem(exc, where)
+    except DiagnosticError as exc:  # a file its maker could not make, with the place to look (a site plugin)
+        return exc.diagnostic
     except Exception as exc:  # the stage boundary: a note's page that cannot be made costs that page only;
         if isinstance(exc, OSError) or not isinstance(origin, Note):  # a full disk or a broken site page fails the build
             raise

@@ -56,7 +56,6 @@ class BuildOptions:
     base_url: str | None = None
     force: bool = False
     search: bool = True
-    reindex: bool = True  # False: keep the previous search index even when pages changed
     cache: bool = True
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 

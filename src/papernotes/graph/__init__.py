@@ -17,7 +17,6 @@ from ..papers.papergraph import PaperGraph, build_paper_graph, canonical_papers,
 from ..papers.registry import Registry
 from ..urls import slugify
 
-TAG_URL = "/tags/{slug}/"
 
 
 @dataclass(frozen=True)
@@ -108,9 +107,9 @@ def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Regi
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
-    tags, tags_of = _group_tags(ordered, TAG_URL, problems)
+    tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = _group_dates(ordered)
-    papers = build_paper_graph(ordered, registry, tags_of)
+    papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, index, tuple(problems))
 
 

@@ -211,8 +211,10 @@ def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note
     return tuple(matched)
 
 
-def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]]) -> PaperGraph:
-    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes."""
+def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
+                      paper_url: str = "/papers/{slug}/") -> PaperGraph:
+    """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
+    ``paper_url`` is the pattern of a paper's page."""
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
     metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))

@@ -59,9 +59,10 @@ class ReadInputs:
     def renderers(self) -> tuple[MarkdownRenderer, MarkdownRenderer]:
         """The Markdown renderer of notes and the one of plain-text files (hard line breaks)."""
         return (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
-                                 raw_html=self.config.unsafe_html, math_macros=macros_from_config(self.config.math_macros)),
+                                 raw_html=self.config.unsafe_html, math_macros=macros_from_config(self.config.math_macros),
+                                 urls=self.config.urls, plugins=self.config.plugins.markdown),
                 MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
-                                 assets=self.assets))
+                                 assets=self.assets, urls=self.config.urls))
 
     @functools.cached_property
     def site(self) -> SiteSettings:

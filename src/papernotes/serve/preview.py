@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
 from ..config import CONFIG_FILE, load_config
-from ..engine import Engine
+from ..engine import Engine, Production
+from ..graph import Graph
 from ..model import Diagnostic
-from ..emit.search import BUNDLE, index_site
+from ..emit.search import BUNDLE, make_bundle
 from ..sitelayout import BuildOptions, SiteLayout
 from .http import start_server
-from .state import FileData, PreviewState, Snapshot, file_bytes, rebuild_loop
+from .state import FileData, PreviewState, Snapshot, rebuild_loop
 from .watch import Debouncer, watch
 
 
