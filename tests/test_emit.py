@@ -30,7 +30,7 @@ NOTES = (note("a", 1, ("ml",), ("arxiv:2305.10601",)), note("b", 2, ("ml", "rl")
 
 @pytest.fixture
 def graph():
-    return build_graph(NOTES, "/")
+    return build_graph(NOTES, Config())
 
 
 def test_each_page_kind_has_one_emitter_and_plan_runs_them_in_order(graph):
@@ -61,7 +61,7 @@ def test_planning_again_makes_only_the_wanted_pages(graph):
 
 def test_tag_pages_follow_the_configured_urls():
     config = Config(urls=SiteURLs(tags="/topics/", tag="/topics/{slug}/"))
-    graph = build_graph(NOTES, "/", tag_url=config.urls.tag)
+    graph = build_graph(NOTES, config)
     urls = [page.url for page in tag_pages.emit(graph, config)]
     assert urls == ["/topics/", "/topics/ml/", "/topics/rl/", "/topics/ml/papers.bib", "/topics/ml/papers.csl.json"]
 
