@@ -31,7 +31,7 @@ from ..markdown.texmacros import macros_from_config
 
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
-CACHE_FORMAT = 11  # bump whenever the cached model changes shape
+CACHE_FORMAT = 12  # bump whenever the cached model changes shape
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
 #: take a third of this or less (a 900 KB reading list of 1,000 papers: 2.6 s of its 8.7 s).
