@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from ..papers.bibtex import bibtex_entry, cite_keys
+from ..papers.bibtex import bibtex_entry
 from ..config import Config
 from ..papers.csljson import coins
 from ..graph import Graph
@@ -22,7 +22,7 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
         yield Page(config.urls.papers, "papers.html", {
             "title": "Papers", "kind": "papers", "browse": browse(papers),
             "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
-    keys = cite_keys(p.meta for p in papers)
+    keys = graph.papers.cite_keys
     by_id = {paper.id: paper for paper in papers}
     author_urls, venue_urls = shelf_urls(papers, config)
     for paper in papers:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..papers.bibtex import cite_keys
 from ..config import Config
 from ..graph import Graph
 from ..model import Page, TextFile
@@ -18,8 +17,10 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     for group in graph.tags:
         yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, wanted,
                              kind="tag", tag=group.tag)
-    keys = cite_keys(p.meta for p in graph.papers.papers)
     for group in graph.tags:
+        stem = f"{group.tag.url}papers"
+        if not (wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json")):
+            continue
         tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
         if tagged:
-            yield from citation_files(f"{group.tag.url}papers", tagged, keys, wanted)
+            yield from citation_files(stem, tagged, graph.papers.cite_keys, wanted)

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from ..dates import parse_date
 from ..model import Note, NoteDate, PaperRef, Tag
+from .bibtex import cite_keys
 from .identifiers import identify, normalise_title, paper_slug
 from .registry import PaperMeta, Registry, with_hints
 from .titles import Evidence, heading_title, strongest
@@ -131,6 +132,11 @@ class PaperGraph:
     # paper id → ids of the papers with pages it cites, and that cite it (from fetched references)
     cites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def cite_keys(self) -> dict[str, str]:
+        """Every paper's citation key, unique across the site: made once for all the pages that show one."""
+        return cite_keys(paper.meta for paper in self.papers)
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
