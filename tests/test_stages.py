@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from papernotes.config import Config
 from papernotes.emit import plan_pages
 from papernotes.engine import dependencies, page_key
@@ -14,6 +16,7 @@ from papernotes.markdown.assets import AssetFinder
 from papernotes.model import Note, Page, TextFile
 from papernotes.output import start
 from papernotes.papers.registry import Registry
+from papernotes.read import site
 from papernotes.read.site import ReadInputs, published, read, read_site
 from papernotes.render import make_environment, render
 
@@ -50,6 +53,35 @@ def test_read_site_keeps_path_order_and_published_drops_drafts(tmp_path: Path) -
     indexes = [index for index, _ in read_site(paths, inputs)]
     assert indexes == [0, 1, 2]
     assert [n.title for n in _notes(tmp_path)] == ["Attention", "Scaling"]
+
+
+def test_a_large_feed_read_across_the_pool_reads_as_it_does_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(site, "SPLIT_BYTES", 1000)  # the feeds are parsed here and their items read in the workers
+    parse_feed, parsed = site._parse_feed, []
+
+    def spied(path: Path, *rest: object) -> object:
+        parsed.append(path)
+        return parse_feed(path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site, "_parse_feed", spied)
+    inputs = _inputs(tmp_path)
+    entries = "".join(
+        f"<entry><title>Item {i % 7}</title><link href=\"https://example.org/{i % 5}\"/><id>urn:{i}</id>"
+        f"<updated>{'yesterday' if i == 3 else '2024-01-02T00:00:00Z'}</updated><content type=\"html\">"
+        f"&lt;h2&gt;Part&lt;/h2&gt;&lt;p&gt;On $x_{i}$ and arXiv:1706.0376{i % 10}.&lt;/p&gt;</content></entry>\n"
+        for i in range(30))
+    feed = ('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>\n'
+            f"{entries}<entry><title></title></entry>\n</feed>\n")
+    (tmp_path / "_drafts").mkdir()
+    for name in ("feed.xml", "_drafts/feed.xml"):
+        (tmp_path / name).write_text(feed)
+    paths = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+    alone = [read(path, inputs) for path in paths]
+    pooled = [result for _, result in read_site(paths, inputs, workers=2)]
+    assert pooled == alone
+    assert len(parsed) == 2 and all(len(alone[paths.index(path)].notes) == 30 for path in parsed)
+    assert [d.line for d in alone[paths.index(tmp_path / "feed.xml")].diagnostics] == [6, 33]  # the date, the empty item
 
 
 def test_a_link_out_of_the_notes_folder_is_not_followed(tmp_path: Path) -> None:

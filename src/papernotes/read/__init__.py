@@ -141,6 +141,15 @@ def sniff(text: str, suffix: str) -> str:
 
 def read_path(path: Path, rel: str, context: ReadContext, readers: Sequence[ReaderRule] = READERS) -> ReadResult:
     """Read one file with the first reader whose rule claims its content."""
+    source = open_source(path, rel, context)
+    if isinstance(source, ReadResult):
+        return source
+    return as_drafts(rel, reader_for(source.text, path.suffix, readers).read(source, context))
+
+
+def open_source(path: Path, rel: str, context: ReadContext) -> SourceFile | ReadResult:
+    """The file's decoded text, or why it is not read: over ``max_file_size``, unreadable,
+    binary, not UTF-8."""
     shown = display_path(path)
     try:
         size = path.stat().st_size
@@ -155,7 +164,11 @@ def read_path(path: Path, rel: str, context: ReadContext, readers: Sequence[Read
         binary = b"\x00" in data[:8192]
         problem = Diagnostic("warning", shown, 1, 1, "binary file skipped") if binary else Diagnostic("error", shown, 1, 1, "not UTF-8 text")
         return ReadResult((), (problem,))
-    result = reader_for(text, path.suffix, readers).read(SourceFile(path, rel, text, shown), context)
+    return SourceFile(path, rel, text, shown)
+
+
+def as_drafts(rel: str, result: ReadResult) -> ReadResult:
+    """The notes of a file in ``_drafts/`` are drafts."""
     if rel.startswith("_drafts/"):
         return ReadResult(tuple(replace(n, draft=True) for n in result.notes), result.diagnostics)
     return result

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -25,10 +25,61 @@ _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _ITEM_START = re.compile(r"<(?:\w+:)?(?:item|entry)[\s>/]")
 _GENERIC_SEGMENTS = {"index", "post", "posts", "entry", "item", "p", "blog", "article", "articles", "feed", "view"}
 _EXTENSION = re.compile(r"\.(html?|php|aspx?|xml)$", re.IGNORECASE)
+_DATE_KEYS = ("published", "updated", "created")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """What a note is made of, taken from one parsed item: plain values, so that the item can be
+    read in another process than the one that parsed the feed."""
+
+    index: int
+    line: int  # where the item starts in the feed
+    slug: str  # unique within the feed ("" for an empty item, which is skipped)
+    title: str  # as the feed gives it (HTML entities and all)
+    content: str
+    dates: tuple[NoteDate | None, NoteDate | None, NoteDate | None]  # published, updated, created
+    unread_dates: tuple[tuple[str, str], ...]  # (key, text) of the dates that could not be read
+    tags: tuple[str, ...]
+    author: str | None
+    link: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.title.strip() and not self.content.strip()
+
+
+@dataclass(frozen=True)
+class FeedItems:
+    """A parsed feed whose items are still to be read. Each item is read on its own, so reading
+    the runs of ``runs()`` anywhere and joining their results in order is reading them all."""
+
+    source: SourceFile  # without its text: the items hold all they need
+    settings: FeedSource
+    items: tuple[FeedItem, ...]
+    problems: tuple[Diagnostic, ...] = ()  # the feed's own, reported before its items'
+
+    def runs(self, count: int) -> tuple[FeedItems, ...]:
+        """The items in ``count`` runs of about equal length (the first keeps the feed's problems)."""
+        size = max(1, -(-len(self.items) // max(1, count)))
+        return tuple(replace(self, items=self.items[start:start + size], problems=self.problems if start == 0 else ())
+                     for start in range(0, len(self.items), size)) or (self,)
+
+    @property
+    def size(self) -> int:
+        """Characters of content the items hold: what reading them costs."""
+        return sum(len(item.content) for item in self.items)
 
 
 def read(source: SourceFile, context: ReadContext) -> ReadResult:
     """Every item of the feed as a note; a feed that cannot be parsed at all is one error."""
+    parsed = parse(source, context)
+    return parsed if isinstance(parsed, ReadResult) else read_items(parsed, context)
+
+
+def parse(source: SourceFile, context: ReadContext) -> ReadResult | FeedItems:
+    """The feed's items, still to be read with ``read_items``; a feed that cannot be parsed at
+    all is one error, one without items a warning."""
     declaration = _ENTITY_DECLARATION.search(source.text)
     if declaration:
         line = source.text.count("\n", 0, declaration.start()) + 1
@@ -42,23 +93,42 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
             return ReadResult((), (_parse_error(source, broken, "error", "cannot read feed"),))
         return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
     settings = context.config.feeds.get(source.stem) or FeedSource()
-    notes: list[Note] = []
     problems: list[Diagnostic] = []
     if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
         problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
                                                                  f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
     item_lines = _item_lines(source.text)
     used_slugs: set[str] = set()
+    items = []
     for index, entry in enumerate(entries):
-        line = item_lines[index] if index < len(item_lines) else 1
-        if not entry.get("title", "").strip() and not _content(entry).strip():
-            problems.append(Diagnostic("warning", source.shown, line, 1, f"item {index + 1} has neither title nor content; skipped"))
+        item = _item(entry, index, item_lines[index] if index < len(item_lines) else 1, settings)
+        items.append(item if item.empty else replace(item, slug=_unique(_item_slug(entry, index), entry, used_slugs)))
+    return FeedItems(replace(source, text=""), settings, tuple(items), tuple(problems))
+
+
+def read_items(feed: FeedItems, context: ReadContext) -> ReadResult:
+    """A note for each of the feed's items that has a title or content, with the problems met."""
+    notes: list[Note] = []
+    problems = list(feed.problems)
+    for item in feed.items:
+        if item.empty:
+            problems.append(Diagnostic("warning", feed.source.shown, item.line, 1,
+                                       f"item {item.index + 1} has neither title nor content; skipped"))
             continue
-        slug = _unique(_item_slug(entry, index), entry, used_slugs)
-        result = _read_item(source, context, entry, index, slug, settings)
+        result = _read_item(feed.source, feed.settings, context, item)
         notes.extend(result.notes)
-        problems.extend(_at_line(d, line) for d in result.diagnostics)
+        problems.extend(_at_line(d, item.line) for d in result.diagnostics)
     return ReadResult(tuple(notes), tuple(problems))
+
+
+def _item(entry: Any, index: int, line: int, settings: FeedSource) -> FeedItem:
+    """The facts of a parsed item its note is made of."""
+    dates = tuple(_date(entry, key) for key in _DATE_KEYS)
+    unread = tuple((key, raw) for key, date in zip(_DATE_KEYS, dates)
+                   if date is None and isinstance(raw := dict.get(entry, key), str) and raw.strip())
+    return FeedItem(index, line, "", entry.get("title", ""), _content(entry), (dates[0], dates[1], dates[2]), unread,
+                    tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
+                    entry.get("author") or None, entry.get("link") or None)
 
 
 def _item_lines(text: str) -> list[int]:
@@ -71,31 +141,26 @@ def _item_lines(text: str) -> list[int]:
     return lines
 
 
-def _read_item(source: SourceFile, context: ReadContext, entry: Any, index: int, slug: str,
-               settings: FeedSource) -> ReadResult:
-    title = " ".join(html.unescape(entry.get("title", "")).split())
-    label = f"item {index + 1}" + (f" ({title[:60]!r})" if title else "")
-    content = _content(entry)
-    body_html = sanitize_html(mathjax_scripts_to_tex(content))
+def _read_item(source: SourceFile, settings: FeedSource, context: ReadContext, item: FeedItem) -> ReadResult:
+    title = " ".join(html.unescape(item.title).split())
+    label = f"item {item.index + 1}" + (f" ({title[:60]!r})" if title else "")
+    body_html = sanitize_html(mathjax_scripts_to_tex(item.content))
     body_html, problems = render_math_in_html(body_html, source.shown, 1, context.markdown.convert_tex)
     problems = [_name_item(p, label) for p in problems]
-    dates = {key: _date(entry, key) for key in ("published", "updated", "created")}
-    for key, date in dates.items():
-        raw = dict.get(entry, key)
-        if date is None and isinstance(raw, str) and raw.strip():
-            problems.append(Diagnostic("warning", source.shown, 1, 1, f"{label}: cannot read its {key} date {raw[:60]!r}"))
+    for key, raw in item.unread_dates:
+        problems.append(Diagnostic("warning", source.shown, 1, 1, f"{label}: cannot read its {key} date {raw[:60]!r}"))
     body = body_from_html(body_html)
-    link = entry.get("link") or None
+    published, updated, created = item.dates
     front = FrontMatter(
-        title=title or (body.summary[:80] if body.summary else humanise(slug)),
-        date=dates["published"] or dates["updated"] or dates["created"],
-        updated=dates["updated"],
-        tags=tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
-        author=entry.get("author") or None,
+        title=title or (body.summary[:80] if body.summary else humanise(item.slug)),
+        date=published or updated or created,
+        updated=updated,
+        tags=item.tags,
+        author=item.author,
         meta={"canonical_is_original": settings.canonical},
     )
-    result = make_note(source, context, front, body, item=index, slug_hint=slug,
-                       original_url=link if _is_web_url(link) else None)
+    result = make_note(source, context, front, body, item=item.index, slug_hint=item.slug,
+                       original_url=item.link if _is_web_url(item.link) else None)
     return ReadResult(result.notes, (*problems, *(_name_item(d, label) for d in result.diagnostics)))
 
 

@@ -12,25 +12,29 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .. import __version__
 from ..markdown.assets import AssetFinder
 from ..config import Config
 from ..markdown.pipeline import MarkdownRenderer
+from ..extensions import ReaderRule
 from ..model import Diagnostic, ReadResult
 from ..papers.registry import Registry
-from . import READERS, display_path, file_dates, read_path, relative_names
+from . import READERS, as_drafts, display_path, file_dates, open_source, read_path, reader_for, relative_names
+from .feeds import FeedItems, parse as parse_feed, read as read_feed, read_items
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
 
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
+#: A feed this big is parsed in the main process and its items are read across the pool.
+SPLIT_BYTES = 1_000_000
 CACHE_FORMAT = 12  # bump whenever the cached model changes shape
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
@@ -89,9 +93,13 @@ def _start_worker(inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str
     _worker_inputs = (inputs, dates)  # forked, so handed over without pickling
 
 
-def _read_in_worker(path: Path) -> ReadResult:
+def _read_in_worker(task: tuple[Path, ...] | FeedItems) -> list[ReadResult]:
+    """A run of files, or a run of one feed's items, read in a pool worker."""
     assert _worker_inputs is not None
-    return read(path, *_worker_inputs)
+    inputs, dates = _worker_inputs
+    if isinstance(task, FeedItems):
+        return [read_feed_items(task, inputs.context(dates))]
+    return [read(path, inputs, dates) for path in task]
 
 
 class ReadTimeout(BaseException):
@@ -124,21 +132,46 @@ def time_limit(seconds: float) -> Iterator[None]:
 def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
     """Read one file; a failure no reader foresaw, or a read past its time limit, costs this
     file alone, reported as an error naming it, never the build."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
+    return guarded(display_path(path), _size(path), lambda: read_path(path, rel, context, _readers(context)))
+
+
+def read_feed_items(feed: FeedItems, context: ReadContext) -> ReadResult:
+    """``read_items`` under the guard of ``read_guarded``: a failure costs these items alone."""
+    first, last = feed.items[0].index + 1, feed.items[-1].index + 1
+    return guarded(feed.source.shown, feed.size, lambda: as_drafts(feed.source.rel, read_items(feed, context)),
+                   f"items {first}–{last} skipped")
+
+
+T = TypeVar("T")
+
+
+def guarded(shown: str, size: int, work: Callable[[], T], skipped: str = "note skipped") -> T | ReadResult:
+    """``work()``, reading ``size`` bytes of the file ``shown``, given processor time in proportion
+    to them; running out of time or memory, or failing in a way no reader foresaw, is an error
+    naming the file."""
     seconds = READ_SECONDS_BASE + READ_SECONDS_PER_MB * size / 1e6
     try:
         with time_limit(seconds):
-            return read_path(path, rel, context, (*context.config.plugins.readers, *READERS))
+            return work()
     except ReadTimeout:
-        failure = f"{TIMED_OUT} {seconds:.0f} s of processor time for its {size:,} bytes and was stopped; note skipped"
+        failure = f"{TIMED_OUT} {seconds:.0f} s of processor time for its {size:,} bytes and was stopped; {skipped}"
     except MemoryError:  # nothing is built in here: the half-read file is freed when this block ends
-        failure = f"reading ran out of memory on its {size:,} bytes; note skipped"
+        failure = f"reading ran out of memory on its {size:,} bytes; {skipped}"
     except Exception as exc:  # the stage boundary: a bug must not take the other notes down
         failure = f"internal error while reading this file (please report): {type(exc).__name__}: {str(exc)[:300]}"
-    return ReadResult((), (Diagnostic("error", display_path(path), 1, 1, failure),))
+    return ReadResult((), (Diagnostic("error", shown, 1, 1, failure),))
+
+
+def _readers(context: ReadContext) -> tuple[ReaderRule, ...]:
+    """The site's own readers, then the built-in ones."""
+    return (*context.config.plugins.readers, *READERS)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _inside(path: Path, rel: str) -> bool:
@@ -178,25 +211,71 @@ def read(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, 
 def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]] | None = None,
               workers: int = 1, progress: Progress = no_progress) -> Iterator[tuple[int, ReadResult]]:
     """``read`` over many files: (index in ``paths``, result) of each in path order, read in a
-    pool of ``workers`` processes for large sites."""
+    pool of ``workers`` processes for large sites, a large feed's items spread over the pool."""
     dates = dates if dates is not None else file_dates(inputs.content_dir, paths)
     inputs.renderers  # made before forking, so that every worker has them
+    done = 0
     if workers > 1 and (len(paths) >= PARALLEL_FROM or _total_size(paths) >= PARALLEL_BYTES):
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, dates))
-        done = 0
         with contextlib.suppress(BrokenProcessPool), pool:  # a worker killed (out of memory): the rest read here
-            chunk = max(1, min(200, len(paths) // (workers * 8)))
-            for done, result in enumerate(pool.map(_read_in_worker, paths, chunksize=chunk), 1):
+            for done, result in enumerate(_pooled(pool, paths, inputs, dates, workers), 1):
                 progress("reading", done, len(paths))
                 yield done - 1, result
-        for index in range(done, len(paths)):
-            progress("reading", index + 1, len(paths))
-            yield index, read(paths[index], inputs, dates)
-        return
-    for index, path in enumerate(paths):
+    for index in range(done, len(paths)):
         progress("reading", index + 1, len(paths))
-        yield index, read(path, inputs, dates)
+        yield index, read(paths[index], inputs, dates)
+
+
+def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs,
+            dates: Mapping[str, tuple[dt.datetime, str]], workers: int) -> Iterator[ReadResult]:
+    """The result of each path, in order, read in ``pool``: files in runs, and a large feed parsed
+    here while the workers read those, its items then read in runs there."""
+    large = [index for index, path in enumerate(paths) if _size(path) >= SPLIT_BYTES]
+    size = max(1, min(200, len(paths) // (workers * 8)))
+    runs: dict[int, Future[list[ReadResult]]] = {}  # by the index of their first path
+    start = 0
+    for stop in [*large, len(paths)]:
+        for first in range(start, stop, size):
+            runs[first] = pool.submit(_read_in_worker, tuple(paths[first:min(first + size, stop)]))
+        start = stop + 1
+    feeds: dict[int, ReadResult | list[Future[list[ReadResult]]]] = {}
+    for index in large:
+        parsed = _parse_feed(paths[index], inputs, dates)
+        if parsed is None:
+            runs[index] = pool.submit(_read_in_worker, (paths[index],))
+        elif isinstance(parsed, ReadResult):
+            feeds[index] = parsed
+        else:
+            feeds[index] = [pool.submit(_read_in_worker, items) for items in parsed.runs(workers * 4)]
+    index = 0
+    while index < len(paths):
+        if index in feeds:
+            found = feeds.pop(index)
+            yield found if isinstance(found, ReadResult) else published((r for run in found for r in run.result()), drafts=True)
+            index += 1
+        else:
+            results = runs.pop(index).result()
+            yield from results
+            index += len(results)
+
+
+def _parse_feed(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]]) -> ReadResult | FeedItems | None:
+    """What ``read`` makes of a feed before reading its items: the items to read, or the feed's
+    whole result when it has none to read; None for any other file, or a link ``read`` refuses."""
+    (rel,) = relative_names([path], inputs.content_dir)
+    if os.path.islink(path) and not _inside(path, rel):
+        return None
+    context = inputs.context(dates)
+
+    def parse() -> ReadResult | FeedItems | None:
+        source = open_source(path, rel, context)
+        if isinstance(source, ReadResult) or reader_for(source.text, path.suffix, _readers(context)).read is not read_feed:
+            return None
+        parsed = parse_feed(source, context)
+        return parsed if isinstance(parsed, FeedItems) else as_drafts(rel, parsed)
+
+    return guarded(display_path(path), _size(path), parse)
 
 
 def published(results: Iterable[ReadResult], drafts: bool) -> ReadResult:
