@@ -16,7 +16,10 @@ from papernotes.markdown.assets import AssetFinder
 from papernotes.model import Note, Page, TextFile
 from papernotes.output import start
 from papernotes.papers.registry import Registry
-from papernotes.read import site
+from papernotes.config import FeedSource
+from papernotes.read import open_source, site
+from papernotes.read.common import SourceFile
+from papernotes.read.feeds import FeedItems, parse as parse_feed, parse_part, split
 from papernotes.read.site import ReadInputs, published, read, read_site
 from papernotes.render import make_environment, render
 
@@ -55,9 +58,39 @@ def test_read_site_keeps_path_order_and_published_drops_drafts(tmp_path: Path) -
     assert [n.title for n in _notes(tmp_path)] == ["Attention", "Scaling"]
 
 
+def _feed(items: int, extra: str = "") -> str:
+    """An Atom feed: repeated titles and links (so slugs clash), an undated item, an empty one."""
+    entries = "".join(
+        f"<entry><title>Item {i % 7}</title><link href=\"https://example.org/{i % 5}\"/><id>urn:{i}</id>"
+        f"<updated>{'yesterday' if i == 3 else '2024-01-02T00:00:00Z'}</updated><content type=\"html\">"
+        f"&lt;h2&gt;Part&lt;/h2&gt;&lt;p&gt;On $x_{i}$ and arXiv:1706.0376{i % 10}.&lt;/p&gt;</content></entry>\n"
+        for i in range(items))
+    return ('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>\n'
+            f"{entries}<entry><title></title></entry>\n{extra}</feed>\n")
+
+
+@pytest.mark.parametrize("extra, in_parts", [
+    ("", True),
+    ('<entry xml:base="https://example.org/b/"><title>Based</title><content type="html">&lt;a href="x"&gt;x&lt;/a&gt;</content></entry>\n', False),
+    ("<entry><title>Cut</title><content type=\"html\"><![CDATA[<entry> is a tag]]></content></entry>\n", False),
+])
+def test_a_feed_parsed_in_parts_gives_the_items_the_whole_feed_gives(tmp_path: Path, extra: str, in_parts: bool) -> None:
+    inputs = _inputs(tmp_path)
+    (tmp_path / "feed.xml").write_text(_feed(30, extra))
+    source = open_source(tmp_path / "feed.xml", "feed.xml", inputs.context({}))
+    assert isinstance(source, SourceFile)
+    parts = split(source.text, 4, FeedSource())
+    parsed = [parse_part(part) for part in parts]
+    assert (bool(parts) and all(items is not None for items in parsed)) == in_parts
+    context = inputs.context({})
+    whole = parse_feed(source, context)
+    assert parse_feed(source, context, (4, lambda parts: [parse_part(part) for part in parts])) == whole
+    assert isinstance(whole, FeedItems) and len(whole.items) == 31 + bool(extra)
+
+
 def test_a_large_feed_read_across_the_pool_reads_as_it_does_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(site, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(site, "SPLIT_BYTES", 1000)  # the feeds are parsed here and their items read in the workers
+    monkeypatch.setattr(site, "SPLIT_BYTES", 1000)  # the feeds are parsed in parts and their items read in the workers
     parse_feed, parsed = site._parse_feed, []
 
     def spied(path: Path, *rest: object) -> object:
@@ -66,22 +99,16 @@ def test_a_large_feed_read_across_the_pool_reads_as_it_does_alone(tmp_path: Path
 
     monkeypatch.setattr(site, "_parse_feed", spied)
     inputs = _inputs(tmp_path)
-    entries = "".join(
-        f"<entry><title>Item {i % 7}</title><link href=\"https://example.org/{i % 5}\"/><id>urn:{i}</id>"
-        f"<updated>{'yesterday' if i == 3 else '2024-01-02T00:00:00Z'}</updated><content type=\"html\">"
-        f"&lt;h2&gt;Part&lt;/h2&gt;&lt;p&gt;On $x_{i}$ and arXiv:1706.0376{i % 10}.&lt;/p&gt;</content></entry>\n"
-        for i in range(30))
-    feed = ('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>\n'
-            f"{entries}<entry><title></title></entry>\n</feed>\n")
     (tmp_path / "_drafts").mkdir()
     for name in ("feed.xml", "_drafts/feed.xml"):
-        (tmp_path / name).write_text(feed)
+        (tmp_path / name).write_text(_feed(30))
     paths = sorted(path for path in tmp_path.rglob("*") if path.is_file())
     alone = [read(path, inputs) for path in paths]
     pooled = [result for _, result in read_site(paths, inputs, workers=2)]
     assert pooled == alone
     assert len(parsed) == 2 and all(len(alone[paths.index(path)].notes) == 30 for path in parsed)
     assert [d.line for d in alone[paths.index(tmp_path / "feed.xml")].diagnostics] == [6, 33]  # the date, the empty item
+    assert all(note.draft for note in alone[paths.index(tmp_path / "_drafts" / "feed.xml")].notes)
 
 
 def test_a_link_out_of_the_notes_folder_is_not_followed(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 import feedparser
@@ -23,6 +23,8 @@ from .common import ReadContext, SourceFile, humanise, make_note
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _ITEM_START = re.compile(r"<(?:\w+:)?(?:item|entry)[\s>/]")
+_ITEM_END = re.compile(r"</(?:\w+:)?(?:item|entry)\s*>")
+_BASE_ATTRIBUTE = re.compile(r"\s(?:xml:)?base\s*=", re.IGNORECASE)
 _GENERIC_SEGMENTS = {"index", "post", "posts", "entry", "item", "p", "blog", "article", "articles", "feed", "view"}
 _EXTENSION = re.compile(r"\.(html?|php|aspx?|xml)$", re.IGNORECASE)
 _DATE_KEYS = ("published", "updated", "created")
@@ -35,7 +37,8 @@ class FeedItem:
 
     index: int
     line: int  # where the item starts in the feed
-    slug: str  # unique within the feed ("" for an empty item, which is skipped)
+    slug: str  # from its link, id or title; made unique within the feed by ``parse`` ("" for an empty item, skipped)
+    identity: str  # what tells it from another item of the same slug
     title: str  # as the feed gives it (HTML entities and all)
     content: str
     dates: tuple[NoteDate | None, NoteDate | None, NoteDate | None]  # published, updated, created
@@ -77,32 +80,90 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     return parsed if isinstance(parsed, ReadResult) else read_items(parsed, context)
 
 
-def parse(source: SourceFile, context: ReadContext) -> ReadResult | FeedItems:
+@dataclass(frozen=True)
+class FeedPart:
+    """Consecutive items of a feed as a feed of their own, between the feed's head and tail, to
+    be parsed in another process."""
+
+    text: str
+    first: int  # the index of its first item in the feed
+    count: int  # how many items it holds
+    settings: FeedSource
+
+
+#: Parses parts of a feed, in order, somewhere (a pool of processes): each part's items, or None
+#: for a part that does not parse cleanly to its items alone.
+PartParser = Callable[[Sequence[FeedPart]], Sequence["tuple[FeedItem, ...] | None"]]
+
+
+def parse(source: SourceFile, context: ReadContext, parts: tuple[int, PartParser] | None = None) -> ReadResult | FeedItems:
     """The feed's items, still to be read with ``read_items``; a feed that cannot be parsed at
-    all is one error, one without items a warning."""
+    all is one error, one without items a warning. ``parts``: (how many, how) to parse the feed
+    in parts, when it can be cut into feeds that parse to the same items as the whole does."""
     declaration = _ENTITY_DECLARATION.search(source.text)
     if declaration:
         line = source.text.count("\n", 0, declaration.start()) + 1
         return ReadResult((), (Diagnostic("error", source.shown, line, 1, "feed declares XML entities (<!ENTITY …>); "
                                           "refused, as entity expansion and external entities are unsafe"),))
-    parsed = feedparser.parse(source.text, sanitize_html=False, resolve_relative_uris=True)
-    entries = parsed.get("entries", [])
-    broken = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    settings = context.config.feeds.get(source.stem) or FeedSource()
+    if parts is not None:
+        count, parse_parts = parts
+        pieces = split(source.text, count, settings)
+        parsed = parse_parts(pieces) if pieces else ()
+        if parsed and all(items is not None for items in parsed):
+            return _feed_items(source, settings, [item for items in parsed if items is not None for item in items], ())
+    parsed_feed = _parse(source.text)
+    entries = parsed_feed.get("entries", [])
+    broken = parsed_feed.get("bozo_exception") if parsed_feed.get("bozo") else None
     if not entries:
         if broken is not None:
             return ReadResult((), (_parse_error(source, broken, "error", "cannot read feed"),))
         return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
-    settings = context.config.feeds.get(source.stem) or FeedSource()
     problems: list[Diagnostic] = []
     if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
         problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
                                                                  f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
-    item_lines = _item_lines(source.text)
-    used_slugs: set[str] = set()
-    items = []
-    for index, entry in enumerate(entries):
-        item = _item(entry, index, item_lines[index] if index < len(item_lines) else 1, settings)
-        items.append(item if item.empty else replace(item, slug=_unique(_item_slug(entry, index), entry, used_slugs)))
+    return _feed_items(source, settings, [_item(entry, index, settings) for index, entry in enumerate(entries)], problems)
+
+
+def split(text: str, count: int, settings: FeedSource) -> tuple[FeedPart, ...]:
+    """The feed's items in ``count`` parts, each the feed's head, some items and its tail; none
+    when the feed cannot be cut so: fewer than two items, or an ``xml:base`` among the items
+    (feedparser carries a base on past the element that set it, which only the whole feed shows).
+    A part cut wrongly (an item start found in a comment or CDATA) does not parse cleanly, or not
+    to as many items as it was cut for: ``parse_part`` says None and the whole feed is parsed."""
+    starts = [match.start() for match in _ITEM_START.finditer(text)]
+    end = max((match.end() for match in _ITEM_END.finditer(text, starts[-1])), default=-1) if starts else -1
+    if len(starts) < 2 or count < 2 or end < 0 or _BASE_ATTRIBUTE.search(text, starts[0], end):
+        return ()
+    head, tail, size = text[:starts[0]], text[end:], -(-len(starts) // count)
+    bounds = [*starts, end]
+    return tuple(FeedPart(head + text[bounds[first]:bounds[min(first + size, len(starts))]] + tail, first,
+                          min(size, len(starts) - first), settings) for first in range(0, len(starts), size))
+
+
+def parse_part(part: FeedPart) -> tuple[FeedItem, ...] | None:
+    """The items of a part of a feed, or None when it does not parse cleanly to as many items as
+    it was cut for."""
+    parsed = _parse(part.text)
+    entries = parsed.get("entries", [])
+    if parsed.get("bozo") or len(entries) != part.count:
+        return None
+    return tuple(_item(entry, part.first + offset, part.settings) for offset, entry in enumerate(entries))
+
+
+def _parse(text: str) -> Any:
+    return feedparser.parse(text, sanitize_html=False, resolve_relative_uris=True)
+
+
+def _feed_items(source: SourceFile, settings: FeedSource, items: list[FeedItem], problems: Sequence[Diagnostic]) -> FeedItems:
+    """The items with the line each starts on and a slug unique within the feed."""
+    lines = _item_lines(source.text)
+    used: set[str] = set()
+    for position, item in enumerate(items):
+        line = lines[item.index] if item.index < len(lines) else 1
+        slug = "" if item.empty else _unique(item.slug, item.identity, used)
+        items[position] = replace(item, line=line, slug=slug)
     return FeedItems(replace(source, text=""), settings, tuple(items), tuple(problems))
 
 
@@ -121,12 +182,14 @@ def read_items(feed: FeedItems, context: ReadContext) -> ReadResult:
     return ReadResult(tuple(notes), tuple(problems))
 
 
-def _item(entry: Any, index: int, line: int, settings: FeedSource) -> FeedItem:
-    """The facts of a parsed item its note is made of."""
+def _item(entry: Any, index: int, settings: FeedSource) -> FeedItem:
+    """The facts of a parsed item its note is made of (its line and unique slug still to come)."""
     dates = tuple(_date(entry, key) for key in _DATE_KEYS)
     unread = tuple((key, raw) for key, date in zip(_DATE_KEYS, dates)
                    if date is None and isinstance(raw := dict.get(entry, key), str) and raw.strip())
-    return FeedItem(index, line, "", entry.get("title", ""), _content(entry), (dates[0], dates[1], dates[2]), unread,
+    identity = str(entry.get("id") or entry.get("link") or entry.get("title"))
+    return FeedItem(index, 1, _item_slug(entry, index), identity, entry.get("title", ""), _content(entry),
+                    (dates[0], dates[1], dates[2]), unread,
                     tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
                     entry.get("author") or None, entry.get("link") or None)
 
@@ -215,9 +278,9 @@ def _slug_from_url(url: str) -> str | None:
     return None
 
 
-def _unique(slug: str, entry: Any, used: set[str]) -> str:
+def _unique(slug: str, identity: str, used: set[str]) -> str:
     if slug in used:
-        digest = hashlib.sha1(str(entry.get("id") or entry.get("link") or entry.get("title")).encode()).hexdigest()[:8]
+        digest = hashlib.sha1(identity.encode()).hexdigest()[:8]
         slug = f"{slug}-{digest}"
     used.add(slug)
     return slug

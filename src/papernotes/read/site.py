@@ -26,7 +26,7 @@ from ..extensions import ReaderRule
 from ..model import Diagnostic, ReadResult
 from ..papers.registry import Registry
 from . import READERS, as_drafts, display_path, file_dates, open_source, read_path, reader_for, relative_names
-from .feeds import FeedItems, parse as parse_feed, read as read_feed, read_items
+from .feeds import FeedItem, FeedItems, FeedPart, PartParser, parse as parse_feed, parse_part, read as read_feed, read_items
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
@@ -100,6 +100,13 @@ def _read_in_worker(task: tuple[Path, ...] | FeedItems) -> list[ReadResult]:
     if isinstance(task, FeedItems):
         return [read_feed_items(task, inputs.context(dates))]
     return [read(path, inputs, dates) for path in task]
+
+
+def _parse_in_worker(part: FeedPart) -> tuple[FeedItem, ...] | None:
+    """A part of a feed parsed in a pool worker (None, as for a part that does not parse cleanly,
+    when parsing it fails or runs out of time: the whole feed is then parsed, and that reports it)."""
+    parsed = guarded("", len(part.text), lambda: parse_part(part))
+    return None if isinstance(parsed, ReadResult) else parsed
 
 
 class ReadTimeout(BaseException):
@@ -241,7 +248,7 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
         start = stop + 1
     feeds: dict[int, ReadResult | list[Future[list[ReadResult]]]] = {}
     for index in large:
-        parsed = _parse_feed(paths[index], inputs, dates)
+        parsed = _parse_feed(paths[index], inputs, dates, (workers * 4, functools.partial(_parse_parts, pool)))
         if parsed is None:
             runs[index] = pool.submit(_read_in_worker, (paths[index],))
         elif isinstance(parsed, ReadResult):
@@ -260,7 +267,16 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
             index += len(results)
 
 
-def _parse_feed(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]]) -> ReadResult | FeedItems | None:
+def _parse_parts(pool: ProcessPoolExecutor, parts: Sequence[FeedPart]) -> list[tuple[FeedItem, ...] | None]:
+    """The parts parsed in ``pool`` (none, so that the whole feed is parsed here, when it broke)."""
+    try:
+        return [future.result() for future in [pool.submit(_parse_in_worker, part) for part in parts]]
+    except BrokenProcessPool:
+        return [None] * len(parts)
+
+
+def _parse_feed(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]],
+                parts: tuple[int, PartParser] | None = None) -> ReadResult | FeedItems | None:
     """What ``read`` makes of a feed before reading its items: the items to read, or the feed's
     whole result when it has none to read; None for any other file, or a link ``read`` refuses."""
     (rel,) = relative_names([path], inputs.content_dir)
@@ -272,7 +288,7 @@ def _parse_feed(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.dat
         source = open_source(path, rel, context)
         if isinstance(source, ReadResult) or reader_for(source.text, path.suffix, _readers(context)).read is not read_feed:
             return None
-        parsed = parse_feed(source, context)
+        parsed = parse_feed(source, context, parts)
         return parsed if isinstance(parsed, FeedItems) else as_drafts(rel, parsed)
 
     return guarded(display_path(path), _size(path), parse)
