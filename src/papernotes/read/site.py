@@ -35,6 +35,7 @@ PARALLEL_FROM = 200  # below this many files a process pool costs more than it s
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 #: A feed this big is parsed in the main process and its items are read across the pool.
 SPLIT_BYTES = 1_000_000
+SHARES = 8  # …in this many parts and runs of items per worker, so that a slow worker holds up little
 CACHE_FORMAT = 12  # bump whenever the cached model changes shape
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
@@ -248,13 +249,13 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
         start = stop + 1
     feeds: dict[int, ReadResult | list[Future[list[ReadResult]]]] = {}
     for index in large:
-        parsed = _parse_feed(paths[index], inputs, dates, (workers * 4, functools.partial(_parse_parts, pool)))
+        parsed = _parse_feed(paths[index], inputs, dates, (workers * SHARES, functools.partial(_parse_parts, pool)))
         if parsed is None:
             runs[index] = pool.submit(_read_in_worker, (paths[index],))
         elif isinstance(parsed, ReadResult):
             feeds[index] = parsed
         else:
-            feeds[index] = [pool.submit(_read_in_worker, items) for items in parsed.runs(workers * 4)]
+            feeds[index] = [pool.submit(_read_in_worker, items) for items in parsed.runs(workers * SHARES)]
     index = 0
     while index < len(paths):
         if index in feeds:
