@@ -1,6 +1,6 @@
 """Time cold builds of the three largest single inputs notes are known to hold.
 
-    python benchmarks/pathological.py [--keep DIR] [--only reading-list|readme|feed]
+    python benchmarks/pathological.py [--keep DIR] [--only reading-list|readme|feed] [--processes]
 
 - ``reading-list``: one note listing 5,900 arXiv papers (``papers_scale.py``'s site: a
   ``- [Title](link)`` line each, a heading every fifty) beside 50 ordinary notes;
@@ -11,13 +11,18 @@
 
 Each site is built with ``papernotes build -v --no-search --no-cache`` in a fresh process; the
 script prints wall and processor seconds (user + system, the build and its workers) and the
-peak memory of the largest process, with the stage times ``-v`` reports.
+peak memory of the largest process, with the stage times ``-v`` reports. ``--processes`` adds the
+processor time of each process: the main one and each pool's workers (read, then render). On a
+machine shared with other work wall time says little, but the main process's time plus each
+pool's time shared among its workers (a pool hands out work as workers free up) is about what
+the build takes on idle cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import os
 import random
 import resource
 import shutil
@@ -87,16 +92,59 @@ def write_feed(root: Path) -> None:
     (root / "atom.xml").write_text(head + "".join(entries) + "</feed>\n")
 
 
+#: Run in the build's process: each process, the main one and every forked worker, appends
+#: "pid started ended cpu" to the file PROCESS_LOG names when it ends.
+PROCESS_TIMES = """
+import atexit, multiprocessing.util, os, resource, sys, time
+def record(started):
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["PROCESS_LOG"], "a") as log:
+        log.write(f"{os.getpid()} {started} {time.monotonic()} {usage.ru_utime + usage.ru_stime}\\n")
+class Forked:
+    pass
+forked = Forked()  # pool workers end through multiprocessing's finalizers, not atexit
+multiprocessing.util.register_after_fork(forked, lambda _: multiprocessing.util.Finalize(
+    None, record, args=(time.monotonic(),), exitpriority=0))
+atexit.register(record, time.monotonic())
+from papernotes.cli import main
+sys.argv[0] = "papernotes"
+main()
+"""
+
+
+def process_times(log: Path) -> str:
+    """The main process's processor time and each pool's (workers forked while the others of the
+    pool ran), with the estimate of time on idle cores."""
+    rows = sorted((float(started), float(ended), float(cpu), int(pid)) for pid, started, ended, cpu
+                  in (line.split() for line in log.read_text().splitlines()))
+    main, *workers = rows  # the main process started first
+    pools: list[list[tuple[float, float, float, int]]] = []
+    for row in workers:
+        if pools and row[0] < max(r[1] for r in pools[-1]):
+            pools[-1].append(row)
+        else:
+            pools.append([row])
+    parts = [f"main {main[2]:.1f} s"]
+    for pool in pools:
+        cpus = [r[2] for r in pool]
+        parts.append(f"pool of {len(pool)}: {sum(cpus):.1f} s, busiest {max(cpus):.1f} s")
+    idle = main[2] + sum(sum(r[2] for r in pool) / len(pool) for pool in pools)
+    return f"processes: {'; '.join(parts)}; about {idle:.1f} s on idle cores"
+
+
 SITES = {"reading-list": lambda root: write_reading_list(root, 5900, 50), "readme": write_readme, "feed": write_feed}
 
 
-def build(root: Path) -> None:
+def build(root: Path, processes: bool = False) -> None:
     out = root.parent / (root.name + "-site")
     shutil.rmtree(out, ignore_errors=True)  # a cold build: no earlier output to compare with or replace
+    log = root.parent / (root.name + "-processes.log")
+    log.unlink(missing_ok=True)
+    start = [sys.executable, "-c", PROCESS_TIMES] if processes else [sys.executable, "-m", "papernotes"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "papernotes", "build", str(root), "-o", str(out),
-                          "-v", "--no-search", "--no-cache"], capture_output=True, text=True, check=False)
+    run = subprocess.run([*start, "build", str(root), "-o", str(out), "-v", "--no-search", "--no-cache"],
+                         capture_output=True, text=True, check=False, env={**os.environ, "PROCESS_LOG": str(log)})
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode:
@@ -107,12 +155,15 @@ def build(root: Path) -> None:
     summary = next((line for line in lines if " notes, " in line and " pages" in line), "")
     print(f"{root.name}: {wall:.1f} s wall, {cpu:.1f} s processor, peak {after.ru_maxrss / 1024:.0f} MB (largest process so far)")
     print(f"  {times}\n  {summary}")
+    if processes:
+        print(f"  {process_times(log)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="write the sites and their output here and keep them")
     parser.add_argument("--only", choices=sorted(SITES), action="append", help="only this input (repeatable)")
+    parser.add_argument("--processes", action="store_true", help="also the processor time of each process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         base = args.keep or Path(folder)
@@ -120,7 +171,7 @@ def main() -> None:
             root = base / name
             if not root.exists():
                 SITES[name](root)
-            build(root)
+            build(root, args.processes)
 
 
 if __name__ == "__main__":
