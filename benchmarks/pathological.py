@@ -13,9 +13,9 @@ Each site is built with ``papernotes build -v --no-search --no-cache`` in a fres
 script prints wall and processor seconds (user + system, the build and its workers) and the
 peak memory of the largest process, with the stage times ``-v`` reports. ``--processes`` adds the
 processor time of each process: the main one and each pool's workers (read, then render). On a
-machine shared with other work wall time says little, but the main process's time plus each
-pool's time shared among its workers (a pool hands out work as workers free up) is about what
-the build takes on idle cores.
+machine shared with other work wall time says little, but the main process's time plus that of
+each pool's busiest worker is about what the build takes on idle cores (the main process waits
+while a pool works; work a pool cannot split, one file read in one worker, stays on one core).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ main()
 
 def process_times(log: Path) -> str:
     """The main process's processor time and each pool's (workers forked while the others of the
-    pool ran), with the estimate of time on idle cores."""
+    pool ran), with what the build would take on idle cores."""
     rows = sorted((float(started), float(ended), float(cpu), int(pid)) for pid, started, ended, cpu
                   in (line.split() for line in log.read_text().splitlines()))
     main, *workers = rows  # the main process started first
@@ -128,7 +128,7 @@ def process_times(log: Path) -> str:
     for pool in pools:
         cpus = [r[2] for r in pool]
         parts.append(f"pool of {len(pool)}: {sum(cpus):.1f} s, busiest {max(cpus):.1f} s")
-    idle = main[2] + sum(sum(r[2] for r in pool) / len(pool) for pool in pools)
+    idle = main[2] + sum(max(r[2] for r in pool) for pool in pools)
     return f"processes: {'; '.join(parts)}; about {idle:.1f} s on idle cores"
 
 
