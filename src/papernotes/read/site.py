@@ -33,7 +33,7 @@ from ..markdown.texmacros import macros_from_config
 
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
-#: A feed this big is parsed in the main process and its items are read across the pool.
+#: A feed this big is parsed in parts and its items read across the pool, not in one worker…
 SPLIT_BYTES = 1_000_000
 SHARES = 8  # …in this many parts and runs of items per worker, so that a slow worker holds up little
 CACHE_FORMAT = 12  # bump whenever the cached model changes shape
@@ -237,8 +237,8 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
 
 def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs,
             dates: Mapping[str, tuple[dt.datetime, str]], workers: int) -> Iterator[ReadResult]:
-    """The result of each path, in order, read in ``pool``: files in runs, and a large feed parsed
-    here while the workers read those, its items then read in runs there."""
+    """The result of each path, in order, read in ``pool``: files in runs; a large feed, once the
+    workers have those, opened here, parsed in parts there, then its items read in runs there."""
     large = [index for index, path in enumerate(paths) if _size(path) >= SPLIT_BYTES]
     size = max(1, min(200, len(paths) // (workers * 8)))
     runs: dict[int, Future[list[ReadResult]]] = {}  # by the index of their first path
