@@ -14,7 +14,8 @@ from papernotes.dates import parse_date
 from papernotes.read.frontmatter import tags_of
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.read import read_path
-from papernotes.read.common import ReadContext
+from papernotes.read.common import ReadContext, SourceFile
+from papernotes.read.feeds import parse as parse_feed, parse_part
 from papernotes.urls import UnsafeURL, check_url, output_file, slugify
 
 CONTEXT = ReadContext(Config(), MarkdownRenderer(), MarkdownRenderer(hard_breaks=True))
@@ -74,3 +75,36 @@ def test_check_url_never_escapes(url):
 def test_date_and_tag_parsing_never_raise(value):
     parse_date(value)
     tags_of(value)
+
+
+# Items of RSS feeds as blogs write them, with what could make a feed cut between items parse to
+# other items than the whole: relative links, an xml:base, a language, an item start in CDATA or a
+# comment, an unclosed element, a permalink guid or not.
+item_pieces = st.sampled_from([
+    "<title>Attention &amp; more</title>", "<title></title>", "<link>/posts/a</link>", "<link>https://x.org/b?p=1&amp;q=2</link>",
+    '<guid isPermaLink="false">urn:1</guid>', "<guid>https://x.org/c</guid>", "<pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate>",
+    "<pubDate>someday</pubDate>", "<description>&lt;p&gt;See &lt;a href=\"/p/1\"&gt;this&lt;/a&gt; and $x_1$&lt;/p&gt;</description>",
+    "<content:encoded><![CDATA[<p>On <img src=\"img/a.png\"> arXiv:1706.03762</p>]]></content:encoded>",
+    "<content:encoded><![CDATA[<item> is a tag]]></content:encoded>", "<!-- <item> -->", "<dc:language>fr</dc:language>",
+    "<category>ml</category>", "<dc:creator>Ann</dc:creator>", "<source url=\"https://y.org/feed\">Y</source>", "<b>", "&nbsp;",
+])
+item_openings = st.sampled_from(["<item>", '<item xml:base="https://z.org/d/">', '<item xml:lang="de">'])
+feeds = st.tuples(
+    st.sampled_from(['<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+                     'xmlns:dc="http://purl.org/dc/elements/1.1/">',
+                     '<rss version="2.0" xml:base="https://x.org/blog/" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+                     'xmlns:dc="http://purl.org/dc/elements/1.1/">']),
+    st.lists(st.tuples(item_openings, st.lists(item_pieces, max_size=6)), min_size=2, max_size=9),
+    st.sampled_from(["", "<language>en</language>", "<textInput><title>q</title></textInput>"]),
+).map(lambda feed: ('<?xml version="1.0" encoding="utf-8"?>\n' + feed[0] + "<channel><title>Blog</title>\n"
+                    + "".join(f"{opening}{''.join(pieces)}</item>\n{feed[2]}" for opening, pieces in feed[1])
+                    + "</channel></rss>\n"))
+
+
+@PROPERTY
+@given(feeds, st.integers(min_value=2, max_value=5))
+def test_a_feed_parsed_in_parts_gives_the_items_of_the_whole(text, count):
+    path = FOLDER / "feed.xml"
+    source = SourceFile(path, path.name, text, path.name)
+    whole = parse_feed(source, CONTEXT)
+    assert parse_feed(source, CONTEXT, (count, lambda parts: [parse_part(part) for part in parts])) == whole
