@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "papernotes"
 # Bottom to top: a module may import from its own layer and the layers below it, never above.
 LAYERS = (
     {"__init__", "", "model"},
-    {"config", "urls", "siteurls", "extensions", "theme", "yamltext", "dates", "text", "bodystore", "walks"},
+    {"config", "urls", "siteurls", "extensions", "theme", "yamltext", "dates", "text", "bodystore", "walks",
+     "sitefiles"},
     {"papers"},
     {"markdown"},
     {"read"},
@@ -62,7 +63,7 @@ def test_only_the_command_line_prints_or_exits() -> None:
     speaking = {"print", "exit", "quit", "sys.exit", "os._exit", "click.echo", "click.secho"}
     found = []
     for name, tree in modules().items():
-        if name == "cli":
+        if name.split("/")[0] == "cli":
             continue
         main_blocks = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
                        for n in ast.walk(node)}

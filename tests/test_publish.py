@@ -43,14 +43,14 @@ def test_init_builds_and_checks_clean(tmp_path: Path, monkeypatch):
 
 def test_init_says_when_the_requirement_must_be_filled_in(tmp_path: Path, monkeypatch):
     local = InstallSource("local", "0.1.0", url="/home/me/papernotes", editable=True)
-    monkeypatch.setattr("papernotes.cli.installed_source", lambda: local)
+    monkeypatch.setattr("papernotes.cli.site.installed_source", lambda: local)
     result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
     assert result.exit_code == 0 and "installed from /home/me/papernotes" in result.output
     assert "publishing stops with a message naming requirements.txt" in result.output
     assert all(line.startswith("#") for line in (tmp_path / "a/requirements.txt").read_text().splitlines())
     pinned = InstallSource("vcs", "0.1.0", url="https://github.com/x/papernotes.git", revision="abc",
                            requirement="papernotes @ git+https://github.com/x/papernotes.git@abc")
-    monkeypatch.setattr("papernotes.cli.installed_source", lambda: pinned)
+    monkeypatch.setattr("papernotes.cli.site.installed_source", lambda: pinned)
     result = CliRunner().invoke(main, ["init", str(tmp_path / "b")])
     assert "requirements.txt: papernotes @ git+https://github.com/x/papernotes.git@abc" in result.output
     assert (tmp_path / "b/requirements.txt").read_text().splitlines()[-1] == pinned.requirement

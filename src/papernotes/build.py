@@ -1,6 +1,10 @@
 """Build a site into its output folder: an engine restored from the cache folder runs the
 pipeline into a staging folder, which then replaces the output at once; nothing is done when
-nothing changed since the last build."""
+nothing changed since the last build.
+
+The pipeline is imported only once a build has to run: finding that nothing changed loads
+none of it (``papernotes build`` on an up-to-date site is done before Markdown or templates
+could be loaded)."""
 
 from __future__ import annotations
 
@@ -8,16 +12,16 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import output, uptodate
-from .bodystore import BodyStore
-from .config import CONFIG_FILE, Config
-from .engine import Engine, Stopwatch, pages_in_parallel
-from .model import Diagnostic, Note, ReadResult
-from .read.site import Progress, no_progress
-from .papers.registry import Registry
-from .emit.search import update_bundle
+from .model import Diagnostic, Note, Progress, ReadResult, no_progress
+from .sitefiles import CONFIG_FILE
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .papers.registry import Registry
 
 __all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "SiteLayout", "build", "read_notes", "site_config",
            "static_files", "user_cache_dir"]
@@ -35,6 +39,7 @@ class BuildResult:
     timings: tuple[tuple[str, float], ...] = ()
     changed: tuple[str, ...] = ()  # output files whose bytes changed
     up_to_date: int | None = None  # the last build's note count, when nothing changed since it and nothing was done
+    site_origin: str = ""  # ``scheme://host`` of the base URL built for ("": pages carry relative URLs)
 
     @property
     def errors(self) -> int:
@@ -47,6 +52,8 @@ class BuildResult:
 
 def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadResult:
     """Every note file of the site read afresh (drafts dropped unless the config asks for them)."""
+    from .engine import Engine
+
     return Engine(layout, BuildOptions(cache=False, workers=1)).read(config, registry)
 
 
@@ -63,7 +70,12 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         last = uptodate.recall(manifest, layout.out, inputs)
         if last is not None:
             return BuildResult((), last.pages, last.diagnostics, time.perf_counter() - started, layout.out,
-                               (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes)
+                               (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
+                               site_origin=last.site_origin)
+    from .bodystore import BodyStore
+    from .emit.search import update_bundle
+    from .engine import Engine, Stopwatch, pages_in_parallel
+
     staging = output.start(layout.out)
     try:
         spill = _writable(layout.cache) if options.cache else None  # --no-cache: nothing written beside the notes
@@ -87,10 +99,10 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         raise
     if inputs is not None:
         uptodate.remember(layout.cache, layout.out, inputs, began,
-                          uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics)))
+                          uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics), made.config.site_origin))
         engine.save()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
-                       made.laps + tuple(clock.laps), tuple(sorted(staging.changed)))
+                       made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
 
 
 def _writable(folder: Path) -> Path | None:

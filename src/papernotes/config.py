@@ -11,11 +11,11 @@ from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
 
 from .model import Diagnostic, DiagnosticError
+from .sitefiles import CONFIG_FILE
 from .extensions import Plugins, load_plugins
 from .siteurls import SiteURLs, site_urls
 from .yamltext import load_yaml_with_lines, plain
 
-CONFIG_FILE = "papernotes.yaml"
 
 
 @dataclass(frozen=True)

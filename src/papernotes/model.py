@@ -14,6 +14,11 @@ from typing import Any, Callable, Literal, Mapping
 
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
+Progress = Callable[[str, int, int], None]  # a build telling how far it is: (stage, done, total; 0 when unknown)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,6 @@ the swap and the new complete site after it.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 from stat import S_ISREG
@@ -160,6 +158,9 @@ def abandon(staging: Staging) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    import ctypes  # here: only a build that writes needs it
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     if not name:
         return False

@@ -7,9 +7,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config, load_config, with_overrides
+from typing import TYPE_CHECKING
+
 from .model import Diagnostic
 from .theme import ON_DEMAND, theme_dir
+
+if TYPE_CHECKING:
+    from .config import Config
 
 CACHE_DIR = ".papernotes-cache"
 
@@ -61,6 +65,8 @@ class BuildOptions:
 
 
 def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tuple[Diagnostic, ...]]:
+    from .config import load_config, with_overrides  # here: a build with nothing to do reads no config
+
     config, problems = load_config(layout.root)
     return with_overrides(config, base_url=options.base_url, drafts=options.drafts or None), problems
 

@@ -1,20 +1,25 @@
 """Skip a build when nothing it reads or wrote has changed since the last one, as make does.
 
 The last build leaves a manifest in the cache folder: a digest of its options, of every file it
-could read (notes, images, the paper registry, config, templates, static files, the theme) by
-size and modification time, and of the git commit the notes are at; and every output file with
-its size and time. A build finding all of these as they were reports the last build's problems
-again and writes nothing. As git does for racy files, an input changed within a second of the
-last build is not trusted by its size and time (a second change in the same clock tick would
-not show): the manifest keeps a digest of its bytes, and the next build hashes it again.
+could read (notes, images, the paper registry, config, templates, static files, the theme,
+papernotes itself) by path, size and modification time, and of the git commit the notes are at;
+and the size and time of every output file. A build finding all of these as they were reports
+the last build's problems again and writes nothing. As git does for racy files, an input changed
+within a second of the last build is not trusted by its size and time (a second change in the
+same clock tick would not show): the manifest keeps a digest of its bytes, and the next build
+hashes it again.
+
+The check is what ``papernotes build`` does on every run, so it stays cheap: one ``stat`` per
+file, no sorting or hashing per file in Python, and the manifest's large part (the output files
+by name, which a build that does run needs) is read only then. This module imports nothing heavy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import pickle
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -25,16 +30,20 @@ from .theme import theme_dir
 from .walks import RACY_SECONDS
 
 MANIFEST = "last-build.pickle"
-FORMAT = 2  # bump whenever the manifest changes shape
+FORMAT = 3  # bump whenever the manifest changes shape
+_MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
+_SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 
 
 @dataclass(frozen=True)
 class LastBuild:
-    """What the last build made: its note and page counts and its problems."""
+    """What the last build made: its note and page counts, its problems, and the ``scheme://host``
+    of its base URL ("" when it had none)."""
 
     notes: int
     pages: int
     diagnostics: tuple[Diagnostic, ...]
+    site_origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,35 +55,68 @@ class Inputs:
     recent: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Manifest:
+    """The part of the last build's manifest a check reads: the digest of its inputs, when it
+    began, what it made, the bytes of its racy inputs, and its output files (names and stamps)."""
+
+    where: Path
+    inputs: str
+    output: str
+    time: float
+    last: LastBuild
+    recent: dict[str, str]
+    output_names: str  # absolute paths of the output files, "\0"-separated
+    output_digest: str  # of their (size, modification time) in that order
+
+
 def take_inputs(roots: Iterable[Path], skip: Iterable[Path], options: object, since: float) -> Inputs:
     """The inputs under ``roots`` (``skip`` left out); files modified after ``since`` (``time.time()``)
-    are also hashed."""
-    skipped = {os.fspath(p.resolve()) for p in skip} | {".git"}
-    digest = hashlib.blake2b(f"{__version__}\0{options!r}".encode(), digest_size=20)
+    are also hashed. Folders are walked in name order without following links to folders, as
+    discovery does."""
+    skipped = frozenset(os.fspath(p.resolve()) for p in skip)
+    stamps: list[object] = []
     recent: dict[str, str] = {}
-
-    def add(path: str, stat: os.stat_result) -> None:
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        if stat.st_mtime > since:
-            recent[path] = _content(path)
-
-    roots = list(roots)
+    roots = [root.resolve() for root in roots]
     for root in roots:
-        if root.is_file():
-            add(os.fspath(root), root.stat())
-            continue
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in skipped and os.path.realpath(os.path.join(folder, d)) not in skipped)
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                add(path, stat)
+        _walk(os.fspath(root), skipped, since, stamps, recent)
     if roots:
-        digest.update(_git_head(roots[0]).encode())
+        stamps.append(git_head(roots[0]))
+    digest = hashlib.blake2b(f"{__version__}\0{options!r}".encode(), digest_size=20)
+    digest.update(marshal.dumps(stamps, _MARSHAL))
     return Inputs(digest.hexdigest(), recent)
+
+
+def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, str]) -> None:
+    """Append ``top``'s name and every file below it (name, size, modification time) to ``stamps``."""
+    try:
+        if not os.path.isdir(top):
+            stat = os.stat(top)
+            stamps.append((top, stat.st_size, stat.st_mtime_ns))
+            if stat.st_mtime > since:
+                recent[top] = _content(top)
+            return
+        entries = sorted(os.scandir(top), key=_name)
+    except OSError:
+        return
+    stamps.append(top)
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                if entry.name not in _SKIPPED and entry.path not in skipped and not entry.is_symlink():
+                    _walk(entry.path, skipped, since, stamps, recent)
+                continue
+            stat = entry.stat()
+        except OSError:
+            continue
+        stamps.append((entry.name, stat.st_size, stat.st_mtime_ns))
+        if stat.st_mtime > since:
+            recent[entry.path] = _content(entry.path)
+    stamps.append(None)  # the end of the folder: its files cannot be taken for its parent's
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _content(path: str) -> str:
@@ -85,10 +127,52 @@ def _content(path: str) -> str:
         return ""
 
 
-def _git_head(folder: Path) -> str:
+def git_head(folder: Path) -> str:
+    """The commit checked out in the git repository holding ``folder`` ("" outside one), read from
+    the repository's files; git itself is asked only when they are not the plain kind."""
+    for parent in (folder, *folder.parents):
+        dot_git = parent / ".git"
+        try:
+            if dot_git.is_dir():
+                return _ref(dot_git, dot_git) or _ask_git(parent)
+            if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+                text = dot_git.read_text(encoding="utf-8").strip()
+                if not text.startswith("gitdir: "):
+                    return _ask_git(parent)
+                git_dir = (parent / text.removeprefix("gitdir: ")).resolve()
+                common = git_dir / "commondir"
+                shared = (git_dir / common.read_text(encoding="utf-8").strip()).resolve() if common.is_file() else git_dir
+                return _ref(git_dir, shared) or _ask_git(parent)
+        except (OSError, UnicodeDecodeError):
+            return _ask_git(parent)
+    return ""
+
+
+def _ref(git_dir: Path, shared: Path) -> str:
+    """What HEAD names, as a commit id; "" when the refs are not loose or packed files."""
+    head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    if not head.startswith("ref: "):
+        return head  # a detached HEAD holds the commit itself
+    ref = head.removeprefix("ref: ")
+    for folder in (git_dir, shared):
+        loose = folder / ref
+        if loose.is_file():
+            return loose.read_text(encoding="utf-8").strip()
+    packed = shared / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8").splitlines():
+            commit, _, name = line.partition(" ")
+            if name == ref:
+                return commit
+    return ""  # an unborn branch or another ref storage: git answers
+
+
+def _ask_git(folder: Path) -> str:
+    import subprocess  # here: seldom needed
+
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder if folder.is_dir() else folder.parent,
-                              capture_output=True, text=True, timeout=10).stdout.strip()
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -101,64 +185,84 @@ def site_inputs(content: Path, templates: Path, static: Path, config: Path) -> l
             if path.exists()]
 
 
-def load(cache_dir: Path) -> dict[str, Any] | None:
+def load(cache_dir: Path) -> Manifest | None:
     """The last build's manifest; None when there is none or it cannot be trusted (cut short,
     written by another version)."""
     try:
         with open(cache_dir / MANIFEST, "rb") as handle:
-            manifest = pickle.load(handle)
+            header = pickle.load(handle)
+        if header["format"] != (FORMAT, __version__):
+            return None
+        return Manifest(cache_dir, header["inputs"], header["output"], header["time"], header["last"], header["recent"],
+                        header["output_names"], header["output_digest"])
     except Exception:  # missing, truncated or from another version: build
         return None
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == (FORMAT, __version__) else None
 
 
-def racy_since(manifest: dict[str, Any] | None, now: float) -> float:
+def racy_since(manifest: Manifest | None, now: float) -> float:
     """When inputs count as racy: changed within a second of the last build (or of ``now``)."""
-    started = manifest["time"] if manifest is not None else now
+    started = manifest.time if manifest is not None else now
     return min(started, now) - RACY_SECONDS
 
 
-def output_stamps(manifest: dict[str, Any] | None) -> dict[str, tuple[int, int]]:
-    """(size, modification time) of every output file, as the last build left it."""
-    return manifest["files"] if manifest is not None else {}
+def output_stamps(manifest: Manifest | None) -> dict[str, tuple[int, int]]:
+    """(size, modification time) of every output file by its path in the output folder, as the
+    last build left it."""
+    if manifest is None:
+        return {}
+    try:
+        with open(manifest.where / MANIFEST, "rb") as handle:
+            pickle.load(handle)  # the header
+            files = pickle.load(handle)
+    except Exception:  # changed or cut short since: no output file is taken as it is
+        return {}
+    return files if isinstance(files, dict) else {}
 
 
-def recall(manifest: dict[str, Any] | None, out_dir: Path, inputs: Inputs) -> LastBuild | None:
+def recall(manifest: Manifest | None, out_dir: Path, inputs: Inputs) -> LastBuild | None:
     """The last build, when its manifest matches ``inputs`` (racy files by their bytes) and its
     output is as it left it."""
-    if manifest is None or manifest["inputs"] != inputs.digest or manifest["output"] != os.fspath(out_dir):
+    if manifest is None or manifest.inputs != inputs.digest or manifest.output != os.fspath(out_dir):
         return None
-    hashed = manifest["recent"]
-    since = manifest["time"] - RACY_SECONDS
+    since = manifest.time - RACY_SECONDS
     try:
         for path, content in inputs.recent.items():
-            if os.stat(path).st_mtime > since and hashed.get(path) != content:
+            if os.stat(path).st_mtime > since and manifest.recent.get(path) != content:
                 return None
-        prefix = os.path.join(out_dir, "")
-        for rel, (size, mtime) in manifest["files"].items():
-            stat = os.stat(prefix + rel)
-            if stat.st_size != size or stat.st_mtime_ns != mtime:
-                return None
+        names = manifest.output_names.split("\0") if manifest.output_names else []
+        if _stamps_digest(map(os.stat, names)) != manifest.output_digest:
+            return None
     except OSError:
         return None
-    return manifest["last"]
+    return manifest.last
+
+
+def _stamps_digest(stats: Iterable[os.stat_result]) -> str:
+    return hashlib.blake2b(marshal.dumps([(stat.st_size, stat.st_mtime_ns) for stat in stats], _MARSHAL),
+                           digest_size=20).hexdigest()
 
 
 def remember(cache_dir: Path, out_dir: Path, inputs: Inputs, started: float, made: LastBuild) -> None:
     """Write the manifest of a build that began at ``started`` (``time.time()``)."""
     files: dict[str, tuple[int, int]] = {}
+    names, stats = [], []
     try:
-        for folder, _, names in os.walk(out_dir):
-            for name in names:
+        for folder, _, found in os.walk(out_dir):
+            for name in found:
                 path = os.path.join(folder, name)
                 stat = os.stat(path)
                 files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
+                names.append(path)
+                stats.append(stat)
         recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
-        manifest = {"format": (FORMAT, __version__), "inputs": inputs.digest, "output": os.fspath(out_dir), "time": started,
-                    "last": made, "files": files, "recent": recent}
+        header: dict[str, Any] = {"format": (FORMAT, __version__), "inputs": inputs.digest, "output": os.fspath(out_dir),
+                                  "time": started, "last": made, "recent": recent, "output_names": "\0".join(names),
+                                  "output_digest": _stamps_digest(stats)}
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cache_dir / f"{MANIFEST}.tmp-{os.getpid()}"
-        temporary.write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        with open(temporary, "wb") as handle:
+            pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(files, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_dir / MANIFEST)
     except OSError:
         pass

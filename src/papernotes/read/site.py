@@ -23,7 +23,7 @@ from ..markdown.assets import AssetFinder
 from ..config import Config
 from ..markdown.pipeline import MarkdownRenderer
 from ..extensions import ReaderRule
-from ..model import Diagnostic, ReadResult
+from ..model import Diagnostic, Progress, ReadResult, no_progress
 from ..papers.registry import Registry
 from . import READERS, as_drafts, display_path, file_dates, open_source, read_path, reader_for, relative_names
 from .feeds import FeedItem, FeedItems, FeedPart, PartParser, parse as parse_feed, parse_part, read as read_feed, read_items
@@ -197,13 +197,6 @@ def _total_size(paths: Sequence[Path]) -> int:
         if total >= PARALLEL_BYTES:
             break
     return total
-
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total; 0 when unknown)
-
-
-def no_progress(stage: str, done: int, total: int) -> None:
-    pass
 
 
 def read(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]] | None = None) -> ReadResult:

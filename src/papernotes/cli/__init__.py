@@ -1,0 +1,208 @@
+"""The ``papernotes`` command: parses arguments, calls the pipeline, prints what happened.
+
+``build`` is here with the printing every command shares; each other command lives in its own
+module, imported only when that command runs (or ``--help`` lists them all), so that
+``papernotes build`` on a site that has not changed loads none of the pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from .. import __version__
+from ..build import BuildOptions, BuildResult, SiteLayout, build
+from ..model import Diagnostic
+from ..output import OutputError
+
+SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from ..install_source import describe, installed_source
+
+        click.echo(describe(installed_source()))
+        ctx.exit()
+
+
+class Commands(click.Group):
+    """A command group whose ``LAZY`` commands are imported from their module when asked for."""
+
+    LAZY = {"check": "check:check_command", "deploy": "site:deploy_command", "init": "site:init_command",
+            "new": "site:new_command", "papers": "papers:papers_group", "serve": "serve:serve_command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.LAZY:
+            return super().get_command(ctx, cmd_name)
+        module, name = self.LAZY[cmd_name].split(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help=f"Print the version ({__version__}) and where papernotes was installed from.")
+def main() -> None:
+    """papernotes: turn a folder of paper notes (Markdown, feeds, plain text) into a static site."""
+    # bibtexparser logs each bad entry; papernotes reports them as positioned diagnostics instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
+@main.command("build")
+@SITE_DIR
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: SITE_DIR/site, or ./site when SITE_DIR has no content/).")
+@click.option("--drafts", is_flag=True, help="Publish notes marked draft: true or published: false.")
+@click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/notes/.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--force", is_flag=True, help="Replace an output folder papernotes did not create.")
+@click.option("--no-cache", is_flag=True, help="Read every note again, ignoring .papernotes-cache/.")
+@click.option("--no-search", is_flag=True, help="Do not build the Pagefind search index.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for reading (default: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print each note with its URL and where its date came from.")
+def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None, strict: bool,
+                  force: bool, no_cache: bool, no_search: bool, jobs: int | None, quiet: bool, verbose: bool) -> None:
+    """Build the site in SITE_DIR (default: the current folder)."""
+    if not site_dir.is_dir():
+        raise click.ClickException(f"{site_dir} is not a folder")
+    layout = SiteLayout.find(site_dir, out_dir)
+    try:
+        options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
+        with ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    report(result, quiet=quiet, verbose=verbose, strict=strict)
+    if not result.notes and result.up_to_date is None:
+        from ..read import discover, display_path
+        from ..read.emptysite import why_no_notes
+
+        found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
+        click.echo(why_no_notes({display_path(p) for p in found}, str(layout.content), result.diagnostics), err=True)
+    if not quiet and not result.site_origin:
+        click.echo("warning: base_url has no scheme and host, so feeds, the sitemap and social tags (og:url) carry "
+                   "relative URLs that readers and crawlers reject; set base_url: https://… in papernotes.yaml "
+                   "or pass --base-url", err=True)
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
+class ProgressLine:
+    """One self-rewriting status line on a terminal, shown only once a build has taken a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < 1 or now - self.last < 0.1:
+            return
+        self.last, self.shown = now, True
+        count = f" {done}/{total}" if total else (f" {done}" if done else "")
+        sys.stderr.write(f"\r\033[K{stage}{count}…")
+        sys.stderr.flush()
+
+    def __enter__(self) -> "ProgressLine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = False) -> None:
+    """Print diagnostics (errors always, warnings unless quiet) and a one-line summary. A build
+    that found the site up to date tells the last build's warnings again only when they fail it
+    (``strict``)."""
+    color = sys.stderr.isatty()
+    if verbose:
+        for note in result.notes:
+            date = note.date.iso() if note.date else "no date"
+            click.echo(f"{note.source.path}: {note.url} · {date} ({note.date_source})")
+    shown = [d for d in result.diagnostics if d.severity == "error" or not quiet]
+    if result.up_to_date is not None and not verbose and not strict:
+        shown = [d for d in shown if d.severity == "error"]  # the warnings were printed when the site was built
+    for line in summarized(shown, color, limit=None if verbose else REPEATS_SHOWN):
+        click.echo(line, err=True)
+    if verbose:
+        click.echo("time: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings))
+    if not quiet and result.up_to_date is not None:
+        click.echo(f"up to date: nothing changed since the last build ({result.up_to_date} notes, {result.pages} pages, "
+                   f"{result.warnings} warnings, {result.errors} errors); checked in {result.seconds:.2f} s → {result.out_dir}")
+    elif not quiet:
+        click.echo(
+            f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "
+            f"{result.errors} errors in {result.seconds:.2f} s → {result.out_dir}"
+        )
+
+
+MESSAGE_CHARS = 400
+REPEATS_SHOWN = 3  # of one kind of message, before "… and N more like this"
+_VARIABLE = re.compile(r"'[^']*'|\"[^\"]*\"|\{\{.*?\}\}|\d+")
+
+
+def echo_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+def summarized(diagnostics: Iterable[Diagnostic], color: bool, limit: int | None,
+               hint: str = " (-v shows them all)") -> Iterator[str]:
+    """Each diagnostic formatted, but of messages alike (the same words around different quoted
+    values and numbers) only the first ``limit``, then a count of the rest."""
+    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault((diagnostic.severity, _VARIABLE.sub("…", diagnostic.message)), []).append(diagnostic)
+    for group in groups.values():
+        shown = group if limit is None or len(group) <= limit + 1 else group[:limit]  # never "… and 1 more"
+        for diagnostic in shown:
+            yield format_diagnostic(diagnostic, color)
+        if len(shown) < len(group):
+            yield f"… and {len(group) - len(shown)} more like this{hint}"
+
+
+def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
+    """``path:line:col: severity: message``, with the source line and a caret when known; a
+    message quoting a huge input is cut short."""
+    text = str(diagnostic)
+    if len(text) > MESSAGE_CHARS:
+        text = text[:MESSAGE_CHARS - 1] + "…"
+    if color:
+        tint = "red" if diagnostic.severity == "error" else "yellow"
+        text = text.replace(f" {diagnostic.severity}:", " " + click.style(diagnostic.severity + ":", fg=tint, bold=True), 1)
+    source = diagnostic.source_line
+    if source is None and color:
+        source = _line_of(diagnostic.path, diagnostic.line)
+    if source is not None and len(source) <= MESSAGE_CHARS:
+        text += f"\n    {source}\n    {' ' * (diagnostic.col - 1)}^"
+    return text
+
+
+def _line_of(path: str, line: int) -> str | None:
+    """The file's line, for showing under a diagnostic on a terminal."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\n")
+    except OSError:
+        return None
+    return None
