@@ -1,0 +1,227 @@
+"""The up-to-date check: any change to what a build reads or wrote is seen, nothing else is, and
+finding nothing changed loads none of the pipeline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from papernotes import uptodate
+from papernotes.build import BuildOptions, SiteLayout, build
+
+OLD = 1_600_000_000_000_000_000  # a modification time (ns) long before any build
+NOTE = "---\ntitle: {title}\ndate: 2024-01-02\n---\n\nBody of {title}.\n"
+
+names = st.text("abcxyz", min_size=1, max_size=3)
+trees = st.dictionaries(st.lists(names, min_size=1, max_size=3).map("/".join), st.binary(max_size=20), min_size=1,
+                        max_size=8).filter(lambda files: not any(f.startswith(g + "/") for f in files for g in files))
+
+
+def _write(root: Path, files: dict[str, bytes]) -> None:
+    """``files`` under ``root``, all dated ``OLD``."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        os.utime(path, ns=(OLD, OLD))
+
+
+def _digest(root: Path) -> str:
+    return uptodate.take_inputs([root], (), "options", since=time.time()).digest
+
+
+@settings(max_examples=40, deadline=None)
+@given(trees, st.randoms())
+def test_the_same_files_give_the_same_digest_whatever_order_they_were_written_in(files, random):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write(root, files)
+        first = _digest(root)
+        shutil.rmtree(root)
+        root.mkdir()
+        shuffled = list(files.items())
+        random.shuffle(shuffled)
+        _write(root, dict(shuffled))
+        assert _digest(root) == first
+
+
+def _edit(root: Path, rel: str) -> None:
+    path = root / rel
+    path.write_bytes(path.read_bytes() + b"!")
+    os.utime(path, ns=(OLD, OLD))
+
+
+def _touch(root: Path, rel: str) -> None:
+    os.utime(root / rel, ns=(OLD + 1, OLD + 1))
+
+
+def _remove(root: Path, rel: str) -> None:
+    (root / rel).unlink()
+
+
+def _rename(root: Path, rel: str) -> None:
+    path = root / rel
+    path.rename(path.with_name(path.name + "-renamed"))
+
+
+def _move_up(root: Path, rel: str) -> None:
+    """Into the folder above (or below, for a file at the top): same name, same bytes, same time."""
+    path = root / rel
+    target = root / "below" / path.name if path.parent == root else path.parent.parent / path.name
+    if target.exists():
+        target = target.with_name(target.name + "-moved")
+    target.parent.mkdir(exist_ok=True)
+    path.rename(target)
+
+
+def _add(root: Path, rel: str) -> None:
+    (root / rel).with_name("added").write_bytes(b"")
+
+
+@settings(max_examples=60, deadline=None)
+@given(trees, st.sampled_from([_edit, _touch, _remove, _rename, _move_up, _add]), st.data())
+def test_any_change_to_the_files_changes_the_digest(files, change, data):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write(root, files)
+        written = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        before = _digest(root)
+        rel = data.draw(st.sampled_from(written))
+        if change is _add and (root / rel).with_name("added").exists():
+            return
+        change(root, rel)
+        assert _digest(root) != before, f"{change.__name__} {rel}"
+
+
+def test_options_version_and_skipped_folders(tmp_path, monkeypatch):
+    _write(tmp_path, {"a.md": b"a", "site/index.html": b"x", ".git/HEAD": b"x", ".git/index": b"x", "plugins/__pycache__/p.pyc": b"x"})
+    since = time.time()
+    digest = uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).digest
+    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "other options", since).digest != digest
+    for rel in ("site/index.html", ".git/index", "plugins/__pycache__/p.pyc"):
+        _edit(tmp_path, rel)
+    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).digest == digest, \
+        "the output, git's files and compiled Python are no inputs"
+    monkeypatch.setattr(uptodate, "__version__", "another")
+    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).digest != digest
+
+
+def test_files_changed_lately_are_hashed(tmp_path):
+    _write(tmp_path, {"old.md": b"old"})
+    (tmp_path / "new.md").write_bytes(b"new")
+    inputs = uptodate.take_inputs([tmp_path], (), "options", since=time.time() - 5)
+    assert list(inputs.recent) == [os.fspath(tmp_path.resolve() / "new.md")]
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_commit_is_read_as_git_reads_it(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "notes").mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    assert uptodate.git_head(repo / "notes") == "", "an unborn branch"
+    for number in (1, 2):
+        (repo / "notes/a.md").write_text(str(number))
+        _git(repo, "add", ".")
+        _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", str(number))
+    head = _git(repo, "rev-parse", "HEAD")
+    assert uptodate.git_head(repo / "notes") == head
+    _git(repo, "pack-refs", "--all")
+    assert not (repo / ".git/refs/heads/main").exists() and uptodate.git_head(repo / "notes") == head
+    _git(repo, "worktree", "add", "-q", "--detach", os.fspath(tmp_path / "other"), "HEAD~1")
+    assert uptodate.git_head(tmp_path / "other" / "notes") == _git(repo, "rev-parse", "HEAD~1")
+    _git(tmp_path / "other", "checkout", "-q", "-b", "side")
+    assert uptodate.git_head(tmp_path / "other") == _git(repo, "rev-parse", "HEAD~1")
+    assert uptodate.git_head(tmp_path) == ""
+
+
+def _age(root: Path) -> None:
+    """Date every file of the site a minute back, as if written long before the build."""
+    old = time.time() - 60
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (old, old))
+
+
+@pytest.fixture
+def site(make_site):
+    root = make_site({"content/a.md": NOTE.format(title="A"), "content/b.md": NOTE.format(title="B"),
+                      "templates/.keep": "", "static/.keep": ""})
+    _age(root)
+    layout = SiteLayout.find(root, root / "site")
+    assert build(layout, BuildOptions(search=False)).up_to_date is None
+    return layout
+
+
+def _again(layout: SiteLayout, **options: object) -> int | None:
+    return build(layout, BuildOptions(search=False, **options)).up_to_date  # type: ignore[arg-type]
+
+
+def test_sequences_with_nothing_changed_are_up_to_date(site, monkeypatch):
+    assert _again(site) == 2
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 2)  # two seconds later
+    assert _again(site) == 2
+    monkeypatch.undo()
+    assert _again(site) == 2
+
+
+@pytest.mark.parametrize("change", [
+    lambda root: (root / "content/a.md").write_text(NOTE.format(title="Edited")),
+    lambda root: os.utime(root / "content/a.md"),  # a note's date may be its file's time
+    lambda root: (root / "content/a.md").rename(root / "content/c.md"),
+    lambda root: (root / "content/a.md").unlink(),
+    lambda root: (root / "content/c.md").write_text(NOTE.format(title="C")),
+    lambda root: (root / "content/figure.png").write_bytes(b"\x89PNG"),
+    lambda root: (root / "content/.papers-cache.json").write_text("{}"),
+    lambda root: (root / "papernotes.yaml").write_text("title: Other\n"),
+    lambda root: (root / "templates/note.html").write_text("{{ note.title }}"),
+    lambda root: (root / "static/extra.css").write_text("a {}"),
+    lambda root: (root / "site/notes/a/index.html").unlink(),
+    lambda root: (root / "site/notes/a/index.html").write_text("x", encoding="utf-8"),
+    lambda root: shutil.rmtree(root / "site"),
+], ids=["edit", "touch", "rename", "remove", "add", "image", "registry", "config", "template", "static",
+        "page removed", "page edited", "output removed"])
+def test_a_change_is_built_then_up_to_date_again(site, change):
+    change(site.root)
+    assert _again(site) is None
+    assert _again(site) is not None
+
+
+def test_other_options_build(site):
+    assert _again(site, drafts=True) is None
+    assert _again(site, base_url="https://example.org/") is None
+    assert _again(site, cache=False) is None, "--no-cache always builds"
+
+
+def test_a_manifest_cut_short_or_of_another_format_is_not_trusted(site, monkeypatch):
+    manifest = site.cache / uptodate.MANIFEST
+    manifest.write_bytes(manifest.read_bytes()[:100])
+    assert _again(site) is None
+    monkeypatch.setattr(uptodate, "FORMAT", uptodate.FORMAT + 1)
+    assert _again(site) is None
+    assert _again(site) == 2
+
+
+def test_an_up_to_date_build_loads_none_of_the_pipeline(site):
+    probe = ("import sys\nfrom papernotes.cli import main\n"
+             f"try:\n    main(['build', {os.fspath(site.root)!r}, '-o', {os.fspath(site.out)!r}, '--no-search'])\n"
+             "except SystemExit:\n    pass\n"
+             "print(' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "up to date" in done.stdout
+    loaded = set(done.stdout.split("\n")[-2].split())
+    heavy = {"jinja2", "markdown_it", "yaml", "pygments", "feedparser", "bibtexparser", "papernotes.engine",
+             "papernotes.config", "papernotes.read", "papernotes.emit", "ctypes", "subprocess"}
+    assert not heavy & loaded
