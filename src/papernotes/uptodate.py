@@ -96,11 +96,13 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
             if stat.st_mtime > since:
                 recent[top] = _content(top)
             return
-        entries = sorted(os.scandir(top), key=_name)
+        with os.scandir(top) as found:
+            entries = {entry.name: entry for entry in found}
     except OSError:
         return
     stamps.append(top)
-    for entry in entries:
+    for name in sorted(entries):
+        entry = entries[name]
         try:
             if entry.is_dir():
                 if entry.name not in _SKIPPED and entry.path not in skipped and not entry.is_symlink():
@@ -109,14 +111,10 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
             stat = entry.stat()
         except OSError:
             continue
-        stamps.append((entry.name, stat.st_size, stat.st_mtime_ns))
+        stamps.append((name, stat.st_size, stat.st_mtime_ns))
         if stat.st_mtime > since:
             recent[entry.path] = _content(entry.path)
     stamps.append(None)  # the end of the folder: its files cannot be taken for its parent's
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def _content(path: str) -> str:

@@ -8,7 +8,6 @@ module, imported only when that command runs (or ``--help`` lists them all), so 
 from __future__ import annotations
 
 import importlib
-import logging
 import re
 import sys
 import time
@@ -57,8 +56,6 @@ class Commands(click.Group):
               help=f"Print the version ({__version__}) and where papernotes was installed from.")
 def main() -> None:
     """papernotes: turn a folder of paper notes (Markdown, feeds, plain text) into a static site."""
-    # bibtexparser logs each bad entry; papernotes reports them as positioned diagnostics instead.
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 
 @main.command("build")

@@ -32,6 +32,7 @@ import bibtexparser
 import feedparser
 
 from .identifiers import doi_id, identify
+from .registry import quiet_bibtexparser
 
 USER_AGENT = "papernotes (https://pypi.org/project/papernotes/)"
 ARXIV_API = "https://export.arxiv.org/api/query"
@@ -192,6 +193,7 @@ def _query_crossref(api: str, batch: list[str], timeout: float) -> dict[str, Rec
 
 def _query_acl(api: str, batch: list[str], timeout: float) -> dict[str, Record]:
     found = {}
+    quiet_bibtexparser()
     for paper_id in batch:
         library = bibtexparser.parse_string(_get(f"{api.rstrip('/')}/{paper_id.split(':', 1)[1]}.bib", timeout).decode("utf-8"))
         for entry in library.entries:

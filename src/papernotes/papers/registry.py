@@ -4,6 +4,7 @@ metadata cache ``content/.papers-cache.json`` (written by ``papernotes papers fe
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -230,7 +231,13 @@ class _KeepFields(middlewares.BlockMiddleware):
         return entry
 
 
+def quiet_bibtexparser() -> None:
+    """bibtexparser logs each bad entry; papernotes reports them as positioned diagnostics instead."""
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
 def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
+    quiet_bibtexparser()
     library = bibtexparser.parse_string(
         path.read_text(encoding="utf-8-sig"),
         append_middleware=[_KeepFields(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
