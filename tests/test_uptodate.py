@@ -225,3 +225,14 @@ def test_an_up_to_date_build_loads_none_of_the_pipeline(site):
     heavy = {"jinja2", "markdown_it", "yaml", "pygments", "feedparser", "bibtexparser", "papernotes.engine",
              "papernotes.config", "papernotes.read", "papernotes.emit", "ctypes", "subprocess"}
     assert not heavy & loaded
+
+
+def test_a_broken_link_is_left_out_and_the_rest_still_counts(tmp_path):
+    _write(tmp_path, {"a.md": b"a", "b.md": b"b"})
+    (tmp_path / "broken.md").symlink_to(tmp_path / "nowhere.md")
+    before = _digest(tmp_path)
+    (tmp_path / "broken.md").unlink()
+    assert _digest(tmp_path) == before, "a link to nothing is no input"
+    (tmp_path / "broken.md").symlink_to(tmp_path / "nowhere.md")
+    _edit(tmp_path, "b.md")
+    assert _digest(tmp_path) != before

@@ -35,7 +35,7 @@ from .walks import RACY_SECONDS
 MANIFEST = "last-build.pickle"
 FORMAT = 3  # bump whenever the manifest changes shape
 _MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
-_SIZE, _MTIME = attrgetter("st_size"), attrgetter("st_mtime_ns")
+_NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
 _FIELDS = attrgetter(*(field.name for field in fields(Diagnostic)))  # a diagnostic as the tuple it is made from
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 
@@ -93,7 +93,8 @@ def take_inputs(roots: Iterable[Path], skip: Iterable[Path], options: object, si
 
 
 def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, str]) -> None:
-    """Append ``top``'s name and every file below it (name, size, modification time) to ``stamps``."""
+    """Append ``top`` with its files' names, sizes and modification times, then each folder below
+    it the same way, to ``stamps``; hash the files modified after ``since``."""
     try:
         if not os.path.isdir(top):
             stat = os.stat(top)
@@ -102,24 +103,34 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
                 recent[top] = _content(top)
             return
         with os.scandir(top) as found:
-            entries = {entry.name: entry for entry in found}
+            entries = sorted(found, key=_NAME)
+        folders = [entry for entry in entries if entry.is_dir()]
+        files = [entry for entry in entries if not entry.is_dir()]
     except OSError:
         return
-    stamps.append(top)
-    for name in sorted(entries):
-        entry = entries[name]
+    try:
+        stats = list(map(os.DirEntry.stat, files))  # no Python loop: most of a large folder's cost
+    except OSError:  # a broken link, or a file removed meanwhile: left out, as discovery leaves it
+        files, stats = _statted(files)
+    stamps.append((top, "\0".join(map(_NAME, files)), *_stamps(stats)))
+    limit = int(since * 1e9)
+    if stats and max(map(_MTIME, stats)) > limit:
+        recent.update((entry.path, _content(entry.path)) for entry, stat in zip(files, stats) if stat.st_mtime_ns > limit)
+    for folder in folders:
+        if folder.name not in _SKIPPED and folder.path not in skipped and not folder.is_symlink():
+            _walk(folder.path, skipped, since, stamps, recent)
+
+
+def _statted(entries: list[os.DirEntry[str]]) -> tuple[list[os.DirEntry[str]], list[os.stat_result]]:
+    """The entries that can be stat'ed, with their stats."""
+    kept, stats = [], []
+    for entry in entries:
         try:
-            if entry.is_dir():
-                if entry.name not in _SKIPPED and entry.path not in skipped and not entry.is_symlink():
-                    _walk(entry.path, skipped, since, stamps, recent)
-                continue
-            stat = entry.stat()
+            stats.append(entry.stat())
         except OSError:
             continue
-        stamps.append((name, stat.st_size, stat.st_mtime_ns))
-        if stat.st_mtime > since:
-            recent[entry.path] = _content(entry.path)
-    stamps.append(None)  # the end of the folder: its files cannot be taken for its parent's
+        kept.append(entry)
+    return kept, stats
 
 
 def _content(path: str) -> str:
