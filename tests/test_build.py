@@ -260,7 +260,8 @@ def test_a_file_changed_just_before_the_last_build_is_checked_by_its_bytes(make_
     assert again.up_to_date is None and "Other" in read(again, "notes/a/index.html")
 
 
-def test_note_bodies_wait_in_a_nameless_file_during_the_build(build_site):
+def test_note_bodies_wait_in_the_cache_folders_store(build_site):
+    """Read back when used, and kept for the next build, which the engine state refers them to."""
     from dataclasses import replace as remade
     from papernotes.model import StoredText
 
@@ -268,7 +269,8 @@ def test_note_bodies_wait_in_a_nameless_file_during_the_build(build_site):
     (built,) = result.notes
     assert isinstance(built.body.stored, StoredText) and "<strong>bold</strong>" in built.body.html
     assert remade(built, title="Other").digest != built.digest, "a note made anew from it still has a digest"
-    assert not [p for p in (result.out_dir.parent / ".papernotes-cache").rglob("*bodies*")], "nothing is left behind"
+    cache = result.out_dir.parent / ".papernotes-cache"
+    assert sorted(p.name for p in cache.rglob("*bodies*")) == ["bodies", "bodies.lock"], "one store, nothing else left behind"
     assert "<strong>bold</strong>" in read(result, "notes/a/index.html")
 
 

@@ -243,3 +243,73 @@ def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, 
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, BuildOptions(search=False, cache=False, workers=1))
     assert _folder(layout.out) == _folder(scratch.out)
+
+
+def _engine_after_restore(layout: SiteLayout, monkeypatch: pytest.MonkeyPatch) -> list[Engine]:
+    """The engines the next builds run, caught as they are restored."""
+    restored: list[Engine] = []
+    real = Engine.restore
+    monkeypatch.setattr(Engine, "restore", lambda self, stamps: restored.append(real(self, stamps)) or restored[-1])
+    return restored
+
+
+def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_site, monkeypatch):
+    """The graph, plan and reads the last build kept in the cache folder let the next one swap the
+    edited note into the graph and plan again only the pages holding it, as the preview does."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    build(layout, options)
+    (engine,) = restored
+    assert engine.changed is not None and "note:b" in engine.changed, "the graph was not built anew"
+    assert "/notes/b/" in engine.plan.dependents["note:b"]
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+@pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone"])
+def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypatch, damage):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    state = layout.cache / engine_module.STATE
+    if damage == "cut short":
+        state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    elif damage == "older format":
+        monkeypatch.setattr("papernotes.engine.STATE_FORMAT", engine_module.STATE_FORMAT + 1)
+    else:
+        (layout.cache / "bodies").write_bytes(b"")
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/a.md"
+    path.write_text(path.read_text().replace("More text.", "Other text."))
+    build(layout, options)
+    (engine,) = restored
+    assert engine.changed is None, "nothing of the damaged state was used"
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_a_second_build_at_the_same_time_keeps_no_state(make_site, monkeypatch):
+    """The body store in the cache folder is one build's at a time; another builds without it."""
+    from papernotes.bodystore import BodyStore
+
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    holder = BodyStore.lasting(layout.cache)
+    assert holder is not None and BodyStore.lasting(layout.cache) is None
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/a.md"
+    path.write_text(path.read_text().replace("More text.", "Other text."))
+    state = (layout.cache / engine_module.STATE).read_bytes()
+    build(layout, options)
+    assert restored == [] and (layout.cache / engine_module.STATE).read_bytes() == state
+    assert b"Other text." in (layout.out / "notes/a/index.html").read_bytes()

@@ -1,39 +1,107 @@
 """Keep note bodies in a file instead of memory while a large site builds.
 
 A 100,000-note site holds about 1.5 GB of rendered HTML; each body is written once to the
-store as it is read and read back when its page (or a full-content feed) is rendered. The
-file has no name (it is removed as soon as it is made), so nothing is left behind, and it
-lives as long as a note refers to it; forked render workers read it through the same handle.
+store as it is read and read back when its page (or a full-content feed) is rendered. A body
+met again (the same text, by digest) is not written twice. The file is either nameless (removed
+as soon as it is made, so nothing is left behind) or ``bodies`` in the cache folder, kept for
+the next command-line build, whose engine state refers to the bodies in it by place (``dump``,
+``load``); forked render workers read it through the same handle.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import gc
 import hashlib
+import operator
 import os
+import pickle
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import IO, Any, Callable
 
 from .model import Note, StoredText
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: no store is kept there between builds
+    fcntl = None  # type: ignore[assignment]
+
+BODIES, LOCK = "bodies", "bodies.lock"
+
 
 class BodyStore:
-    """An append-only, nameless file of note bodies."""
+    """An append-only file of note bodies."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self._file = tempfile.TemporaryFile(prefix="papernotes-bodies-", dir=folder)
+    def __init__(self, folder: Path | None = None, *, handle: IO[bytes] | None = None, lock: IO[bytes] | None = None) -> None:
+        self._file = handle if handle is not None else tempfile.TemporaryFile(prefix="papernotes-bodies-", dir=folder)
+        self._lock = lock  # held while this store lives: one build at a time appends to a kept file
+        self._known: dict[bytes, tuple[int, int]] = {}  # digest → (offset, length) of each body written
+
+    @classmethod
+    def lasting(cls, folder: Path) -> BodyStore | None:
+        """The store kept in ``folder`` between builds, this process's alone while it lives; None
+        when it cannot be opened or another build holds it."""
+        if fcntl is None or not cls.available():
+            return None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = open(folder / LOCK, "ab")
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                handle = open(folder / BODIES, "a+b")
+            except OSError:
+                lock.close()
+                raise
+        except OSError:
+            return None
+        handle.seek(0, os.SEEK_END)
+        return cls(handle=handle, lock=lock)
+
+    def release(self) -> None:
+        """Let another build keep bodies here; this store's bodies stay readable (until a build
+        clears them)."""
+        if self._lock is not None:
+            self._lock.close()
+
+    @property
+    def lasts(self) -> bool:
+        """Whether the bodies outlive this process (a next build may refer to them)."""
+        return self._lock is not None
 
     def keep(self, note: Note) -> Note:
         """The note with its body HTML moved to the store; it still equals the note it was."""
         if not isinstance(note.body.stored, str):
             return note
         data = note.body.stored.encode("utf-8")
-        offset = self._file.tell()
-        self._file.write(data)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        place = self._known.get(digest)
+        if place is None:
+            place = self._known[digest] = (self._file.tell(), len(data))
+            self._file.write(data)
         moved = copy.copy(note)  # not replace(): the digest, taken of the content, stays as it is
-        object.__setattr__(moved, "body", replace(note.body, stored=StoredText(self, offset, len(data), hashlib.blake2b(data, digest_size=16).digest())))
+        object.__setattr__(moved, "body", replace(note.body, stored=StoredText(self, *place, digest)))
         return moved
+
+    def stored(self, offset: int, length: int, digest: bytes) -> StoredText:
+        """The body a previous build kept at ``offset``."""
+        self._known[digest] = (offset, length)
+        return StoredText(self, offset, length, digest)
+
+    def intact(self) -> bool:
+        """Whether the file still holds every body recalled (``stored``) from a previous build."""
+        end = max((offset + length for offset, length in self._known.values()), default=0)
+        self.flush()
+        return os.fstat(self._file.fileno()).st_size >= end
+
+    def clear(self) -> None:
+        """Forget every body kept (nothing refers to them any more)."""
+        self._file.truncate(0)
+        self._file.seek(0)
+        self._known.clear()
 
     def flush(self) -> None:
         """Make what was kept readable (bodies are read with ``read``, not through the buffer)."""
@@ -45,3 +113,71 @@ class BodyStore:
     @staticmethod
     def available() -> bool:
         return hasattr(os, "pread")
+
+
+def dump(value: object, handle: IO[bytes], store: BodyStore | None) -> None:
+    """Pickle ``value`` into ``handle``, the bodies it holds referred to by their place in
+    ``store`` (which must last: a nameless store's bodies are gone with this process)."""
+    _Pickler(handle, store).dump(value)
+
+
+def load(handle: IO[bytes], store: BodyStore | None) -> Any:
+    """What ``dump`` wrote, its bodies read from ``store`` when used. The cycle collector waits
+    meanwhile: it would look at the young objects again and again, taking twice as long."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Unpickler(handle, store).load()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _stored(offset: int, length: int, digest: bytes) -> StoredText:
+    raise pickle.UnpicklingError("a stored body is loaded only with its store")  # ``load`` gives the store's own
+
+
+def _read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+def _fields_of(kind: type) -> Callable[[object], tuple[Any, ...]] | None:
+    """For a dataclass with slots that its fields, in order, make again: what gets them (it is
+    pickled as those: its own ``__setstate__``, in Python, costs four times as much to load)."""
+    if not dataclasses.is_dataclass(kind) or "__slots__" not in vars(kind) or hasattr(kind, "__post_init__"):
+        return None
+    fields = dataclasses.fields(kind)
+    if len(fields) < 2 or not all(item.init and not item.kw_only for item in fields):
+        return None
+    return operator.attrgetter(*(item.name for item in fields))
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, handle: IO[bytes], store: BodyStore | None) -> None:
+        super().__init__(handle, protocol=5)
+        self.store = store
+        self.fields: dict[type, Callable[[object], tuple[Any, ...]] | None] = {}  # by type: see ``_fields_of``
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is StoredText:
+            if obj.store is not self.store or self.store is None or not self.store.lasts:
+                raise pickle.PicklingError("a body kept in a store that does not last")
+            return _stored, (obj.offset, obj.length, obj.digest)
+        if type(obj) is MappingProxyType:  # a read-only mapping of the config
+            return _read_only, (dict(obj),)
+        kind = type(obj)
+        fields = self.fields[kind] if kind in self.fields else self.fields.setdefault(kind, _fields_of(kind))
+        return NotImplemented if fields is None else (kind, fields(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, handle: IO[bytes], store: BodyStore | None) -> None:
+        super().__init__(handle)
+        self.store = store
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == _stored.__name__:
+            if self.store is None or not self.store.lasts:
+                raise pickle.UnpicklingError("stored bodies without their store")
+            return self.store.stored
+        return super().find_class(module, name)

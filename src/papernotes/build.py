@@ -20,6 +20,7 @@ from .sitefiles import CONFIG_FILE
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
 
 if TYPE_CHECKING:
+    from .bodystore import BodyStore
     from .config import Config
     from .papers.registry import Registry
 
@@ -77,10 +78,11 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     from .engine import Engine, Stopwatch, pages_in_parallel
 
     staging = output.start(layout.out)
+    kept: BodyStore | None = None
     try:
-        spill = _writable(layout.cache) if options.cache else None  # --no-cache: nothing written beside the notes
-        engine = Engine(layout, options, store=BodyStore(spill) if BodyStore.available() else None, keep_pages=False)
-        if options.cache:
+        kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
+        engine = Engine(layout, options, store=kept or _spill_store(layout, options), keep_pages=False)
+        if kept is not None:
             engine.restore(uptodate.output_stamps(manifest))
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, parallel=parallel)
@@ -96,13 +98,26 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         clock.lap("swap")
     except BaseException:
         output.abandon(staging)
+        if kept is not None:
+            kept.release()
         raise
     if inputs is not None:
         uptodate.remember(layout.cache, layout.out, inputs, began,
                           uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics), made.config.site_origin))
+    if kept is not None:
         engine.save()
+        kept.release()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
+
+
+def _spill_store(layout: SiteLayout, options: BuildOptions) -> BodyStore | None:
+    """A nameless store for the bodies of a build that keeps no state (None: no store here)."""
+    from .bodystore import BodyStore
+
+    if not BodyStore.available():
+        return None
+    return BodyStore(_writable(layout.cache) if options.cache else None)  # --no-cache: nothing written beside the notes
 
 
 def _writable(folder: Path) -> Path | None:

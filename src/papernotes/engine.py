@@ -11,12 +11,13 @@ stages return rather than from keys written by hand for each feature:
 - the graph: when every edited note keeps its ``graph.shape``, the previous graph with the new
   notes swapped in (``Graph.with_notes``) instead of a new one;
 - the plan: only pages whose context holds an edited note or paper are planned again;
-- rendered pages, under a digest of their template and context (``fingerprint``); on disk
-  (``.papernotes-cache/pages``) the digests alone, so that a command-line build links a page
-  the last build wrote instead of rendering it again;
+- rendered pages, under a digest of their template and context (``page_key``);
 - the preview's lazy rendering (``Later``): a changed page nobody has open waits until it is read.
 
-``build`` runs an engine restored from the cache folder; the preview server keeps one alive.
+``build`` runs an engine restored from the cache folder (``restore``, ``save``): all of the above
+but the rendered bytes (the page digests alone: a page the last build wrote is linked, not
+rendered again) and the note bodies (in the cache folder's body store, read when used), so that
+a command-line build after an edit takes the preview's short way; the preview keeps one alive.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import jinja2
 
 from . import __version__
 from .markdown.assets import AssetFinder
+from . import bodystore
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
@@ -62,7 +64,9 @@ from .walks import RACY_SECONDS, WalkMemo
 Planned = Page | TextFile
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 2  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 3  # bump whenever what ``save`` writes changes shape
+STATE = "engine.pickle"
+WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
 
 class Sink(Protocol):
@@ -128,22 +132,30 @@ class Production:
 
 @dataclass
 class Plan:
-    """The previous build's pages by URL (in plan order) and, for every note and paper
-    (``note:ID``, ``paper:ID``), the URLs of the pages whose context holds it."""
+    """The previous build's pages by URL (in plan order; None: a page not held in memory) and, for
+    every note and paper (``note:ID``, ``paper:ID``), the URLs of the pages whose context holds
+    it. ``setup`` is the environment digest it was planned under ("": not to be planned in part)."""
 
     setup: str = ""
-    pages: dict[str, Planned] = field(default_factory=dict)
+    pages: dict[str, Planned | None] = field(default_factory=dict)
     dependents: dict[str, set[str]] = field(default_factory=dict)
+
+    def learn(self, page: Planned, drawn_from: Iterable[str], keep: bool) -> None:
+        """Add a page planned in full, drawn from the notes and papers ``drawn_from``."""
+        self.pages[page.url] = page if keep else None
+        for key in drawn_from:
+            self.dependents.setdefault(key, set()).add(page.url)
 
 
 class ReadCache:
     """Read results under a digest of the file's bytes and date and of the read inputs: in memory
     by file (with the file's size and time, so that an unchanged file is not even hashed) and,
     given a folder, one pickle per file on disk. A corrupt or unwritable disk cache is ignored,
-    never trusted."""
+    never trusted. Memory holds each result as ``keep`` returns it (its bodies in a store)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, keep: Callable[[ReadResult], ReadResult] = lambda result: result) -> None:
         self.root = folder / "read" if folder is not None else None
+        self.keep = keep
         self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
 
     @staticmethod
@@ -174,7 +186,8 @@ class ReadCache:
         return result if digest == inputs.digest else None
 
     def get(self, rel: str, path: Path, inputs: ReadInputs, key: str) -> ReadResult | None:
-        """The result kept on disk under ``key``, remembered in memory from then on."""
+        """The result kept on disk under ``key``, remembered in memory from then on (as ``keep``
+        returns it, as is what comes back)."""
         if self.root is None or not key:
             return None
         try:
@@ -184,13 +197,13 @@ class ReadCache:
             return None
         if stored_key != key or not isinstance(result, ReadResult):
             return None
-        self._remember(rel, path, inputs, result)
-        return result
+        return self._remember(rel, path, inputs, result)
 
-    def put(self, rel: str, path: Path, inputs: ReadInputs, key: str, result: ReadResult) -> None:
-        self._remember(rel, path, inputs, result)
+    def put(self, rel: str, path: Path, inputs: ReadInputs, key: str, result: ReadResult) -> ReadResult:
+        """Keep ``result`` on disk and in memory; it comes back as memory holds it."""
+        kept = self._remember(rel, path, inputs, result)
         if self.root is None or not key:
-            return
+            return kept
         target = self._file(rel)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,14 +212,17 @@ class ReadCache:
             os.replace(temporary, target)
         except OSError:
             pass  # a read-only notes folder builds without a cache
+        return kept
 
-    def _remember(self, rel: str, path: Path, inputs: ReadInputs, result: ReadResult) -> None:
+    def _remember(self, rel: str, path: Path, inputs: ReadInputs, result: ReadResult) -> ReadResult:
         seen = time.time()
+        kept = self.keep(result)
         try:
             stat = os.stat(path)
         except OSError:
-            return
-        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), inputs.digest, result)
+            return kept
+        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), inputs.digest, kept)
+        return kept
 
     def _file(self, rel: str) -> Path:
         assert self.root is not None
@@ -224,7 +240,7 @@ class Engine:
                  store: BodyStore | None = None, keep_pages: bool = True) -> None:
         self.layout, self.options = layout, options
         self.render_now, self.store, self.keep_pages = render_now, store, keep_pages
-        self.reads = ReadCache(layout.cache if options.cache else None)
+        self.reads = ReadCache(layout.cache if options.cache else None, keep=self._stored)
         self.walks = WalkMemo()
         self.registry_files: RegistryFiles = {}
         self.inputs: ReadInputs | None = None
@@ -260,10 +276,12 @@ class Engine:
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
         if parallel is not None and not self.pages and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)
-            written, self.pages = parallel(env, lambda: plan_pages(graph, config), diagnostics)
+            written, self.pages, self.plan = parallel(env, lambda: plan_pages(graph, config), diagnostics)
+            self.plan.setup = self.setup if self.plan.setup else ""
         else:
             pages, replanned = self._plan(graph, config)
-            written = self._write_pages(sink, env, pages, replanned, diagnostics, progress)
+            written = self._write_pages(sink, env, pages, replanned, diagnostics, progress,
+                                        lambda urls: plan_pages(graph, config, only=urls))
         for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
             sink.write(output_file(url), Path(source).read_bytes())
         for rel, path in sorted(static_files(layout).items()):
@@ -294,16 +312,16 @@ class Engine:
         for index in unknown:
             if cached:
                 keys[index] = ReadCache.key(inputs, paths[index], dates.get(rels[index]))
-                found = self.reads.get(rels[index], paths[index], inputs, keys[index])
-                results[index] = self._stored(found) if found is not None else None
+                results[index] = self.reads.get(rels[index], paths[index], inputs, keys[index])
             if results[index] is None:
                 todo.append(index)
         for position, result in read_site([paths[i] for i in todo], inputs, dates, self.options.workers, progress):
             index = todo[position]
             timed_out = any(d.message.startswith(TIMED_OUT) for d in result.diagnostics)  # may pass on a calmer machine
             if cached and not timed_out:
-                self.reads.put(rels[index], paths[index], inputs, keys[index], result)
-            results[index] = self._stored(result)
+                results[index] = self.reads.put(rels[index], paths[index], inputs, keys[index], result)
+            else:
+                results[index] = self._stored(result)
         if self.store is not None:
             self.store.flush()
         return published((result for result in results if result is not None), config.drafts)
@@ -339,61 +357,84 @@ class Engine:
             self.setup, self.environment = digest, make_environment(config, self.layout.templates)
         return self.environment
 
-    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned], set[str] | None]:
+    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None]:
         """Every page of the site, and the URLs planned again (None: all). Only the pages that
-        hold a changed note or paper are planned again when config, templates and the site's
-        shape are what they were. A one-off build keeps no plan: pages come one at a time."""
-        if not self.keep_pages:
-            return plan_pages(graph, config), None
+        hold a changed note or paper, or that the last build did not keep, are planned again
+        when config, templates and the site's shape are what they were; a page not held in
+        memory (a one-off build keeps none) then comes as its URL. A plan in full is learnt
+        as its pages are written."""
         memo = self.plan
         if self.changed is None or memo.setup != self.setup or not memo.pages:
-            planned = list(plan_pages(graph, config))
-            memo.pages, memo.dependents = {page.url: page for page in planned}, {}
-            memo.setup = self.setup if len(memo.pages) == len(planned) else ""  # two pages on one URL: plan all each time
-            for page in planned:
-                for key in dependencies(page):
-                    memo.dependents.setdefault(key, set()).add(page.url)
-            return planned, None
+            self.plan = Plan()
+            return plan_pages(graph, config), None
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
-        for page in plan_pages(graph, config, only=affected):
-            memo.pages[page.url] = page
-        return memo.pages.values(), affected
+        affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
+        fresh = {page.url: page for page in plan_pages(graph, config, only=affected)}
+        if self.keep_pages:
+            memo.pages.update(fresh)
+        else:
+            memo.pages.update(dict.fromkeys(fresh))
+        return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected
 
-    def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned], replanned: set[str] | None,
-                     diagnostics: list[Diagnostic], progress: Progress) -> int:
+    def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
+                     diagnostics: list[Diagnostic], progress: Progress,
+                     plan_again: Callable[[set[str]], Iterable[Planned]]) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
-        they were then. Pages no longer planned are forgotten."""
-        written, planned = 0, set()
+        they were then (a page known by its URL alone is planned again when it cannot be).
+        Pages no longer planned are forgotten."""
+        written, planned, missing, learnt = 0, set(), set(), 0
+        learning = replanned is None
         for page in pages:
-            planned.add(page.url)
+            url = page if isinstance(page, str) else page.url
+            planned.add(url)
             if written % 200 == 0:
                 progress("writing pages", written, 0)
-            kept = self.pages.get(page.url) if replanned is not None and page.url not in replanned else None
-            if kept is not None and kept.data is not None:
-                _put(sink, kept.rel, kept.data)
+            kept = self.pages.get(url) if replanned is not None and url not in replanned else None
+            if kept is not None and self._write_kept(sink, kept):
                 written += 1
                 continue
-            problem = write_one(sink, page, lambda: self._page_file(env, page, sink))
-            if problem is None:
-                written += 1
+            if isinstance(page, str):
+                missing.add(url)
+                continue
+            if learning:
+                key, drawn_from = digest_page(page)
+                self.plan.learn(page, drawn_from, self.keep_pages)
+                learnt += 1
             else:
-                diagnostics.append(problem)
+                key = page_key(page)
+            written += self._write_page(sink, env, page, key, diagnostics)
+        for page in plan_again(missing) if missing else ():
+            written += self._write_page(sink, env, page, page_key(page), diagnostics)
+        if learning:  # two pages on one URL: plan all each time
+            self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written
 
-    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink) -> None:
+    def _write_page(self, sink: Sink, env: jinja2.Environment, page: Planned, key: bytes | None,
+                    diagnostics: list[Diagnostic]) -> bool:
+        """Write one page whose digest is ``key``; False (and a diagnostic) when it cannot be."""
+        problem = write_one(sink, page, lambda: self._page_file(env, page, sink, key))
+        if problem is not None:
+            diagnostics.append(problem)
+        return problem is None
+
+    def _write_kept(self, sink: Sink, kept: Rendered) -> bool:
+        """Write a page unchanged since the last build as it was then: its bytes, or the file it
+        left (when that still has its size and time); False when neither is at hand."""
+        if kept.data is not None:
+            _put(sink, kept.rel, kept.data)
+            return True
+        stamp = self.stamps.get(kept.rel)
+        return stamp is not None and sink.reuse(kept.rel, stamp)
+
+    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink, key: bytes | None) -> None:
         """Write the page: as the last build wrote it when its template and context (or a text
-        file's key) are what they were, else rendered now, or when first read if nobody is
-        looking at it (the preview's ``render_now``)."""
+        file's key) are what they were (``key``), else rendered now, or when first read if nobody
+        is looking at it (the preview's ``render_now``)."""
         rel = output_file(page.url)
-        key = page_key(page)
         previous = self.pages.get(page.url)
         if key is not None and previous is not None and previous.key == key and previous.rel == rel:
-            if previous.data is not None:
-                _put(sink, rel, previous.data)
-                return
-            stamp = self.stamps.get(rel)
-            if stamp is not None and sink.reuse(rel, stamp):
+            if self._write_kept(sink, previous):
                 return
 
         def make() -> bytes:
@@ -409,30 +450,48 @@ class Engine:
     # -- between processes ----------------------------------------------------------------------
 
     def save(self) -> None:
-        """Keep the digests of the pages written in the cache folder for the next command-line build."""
+        """Keep in the cache folder what the next command-line build can reuse: the reads, the
+        graph, the plan and the digests of the pages written (note bodies stay in the store, and
+        the state refers to them). Nothing is kept when the bodies would not last."""
+        target = self.layout.cache / STATE
         state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
-                 "pages": {url: (page.key, page.rel) for url, page in self.pages.items()}}
-        target = self.layout.cache / "pages.pickle"
+                 "pages": {url: page if page.data is None else Rendered(page.key, page.rel) for url, page in self.pages.items()},
+                 "plan": (self.plan.setup, list(self.plan.pages), self.plan.dependents),
+                 "reads": self.reads.memory, "walks": self.walks.walks, "registry": self.registry_files,
+                 "graph": (self.notes_in, self.graph, self.graph_setup)}
+        temporary = target.with_suffix(f".tmp-{os.getpid()}")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".tmp-{os.getpid()}")
-            temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            with temporary.open("wb") as handle:
+                bodystore.dump(state, handle, self.store)
             os.replace(temporary, target)
-        except OSError:
-            pass
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
+            for path in (temporary, target):
+                path.unlink(missing_ok=True)
 
     def restore(self, stamps: Mapping[str, tuple[int, int]]) -> "Engine":
-        """This engine with the page digests the last command-line build saved, and the (size,
+        """This engine as the last command-line build left it (``save``), with the (size,
         modification time) ``stamps`` of the output files that build left; an unreadable,
-        corrupt or older state is ignored (the build renders every page)."""
+        corrupt or older state is ignored (the build reads, links and renders every note), and
+        so are the bodies its store kept."""
         try:
-            state = pickle.loads((self.layout.cache / "pages.pickle").read_bytes())
+            with (self.layout.cache / STATE).open("rb") as handle:
+                state = bodystore.load(handle, self.store)
             if state["format"] != STATE_FORMAT or state["version"] != __version__:
-                return self
-            self.pages = {url: Rendered(key, rel) for url, (key, rel) in state["pages"].items()}
-            self.setup, self.stamps = state["setup"], stamps
-        except Exception:  # a state written by another version or cut short: start cold
-            self.pages, self.setup, self.stamps = {}, "", {}
+                raise ValueError("a state from another version")
+            pages = state["pages"]
+            setup, urls, dependents = state["plan"]
+            notes_in, graph, graph_setup = state["graph"]
+            reads, walks, registry_files = state["reads"], state["walks"], state["registry"]
+            if self.store is not None and not self.store.intact():
+                raise ValueError("the bodies the state refers to are gone")
+        except Exception:  # missing, written by another version or cut short: start cold
+            if self.store is not None and self.store.lasts:
+                self.store.clear()
+            return self
+        self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, Plan(setup, dict.fromkeys(urls), dependents)
+        self.notes_in, self.graph, self.graph_setup = notes_in, graph, graph_setup
+        self.reads.memory, self.walks.walks, self.registry_files = reads, walks, registry_files
         return self
 
 
@@ -510,18 +569,24 @@ def dependencies(page: Planned) -> set[str]:
     return found
 
 
-def page_key(page: Planned) -> bytes | None:
+def page_key(page: Planned, found: Callable[[str], None] | None = None) -> bytes | None:
     """A digest of what the page is made from: its template and context, or a text file's key
-    (None: a text file without one, made every time)."""
+    (None: a text file without one, made every time); ``found`` hears its ``dependencies``."""
     if isinstance(page, TextFile) and page.key is None:
         return None
     digest = hashlib.blake2b(digest_size=16)
     if isinstance(page, Page):
         digest.update(page.template.encode() + b"\0")
-        _walk(page.context, None, digest.update)
+        _walk(page.context, found, digest.update)
     else:
-        _walk(page.key, None, digest.update)
+        _walk(page.key, found, digest.update)
     return digest.digest()
+
+
+def digest_page(page: Planned) -> tuple[bytes | None, set[str]]:
+    """``page_key`` and ``dependencies`` in one walk."""
+    found: set[str] = set()
+    return page_key(page, found.add), found
 
 
 def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None) -> None:
@@ -589,28 +654,33 @@ class Stopwatch:
 
 
 ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]],
-                          tuple[int, dict[str, Rendered]]]
+                          tuple[int, dict[str, Rendered], Plan]]
 
 
 def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
     """A way to render every page in ``workers`` forked processes into ``staging``, for a build
-    with nothing to reuse: it returns the number of pages written and their digests."""
+    with nothing to reuse: it returns the number of pages written, their digests and the plan
+    (its pages not held; its ``setup`` empty when two pages wanted one URL)."""
 
     def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
-              diagnostics: list[Diagnostic]) -> tuple[int, dict[str, Rendered]]:
+              diagnostics: list[Diagnostic]) -> tuple[int, dict[str, Rendered], Plan]:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
                                  initargs=(staging, env, plan)) as pool:
             shares = list(pool.map(_render_share, [(index, workers) for index in range(workers)]))
-        written, rendered = 0, {}
+        written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
-        for count, share, found, records in shares:
+        for count, share, found, records, share_plan in shares:
             written += count
             staging.join(share)
             problems.extend(found)
             rendered.update(records)
+            learnt.pages = learnt.pages or share_plan.pages  # each worker sees every URL
+            for key, urls in share_plan.dependents.items():
+                learnt.dependents.setdefault(key, set()).update(urls)
+            learnt.setup = learnt.setup and share_plan.setup
         diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
-        return written, rendered
+        return written, rendered, learnt
 
     return write
 
@@ -634,15 +704,19 @@ def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: C
     _shared = (staging.fork(), env, plan)
 
 
-def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered]]:
+def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
     """Plan every page (so that no list of all pages is held) and write every n-th one; the
-    first worker also reports the pages that cannot be written, as the serial path does."""
+    first worker also reports the pages that cannot be written, as the serial path does. The
+    plan it returns has every URL and what its own pages are drawn from."""
     assert _shared is not None
     sink, env, plan = _shared
     mine, step = job
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
     records: dict[str, Rendered] = {}
+    learnt, planned = Plan(WHOLE), 0
     for position, page in enumerate(plan()):
+        planned += 1
+        learnt.pages[page.url] = None
         try:
             rel = output_file(page.url)
         except UnsafeURL as exc:
@@ -656,8 +730,10 @@ def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnos
             problem = write_one(sink, page, lambda: sink.write(rel, render(env, page)))
             written += problem is None
             problems += [problem] if problem else []
-            key = page_key(page)
+            key, drawn_from = digest_page(page)
+            learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:
                 records[page.url] = Rendered(key, rel)
-    return written, sink, problems + (unwritable if mine == 0 else []), records  # told once
+    learnt.setup = learnt.setup if len(learnt.pages) == planned else ""
+    return written, sink, problems + (unwritable if mine == 0 else []), records, learnt  # told once
 

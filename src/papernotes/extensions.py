@@ -112,7 +112,7 @@ def installed(group: str) -> tuple[EntryPoint, ...]:
 def _reload(names: tuple[str, ...], site_dir: str, digest: str) -> Plugins:
     """The plugins a ``Plugins`` value was loaded from (``digest`` tells an edited set apart)."""
     if not names and not digest:
-        return Plugins()
+        return Plugins(site_dir=site_dir)
     return load_plugins(names, Path(site_dir) if site_dir else None)[0]
 
 
