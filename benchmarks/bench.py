@@ -17,6 +17,14 @@ folder, then reports median wall seconds and peak memory (RSS) of:
 
 times only the one-note edits in an existing site (such as the peer harness's corpus), with
 and without the file watcher naming the changed file.
+
+    python benchmarks/bench.py --site SITE_DIR --command-line [--out OUT] [--edits 5] [--no-search]
+
+times ``papernotes build SITE_DIR`` in a fresh process after each of these edits of the site's
+middle note, in CPU seconds (user + system; wall time means little on a busy machine) and peak
+memory: its text (median of ``--edits``), its title (list pages change), one more tag, and the
+note deleted. The site must have been built once (its cache folder filled); the note is put
+back at the end and the site built again.
 """
 
 from __future__ import annotations
@@ -161,6 +169,50 @@ def edit_latency(site: Path, target: Path, edits: int, named: bool = False) -> l
     return times
 
 
+def cpu_process(args: list[str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak RSS (MB) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, after.ru_maxrss / 1024
+
+
+def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -> list[tuple[str, float, float]]:
+    """(edit, CPU s, peak MB) of a command-line build after each kind of edit of ``target``."""
+    original = target.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    tags = next((i for i, line in enumerate(lines) if line.startswith("tags:")), None)
+
+    def with_line(index: int | None, text: str) -> str:
+        changed = list(lines)
+        if index is None:
+            changed.insert(1, text)
+        else:
+            changed[index] = text
+        return "".join(changed)
+
+    def run(name: str, text: str | None) -> tuple[str, float, float]:
+        if text is None:
+            target.unlink()
+        else:
+            target.write_text(text, encoding="utf-8")
+        time.sleep(1.1)  # not racy: the build sees the edit by the file's size and time, as it would a person's
+        return (name, *cpu_process(build))
+
+    rows = []
+    try:
+        for edit in range(edits):
+            rows.append(run("text", f"{original}\nCommand-line edit {edit}.\n"))
+        rows.append(run("title", with_line(title, "title: An edited title\n")))
+        rows.append(run("tag", with_line(tags, lines[tags].replace("[", "[bench-tag, ", 1) if tags is not None else "tags: [bench-tag]\n")))
+        rows.append(run("delete", None))
+    finally:
+        target.write_text(original, encoding="utf-8")
+        subprocess.run(build, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notes", type=int, action="append", help="corpus size (repeatable); default 1000")
@@ -169,9 +221,22 @@ def main() -> None:
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind index in every build")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--site", type=Path, help="only time one-note edits in this existing site (its middle note)")
+    parser.add_argument("--command-line", action="store_true", help="with --site: time `papernotes build` after edits")
+    parser.add_argument("--out", type=Path, help="with --command-line: the output folder to build into")
     args = parser.parse_args()
     if args.site:
         notes = sorted((args.site / "content").glob("*.md")) or sorted(args.site.glob("*.md"))
+        if args.command_line:
+            build = [sys.executable, "-m", "papernotes", "build", str(args.site), "-q"]
+            build += (["-o", str(args.out)] if args.out else []) + (["--no-search"] if args.no_search else [])
+            rows = command_line_edits(args.site, notes[len(notes) // 2], build, args.edits)
+            texts = [cpu for name, cpu, _ in rows if name == "text"]
+            print(f"text edited: median {statistics.median(texts):.2f} CPU s over {len(texts)} builds {[round(t, 2) for t in texts]}")
+            for name, cpu, peak in rows:
+                if name != "text":
+                    print(f"{name} edited: {cpu:.2f} CPU s")
+            print(f"peak {max(peak for _, _, peak in rows):.0f} MB")
+            return
         for named in (True, False):
             times = edit_latency(args.site, notes[len(notes) // 2], args.edits, named)
             print(f"one edit, {'file named by the watcher' if named else 'every file looked at'}: median "
