@@ -313,3 +313,20 @@ def test_a_second_build_at_the_same_time_keeps_no_state(make_site, monkeypatch):
     build(layout, options)
     assert restored == [] and (layout.cache / engine_module.STATE).read_bytes() == state
     assert b"Other text." in (layout.out / "notes/a/index.html").read_bytes()
+
+
+def test_a_command_line_build_into_a_new_folder_after_an_edit_writes_every_page(make_site, monkeypatch):
+    """Pages the short way would link are planned and rendered again when their files are gone
+    (``deploy`` builds into a new folder each time), the sitemap, planned only in full, too."""
+    root = make_site(NOTES)
+    options = BuildOptions(search=False, workers=1)
+    build(SiteLayout.find(root), options)
+    restored = _engine_after_restore(SiteLayout.find(root), monkeypatch)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    elsewhere = SiteLayout.find(root, root / "elsewhere")
+    build(elsewhere, options)
+    assert restored[0].changed is not None, "the short way was taken"
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert "sitemap.xml" in _folder(elsewhere.out) and _folder(elsewhere.out) == _folder(scratch.out)

@@ -280,8 +280,8 @@ class Engine:
             self.plan.setup = self.setup if self.plan.setup else ""
         else:
             pages, replanned = self._plan(graph, config)
-            written = self._write_pages(sink, env, pages, replanned, diagnostics, progress,
-                                        lambda urls: plan_pages(graph, config, only=urls))
+            written = self._write_pages(sink, env, pages, replanned, diagnostics, progress,  # in full: the sitemap too
+                                        lambda urls: (page for page in plan_pages(graph, config) if page.url in urls))
         for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
             sink.write(output_file(url), Path(source).read_bytes())
         for rel, path in sorted(static_files(layout).items()):
