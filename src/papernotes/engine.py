@@ -186,8 +186,8 @@ class ReadCache:
         return result if digest == inputs.digest else None
 
     def get(self, rel: str, path: Path, inputs: ReadInputs, key: str) -> ReadResult | None:
-        """The result kept on disk under ``key``, remembered in memory from then on (as ``keep``
-        returns it, as is what comes back)."""
+        """The result kept on disk under ``key``, as ``keep`` returns it (and so remembered in
+        memory from then on)."""
         if self.root is None or not key:
             return None
         try:
