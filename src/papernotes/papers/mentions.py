@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -20,7 +21,15 @@ _CODE = frozenset({"pre", "code", "kbd", "samp"})
 _HIDDEN = frozenset({"script", "style", "annotation", "annotation-xml"})
 _EMPHASIS = frozenset({"strong", "b", "em", "i", "cite"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|([^<]+)")
+_READ = _BLOCKS | _CELLS | _CODE | _HIDDEN | _EMPHASIS | _HEADINGS | {"a"}
+_UNREAD_INITIALS = "".join(sorted(set(string.ascii_lowercase) - {name[0] for name in _READ}))
+#: Tags the reading below passes over: ``<span>`` (highlighted code) and those whose name starts
+#: with a letter no read tag starts with (MathML's ``<mi>``, ``<mrow>``…). Text runs over them, so
+#: a code block or a formula is one piece of text rather than hundreds of tokens.
+_PASSED_TAG = (rf"</?(?:[sS][pP][aA][nN](?![a-zA-Z0-9-])|[{_UNREAD_INITIALS}{_UNREAD_INITIALS.upper()}][a-zA-Z0-9-]*)"
+               r"[^>]*>")
+_TOKEN = re.compile(rf"((?:[^<]++|{_PASSED_TAG})++)|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_SPLIT_AT_PASSED = re.compile(_PASSED_TAG)
 _ATTRIBUTE = re.compile(r'\s(id|href|data-paper)="([^"]*)"')
 EXCERPT_LENGTH = 280
 CODE_MARK = "`"  # code in an excerpt stands between backticks, as in Markdown; templates show it as code
@@ -82,11 +91,11 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
         block = _Block()
 
     for match in _TOKEN.finditer(body):
-        closing, tag, attributes, data = match.groups()
+        data, closing, tag, attributes = match.groups()
         if data is not None:
             if hidden:
                 continue
-            data = html.unescape(data)
+            data = html.unescape(data) if "<" not in data else "".join(map(html.unescape, _SPLIT_AT_PASSED.split(data)))
             if heading_id is not None or not code:
                 block.text.append(data)
                 if anchor is not None:
