@@ -65,9 +65,17 @@ _PATTERNS = [
 ]
 # A bare new-style id in prose (2015 onwards, five digits): "see 2305.10601 for details".
 _BARE_ARXIV = re.compile(r"(?<![\w./:#@-])(?P<new>(?P<yy>1[5-9]|[2-9]\d)(?P<mm>0[1-9]|1[0-2])\.\d{5})(?:v\d+)?(?![\w.]*\d)(?![/-])")
-# Cheap test before running the patterns: could anything in a text be a paper at all?
-MAYBE_PAPER = re.compile(r"arxiv|doi|openreview|aclanthology|aclweb|semanticscholar|huggingface|hf\.co|ar5iv|xxx\.lanl|"
-                         r"front\.math|nature\.com|/10\.\d|\d{4}\.\d{4,5}|[a-z]/\d{7}", re.IGNORECASE)
+# Cheap test before running the patterns: could anything in a text be a paper at all? A word
+# below (in any case) or a number shaped like an identifier's.
+_MAYBE_WORDS = ("arxiv", "doi", "openreview", "aclanthology", "aclweb", "semanticscholar", "huggingface", "hf.co",
+                "ar5iv", "xxx.lanl", "front.math", "nature.com")
+_MAYBE_NUMBERS = (  # (what the number holds, found quickly; the number)
+    (re.compile(r"\.\d{4}"), re.compile(r"\d{4}\.\d{4,5}")),
+    (re.compile(r"/\d"), re.compile(r"/10\.\d|[a-z]/\d{7}", re.IGNORECASE)),
+)
+# The letters besides A-Z that an IGNORECASE pattern takes for ASCII ones, as ``str.lower`` does not.
+_FOLD_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _BRACKET_TITLE = re.compile(r"[ \t]*[-:–—]?[ \t]*(?P<title>[^\n\[\]]{3,200}?)[ \t]*(?=\n|$|\s[-–—]\s|\s\[|\s*\(?https?://)")
 _DOI_TRAILING = re.compile(r"(?:[.,;:)\]}>]|&gt;|&quot;)+$")
 # what follows a DOI in a publisher's URL: a version, a format, a view
@@ -149,9 +157,17 @@ def doi_id(doi: str, *, publisher: bool = False) -> str:
     return f"arxiv:{arxiv.group(1)}" if arxiv else f"doi:{doi}"
 
 
+def maybe_paper(text: str) -> bool:
+    """False when nothing in ``text`` can be a paper identifier (substring tests, far quicker than
+    one pattern of alternatives over text that names no paper, as most text does)."""
+    folded = (text.translate(_FOLD_TO_ASCII) if not text.isascii() and _FOLDS_TO_ASCII.search(text) else text).lower()
+    return (any(word in folded for word in _MAYBE_WORDS)
+            or any(hint.search(text) and number.search(text) for hint, number in _MAYBE_NUMBERS))
+
+
 def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
     """Every paper identifier in ``text`` (plain text, no code), in order, without overlaps."""
-    if not MAYBE_PAPER.search(text):
+    if not maybe_paper(text):
         return []
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ..text import shorten
 from ..model import PaperRef
-from .identifiers import MAYBE_PAPER, Mention, find_mentions
+from .identifiers import Mention, find_mentions, maybe_paper
 from .titles import Evidence, generic_link, heading_title, line_title, link_title, reads_like_title, strongest
 
 _BLOCKS = frozenset({"p", "li", "blockquote", "dd", "dt", "figcaption", "div", "section", "table", "ul", "ol", "br", "tr"})
@@ -68,7 +68,7 @@ class _Found:
 def papers_in_html(body: str) -> tuple[PaperRef, ...]:
     """One PaperRef per (paper, section), in order of first mention, with the strongest title the
     text gives it and every excerpt of that section's mentions."""
-    if not MAYBE_PAPER.search(body) and "data-paper" not in body:
+    if not maybe_paper(body) and "data-paper" not in body:
         return ()
     found: list[_Found] = []
     sections: list[tuple[str, str, int]] = []  # (anchor, heading text, index of the first block after it)
