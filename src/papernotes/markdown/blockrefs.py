@@ -47,7 +47,7 @@ def _block_ids(state: StateCore) -> None:
 def _take_trailing_id(children: list[Token]) -> tuple[str | None, bool]:
     """Remove a trailing ``^id`` from inline ``children``: (the id, whether it was all the text)."""
     last = children[-1]
-    if last.type != "text":
+    if last.type != "text" or "^" not in last.content:
         return None, False
     match = _TRAILING_ID.search(last.content)
     if match is None:

@@ -42,6 +42,14 @@ class QuickLinkify(LinkifyIt):  # linkify-it has no type hints (see pyproject: i
             return bool(super().pretest(text))
         return self._quick.pretest(text)
 
+    def test(self, text: str) -> bool:
+        """Whether ``text`` holds a link (``LinkifyIt.test``). Each way it finds one (a schema, a
+        fuzzy host, an ``@``) is a branch of the pretest, so a text that fails the quick pretest
+        (most text around a link in a paragraph that has one) is not searched again."""
+        if self._quick is not None and not self._quick.pretest(text):
+            return False
+        return bool(super().test(text))
+
 
 class _Branches:
     """The three branches of linkify-it's pretest pattern, each searched only where it can match."""
