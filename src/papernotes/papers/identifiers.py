@@ -42,26 +42,28 @@ _DOI_HOSTS = (r"(?:dl\.acm\.org|link\.springer\.com|(?:[a-z]+\.)?onlinelibrary\.
               r"journals\.physiology\.org|(?:www\.)?ahajournals\.org|(?:www\.)?nejm\.org|academic\.oup\.com)")
 _DOI_BODY = r"10\.\d{4,9}(?:/|%2[Ff])[^\s\"'<>]+"
 
-_PATTERNS = [
-    ("arxiv", re.compile(rf"{_HOST_START}{_ARXIV_HOSTS}/{_ARXIV_PATHS}/{_ARXIV_ID}(?![\d])", re.IGNORECASE)),
-    ("arxiv", re.compile(rf"{_HOST_START}{_ARXIV_FTP}(?![\d])", re.IGNORECASE)),
-    ("arxiv", re.compile(rf"(?<![\w.-])front\.math\.ucdavis\.edu/(?:abs/)?{_ARXIV_ID}(?![\d])", re.IGNORECASE)),
-    ("arxiv", re.compile(rf"(?<![\w/])arxiv\s?:\s?{_ARXIV_ID}(?![\d])", re.IGNORECASE)),
-    ("arxiv", re.compile(rf"(?<![\w\[])\[{_NEW_ARXIV}\]")),
-    ("arxiv", re.compile(r"10\.48550[/_]arxiv[._](?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?(?!\d)", re.IGNORECASE)),
-    ("doi", re.compile(rf"(?:(?<![\w.-])(?:dx\.)?doi\.org/|(?<![\w/])doi:\s?)(?P<doi>{_DOI_BODY})", re.IGNORECASE)),
-    ("publisher", re.compile(rf"{_HOST_START}{_DOI_HOSTS}/(?:[\w.-]+/)*?(?P<doi>{_DOI_BODY})", re.IGNORECASE)),
+# (kind, words the lower-cased text holds one of wherever the pattern matches, pattern)
+_PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
+    ("arxiv", ("arxiv", "xxx.lanl", "alphaxiv", "ar5iv", "huggingface", "hf.co"),
+     re.compile(rf"{_HOST_START}{_ARXIV_HOSTS}/{_ARXIV_PATHS}/{_ARXIV_ID}(?![\d])", re.IGNORECASE)),
+    ("arxiv", ("arxiv.org/ftp/",), re.compile(rf"{_HOST_START}{_ARXIV_FTP}(?![\d])", re.IGNORECASE)),
+    ("arxiv", ("front.math.ucdavis.edu/",), re.compile(rf"(?<![\w.-])front\.math\.ucdavis\.edu/(?:abs/)?{_ARXIV_ID}(?![\d])", re.IGNORECASE)),
+    ("arxiv", ("arxiv",), re.compile(rf"(?<![\w/])arxiv\s?:\s?{_ARXIV_ID}(?![\d])", re.IGNORECASE)),
+    ("arxiv", ("[",), re.compile(rf"(?<![\w\[])\[{_NEW_ARXIV}\]")),
+    ("arxiv", ("10.48550",), re.compile(r"10\.48550[/_]arxiv[._](?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?(?!\d)", re.IGNORECASE)),
+    ("doi", ("doi",), re.compile(rf"(?:(?<![\w.-])(?:dx\.)?doi\.org/|(?<![\w/])doi:\s?)(?P<doi>{_DOI_BODY})", re.IGNORECASE)),
+    ("publisher", ("10.",), re.compile(rf"{_HOST_START}{_DOI_HOSTS}/(?:[\w.-]+/)*?(?P<doi>{_DOI_BODY})", re.IGNORECASE)),
     # nature.com/articles/<slug> is 10.1038/<slug> for the current scheme (s41586-019-1924-6) and
     # journal-plus-number slugs (nature14236); a slug with a year and a number after it
     # (lsa2017179 is 10.1038/lsa.2017.179) does not spell its DOI, so it is left alone
-    ("publisher", re.compile(r"(?<![\w.-])(?:www\.)?nature\.com/articles/(?P<nature>s\d{5}-\d{3}-\d{4,5}-[\dxX]|"
+    ("publisher", ("nature.com/articles/",), re.compile(r"(?<![\w.-])(?:www\.)?nature\.com/articles/(?P<nature>s\d{5}-\d{3}-\d{4,5}-[\dxX]|"
                              r"[a-z]{2,10}(?!(?:19|20)\d{4})\d{3,7})(?![\w-])", re.IGNORECASE)),
-    ("openreview", re.compile(r"openreview\.net/(?:forum|pdf|attachment)\?(?:[^\s\"'<>]*?&(?:amp;)?)?id=(?P<openreview>[A-Za-z0-9_-]{6,})")),
-    ("acl", re.compile(r"(?<![\w.-])(?:www\.)?aclanthology\.(?:org|info)/(?:papers/[A-Z]/[A-Z]\d{2}/)?(?P<acl>\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})", re.IGNORECASE)),
-    ("acl", re.compile(r"(?<![\w.-])(?:www\.|anthology\.)?aclweb\.org/(?:anthology/)?(?:papers/)?(?:[A-Z]/[A-Z]\d{2}/)?(?P<acl>[A-Z]\d{2}-\d{4})", re.IGNORECASE)),
-    ("s2", re.compile(r"semanticscholar\.org/paper/(?:[^/\s\"'<>]+/)?(?P<s2>[0-9a-f]{40})", re.IGNORECASE)),
+    ("openreview", ("openreview.net/",), re.compile(r"openreview\.net/(?:forum|pdf|attachment)\?(?:[^\s\"'<>]*?&(?:amp;)?)?id=(?P<openreview>[A-Za-z0-9_-]{6,})")),
+    ("acl", ("aclanthology.",), re.compile(r"(?<![\w.-])(?:www\.)?aclanthology\.(?:org|info)/(?:papers/[A-Z]/[A-Z]\d{2}/)?(?P<acl>\d{4}\.[a-z0-9-]+\.\d+|[A-Z]\d{2}-\d{4})", re.IGNORECASE)),
+    ("acl", ("aclweb.org/",), re.compile(r"(?<![\w.-])(?:www\.|anthology\.)?aclweb\.org/(?:anthology/)?(?:papers/)?(?:[A-Z]/[A-Z]\d{2}/)?(?P<acl>[A-Z]\d{2}-\d{4})", re.IGNORECASE)),
+    ("s2", ("semanticscholar.org/paper/",), re.compile(r"semanticscholar\.org/paper/(?:[^/\s\"'<>]+/)?(?P<s2>[0-9a-f]{40})", re.IGNORECASE)),
     # a bare old-style id with its archive named: ``cs.CL/0112017``, ``hep-th/9901001``
-    ("arxiv", re.compile(rf"(?<![\w./:#@-]){_OLD_ARXIV}(?![\w/])")),
+    ("arxiv", ("/",), re.compile(rf"(?<![\w./:#@-]){_OLD_ARXIV}(?![\w/])")),
 ]
 # A bare new-style id in prose (2015 onwards, five digits): "see 2305.10601 for details".
 _BARE_ARXIV = re.compile(r"(?<![\w./:#@-])(?P<new>(?P<yy>1[5-9]|[2-9]\d)(?P<mm>0[1-9]|1[0-2])\.\d{5})(?:v\d+)?(?![\w.]*\d)(?![/-])")
@@ -160,18 +162,30 @@ def doi_id(doi: str, *, publisher: bool = False) -> str:
 def maybe_paper(text: str) -> bool:
     """False when nothing in ``text`` can be a paper identifier (substring tests, far quicker than
     one pattern of alternatives over text that names no paper, as most text does)."""
-    folded = (text.translate(_FOLD_TO_ASCII) if not text.isascii() and _FOLDS_TO_ASCII.search(text) else text).lower()
+    return _maybe_paper(text, _folded(text))
+
+
+def _maybe_paper(text: str, folded: str) -> bool:
     return (any(word in folded for word in _MAYBE_WORDS)
             or any(hint.search(text) and number.search(text) for hint, number in _MAYBE_NUMBERS))
 
 
+def _folded(text: str) -> str:
+    """``text`` lower-cased as an IGNORECASE pattern sees it: an ASCII word is in it when such a
+    pattern would find the word in ``text``."""
+    return (text.translate(_FOLD_TO_ASCII) if not text.isascii() and _FOLDS_TO_ASCII.search(text) else text).lower()
+
+
 def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
     """Every paper identifier in ``text`` (plain text, no code), in order, without overlaps."""
-    if not maybe_paper(text):
+    folded = _folded(text)
+    if not _maybe_paper(text, folded):
         return []
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    for kind, words, pattern in _PATTERNS:
+        if not any(word in folded for word in words):
+            continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
