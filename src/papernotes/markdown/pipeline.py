@@ -35,6 +35,7 @@ from .diagrams import diagrams_plugin
 from .headings import github_anchor, heading_attributes_plugin, unique_anchor
 from .highlights import highlights_plugin
 from .htmlrefs import html_refs_plugin
+from .joinedlexer import join_states
 from .kramdown import kramdown_plugin
 from .linkify import QuickLinkify
 from .math import Converted, convert_tex, tex_fallback
@@ -264,7 +265,7 @@ class MarkdownRenderer:
     def _lexer(self, language: str) -> Lexer | None:
         if language not in self._lexers:
             try:
-                self._lexers[language] = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+                self._lexers[language] = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False))
             except ClassNotFound:
                 self._lexers[language] = None
         return self._lexers[language]
