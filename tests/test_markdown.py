@@ -111,3 +111,28 @@ def test_css_and_script_inside_raw_html_make_no_tags(md):
     body, _ = render(md, '<svg><defs><style type="text/css">\n#MathJax_Message {color: #f0f0f0}\n</style></defs></svg>\n'
                          "Text <script>var a = '#x';</script> then #real\n")
     assert body.tags == ("real",)
+
+
+JOINED_SAMPLES = {
+    "python": 'import re\n\n@cache\ndef f(x: int = 0x1F) -> str:\n    """Doc."""\n    return rf"{x!r:>4}" + f\'{x}\' \\\n        + "a\\n"  # c\nmatch x:\n    case [1, *_]: pass\n',
+    "bash": 'for f in *.md; do echo "$f ${f%.md}" | sed -e \'s/a/b/\' > /dev/null; done\ncat <<EOF\nhere $HOME\nEOF\n',
+    "javascript": "const re = /a[/]b/gi; let s = `x ${1 + 2} y`; // c\nclass A extends B { #p = 1; async *g() { yield* [1, 2]; } }\n",
+    "css": "@media (max-width: 3em) { a:hover > b[href$='x'] { color: #fff !important; } } /* c */\n",
+    "rust": 'fn main() -> Result<(), E> { let s = r#"a"#; let c = \'\\\'\'; println!("{s}"); Ok(()) } // c\n',
+    "html": '<!doctype html><p class="a">x &amp; y<script>let a = 1 < 2;</script><style>p { color: red }</style>\n',
+    "latex": "\\begin{align} a &= \\frac{1}{2} % c\n\\end{align} $x^2$ \\verb|a|\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(JOINED_SAMPLES))
+def test_joined_lexer_states_give_pygments_tokens(language):
+    """Each state's rules tried in one match: the tokens Pygments gives, on code and on junk."""
+    from pygments.lexers import get_lexer_by_name
+
+    from papernotes.markdown.joinedlexer import join_states
+
+    plain = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    joined = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False))
+    assert "get_tokens_unprocessed" in vars(joined)  # the lexer was joined
+    for code in (JOINED_SAMPLES[language], "\\1 (?( ) ] } \"' ` $ @ # \n\n\t x", ""):
+        assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
