@@ -8,7 +8,8 @@ import sys
 from hypothesis import given, settings, strategies as st
 from linkify_it import LinkifyIt
 
-from papernotes.markdown.linkify import IGNORECASE_FOLDS, QuickLinkify
+from papernotes.markdown.linkify import QuickLinkify
+from papernotes.text import IGNORECASE_FOLDS
 
 ORIGINAL, QUICK = LinkifyIt(), QuickLinkify()
 PIECES = ["http:", "HTTPS:", "hTtP:", "ftp:", "mailto:", "//", "www.", "WWW.", "localhost", "LocalHost", ".com", ".io",

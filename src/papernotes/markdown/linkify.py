@@ -16,9 +16,9 @@ import re
 
 from linkify_it import LinkifyIt
 
+from ..text import folded
+
 _FLAGS = re.IGNORECASE  # what linkify-it searches with
-#: The characters beyond ASCII that a case-insensitive pattern matches to ASCII letters.
-IGNORECASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _NAMED_HOSTS = ("localhost", "www.")
 
 
@@ -64,10 +64,10 @@ class _Branches:
     def pretest(self, text: str) -> bool:
         if "@" in text or ("." in text and self.dotted_host.search(text)):
             return True
-        folded = (text if text.isascii() else text.translate(IGNORECASE_FOLDS)).lower()
-        if any(host in folded for host in _NAMED_HOSTS) and self.named_host.search(text):
+        lowered = folded(text)
+        if any(host in lowered for host in _NAMED_HOSTS) and self.named_host.search(text):
             return True
-        if not any(name in folded for name in self.names):
+        if not any(name in lowered for name in self.names):
             return False
         # The schema test matches a schema name at the start, or right after a character it accepts.
         return any(self.schema_test.match(text, max(found.start() - 1, 0)) for found in self.schema_start.finditer(text))

@@ -16,6 +16,8 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..text import folded
+
 _NEW_ARXIV = r"(?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?"
 # The archives of the old scheme (1991–2007): ``hep-th/9901001``, ``cs.CL/0112017``, ``math.AG/0601001``.
 OLD_ARCHIVES = (
@@ -75,9 +77,6 @@ _MAYBE_NUMBERS = (  # (what the number holds, found quickly; the number)
     (re.compile(r"\.\d{4}"), re.compile(r"\d{4}\.\d{4,5}")),
     (re.compile(r"/\d"), re.compile(r"/10\.\d|[a-z]/\d{7}", re.IGNORECASE)),
 )
-# The letters besides A-Z that an IGNORECASE pattern takes for ASCII ones, as ``str.lower`` does not.
-_FOLD_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _BRACKET_TITLE = re.compile(r"[ \t]*[-:–—]?[ \t]*(?P<title>[^\n\[\]]{3,200}?)[ \t]*(?=\n|$|\s[-–—]\s|\s\[|\s*\(?https?://)")
 _DOI_TRAILING = re.compile(r"(?:[.,;:)\]}>]|&gt;|&quot;)+$")
 # what follows a DOI in a publisher's URL: a version, a format, a view
@@ -162,29 +161,23 @@ def doi_id(doi: str, *, publisher: bool = False) -> str:
 def maybe_paper(text: str) -> bool:
     """False when nothing in ``text`` can be a paper identifier (substring tests, far quicker than
     one pattern of alternatives over text that names no paper, as most text does)."""
-    return _maybe_paper(text, _folded(text))
+    return _maybe_paper(text, folded(text))
 
 
-def _maybe_paper(text: str, folded: str) -> bool:
-    return (any(word in folded for word in _MAYBE_WORDS)
+def _maybe_paper(text: str, lowered: str) -> bool:
+    return (any(word in lowered for word in _MAYBE_WORDS)
             or any(hint.search(text) and number.search(text) for hint, number in _MAYBE_NUMBERS))
-
-
-def _folded(text: str) -> str:
-    """``text`` lower-cased as an IGNORECASE pattern sees it: an ASCII word is in it when such a
-    pattern would find the word in ``text``."""
-    return (text.translate(_FOLD_TO_ASCII) if not text.isascii() and _FOLDS_TO_ASCII.search(text) else text).lower()
 
 
 def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
     """Every paper identifier in ``text`` (plain text, no code), in order, without overlaps."""
-    folded = _folded(text)
-    if not _maybe_paper(text, folded):
+    lowered = folded(text)
+    if not _maybe_paper(text, lowered):
         return []
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for kind, words, pattern in _PATTERNS:
-        if not any(word in folded for word in words):
+        if not any(word in lowered for word in words):
             continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
