@@ -665,20 +665,19 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
     def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
               diagnostics: list[Diagnostic]) -> tuple[int, dict[str, Rendered], Plan]:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
-                                 initargs=(staging, env, plan)) as pool:
-            shares = list(pool.map(_render_share, [(index, workers) for index in range(workers)]))
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
-        for count, share, found, records, share_plan in shares:
-            written += count
-            staging.join(share)
-            problems.extend(found)
-            rendered.update(records)
-            learnt.pages = learnt.pages or share_plan.pages  # each worker sees every URL
-            for key, urls in share_plan.dependents.items():
-                learnt.dependents.setdefault(key, set()).update(urls)
-            learnt.setup = learnt.setup and share_plan.setup
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
+                                 initargs=(staging, env, plan)) as pool:
+            for count, share, found, records, share_plan in pool.map(_render_share, [(index, workers) for index in range(workers)]):
+                written += count  # each share joined and let go as it comes
+                staging.join(share)
+                problems.extend(found)
+                rendered.update(records)
+                learnt.pages = learnt.pages or share_plan.pages  # each worker sees every URL
+                for key, urls in share_plan.dependents.items():
+                    learnt.dependents.setdefault(key, set()).update(urls)
+                learnt.setup = learnt.setup and share_plan.setup
         diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
         return written, rendered, learnt
 

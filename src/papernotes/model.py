@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import pickle
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
 
@@ -100,6 +101,18 @@ class NoteDate:
         return value.isoformat()
 
 
+def _interning(*names: str) -> Callable[[Any, list[Any]], None]:
+    """A ``__setstate__`` for a frozen slotted dataclass that interns the text of the fields
+    ``names`` as it is unpickled (a note read in another process, or from the read cache): the
+    short names many notes repeat (heading ids, paper ids, section anchors) are then held once
+    by the process, not once per note."""
+
+    def setstate(self: Any, state: list[Any]) -> None:
+        for item, value in zip(dataclasses.fields(self), state):
+            object.__setattr__(self, item.name, sys.intern(value) if item.name in names and type(value) is str else value)
+    return setstate
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     """One heading of a note body, for the table of contents and section anchors."""
@@ -107,6 +120,8 @@ class Heading:
     level: int
     id: str
     text: str
+
+    __setstate__ = _interning("id", "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +151,8 @@ class PaperRef:
     excerpt: str = ""
     declared: bool = False
     title_source: str = ""
+
+    __setstate__ = _interning("id", "anchor", "title", "title_source")
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,10 @@ class Staging:
         self.written |= share.written
         self.changed |= share.changed
 
+    def __getstate__(self) -> dict[str, object]:
+        """A fork's staging travels back to ``join`` without the folders it made (one per page)."""
+        return {**self.__dict__, "folders": set()}
+
     def _target(self, rel: str) -> str:
         root = os.fspath(self.root)
         target = os.path.normpath(os.path.join(root, rel))

@@ -99,10 +99,8 @@ def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Regi
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
     index = LinkIndex.of(kept)
-    linked, linking, link_problems = resolve_links(tuple(kept), index, config.base_path)
+    linked, linking, link_problems = resolve_links(tuple(kept), index, config.base_path, keep)
     problems.extend(link_problems)
-    if keep is not None:
-        linked = tuple(map(keep, linked))
     ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}

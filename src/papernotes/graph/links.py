@@ -8,7 +8,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..model import Diagnostic, LinkRef, Note
 from ..urls import slugify
@@ -90,10 +90,12 @@ class LinkIndex:
         return self.by_name.get(target.lower())
 
 
-def resolve_links(notes: tuple[Note, ...], index: LinkIndex,
-                  base_path: str) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
+def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
+                  keep: Callable[[Note], Note] | None = None) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
     """Notes with link placeholders replaced by URLs (or marked broken) through ``index``, the ids
-    of the notes linking to each note, and a warning per unresolved link."""
+    of the notes linking to each note, and a warning per unresolved link. ``keep`` (a body
+    store's) takes each linked note's new body out of memory as soon as it is made, so that the
+    bodies of a large site are never all held at once."""
     problems: list[Diagnostic] = []
     linking: dict[str, list[str]] = {}
     resolved = []
@@ -106,7 +108,7 @@ def resolve_links(notes: tuple[Note, ...], index: LinkIndex,
         for target_id in target_ids:
             if target_id is not None and target_id != note.id and note.id not in linking.setdefault(target_id, []):
                 linking[target_id].append(note.id)
-        resolved.append(linked_note)
+        resolved.append(linked_note if keep is None else keep(linked_note))
     return tuple(resolved), {k: tuple(v) for k, v in linking.items()}, problems
 
 

@@ -23,7 +23,7 @@ from .titles import Evidence, heading_title, strongest
 CO_MENTION_WINDOW = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Discussion:
     """One note discussing a paper: the note, the section anchor and the excerpt there."""
 
