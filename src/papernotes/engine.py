@@ -108,7 +108,7 @@ class Later:
     __hash__ = object.__hash__
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """A page as the last build wrote it: the digest of what it was made from, its file, and its
     bytes (None when only the digest is known: an engine restored from disk)."""

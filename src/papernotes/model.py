@@ -226,6 +226,16 @@ class Note:
         content = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
         object.__setattr__(self, "digest", hashlib.blake2b(content, digest_size=16).digest())
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled (or copied): tag names and where the date came from are interned, as
+        ``_interning`` does for headings and paper mentions."""
+        for name, value in state.items():
+            if name == "tags":
+                value = tuple(map(sys.intern, value))
+            elif name == "date_source":
+                value = sys.intern(value)
+            object.__setattr__(self, name, value)
+
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
