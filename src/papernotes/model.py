@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import pickle
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
 
@@ -101,18 +100,6 @@ class NoteDate:
         return value.isoformat()
 
 
-def _interning(*names: str) -> Callable[[Any, list[Any]], None]:
-    """A ``__setstate__`` for a frozen slotted dataclass that interns the text of the fields
-    ``names`` as it is unpickled (a note read in another process, or from the read cache): the
-    short names many notes repeat (heading ids, paper ids, section anchors) are then held once
-    by the process, not once per note."""
-
-    def setstate(self: Any, state: list[Any]) -> None:
-        for item, value in zip(dataclasses.fields(self), state):
-            object.__setattr__(self, item.name, sys.intern(value) if item.name in names and type(value) is str else value)
-    return setstate
-
-
 @dataclass(frozen=True, slots=True)
 class Heading:
     """One heading of a note body, for the table of contents and section anchors."""
@@ -120,8 +107,6 @@ class Heading:
     level: int
     id: str
     text: str
-
-    __setstate__ = _interning("id", "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +136,6 @@ class PaperRef:
     excerpt: str = ""
     declared: bool = False
     title_source: str = ""
-
-    __setstate__ = _interning("id", "anchor", "title", "title_source")
 
 
 @dataclass(frozen=True)
@@ -225,16 +208,6 @@ class Note:
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
         content = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
         object.__setattr__(self, "digest", hashlib.blake2b(content, digest_size=16).digest())
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickled (or copied): tag names and where the date came from are interned, as
-        ``_interning`` does for headings and paper mentions."""
-        for name, value in state.items():
-            if name == "tags":
-                value = tuple(map(sys.intern, value))
-            elif name == "date_source":
-                value = sys.intern(value)
-            object.__setattr__(self, name, value)
 
     def __eq__(self, other: object) -> bool:
         if self is other:

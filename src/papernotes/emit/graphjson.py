@@ -27,24 +27,28 @@ def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
 
 
 def graph_json(graph: Graph, config: Config) -> str:
-    """The site graph as stable, sorted JSON; URLs carry the base path."""
+    """The site graph as stable, sorted JSON; URLs carry the base path. Edges wait as tuples
+    and become JSON one at a time (a 100,000-note site has about a million), with the bytes
+    ``json.dumps`` of the whole document would give."""
     base_path = config.base_path
     nodes = [_note_node(note, graph, base_path) for note in graph.notes]
-    edges = [edge for note in graph.notes for edge in _note_edges(note, graph)]
-    edges += [{"source": f"note:{source.id}", "target": f"note:{target}", "type": "links"}
+    edges = [edge for note in graph.notes for edge in _note_edge_keys(note, graph)]
+    edges += [("links", f"note:{source.id}", f"note:{target}", "")
               for target, sources in sorted(graph.backlinks.items()) for source in sources]
     nodes += [_paper_node(paper, base_path) for paper in graph.papers.papers]
     nodes += [_tag_node(group.tag, base_path) for group in graph.tags]
-    edges += [{"source": f"paper:{citing}", "target": f"paper:{cited}", "type": "cites"}
+    edges += [("cites", f"paper:{citing}", f"paper:{cited}", "")
               for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids]
-    for shelf, edge in ((s, "wrote") for s in authors(graph.papers.papers, config.urls.author)):
+    for shelf in authors(graph.papers.papers, config.urls.author):
         nodes.append(_shelf_node(shelf, base_path))
-        edges += [{"source": shelf.id, "target": f"paper:{paper.id}", "type": edge} for paper in shelf.papers]
+        edges += [("wrote", shelf.id, f"paper:{paper.id}", "") for paper in shelf.papers]
     for shelf in venues(graph.papers.papers, config.urls.venue):
         nodes.append(_shelf_node(shelf, base_path))
-        edges += [{"source": f"paper:{paper.id}", "target": shelf.id, "type": "published_in"} for paper in shelf.papers]
-    document = {"version": VERSION, "nodes": nodes, "edges": _sorted(edges)}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        edges += [("published_in", f"paper:{paper.id}", shelf.id, "") for paper in shelf.papers]
+    edges.sort()
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+    return ('{"edges":[' + ",".join(encode(_edge(*edge)) for edge in edges) + '],"nodes":['
+            + ",".join(map(encode, nodes)) + f'],"version":{encode(VERSION)}}}\n')
 
 
 def links_from(graph: Graph) -> dict[str, tuple[str, ...]]:
@@ -84,14 +88,27 @@ def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
 
 def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
     """A note's tagged and discusses edges (one per section discussing the paper)."""
-    edges = [{"source": f"note:{note.id}", "target": f"tag:{tag.slug}", "type": "tagged"} for tag in graph.tags_of.get(note.id, ())]
+    return [_edge(*key) for key in _note_edge_keys(note, graph)]
+
+
+def _note_edge_keys(note: Note, graph: Graph) -> list[tuple[str, str, str, str]]:
+    """``_note_edges`` as (type, source, target, anchor) tuples, which sort as the edges do."""
+    edges = [("tagged", f"note:{note.id}", f"tag:{tag.slug}", "") for tag in graph.tags_of.get(note.id, ())]
     anchors: dict[str, set[str]] = {}
     for ref in note.papers:  # the paper's discussions by this note are its mentions
         anchors.setdefault(ref.id, set()).add(ref.anchor)
     for paper in graph.papers.papers_of.get(note.id, ()):
         for anchor in sorted(anchors.get(paper.id, ())):
-            edges.append({"source": f"note:{note.id}", "target": f"paper:{paper.id}", "type": "discusses", "anchor": anchor})
+            edges.append(("discusses", f"note:{note.id}", f"paper:{paper.id}", anchor))
     return edges
+
+
+def _edge(kind: str, source: str, target: str, anchor: str) -> dict[str, Any]:
+    """One edge of graph.json; only a discusses edge names its section."""
+    edge: dict[str, Any] = {"source": source, "target": target, "type": kind}
+    if kind == "discusses":
+        edge["anchor"] = anchor
+    return edge
 
 
 def _paper_node(paper: Paper, base_path: str) -> dict[str, Any]:
