@@ -4,7 +4,7 @@
     python benchmarks/scale.py --site NOTES_FOLDER [--site ...]
 
 Each size is a synthetic corpus (``bench.py``'s notes) written into a temporary folder; ``--site``
-builds an existing notes folder instead (it is only read). Every build is ``papernotes build
+builds an existing notes folder instead (it is only read; its files count as its notes). Every build is ``papernotes build
 --no-cache --no-search -q`` in a fresh process into a fresh output folder. While it runs, the
 build's process tree is sampled from ``/proc`` (Linux): each process's peak resident memory
 (``VmHWM``, which the kernel keeps, so a sample late in a process's life sees its whole peak)
@@ -123,7 +123,8 @@ def build(site: Path, notes: int, interval: float) -> Run:
     return Run(str(site), notes, wall, cpu, process.returncode, sorted(peaks.values(), key=lambda peak: -peak.rss))
 
 
-def _count_notes(site: Path) -> int:
+def _count_files(site: Path) -> int:
+    """The files of an existing notes folder (not hidden), standing for its number of notes."""
     return sum(1 for path in site.rglob("*") if path.is_file() and not path.name.startswith("."))
 
 
@@ -139,7 +140,7 @@ def main() -> None:
     runs = []
     print(f"{'notes':>8} {'cpu s':>8} {'wall s':>8} {'cpu ms/note':>11} {'procs':>5} {'max RSS MB':>10} {'max PSS MB':>10}  site")
     with tempfile.TemporaryDirectory(prefix="papernotes-corpus-") as corpora:
-        sites = [(site, _count_notes(site)) for site in args.site]
+        sites = [(site, _count_files(site)) for site in args.site]
         for notes in args.notes or ([] if args.site else [1000]):
             site = Path(corpora) / f"n{notes}"
             make_corpus(site, notes)
