@@ -10,7 +10,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 #: The characters beyond ASCII that a case-insensitive pattern matches to ASCII letters.
 IGNORECASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-_FOLDING = re.compile("[\u0130\u0131\u017f\u212a]")
+_FOLDING = re.compile(f"[{''.join(map(chr, IGNORECASE_FOLDS))}]")  # any of those characters
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
