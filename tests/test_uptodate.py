@@ -36,7 +36,7 @@ def _write(root: Path, files: dict[str, bytes]) -> None:
 
 
 def _digest(root: Path) -> str:
-    return uptodate.take_inputs([root], (), "options", since=time.time()).digest
+    return uptodate.take_inputs([root], (), "options", since=time.time()).key
 
 
 @settings(max_examples=40, deadline=None)
@@ -105,14 +105,14 @@ def test_any_change_to_the_files_changes_the_digest(files, change, data):
 def test_options_version_and_skipped_folders(tmp_path, monkeypatch):
     _write(tmp_path, {"a.md": b"a", "site/index.html": b"x", ".git/HEAD": b"x", ".git/index": b"x", "plugins/__pycache__/p.pyc": b"x"})
     since = time.time()
-    digest = uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).digest
-    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "other options", since).digest != digest
+    digest = uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).key
+    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "other options", since).key != digest
     for rel in ("site/index.html", ".git/index", "plugins/__pycache__/p.pyc"):
         _edit(tmp_path, rel)
-    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).digest == digest, \
+    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).key == digest, \
         "the output, git's files and compiled Python are no inputs"
     monkeypatch.setattr(uptodate, "__version__", "another")
-    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).digest != digest
+    assert uptodate.take_inputs([tmp_path], [tmp_path / "site"], "options", since).key != digest
 
 
 def test_files_changed_lately_are_hashed(tmp_path):
@@ -188,15 +188,23 @@ def test_sequences_with_nothing_changed_are_up_to_date(site, monkeypatch):
     lambda root: (root / "papernotes.yaml").write_text("title: Other\n"),
     lambda root: (root / "templates/note.html").write_text("{{ note.title }}"),
     lambda root: (root / "static/extra.css").write_text("a {}"),
-    lambda root: (root / "site/notes/a/index.html").unlink(),
-    lambda root: (root / "site/notes/a/index.html").write_text("x", encoding="utf-8"),
+    lambda root: (root / "site/index.html").unlink(),
+    lambda root: (root / "site/index.html").write_text("x", encoding="utf-8"),
+    lambda root: shutil.rmtree(root / "site/notes"),
     lambda root: shutil.rmtree(root / "site"),
 ], ids=["edit", "touch", "rename", "remove", "add", "image", "registry", "config", "template", "static",
-        "page removed", "page edited", "output removed"])
+        "home page removed", "home page edited", "section removed", "output removed"])
 def test_a_change_is_built_then_up_to_date_again(site, change):
     change(site.root)
     assert _again(site) is None
     assert _again(site) is not None
+
+
+def test_a_page_changed_by_hand_deeper_in_the_output_is_not_looked_for(site):
+    page = site.out / "notes/a/index.html"
+    page.unlink()
+    assert _again(site) == 2, "the output is trusted below its top level"
+    assert _again(site, cache=False) is None and page.is_file(), "--no-cache writes every page again"
 
 
 def test_other_options_build(site):
@@ -236,3 +244,28 @@ def test_a_broken_link_is_left_out_and_the_rest_still_counts(tmp_path):
     (tmp_path / "broken.md").symlink_to(tmp_path / "nowhere.md")
     _edit(tmp_path, "b.md")
     assert _digest(tmp_path) != before
+
+
+def test_the_command_answers_an_unchanged_site_before_loading_its_parser(site):
+    probe = ("import sys\nfrom papernotes.launch import main\n"
+             f"sys.argv = ['papernotes', 'build', {os.fspath(site.root)!r}, '--output', {os.fspath(site.out)!r}, '--no-search']\n"
+             "main()\nprint(' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "up to date: nothing changed since the last build (2 notes" in done.stdout
+    loaded = set(done.stdout.split("\n")[-2].split())
+    assert not {"click", "pathlib", "dataclasses", "typing", "pickle", "papernotes.cli", "papernotes.model"} & loaded
+
+
+def test_the_quick_answer_knows_every_build_option_or_leaves_the_command_line_to_the_parser():
+    from papernotes.cli import build_command
+    from papernotes.launch import FLAGS, VALUES, build_options
+
+    parsed = {"--strict", "-v", "--verbose", "--no-cache", "-h", "--help"}  # left to the full parser
+    given = {flag for param in build_command.params for flag in (*param.opts, *param.secondary_opts) if flag.startswith("-")}
+    assert given | {"-h", "--help"} == {*FLAGS, *VALUES, *parsed}
+    names = {param.name for param in build_command.params}
+    assert set(FLAGS.values()) | set(VALUES.values()) <= names
+    assert build_options(["build", "notes", "-o", "out", "--base-url=https://x.org/", "-j", "2", "-q"]) == {
+        "site_dir": "notes", "out_dir": "out", "base_url": "https://x.org/", "jobs": "2", "quiet": True}
+    for args in (["serve"], ["build", "--strict"], ["build", "-j", "0"], ["build", "a", "b"], ["build", "-o"], ["build", "-qv"]):
+        assert build_options(args) is None, args

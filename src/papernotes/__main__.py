@@ -1,5 +1,5 @@
 """``python -m papernotes``: the same as the ``papernotes`` command."""
 
-from .cli import main
+from .launch import main
 
 main()

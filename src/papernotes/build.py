@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from . import output, uptodate
 from .model import Diagnostic, Note, Progress, ReadResult, no_progress
-from .sitefiles import CONFIG_FILE
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
 
 if TYPE_CHECKING:
@@ -62,15 +61,13 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     """Build the site into ``layout.out``; the old output stays intact if anything fails."""
     started, began = time.perf_counter(), time.time()
     output.check_output_dir(layout.out, options.force)
-    inputs, manifest = None, None
+    looked: uptodate.Check | None = None
     if options.cache:
-        manifest = uptodate.load(layout.cache)
-        roots = uptodate.site_inputs(layout.content, layout.templates, layout.static, layout.root / CONFIG_FILE)
-        inputs = uptodate.take_inputs(roots, (layout.out, layout.cache), replace(options, workers=0, force=False),
-                                      uptodate.racy_since(manifest, began))
-        last = uptodate.recall(manifest, layout.out, inputs)
+        looked = uptodate.check(layout.folders(), os.fspath(layout.cache),
+                                uptodate.options_key(options.drafts, options.base_url, options.search), began)
+        last = looked.last
         if last is not None:
-            return BuildResult((), last.pages, last.diagnostics, time.perf_counter() - started, layout.out,
+            return BuildResult((), last.pages, last.diagnostics(), time.perf_counter() - started, layout.out,
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
@@ -83,7 +80,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
         engine = Engine(layout, options, store=kept or _spill_store(layout, options), keep_pages=False)
         if kept is not None:
-            engine.restore(uptodate.output_stamps(manifest))
+            engine.restore(uptodate.output_stamps(looked.manifest if looked is not None else None))
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, parallel=parallel)
         diagnostics = list(made.diagnostics)
@@ -101,9 +98,9 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         if kept is not None:
             kept.release()
         raise
-    if inputs is not None:
-        uptodate.remember(layout.cache, layout.out, inputs, began,
-                          uptodate.LastBuild(len(made.notes), made.pages, tuple(diagnostics), made.config.site_origin))
+    if looked is not None:
+        uptodate.remember(layout.cache, layout.out, looked.inputs, began,
+                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin))
     if kept is not None:
         engine.save()
         kept.release()

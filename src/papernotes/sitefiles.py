@@ -1,4 +1,51 @@
-"""The names of the files papernotes looks for in a site folder, kept apart from the code that
-reads them so that finding a site costs no import of it."""
+"""What papernotes knows of a site's folders before reading anything: the names of the files it
+looks for and where the notes, templates, output and cache are, worked out with ``os.path``
+alone, so that finding a site (and ``papernotes build`` finding it unchanged) imports nothing
+else. ``sitelayout.SiteLayout`` holds the same answers as ``Path`` objects."""
+
+from __future__ import annotations
+
+import os
 
 CONFIG_FILE = "papernotes.yaml"
+CACHE_DIR = ".papernotes-cache"
+RACY_SECONDS = 1.0  # a file changed this close to a build may change again unseen in the same clock tick
+
+
+def site_folders(site_dir: str, out_dir: str | None = None) -> tuple[str, str, str, str, str]:
+    """``(root, content, templates, static, out)`` of the site in ``site_dir``: ``site_dir/content``
+    holds the notes; a folder without one is itself the notes folder, and then the default output
+    is ``./site`` of the current folder."""
+    root = os.path.realpath(site_dir)
+    content = os.path.join(root, "content")
+    if os.path.isdir(content):
+        default_out = os.path.join(root, "site")
+    else:
+        content, default_out = root, os.path.join(os.getcwd(), "site")
+    out = os.path.realpath(out_dir if out_dir is not None else default_out)
+    return root, content, os.path.join(root, "templates"), os.path.join(root, "static"), out
+
+
+def cache_folder(root: str, content: str, out: str) -> str:
+    """Where reads are cached between builds (git-ignored): in a papernotes site folder; for a
+    bare notes folder beside the output, or in the user cache folder when the output itself
+    sits inside the notes, so that nothing is ever written into a folder of notes."""
+    if content != root:
+        return os.path.join(root, CACHE_DIR)
+    beside_output = os.path.dirname(out)
+    if not is_within(beside_output, content):
+        return os.path.join(beside_output, CACHE_DIR)
+    import hashlib  # here: only a site whose output sits among its notes needs it
+
+    return os.path.join(user_cache_dir(), hashlib.sha256(os.fsencode(content)).hexdigest()[:16])
+
+
+def is_within(path: str, folder: str) -> bool:
+    """Whether the absolute ``path`` is ``folder`` or inside it (by name, as ``PurePath.is_relative_to``)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def user_cache_dir() -> str:
+    """papernotes' folder in the user cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "papernotes")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Diagnostic
+from .sitefiles import CACHE_DIR, cache_folder, site_folders, user_cache_dir
 from .theme import ON_DEMAND, theme_dir
 
 if TYPE_CHECKING:
     from .config import Config
 
-CACHE_DIR = ".papernotes-cache"
+__all__ = ["CACHE_DIR", "BuildOptions", "SiteLayout", "site_config", "static_files", "templates_stamp", "user_cache_dir"]
 
 
 @dataclass(frozen=True)
@@ -30,28 +30,19 @@ class SiteLayout:
 
     @property
     def cache(self) -> Path:
-        """Where reads are cached between builds (git-ignored): in a papernotes site folder; for a
-        bare notes folder beside the output, or in the user cache folder when the output itself
-        sits inside the notes, so that nothing is ever written into a folder of notes."""
-        if self.content != self.root:
-            return self.root / CACHE_DIR
-        beside_output = self.out.parent
-        if not beside_output.is_relative_to(self.content):
-            return beside_output / CACHE_DIR
-        return user_cache_dir() / hashlib.sha256(os.fsencode(self.content)).hexdigest()[:16]
+        """Where reads are cached between builds (``sitefiles.cache_folder``)."""
+        return Path(cache_folder(os.fspath(self.root), os.fspath(self.content), os.fspath(self.out)))
+
+    def folders(self) -> tuple[str, str, str, str, str]:
+        """``(root, content, templates, static, out)`` as ``sitefiles.site_folders`` gives them."""
+        return (os.fspath(self.root), os.fspath(self.content), os.fspath(self.templates), os.fspath(self.static),
+                os.fspath(self.out))
 
     @classmethod
     def find(cls, site_dir: Path, out_dir: Path | None = None) -> "SiteLayout":
-        """``site_dir/content`` holds the notes; a folder without one is itself the notes
-        folder, and then the default output is ``./site`` of the current folder."""
-        site_dir = site_dir.resolve()
-        content = site_dir / "content"
-        if content.is_dir():
-            default_out = site_dir / "site"
-        else:
-            content = site_dir
-            default_out = Path.cwd() / "site"
-        return cls(site_dir, content, site_dir / "templates", site_dir / "static", (out_dir or default_out).resolve())
+        """The folders of the site in ``site_dir`` (``sitefiles.site_folders``)."""
+        found = site_folders(os.fspath(site_dir), None if out_dir is None else os.fspath(out_dir))
+        return cls(*map(Path, found))
 
 
 @dataclass(frozen=True)
@@ -93,9 +84,3 @@ def templates_stamp(folder: Path) -> str:
     if not folder.is_dir():
         return ""
     return "".join(f"{p}:{p.stat().st_mtime_ns};" for p in sorted(folder.rglob("*")) if p.is_file())
-
-
-def user_cache_dir() -> Path:
-    """papernotes' folder in the user cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "papernotes"

@@ -1,121 +1,176 @@
 """Skip a build when nothing it reads or wrote has changed since the last one, as make does.
 
-The last build leaves a manifest in the cache folder: a digest of its options, of every file it
-could read (notes, images, the paper registry, config, templates, static files, the theme,
-papernotes itself) by path, size and modification time, and of the git commit the notes are at;
-and the size and time of every output file. A build finding all of these as they were reports
-the last build's problems again and writes nothing. As git does for racy files, an input changed
-within a second of the last build is not trusted by its size and time (a second change in the
-same clock tick would not show): the manifest keeps a digest of its bytes, and the next build
-hashes it again.
+The last build leaves a manifest in the cache folder: its options, every file it could read
+(notes, images, the paper registry, config, templates, static files, the theme, papernotes
+itself) by path, size and modification time, the git commit the notes are at, and the output
+folder with what sits directly in it. A build finding all of these as they were reports the
+last build again and writes nothing. As git does for racy files, an input changed within a
+second of the last build is not trusted by its size and time (a second change in the same clock
+tick would not show): the manifest keeps a digest of its bytes, and the next build hashes it again.
 
-The check is what ``papernotes build`` does on every run, so it stays cheap: one ``stat`` per
-file, the inputs hashed at once and the output files' stamps compared as arrays, the last build's
-problems kept as plain tuples, and the manifest's large part (the output files by name, which a
-build that does run needs) read only then. This module imports nothing heavy.
+The output is taken as the last build left it while the output folder and each file and folder
+directly in it keep their size and time: the folder removed, or a section folder, the home
+page, a feed or the sitemap removed, replaced or renamed is seen; a page edited or deleted by
+hand deeper down is not (``papernotes build --no-cache`` writes every page again, and any
+build that runs checks each output file it keeps by its size and time).
+
+The check is what ``papernotes build`` does first on every run, before the command line parser
+is loaded (``launch``), so it stays cheap: one ``stat`` per input file, compared as one byte
+string; no module imported beyond ``os`` and ``marshal`` (no pathlib, dataclasses, pickle or
+hashing unless a racy file must be hashed); the last build's problems kept as plain tuples; and
+the manifest's large part (every output file's size and time, which a build that does run
+needs) read only then.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
-import pickle
-from array import array
-from dataclasses import dataclass, fields
 from operator import attrgetter
-from pathlib import Path
-from typing import Any, Iterable
 
 from . import __version__
-from .model import Diagnostic
-from .theme import theme_dir
-from .walks import RACY_SECONDS
+from .sitefiles import CONFIG_FILE, RACY_SECONDS
+from .theme import PACKAGE, theme_folder
 
-MANIFEST = "last-build.pickle"
-FORMAT = 3  # bump whenever the manifest changes shape
+TYPE_CHECKING = False  # as typing's, without importing typing
+if TYPE_CHECKING:
+    from typing import Iterable
+
+    from .model import Diagnostic
+
+MANIFEST = "last-build.marshal"
+FORMAT = 4  # bump whenever the manifest changes shape
 _MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
-_NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
-_FIELDS = attrgetter(*(field.name for field in fields(Diagnostic)))  # a diagnostic as the tuple it is made from
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
+_NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
+_SEVERITY = 0  # where a problem's severity is in its tuple (``Diagnostic``'s fields in order)
 
 
-@dataclass(frozen=True)
 class LastBuild:
-    """What the last build made: its note and page counts, its problems, and the ``scheme://host``
-    of its base URL ("" when it had none)."""
+    """What the last build made: its note and page counts, how many warnings and errors it had,
+    its problems (``Diagnostic`` fields as tuples in marshal's bytes: made into diagnostics only
+    when asked for), and the ``scheme://host`` of its base URL ("" when it had none). Read-only
+    by convention (no dataclass: see the module's docstring)."""
 
-    notes: int
-    pages: int
-    diagnostics: tuple[Diagnostic, ...]
-    site_origin: str = ""
+    __slots__ = ("notes", "pages", "warnings", "errors", "problems", "site_origin")
+
+    def __init__(self, notes: int, pages: int, warnings: int, errors: int, problems: bytes, site_origin: str) -> None:
+        self.notes, self.pages, self.warnings, self.errors = notes, pages, warnings, errors
+        self.problems, self.site_origin = problems, site_origin
+
+    @classmethod
+    def of(cls, notes: int, pages: int, diagnostics: Iterable[Diagnostic], site_origin: str) -> LastBuild:
+        from dataclasses import astuple
+
+        problems = list(map(astuple, diagnostics))
+        return cls(notes, pages, sum(problem[_SEVERITY] == "warning" for problem in problems),
+                   sum(problem[_SEVERITY] == "error" for problem in problems), marshal.dumps(problems, _MARSHAL), site_origin)
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        from .model import Diagnostic
+
+        return tuple(Diagnostic(*problem) for problem in marshal.loads(self.problems))
 
 
-@dataclass(frozen=True)
 class Inputs:
-    """What a build reads, as one digest (paths, sizes, times, options, version, git commit), and
-    the digests of the bytes of the files changed lately (``recent``: racy, so looked at by content)."""
+    """What a build reads as one byte string (paths, sizes, times, options, version, git commit),
+    and the digests of the bytes of the files changed lately (``recent``: racy, so looked at by
+    content)."""
 
-    digest: str
-    recent: dict[str, str]
+    __slots__ = ("key", "recent")
+
+    def __init__(self, key: bytes, recent: dict[str, str]) -> None:
+        self.key, self.recent = key, recent
 
 
-@dataclass(frozen=True)
 class Manifest:
-    """The part of the last build's manifest a check reads: the digest of its inputs, when it
-    began, what it made, the bytes of its racy inputs, and its output files (names and stamps)."""
+    """The header of the last build's manifest: where it is, the inputs and output it found,
+    when it began, what it made, and the digests of its racy inputs."""
 
-    where: Path
-    inputs: str
-    output: str
-    time: float
-    last: LastBuild
-    recent: dict[str, str]
-    output_names: str  # absolute paths of the output files, "\0"-separated
-    output_stamps: tuple[bytes, bytes]  # their sizes and modification times (ns), in that order, as arrays of int64
+    __slots__ = ("where", "inputs", "output", "time", "last", "recent")
+
+    def __init__(self, where: str, inputs: bytes, output: bytes, time: float, last: LastBuild,
+                 recent: dict[str, str]) -> None:
+        self.where, self.inputs, self.output, self.time, self.last, self.recent = where, inputs, output, time, last, recent
 
 
-def take_inputs(roots: Iterable[Path], skip: Iterable[Path], options: object, since: float) -> Inputs:
-    """The inputs under ``roots`` (``skip`` left out); files modified after ``since`` (``time.time()``)
-    are also hashed. Folders are walked in name order without following links to folders, as
-    discovery does."""
-    skipped = frozenset(os.fspath(p.resolve()) for p in skip)
-    stamps: list[object] = []
+def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[object, ...]:
+    """The options that change what a build writes, as ``take_inputs`` wants them."""
+    return ("drafts", drafts, "base_url", base_url, "search", search)
+
+
+class Check:
+    """One look at a site before its build: the last build's manifest, the inputs as they are
+    now, and the last build when nothing changed since it (else None)."""
+
+    __slots__ = ("manifest", "inputs", "last")
+
+    def __init__(self, manifest: Manifest | None, inputs: Inputs, last: LastBuild | None) -> None:
+        self.manifest, self.inputs, self.last = manifest, inputs, last
+
+
+def check(folders: tuple[str, str, str, str, str], cache: str, options: object, now: float) -> Check:
+    """Look at the site whose ``(root, content, templates, static, out)`` are ``folders`` (as
+    ``sitefiles.site_folders`` gives them) and whose cache folder is ``cache``, for a build with
+    ``options`` (``options_key``) beginning at ``now`` (``time.time()``)."""
+    root, content, templates, static, out = folders
+    manifest = load(cache)
+    theme = theme_folder()
+    roots = [content, templates, static, os.path.join(root, CONFIG_FILE),
+             os.path.join(root, "plugins"),  # the site's own plugin modules (``plugins:`` in the config)
+             os.path.join(theme, "templates"), os.path.join(theme, "static"),
+             PACKAGE]  # papernotes itself, for a source checkout
+    inputs = take_inputs(roots, (out, cache), options, racy_since(manifest, now))
+    return Check(manifest, inputs, recall(manifest, out, inputs))
+
+
+def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os.PathLike[str]], options: object,
+                since: float) -> Inputs:
+    """The inputs under ``roots`` (``skip`` left out; a root that does not exist counts as such);
+    files modified after ``since`` (``time.time()``) are also hashed. Folders are walked in name
+    order without following links to folders, as discovery does."""
+    skipped = frozenset(os.path.realpath(p) for p in skip)
+    stamps: list[object] = [__version__, repr(options)]
     recent: dict[str, str] = {}
-    roots = [root.resolve() for root in roots]
-    for root in roots:
-        _walk(os.fspath(root), skipped, since, stamps, recent)
-    if roots:
-        stamps.append(git_head(roots[0]))
-    digest = hashlib.blake2b(f"{__version__}\0{options!r}".encode(), digest_size=20)
-    digest.update(marshal.dumps(stamps, _MARSHAL))
-    return Inputs(digest.hexdigest(), recent)
+    real = [os.path.realpath(root) for root in roots]
+    for root in real:
+        _walk(root, skipped, since, stamps, recent)
+    if real:
+        stamps.append(git_head(real[0]))
+    return Inputs(marshal.dumps(stamps, _MARSHAL), recent)
 
 
 def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, str]) -> None:
     """Append ``top`` with its files' names, sizes and modification times, then each folder below
     it the same way, to ``stamps``; hash the files modified after ``since``."""
     try:
-        if not os.path.isdir(top):
+        found = sorted(os.scandir(top), key=_NAME)
+    except NotADirectoryError:
+        try:
             stat = os.stat(top)
-            stamps.append((top, stat.st_size, stat.st_mtime_ns))
-            if stat.st_mtime > since:
-                recent[top] = _content(top)
+        except OSError:
+            stamps.append(top)
             return
-        with os.scandir(top) as found:
-            entries = sorted(found, key=_NAME)
-        folders = [entry for entry in entries if entry.is_dir()]
-        files = [entry for entry in entries if not entry.is_dir()]
-    except OSError:
+        stamps.append((top, stat.st_size, stat.st_mtime_ns))
+        if stat.st_mtime > since:
+            recent[top] = _content(top)
         return
+    except OSError:  # missing (or unreadable): as such
+        stamps.append(top)
+        return
+    folders: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in found:
+        (folders if entry.is_dir() else files).append(entry)
     try:
         stats = list(map(os.DirEntry.stat, files))  # no Python loop: most of a large folder's cost
     except OSError:  # a broken link, or a file removed meanwhile: left out, as discovery leaves it
         files, stats = _statted(files)
-    stamps.append((top, "\0".join(map(_NAME, files)), *_stamps(stats)))
+    times = list(map(_MTIME, stats))
+    stamps.append((top, "\0".join(map(_NAME, files)), list(map(_SIZE, stats)), times))
     limit = int(since * 1e9)
-    if stats and max(map(_MTIME, stats)) > limit:
-        recent.update((entry.path, _content(entry.path)) for entry, stat in zip(files, stats) if stat.st_mtime_ns > limit)
+    if times and max(times) > limit:
+        recent.update((entry.path, _content(entry.path)) for entry, time in zip(files, times) if time > limit)
     for folder in folders:
         if folder.name not in _SKIPPED and folder.path not in skipped and not folder.is_symlink():
             _walk(folder.path, skipped, since, stamps, recent)
@@ -134,6 +189,8 @@ def _statted(entries: list[os.DirEntry[str]]) -> tuple[list[os.DirEntry[str]], l
 
 
 def _content(path: str) -> str:
+    import hashlib  # here: only a racy file is hashed
+
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "blake2b").hexdigest()
@@ -141,47 +198,69 @@ def _content(path: str) -> str:
         return ""
 
 
-def git_head(folder: Path) -> str:
+def output_stamp(out_dir: str | os.PathLike[str]) -> bytes:
+    """The output folder's own identity and time, and each file and folder directly in it by
+    name, size and time."""
+    try:
+        folder = os.stat(out_dir)
+        with os.scandir(out_dir) as found:
+            entries = sorted((entry.name, entry.stat(follow_symlinks=False)) for entry in found)
+    except OSError:
+        return b""
+    return marshal.dumps([os.fspath(out_dir), folder.st_ino, folder.st_mtime_ns,
+                          [(name, stat.st_mode, stat.st_size, stat.st_mtime_ns) for name, stat in entries]], _MARSHAL)
+
+
+def git_head(folder: str) -> str:
     """The commit checked out in the git repository holding ``folder`` ("" outside one), read from
     the repository's files; git itself is asked only when they are not the plain kind."""
-    for parent in (folder, *folder.parents):
-        dot_git = parent / ".git"
+    parent = folder
+    while True:
+        dot_git = os.path.join(parent, ".git")
         try:
-            if dot_git.is_dir():
+            if os.path.isdir(dot_git):
                 return _ref(dot_git, dot_git) or _ask_git(parent)
-            if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-                text = dot_git.read_text(encoding="utf-8").strip()
+            if os.path.isfile(dot_git):  # a worktree or submodule: "gitdir: <path>"
+                text = _text(dot_git)
                 if not text.startswith("gitdir: "):
                     return _ask_git(parent)
-                git_dir = (parent / text.removeprefix("gitdir: ")).resolve()
-                common = git_dir / "commondir"
-                shared = (git_dir / common.read_text(encoding="utf-8").strip()).resolve() if common.is_file() else git_dir
+                git_dir = os.path.realpath(os.path.join(parent, text.removeprefix("gitdir: ")))
+                common = os.path.join(git_dir, "commondir")
+                shared = os.path.realpath(os.path.join(git_dir, _text(common))) if os.path.isfile(common) else git_dir
                 return _ref(git_dir, shared) or _ask_git(parent)
         except (OSError, UnicodeDecodeError):
             return _ask_git(parent)
-    return ""
+        up = os.path.dirname(parent)
+        if up == parent:
+            return ""
+        parent = up
 
 
-def _ref(git_dir: Path, shared: Path) -> str:
+def _text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
+def _ref(git_dir: str, shared: str) -> str:
     """What HEAD names, as a commit id; "" when the refs are not loose or packed files."""
-    head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    head = _text(os.path.join(git_dir, "HEAD"))
     if not head.startswith("ref: "):
         return head  # a detached HEAD holds the commit itself
     ref = head.removeprefix("ref: ")
     for folder in (git_dir, shared):
-        loose = folder / ref
-        if loose.is_file():
-            return loose.read_text(encoding="utf-8").strip()
-    packed = shared / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text(encoding="utf-8").splitlines():
+        loose = os.path.join(folder, ref)
+        if os.path.isfile(loose):
+            return _text(loose)
+    packed = os.path.join(shared, "packed-refs")
+    if os.path.isfile(packed):
+        for line in _text(packed).splitlines():
             commit, _, name = line.partition(" ")
             if name == ref:
                 return commit
     return ""  # an unborn branch or another ref storage: git answers
 
 
-def _ask_git(folder: Path) -> str:
+def _ask_git(folder: str) -> str:
     import subprocess  # here: seldom needed
 
     try:
@@ -191,26 +270,16 @@ def _ask_git(folder: Path) -> str:
         return ""
 
 
-def site_inputs(content: Path, templates: Path, static: Path, config: Path) -> list[Path]:
-    """Every folder and file a build reads."""
-    theme, code = theme_dir(), Path(__file__).resolve().parent  # papernotes itself, for a source checkout
-    plugins = config.parent / "plugins"  # the site's own plugin modules (``plugins:`` in the config)
-    return [path for path in (content, templates, static, config, plugins, theme / "templates", theme / "static", code)
-            if path.exists()]
-
-
-def load(cache_dir: Path) -> Manifest | None:
+def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
     """The last build's manifest; None when there is none or it cannot be trusted (cut short,
     written by another version)."""
+    where = os.path.join(cache_dir, MANIFEST)
     try:
-        with open(cache_dir / MANIFEST, "rb") as handle:
-            header = pickle.load(handle)
+        with open(where, "rb") as handle:
+            header = marshal.loads(handle.read(int.from_bytes(handle.read(8), "little")))
         if header["format"] != (FORMAT, __version__):
             return None
-        notes, pages, problems, site_origin = header["last"]
-        last = LastBuild(notes, pages, tuple(Diagnostic(*problem) for problem in problems), site_origin)
-        return Manifest(cache_dir, header["inputs"], header["output"], header["time"], last, header["recent"],
-                        header["output_names"], header["output_stamps"])
+        return Manifest(where, header["inputs"], header["output"], header["time"], LastBuild(*header["last"]), header["recent"])
     except Exception:  # missing, truncated or from another version: build
         return None
 
@@ -227,59 +296,49 @@ def output_stamps(manifest: Manifest | None) -> dict[str, tuple[int, int]]:
     if manifest is None:
         return {}
     try:
-        with open(manifest.where / MANIFEST, "rb") as handle:
-            pickle.load(handle)  # the header
-            files = pickle.load(handle)
+        with open(manifest.where, "rb") as handle:
+            handle.seek(8 + int.from_bytes(handle.read(8), "little"))  # past the header
+            files = marshal.loads(handle.read())
     except Exception:  # changed or cut short since: no output file is taken as it is
         return {}
     return files if isinstance(files, dict) else {}
 
 
-def recall(manifest: Manifest | None, out_dir: Path, inputs: Inputs) -> LastBuild | None:
+def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: Inputs) -> LastBuild | None:
     """The last build, when its manifest matches ``inputs`` (racy files by their bytes) and its
     output is as it left it."""
-    if manifest is None or manifest.inputs != inputs.digest or manifest.output != os.fspath(out_dir):
+    if manifest is None or manifest.inputs != inputs.key or manifest.output != output_stamp(out_dir):
         return None
     since = manifest.time - RACY_SECONDS
     try:
         for path, content in inputs.recent.items():
             if os.stat(path).st_mtime > since and manifest.recent.get(path) != content:
                 return None
-        names = manifest.output_names.split("\0") if manifest.output_names else []
-        if _stamps(list(map(os.stat, names))) != manifest.output_stamps:
-            return None
     except OSError:
         return None
     return manifest.last
 
 
-def _stamps(stats: list[os.stat_result]) -> tuple[bytes, bytes]:
-    """Sizes and modification times, each as the bytes of an array of int64 (made without a Python loop)."""
-    return array("q", map(_SIZE, stats)).tobytes(), array("q", map(_MTIME, stats)).tobytes()
-
-
-def remember(cache_dir: Path, out_dir: Path, inputs: Inputs, started: float, made: LastBuild) -> None:
+def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], inputs: Inputs, started: float,
+             made: LastBuild) -> None:
     """Write the manifest of a build that began at ``started`` (``time.time()``)."""
     files: dict[str, tuple[int, int]] = {}
-    names, stats = [], []
     try:
         for folder, _, found in os.walk(out_dir):
             for name in found:
                 path = os.path.join(folder, name)
                 stat = os.stat(path)
                 files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
-                names.append(path)
-                stats.append(stat)
         recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
-        problems = list(map(_FIELDS, made.diagnostics))  # tuples: ten times faster to load than the dataclasses
-        header: dict[str, Any] = {"format": (FORMAT, __version__), "inputs": inputs.digest, "output": os.fspath(out_dir),
-                                  "time": started, "last": (made.notes, made.pages, problems, made.site_origin),
-                                  "recent": recent, "output_names": "\0".join(names), "output_stamps": _stamps(stats)}
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = cache_dir / f"{MANIFEST}.tmp-{os.getpid()}"
+        header = {"format": (FORMAT, __version__), "inputs": inputs.key, "output": output_stamp(out_dir), "time": started,
+                  "last": (made.notes, made.pages, made.warnings, made.errors, made.problems, made.site_origin),
+                  "recent": recent}
+        os.makedirs(cache_dir, exist_ok=True)
+        temporary = os.path.join(cache_dir, f"{MANIFEST}.tmp-{os.getpid()}")
         with open(temporary, "wb") as handle:
-            pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(files, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / MANIFEST)
-    except OSError:
+            data = marshal.dumps(header, _MARSHAL)
+            handle.write(len(data).to_bytes(8, "little") + data)  # the header read alone, by its length
+            marshal.dump(files, handle, _MARSHAL)
+        os.replace(temporary, os.path.join(cache_dir, MANIFEST))
+    except (OSError, ValueError):
         pass

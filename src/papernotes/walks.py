@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-Found = TypeVar("Found")
+from .sitefiles import RACY_SECONDS
 
-RACY_SECONDS = 1.0
+Found = TypeVar("Found")
 
 
 @dataclass

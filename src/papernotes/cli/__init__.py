@@ -19,6 +19,7 @@ import click
 
 from .. import __version__
 from ..build import BuildOptions, BuildResult, SiteLayout, build
+from ..launch import BASE_URL_WARNING, up_to_date_line
 from ..model import Diagnostic
 from ..output import OutputError
 
@@ -91,9 +92,7 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
         found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
         click.echo(why_no_notes({display_path(p) for p in found}, str(layout.content), result.diagnostics), err=True)
     if not quiet and not result.site_origin:
-        click.echo("warning: base_url has no scheme and host, so feeds, the sitemap and social tags (og:url) carry "
-                   "relative URLs that readers and crawlers reject; set base_url: https://… in papernotes.yaml "
-                   "or pass --base-url", err=True)
+        click.echo(BASE_URL_WARNING, err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
 
@@ -142,8 +141,8 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = Fa
     if verbose:
         click.echo("time: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings))
     if not quiet and result.up_to_date is not None:
-        click.echo(f"up to date: nothing changed since the last build ({result.up_to_date} notes, {result.pages} pages, "
-                   f"{result.warnings} warnings, {result.errors} errors); checked in {result.seconds:.2f} s → {result.out_dir}")
+        click.echo(up_to_date_line(result.up_to_date, result.pages, result.warnings, result.errors, result.seconds,
+                                   result.out_dir))
     elif not quiet:
         click.echo(
             f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "
