@@ -72,13 +72,14 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
     from .emit.search import update_bundle
-    from .engine import Engine, Stopwatch, pages_in_parallel
+    from .engine import Engine, Keeps, Stopwatch, pages_in_parallel
 
     staging = output.start(layout.out)
     kept: BodyStore | None = None
     try:
         kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
-        engine = Engine(layout, options, store=kept or _spill_store(layout, options), keep_pages=False)
+        engine = Engine(layout, options, store=kept or _spill_store(layout, options),
+                        keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
         if kept is not None:
             engine.restore(uptodate.output_stamps(looked.manifest if looked is not None else None))
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import functools
 import hashlib
 import html
@@ -229,17 +230,25 @@ class ReadCache:
         return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
 
 
+class Keeps(enum.Enum):
+    """What an engine keeps of the pages it writes, for the builds after it."""
+
+    PAGES = "pages"  # their bytes and digests, in memory (the preview)
+    DIGESTS = "digests"  # their digests and the plan, saved for the next command-line build
+    NOTHING = "nothing"  # a build whose state is not kept: no page is digested, no plan learnt
+
+
 class Engine:
-    """Builds one site again and again, keeping what the next build can reuse.
+    """Builds one site again and again, keeping what the next build can reuse (``keeps``).
 
     ``render_now`` (the preview's) says which changed output files to render at once; the
     others wait as ``Later`` until read. ``store`` keeps note bodies in a file rather than in
     memory (a one-off build of a large site)."""
 
     def __init__(self, layout: SiteLayout, options: BuildOptions, *, render_now: Callable[[str], bool] | None = None,
-                 store: BodyStore | None = None, keep_pages: bool = True) -> None:
+                 store: BodyStore | None = None, keeps: Keeps = Keeps.PAGES) -> None:
         self.layout, self.options = layout, options
-        self.render_now, self.store, self.keep_pages = render_now, store, keep_pages
+        self.render_now, self.store, self.keeps = render_now, store, keeps
         self.reads = ReadCache(layout.cache if options.cache else None, keep=self._stored)
         self.walks = WalkMemo()
         self.registry_files: RegistryFiles = {}
@@ -276,7 +285,8 @@ class Engine:
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
         if parallel is not None and not self.pages and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)
-            written, self.pages, self.plan = parallel(env, lambda: plan_pages(graph, config), diagnostics)
+            written, self.pages, self.plan = parallel(env, lambda: plan_pages(graph, config), diagnostics,
+                                                      self.keeps is not Keeps.NOTHING)
             self.plan.setup = self.setup if self.plan.setup else ""
         else:
             pages, replanned = self._plan(graph, config)
@@ -370,7 +380,7 @@ class Engine:
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
         fresh = {page.url: page for page in plan_pages(graph, config, only=affected)}
-        if self.keep_pages:
+        if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
         else:
             memo.pages.update(dict.fromkeys(fresh))
@@ -383,7 +393,7 @@ class Engine:
         they were then (a page known by its URL alone is planned again when it cannot be).
         Pages no longer planned are forgotten."""
         written, planned, missing, learnt = 0, set(), set(), 0
-        learning = replanned is None
+        learning = replanned is None and self.keeps is not Keeps.NOTHING
         for page in pages:
             url = page if isinstance(page, str) else page.url
             planned.add(url)
@@ -398,10 +408,10 @@ class Engine:
                 continue
             if learning:
                 key, drawn_from = digest_page(page)
-                self.plan.learn(page, drawn_from, self.keep_pages)
+                self.plan.learn(page, drawn_from, self.keeps is Keeps.PAGES)
                 learnt += 1
             else:
-                key = page_key(page)
+                key = page_key(page) if self.keeps is not Keeps.NOTHING else None
             written += self._write_page(sink, env, page, key, diagnostics)
         for page in plan_again(missing) if missing else ():
             written += self._write_page(sink, env, page, page_key(page), diagnostics)
@@ -445,7 +455,7 @@ class Engine:
         data: bytes | Later = Later(make) if later else make()
         _put(sink, rel, data)
         if key is not None:
-            self.pages[page.url] = Rendered(key, rel, data if self.keep_pages else None)
+            self.pages[page.url] = Rendered(key, rel, data if self.keeps is Keeps.PAGES else None)
 
     # -- between processes ----------------------------------------------------------------------
 
@@ -653,23 +663,24 @@ class Stopwatch:
         self.last = now
 
 
-ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic]],
+ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic], bool],
                           tuple[int, dict[str, Rendered], Plan]]
 
 
 def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
     """A way to render every page in ``workers`` forked processes into ``staging``, for a build
     with nothing to reuse: it returns the number of pages written, their digests and the plan
-    (its pages not held; its ``setup`` empty when two pages wanted one URL)."""
+    (its pages not held; its ``setup`` empty when two pages wanted one URL), or when told not to
+    ``learn`` neither digests nor what the pages are drawn from."""
 
     def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
-              diagnostics: list[Diagnostic]) -> tuple[int, dict[str, Rendered], Plan]:
+              diagnostics: list[Diagnostic], learn: bool) -> tuple[int, dict[str, Rendered], Plan]:
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
                                  initargs=(staging, env, plan)) as pool:
-            for count, share, found, records, share_plan in pool.map(_render_share, [(index, workers) for index in range(workers)]):
+            for count, share, found, records, share_plan in pool.map(_render_share, [(index, workers, learn) for index in range(workers)]):
                 written += count  # each share joined and let go as it comes
                 staging.join(share)
                 problems.extend(found)
@@ -703,13 +714,13 @@ def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: C
     _shared = (staging.fork(), env, plan)
 
 
-def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
+def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
     """Plan every page (so that no list of all pages is held) and write every n-th one; the
     first worker also reports the pages that cannot be written, as the serial path does. The
-    plan it returns has every URL and what its own pages are drawn from."""
+    plan it returns has every URL and, when it is to ``learn``, what its own pages are drawn from."""
     assert _shared is not None
     sink, env, plan = _shared
-    mine, step = job
+    mine, step, learn = job
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
     records: dict[str, Rendered] = {}
     learnt, planned = Plan(WHOLE), 0
@@ -729,6 +740,8 @@ def _render_share(job: tuple[int, int]) -> tuple[int, ParallelSink, list[Diagnos
             problem = write_one(sink, page, lambda: sink.write(rel, render(env, page)))
             written += problem is None
             problems += [problem] if problem else []
+            if not learn:
+                continue
             key, drawn_from = digest_page(page)
             learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:
