@@ -57,42 +57,36 @@ class _JoinedStates:
         statetokens = tokendefs[statestack[-1]]
         joined, rules = self.state(statestack[-1])
         while True:
-            if joined is not None:
-                found = joined(text, pos)
-                candidates = () if found is None else (rules[found.lastindex],) if found.lastindex in rules else statetokens
-            else:
-                candidates = statetokens
-            for rexmatch, action, new_state in candidates:
-                m = rexmatch(text, pos)
-                if m:
-                    if action is not None:
-                        if type(action) is _TokenType:
-                            yield pos, action, m.group()
-                        else:
-                            yield from action(lexer, m)
-                    pos = m.end()
-                    if new_state is not None:
-                        if isinstance(new_state, tuple):
-                            for state in new_state:
-                                if state == "#pop":
-                                    if len(statestack) > 1:
-                                        statestack.pop()
-                                elif state == "#push":
-                                    statestack.append(statestack[-1])
-                                else:
-                                    statestack.append(state)
-                        elif isinstance(new_state, int):
-                            if abs(new_state) >= len(statestack):
-                                del statestack[1:]
+            found = _rule_at(text, pos, joined, rules, statetokens)
+            if found is not None:
+                m, action, new_state = found
+                if action is not None:
+                    if type(action) is _TokenType:
+                        yield pos, action, m.group()
+                    else:
+                        yield from action(lexer, m)
+                pos = m.end()
+                if new_state is not None:
+                    if isinstance(new_state, tuple):
+                        for state in new_state:
+                            if state == "#pop":
+                                if len(statestack) > 1:
+                                    statestack.pop()
+                            elif state == "#push":
+                                statestack.append(statestack[-1])
                             else:
-                                del statestack[new_state:]
-                        elif new_state == "#push":
-                            statestack.append(statestack[-1])
+                                statestack.append(state)
+                    elif isinstance(new_state, int):
+                        if abs(new_state) >= len(statestack):
+                            del statestack[1:]
                         else:
-                            raise AssertionError(f"wrong state def: {new_state!r}")
-                        statetokens = tokendefs[statestack[-1]]
-                        joined, rules = self.state(statestack[-1])
-                    break
+                            del statestack[new_state:]
+                    elif new_state == "#push":
+                        statestack.append(statestack[-1])
+                    else:
+                        raise AssertionError(f"wrong state def: {new_state!r}")
+                    statetokens = tokendefs[statestack[-1]]
+                    joined, rules = self.state(statestack[-1])
             else:
                 try:
                     if text[pos] == "\n":
@@ -106,6 +100,29 @@ class _JoinedStates:
                     pos += 1
                 except IndexError:
                     break
+
+
+def _rule_at(text: str, pos: int, joined: Callable[[str, int], re.Match[str] | None] | None, rules: dict[int, Rule],
+             statetokens: list[Rule]) -> tuple[re.Match[str], Any, Any] | None:
+    """The match, action and next state of the first rule of a state that matches at ``pos``
+    (None: none does). The joined pattern's match is the rule's own when the rule's action needs
+    only its text and end (a token type, or nothing): the regex engine found it trying that
+    rule's alternative at ``pos``. An action given the match's groups gets the rule's own match."""
+    if joined is not None:
+        found = joined(text, pos)
+        if found is None:
+            return None
+        rule = rules.get(found.lastindex or 0)
+        if rule is not None and (rule[1] is None or type(rule[1]) is _TokenType):
+            return found, rule[1], rule[2]
+        candidates = statetokens if rule is None else [rule]
+    else:
+        candidates = statetokens
+    for rexmatch, action, new_state in candidates:
+        m = rexmatch(text, pos)
+        if m:
+            return m, action, new_state
+    return None
 
 
 def _join(rules: list[Rule]) -> tuple[Callable[[str, int], re.Match[str] | None] | None, dict[int, Rule]]:
