@@ -19,6 +19,7 @@ from markdown_it.rules_core import StateCore
 from .attributes import apply, parse_attributes
 
 _TRAILING_LIST = re.compile(r"\s*\{:?\s*([#.][^{}]*|[^{}]*=[^{}]*)\}\s*$")
+_NOT_KEPT_ASCII = re.compile(r"[^a-z0-9 _-]")
 
 
 def heading_attributes_plugin(md: MarkdownIt) -> None:
@@ -41,6 +42,8 @@ def _heading_attributes(state: StateCore) -> None:
 
 def github_anchor(text: str) -> str:
     """The anchor GitHub gives a heading with this text (without the repeat counter)."""
+    if text.isascii():  # the letters and digits of ASCII are its only ones, and it has no marks
+        return _NOT_KEPT_ASCII.sub("", text.lower()).replace(" ", "-")
     return "".join(char for char in text.lower()
                    if char in " -_" or unicodedata.category(char)[0] in "LNM").replace(" ", "-")
 

@@ -85,6 +85,8 @@ def _dollar_block(rule: Any) -> Any:
     as Hugo's and GitHub's MathJax and Obsidian show it) except in kramdown files, and except when
     the paragraph so far holds an unclosed ``$$`` (the line closes it)."""
     def dollar_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if not state.src.startswith("$$", state.bMarks[start_line] + state.tShift[start_line]):
+            return False  # as the rule finds, before the paragraph so far is looked at
         if silent:
             if is_kramdown(state.env) or _in_open_double(state, start_line):
                 return False
