@@ -54,7 +54,7 @@ from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
-from .render import make_environment, render
+from .render import compile_templates, make_environment, render
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from .read import discover, file_dates, relative_names
@@ -675,6 +675,7 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
 
     def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
               diagnostics: list[Diagnostic], learn: bool) -> tuple[int, dict[str, Rendered], Plan]:
+        compile_templates(env)
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []

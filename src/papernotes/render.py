@@ -21,7 +21,9 @@ from .markdown.toc import build_toc
 
 
 def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
-    """An environment with autoescaping on, strict undefined names and the site filters."""
+    """An environment with autoescaping on, strict undefined names and the site filters. A
+    template once loaded is not looked at on disk again: the engine makes a new environment
+    when the site's templates change."""
     search = [str(p) for p in (site_templates, theme_dir() / "templates") if p is not None and p.is_dir()]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
@@ -30,6 +32,7 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     def date(value: NoteDate | None, form: str = "human") -> str:
         if value is None:
@@ -41,6 +44,16 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every page template now (forked render workers then share them rather than each
+    compiling its own); one that cannot be compiled is reported when a page uses it."""
+    for name in env.list_templates(extensions=("html",)):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
