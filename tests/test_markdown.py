@@ -1,6 +1,7 @@
 import pytest
 
 from papernotes.markdown.pipeline import MarkdownRenderer
+from papernotes.markdown.plaintext import summarize
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_bad_math_is_shown_as_tex_with_a_positioned_warning(md):
 
 def test_word_count_and_summary(md):
     body, _ = render(md, "## Heading\n\nFirst paragraph has five words.\n\nSecond one.\n")
-    assert body.summary == "First paragraph has five words. Second one."
+    assert summarize(body.html) == "First paragraph has five words. Second one."
     assert body.words == 8
 
 

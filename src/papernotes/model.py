@@ -167,7 +167,6 @@ class RenderedBody:
     stored: str | StoredText
     headings: tuple[Heading, ...] = ()
     words: int = 0
-    summary: str = ""
     links: tuple[LinkRef, ...] = ()
     tags: tuple[str, ...] = ()
     assets: tuple[tuple[str, str], ...] = ()  # (URL in the site, local file) of each image used

@@ -1,7 +1,7 @@
 """The one configured markdown-it-py pipeline: CommonMark plus the extensions notes need.
 
-A body is rendered once into HTML; headings (for the table of contents), word count,
-summary and positioned problems (math the converter cannot handle) come back with it.
+A body is rendered once into HTML; headings (for the table of contents), word count
+and positioned problems (math the converter cannot handle) come back with it.
 Every extension is registered in ``MarkdownRenderer.__init__``, in one list. A file's flavor
 (``commonmark`` or ``kramdown``, see ``sources/flavor.py``) is handed to ``render`` and read by
 the plugins whose rules differ between the two.
@@ -41,7 +41,7 @@ from .linkify import QuickLinkify
 from .math import Converted, convert_tex, tex_fallback
 from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
 from ..model import Diagnostic, Heading, LinkRef, RenderedBody
-from .plaintext import summarize, tex_text, text_with_tex
+from .plaintext import tex_text, text_with_tex
 from ..extensions import MarkdownPlugin
 from ..papers.registry import Registry
 from .sanitize import neutralise_script_urls
@@ -127,9 +127,8 @@ class MarkdownRenderer:
         env: dict[str, Any] = {"papernotes": state, FLAVOR_KEY: flavor}
         tokens = self._md.parse(text, env)
         body = neutralise_script_urls(self._md.renderer.render(tokens, self._md.options, env))
-        summary = summarize(body)
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
-        rendered = RenderedBody(body, tuple(state.headings), state.words, summary, tuple(state.links), tags,
+        rendered = RenderedBody(body, tuple(state.headings), state.words, tuple(state.links), tags,
                                 tuple(sorted(state.assets.items())), block_ids(env))
         return rendered, tuple(state.diagnostics)
 

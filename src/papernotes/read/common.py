@@ -11,6 +11,7 @@ from typing import Mapping
 from ..config import Config
 from .frontmatter import FrontMatter
 from ..markdown.pipeline import MarkdownRenderer
+from ..markdown.plaintext import summarize
 from ..papers.mentions import papers_in_html
 from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
 from ..papers.identifiers import find_mentions
@@ -72,7 +73,8 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
     except UnsafeURL as exc:
         return ReadResult((), (Diagnostic("error", source.shown, line, 1, f"{exc}; note skipped"),))
     title = front.title or humanise(folder or name_slug or source.stem)
-    papers, paper_problems = _papers(front, body, context.registry, source.shown)
+    summary = front.summary or summarize(body.html)  # the body's own only when the front matter gives none
+    papers, paper_problems = _papers(front, body, summary, context.registry, source.shown)
     if name_problem and item is None:
         paper_problems.insert(0, Diagnostic("warning", source.shown, 1, 1, name_problem))
     note = Note(
@@ -85,7 +87,7 @@ def make_note(source: SourceFile, context: ReadContext, front: FrontMatter, body
         tags=front.tags,
         updated=front.updated,
         date_source=date_source,
-        summary=front.summary or body.summary,
+        summary=summary,
         draft=front.draft,
         aliases=front.aliases,
         original_url=original_url,
@@ -110,9 +112,10 @@ def folder_of_note(source: SourceFile, title: str | None) -> str | None:
     return folder or title or source.path.resolve().parent.name
 
 
-def _papers(front: FrontMatter, body: RenderedBody, registry: Registry, shown: str) -> tuple[tuple[PaperRef, ...], list[Diagnostic]]:
-    """Papers declared in front matter (ids, URLs, BibTeX keys, ``[id] Title``) first, then those
-    the body mentions."""
+def _papers(front: FrontMatter, body: RenderedBody, summary: str, registry: Registry,
+            shown: str) -> tuple[tuple[PaperRef, ...], list[Diagnostic]]:
+    """Papers declared in front matter (ids, URLs, BibTeX keys, ``[id] Title``; excerpted by the
+    note's ``summary``) first, then those the body mentions."""
     declared: list[PaperRef] = []
     problems = []
     for value in front.papers:
@@ -122,7 +125,7 @@ def _papers(front: FrontMatter, body: RenderedBody, registry: Registry, shown: s
             problems.append(Diagnostic("warning", shown, 2, 1, f"paper {value!r} is not an identifier, URL or BibTeX key"))
             continue
         title = mentions[0].title if mentions else None
-        declared.append(PaperRef(paper_id, "", title, front.summary or body.summary, declared=True))
+        declared.append(PaperRef(paper_id, "", title, summary, declared=True))
     return (*declared, *papers_in_html(body.html)), problems
 
 

@@ -17,6 +17,7 @@ from ..config import FeedSource
 from .frontmatter import FrontMatter, tags_of
 from .htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
 from ..model import Diagnostic, Note, NoteDate, ReadResult, Severity
+from ..markdown.plaintext import summarize
 from ..markdown.sanitize import sanitize_html
 from ..urls import slugify
 from .common import ReadContext, SourceFile, humanise, make_note
@@ -215,7 +216,7 @@ def _read_item(source: SourceFile, settings: FeedSource, context: ReadContext, i
     body = body_from_html(body_html)
     published, updated, created = item.dates
     front = FrontMatter(
-        title=title or (body.summary[:80] if body.summary else humanise(item.slug)),
+        title=title or summarize(body.html)[:80] or humanise(item.slug),
         date=published or updated or created,
         updated=updated,
         tags=item.tags,

@@ -1,4 +1,4 @@
-"""Bodies that arrive as HTML (feed items): math in their text, headings, summary and word count."""
+"""Bodies that arrive as HTML (feed items): math in their text, headings and word count."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Callable
 from ..markdown.math import Converted, convert_tex, looks_like_tex, tex_fallback, tex_to_mathml
 from ..markdown.mathsyntax import CLEARLY_TEX, COMMAND, ENVIRONMENTS
 from ..model import Diagnostic, Heading, RenderedBody
-from ..markdown.plaintext import html_to_text, summarize
+from ..markdown.plaintext import html_to_text
 from ..urls import slugify
 
 _MATHJAX_SCRIPT = re.compile(
@@ -125,8 +125,8 @@ def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnost
 
 def body_from_html(body: str) -> RenderedBody:
     """Facts of an HTML body: headings get stable unique ids and sit under the page title (an
-    imported ``<h1>`` becomes ``<h2>``, and the levels below it move down with it); the summary
-    is whole sentences of the first paragraphs, formulas read as text."""
+    imported ``<h1>`` becomes ``<h2>``, and the levels below it move down with it), and the
+    word count."""
     headings: list[Heading] = []
     used: set[str] = set()
     shift = 1 if _H1.search(body) else 0
@@ -147,7 +147,7 @@ def body_from_html(body: str) -> RenderedBody:
         return f'<h{level}{attributes} id="{anchor}">{inner}</h{level}>'
 
     body = _HEADING.sub(add_id, body)
-    return RenderedBody(body, tuple(headings), len(html_to_text(body).split()), summarize(body))
+    return RenderedBody(body, tuple(headings), len(html_to_text(body).split()))
 
 
 _IMAGE = re.compile(r"<img\b[^>]*\ssrc=\"([^\"]+)\"", re.IGNORECASE)
