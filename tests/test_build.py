@@ -180,7 +180,7 @@ def test_failed_build_leaves_the_old_site_intact(make_site, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("papernotes.engine.render", explode)
+    monkeypatch.setattr("papernotes.engine.render_reading", explode)
     (root / "content/a.md").write_text(note() + "\nEdited.\n")
     with pytest.raises(RuntimeError):
         build(layout)

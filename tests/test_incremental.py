@@ -82,6 +82,43 @@ def test_only_pages_holding_the_edited_note_are_planned_again(make_site):
     assert "/tags/nlp/" not in replanned and "/sitemap.xml" not in replanned and "/graph.json" not in replanned
 
 
+SUMMED_UP = {**NOTES, "content/b.md": NOTES["content/b.md"].replace("tags: [ml]\n", "tags: [ml]\nsummary: Scaling laws.\n")}
+BODY_EDIT = ("b.md", "$$E = mc^2$$", "$$E = mc^2 + \\alpha$$\n\nA longer body.")  # its summary stays
+
+
+def _rendered_after(root: Path, edit: tuple[str, str, str], monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Engine]:
+    """The URLs the preview renders again after ``edit``, and its engine."""
+    engine = Engine(SiteLayout.find(root), BuildOptions(search=False), render_now=lambda rel: True)
+    engine.produce(MemorySink())
+    rendered: list[str] = []
+    real = engine_module.render_reading
+    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page: rendered.append(page.url) or real(env, page))
+    name, old, new = edit
+    path = root / "content" / name
+    path.write_text(path.read_text().replace(old, new))
+    engine.produce(MemorySink())
+    return rendered, engine
+
+
+def test_a_body_edit_renders_the_notes_page_and_the_feeds_but_not_the_lists_naming_it(make_site, monkeypatch):
+    root = make_site(SUMMED_UP)
+    rendered, _ = _rendered_after(root, BODY_EDIT, monkeypatch)
+    assert "/notes/b/" in rendered and "/feed.xml" in rendered and "/tags/ml/feed.xml" in rendered
+    assert not {"/archive/", "/", "/tags/ml/", "/notes/a/", "/papers/arxiv-2001.08361/"} & set(rendered), "they show its card only"
+
+
+def test_a_site_template_reading_bodies_in_a_list_has_it_rendered_again(make_site, monkeypatch):
+    archive = ("{% for year in years %}{% for month in year.months %}{% for note in month.notes %}"
+               "<div>{{ note.body.html | safe }}</div>{% endfor %}{% endfor %}{% endfor %}")
+    root = make_site({**SUMMED_UP, "templates/archive.html": archive})
+    rendered, engine = _rendered_after(root, BODY_EDIT, monkeypatch)
+    assert "/archive/" in rendered and "/tags/ml/" not in rendered
+    sink = MemorySink()
+    engine.produce(sink)
+    assert b"A longer body" in file_bytes(sink["archive/index.html"])
+    assert _files(sink) == _fresh(SiteLayout.find(root))
+
+
 def test_an_unopened_page_is_rendered_when_first_read(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
@@ -234,8 +271,8 @@ def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, 
     layout = SiteLayout.find(root)
     build(layout, BuildOptions(search=False, workers=2))
     rendered: list[str] = []
-    real = engine_module.render
-    monkeypatch.setattr("papernotes.engine.render", lambda env, page: rendered.append(page.url) or real(env, page))
+    real = engine_module.render_reading
+    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page: rendered.append(page.url) or real(env, page))
     path = root / "content/c.md"
     path.write_text(path.read_text().replace("Compute-optimal", "Compute-optimal training"))
     result = build(layout, BuildOptions(search=False, workers=2))

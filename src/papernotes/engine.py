@@ -11,7 +11,10 @@ stages return rather than from keys written by hand for each feature:
 - the graph: when every edited note keeps its ``graph.shape``, the previous graph with the new
   notes swapped in (``Graph.with_notes``) instead of a new one;
 - the plan: only pages whose context holds an edited note or paper are planned again;
-- rendered pages, under a digest of their template and context (``page_key``);
+- rendered pages, under a digest of their template and context (``page_key``), which takes
+  each note by its card (``Note.card``, the body left out) unless the page's templates read
+  its body when it was last rendered (``Rendered.bodies``): a body edit renders again the
+  note's own page and those that show bodies (feeds), not every list that names the note;
 - the preview's lazy rendering (``Later``): a changed page nobody has open waits until it is read.
 
 ``build`` runs an engine restored from the cache folder (``restore``, ``save``): all of the above
@@ -36,7 +39,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Protocol, Self
+from typing import Any, Callable, Iterable, Mapping, Protocol, Self
 
 import jinja2
 
@@ -54,12 +57,13 @@ from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
-from .render import compile_templates, make_environment, render
+from .render import compile_templates, make_environment, render_reading
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from .read import discover, file_dates, relative_names
 from .read.unsupported import once_per_site
 from .urls import UnsafeURL, output_file
+from .views import VIEWED
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
@@ -111,12 +115,15 @@ class Later:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A page as the last build wrote it: the digest of what it was made from, its file, and its
-    bytes (None when only the digest is known: an engine restored from disk)."""
+    """A page as the last build wrote it: the digest of what it was made from, its file, its
+    bytes (None when only the digest is known: an engine restored from disk), and the notes
+    whose bodies its templates read (the digest took the others by their cards; None: every
+    note whole, as for a text file or a page not rendered yet)."""
 
     key: bytes
     rel: str
     data: bytes | Later | None = None
+    bodies: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -399,22 +406,25 @@ class Engine:
             planned.add(url)
             if written % 200 == 0:
                 progress("writing pages", written, 0)
-            kept = self.pages.get(url) if replanned is not None and url not in replanned else None
+            previous = self.pages.get(url)
+            kept = previous if replanned is not None and url not in replanned else None
             if kept is not None and self._write_kept(sink, kept):
                 written += 1
                 continue
             if isinstance(page, str):
                 missing.add(url)
                 continue
+            bodies = previous.bodies if previous is not None else None
             if learning:
-                key, drawn_from = digest_page(page)
+                key, drawn_from = digest_page(page, bodies)
                 self.plan.learn(page, drawn_from, self.keeps is Keeps.PAGES)
                 learnt += 1
             else:
-                key = page_key(page) if self.keeps is not Keeps.NOTHING else None
+                key = page_key(page, bodies=bodies) if self.keeps is not Keeps.NOTHING else None
             written += self._write_page(sink, env, page, key, diagnostics)
         for page in plan_again(missing) if missing else ():
-            written += self._write_page(sink, env, page, page_key(page), diagnostics)
+            previous = self.pages.get(page.url)
+            written += self._write_page(sink, env, page, page_key(page, bodies=previous.bodies if previous else None), diagnostics)
         if learning:  # two pages on one URL: plan all each time
             self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
@@ -422,7 +432,8 @@ class Engine:
 
     def _write_page(self, sink: Sink, env: jinja2.Environment, page: Planned, key: bytes | None,
                     diagnostics: list[Diagnostic]) -> bool:
-        """Write one page whose digest is ``key``; False (and a diagnostic) when it cannot be."""
+        """Write one page whose digest is ``key`` (taken as the last build's was: with the notes
+        whose bodies it read then); False (and a diagnostic) when it cannot be."""
         problem = write_one(sink, page, lambda: self._page_file(env, page, sink, key))
         if problem is not None:
             diagnostics.append(problem)
@@ -448,14 +459,21 @@ class Engine:
                 return
 
         def make() -> bytes:
-            return render(env, page)
+            return render_reading(env, page)[0]
 
+        assumed = previous.bodies if previous is not None else None  # what ``key`` was taken with
         note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
         later = self.render_now is not None and previous is not None and not note_page and not self.render_now(rel)
-        data: bytes | Later = Later(make) if later else make()
+        data: bytes | Later
+        if later:  # what it will read is not known yet: every note whole
+            data, bodies = Later(make), None
+        else:
+            data, bodies = render_reading(env, page)
         _put(sink, rel, data)
         if key is not None:
-            self.pages[page.url] = Rendered(key, rel, data if self.keeps is Keeps.PAGES else None)
+            taken = key if bodies == assumed else page_key(page, bodies=bodies)
+            assert taken is not None  # a page or a text file with a key
+            self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
 
     # -- between processes ----------------------------------------------------------------------
 
@@ -465,7 +483,8 @@ class Engine:
         the state refers to them). Nothing is kept when the bodies would not last."""
         target = self.layout.cache / STATE
         state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
-                 "pages": {url: page if page.data is None else Rendered(page.key, page.rel) for url, page in self.pages.items()},
+                 "pages": {url: page if page.data is None else Rendered(page.key, page.rel, None, page.bodies)
+                           for url, page in self.pages.items()},
                  "plan": (self.plan.setup, list(self.plan.pages), self.plan.dependents),
                  "reads": self.reads.memory, "walks": self.walks.walks, "registry": self.registry_files,
                  "graph": (self.notes_in, self.graph, self.graph_setup)}
@@ -579,31 +598,38 @@ def dependencies(page: Planned) -> set[str]:
     return found
 
 
-def page_key(page: Planned, found: Callable[[str], None] | None = None) -> bytes | None:
+def page_key(page: Planned, found: Callable[[str], None] | None = None,
+             bodies: frozenset[str] | None = None) -> bytes | None:
     """A digest of what the page is made from: its template and context, or a text file's key
-    (None: a text file without one, made every time); ``found`` hears its ``dependencies``."""
+    (None: a text file without one, made every time); ``found`` hears its ``dependencies``.
+    Given ``bodies``, the notes its templates see as views are taken by their cards, but for
+    those named there (whose bodies the page read): a page's templates can read no more of a
+    note than its view, and they decide what to read from what the digest covers."""
     if isinstance(page, TextFile) and page.key is None:
         return None
     digest = hashlib.blake2b(digest_size=16)
     if isinstance(page, Page):
         digest.update(page.template.encode() + b"\0")
-        _walk(page.context, found, digest.update)
+        _walk_items(page.context, found, digest.update, bodies)  # each value as ``as_view`` gives it
     else:
         _walk(page.key, found, digest.update)
     return digest.digest()
 
 
-def digest_page(page: Planned) -> tuple[bytes | None, set[str]]:
+def digest_page(page: Planned, bodies: frozenset[str] | None = None) -> tuple[bytes | None, set[str]]:
     """``page_key`` and ``dependencies`` in one walk."""
     found: set[str] = set()
-    return page_key(page, found.add), found
+    return page_key(page, found.add, bodies), found
 
 
-def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None) -> None:
+def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
+          bodies: frozenset[str] | None = None) -> None:
     """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
     (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
     the value does (notes and papers by the digest of their content they carry, other values by
-    type and contents)."""
+    type and contents). Given ``bodies``, the value is one a template sees through ``as_view``:
+    its notes and papers count by their cards, but for the notes named there; inside values
+    that ``as_view`` leaves as they are, every note counts whole."""
     if isinstance(value, str):
         if update is not None:
             data = value.encode("utf-8", "surrogatepass")
@@ -612,12 +638,12 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if found is not None:
             found(("note:" if isinstance(value, Note) else "paper:") + value.id)
         if update is not None:
-            update(value.digest)
+            update(value.digest if bodies is None else _card(value, bodies))
     elif isinstance(value, (tuple, list)):
         if update is not None:
             update(b"(%d" % len(value))
         for item in value:
-            _walk(item, found, update)
+            _walk(item, found, update, bodies)
     elif isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
         if update is not None:
             update(f"{type(value).__name__}:{value!r};".encode())
@@ -626,8 +652,9 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         if update is not None:
             update(type(value).__qualname__.encode())
+        inside = bodies if isinstance(value, VIEWED) else None
         for name in _field_names(type(value)):
-            _walk(getattr(value, name), found, update)
+            _walk(getattr(value, name), found, update, inside)
     elif isinstance(value, (set, frozenset)):
         _walk(sorted(value, key=repr), found, update)
     elif isinstance(value, Mapping):
@@ -636,13 +663,19 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         update(f"{type(value).__qualname__}:{value!r};".encode())
 
 
-def _walk_items(value: Mapping[object, object], found: Callable[[str], None] | None,
-                update: Callable[[bytes], None] | None) -> None:
+def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
+    """A note or paper as a page that read the bodies of the notes ``bodies`` sees it."""
+    notes = (value,) if isinstance(value, Note) else value.notes
+    return value.card + b"".join(b"+" + note.digest for note in notes if note.id in bodies)
+
+
+def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
+                update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None) -> None:
     if update is not None:
         update(b"{%d" % len(value))
     for name, item in value.items():
         _walk(name, None, update)
-        _walk(item, found, update)
+        _walk(item, found, update, bodies)
 
 
 @functools.cache
@@ -738,15 +771,22 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             continue
         claimed.add(rel)
         if position % step == mine:
-            problem = write_one(sink, page, lambda: sink.write(rel, render(env, page)))
+            bodies: frozenset[str] | None = None
+
+            def write() -> None:
+                nonlocal bodies
+                data, bodies = render_reading(env, page)
+                sink.write(rel, data)
+
+            problem = write_one(sink, page, write)
             written += problem is None
             problems += [problem] if problem else []
             if not learn:
                 continue
-            key, drawn_from = digest_page(page)
+            key, drawn_from = digest_page(page, bodies)
             learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:
-                records[page.url] = Rendered(key, rel)
+                records[page.url] = Rendered(key, rel, None, bodies)
     learnt.setup = learnt.setup if len(learnt.pages) == planned else ""
     return written, sink, problems + (unwritable if mine == 0 else []), records, learnt  # told once
 

@@ -182,7 +182,8 @@ class Note:
     """One publishable note, as a reader produced it.
 
     Two notes are equal when their contents are: a digest of every field is taken once, when
-    the note is made, so that comparing page contexts between rebuilds costs little."""
+    the note is made, so that comparing page contexts between rebuilds costs little. ``card``
+    digests every field but the body (what a list of notes shows), ``digest`` that and the body."""
 
     id: str
     title: str
@@ -201,12 +202,15 @@ class Note:
     papers: tuple[PaperRef, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
     digest: bytes = field(default=b"", repr=False)
+    card: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
-        fields = [getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "digest"]
+        fields = [getattr(self, name) for name in _CARD_FIELDS]
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
-        content = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-        object.__setattr__(self, "digest", hashlib.blake2b(content, digest_size=16).digest())
+        card = hashlib.blake2b(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+        body = pickle.dumps(self.body, protocol=pickle.HIGHEST_PROTOCOL)
+        object.__setattr__(self, "card", card)
+        object.__setattr__(self, "digest", hashlib.blake2b(card + body, digest_size=16).digest())
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -221,6 +225,10 @@ class Note:
         """Newest first, then by title and id, so every ordering is deterministic."""
         seconds = self.date.seconds() if self.date else float("-inf")
         return (-seconds, self.title.lower(), self.id)
+
+
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card"))  # meta last
+assert _CARD_FIELDS[-1] == "meta"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from .read.htmlbody import first_image
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
-from .views import as_view
+from .views import BodyReads, as_view
 from .markdown.toc import build_toc
 
 
@@ -67,12 +67,22 @@ def _json_ld(value: Any) -> Markup:
     return Markup(text)
 
 
-def render_page(env: jinja2.Environment, page: Page) -> str:
-    """The text of one page; its template sees views of the model values in its context."""
-    context: dict[str, Any] = {"page_url": page.url, **{key: as_view(value) for key, value in page.context.items()}}
+def render_page(env: jinja2.Environment, page: Page, reads: BodyReads | None = None) -> str:
+    """The text of one page; its template sees views of the model values in its context, which
+    tell ``reads`` of each note body read."""
+    context: dict[str, Any] = {"page_url": page.url, **{key: as_view(value, reads) for key, value in page.context.items()}}
     return env.get_template(page.template).render(context)
 
 
 def render(env: jinja2.Environment, page: Page | TextFile) -> bytes:
     """The bytes of one output file: a page through its template, a text file as it makes itself."""
-    return (page.make() if isinstance(page, TextFile) else render_page(env, page)).encode("utf-8")
+    return render_reading(env, page)[0]
+
+
+def render_reading(env: jinja2.Environment, page: Page | TextFile) -> tuple[bytes, frozenset[str] | None]:
+    """``render``, with the ids of the notes whose bodies a page's templates read (None: a text
+    file, which may read anything)."""
+    if isinstance(page, TextFile):
+        return page.make().encode("utf-8"), None
+    reads = BodyReads()
+    return render_page(env, page, reads).encode("utf-8"), frozenset(reads)

@@ -7,6 +7,11 @@ views that carry only what a template reads, under the same attribute names, so 
 cannot reach into the graph or call the model's methods, and the model can change without
 breaking a site's own templates. Views of the notes and papers inside a view are made when a
 template first asks for them.
+
+A note's view tells the ``BodyReads`` it was made with whenever a template reads its ``body``,
+so that a page can later be compared by what it read: the bodies of those notes, of the others
+only their cards (``Note.card``). The model values a view keeps (``_note``, ``_group``, …) are
+not for templates.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ from .papers.papergraph import Paper
 from .papers.registry import PaperMeta
 
 
+class BodyReads(set[str]):
+    """The ids of the notes whose bodies the templates of one page read."""
+
+
 @dataclass(frozen=True, eq=False)
 class NoteView:
     """A note as a template sees it; two are equal when their notes are (by the note's digest)."""
@@ -32,17 +41,26 @@ class NoteView:
     date: NoteDate | None
     updated: NoteDate | None
     summary: str
-    body: RenderedBody
     tags: tuple[str, ...]
     meta: Mapping[str, Any]
     original_url: str | None
     author: str | None
     digest: bytes = field(default=b"", repr=False)
+    _body: RenderedBody | None = field(default=None, repr=False)
+    _reads: BodyReads | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, note: Note) -> NoteView:
-        return cls(note.id, note.title, note.url, note.date, note.updated, note.summary, note.body, note.tags,
-                   note.meta, note.original_url, note.author, note.digest)
+    def of(cls, note: Note, reads: BodyReads | None = None) -> NoteView:
+        return cls(note.id, note.title, note.url, note.date, note.updated, note.summary, note.tags,
+                   note.meta, note.original_url, note.author, note.digest, note.body, reads)
+
+    @property
+    def body(self) -> RenderedBody:
+        """The rendered body (``html``, ``headings``, ``words``); reading it is recorded."""
+        assert self._body is not None
+        if self._reads is not None:
+            self._reads.add(self.id)
+        return self._body
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NoteView) and self.digest == other.digest
@@ -67,47 +85,50 @@ class PaperView:
     title: str
     url: str
     meta: PaperMeta
-    paper: Paper = field(repr=False, compare=False)
+    _paper: Paper = field(repr=False, compare=False)
+    _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def of(cls, paper: Paper) -> PaperView:
-        return cls(paper.id, paper.title, paper.url, paper.meta, paper)
+    def of(cls, paper: Paper, reads: BodyReads | None = None) -> PaperView:
+        return cls(paper.id, paper.title, paper.url, paper.meta, paper, reads)
 
     @property
     def read(self) -> NoteDate | None:
         """When the notes first read it (worked out when a template asks)."""
-        return self.paper.read
+        return self._paper.read
 
     @functools.cached_property
     def notes(self) -> tuple[NoteView, ...]:
-        return tuple(NoteView.of(note) for note in self.paper.notes)
+        return tuple(NoteView.of(note, self._reads) for note in self._paper.notes)
 
     @functools.cached_property
     def by_note(self) -> tuple[tuple[NoteView, tuple[DiscussionView, ...]], ...]:
         """Each discussing note once, with its discussions of the paper."""
-        return tuple((NoteView.of(note), tuple(DiscussionView(d.anchor, d.excerpt) for d in found))
-                     for note, found in self.paper.by_note)
+        return tuple((NoteView.of(note, self._reads), tuple(DiscussionView(d.anchor, d.excerpt) for d in found))
+                     for note, found in self._paper.by_note)
 
 
 @dataclass(frozen=True)
 class TagGroupView:
     tag: Any
-    group: TagGroup = field(repr=False, compare=False)
+    _group: TagGroup = field(repr=False, compare=False)
+    _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def notes(self) -> tuple[NoteView, ...]:
-        return tuple(NoteView.of(note) for note in self.group.notes)
+        return tuple(NoteView.of(note, self._reads) for note in self._group.notes)
 
 
 @dataclass(frozen=True)
 class MonthView:
     year: int
     month: int
-    group: MonthGroup = field(repr=False, compare=False)
+    _group: MonthGroup = field(repr=False, compare=False)
+    _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def notes(self) -> tuple[NoteView, ...]:
-        return tuple(NoteView.of(note) for note in self.group.notes)
+        return tuple(NoteView.of(note, self._reads) for note in self._group.notes)
 
 
 @dataclass(frozen=True)
@@ -129,30 +150,34 @@ class ShelfView:
     name: str
     slug: str
     url: str
-    shelf: Shelf = field(repr=False, compare=False)
+    _shelf: Shelf = field(repr=False, compare=False)
+    _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def papers(self) -> tuple[PaperView, ...]:
-        return tuple(PaperView.of(paper) for paper in self.shelf.papers)
+        return tuple(PaperView.of(paper, self._reads) for paper in self._shelf.papers)
 
 
-def as_view(value: Any) -> Any:
+VIEWED = (Note, Paper, tuple, list, TagGroup, YearGroup, MonthGroup, Shelf)  # what ``as_view`` looks into
+
+
+def as_view(value: Any, reads: BodyReads | None = None) -> Any:
     """``value`` with every note, paper, tag or date group and shelf in it (inside tuples and
-    lists too) as its view; anything else as it is."""
+    lists too) as its view, whose notes tell ``reads`` of each body read; anything else as it is."""
     if isinstance(value, Note):
-        return NoteView.of(value)
+        return NoteView.of(value, reads)
     if isinstance(value, Paper):
-        return PaperView.of(value)
+        return PaperView.of(value, reads)
     if isinstance(value, tuple):
-        return tuple(as_view(item) for item in value)
+        return tuple(as_view(item, reads) for item in value)
     if isinstance(value, list):
-        return [as_view(item) for item in value]
+        return [as_view(item, reads) for item in value]
     if isinstance(value, TagGroup):
-        return TagGroupView(value.tag, value)
+        return TagGroupView(value.tag, value, reads)
     if isinstance(value, YearGroup):
-        return YearView(value.year, tuple(MonthView(m.year, m.month, m) for m in value.months))
+        return YearView(value.year, tuple(MonthView(m.year, m.month, m, reads) for m in value.months))
     if isinstance(value, MonthGroup):
-        return MonthView(value.year, value.month, value)
+        return MonthView(value.year, value.month, value, reads)
     if isinstance(value, Shelf):
-        return ShelfView(value.kind, value.key, value.name, value.slug, value.url, value)
+        return ShelfView(value.kind, value.key, value.name, value.slug, value.url, value, reads)
     return value

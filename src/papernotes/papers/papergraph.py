@@ -35,19 +35,23 @@ class Discussion:
 @dataclass(frozen=True, eq=False)
 class Paper:
     """A paper with a page: its metadata and every note that discusses it. Papers compare by a
-    digest of those, taken once, as notes do."""
+    digest of those, taken once, as notes do; ``card`` takes the notes by their cards (their
+    bodies left out)."""
 
     meta: PaperMeta
     slug: str
     discussions: tuple[Discussion, ...]
     digest: bytes = field(default=b"", repr=False)
     url_pattern: str = field(default="/papers/{slug}/", repr=False)  # the site's ``urls.paper``
+    card: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
-        parts = [repr(self.meta).encode(), self.slug.encode()]
-        for discussion in self.discussions:
-            parts += [discussion.note.digest, discussion.anchor.encode(), discussion.excerpt.encode()]
-        object.__setattr__(self, "digest", hashlib.blake2b(b"\0".join(parts), digest_size=16).digest())
+        own = [repr(self.meta).encode(), self.slug.encode()]
+        for name in ("digest", "card"):
+            parts = list(own)
+            for discussion in self.discussions:
+                parts += [getattr(discussion.note, name), discussion.anchor.encode(), discussion.excerpt.encode()]
+            object.__setattr__(self, name, hashlib.blake2b(b"\0".join(parts), digest_size=16).digest())
 
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Paper) and self.digest == other.digest)
