@@ -22,7 +22,7 @@ LAYERS = (
     {"graph"},
     {"emit"},
     {"render", "views"},
-    {"output"},
+    {"output", "inplace"},
     {"build", "engine", "sitelayout", "uptodate"},
     {"serve"},
     {"cli", "launch", "__main__", "check", "deploy", "scaffold", "install_source"},

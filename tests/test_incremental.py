@@ -367,3 +367,68 @@ def test_a_command_line_build_into_a_new_folder_after_an_edit_writes_every_page(
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert "sitemap.xml" in _folder(elsewhere.out) and _folder(elsewhere.out) == _folder(scratch.out)
+
+
+def test_a_command_line_build_after_an_edit_changes_the_output_folder_in_place(make_site):
+    """Files whose bytes stay are not touched, changed ones are replaced whole, pages no longer
+    made are deleted, and nothing of the build is left beside the output folder."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    def stamp(rel: str) -> tuple[int, int]:
+        found = os.stat(layout.out / rel)
+        return found.st_ino, found.st_mtime_ns
+
+    folder, kept = stamp(""), stamp("tags/nlp/index.html")
+    (root / "content/b.md").write_text((root / "content/b.md").read_text() + "\nOne more line.\n")
+    (root / "content/c.md").unlink()
+    result = build(layout, options)
+    assert stamp("")[0] == folder[0], "not a new folder swapped in"
+    assert stamp("tags/nlp/index.html") == kept and "tags/nlp/index.html" not in result.changed
+    assert "notes/b/index.html" in result.changed and not (layout.out / "notes/c").exists()
+    assert [p.name for p in root.iterdir() if p.name.startswith(".site.")] == []
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_a_build_cut_short_while_replacing_files_is_repaired_by_the_next(make_site, monkeypatch):
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    (root / "content/c.md").write_text((root / "content/c.md").read_text().replace("Chinchilla", "Chinchilla scaling"))
+    real, moved = os.replace, []
+
+    def cut_short(source, target):
+        if moved:
+            raise KeyboardInterrupt("killed")
+        moved.append(target)
+        real(source, target)
+
+    monkeypatch.setattr("papernotes.inplace.os.replace", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        build(layout, options)
+    monkeypatch.setattr("papernotes.inplace.os.replace", real)
+    assert moved, "one file was replaced, the others not"
+    build(layout, options)
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_a_template_change_renders_every_page_in_parallel_into_the_output_folder(make_site, monkeypatch):
+    monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=2)
+    build(layout, options)
+    (root / "templates").mkdir()
+    (root / "templates/list.html").write_text("<h1>{{ title }}</h1>{% for note in notes %}{{ note.title }}{% endfor %}\n")
+    folder = os.stat(layout.out).st_ino
+    build(layout, options)
+    assert os.stat(layout.out).st_ino == folder, "changed in place"
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import output, uptodate
+from . import inplace, output, uptodate
 from .model import Diagnostic, Note, Progress, ReadResult, no_progress
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
 
@@ -74,14 +74,18 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     from .emit.search import update_bundle
     from .engine import Engine, Keeps, Stopwatch, pages_in_parallel
 
-    staging = output.start(layout.out)
-    kept: BodyStore | None = None
+    kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
+    staging: output.Staging | inplace.InPlace | None = None
     try:
-        kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
+        manifest = looked.manifest if looked is not None else None
         engine = Engine(layout, options, store=kept or _spill_store(layout, options),
                         keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
-        if kept is not None:
-            engine.restore(uptodate.output_stamps(looked.manifest if looked is not None else None))
+        if kept is not None and manifest is not None:
+            engine.restore(uptodate.output_stamps(manifest))
+        if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
+            staging = inplace.start(layout.out, engine.stamps)  # what the last build left is known: change only what differs
+        else:
+            staging = output.start(layout.out)
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, parallel=parallel)
         diagnostics = list(made.diagnostics)
@@ -92,16 +96,23 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             if problem:
                 diagnostics.append(problem)
             clock.lap("search")
-        output.finish(staging)
+        files = None  # the output's files, when known without looking
+        if isinstance(staging, inplace.InPlace):
+            files = inplace.finish(staging)
+        else:
+            output.finish(staging)
         clock.lap("swap")
     except BaseException:
-        output.abandon(staging)
+        if isinstance(staging, inplace.InPlace):
+            inplace.abandon(staging)
+        elif staging is not None:
+            output.abandon(staging)
         if kept is not None:
             kept.release()
         raise
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
-                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin))
+                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin), files)
     if kept is not None:
         engine.save()
         kept.release()

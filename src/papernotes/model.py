@@ -207,10 +207,11 @@ class Note:
     def __post_init__(self) -> None:
         fields = [getattr(self, name) for name in _CARD_FIELDS]
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
-        card = hashlib.blake2b(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
-        body = pickle.dumps(self.body, protocol=pickle.HIGHEST_PROTOCOL)
-        object.__setattr__(self, "card", card)
-        object.__setattr__(self, "digest", hashlib.blake2b(card + body, digest_size=16).digest())
+        card = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+        fields.insert(_BODY_AT, self.body)
+        whole = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+        object.__setattr__(self, "card", hashlib.blake2b(card, digest_size=16).digest())
+        object.__setattr__(self, "digest", hashlib.blake2b(whole, digest_size=16).digest())
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -228,7 +229,7 @@ class Note:
 
 
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card"))  # meta last
-assert _CARD_FIELDS[-1] == "meta"
+_BODY_AT = [f.name for f in dataclasses.fields(Note)].index("body")
 
 
 @dataclass(frozen=True, slots=True)

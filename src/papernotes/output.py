@@ -130,20 +130,25 @@ def check_output_dir(out_dir: Path, force: bool) -> None:
 
 def start(out_dir: Path) -> Staging:
     """Create a fresh staging folder beside ``out_dir`` (same file system, so the swap is a rename)."""
+    return Staging(out_dir.resolve(), scratch_folder(out_dir))
+
+
+def scratch_folder(out_dir: Path) -> Path:
+    """A new empty folder beside ``out_dir``, on its file system; those a killed build left go."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in [*out_dir.parent.glob(f".{out_dir.name}.staging-*"), *out_dir.parent.glob(f".{out_dir.name}.old-*")]:
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
     root = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     root.mkdir()
-    return Staging(out_dir, root)
+    return root
 
 
 def finish(staging: Staging) -> None:
     """Swap the staging folder in for the output folder, then delete the old site."""
     (staging.root / MARKER).write_text("This folder is written by papernotes build; it is replaced on each build.\n")
     out_dir = staging.out_dir
-    if out_dir.exists() and _exchange(staging.root, out_dir):
+    if out_dir.exists() and exchange(staging.root, out_dir):
         shutil.rmtree(staging.root, ignore_errors=True)
         return
     if out_dir.exists():  # no atomic exchange here: two renames, a moment without the folder
@@ -160,7 +165,7 @@ def abandon(staging: Staging) -> None:
     shutil.rmtree(staging.root, ignore_errors=True)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
     import ctypes  # here: only a build that writes needs it
     import ctypes.util

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .model import Diagnostic
 
 MANIFEST = "last-build.marshal"
-FORMAT = 4  # bump whenever the manifest changes shape
+FORMAT = 5  # bump whenever the manifest changes shape
 _MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 _NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
@@ -84,14 +84,16 @@ class Inputs:
 
 
 class Manifest:
-    """The header of the last build's manifest: where it is, the inputs and output it found,
-    when it began, what it made, and the digests of its racy inputs."""
+    """The header of the last build's manifest: where it is, the inputs it found, the output
+    folder it wrote and that folder's stamp (``output_stamp``), when it began, what it made, and
+    the digests of its racy inputs."""
 
-    __slots__ = ("where", "inputs", "output", "time", "last", "recent")
+    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent")
 
-    def __init__(self, where: str, inputs: bytes, output: bytes, time: float, last: LastBuild,
+    def __init__(self, where: str, inputs: bytes, out: str, output: bytes, time: float, last: LastBuild,
                  recent: dict[str, str]) -> None:
-        self.where, self.inputs, self.output, self.time, self.last, self.recent = where, inputs, output, time, last, recent
+        self.where, self.inputs, self.out, self.output = where, inputs, out, output
+        self.time, self.last, self.recent = time, last, recent
 
 
 def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[object, ...]:
@@ -279,7 +281,8 @@ def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
             header = marshal.loads(handle.read(int.from_bytes(handle.read(8), "little")))
         if header["format"] != (FORMAT, __version__):
             return None
-        return Manifest(where, header["inputs"], header["output"], header["time"], LastBuild(*header["last"]), header["recent"])
+        return Manifest(where, header["inputs"], header["out"], header["output"], header["time"], LastBuild(*header["last"]),
+                        header["recent"])
     except Exception:  # missing, truncated or from another version: build
         return None
 
@@ -320,17 +323,15 @@ def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: I
 
 
 def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], inputs: Inputs, started: float,
-             made: LastBuild) -> None:
-    """Write the manifest of a build that began at ``started`` (``time.time()``)."""
-    files: dict[str, tuple[int, int]] = {}
+             made: LastBuild, output: dict[str, tuple[int, int]] | None = None) -> None:
+    """Write the manifest of a build that began at ``started`` (``time.time()``); ``output``:
+    the output folder's files and their (size, modification time) when the build knows them
+    (else they are looked at)."""
     try:
-        for folder, _, found in os.walk(out_dir):
-            for name in found:
-                path = os.path.join(folder, name)
-                stat = os.stat(path)
-                files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
+        files = _output_files(out_dir) if output is None else output
         recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
-        header = {"format": (FORMAT, __version__), "inputs": inputs.key, "output": output_stamp(out_dir), "time": started,
+        header = {"format": (FORMAT, __version__), "inputs": inputs.key, "out": os.fspath(out_dir),
+                  "output": output_stamp(out_dir), "time": started,
                   "last": (made.notes, made.pages, made.warnings, made.errors, made.problems, made.site_origin),
                   "recent": recent}
         os.makedirs(cache_dir, exist_ok=True)
@@ -342,3 +343,14 @@ def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
         os.replace(temporary, os.path.join(cache_dir, MANIFEST))
     except (OSError, ValueError):
         pass
+
+
+def _output_files(out_dir: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:
+    """Every file in the output folder with its (size, modification time)."""
+    files = {}
+    for folder, _, found in os.walk(out_dir):
+        for name in found:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
+    return files

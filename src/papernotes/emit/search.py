@@ -138,10 +138,13 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, kno
 
 
 class Staging(Protocol):
-    """The site being written (``output.Staging``): beside the current one, whose folders it can keep."""
+    """The site being written (``output.Staging``, ``inplace.InPlace``): ``root`` is where it makes
+    folders whole, beside the current site, whose folders it can keep."""
 
     out_dir: Path
-    root: Path
+
+    @property
+    def root(self) -> Path: ...
 
     def reuse_tree(self, rel: str) -> bool: ...
 

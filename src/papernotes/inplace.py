@@ -1,0 +1,202 @@
+"""Update an output folder in place: an incremental build's writer.
+
+Every file the build makes that differs from the one in the output folder is written whole
+into a scratch folder beside it (the same file system) first; a folder made whole (the search
+bundle) is made there too. Only when the build has made all of it does ``finish`` move each
+file into place with ``os.replace``, swap each such folder in, and delete the files the last
+build made that this one did not. Readers of the output folder see each file old or new,
+never half-written; while ``finish`` runs they may see some files new and others still old. A
+build killed before or during ``finish`` leaves whole files only, and its manifest is not
+written: the next build finds the output not as the last manifest says and makes again what
+differs. Files put in the output folder by hand stay until a build from scratch.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from stat import S_ISREG
+from typing import Callable, Mapping
+
+from .output import MARKER, OutputError, exchange, scratch_folder
+
+Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
+
+
+@dataclass
+class InPlace:
+    """The files of a build made into the output folder ``out_dir`` as ``finish`` will leave
+    it; ``old`` has the stamps of the files the last build left there."""
+
+    out_dir: Path
+    scratch: Path
+    old: Mapping[str, Stamp]
+    written: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # the files as they are and will stay
+    pending: dict[str, str] = field(default_factory=dict)  # rel → its new bytes' file in the scratch folder
+    trees: set[str] = field(default_factory=set)  # folders kept whole
+
+    @property
+    def root(self) -> Path:
+        """Where folders made whole (the search bundle) are made, as in a staging folder."""
+        return self.scratch / "site"
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Keep the current file at ``rel`` when it holds ``data``; else write ``data`` into
+        the scratch folder, for ``finish`` to move into place."""
+        target = self._target(rel)
+        self.written.add(rel)
+        try:
+            stat = os.lstat(target)
+            if S_ISREG(stat.st_mode) and stat.st_size == len(data):
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        self.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+                        return
+        except OSError:
+            pass
+        staged = os.path.join(self.scratch, "files", f"{os.getpid()}-{len(self.pending)}")
+        with open(staged, "wb") as handle:
+            handle.write(data)
+        self.pending[rel] = staged
+        self.changed.add(rel)
+
+    def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
+        """A folder takes every file at once."""
+        self.write(rel, make())
+
+    def reuse(self, rel: str, stamp: Stamp) -> bool:
+        """Keep the file at ``rel`` when it still has the (size, modification time) ``stamp``
+        the last build left it with."""
+        target = self._target(rel)
+        try:
+            stat = os.lstat(target)
+        except OSError:
+            return False
+        if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp):
+            return False
+        self.written.add(rel)
+        self.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+        return True
+
+    def reuse_tree(self, rel: str) -> bool:
+        """Keep a folder of the output (the search bundle) as it is, when the last build made it."""
+        current = self.out_dir / rel
+        if not current.is_dir() or current.is_symlink():
+            return False
+        inside = {name: stamp for name, stamp in self.old.items() if name.startswith(rel + "/")}
+        self.trees.add(rel)
+        self.written.update(inside)
+        self.stamps.update(inside)
+        return True
+
+    def fork(self) -> "InPlace":
+        """The same writer for a forked process, whose records ``join`` takes back."""
+        return InPlace(self.out_dir, self.scratch, self.old, set(self.written))
+
+    def join(self, share: "InPlace") -> None:
+        self.written |= share.written
+        self.changed |= share.changed
+        self.stamps.update(share.stamps)
+        self.pending.update(share.pending)
+
+    def _target(self, rel: str) -> str:
+        root = os.fspath(self.out_dir)
+        target = os.path.normpath(os.path.join(root, rel))
+        if not target.startswith(root + os.sep) or os.path.isabs(rel):
+            raise OutputError(f"refusing to write {rel!r} outside the output folder")
+        if rel in self.written:
+            raise OutputError(f"two pages want to write {rel!r}")
+        return target
+
+
+def start(out_dir: Path, old: Mapping[str, Stamp]) -> InPlace:
+    """A writer into the existing output folder ``out_dir``, whose files the last build left
+    with the stamps ``old``."""
+    scratch = scratch_folder(out_dir)
+    (scratch / "files").mkdir()
+    (scratch / "site").mkdir()
+    return InPlace(out_dir.resolve(), scratch, old)
+
+
+def finish(sink: InPlace) -> dict[str, Stamp]:
+    """Move the new files into place, swap in the folders made whole, delete the files no
+    longer made; the output's files and their stamps come back (for the manifest)."""
+    out_dir, real = sink.out_dir, os.path.realpath(sink.out_dir)
+    if MARKER not in sink.written and MARKER in sink.old:
+        sink.reuse(MARKER, sink.old[MARKER])
+    emptied = set()
+    for rel in sink.old.keys() - sink.written:
+        path = out_dir / rel
+        if rel.split("/", 1)[0] in sink.trees or _made_whole(sink, rel) or not _inside(real, path.parent):
+            continue
+        path.unlink(missing_ok=True)
+        emptied.add(path.parent)
+    for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
+        _remove_empty(folder, out_dir)
+    for rel, staged in sorted(sink.pending.items()):
+        target = out_dir / rel
+        if not _inside(real, target.parent):
+            raise OutputError(f"refusing to write {rel!r} through a link out of the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+        stat = os.stat(target)
+        sink.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+    for made in sorted(sink.root.iterdir()):
+        sink.stamps.update(_swap_in(made, out_dir / made.name, made.name))
+    if MARKER not in sink.stamps:
+        (out_dir / MARKER).write_text("This folder is written by papernotes build; it is replaced on each build.\n")
+        stat = os.stat(out_dir / MARKER)
+        sink.stamps[MARKER] = (stat.st_size, stat.st_mtime_ns)
+    shutil.rmtree(sink.scratch, ignore_errors=True)
+    return sink.stamps
+
+
+def abandon(sink: InPlace) -> None:
+    """Throw the scratch folder away; the output folder is untouched."""
+    shutil.rmtree(sink.scratch, ignore_errors=True)
+
+
+def _inside(real: str, folder: Path) -> bool:
+    """Whether ``folder`` (or, while it does not exist, its nearest parent that does) really lies
+    in the folder whose real path is ``real``: no link in the output folder leads out of it."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    found = os.path.realpath(folder)
+    return found == real or found.startswith(real + os.sep)
+
+
+def _made_whole(sink: InPlace, rel: str) -> bool:
+    """Whether ``rel`` lies in a folder made whole in the scratch folder (it goes with the old folder)."""
+    return (sink.root / rel.split("/", 1)[0]).is_dir()
+
+
+def _swap_in(made: Path, target: Path, rel: str) -> dict[str, Stamp]:
+    """Put the folder ``made`` in place of ``target``; the stamps of its files by their ``rel``."""
+    if target.exists() and exchange(made, target):
+        shutil.rmtree(made, ignore_errors=True)
+    else:
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        os.rename(made, target)
+    stamps = {}
+    for folder, _, names in os.walk(target):
+        for name in names:
+            stat = os.stat(os.path.join(folder, name))
+            stamps[os.path.relpath(os.path.join(folder, name), target.parent)] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def _remove_empty(folder: Path, out_dir: Path) -> None:
+    """Remove ``folder`` and its parents below ``out_dir`` while they are empty."""
+    while folder != out_dir and out_dir in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
