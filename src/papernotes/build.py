@@ -8,6 +8,7 @@ could be loaded)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, replace
@@ -82,6 +83,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                         keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
         if kept is not None and manifest is not None:
             engine.restore(uptodate.output_stamps(manifest))
+        gc.freeze()  # what is restored lives as long as the build: the collector need not walk it again and again
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
             staging = inplace.start(layout.out, engine.stamps)  # what the last build left is known: change only what differs
         else:
@@ -103,6 +105,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             output.finish(staging)
         clock.lap("swap")
     except BaseException:
+        gc.unfreeze()
         if isinstance(staging, inplace.InPlace):
             inplace.abandon(staging)
         elif staging is not None:
@@ -116,6 +119,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     if kept is not None:
         engine.save()
         kept.release()
+    gc.unfreeze()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
 

@@ -665,8 +665,11 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
 
 def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
     """A note or paper as a page that read the bodies of the notes ``bodies`` sees it."""
-    notes = (value,) if isinstance(value, Note) else value.notes
-    return value.card + b"".join(b"+" + note.digest for note in notes if note.id in bodies)
+    if isinstance(value, Note):
+        return value.digest if value.id in bodies else value.card
+    if not bodies:
+        return value.card
+    return value.card + b"".join(note.digest for note in value.notes if note.id in bodies)
 
 
 def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
