@@ -17,6 +17,8 @@ SAME_DAY_SECONDS = 36 * 3600  # a feed's UTC time and a post's local date can be
 def merge_duplicates(notes: Iterable[Note]) -> tuple[tuple[Note, ...], tuple[Diagnostic, ...]]:
     """``notes`` (in their order) without the second copy of any note, and a warning for each copy left out."""
     notes = tuple(notes)
+    if all(note.source.item is None for note in notes):  # only a feed item can repeat a note
+        return notes, ()
     ordered = sorted(notes, key=lambda note: (note.source.item is not None, note.source.path, note.source.item or 0))
     by_link: dict[str, Note] = {}
     by_title: dict[str, list[Note]] = {}

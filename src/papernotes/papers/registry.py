@@ -4,6 +4,7 @@ metadata cache ``content/.papers-cache.json`` (written by ``papernotes papers fe
 from __future__ import annotations
 
 import json
+import os
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -137,8 +138,10 @@ def library_files(content_dir: Path, suffix: str) -> list[Path]:
     ``.bib`` file at the top of the content folder, and every ``.json`` file there that holds a
     CSL-JSON array."""
     try:
-        found = sorted(p for p in content_dir.iterdir() if p.suffix.lower() == suffix and p.is_file()
-                       and p.name not in (BIB_FILE, CACHE_FILE) and not p.name.startswith("."))
+        with os.scandir(content_dir) as entries:  # names as text: a site's folder holds thousands of notes
+            found = sorted(content_dir / entry.name for entry in entries
+                           if entry.name.lower().endswith(suffix) and not entry.name.startswith(".")
+                           and entry.name not in (BIB_FILE, CACHE_FILE) and entry.is_file())
     except OSError:
         return []
     return found if suffix != ".json" else [p for p in found if _looks_like_csl(p)]
