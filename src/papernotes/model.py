@@ -254,16 +254,18 @@ class Page:
 class TextFile:
     """A file of the output written as is (graph.json, papers.bib), not through a template.
 
-    ``make`` produces the text; ``key`` is what it is made from, so a rebuild whose key equals
-    the previous one's reuses the previous bytes instead of calling ``make``."""
+    ``make`` produces the text (or, for a large file, its UTF-8 bytes, made in pieces); ``key``
+    is what it is made from, so a rebuild whose key equals the previous one's reuses the
+    previous bytes instead of calling ``make``."""
 
     url: str
-    make: Callable[[], str]
+    make: Callable[[], str | bytes]
     key: Any = None
 
     @property
     def text(self) -> str:
-        return self.make()
+        made = self.make()
+        return made.decode("utf-8") if isinstance(made, bytes) else made
 
 
 @dataclass(frozen=True, slots=True)

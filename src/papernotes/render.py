@@ -83,6 +83,7 @@ def render_reading(env: jinja2.Environment, page: Page | TextFile) -> tuple[byte
     """``render``, with the ids of the notes whose bodies a page's templates read (None: a text
     file, which may read anything)."""
     if isinstance(page, TextFile):
-        return page.make().encode("utf-8"), None
+        made = page.make()
+        return made if isinstance(made, bytes) else made.encode("utf-8"), None
     reads = BodyReads()
     return render_page(env, page, reads).encode("utf-8"), frozenset(reads)

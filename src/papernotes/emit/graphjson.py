@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from itertools import chain
+from typing import Any, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
 from ..config import Config
@@ -26,29 +28,51 @@ def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
     return notes, links, papers, tags
 
 
-def graph_json(graph: Graph, config: Config) -> str:
-    """The site graph as stable, sorted JSON; URLs carry the base path. Edges wait as tuples
-    and become JSON one at a time (a 100,000-note site has about a million), with the bytes
-    ``json.dumps`` of the whole document would give."""
+def graph_json(graph: Graph, config: Config) -> bytes:
+    """The site graph as stable, sorted JSON in UTF-8, with the bytes ``json.dumps`` of the whole
+    document would give; URLs carry the base path. It is written a node and an edge at a time,
+    and only the edges of papers and shelves are held to be sorted (a 100,000-note site has
+    about a million edges): the notes' own come note by note in the order of their ids."""
     base_path = config.base_path
-    nodes = [_note_node(note, graph, base_path) for note in graph.notes]
-    edges = [edge for note in graph.notes for edge in _note_edge_keys(note, graph)]
-    edges += [("links", f"note:{source.id}", f"note:{target}", "")
-              for target, sources in sorted(graph.backlinks.items()) for source in sources]
-    nodes += [_paper_node(paper, base_path) for paper in graph.papers.papers]
-    nodes += [_tag_node(group.tag, base_path) for group in graph.tags]
-    edges += [("cites", f"paper:{citing}", f"paper:{cited}", "")
-              for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids]
-    for shelf in authors(graph.papers.papers, config.urls.author):
-        nodes.append(_shelf_node(shelf, base_path))
-        edges += [("wrote", shelf.id, f"paper:{paper.id}", "") for paper in shelf.papers]
-    for shelf in venues(graph.papers.papers, config.urls.venue):
-        nodes.append(_shelf_node(shelf, base_path))
-        edges += [("published_in", f"paper:{paper.id}", shelf.id, "") for paper in shelf.papers]
-    edges.sort()
+    shelves = (authors(graph.papers.papers, config.urls.author), venues(graph.papers.papers, config.urls.venue))
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-    return ('{"edges":[' + ",".join(encode(_edge(*edge)) for edge in edges) + '],"nodes":['
-            + ",".join(map(encode, nodes)) + f'],"version":{encode(VERSION)}}}\n')
+    out = io.BytesIO()
+    out.write(b'{"edges":[')
+    _write_all(out, (encode(_edge(*edge)) for edge in _edges(graph, *shelves)))
+    out.write(b'],"nodes":[')
+    nodes = chain((_note_node(note, graph, base_path) for note in graph.notes),
+                  (_paper_node(paper, base_path) for paper in graph.papers.papers),
+                  (_tag_node(group.tag, base_path) for group in graph.tags),
+                  (_shelf_node(shelf, base_path) for kind in shelves for shelf in kind))
+    _write_all(out, map(encode, nodes))
+    out.write(f'],"version":{encode(VERSION)}}}\n'.encode())
+    return out.getvalue()
+
+
+def _write_all(out: io.BytesIO, items: Iterable[str]) -> None:
+    """``items`` joined by commas, as UTF-8."""
+    for position, item in enumerate(items):
+        out.write(b"," + item.encode() if position else item.encode())
+
+
+Edge = tuple[str, str, str, str]  # (type, source, target, anchor): they sort as graph.json lists them
+
+
+def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) -> Iterator[Edge]:
+    """Every edge of graph.json in its order: by type, then source, target and anchor. A note is
+    the source of its tagged, discusses and links edges alone, so those come note by note."""
+    by_id = sorted(graph.notes, key=lambda note: note.id)
+    forward = links_from(graph)
+    yield from sorted(("cites", f"paper:{citing}", f"paper:{cited}", "")
+                      for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids)
+    for note in by_id:
+        yield from sorted(_discusses(note, graph))
+    for note in by_id:
+        yield from sorted(("links", f"note:{note.id}", f"note:{target}", "") for target in forward.get(note.id, ()))
+    yield from sorted(("published_in", f"paper:{paper.id}", shelf.id, "") for shelf in venues for paper in shelf.papers)
+    for note in by_id:
+        yield from sorted(_tagged(note, graph))
+    yield from sorted(("wrote", shelf.id, f"paper:{paper.id}", "") for shelf in authors for paper in shelf.papers)
 
 
 def links_from(graph: Graph) -> dict[str, tuple[str, ...]]:
@@ -91,9 +115,17 @@ def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
     return [_edge(*key) for key in _note_edge_keys(note, graph)]
 
 
-def _note_edge_keys(note: Note, graph: Graph) -> list[tuple[str, str, str, str]]:
-    """``_note_edges`` as (type, source, target, anchor) tuples, which sort as the edges do."""
-    edges = [("tagged", f"note:{note.id}", f"tag:{tag.slug}", "") for tag in graph.tags_of.get(note.id, ())]
+def _note_edge_keys(note: Note, graph: Graph) -> list[Edge]:
+    """``_note_edges`` as ``Edge`` tuples."""
+    return [*_tagged(note, graph), *_discusses(note, graph)]
+
+
+def _tagged(note: Note, graph: Graph) -> list[Edge]:
+    return [("tagged", f"note:{note.id}", f"tag:{tag.slug}", "") for tag in graph.tags_of.get(note.id, ())]
+
+
+def _discusses(note: Note, graph: Graph) -> list[Edge]:
+    edges: list[Edge] = []
     anchors: dict[str, set[str]] = {}
     for ref in note.papers:  # the paper's discussions by this note are its mentions
         anchors.setdefault(ref.id, set()).add(ref.anchor)
