@@ -52,6 +52,7 @@ from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, shape
 from .graph.links import link_note
 from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
+from .names import Names
 from .output import OutputError
 from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
@@ -250,7 +251,8 @@ class Engine:
 
     ``render_now`` (the preview's) says which changed output files to render at once; the
     others wait as ``Later`` until read. ``store`` keeps note bodies in a file rather than in
-    memory (a one-off build of a large site)."""
+    memory (a one-off build of a large site). An engine that ``keeps`` nothing (a build without
+    a cache, never saved) keeps nothing for a next build either: no folder walks, no notes as read."""
 
     def __init__(self, layout: SiteLayout, options: BuildOptions, *, render_now: Callable[[str], bool] | None = None,
                  store: BodyStore | None = None, keeps: Keeps = Keeps.PAGES) -> None:
@@ -258,6 +260,7 @@ class Engine:
         self.render_now, self.store, self.keeps = render_now, store, keeps
         self.reads = ReadCache(layout.cache if options.cache else None, keep=self._stored)
         self.walks = WalkMemo()
+        self.names = Names()
         self.registry_files: RegistryFiles = {}
         self.inputs: ReadInputs | None = None
         self.notes_in: tuple[Note, ...] = ()  # what the graph was built from
@@ -282,13 +285,8 @@ class Engine:
         layout = self.layout
         config, problems = site_config(layout, self.options)
         registry = load_registry(layout.content, remembered=self.registry_files)
-        read = self.read(config, registry, progress, touched)
-        clock.lap("read")
-        notes, repeated = merge_duplicates(read.notes)
-        notes = list_section_children(notes, config.base_path)
-        graph = self._graph(tuple(notes), config, registry)
-        clock.lap("graph")
-        diagnostics = [*problems, *registry.diagnostics, *once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
+        graph, found = self._read_and_link(config, registry, progress, touched, clock)
+        diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
         if parallel is not None and not self.pages and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)
@@ -306,13 +304,26 @@ class Engine:
         clock.lap("plan+render+write")
         return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
 
+    def _read_and_link(self, config: Config, registry: Registry, progress: Progress, touched: frozenset[str] | None,
+                       clock: Stopwatch) -> tuple[Graph, list[Diagnostic]]:
+        """The graph of the notes read, and the problems found on the way (the notes as read
+        are let go here unless the engine keeps them)."""
+        read = self.read(config, registry, progress, touched)
+        clock.lap("read")
+        notes, repeated = merge_duplicates(read.notes)
+        notes = list_section_children(notes, config.base_path)
+        graph = self._graph(tuple(notes), config, registry)
+        clock.lap("graph")
+        return graph, [*once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
+
     def read(self, config: Config, registry: Registry, progress: Progress = no_progress,
              touched: frozenset[str] | None = None) -> ReadResult:
         """Every note file of the site read, or recalled when neither it nor what its reading
         depends on changed (drafts dropped unless the config asks for them)."""
         layout = self.layout
-        paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=self.walks)
-        images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=self.walks)
+        walks = self.walks if self.keeps is not Keeps.NOTHING else None
+        paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
+        images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=walks)
         inputs = ReadInputs(layout.content, config, registry, images)
         if self.inputs is None or self.inputs.digest != inputs.digest:
             self.inputs = inputs  # else the kept one, whose Markdown renderers are made already
@@ -344,10 +355,12 @@ class Engine:
         return published((result for result in results if result is not None), config.drafts)
 
     def _stored(self, result: ReadResult) -> ReadResult:
-        """The result with its note bodies moved to the store, when there is one."""
-        if self.store is None or not result.notes:
+        """The result with the names its notes repeat shared, and its note bodies moved to the
+        store, when there is one."""
+        if not result.notes:
             return result
-        return ReadResult(tuple(self.store.keep(note) for note in result.notes), result.diagnostics)
+        notes = map(self.names.share, result.notes)
+        return ReadResult(tuple(map(self.store.keep, notes) if self.store is not None else notes), result.diagnostics)
 
     def _graph(self, notes: tuple[Note, ...], config: Config, registry: Registry) -> Graph:
         """The graph of ``notes``: the previous one with edited notes swapped in when no edit
@@ -361,7 +374,7 @@ class Engine:
         graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
         if self.store is not None:
             self.store.flush()
-        self.notes_in, self.graph_setup, self.graph, self.changed = notes, setup, graph, None
+        self.notes_in, self.graph_setup, self.graph, self.changed = notes if self.keeps is not Keeps.NOTHING else (), setup, graph, None
         return graph
 
     def _environment(self, setup: str, config: Config) -> jinja2.Environment:
@@ -763,7 +776,8 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
     learnt, planned = Plan(WHOLE), 0
     for position, page in enumerate(plan()):
         planned += 1
-        learnt.pages[page.url] = None
+        if learn:
+            learnt.pages[page.url] = None
         try:
             rel = output_file(page.url)
         except UnsafeURL as exc:
