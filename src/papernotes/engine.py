@@ -50,7 +50,7 @@ from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, shape
-from .graph.links import link_note
+from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
 from .names import Names
 from .output import OutputError
@@ -374,7 +374,10 @@ class Engine:
         graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
         if self.store is not None:
             self.store.flush()
-        self.notes_in, self.graph_setup, self.graph, self.changed = notes if self.keeps is not Keeps.NOTHING else (), setup, graph, None
+        lasts = self.keeps is not Keeps.NOTHING
+        if not lasts:  # its link index (every note by every name, as read) serves edits in a next build only
+            graph = replace(graph, index=LinkIndex({}, {}))
+        self.notes_in, self.graph_setup, self.graph, self.changed = notes if lasts else (), setup, graph, None
         return graph
 
     def _environment(self, setup: str, config: Config) -> jinja2.Environment:

@@ -138,7 +138,7 @@ class PaperRef:
     title_source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredText:
     """Text kept in a file rather than in memory (the note bodies of a large site), read when
     used; ``str()`` gives it, and Jinja's ``|safe`` takes it as HTML."""
