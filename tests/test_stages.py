@@ -3,6 +3,7 @@ digests the engine derives its invalidation from."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from papernotes.emit import plan_pages
 from papernotes.engine import dependencies, page_key
 from papernotes.graph import build_graph, shape
 from papernotes.markdown.assets import AssetFinder
-from papernotes.model import Note, Page, TextFile
+from papernotes.model import Note, NoteDate, Page, RenderedBody, SourceSpan, TextFile
 from papernotes.output import start
 from papernotes.papers.registry import Registry
 from papernotes.config import FeedSource
@@ -162,3 +163,16 @@ def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Pat
     assert page_key(page) != page_key(Page(page.url, "list.html", page.context))
     assert {"note:a", "note:b"} <= dependencies(page)
     assert page_key(TextFile("/x", lambda: "")) is None, "a text file without a key is made every time"
+
+
+def test_a_note_digest_is_of_its_contents_whichever_of_its_strings_are_shared() -> None:
+    def made(tags: tuple[str, ...]) -> Note:
+        return Note("a", "A", "/notes/a/", NoteDate(dt.datetime(2024, 3, 1)), RenderedBody("<p>a</p>"),
+                    SourceSpan("content/a.md", rel="a.md"), tags=tags)
+
+    tag = "".join(["machine-", "learning"])
+    again = "".join(["machine-", "learning"])
+    assert tag == again and tag is not again
+    shared, apart = made((tag, tag)), made((tag, again))
+    assert (shared.digest, shared.card) == (apart.digest, apart.card)
+    assert made((tag, "other")).digest != shared.digest

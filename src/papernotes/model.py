@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import pickle
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
@@ -207,11 +208,9 @@ class Note:
     def __post_init__(self) -> None:
         fields = [getattr(self, name) for name in _CARD_FIELDS]
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
-        card = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+        object.__setattr__(self, "card", content_digest(fields))
         fields.insert(_BODY_AT, self.body)
-        whole = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-        object.__setattr__(self, "card", hashlib.blake2b(card, digest_size=16).digest())
-        object.__setattr__(self, "digest", hashlib.blake2b(whole, digest_size=16).digest())
+        object.__setattr__(self, "digest", content_digest(fields))
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -226,6 +225,17 @@ class Note:
         """Newest first, then by title and id, so every ordering is deterministic."""
         seconds = self.date.seconds() if self.date else float("-inf")
         return (-seconds, self.title.lower(), self.id)
+
+
+def content_digest(value: object) -> bytes:
+    """A digest of ``value``'s contents: equal values give equal digests whichever of their parts
+    are one shared object (pickle's memo, which writes a part met again as a reference to the
+    first, is off: ``value`` must hold no cycle)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card"))  # meta last
