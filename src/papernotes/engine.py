@@ -70,7 +70,7 @@ from .walks import RACY_SECONDS, WalkMemo
 Planned = Page | TextFile
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 4  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 5  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"
 WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
