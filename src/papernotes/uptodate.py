@@ -129,8 +129,8 @@ def check(folders: tuple[str, str, str, str, str], cache: str, options: object, 
 def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os.PathLike[str]], options: object,
                 since: float) -> Inputs:
     """The inputs under ``roots`` (``skip`` left out; a root that does not exist counts as such);
-    files modified after ``since`` (``time.time()``) are also hashed. Folders are walked in name
-    order without following links to folders, as discovery does."""
+    files modified after ``since`` (``time.time()``) are also hashed. Folders are walked without
+    following links to folders, as discovery does."""
     skipped = frozenset(os.path.realpath(p) for p in skip)
     stamps: list[object] = [__version__, repr(options)]
     recent: dict[str, str] = {}
@@ -144,9 +144,11 @@ def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os
 
 def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, str]) -> None:
     """Append ``top`` with its files' names, sizes and modification times, then each folder below
-    it the same way, to ``stamps``; hash the files modified after ``since``."""
+    it the same way, to ``stamps``; hash the files modified after ``since``. A folder is listed
+    in the order the file system gives (the same while the folder is unchanged: another order
+    costs a build, never a change unseen) and its files looked at through its descriptor."""
     try:
-        found = sorted(os.scandir(top), key=_NAME)
+        descriptor = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
     except NotADirectoryError:
         try:
             stat = os.stat(top)
@@ -160,22 +162,36 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
     except OSError:  # missing (or unreadable): as such
         stamps.append(top)
         return
-    folders: list[os.DirEntry[str]] = []
-    files: list[os.DirEntry[str]] = []
-    for entry in found:
-        (folders if entry.is_dir() else files).append(entry)
     try:
-        stats = list(map(os.DirEntry.stat, files))  # no Python loop: most of a large folder's cost
-    except OSError:  # a broken link, or a file removed meanwhile: left out, as discovery leaves it
-        files, stats = _statted(files)
+        with os.scandir(descriptor) as found:
+            entries = list(found)
+        folders: list[str] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            if not entry.is_dir():
+                files.append(entry)
+            elif entry.name not in _SKIPPED and not entry.is_symlink():
+                folders.append(os.path.join(top, entry.name))
+        try:
+            stats = list(map(os.DirEntry.stat, files))  # no Python loop: most of a large folder's cost
+        except OSError:  # a broken link, or a file removed meanwhile: left out, as discovery leaves it
+            files, stats = _statted(files)
+    except OSError:
+        stamps.append(top)
+        return
+    finally:
+        os.close(descriptor)
     times = list(map(_MTIME, stats))
     stamps.append((top, "\0".join(map(_NAME, files)), list(map(_SIZE, stats)), times))
     limit = int(since * 1e9)
     if times and max(times) > limit:
-        recent.update((entry.path, _content(entry.path)) for entry, time in zip(files, times) if time > limit)
+        for entry, time in zip(files, times):
+            if time > limit:
+                path = os.path.join(top, entry.name)
+                recent[path] = _content(path)
     for folder in folders:
-        if folder.name not in _SKIPPED and folder.path not in skipped and not folder.is_symlink():
-            _walk(folder.path, skipped, since, stamps, recent)
+        if folder not in skipped:
+            _walk(folder, skipped, since, stamps, recent)
 
 
 def _statted(entries: list[os.DirEntry[str]]) -> tuple[list[os.DirEntry[str]], list[os.stat_result]]:
