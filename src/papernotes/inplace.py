@@ -20,7 +20,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Callable, Mapping
 
-from .output import MARKER, OutputError, exchange, scratch_folder
+from .output import MARKER, OutputError, exchange, scratch_folder, target_in
 
 Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
 
@@ -104,13 +104,7 @@ class InPlace:
         self.pending.update(share.pending)
 
     def _target(self, rel: str) -> str:
-        root = os.fspath(self.out_dir)
-        target = os.path.normpath(os.path.join(root, rel))
-        if not target.startswith(root + os.sep) or os.path.isabs(rel):
-            raise OutputError(f"refusing to write {rel!r} outside the output folder")
-        if rel in self.written:
-            raise OutputError(f"two pages want to write {rel!r}")
-        return target
+        return target_in(self.out_dir, rel, self.written)
 
 
 def start(out_dir: Path, old: Mapping[str, Stamp]) -> InPlace:

@@ -79,13 +79,7 @@ class Staging:
         return {**self.__dict__, "folders": set()}
 
     def _target(self, rel: str) -> str:
-        root = os.fspath(self.root)
-        target = os.path.normpath(os.path.join(root, rel))
-        if not target.startswith(root + os.sep) or os.path.isabs(rel):
-            raise OutputError(f"refusing to write {rel!r} outside the output folder")
-        if rel in self.written:
-            raise OutputError(f"two pages want to write {rel!r}")
-        return target
+        return target_in(self.root, rel, self.written)
 
     def _folder(self, target: str) -> None:
         folder = os.path.dirname(target)
@@ -180,3 +174,15 @@ def exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def target_in(root: Path, rel: str, written: set[str]) -> str:
+    """Where the output file ``rel`` goes under ``root``; an error when that is outside it or a
+    file already ``written`` there."""
+    folder = os.fspath(root)
+    target = os.path.normpath(os.path.join(folder, rel))
+    if not target.startswith(folder + os.sep) or os.path.isabs(rel):
+        raise OutputError(f"refusing to write {rel!r} outside the output folder")
+    if rel in written:
+        raise OutputError(f"two pages want to write {rel!r}")
+    return target
