@@ -58,14 +58,19 @@ def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadRe
     return Engine(layout, BuildOptions(cache=False, workers=1)).read(config, registry)
 
 
-def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: Progress = no_progress) -> BuildResult:
-    """Build the site into ``layout.out``; the old output stays intact if anything fails."""
+def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: Progress = no_progress,
+          looked: uptodate.Check | None = None) -> BuildResult:
+    """Build the site into ``layout.out``; the old output stays intact if anything fails.
+    ``looked``: the up-to-date check already made of this site with these options, if any
+    (``launch`` makes it before the command line is parsed)."""
     started, began = time.perf_counter(), time.time()
     output.check_output_dir(layout.out, options.force)
-    looked: uptodate.Check | None = None
-    if options.cache:
-        looked = uptodate.check(layout.folders(), os.fspath(layout.cache),
-                                uptodate.options_key(options.drafts, options.base_url, options.search), began)
+    if not options.cache:
+        looked = None
+    else:
+        asked = (layout.folders(), os.fspath(layout.cache), uptodate.options_key(options.drafts, options.base_url, options.search))
+        if looked is None or looked.asked != asked:
+            looked = uptodate.check(*asked, began)
         last = looked.last
         if last is not None:
             return BuildResult((), last.pages, last.diagnostics(), time.perf_counter() - started, layout.out,

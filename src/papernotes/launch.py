@@ -28,13 +28,13 @@ def main() -> None:
     """Run the ``papernotes`` command line."""
     started = time.perf_counter()
     options = build_options(sys.argv[1:])
-    unchanged = _unchanged(options) if options is not None else None
-    if options is None or unchanged is None:
+    looked = _look(options) if options is not None else None
+    if options is None or looked is None or looked[0].last is None or looked[0].last.errors:
         from .cli import main as command_line
 
-        command_line()
+        command_line(obj=looked[0] if looked is not None else None)  # the build takes the check made here
         return
-    last, out = unchanged
+    last, out = looked[0].last, looked[1]
     if not options.get("quiet"):
         print(up_to_date_line(last.notes, last.pages, last.warnings, 0, time.perf_counter() - started, out))
         if not last.site_origin:
@@ -75,17 +75,16 @@ def build_options(args: list[str]) -> dict[str, object] | None:
     return found
 
 
-def _unchanged(options: dict[str, object]) -> tuple[uptodate.LastBuild, str] | None:
-    """The last build of the site ``options`` name and its output folder, when nothing changed
-    since it and it had no errors to tell again."""
+def _look(options: dict[str, object]) -> tuple[uptodate.Check, str] | None:
+    """The up-to-date check of the site ``options`` name and its output folder (None when the
+    site folder is missing: the parser says so)."""
     site_dir = str(options["site_dir"])
     if not os.path.isdir(site_dir):
         return None
     folders = site_folders(site_dir, _text(options.get("out_dir")))
     root, content, _, _, out = folders
     key = uptodate.options_key(bool(options.get("drafts")), _text(options.get("base_url")), not options.get("no_search"))
-    last = uptodate.check(folders, cache_folder(root, content, out), key, time.time()).last
-    return (last, out) if last is not None and not last.errors else None
+    return uptodate.check(folders, cache_folder(root, content, out), key, time.time()), out
 
 
 def _text(value: object) -> str | None:

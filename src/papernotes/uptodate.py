@@ -102,13 +102,14 @@ def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[objec
 
 
 class Check:
-    """One look at a site before its build: the last build's manifest, the inputs as they are
-    now, and the last build when nothing changed since it (else None)."""
+    """One look at a site before its build: what was asked (``check``'s arguments but the time),
+    the last build's manifest, the inputs as they are now, and the last build when nothing
+    changed since it (else None)."""
 
-    __slots__ = ("manifest", "inputs", "last")
+    __slots__ = ("asked", "manifest", "inputs", "last")
 
-    def __init__(self, manifest: Manifest | None, inputs: Inputs, last: LastBuild | None) -> None:
-        self.manifest, self.inputs, self.last = manifest, inputs, last
+    def __init__(self, asked: tuple[object, ...], manifest: Manifest | None, inputs: Inputs, last: LastBuild | None) -> None:
+        self.asked, self.manifest, self.inputs, self.last = asked, manifest, inputs, last
 
 
 def check(folders: tuple[str, str, str, str, str], cache: str, options: object, now: float) -> Check:
@@ -123,7 +124,7 @@ def check(folders: tuple[str, str, str, str, str], cache: str, options: object, 
              os.path.join(theme, "templates"), os.path.join(theme, "static"),
              PACKAGE]  # papernotes itself, for a source checkout
     inputs = take_inputs(roots, (out, cache), options, racy_since(manifest, now))
-    return Check(manifest, inputs, recall(manifest, out, inputs))
+    return Check((folders, cache, options), manifest, inputs, recall(manifest, out, inputs))
 
 
 def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os.PathLike[str]], options: object,

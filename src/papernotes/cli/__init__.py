@@ -20,6 +20,7 @@ import click
 from .. import __version__
 from ..build import BuildOptions, BuildResult, SiteLayout, build
 from ..launch import BASE_URL_WARNING, up_to_date_line
+from ..uptodate import Check
 from ..model import Diagnostic
 from ..output import OutputError
 
@@ -72,8 +73,10 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for reading (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each note with its URL and where its date came from.")
-def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None, strict: bool,
-                  force: bool, no_cache: bool, no_search: bool, jobs: int | None, quiet: bool, verbose: bool) -> None:
+@click.pass_obj
+def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None,
+                  strict: bool, force: bool, no_cache: bool, no_search: bool, jobs: int | None, quiet: bool,
+                  verbose: bool) -> None:
     """Build the site in SITE_DIR (default: the current folder)."""
     if not site_dir.is_dir():
         raise click.ClickException(f"{site_dir} is not a folder")
@@ -81,7 +84,8 @@ def build_command(site_dir: Path, out_dir: Path | None, drafts: bool, base_url: 
     try:
         options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
         with ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress)
+            result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress,
+                           looked=looked if isinstance(looked, Check) else None)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose, strict=strict)
