@@ -22,7 +22,8 @@ from papernotes.read import open_source, site
 from papernotes.read.common import SourceFile
 from papernotes.read.feeds import FeedItems, parse as parse_feed, parse_part, split
 from papernotes.read.site import ReadInputs, published, read, read_site
-from papernotes.render import make_environment, render
+from papernotes.render import make_environment, render, render_reading, render_stream
+from papernotes.views import BodyReads
 
 NOTES = {
     "a.md": "---\ntitle: Attention\ndate: 2024-03-01\ntags: [nlp]\n---\n## Idea\n\nOn arXiv:1706.03762, see [[Scaling]].\n",
@@ -152,6 +153,17 @@ def test_plan_render_and_write(tmp_path: Path) -> None:
     staging.write("notes/a/index.html", html)
     staging.write_later("x.txt", lambda: b"text")
     assert (staging.root / "notes/a/index.html").read_bytes() == html and (staging.root / "x.txt").read_bytes() == b"text"
+
+
+def test_a_page_made_in_pieces_is_the_page_rendered_whole_and_tells_what_it_read(tmp_path: Path) -> None:
+    graph = build_graph(_notes(tmp_path), Config())
+    env = make_environment(Config(), None)
+    for page in plan_pages(graph, Config()):
+        reads = BodyReads()
+        assert b"".join(render_stream(env, page, reads)) == render_reading(env, page)[0], page.url
+        assert (frozenset(reads) if isinstance(page, Page) else None) == render_reading(env, page)[1], page.url
+    assert list(render_stream(env, TextFile("/big.json", lambda: iter([b"{", b"}"])))) == [b"{", b"}"]
+    assert render(env, TextFile("/big.json", lambda: iter([b"{", b"}"]))) == b"{}"
 
 
 def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Path) -> None:

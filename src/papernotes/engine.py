@@ -58,13 +58,13 @@ from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
-from .render import compile_templates, make_environment, render_reading
+from .render import compile_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from .read import discover, file_dates, relative_names
 from .read.unsupported import once_per_site
 from .urls import UnsafeURL, output_file
-from .views import VIEWED
+from .views import VIEWED, BodyReads
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
@@ -754,6 +754,9 @@ class ParallelSink(Sink, Protocol):
 
     written: set[str]
 
+    def write_stream(self, rel: str, pieces: Iterable[bytes]) -> None:
+        """Put at ``rel`` the bytes of ``pieces``, written as they come."""
+
     def fork(self) -> Self: ...
 
     def join(self, share: Self) -> None: ...
@@ -791,18 +794,13 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             continue
         claimed.add(rel)
         if position % step == mine:
-            bodies: frozenset[str] | None = None
-
-            def write() -> None:
-                nonlocal bodies
-                data, bodies = render_reading(env, page)
-                sink.write(rel, data)
-
-            problem = write_one(sink, page, write)
+            reads = BodyReads() if isinstance(page, Page) else None
+            problem = write_one(sink, page, lambda: sink.write_stream(rel, render_stream(env, page, reads)))
             written += problem is None
             problems += [problem] if problem else []
             if not learn:
                 continue
+            bodies = frozenset(reads) if reads is not None else None  # None: a text file, which may read anything
             key, drawn_from = digest_page(page, bodies)
             learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:

@@ -18,9 +18,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
-from .output import MARKER, OutputError, exchange, scratch_folder, target_in
+from .output import MARKER, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
 
 Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
 
@@ -67,6 +67,21 @@ class InPlace:
     def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
         """A folder takes every file at once."""
         self.write(rel, make())
+
+    def write_stream(self, rel: str, pieces: Iterable[bytes]) -> None:
+        """``write`` for a file made in ``pieces``, each written into the scratch folder as it
+        comes; the current file is kept when it holds the same bytes."""
+        target = self._target(rel)
+        staged = os.path.join(self.scratch, "files", f"{os.getpid()}-{len(self.pending)}")
+        write_pieces(staged, pieces)
+        self.written.add(rel)
+        if same_bytes(staged, target):
+            os.unlink(staged)
+            stat = os.lstat(target)
+            self.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+            return
+        self.pending[rel] = staged
+        self.changed.add(rel)
 
     def reuse(self, rel: str, stamp: Stamp) -> bool:
         """Keep the file at ``rel`` when it still has the (size, modification time) ``stamp``

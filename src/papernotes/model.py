@@ -11,7 +11,7 @@ import hashlib
 import io
 import pickle
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Iterable, Literal, Mapping
 
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
@@ -264,18 +264,18 @@ class Page:
 class TextFile:
     """A file of the output written as is (graph.json, papers.bib), not through a template.
 
-    ``make`` produces the text (or, for a large file, its UTF-8 bytes, made in pieces); ``key``
-    is what it is made from, so a rebuild whose key equals the previous one's reuses the
-    previous bytes instead of calling ``make``."""
+    ``make`` produces the text (or, for a large file, its UTF-8 bytes in pieces, which a build
+    writes as they come); ``key`` is what it is made from, so a rebuild whose key equals the
+    previous one's reuses the previous bytes instead of calling ``make``."""
 
     url: str
-    make: Callable[[], str | bytes]
+    make: Callable[[], str | bytes | Iterable[bytes]]
     key: Any = None
 
     @property
     def text(self) -> str:
         made = self.make()
-        return made.decode("utf-8") if isinstance(made, bytes) else made
+        return made if isinstance(made, str) else (made if isinstance(made, bytes) else b"".join(made)).decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

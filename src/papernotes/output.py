@@ -6,12 +6,13 @@ the swap and the new complete site after it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 MARKER = ".papernotes-site"
 _RENAME_EXCHANGE = 2
@@ -49,6 +50,18 @@ class Staging:
     def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
         """A folder takes every file at once."""
         self.write(rel, make())
+
+    def write_stream(self, rel: str, pieces: Iterable[bytes]) -> None:
+        """``write`` for a file made in ``pieces``, each written as it comes: the file is
+        written in full, then swapped for a hard link to the current site's file when the two
+        hold the same bytes. A file whose pieces fail is not left half-written."""
+        target = self._target(rel)
+        self._folder(target)
+        write_pieces(target, pieces)
+        current = os.path.join(self.out_dir, rel)
+        if not (same_bytes(target, current) and _linked_over(current, target)):
+            self.changed.add(rel)
+        self.written.add(rel)
 
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         """Hard-link the current site's file at ``rel`` into the new one when it still has the
@@ -174,6 +187,46 @@ def exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def write_pieces(target: str, pieces: Iterable[bytes]) -> None:
+    """Write the file ``target`` from ``pieces``; when making them fails, no file is left."""
+    try:
+        with open(target, "wb") as handle:
+            handle.writelines(pieces)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
+
+
+def same_bytes(made: str, current: str) -> bool:
+    """Whether the file ``current`` is a regular file holding the bytes of the file ``made``."""
+    try:
+        stat = os.lstat(current)
+        if not S_ISREG(stat.st_mode) or stat.st_size != os.stat(made).st_size:
+            return False
+        with open(made, "rb") as mine, open(current, "rb") as theirs:
+            while block := mine.read(1 << 20):
+                if block != theirs.read(1 << 20):
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def _linked_over(current: str, target: str) -> bool:
+    """Put a hard link to ``current`` in place of ``target`` (so the file keeps its time);
+    False, and ``target`` left as it is, when it cannot be linked."""
+    link = f"{target}.link-{os.getpid()}"
+    try:
+        os.link(current, link)
+        os.replace(link, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(link)
+        return False
+    return True
 
 
 def target_in(root: Path, rel: str, written: set[str]) -> str:

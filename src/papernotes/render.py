@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 import json
 from functools import partial
+from itertools import islice
 
 import jinja2
 from markupsafe import Markup
@@ -18,6 +19,8 @@ from .emit.structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
 from .views import BodyReads, as_view
 from .markdown.toc import build_toc
+
+STREAM_BATCH = 4096  # template output pieces joined into one write
 
 
 def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
@@ -70,8 +73,11 @@ def _json_ld(value: Any) -> Markup:
 def render_page(env: jinja2.Environment, page: Page, reads: BodyReads | None = None) -> str:
     """The text of one page; its template sees views of the model values in its context, which
     tell ``reads`` of each note body read."""
-    context: dict[str, Any] = {"page_url": page.url, **{key: as_view(value, reads) for key, value in page.context.items()}}
-    return env.get_template(page.template).render(context)
+    return env.get_template(page.template).render(_context(page, reads))
+
+
+def _context(page: Page, reads: BodyReads | None) -> dict[str, Any]:
+    return {"page_url": page.url, **{key: as_view(value, reads) for key, value in page.context.items()}}
 
 
 def render(env: jinja2.Environment, page: Page | TextFile) -> bytes:
@@ -84,6 +90,19 @@ def render_reading(env: jinja2.Environment, page: Page | TextFile) -> tuple[byte
     file, which may read anything)."""
     if isinstance(page, TextFile):
         made = page.make()
-        return made if isinstance(made, bytes) else made.encode("utf-8"), None
+        return made.encode("utf-8") if isinstance(made, str) else made if isinstance(made, bytes) else b"".join(made), None
     reads = BodyReads()
     return render_page(env, page, reads).encode("utf-8"), frozenset(reads)
+
+
+def render_stream(env: jinja2.Environment, page: Page | TextFile, reads: BodyReads | None = None) -> Iterator[bytes]:
+    """``render``'s bytes in pieces, for a file written as it is made: the text of a large page
+    (a list of every note, graph.json) is never held whole. ``reads`` hears of each note body a
+    page's templates read, as the pieces are made."""
+    if isinstance(page, TextFile):
+        made = page.make()
+        yield from (made.encode("utf-8"),) if isinstance(made, str) else (made,) if isinstance(made, bytes) else made
+        return
+    chunks = env.get_template(page.template).generate(_context(page, reads))
+    while batch := list(islice(chunks, STREAM_BATCH)):
+        yield "".join(batch).encode("utf-8")

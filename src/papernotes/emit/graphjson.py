@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
@@ -28,31 +27,33 @@ def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
     return notes, links, papers, tags
 
 
-def graph_json(graph: Graph, config: Config) -> bytes:
+def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
     """The site graph as stable, sorted JSON in UTF-8, with the bytes ``json.dumps`` of the whole
-    document would give; URLs carry the base path. It is written a node and an edge at a time,
-    and only the edges of papers and shelves are held to be sorted (a 100,000-note site has
-    about a million edges): the notes' own come note by note in the order of their ids."""
+    document would give; URLs carry the base path. It comes in pieces, a node or an edge at a
+    time (written as they come, the document is never held whole), and only the edges of papers
+    and shelves are held to be sorted (a 100,000-note site has about a million edges): the notes'
+    own come note by note in the order of their ids."""
     base_path = config.base_path
     shelves = (authors(graph.papers.papers, config.urls.author), venues(graph.papers.papers, config.urls.venue))
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-    out = io.BytesIO()
-    out.write(b'{"edges":[')
-    _write_all(out, (encode(_edge(*edge)) for edge in _edges(graph, *shelves)))
-    out.write(b'],"nodes":[')
+    yield b'{"edges":['
+    yield from _joined(encode(_edge(*edge)) for edge in _edges(graph, *shelves))
+    yield b'],"nodes":['
     nodes = chain((_note_node(note, graph, base_path) for note in graph.notes),
                   (_paper_node(paper, base_path) for paper in graph.papers.papers),
                   (_tag_node(group.tag, base_path) for group in graph.tags),
                   (_shelf_node(shelf, base_path) for kind in shelves for shelf in kind))
-    _write_all(out, map(encode, nodes))
-    out.write(f'],"version":{encode(VERSION)}}}\n'.encode())
-    return out.getvalue()
+    yield from _joined(map(encode, nodes))
+    yield f'],"version":{encode(VERSION)}}}\n'.encode()
 
 
-def _write_all(out: io.BytesIO, items: Iterable[str]) -> None:
-    """``items`` joined by commas, as UTF-8."""
-    for position, item in enumerate(items):
-        out.write(b"," + item.encode() if position else item.encode())
+def _joined(items: Iterable[str], batch: int = 1024) -> Iterator[bytes]:
+    """``items`` joined by commas, as UTF-8, ``batch`` items a piece."""
+    pieces = iter(items)
+    separator = ""
+    while group := list(islice(pieces, batch)):
+        yield (separator + ",".join(group)).encode()
+        separator = ","
 
 
 Edge = tuple[str, str, str, str]  # (type, source, target, anchor): they sort as graph.json lists them
