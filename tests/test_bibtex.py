@@ -7,8 +7,8 @@ import json
 import bibtexparser
 import pybtex.database
 
-from papernotes.papers.bibtex import base_key, bibtex_entry, cite_keys, entry_type
-from papernotes.papers.csljson import csl_item, csl_name
+from papernotes.papers.bibtex import base_key, bibliography, bibtex_entry, cite_keys, entry_type
+from papernotes.papers.csljson import csl_item, csl_json, csl_name
 from papernotes.papers.papergraph import co_mentions
 from papernotes.papers.registry import PaperMeta
 
@@ -82,6 +82,16 @@ def test_csl_items():
     assert item["type"] == "paper-conference" and item["issued"] == {"date-parts": [[2017]]}
     assert item["author"][0] == {"family": "Vaswani", "given": "Ashish"} and item["number"] == "arXiv:1706.03762"
     assert csl_name("Vaswani, Ashish") == {"family": "Vaswani", "given": "Ashish"} and csl_name("Plato") == {"literal": "Plato"}
+
+
+def test_exports_come_an_entry_at_a_time_with_the_bytes_of_the_whole_document():
+    keys = cite_keys(HOSTILE)
+    multiline = PaperMeta("doi:10.1/abs", "Line\nbreaks", abstract="First line.\n\nSecond \"quoted\" line.")
+    keys[multiline.id] = "line"
+    for metas in ([], HOSTILE[:1], [*HOSTILE, multiline]):
+        whole = [csl_item(meta, keys[meta.id]) for meta in metas]
+        assert "".join(csl_json(metas, keys)) == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
+        assert "".join(bibliography(metas, keys)) == "\n".join(bibtex_entry(meta, keys[meta.id]) for meta in metas)
 
 
 def test_co_mentions_stay_within_a_window_of_a_long_list():

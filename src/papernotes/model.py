@@ -11,7 +11,8 @@ import hashlib
 import io
 import pickle
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal, Mapping
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping
 
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
@@ -276,6 +277,14 @@ class TextFile:
     def text(self) -> str:
         made = self.make()
         return made if isinstance(made, str) else (made if isinstance(made, bytes) else b"".join(made)).decode("utf-8")
+
+
+def utf8_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[bytes]:
+    """The text ``pieces`` make as UTF-8, ``batch`` pieces joined at a time: a large file is
+    written without its text being held whole."""
+    pieces = iter(pieces)
+    while joined := list(islice(pieces, batch)):
+        yield "".join(joined).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

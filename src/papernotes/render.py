@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Any, Iterator
 import json
 from functools import partial
-from itertools import islice
 
 import jinja2
 from markupsafe import Markup
 
 from .config import Config
-from .model import NoteDate, Page, TextFile
+from .model import NoteDate, Page, TextFile, utf8_pieces
 from .read.htmlbody import first_image
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
@@ -20,7 +19,7 @@ from .theme import theme_dir
 from .views import BodyReads, as_view
 from .markdown.toc import build_toc
 
-STREAM_BATCH = 4096  # template output pieces joined into one write
+TEMPLATE_PIECES = 4096  # a template's output comes in many small pieces: this many are joined into one write
 
 
 def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
@@ -103,6 +102,4 @@ def render_stream(env: jinja2.Environment, page: Page | TextFile, reads: BodyRea
         made = page.make()
         yield from (made.encode("utf-8"),) if isinstance(made, str) else (made,) if isinstance(made, bytes) else made
         return
-    chunks = env.get_template(page.template).generate(_context(page, reads))
-    while batch := list(islice(chunks, STREAM_BATCH)):
-        yield "".join(batch).encode("utf-8")
+    yield from utf8_pieces(env.get_template(page.template).generate(_context(page, reads)), TEMPLATE_PIECES)

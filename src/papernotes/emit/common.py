@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..papers.bibtex import bibliography
 from ..papers.csljson import csl_json
-from ..model import Note, Page, TextFile
+from ..model import Note, Page, TextFile, utf8_pieces
 from ..papers.registry import PaperMeta
 
 #: Whether a URL is to be planned: every URL for a full build, the affected ones when re-planning.
@@ -55,6 +55,10 @@ def citation_files(stem: str, metas: tuple[PaperMeta, ...], keys: dict[str, str]
     """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
     used = {meta.id: keys[meta.id] for meta in metas}
     if wanted(f"{stem}.bib"):
-        yield TextFile(f"{stem}.bib", partial(bibliography, metas, used), ("bib", metas, tuple(used.items())))
+        yield TextFile(f"{stem}.bib", partial(_utf8, bibliography, metas, used), ("bib", metas, tuple(used.items())))
     if wanted(f"{stem}.csl.json"):
-        yield TextFile(f"{stem}.csl.json", partial(csl_json, metas, used), ("csl", metas, tuple(used.items())))
+        yield TextFile(f"{stem}.csl.json", partial(_utf8, csl_json, metas, used), ("csl", metas, tuple(used.items())))
+
+
+def _utf8(make: Callable[..., Iterable[str]], *args: object) -> Iterator[bytes]:
+    return utf8_pieces(make(*args))

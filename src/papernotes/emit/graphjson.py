@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from itertools import chain, islice
+from itertools import chain
 from typing import Any, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
 from ..config import Config
 from ..graph import Graph
-from ..model import Note, Tag
+from ..model import Note, Tag, utf8_pieces
 from ..papers.papergraph import Paper
 
 VERSION = 1
@@ -47,13 +47,9 @@ def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
     yield f'],"version":{encode(VERSION)}}}\n'.encode()
 
 
-def _joined(items: Iterable[str], batch: int = 1024) -> Iterator[bytes]:
-    """``items`` joined by commas, as UTF-8, ``batch`` items a piece."""
-    pieces = iter(items)
-    separator = ""
-    while group := list(islice(pieces, batch)):
-        yield (separator + ",".join(group)).encode()
-        separator = ","
+def _joined(items: Iterable[str]) -> Iterator[bytes]:
+    """``items`` joined by commas, as UTF-8 in pieces."""
+    return utf8_pieces("," + item if position else item for position, item in enumerate(items))
 
 
 Edge = tuple[str, str, str, str]  # (type, source, target, anchor): they sort as graph.json lists them

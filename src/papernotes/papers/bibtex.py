@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from .registry import PaperMeta
 
@@ -101,9 +101,13 @@ def bibtex_entry(meta: PaperMeta, key: str) -> str:
     return f"@{kind_of_entry}{{{key},\n{body}\n}}\n"
 
 
-def bibliography(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> str:
-    """Entries for ``papers``, in the order given, under the site's keys."""
-    return "\n".join(bibtex_entry(meta, keys[meta.id]) for meta in papers)
+def bibliography(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> Iterator[str]:
+    """Entries for ``papers``, in the order given, under the site's keys, a blank line between
+    two: an entry at a time (a site's whole library is never held as one text)."""
+    separator = ""
+    for meta in papers:
+        yield separator + bibtex_entry(meta, keys[meta.id])
+        separator = "\n"
 
 
 def family_name(name: str) -> str:

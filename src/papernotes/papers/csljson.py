@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .bibtex import entry_type, family_name
 from .registry import PaperMeta
@@ -50,10 +50,14 @@ def csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"literal": name}
 
 
-def csl_json(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> str:
-    """A CSL-JSON array of ``papers`` in the order given."""
-    items = [csl_item(meta, keys[meta.id]) for meta in papers]
-    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+def csl_json(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> Iterator[str]:
+    """A CSL-JSON array of ``papers`` in the order given, as ``json.dumps(items, indent=1)``
+    writes it, an item at a time (a site's whole library is never held as one list)."""
+    opening = "[\n "
+    for meta in papers:
+        yield opening + json.dumps(csl_item(meta, keys[meta.id]), ensure_ascii=False, indent=1).replace("\n", "\n ")
+        opening = ",\n "  # a newline inside a JSON string is written \n: each raw one is the layout's
+    yield "[]\n" if opening == "[\n " else "\n]\n"
 
 
 def coins(meta: PaperMeta) -> str:
