@@ -101,7 +101,7 @@ def html_to_text(fragment: str) -> str:
     text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
                    else text_with_tex(html.unescape(_TAG.sub(" ", piece)))
                    for index, piece in enumerate(pieces) if index % 3 != 2)
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).strip()  # split() takes what \s does
 
 
 def text_with_tex(text: str) -> str:
