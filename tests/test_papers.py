@@ -248,3 +248,18 @@ def test_a_registry_file_is_read_again_only_when_it_changes(tmp_path, monkeypatc
     (tmp_path / "papers.bib").write_text("@misc{a, title={Second title}, eprint={2305.10601}, archivePrefix={arXiv}}\n")
     assert module.load_registry(tmp_path, remembered=remembered).papers["arxiv:2305.10601"].title == "Second title"
     assert reads == ["papers.bib", "papers.bib"]
+
+
+@pytest.mark.parametrize("annotation, hidden", [
+    ('<annotation encoding="application/x-tex"> arXiv:2305.10601</annotation>', True),
+    ("<ANNOTATION-XML> arXiv:2305.10601</Annotation>", True),
+    ("<annotation/> arXiv:2305.10601</annotation>", False),  # self-closing: hides nothing
+    ("<annotation / > arXiv:2305.10601</annotation>", False),
+    ("<annotationx> arXiv:2305.10601</annotationx>", False),  # another tag
+    ("<annotation>a <b> arXiv:2305.10601</b></annotation>", True),  # tags inside: read tag by tag
+])
+def test_a_formulas_tex_annotation_is_not_read(annotation, hidden):
+    body = f"<p>See <math><semantics><mrow><mi>x</mi></mrow>{annotation}</semantics></math> here.</p>"
+    refs = papers_in_html(body)
+    assert (refs == ()) is hidden
+    assert not refs or "arXiv:2305.10601" in refs[0].excerpt

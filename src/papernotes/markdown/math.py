@@ -43,6 +43,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\operatorname\*\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}\\limits"),
     (re.compile(r"\\operatorname\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}"),
 )
+#: A command each rewrite above needs: without one, none applies.
+_REWRITTEN = re.compile(r"\\(?:label|require|nonumber|notag|begin|end|operatorname|\\)")
 
 
 def looks_like_tex(text: str) -> bool:
@@ -76,7 +78,7 @@ def tex_to_mathml(tex: str, display: bool,
 def convert_tex(tex: str, display: bool) -> Converted:
     """``tex`` as MathML with its unknown commands; raises ValueError when it cannot be converted."""
     source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], _COMMENT.sub("", tex).strip())
-    if "\\" in source:
+    if _REWRITTEN.search(source):
         for pattern, replacement in _REWRITES:
             source = pattern.sub(replacement, source)
         source = source.strip()

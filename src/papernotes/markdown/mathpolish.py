@@ -11,6 +11,7 @@ limit clears the slanted sign; and ``aligned`` (which the converter does not kno
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 
@@ -24,6 +25,10 @@ _FUNCTION_NAMES = {"log", "ln", "exp", "sin", "cos", "tan", "sec", "csc", "cot",
 _INTEGRALS = set("∫∬∭∮∯∰")
 _SCRIPTS = {"msub": "munder", "msubsup": "munderover"}
 _CHAR_REF = re.compile(r"&#(\d+);")
+#: Every rule below starts from an ``<mo>`` or ``<mi>`` whose text is one of these (or a word).
+_RULE_TEXTS = _LARGE_OPERATORS | _LIMIT_NAMES | _FUNCTION_NAMES | _INTEGRALS | {"^", "∞"}
+_TOKEN_START = re.compile(r"<m[io][\s/>]")
+_TOKEN_TEXT = re.compile(r"<m[io](?:\s(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?>([^<]*)</m[io]>")
 
 
 def prepare_tex(tex: str) -> str:
@@ -33,6 +38,8 @@ def prepare_tex(tex: str) -> str:
 
 def polish(mathml: str) -> str:
     """The same formula with the adjustments above; unchanged when it is not well-formed XML."""
+    if not _may_change(mathml):
+        return mathml
     try:
         root = ET.fromstring(mathml)
     except ET.ParseError:
@@ -43,6 +50,19 @@ def polish(mathml: str) -> str:
     text = ET.tostring(root, encoding="us-ascii", short_empty_elements=True).decode("ascii")
     text = text.removeprefix("<?xml version='1.0' encoding='us-ascii'?>\n")
     return _CHAR_REF.sub(lambda match: f"&#x{int(match.group(1)):05X};", text)
+
+
+def _may_change(mathml: str) -> bool:
+    """False when no rule can apply: no ``<mo>`` or ``<mi>`` holds a text a rule looks for, read
+    from the text (most formulas) rather than from a parsed tree."""
+    texts = _TOKEN_TEXT.findall(mathml)
+    if len(texts) != len(_TOKEN_START.findall(mathml)):  # an element of another shape: parse it
+        return True
+    return any(_names_a_rule(html.unescape(text).strip()) for text in texts)
+
+
+def _names_a_rule(text: str) -> bool:
+    return text in _RULE_TEXTS or (len(text) > 1 and text.isalpha())
 
 
 def _polish_tree(root: ET.Element) -> bool:

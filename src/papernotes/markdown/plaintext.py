@@ -101,7 +101,7 @@ def html_to_text(fragment: str) -> str:
     text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
                    else text_with_tex(html.unescape(_TAG.sub(" ", piece)))
                    for index, piece in enumerate(pieces) if index % 3 != 2)
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).strip()  # split() takes what \s does
 
 
 def text_with_tex(text: str) -> str:
@@ -137,8 +137,7 @@ def math_text(mathml: str) -> str:
 
 def _text(element: ET.Element) -> str:
     tag = element.tag.rpartition("}")[2]
-    parts = [_text(child) for child in element]
-    if tag in ("mi", "mn", "mo", "mtext", "ms"):
+    if tag in ("mi", "mn", "mo", "mtext", "ms"):  # tokens: their own text, whatever they hold
         text = (element.text or "").strip()
         if tag == "mtext":
             return f" {text} "
@@ -147,6 +146,7 @@ def _text(element: ET.Element) -> str:
         if tag == "mo" and text in (",", ";"):
             return f"{text} "
         return text
+    parts = [_text(child) for child in element]
     if tag in ("msub", "munder") and len(parts) == 2:
         return parts[0] + _script(parts[1], _CAN_SUBSCRIPT, _SUBSCRIPTS, "_") + _after(parts[0])
     if tag in ("msup", "mover") and len(parts) == 2:

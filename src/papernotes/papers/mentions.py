@@ -23,13 +23,17 @@ _EMPHASIS = frozenset({"strong", "b", "em", "i", "cite"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _READ = _BLOCKS | _CELLS | _CODE | _HIDDEN | _EMPHASIS | _HEADINGS | {"a"}
 _UNREAD_INITIALS = "".join(sorted(set(string.ascii_lowercase) - {name[0] for name in _READ}))
-#: Tags the reading below passes over: ``<span>`` (highlighted code) and those whose name starts
-#: with a letter no read tag starts with (MathML's ``<mi>``, ``<mrow>``…). Text runs over them, so
-#: a code block or a formula is one piece of text rather than hundreds of tokens.
-_PASSED_TAG = (rf"</?(?:[sS][pP][aA][nN](?![a-zA-Z0-9-])|[{_UNREAD_INITIALS}{_UNREAD_INITIALS.upper()}][a-zA-Z0-9-]*)"
-               r"[^>]*>")
-_TOKEN = re.compile(rf"((?:[^<]++|{_PASSED_TAG})++)|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
-_SPLIT_AT_PASSED = re.compile(_PASSED_TAG)
+#: Tags the reading below passes over: ``<span>`` (highlighted code), MathML's ``<semantics>`` and
+#: those whose name starts with a letter no read tag starts with (MathML's ``<mi>``, ``<mrow>``…).
+#: Text runs over them, so a code block or a formula is one piece of text rather than hundreds of tokens.
+_PASSED_TAG = (rf"</?(?:(?:[sS][pP][aA][nN]|[sS][eE][mM][aA][nN][tT][iI][cC][sS])(?![a-zA-Z0-9-])"
+               rf"|[{_UNREAD_INITIALS}{_UNREAD_INITIALS.upper()}][a-zA-Z0-9-]*)[^>]*>")
+#: A formula's TeX annotation holding text only: hidden, so passed over with its text, the same as
+#: reading its tags (the hidden count goes up and down again) but without a token for each.
+_ANNOTATION = (r"<(?i:annotation(?:-xml)?)(?![a-zA-Z0-9-])(?:[^>]*[^>/\s])?\s*>[^<]*"
+               r"</(?i:annotation(?:-xml)?)(?![a-zA-Z0-9-])[^>]*>")
+_TOKEN = re.compile(rf"((?:[^<]++|{_PASSED_TAG}|{_ANNOTATION})++)|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_SPLIT_AT_PASSED = re.compile(f"{_PASSED_TAG}|{_ANNOTATION}")
 _ATTRIBUTE = re.compile(r'\s(id|href|data-paper)="([^"]*)"')
 EXCERPT_LENGTH = 280
 CODE_MARK = "`"  # code in an excerpt stands between backticks, as in Markdown; templates show it as code

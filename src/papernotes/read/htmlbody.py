@@ -90,9 +90,12 @@ def tex_from_html(fragment: str) -> str:
     """The TeX a Markdown renderer had turned into HTML: emphasis back to ``_``, code spans back to
     ````…''`` quotes, entities decoded, and a lone ``\\`` at a line end (a ``\\\\`` row break eaten
     by Markdown) restored."""
-    tex = _STRONG.sub("__", _EMPHASIS.sub("_", _STAR_EMPHASIS.sub("*", fragment)))
-    tex = html.unescape(_ANY_TAG.sub("", _CODE_TAG.sub("``", tex)))
-    return _LONE_BACKSLASH_EOL.sub(r"\\\\\n", tex)
+    tex = fragment
+    if "<" in tex:  # most formulas hold no tag, no entity and no line end: nothing to undo
+        tex = _STRONG.sub("__", _EMPHASIS.sub("_", _STAR_EMPHASIS.sub("*", tex)))
+        tex = _ANY_TAG.sub("", _CODE_TAG.sub("``", tex))
+    tex = html.unescape(tex)
+    return _LONE_BACKSLASH_EOL.sub(r"\\\\\n", tex) if "\n" in tex else tex
 
 
 def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnostic],
@@ -102,16 +105,13 @@ def _convert(match: re.Match[str], path: str, line: int, problems: list[Diagnost
     if display is not None and ("</p>" in display or "<code>" in display) and not looks_like_tex(tex_from_html(display)):
         return None
     inline = match["inline"]
+    block = display or match["bracket_display"] or match["environment"]
+    tex = tex_from_html(block or match["paren"] or inline)
     if inline is not None:
-        tex = tex_from_html(inline)
         if tex != tex.strip() and not CLEARLY_TEX.search(tex):
-            return None
-        if not tex.strip():
             return None
         if match.start() > 0 and match.string[match.start() - 1].isdigit() and not COMMAND.search(tex):
             return None
-    block = display or match["bracket_display"] or match["environment"]
-    tex = tex_from_html(block or match["paren"] or inline)
     if not tex.strip():
         return None
     try:
