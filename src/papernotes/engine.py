@@ -31,6 +31,7 @@ import enum
 import functools
 import hashlib
 import html
+import marshal
 import multiprocessing
 import os
 import pickle
@@ -68,9 +69,13 @@ from .views import VIEWED
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
+Shared = dict[tuple[int, frozenset[str] | None], tuple[object, bytes, tuple[str, ...]]]
+"""Frozen values already digested while keying the pages of one build (a paper's metadata, a tag
+or date group: each shown on many pages), by identity and the ``bodies`` they were seen with; each
+entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 5  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 6  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"
 WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
@@ -417,6 +422,7 @@ class Engine:
         Pages no longer planned are forgotten."""
         written, planned, missing, learnt = 0, set(), set(), 0
         learning = replanned is None and self.keeps is not Keeps.NOTHING
+        shared: Shared = {}
         for page in pages:
             url = page if isinstance(page, str) else page.url
             planned.add(url)
@@ -432,25 +438,26 @@ class Engine:
                 continue
             bodies = previous.bodies if previous is not None else None
             if learning:
-                key, drawn_from = digest_page(page, bodies)
+                key, drawn_from = digest_page(page, bodies, shared)
                 self.plan.learn(page, drawn_from, self.keeps is Keeps.PAGES)
                 learnt += 1
             else:
-                key = page_key(page, bodies=bodies) if self.keeps is not Keeps.NOTHING else None
-            written += self._write_page(sink, env, page, key, diagnostics)
+                key = page_key(page, bodies=bodies, shared=shared) if self.keeps is not Keeps.NOTHING else None
+            written += self._write_page(sink, env, page, key, diagnostics, shared)
         for page in plan_again(missing) if missing else ():
             previous = self.pages.get(page.url)
-            written += self._write_page(sink, env, page, page_key(page, bodies=previous.bodies if previous else None), diagnostics)
+            key = page_key(page, bodies=previous.bodies if previous else None, shared=shared)
+            written += self._write_page(sink, env, page, key, diagnostics, shared)
         if learning:  # two pages on one URL: plan all each time
             self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written
 
     def _write_page(self, sink: Sink, env: jinja2.Environment, page: Planned, key: bytes | None,
-                    diagnostics: list[Diagnostic]) -> bool:
+                    diagnostics: list[Diagnostic], shared: Shared) -> bool:
         """Write one page whose digest is ``key`` (taken as the last build's was: with the notes
         whose bodies it read then); False (and a diagnostic) when it cannot be."""
-        problem = write_one(sink, page, lambda: self._page_file(env, page, sink, key))
+        problem = write_one(sink, page, lambda: self._page_file(env, page, sink, key, shared))
         if problem is not None:
             diagnostics.append(problem)
         return problem is None
@@ -464,7 +471,7 @@ class Engine:
         stamp = self.stamps.get(kept.rel)
         return stamp is not None and sink.reuse(kept.rel, stamp)
 
-    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink, key: bytes | None) -> None:
+    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink, key: bytes | None, shared: Shared) -> None:
         """Write the page: as the last build wrote it when its template and context (or a text
         file's key) are what they were (``key``), else rendered now, or when first read if nobody
         is looking at it (the preview's ``render_now``)."""
@@ -487,7 +494,7 @@ class Engine:
             data, bodies = render_reading(env, page)
         _put(sink, rel, data)
         if key is not None:
-            taken = key if bodies == assumed else page_key(page, bodies=bodies)
+            taken = key if bodies == assumed else page_key(page, bodies=bodies, shared=shared)
             assert taken is not None  # a page or a text file with a key
             self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
 
@@ -499,10 +506,8 @@ class Engine:
         the state refers to them). Nothing is kept when the bodies would not last."""
         target = self.layout.cache / STATE
         state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
-                 "pages": {url: page if page.data is None else Rendered(page.key, page.rel, None, page.bodies)
-                           for url, page in self.pages.items()},
-                 "plan": (self.plan.setup, list(self.plan.pages), self.plan.dependents),
-                 "reads": self.reads.memory, "walks": self.walks.walks, "registry": self.registry_files,
+                 "pages": _pages_data(self.pages), "plan": _plan_data(self.plan),
+                 "reads": self.reads.memory, "walks": self.walks.used(), "registry": self.registry_files,
                  "graph": (self.notes_in, self.graph, self.graph_setup)}
         temporary = target.with_suffix(f".tmp-{os.getpid()}")
         try:
@@ -524,8 +529,7 @@ class Engine:
                 state = bodystore.load(handle, self.store)
             if state["format"] != STATE_FORMAT or state["version"] != __version__:
                 raise ValueError("a state from another version")
-            pages = state["pages"]
-            setup, urls, dependents = state["plan"]
+            pages, plan = _pages_of(state["pages"]), _plan_of(state["plan"])
             notes_in, graph, graph_setup = state["graph"]
             reads, walks, registry_files = state["reads"], state["walks"], state["registry"]
             if self.store is not None and not self.store.intact():
@@ -534,10 +538,30 @@ class Engine:
             if self.store is not None and self.store.lasts:
                 self.store.clear()
             return self
-        self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, Plan(setup, dict.fromkeys(urls), dependents)
+        self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, plan
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, graph_setup
         self.reads.memory, self.walks.walks, self.registry_files = reads, walks, registry_files
         return self
+
+
+def _pages_data(pages: Mapping[str, Rendered]) -> bytes:
+    """The digests of ``pages`` (their bytes left out) as ``marshal`` writes plain values: tens
+    of thousands of them load and save in a fraction of what as many pickled objects take."""
+    return marshal.dumps({url: (page.key, page.rel, page.bodies) for url, page in pages.items()})
+
+
+def _pages_of(data: bytes) -> dict[str, Rendered]:
+    return {url: Rendered(key, rel, None, bodies) for url, (key, rel, bodies) in marshal.loads(data).items()}
+
+
+def _plan_data(plan: Plan) -> bytes:
+    """The plan without its pages (their URLs alone, in order), as plain values."""
+    return marshal.dumps((plan.setup, list(plan.pages), plan.dependents))
+
+
+def _plan_of(data: bytes) -> Plan:
+    setup, urls, dependents = marshal.loads(data)
+    return Plan(setup, dict.fromkeys(urls), dependents)
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
@@ -615,37 +639,40 @@ def dependencies(page: Planned) -> set[str]:
 
 
 def page_key(page: Planned, found: Callable[[str], None] | None = None,
-             bodies: frozenset[str] | None = None) -> bytes | None:
+             bodies: frozenset[str] | None = None, shared: Shared | None = None) -> bytes | None:
     """A digest of what the page is made from: its template and context, or a text file's key
     (None: a text file without one, made every time); ``found`` hears its ``dependencies``.
     Given ``bodies``, the notes its templates see as views are taken by their cards, but for
     those named there (whose bodies the page read): a page's templates can read no more of a
-    note than its view, and they decide what to read from what the digest covers."""
+    note than its view, and they decide what to read from what the digest covers. ``shared``
+    spares digesting again a frozen value another page of the same build held."""
     if isinstance(page, TextFile) and page.key is None:
         return None
     digest = hashlib.blake2b(digest_size=16)
     if isinstance(page, Page):
         digest.update(page.template.encode() + b"\0")
-        _walk_items(page.context, found, digest.update, bodies)  # each value as ``as_view`` gives it
+        _walk_items(page.context, found, digest.update, bodies, shared)  # each value as ``as_view`` gives it
     else:
-        _walk(page.key, found, digest.update)
+        _walk(page.key, found, digest.update, None, shared)
     return digest.digest()
 
 
-def digest_page(page: Planned, bodies: frozenset[str] | None = None) -> tuple[bytes | None, set[str]]:
+def digest_page(page: Planned, bodies: frozenset[str] | None = None,
+                shared: Shared | None = None) -> tuple[bytes | None, set[str]]:
     """``page_key`` and ``dependencies`` in one walk."""
     found: set[str] = set()
-    return page_key(page, found.add, bodies), found
+    return page_key(page, found.add, bodies, shared), found
 
 
 def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
-          bodies: frozenset[str] | None = None) -> None:
+          bodies: frozenset[str] | None = None, shared: Shared | None = None) -> None:
     """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
     (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
-    the value does (notes and papers by the digest of their content they carry, other values by
-    type and contents). Given ``bodies``, the value is one a template sees through ``as_view``:
-    its notes and papers count by their cards, but for the notes named there; inside values
-    that ``as_view`` leaves as they are, every note counts whole."""
+    the value does (notes and papers by the digest of their content they carry, a frozen
+    dataclass by a digest of its fields, other values by type and contents). Given ``bodies``,
+    the value is one a template sees through ``as_view``: its notes and papers count by their
+    cards, but for the notes named there; inside values that ``as_view`` leaves as they are,
+    every note counts whole."""
     if isinstance(value, str):
         if update is not None:
             data = value.encode("utf-8", "surrogatepass")
@@ -659,24 +686,51 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if update is not None:
             update(b"(%d" % len(value))
         for item in value:
-            _walk(item, found, update, bodies)
+            _walk(item, found, update, bodies, shared)
     elif isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
         if update is not None:
             update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, dict):
-        _walk_items(value, found, update)
+        _walk_items(value, found, update, None, shared)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        frozen, names = _dataclass_fields(type(value))
+        inside = bodies if isinstance(value, VIEWED) else None
+        if frozen:
+            digest, held = _frozen_digest(value, names, inside, shared)
+            if update is not None:
+                update(digest)
+            if found is not None:
+                for key in held:
+                    found(key)
+            return
         if update is not None:
             update(type(value).__qualname__.encode())
-        inside = bodies if isinstance(value, VIEWED) else None
-        for name in _field_names(type(value)):
-            _walk(getattr(value, name), found, update, inside)
+        for name in names:
+            _walk(getattr(value, name), found, update, inside, shared)
     elif isinstance(value, (set, frozenset)):
-        _walk(sorted(value, key=repr), found, update)
+        _walk(sorted(value, key=repr), found, update, None, shared)
     elif isinstance(value, Mapping):
-        _walk_items(value, found, update)
+        _walk_items(value, found, update, None, shared)
     elif update is not None:  # anything else by its text: an object without one of its own differs each time
         update(f"{type(value).__qualname__}:{value!r};".encode())
+
+
+def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str] | None,
+                   shared: Shared | None) -> tuple[bytes, tuple[str, ...]]:
+    """The digest of a frozen dataclass value (its type and fields) and the notes and papers it
+    holds, taken once per value and ``bodies`` when ``shared`` is given."""
+    place = (id(value), bodies)
+    known = shared.get(place) if shared is not None else None
+    if known is not None and known[0] is value:
+        return known[1], known[2]
+    digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+    held: list[str] = []
+    for name in names:
+        _walk(getattr(value, name), held.append, digest.update, bodies, shared)
+    taken = digest.digest(), tuple(held)
+    if shared is not None:
+        shared[place] = (value, *taken)
+    return taken
 
 
 def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
@@ -689,17 +743,19 @@ def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
 
 
 def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
-                update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None) -> None:
+                update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None,
+                shared: Shared | None = None) -> None:
     if update is not None:
         update(b"{%d" % len(value))
     for name, item in value.items():
         _walk(name, None, update)
-        _walk(item, found, update, bodies)
+        _walk(item, found, update, bodies, shared)
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(item.name for item in dataclasses.fields(kind))
+def _dataclass_fields(kind: type) -> tuple[bool, tuple[str, ...]]:
+    """Whether instances of the dataclass ``kind`` are frozen, and the names of their fields."""
+    return kind.__dataclass_params__.frozen, tuple(item.name for item in dataclasses.fields(kind))  # type: ignore[attr-defined]
 
 
 class Stopwatch:
@@ -777,6 +833,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
     records: dict[str, Rendered] = {}
     learnt, planned = Plan(WHOLE), 0
+    shared: Shared = {}
     for position, page in enumerate(plan()):
         planned += 1
         if learn:
@@ -803,7 +860,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             problems += [problem] if problem else []
             if not learn:
                 continue
-            key, drawn_from = digest_page(page, bodies)
+            key, drawn_from = digest_page(page, bodies, shared)
             learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:
                 records[page.url] = Rendered(key, rel, None, bodies)
