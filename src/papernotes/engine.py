@@ -64,6 +64,7 @@ from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from .read import discover, file_dates, relative_names
 from .read.unsupported import once_per_site
+from .savedstate import Changes, Whole, changes_since, replayed
 from .urls import UnsafeURL, output_file
 from .views import VIEWED
 from .walks import RACY_SECONDS, WalkMemo
@@ -76,7 +77,8 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 STATE_FORMAT = 6  # bump whenever what ``save`` writes changes shape
-STATE = "engine.pickle"
+STATE = "engine.pickle"  # the reads and graph as last saved whole
+CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
 
@@ -277,6 +279,8 @@ class Engine:
         self.plan = Plan()
         self.pages: dict[str, Rendered] = {}
         self.stamps: Mapping[str, tuple[int, int]] = {}  # output files as the last build left them
+        self.saved: Whole | None = None  # the reads and graph as last saved whole
+        self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -375,6 +379,8 @@ class Engine:
             edited = after_edit(self.graph, self.notes_in, notes, registry, config.base_path)
             if edited is not None:
                 self.notes_in, (self.graph, self.changed) = notes, edited
+                if self.relinked is not None:
+                    self.relinked |= {key.removeprefix("note:") for key in self.changed if key.startswith("note:")}
                 return self.graph
         graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
         if self.store is not None:
@@ -383,6 +389,7 @@ class Engine:
         if not lasts:  # its link index (every note by every name, as read) serves edits in a next build only
             graph = replace(graph, index=LinkIndex({}, {}))
         self.notes_in, self.graph_setup, self.graph, self.changed = notes if lasts else (), setup, graph, None
+        self.relinked = None
         return graph
 
     def _environment(self, setup: str, config: Config) -> jinja2.Environment:
@@ -503,21 +510,45 @@ class Engine:
     def save(self) -> None:
         """Keep in the cache folder what the next command-line build can reuse: the reads, the
         graph, the plan and the digests of the pages written (note bodies stay in the store, and
-        the state refers to them). Nothing is kept when the bodies would not last."""
-        target = self.layout.cache / STATE
-        state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
-                 "pages": _pages_data(self.pages), "plan": _plan_data(self.plan),
-                 "reads": self.reads.memory, "walks": self.walks.used(), "registry": self.registry_files,
-                 "graph": (self.notes_in, self.graph, self.graph_setup)}
+        the state refers to them). The reads and graph are written whole only when the graph was
+        built anew or many notes changed since they last were; else what changed since then
+        (``savedstate``). Nothing is kept when the bodies would not last."""
+        cache, walks = self.layout.cache, self.walks.used()
+        if self.graph is None:
+            return
+        changes = None
+        if self.saved is not None and self.relinked is not None:
+            changes = changes_since(self.saved, self.reads.memory, self.notes_in, self.graph, walks, self.relinked)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            if changes is None:
+                whole = Whole.taken(self.reads.memory, self.notes_in, self.graph, walks)
+                self._dump(STATE, {"whole": whole, "graph setup": self.graph_setup})
+                self.saved, self.relinked, changes = whole, frozenset(), Changes({}, {}, {}, {}, None, None)
+            assert self.saved is not None
+            self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
+                                 "pages": _pages_data(self.pages), "plan": _plan_data(self.plan),
+                                 "registry": self.registry_files})
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
+            for name in (STATE, CHANGES):
+                (cache / name).unlink(missing_ok=True)
+
+    def _dump(self, name: str, state: dict[str, object]) -> None:
+        target = self.layout.cache / name
         temporary = target.with_suffix(f".tmp-{os.getpid()}")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as handle:
-                bodystore.dump(state, handle, self.store)
+                bodystore.dump({"format": STATE_FORMAT, "version": __version__, **state}, handle, self.store)
             os.replace(temporary, target)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
-            for path in (temporary, target):
-                path.unlink(missing_ok=True)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def _load(self, name: str) -> dict[str, Any]:
+        with (self.layout.cache / name).open("rb") as handle:
+            state = bodystore.load(handle, self.store)
+        if state["format"] != STATE_FORMAT or state["version"] != __version__:
+            raise ValueError("a state from another version")
+        return state
 
     def restore(self, stamps: Mapping[str, tuple[int, int]]) -> "Engine":
         """This engine as the last command-line build left it (``save``), with the (size,
@@ -525,13 +556,12 @@ class Engine:
         corrupt or older state is ignored (the build reads, links and renders every note), and
         so are the bodies its store kept."""
         try:
-            with (self.layout.cache / STATE).open("rb") as handle:
-                state = bodystore.load(handle, self.store)
-            if state["format"] != STATE_FORMAT or state["version"] != __version__:
-                raise ValueError("a state from another version")
+            kept, state = self._load(STATE), self._load(CHANGES)
+            whole, changes = kept["whole"], state["changes"]
+            if state["token"] != whole.token:
+                raise ValueError("changes made to another state")
+            reads, notes_in, graph, walks = replayed(whole, changes)
             pages, plan = _pages_of(state["pages"]), _plan_of(state["plan"])
-            notes_in, graph, graph_setup = state["graph"]
-            reads, walks, registry_files = state["reads"], state["walks"], state["registry"]
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
@@ -539,8 +569,9 @@ class Engine:
                 self.store.clear()
             return self
         self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, plan
-        self.notes_in, self.graph, self.graph_setup = notes_in, graph, graph_setup
-        self.reads.memory, self.walks.walks, self.registry_files = reads, walks, registry_files
+        self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
+        self.reads.memory, self.walks.walks, self.registry_files = reads, walks, state["registry"]
+        self.saved, self.relinked = whole, frozenset(changes.linked)
         return self
 
 
