@@ -310,7 +310,7 @@ def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_si
     assert _folder(layout.out) == _folder(scratch.out)
 
 
-@pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone"])
+@pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone", "changes to another state"])
 def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypatch, damage):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
@@ -321,6 +321,10 @@ def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypa
         state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
     elif damage == "older format":
         monkeypatch.setattr("papernotes.engine.STATE_FORMAT", engine_module.STATE_FORMAT + 1)
+    elif damage == "changes to another state":  # as if a build died between saving the whole and its changes
+        other = SiteLayout.find(make_site(NOTES, name="other"))
+        build(other, options)
+        (layout.cache / engine_module.CHANGES).write_bytes((other.cache / engine_module.CHANGES).read_bytes())
     else:
         (layout.cache / "bodies").write_bytes(b"")
     restored = _engine_after_restore(layout, monkeypatch)
