@@ -23,7 +23,7 @@ LAYERS = (
     {"emit"},
     {"render", "views"},
     {"output", "inplace"},
-    {"build", "engine", "sitelayout", "uptodate"},
+    {"build", "engine", "savedstate", "sitelayout", "uptodate"},
     {"serve"},
     {"cli", "launch", "__main__", "check", "deploy", "scaffold", "install_source"},
 )

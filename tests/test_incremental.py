@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes import engine as engine_module
 from papernotes.engine import Engine
+from papernotes.model import TextFile
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
 from papernotes.read import discover
@@ -309,7 +310,7 @@ def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_si
     assert _folder(layout.out) == _folder(scratch.out)
 
 
-@pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone"])
+@pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone", "changes to another state"])
 def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypatch, damage):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
@@ -320,6 +321,10 @@ def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypa
         state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
     elif damage == "older format":
         monkeypatch.setattr("papernotes.engine.STATE_FORMAT", engine_module.STATE_FORMAT + 1)
+    elif damage == "changes to another state":  # as if a build died between saving the whole and its changes
+        other = SiteLayout.find(make_site(NOTES, name="other"))
+        build(other, options)
+        (layout.cache / engine_module.CHANGES).write_bytes((other.cache / engine_module.CHANGES).read_bytes())
     else:
         (layout.cache / "bodies").write_bytes(b"")
     restored = _engine_after_restore(layout, monkeypatch)
@@ -429,6 +434,82 @@ def test_a_template_change_renders_every_page_in_parallel_into_the_output_folder
     folder = os.stat(layout.out).st_ino
     build(layout, options)
     assert os.stat(layout.out).st_ino == folder, "changed in place"
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+def _generated_notes(count: int) -> dict[str, str]:
+    """A small generated site: notes with dates, shared tags, papers and links to one another."""
+    tags = ("ml", "nlp", "rl", "vision")
+    return {f"content/n{index:02d}.md": (
+        f"---\ntitle: Note {index}\ndate: 2024-{1 + index % 9:02d}-{1 + index % 27:02d}\n"
+        f"tags: [{tags[index % 4]}, {tags[(index + 1) % 4]}]\n---\n## Idea\n\nOn arXiv:{1706 + index % 5}.0376{index % 3} "
+        f"and [[Note {(index * 7 + 3) % count}]].\n\nMore text.\n") for index in range(count)}
+
+
+COMMAND_LINE_EDITS = {
+    "text": lambda text: text.replace("More text.", "More text, and a second sentence."),
+    "title": lambda text: text.replace("title: Note 7\n", "title: An edited title\n"),
+    "tag": lambda text: text.replace("tags: [", "tags: [added, "),
+    "delete": None,
+}
+
+
+@pytest.mark.parametrize("kind", COMMAND_LINE_EDITS)
+def test_a_command_line_build_after_each_kind_of_edit_writes_what_a_cold_build_writes(make_site, kind):
+    """After a text, title or tag edit or a deletion, ``papernotes build`` with the state kept
+    in the cache folder leaves the output folder byte for byte as a build from scratch does; so
+    does the build after it, whose state was saved as changes to the one before."""
+    root = make_site(_generated_notes(24))
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    for note in ("n07.md", "n12.md"):
+        path = root / "content" / note
+        edit = COMMAND_LINE_EDITS[kind]
+        if edit is None:
+            path.unlink()
+        else:
+            path.write_text(edit(path.read_text()))
+        build(layout, options)
+        scratch = SiteLayout.find(root, root / f"scratch-{note}")
+        build(scratch, replace(options, cache=False))
+        assert _folder(layout.out) == _folder(scratch.out), f"{kind} edit of {note}"
+
+
+def _digest(value: object) -> bytes | None:
+    """A digest of ``value`` that takes each note by its content (not by the body store it is kept in)."""
+    return engine_module.page_key(TextFile("/", str, value))
+
+
+def test_state_saved_as_changes_comes_back_as_the_engine_held_it(make_site, monkeypatch):
+    """Builds after text edits save only what changed since the state was last saved whole;
+    the next build restores reads, notes and graph equal to what the saving build held."""
+    root = make_site(_generated_notes(12))
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    whole = (layout.cache / engine_module.STATE).read_bytes()
+
+    def held(engine: Engine) -> tuple[object, ...]:
+        return (_digest(engine.graph), _digest(engine.notes_in), sorted(engine.reads.memory), engine.relinked)
+
+    saved: list[tuple[object, ...]] = []
+    restored: list[tuple[object, ...]] = []
+    real_save, real_restore = Engine.save, Engine.restore
+    monkeypatch.setattr(Engine, "save", lambda self: saved.append(held(self)) or real_save(self))
+    monkeypatch.setattr(Engine, "restore", lambda self, stamps: restored.append(held(real_restore(self, stamps))) or self)
+    for round_, note in enumerate(("n03.md", "n05.md", "n03.md")):
+        path = root / "content" / note
+        path.write_text(path.read_text() + f"\nEdit {round_}.\n")
+        build(layout, options)
+        assert (layout.cache / engine_module.STATE).read_bytes() == whole, "the whole state was written again"
+    assert restored[1:] == saved[:-1] and saved[-1][3] == {"n03", "n05"}
+    path = root / "content" / "n04.md"
+    path.write_text(path.read_text().replace("title: Note 4", "title: Retitled"))
+    build(layout, options)
+    assert (layout.cache / engine_module.STATE).read_bytes() != whole, "a graph built anew is saved whole"
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)

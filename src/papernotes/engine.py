@@ -31,6 +31,7 @@ import enum
 import functools
 import hashlib
 import html
+import marshal
 import multiprocessing
 import os
 import pickle
@@ -63,15 +64,21 @@ from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from .read import discover, file_dates, relative_names
 from .read.unsupported import once_per_site
+from .savedstate import Changes, Whole, changes_since, replayed
 from .urls import UnsafeURL, output_file
 from .views import VIEWED, BodyReads
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
+Shared = dict[tuple[int, frozenset[str] | None], tuple[object, bytes, tuple[str, ...]]]
+"""Frozen values already digested while keying the pages of one build (a paper's metadata, a tag
+or date group: each shown on many pages), by identity and the ``bodies`` they were seen with; each
+entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 5  # bump whenever what ``save`` writes changes shape
-STATE = "engine.pickle"
+STATE_FORMAT = 6  # bump whenever what ``save`` writes changes shape
+STATE = "engine.pickle"  # the reads and graph as last saved whole
+CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
 
@@ -272,6 +279,8 @@ class Engine:
         self.plan = Plan()
         self.pages: dict[str, Rendered] = {}
         self.stamps: Mapping[str, tuple[int, int]] = {}  # output files as the last build left them
+        self.saved: Whole | None = None  # the reads and graph as last saved whole
+        self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -370,6 +379,8 @@ class Engine:
             edited = after_edit(self.graph, self.notes_in, notes, registry, config.base_path)
             if edited is not None:
                 self.notes_in, (self.graph, self.changed) = notes, edited
+                if self.relinked is not None:
+                    self.relinked |= {key.removeprefix("note:") for key in self.changed if key.startswith("note:")}
                 return self.graph
         graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
         if self.store is not None:
@@ -378,6 +389,7 @@ class Engine:
         if not lasts:  # its link index (every note by every name, as read) serves edits in a next build only
             graph = replace(graph, index=LinkIndex({}, {}))
         self.notes_in, self.graph_setup, self.graph, self.changed = notes if lasts else (), setup, graph, None
+        self.relinked = None
         return graph
 
     def _environment(self, setup: str, config: Config) -> jinja2.Environment:
@@ -417,6 +429,7 @@ class Engine:
         Pages no longer planned are forgotten."""
         written, planned, missing, learnt = 0, set(), set(), 0
         learning = replanned is None and self.keeps is not Keeps.NOTHING
+        shared: Shared = {}
         for page in pages:
             url = page if isinstance(page, str) else page.url
             planned.add(url)
@@ -432,25 +445,26 @@ class Engine:
                 continue
             bodies = previous.bodies if previous is not None else None
             if learning:
-                key, drawn_from = digest_page(page, bodies)
+                key, drawn_from = digest_page(page, bodies, shared)
                 self.plan.learn(page, drawn_from, self.keeps is Keeps.PAGES)
                 learnt += 1
             else:
-                key = page_key(page, bodies=bodies) if self.keeps is not Keeps.NOTHING else None
-            written += self._write_page(sink, env, page, key, diagnostics)
+                key = page_key(page, bodies=bodies, shared=shared) if self.keeps is not Keeps.NOTHING else None
+            written += self._write_page(sink, env, page, key, diagnostics, shared)
         for page in plan_again(missing) if missing else ():
             previous = self.pages.get(page.url)
-            written += self._write_page(sink, env, page, page_key(page, bodies=previous.bodies if previous else None), diagnostics)
+            key = page_key(page, bodies=previous.bodies if previous else None, shared=shared)
+            written += self._write_page(sink, env, page, key, diagnostics, shared)
         if learning:  # two pages on one URL: plan all each time
             self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written
 
     def _write_page(self, sink: Sink, env: jinja2.Environment, page: Planned, key: bytes | None,
-                    diagnostics: list[Diagnostic]) -> bool:
+                    diagnostics: list[Diagnostic], shared: Shared) -> bool:
         """Write one page whose digest is ``key`` (taken as the last build's was: with the notes
         whose bodies it read then); False (and a diagnostic) when it cannot be."""
-        problem = write_one(sink, page, lambda: self._page_file(env, page, sink, key))
+        problem = write_one(sink, page, lambda: self._page_file(env, page, sink, key, shared))
         if problem is not None:
             diagnostics.append(problem)
         return problem is None
@@ -464,7 +478,7 @@ class Engine:
         stamp = self.stamps.get(kept.rel)
         return stamp is not None and sink.reuse(kept.rel, stamp)
 
-    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink, key: bytes | None) -> None:
+    def _page_file(self, env: jinja2.Environment, page: Planned, sink: Sink, key: bytes | None, shared: Shared) -> None:
         """Write the page: as the last build wrote it when its template and context (or a text
         file's key) are what they were (``key``), else rendered now, or when first read if nobody
         is looking at it (the preview's ``render_now``)."""
@@ -487,7 +501,7 @@ class Engine:
             data, bodies = render_reading(env, page)
         _put(sink, rel, data)
         if key is not None:
-            taken = key if bodies == assumed else page_key(page, bodies=bodies)
+            taken = key if bodies == assumed else page_key(page, bodies=bodies, shared=shared)
             assert taken is not None  # a page or a text file with a key
             self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
 
@@ -496,23 +510,45 @@ class Engine:
     def save(self) -> None:
         """Keep in the cache folder what the next command-line build can reuse: the reads, the
         graph, the plan and the digests of the pages written (note bodies stay in the store, and
-        the state refers to them). Nothing is kept when the bodies would not last."""
-        target = self.layout.cache / STATE
-        state = {"format": STATE_FORMAT, "version": __version__, "setup": self.setup,
-                 "pages": {url: page if page.data is None else Rendered(page.key, page.rel, None, page.bodies)
-                           for url, page in self.pages.items()},
-                 "plan": (self.plan.setup, list(self.plan.pages), self.plan.dependents),
-                 "reads": self.reads.memory, "walks": self.walks.walks, "registry": self.registry_files,
-                 "graph": (self.notes_in, self.graph, self.graph_setup)}
+        the state refers to them). The reads and graph are written whole only when the graph was
+        built anew or many notes changed since they last were; else what changed since then
+        (``savedstate``). Nothing is kept when the bodies would not last."""
+        cache, walks = self.layout.cache, self.walks.used()
+        if self.graph is None:
+            return
+        changes = None
+        if self.saved is not None and self.relinked is not None:
+            changes = changes_since(self.saved, self.reads.memory, self.notes_in, self.graph, walks, self.relinked)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            if changes is None:
+                whole = Whole.taken(self.reads.memory, self.notes_in, self.graph, walks)
+                self._dump(STATE, {"whole": whole, "graph setup": self.graph_setup})
+                self.saved, self.relinked, changes = whole, frozenset(), Changes({}, {}, {}, {}, None, None)
+            assert self.saved is not None
+            self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
+                                 "pages": _pages_data(self.pages), "plan": _plan_data(self.plan),
+                                 "registry": self.registry_files})
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
+            for name in (STATE, CHANGES):
+                (cache / name).unlink(missing_ok=True)
+
+    def _dump(self, name: str, state: dict[str, object]) -> None:
+        target = self.layout.cache / name
         temporary = target.with_suffix(f".tmp-{os.getpid()}")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as handle:
-                bodystore.dump(state, handle, self.store)
+                bodystore.dump({"format": STATE_FORMAT, "version": __version__, **state}, handle, self.store)
             os.replace(temporary, target)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
-            for path in (temporary, target):
-                path.unlink(missing_ok=True)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def _load(self, name: str) -> dict[str, Any]:
+        with (self.layout.cache / name).open("rb") as handle:
+            state = bodystore.load(handle, self.store)
+        if state["format"] != STATE_FORMAT or state["version"] != __version__:
+            raise ValueError("a state from another version")
+        return state
 
     def restore(self, stamps: Mapping[str, tuple[int, int]]) -> "Engine":
         """This engine as the last command-line build left it (``save``), with the (size,
@@ -520,24 +556,43 @@ class Engine:
         corrupt or older state is ignored (the build reads, links and renders every note), and
         so are the bodies its store kept."""
         try:
-            with (self.layout.cache / STATE).open("rb") as handle:
-                state = bodystore.load(handle, self.store)
-            if state["format"] != STATE_FORMAT or state["version"] != __version__:
-                raise ValueError("a state from another version")
-            pages = state["pages"]
-            setup, urls, dependents = state["plan"]
-            notes_in, graph, graph_setup = state["graph"]
-            reads, walks, registry_files = state["reads"], state["walks"], state["registry"]
+            kept, state = self._load(STATE), self._load(CHANGES)
+            whole, changes = kept["whole"], state["changes"]
+            if state["token"] != whole.token:
+                raise ValueError("changes made to another state")
+            reads, notes_in, graph, walks = replayed(whole, changes)
+            pages, plan = _pages_of(state["pages"]), _plan_of(state["plan"])
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
             if self.store is not None and self.store.lasts:
                 self.store.clear()
             return self
-        self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, Plan(setup, dict.fromkeys(urls), dependents)
-        self.notes_in, self.graph, self.graph_setup = notes_in, graph, graph_setup
-        self.reads.memory, self.walks.walks, self.registry_files = reads, walks, registry_files
+        self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, plan
+        self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
+        self.reads.memory, self.walks.walks, self.registry_files = reads, walks, state["registry"]
+        self.saved, self.relinked = whole, frozenset(changes.linked)
         return self
+
+
+def _pages_data(pages: Mapping[str, Rendered]) -> bytes:
+    """The digests of ``pages`` (their bytes left out) as ``marshal`` writes plain values: tens
+    of thousands of them load and save in a fraction of what as many pickled objects take."""
+    return marshal.dumps({url: (page.key, page.rel, page.bodies) for url, page in pages.items()})
+
+
+def _pages_of(data: bytes) -> dict[str, Rendered]:
+    return {url: Rendered(key, rel, None, bodies) for url, (key, rel, bodies) in marshal.loads(data).items()}
+
+
+def _plan_data(plan: Plan) -> bytes:
+    """The plan without its pages (their URLs alone, in order), as plain values."""
+    return marshal.dumps((plan.setup, list(plan.pages), plan.dependents))
+
+
+def _plan_of(data: bytes) -> Plan:
+    setup, urls, dependents = marshal.loads(data)
+    return Plan(setup, dict.fromkeys(urls), dependents)
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
@@ -615,37 +670,40 @@ def dependencies(page: Planned) -> set[str]:
 
 
 def page_key(page: Planned, found: Callable[[str], None] | None = None,
-             bodies: frozenset[str] | None = None) -> bytes | None:
+             bodies: frozenset[str] | None = None, shared: Shared | None = None) -> bytes | None:
     """A digest of what the page is made from: its template and context, or a text file's key
     (None: a text file without one, made every time); ``found`` hears its ``dependencies``.
     Given ``bodies``, the notes its templates see as views are taken by their cards, but for
     those named there (whose bodies the page read): a page's templates can read no more of a
-    note than its view, and they decide what to read from what the digest covers."""
+    note than its view, and they decide what to read from what the digest covers. ``shared``
+    spares digesting again a frozen value another page of the same build held."""
     if isinstance(page, TextFile) and page.key is None:
         return None
     digest = hashlib.blake2b(digest_size=16)
     if isinstance(page, Page):
         digest.update(page.template.encode() + b"\0")
-        _walk_items(page.context, found, digest.update, bodies)  # each value as ``as_view`` gives it
+        _walk_items(page.context, found, digest.update, bodies, shared)  # each value as ``as_view`` gives it
     else:
-        _walk(page.key, found, digest.update)
+        _walk(page.key, found, digest.update, None, shared)
     return digest.digest()
 
 
-def digest_page(page: Planned, bodies: frozenset[str] | None = None) -> tuple[bytes | None, set[str]]:
+def digest_page(page: Planned, bodies: frozenset[str] | None = None,
+                shared: Shared | None = None) -> tuple[bytes | None, set[str]]:
     """``page_key`` and ``dependencies`` in one walk."""
     found: set[str] = set()
-    return page_key(page, found.add, bodies), found
+    return page_key(page, found.add, bodies, shared), found
 
 
 def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
-          bodies: frozenset[str] | None = None) -> None:
+          bodies: frozenset[str] | None = None, shared: Shared | None = None) -> None:
     """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
     (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
-    the value does (notes and papers by the digest of their content they carry, other values by
-    type and contents). Given ``bodies``, the value is one a template sees through ``as_view``:
-    its notes and papers count by their cards, but for the notes named there; inside values
-    that ``as_view`` leaves as they are, every note counts whole."""
+    the value does (notes and papers by the digest of their content they carry, a frozen
+    dataclass by a digest of its fields, other values by type and contents). Given ``bodies``,
+    the value is one a template sees through ``as_view``: its notes and papers count by their
+    cards, but for the notes named there; inside values that ``as_view`` leaves as they are,
+    every note counts whole."""
     if isinstance(value, str):
         if update is not None:
             data = value.encode("utf-8", "surrogatepass")
@@ -659,24 +717,51 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if update is not None:
             update(b"(%d" % len(value))
         for item in value:
-            _walk(item, found, update, bodies)
+            _walk(item, found, update, bodies, shared)
     elif isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
         if update is not None:
             update(f"{type(value).__name__}:{value!r};".encode())
     elif isinstance(value, dict):
-        _walk_items(value, found, update)
+        _walk_items(value, found, update, None, shared)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        frozen, names = _dataclass_fields(type(value))
+        inside = bodies if isinstance(value, VIEWED) else None
+        if frozen:
+            digest, held = _frozen_digest(value, names, inside, shared)
+            if update is not None:
+                update(digest)
+            if found is not None:
+                for key in held:
+                    found(key)
+            return
         if update is not None:
             update(type(value).__qualname__.encode())
-        inside = bodies if isinstance(value, VIEWED) else None
-        for name in _field_names(type(value)):
-            _walk(getattr(value, name), found, update, inside)
+        for name in names:
+            _walk(getattr(value, name), found, update, inside, shared)
     elif isinstance(value, (set, frozenset)):
-        _walk(sorted(value, key=repr), found, update)
+        _walk(sorted(value, key=repr), found, update, None, shared)
     elif isinstance(value, Mapping):
-        _walk_items(value, found, update)
+        _walk_items(value, found, update, None, shared)
     elif update is not None:  # anything else by its text: an object without one of its own differs each time
         update(f"{type(value).__qualname__}:{value!r};".encode())
+
+
+def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str] | None,
+                   shared: Shared | None) -> tuple[bytes, tuple[str, ...]]:
+    """The digest of a frozen dataclass value (its type and fields) and the notes and papers it
+    holds, taken once per value and ``bodies`` when ``shared`` is given."""
+    place = (id(value), bodies)
+    known = shared.get(place) if shared is not None else None
+    if known is not None and known[0] is value:
+        return known[1], known[2]
+    digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+    held: list[str] = []
+    for name in names:
+        _walk(getattr(value, name), held.append, digest.update, bodies, shared)
+    taken = digest.digest(), tuple(held)
+    if shared is not None:
+        shared[place] = (value, *taken)
+    return taken
 
 
 def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
@@ -689,17 +774,19 @@ def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
 
 
 def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
-                update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None) -> None:
+                update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None,
+                shared: Shared | None = None) -> None:
     if update is not None:
         update(b"{%d" % len(value))
     for name, item in value.items():
         _walk(name, None, update)
-        _walk(item, found, update, bodies)
+        _walk(item, found, update, bodies, shared)
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(item.name for item in dataclasses.fields(kind))
+def _dataclass_fields(kind: type) -> tuple[bool, tuple[str, ...]]:
+    """Whether instances of the dataclass ``kind`` are frozen, and the names of their fields."""
+    return kind.__dataclass_params__.frozen, tuple(item.name for item in dataclasses.fields(kind))  # type: ignore[attr-defined]
 
 
 class Stopwatch:
@@ -780,6 +867,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
     records: dict[str, Rendered] = {}
     learnt, planned = Plan(WHOLE), 0
+    shared: Shared = {}
     for position, page in enumerate(plan()):
         planned += 1
         if learn:
@@ -801,7 +889,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             if not learn:
                 continue
             bodies = frozenset(reads) if reads is not None else None  # None: a text file, which may read anything
-            key, drawn_from = digest_page(page, bodies)
+            key, drawn_from = digest_page(page, bodies, shared)
             learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:
                 records[page.url] = Rendered(key, rel, None, bodies)

@@ -21,14 +21,16 @@ Found = TypeVar("Found")
 
 @dataclass
 class WalkMemo:
-    """Earlier walks by name, and the Path objects made for their files (making 10,000 anew
-    costs 0.2 s)."""
+    """Earlier walks by name, the names asked for since this memo was made (``used``), and the
+    Path objects made for their files (making 10,000 anew costs 0.2 s)."""
 
     walks: dict[str, tuple[dict[str, int], float, Any]] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)
 
     def recall(self, name: str) -> Any:
         """The result of the walk called ``name`` when no folder it went through changed, else None."""
+        self.asked.add(name)
         remembered = self.walks.get(name)
         if remembered is None:
             return None
@@ -50,6 +52,10 @@ class WalkMemo:
             except OSError:
                 return
         self.walks[name] = (stamps, started, result)
+
+    def used(self) -> dict[str, tuple[dict[str, int], float, Any]]:
+        """The walks asked for since this memo was made (those of a folder no longer built are left out)."""
+        return {name: walk for name, walk in self.walks.items() if name in self.asked}
 
     def path(self, name: str) -> Path:
         found = self.paths.get(name)
