@@ -72,6 +72,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 STATE_FORMAT = 5  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"
+UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
 WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
 
@@ -87,6 +88,10 @@ class Sink(Protocol):
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         """Put at ``rel`` the file the last build wrote there, if it still has the size and
         modification time ``stamp``; False when it cannot."""
+
+    def holds_last_build(self) -> bool:
+        """Whether the sink still holds every file the last build put in it (the preview's
+        memory), so that a build planning only some pages again need write only those."""
 
 
 class Later:
@@ -414,7 +419,12 @@ class Engine:
                      plan_again: Callable[[set[str]], Iterable[Planned]]) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
         they were then (a page known by its URL alone is planned again when it cannot be).
-        Pages no longer planned are forgotten."""
+        Pages no longer planned are forgotten. A sink that holds the last build is given only the
+        pages planned again."""
+        carried = replanned is not None and self.keeps is Keeps.PAGES and sink.holds_last_build()
+        if carried:  # a partial plan keeps every URL, and the sink has each kept page
+            assert replanned is not None
+            pages = [page or url for url, page in self.plan.pages.items() if url in replanned]
         written, planned, missing, learnt = 0, set(), set(), 0
         learning = replanned is None and self.keeps is not Keeps.NOTHING
         for page in pages:
@@ -435,14 +445,18 @@ class Engine:
                 key, drawn_from = digest_page(page, bodies)
                 self.plan.learn(page, drawn_from, self.keeps is Keeps.PAGES)
                 learnt += 1
-            else:
-                key = page_key(page, bodies=bodies) if self.keeps is not Keeps.NOTHING else None
+            elif self.keeps is Keeps.NOTHING:
+                key = None
+            else:  # a page left to be rendered when read is keyed then, if ever
+                key = UNKEYED if self._waits(page, previous) else page_key(page, bodies=bodies)
             written += self._write_page(sink, env, page, key, diagnostics)
         for page in plan_again(missing) if missing else ():
             previous = self.pages.get(page.url)
             written += self._write_page(sink, env, page, page_key(page, bodies=previous.bodies if previous else None), diagnostics)
         if learning:  # two pages on one URL: plan all each time
             self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
+        if carried:
+            return written + len(self.plan.pages) - len(planned)
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written
 
@@ -454,6 +468,14 @@ class Engine:
         if problem is not None:
             diagnostics.append(problem)
         return problem is None
+
+    def _waits(self, page: Planned, previous: Rendered | None) -> bool:
+        """Whether a changed page is left to be rendered when first read: in the preview, a
+        page rendered before that is not a note's and that nobody has open."""
+        if self.render_now is None or previous is None:
+            return False
+        note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
+        return not note_page and not self.render_now(previous.rel)
 
     def _write_kept(self, sink: Sink, kept: Rendered) -> bool:
         """Write a page unchanged since the last build as it was then: its bytes, or the file it
@@ -470,7 +492,7 @@ class Engine:
         is looking at it (the preview's ``render_now``)."""
         rel = output_file(page.url)
         previous = self.pages.get(page.url)
-        if key is not None and previous is not None and previous.key == key and previous.rel == rel:
+        if key and previous is not None and previous.key == key and previous.rel == rel:
             if self._write_kept(sink, previous):
                 return
 
@@ -478,16 +500,14 @@ class Engine:
             return render_reading(env, page)[0]
 
         assumed = previous.bodies if previous is not None else None  # what ``key`` was taken with
-        note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
-        later = self.render_now is not None and previous is not None and not note_page and not self.render_now(rel)
         data: bytes | Later
-        if later:  # what it will read is not known yet: every note whole
+        if self._waits(page, previous):  # what it will read is not known yet: every note whole
             data, bodies = Later(make), None
         else:
             data, bodies = render_reading(env, page)
         _put(sink, rel, data)
         if key is not None:
-            taken = key if bodies == assumed else page_key(page, bodies=bodies)
+            taken = key if bodies == assumed or not key else page_key(page, bodies=bodies)
             assert taken is not None  # a page or a text file with a key
             self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
 

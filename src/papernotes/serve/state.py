@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -37,6 +37,7 @@ class Snapshot:
     files: Mapping[str, FileData]
     diagnostics: tuple[Diagnostic, ...] = ()
     version: int = 0
+    changed: frozenset[str] | None = None  # the only files that can differ from build ``version - 1``'s (None: any)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -56,8 +57,11 @@ class Change:
 
 
 def changes_between(old: Snapshot, new: Snapshot) -> Change:
-    """Which pages differ, and whether only stylesheets did."""
-    changed = [rel for rel in set(old.files) | set(new.files) if old.files.get(rel) != new.files.get(rel)]
+    """Which pages differ, and whether only stylesheets did (only the files ``new`` says may
+    differ are compared when ``old`` is the build before it)."""
+    near = new.changed is not None and new.version == old.version + 1
+    candidates = new.changed if near and new.changed is not None else set(old.files) | set(new.files)
+    changed = [rel for rel in candidates if old.files.get(rel) != new.files.get(rel)]
     pages = sorted(rel for rel in changed if rel.endswith(".html"))
     css_only = bool(changed) and all(rel.endswith(".css") for rel in changed)
     errors: tuple[dict[str, object], ...] = tuple({"where": f"{d.path}:{d.line}:{d.col}", "message": d.message, "line": d.source_line or _source_line(d)}
@@ -94,10 +98,10 @@ class PreviewState:
     def publish(self, snapshot: Snapshot) -> Change:
         with self.lock:
             if snapshot.files and self.extra_files:
-                snapshot = Snapshot({**snapshot.files, **self.extra_files}, snapshot.diagnostics, snapshot.version)
+                snapshot = replace(snapshot, files={**snapshot.files, **self.extra_files})
             change = changes_between(self.snapshot, snapshot)
-            if snapshot.errors:  # keep serving the last good site, only show the errors
-                snapshot = Snapshot(self.snapshot.files, snapshot.diagnostics, snapshot.version)
+            if snapshot.errors:  # keep serving the last good site (of the version it is), only show the errors
+                snapshot = Snapshot(self.snapshot.files, snapshot.diagnostics, self.snapshot.version)
             self.snapshot = snapshot
             self.last_change = change
             for listener in list(self.listeners):
