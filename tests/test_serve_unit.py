@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from papernotes.build import SiteLayout
+from papernotes import engine as engine_module
 from papernotes.model import Diagnostic
 from papernotes.serve.preview import memory_builder
 from papernotes.build import BuildOptions
@@ -167,6 +168,22 @@ def test_rebuilds_from_the_last_files_equal_a_build_from_scratch(make_site, open
         assert changes_between(last, snapshot) == changes_between(replace(last, version=0), snapshot), "the same pages reported"
         last = snapshot
     assert not [rel for rel in files if rel.endswith(("x.png", "extra.css")) or rel.startswith("notes/b/")]
+
+
+def test_a_list_nobody_has_open_is_planned_and_rendered_when_read(make_site, monkeypatch):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\ntags: [ml]\n---\nText A.",
+                      "content/b.md": "---\ntitle: B\ndate: 2023-01-01\ntags: [ml]\n---\nText B."})
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False))
+    rebuild(None)
+    planned: list[str] = []
+    real = engine_module.plan_pages
+    monkeypatch.setattr(engine_module, "plan_pages", lambda graph, config, only=None: (
+        planned.extend(sorted(only) if only is not None else ["everything"]) or real(graph, config, only=only)))
+    (root / "content/b.md").write_text("---\ntitle: B\ndate: 2023-01-01\ntags: [ml]\n---\nText B, edited.")
+    snapshot = rebuild(frozenset({str(root / "content/b.md")}))
+    assert "/notes/b/" in planned and "/archive/" not in planned and "/tags/ml/" not in planned
+    assert b"Text B, edited" in file_bytes(snapshot.files["tags/ml/feed.xml"])
+    assert planned[-1] == "/tags/ml/feed.xml", "planned when read"
 
 
 def test_http_serving(make_site, tmp_path: Path):
