@@ -68,9 +68,13 @@ def main() -> None:
               f"({swapped} of {len(times)} swapped in place, the others reloaded)")
     finally:
         server.terminate()
-    rebuilds = [int(m) for m in re.findall(r"rebuilt in (\d+) ms", server.communicate()[0])]
+    log = server.communicate()[0]
+    rebuilds = [int(m) for m in re.findall(r"rebuilt in (\d+) ms", log)]
     if rebuilds:
         print("server-side rebuild ms:", rebuilds, "median", round(statistics.median(rebuilds)))
+    processor = [int(m) for m in re.findall(r"\((\d+) ms of processor time\)", log)]
+    if processor:
+        print("of which processor time ms:", processor, "median", round(statistics.median(processor)))
 
 
 if __name__ == "__main__":

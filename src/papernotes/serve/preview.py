@@ -9,6 +9,7 @@ import tempfile
 import threading
 import time
 import webbrowser
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Mapping, Sequence
 
@@ -77,7 +78,7 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
         except Exception as exc:  # the preview must survive anything a half-saved file can do
             last = None  # what the engine kept may be half updated: the next build writes every file
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
-        changed = files.drop_stale(page.rel for page in engine.pages.values())
+        changed = files.drop_stale(map(attrgetter("rel"), engine.pages.values()))
         last = files
         built(made)
         return Snapshot(files, made.diagnostics, version, changed if files.carried else None)
@@ -130,12 +131,13 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
         made = latest["made"]
         threading.Thread(target=add_search, args=(state, made.graph, made.config.language, echo), daemon=True).start()
 
-    def report(snapshot: Snapshot, change: object, seconds: float) -> None:
+    def report(snapshot: Snapshot, change: object, seconds: float, processor: float) -> None:
         errors = snapshot.errors
         for diagnostic in errors:
             echo(str(diagnostic))
         pages = len(getattr(change, "pages", ()))
-        echo(f"rebuilt in {seconds * 1000:.0f} ms: {pages} page{'s' if pages != 1 else ''} changed"
+        echo(f"rebuilt in {seconds * 1000:.0f} ms ({processor * 1000:.0f} ms of processor time): "
+             f"{pages} page{'s' if pages != 1 else ''} changed"
              + (f", {len(errors)} errors (serving the last good site)" if errors else ""))
 
     run = rebuild_loop(state, rebuild, report)

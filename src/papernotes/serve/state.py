@@ -2,9 +2,10 @@
 
 The preview knows nothing of the pipeline: it is handed a ``rebuild`` callable returning the new
 files and the problems found. A watcher (``watch``) debounces file events into rebuilds; open
-pages learn over Server-Sent Events (``http``) whether *their* page changed (reload, keeping the
-scroll position), whether only stylesheets changed (swapped in place), or that the build reported
-errors (shown as an overlay until fixed). A failed build keeps the last good site.
+pages learn over Server-Sent Events (``http``) whether *their* page changed (fetched again and
+its changed parts swapped in, or reloaded keeping the scroll position), whether only stylesheets
+changed (swapped in place), or that the build reported errors (shown as an overlay until fixed).
+A failed build keeps the last good site.
 """
 
 from __future__ import annotations
@@ -110,16 +111,16 @@ class PreviewState:
 
 
 def rebuild_loop(state: PreviewState, rebuild: Callable[[frozenset[str] | None], Snapshot],
-                 report: Callable[[Snapshot, Change, float], None]) -> Callable[[frozenset[str] | None], None]:
+                 report: Callable[[Snapshot, Change, float, float], None]) -> Callable[[frozenset[str] | None], None]:
     """The debounced action: rebuild (one at a time) knowing which files changed in place (None:
-    unknown), publish, report; never raises."""
+    unknown), publish, report (the seconds it took and the processor seconds it used); never raises."""
     running = threading.Lock()
 
     def run(touched: frozenset[str] | None = None) -> None:
         with running:
-            started = time.perf_counter()
+            started, processor = time.perf_counter(), time.thread_time()
             snapshot = rebuild(touched)
             change = state.publish(snapshot)
-            report(snapshot, change, time.perf_counter() - started)
+            report(snapshot, change, time.perf_counter() - started, time.thread_time() - processor)
 
     return run
