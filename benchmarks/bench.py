@@ -152,18 +152,17 @@ def edit_latency(site: Path, target: Path, edits: int, named: bool = False, cpu:
     ``cpu`` each one's processor seconds. The note gets one line added each time and is put back
     at the end."""
     from papernotes.build import BuildOptions, SiteLayout
-    from papernotes.engine import Engine
-    from papernotes.serve.preview import MemorySink
+    from papernotes.serve.preview import memory_builder
 
-    layout, options = SiteLayout.find(site), BuildOptions(search=False)
-    engine = Engine(layout, options, render_now=frozenset().__contains__)
-    engine.produce(MemorySink())
+    rebuild = memory_builder(SiteLayout.find(site), BuildOptions(search=False))
+    rebuild(None)
     original, times = target.read_text(), []
     try:
         for edit in range(edits):
             target.write_text(f"{original}\nEdit {edit}.\n")
             started, processor = time.perf_counter(), time.process_time()
-            engine.produce(MemorySink(), touched=frozenset({str(target)}) if named else None)
+            if not rebuild(frozenset({str(target)}) if named else None).files:
+                raise SystemExit("the rebuild failed")
             times.append(time.perf_counter() - started)
             if cpu is not None:
                 cpu.append(time.process_time() - processor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -10,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from papernotes.build import SiteLayout
+from papernotes import engine as engine_module
 from papernotes.model import Diagnostic
 from papernotes.serve.preview import memory_builder
 from papernotes.build import BuildOptions
 from papernotes.serve.http import host_allowed, resolve_request, start_server
-from papernotes.serve.state import PreviewState, Snapshot, changes_between
+from papernotes.serve.state import PreviewState, Snapshot, changes_between, file_bytes
 from papernotes.serve.watch import SAVED_SECONDS, Debouncer, is_ignored
 
 
@@ -133,6 +135,55 @@ def test_which_pages_an_edit_affects(make_site):
     changed = changes_between(first, rebuild()).pages
     assert "notes/c/index.html" in changed and "tags/u/index.html" in changed
     assert "notes/a/index.html" not in changed and "tags/t/index.html" not in changed
+
+
+def _built_from_scratch(root: Path) -> dict[str, bytes]:
+    return {rel: file_bytes(data) for rel, data in memory_builder(SiteLayout.find(root), BuildOptions(search=False))().files.items()}
+
+
+@pytest.mark.parametrize("open_pages", [frozenset, lambda: frozenset({"archive/index.html", "tags/ml/index.html"})],
+                         ids=["none-open", "lists-open"])
+def test_rebuilds_from_the_last_files_equal_a_build_from_scratch(make_site, open_pages):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\ntags: [ml]\n---\nText A, see [[B]].\n\n![x](x.png)",
+                      "content/x.png": b"png", "content/b.md": "---\ntitle: B\ndate: 2023-01-01\ntags: [ml, nlp]\n---\nText B.",
+                      "static/extra.css": "p {}"})
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False), open_pages)
+    last = rebuild(None)
+    edits: list[tuple[str, str | None, bool]] = [  # file, its new text (None: removed), whether it changed in place
+        ("content/b.md", "---\ntitle: B\ndate: 2023-01-01\ntags: [ml, nlp]\n---\nText B, edited.", True),
+        ("content/a.md", "---\ntitle: A\ndate: 2024-01-01\ntags: [ml]\n---\nText A, no image now.", True),
+        ("content/b.md", "---\ntitle: B, renamed\ndate: 2023-01-01\ntags: [ml]\n---\nText B.", True),
+        ("static/extra.css", None, False),
+        ("content/b.md", None, False),
+    ]
+    for name, text, in_place in edits:
+        path = root / name
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text)
+        snapshot = rebuild(frozenset({str(path)}) if in_place else None)
+        files = {rel: file_bytes(data) for rel, data in snapshot.files.items()}
+        assert files == _built_from_scratch(root), f"after {name} changed"
+        assert changes_between(last, snapshot) == changes_between(replace(last, version=0), snapshot), "the same pages reported"
+        last = snapshot
+    assert not [rel for rel in files if rel.endswith(("x.png", "extra.css")) or rel.startswith("notes/b/")]
+
+
+def test_a_list_nobody_has_open_is_planned_and_rendered_when_read(make_site, monkeypatch):
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\ntags: [ml]\n---\nText A.",
+                      "content/b.md": "---\ntitle: B\ndate: 2023-01-01\ntags: [ml]\n---\nText B."})
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False))
+    rebuild(None)
+    planned: list[str] = []
+    real = engine_module.plan_pages
+    monkeypatch.setattr(engine_module, "plan_pages", lambda graph, config, only=None: (
+        planned.extend(sorted(only) if only is not None else ["everything"]) or real(graph, config, only=only)))
+    (root / "content/b.md").write_text("---\ntitle: B\ndate: 2023-01-01\ntags: [ml]\n---\nText B, edited.")
+    snapshot = rebuild(frozenset({str(root / "content/b.md")}))
+    assert "/notes/b/" in planned and "/archive/" not in planned and "/tags/ml/" not in planned
+    assert b"Text B, edited" in file_bytes(snapshot.files["tags/ml/feed.xml"])
+    assert planned[-1] == "/tags/ml/feed.xml", "planned when read"
 
 
 def test_http_serving(make_site, tmp_path: Path):

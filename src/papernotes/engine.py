@@ -15,7 +15,8 @@ stages return rather than from keys written by hand for each feature:
   each note by its card (``Note.card``, the body left out) unless the page's templates read
   its body when it was last rendered (``Rendered.bodies``): a body edit renders again the
   note's own page and those that show bodies (feeds), not every list that names the note;
-- the preview's lazy rendering (``Later``): a changed page nobody has open waits until it is read.
+- the preview's lazy rendering (``Later``): a changed page nobody has open (but a note's) is
+  planned, keyed and rendered only when read.
 
 ``build`` runs an engine restored from the cache folder (``restore``, ``save``): all of the above
 but the rendered bytes (the page digests alone: a page the last build wrote is linked, not
@@ -79,6 +80,7 @@ EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 STATE_FORMAT = 6  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
+UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
 WHOLE = "planned whole"  # a render worker's plan that no two pages share a URL in
 
 
@@ -94,6 +96,10 @@ class Sink(Protocol):
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         """Put at ``rel`` the file the last build wrote there, if it still has the size and
         modification time ``stamp``; False when it cannot."""
+
+    def holds_last_build(self) -> bool:
+        """Whether the sink still holds every file the last build put in it (the preview's
+        memory), so that a build planning only some pages again need write only those."""
 
 
 class Later:
@@ -305,7 +311,7 @@ class Engine:
         else:
             pages, replanned = self._plan(graph, config)
             written = self._write_pages(sink, env, pages, replanned, diagnostics, progress,  # in full: the sitemap too
-                                        lambda urls: (page for page in plan_pages(graph, config) if page.url in urls))
+                                        lambda only: plan_pages(graph, config, only=only))
         for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
             sink.write(output_file(url), Path(source).read_bytes())
         for rel, path in sorted(static_files(layout).items()):
@@ -406,7 +412,8 @@ class Engine:
         """Every page of the site, and the URLs planned again (None: all). Only the pages that
         hold a changed note or paper, or that the last build did not keep, are planned again
         when config, templates and the site's shape are what they were; a page not held in
-        memory (a one-off build keeps none) then comes as its URL. A plan in full is learnt
+        memory (a one-off build keeps none, the preview not the pages it leaves to be planned
+        when read) then comes as its URL. A plan in full is learnt
         as its pages are written."""
         memo = self.plan
         if self.changed is None or memo.setup != self.setup or not memo.pages:
@@ -414,19 +421,26 @@ class Engine:
             return plan_pages(graph, config), None
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
-        fresh = {page.url: page for page in plan_pages(graph, config, only=affected)}
+        waiting = {url for url in affected if self._waits(memo.pages.get(url), self.pages.get(url))}  # planned when read
+        fresh = {page.url: page for page in plan_pages(graph, config, only=affected - waiting)}
         if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
+            memo.pages.update(dict.fromkeys(waiting))
         else:
             memo.pages.update(dict.fromkeys(fresh))
         return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected
 
     def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
                      diagnostics: list[Diagnostic], progress: Progress,
-                     plan_again: Callable[[set[str]], Iterable[Planned]]) -> int:
+                     plan_again: Callable[[set[str] | None], Iterable[Planned]]) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
         they were then (a page known by its URL alone is planned again when it cannot be).
-        Pages no longer planned are forgotten."""
+        Pages no longer planned are forgotten. A sink that holds the last build is given only the
+        pages planned again."""
+        carried = replanned is not None and self.keeps is Keeps.PAGES and sink.holds_last_build()
+        if carried:  # a partial plan keeps every URL, and the sink has each kept page
+            assert replanned is not None
+            pages = [page or url for url, page in self.plan.pages.items() if url in replanned]
         written, planned, missing, learnt = 0, set(), set(), 0
         learning = replanned is None and self.keeps is not Keeps.NOTHING
         shared: Shared = {}
@@ -441,22 +455,30 @@ class Engine:
                 written += 1
                 continue
             if isinstance(page, str):
-                missing.add(url)
+                if previous is not None and self._waits(None, previous):
+                    self._write_unplanned(sink, env, url, previous.rel, plan_again)
+                    written += 1
+                else:
+                    missing.add(url)
                 continue
             bodies = previous.bodies if previous is not None else None
             if learning:
                 key, drawn_from = digest_page(page, bodies, shared)
                 self.plan.learn(page, drawn_from, self.keeps is Keeps.PAGES)
                 learnt += 1
-            else:
-                key = page_key(page, bodies=bodies, shared=shared) if self.keeps is not Keeps.NOTHING else None
+            elif self.keeps is Keeps.NOTHING:
+                key = None
+            else:  # a page left to be rendered when read is keyed then, if ever
+                key = UNKEYED if self._waits(page, previous) else page_key(page, bodies=bodies, shared=shared)
             written += self._write_page(sink, env, page, key, diagnostics, shared)
-        for page in plan_again(missing) if missing else ():
+        for page in (page for page in plan_again(None) if page.url in missing) if missing else ():  # in full: the sitemap too
             previous = self.pages.get(page.url)
             key = page_key(page, bodies=previous.bodies if previous else None, shared=shared)
             written += self._write_page(sink, env, page, key, diagnostics, shared)
         if learning:  # two pages on one URL: plan all each time
             self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
+        if carried:
+            return written + len(self.plan.pages) - len(planned)
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written
 
@@ -468,6 +490,28 @@ class Engine:
         if problem is not None:
             diagnostics.append(problem)
         return problem is None
+
+    def _waits(self, page: Planned | None, previous: Rendered | None) -> bool:
+        """Whether a changed page is left to be rendered when first read: in the preview, a
+        page rendered before that is not a note's and that nobody has open (``page`` None: one
+        left to be planned when read, so not a note's)."""
+        if self.render_now is None or previous is None:
+            return False
+        note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
+        return not note_page and not self.render_now(previous.rel)
+
+    def _write_unplanned(self, sink: Sink, env: jinja2.Environment, url: str, rel: str,
+                         plan: Callable[[set[str] | None], Iterable[Planned]]) -> None:
+        """Write the page at ``url`` (as ``rel``, the file it was last) to be planned and
+        rendered when first read: a partial plan keeps every URL, so it is planned then."""
+
+        def make() -> bytes:
+            (page,) = plan({url})
+            return render_reading(env, page)[0]
+
+        data = Later(make)
+        _put(sink, rel, data)
+        self.pages[url] = Rendered(UNKEYED, rel, data)
 
     def _write_kept(self, sink: Sink, kept: Rendered) -> bool:
         """Write a page unchanged since the last build as it was then: its bytes, or the file it
@@ -484,7 +528,7 @@ class Engine:
         is looking at it (the preview's ``render_now``)."""
         rel = output_file(page.url)
         previous = self.pages.get(page.url)
-        if key is not None and previous is not None and previous.key == key and previous.rel == rel:
+        if key and previous is not None and previous.key == key and previous.rel == rel:
             if self._write_kept(sink, previous):
                 return
 
@@ -492,16 +536,14 @@ class Engine:
             return render_reading(env, page)[0]
 
         assumed = previous.bodies if previous is not None else None  # what ``key`` was taken with
-        note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
-        later = self.render_now is not None and previous is not None and not note_page and not self.render_now(rel)
         data: bytes | Later
-        if later:  # what it will read is not known yet: every note whole
+        if self._waits(page, previous):  # what it will read is not known yet: every note whole
             data, bodies = Later(make), None
         else:
             data, bodies = render_reading(env, page)
         _put(sink, rel, data)
         if key is not None:
-            taken = key if bodies == assumed else page_key(page, bodies=bodies, shared=shared)
+            taken = key if bodies == assumed or not key else page_key(page, bodies=bodies, shared=shared)
             assert taken is not None  # a page or a text file with a key
             self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
 

@@ -97,6 +97,10 @@ class InPlace:
         self.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
         return True
 
+    def holds_last_build(self) -> bool:
+        """A folder is given every file of each build."""
+        return False
+
     def reuse_tree(self, rel: str) -> bool:
         """Keep a folder of the output (the search bundle) as it is, when the last build made it."""
         current = self.out_dir / rel

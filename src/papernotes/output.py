@@ -114,6 +114,10 @@ class Staging:
             return False
         return True
 
+    def holds_last_build(self) -> bool:
+        """A folder is given every file of each build."""
+        return False
+
     def reuse_tree(self, rel: str) -> bool:
         """Hard-link a folder of the current site (the search bundle) into the new one."""
         current = self.out_dir / rel

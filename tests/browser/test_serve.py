@@ -42,7 +42,8 @@ def test_edit_reload_keeps_scroll_css_swaps_and_errors_overlay(page, served):
     page.wait_for_function("document.body.innerText.includes('Second version')", timeout=10000)
     latency = time.perf_counter() - started
     page.wait_for_timeout(200)
-    assert abs(page.evaluate("window.scrollY") - 1500) < 50, "the scroll position survives the reload"
+    assert abs(page.evaluate("window.scrollY") - 1500) < 50, "the scroll position stays"
+    assert page.evaluate("window.marker") == "kept", "the new text is swapped in without a reload"
     print(f"edit-to-visible: {latency * 1000:.0f} ms")
 
     page.evaluate("window.marker = 'kept'")
@@ -61,6 +62,24 @@ def test_edit_reload_keeps_scroll_css_swaps_and_errors_overlay(page, served):
     edit(site / "content/live.md", NOTE.replace("First version", "Third version"))
     page.wait_for_function("document.body.innerText.includes('Third version')", timeout=10000)
     assert page.locator("#papernotes-errors").count() == 0
+
+
+def test_a_change_to_what_the_page_loads_reloads_it(page, served):
+    site, url = served
+    page.goto(url + "notes/live/")
+    page.wait_for_timeout(300)
+    page.evaluate("window.scrollTo(0, 1500); window.marker = 'kept';")
+    edit(site / "content/live.md", NOTE + "\nNow with a diagram.\n\n```mermaid\ngraph TD; A-->B\n```\n")  # below: no shift
+    page.wait_for_function("document.body.innerText.includes('Now with a diagram')", timeout=10000)
+    assert page.evaluate("window.marker") is None, "a page whose scripts changed is loaded again"
+    page.wait_for_timeout(200)
+    assert abs(page.evaluate("window.scrollY") - 1500) < 50, "the scroll position survives the reload"
+
+    page.evaluate("window.marker = 'kept'")
+    template = site / "templates/base.html"
+    edit(template, template.read_text().replace("</footer>", "<p>Footer changed</p></footer>"))
+    page.wait_for_function("document.body.innerText.includes('Footer changed')", timeout=10000)
+    assert page.evaluate("window.marker") == "kept", "a change outside what scripts set up is swapped in"
 
 
 def test_unaffected_page_does_not_reload(page, served):

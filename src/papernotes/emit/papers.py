@@ -22,6 +22,10 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
         yield Page(config.urls.papers, "papers.html", {
             "title": "Papers", "kind": "papers", "browse": browse(papers),
             "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
+    stems = (config.urls.bibliography.removesuffix(".bib"), *(f"{paper.url}cite" for paper in papers))
+    if not any(wanted(paper.url) for paper in papers) and not any(
+            wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json") for stem in stems):
+        return  # a rebuild that wants none of them: no citation keys or shelves to make
     keys = graph.papers.cite_keys
     by_id = {paper.id: paper for paper in papers}
     author_urls, venue_urls = shelf_urls(papers, config)
@@ -34,7 +38,7 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
                 "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
                 "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),
             })
-    yield from citation_files(config.urls.bibliography.removesuffix(".bib"), tuple(p.meta for p in papers), keys, wanted)
+    yield from citation_files(stems[0], tuple(p.meta for p in papers), keys, wanted)
     for paper in papers:
         yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
 

@@ -9,8 +9,9 @@ import tempfile
 import threading
 import time
 import webbrowser
+from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from ..config import CONFIG_FILE, load_config
 from ..engine import Engine, Production
@@ -24,16 +25,36 @@ from .watch import Debouncer, watch
 
 
 class MemorySink(dict[str, FileData]):
-    """A build's files by path, kept in memory (a page may be a function making it when first read)."""
+    """A build's files by path, kept in memory (a page may be a function making it when first
+    read). Made from the ``last`` build's files, it starts with them, so that the engine writes
+    only the pages it plans again; ``written`` names the files this build put in it."""
+
+    def __init__(self, last: Mapping[str, FileData] | None = None) -> None:
+        super().__init__(last or {})
+        self.carried = last is not None
+        self.written: set[str] = set()
 
     def write(self, rel: str, data: bytes) -> None:
         self[rel] = data
+        self.written.add(rel)
 
     def write_later(self, rel: str, make: Callable[[], bytes]) -> None:
         self[rel] = make
+        self.written.add(rel)
 
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         return False  # nothing of an earlier build is on disk
+
+    def holds_last_build(self) -> bool:
+        return self.carried
+
+    def drop_stale(self, pages: Iterable[str]) -> frozenset[str]:
+        """Remove what the last build put here and this one neither wrote nor kept among its
+        ``pages`` (a file no longer made); returns what it wrote or removed."""
+        stale = self.keys() - self.written - set(pages) if self.carried else set()
+        for rel in stale:
+            del self[rel]
+        return frozenset(self.written | stale)
 
 
 def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callable[[], Collection[str]] = frozenset,
@@ -44,19 +65,23 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
     shown in a browser) names them, the others when first asked for."""
     engine = Engine(layout, options, render_now=lambda rel: rel in open_pages())
     version = 0
+    last: MemorySink | None = None  # the files of the last build, which the next one starts from
 
     def rebuild(touched: frozenset[str] | None = None) -> Snapshot:
         """Build again; ``touched`` (from the watcher) names the only files that may have changed
         in place, so the others are not looked at (None: look at every file)."""
-        nonlocal version
+        nonlocal version, last
         version += 1
-        files = MemorySink()
+        files = MemorySink(last)
         try:
             made = engine.produce(files, touched=touched)
         except Exception as exc:  # the preview must survive anything a half-saved file can do
+            last = None  # what the engine kept may be half updated: the next build writes every file
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
+        changed = files.drop_stale(map(attrgetter("rel"), engine.pages.values()))
+        last = files
         built(made)
-        return Snapshot(files, made.diagnostics, version)
+        return Snapshot(files, made.diagnostics, version, changed if files.carried else None)
 
     return rebuild
 
@@ -106,12 +131,13 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
         made = latest["made"]
         threading.Thread(target=add_search, args=(state, made.graph, made.config.language, echo), daemon=True).start()
 
-    def report(snapshot: Snapshot, change: object, seconds: float) -> None:
+    def report(snapshot: Snapshot, change: object, seconds: float, processor: float) -> None:
         errors = snapshot.errors
         for diagnostic in errors:
             echo(str(diagnostic))
         pages = len(getattr(change, "pages", ()))
-        echo(f"rebuilt in {seconds * 1000:.0f} ms: {pages} page{'s' if pages != 1 else ''} changed"
+        echo(f"rebuilt in {seconds * 1000:.0f} ms ({processor * 1000:.0f} ms of processor time): "
+             f"{pages} page{'s' if pages != 1 else ''} changed"
              + (f", {len(errors)} errors (serving the last good site)" if errors else ""))
 
     run = rebuild_loop(state, rebuild, report)

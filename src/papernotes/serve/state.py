@@ -2,9 +2,10 @@
 
 The preview knows nothing of the pipeline: it is handed a ``rebuild`` callable returning the new
 files and the problems found. A watcher (``watch``) debounces file events into rebuilds; open
-pages learn over Server-Sent Events (``http``) whether *their* page changed (reload, keeping the
-scroll position), whether only stylesheets changed (swapped in place), or that the build reported
-errors (shown as an overlay until fixed). A failed build keeps the last good site.
+pages learn over Server-Sent Events (``http``) whether *their* page changed (fetched again and
+its changed parts swapped in, or reloaded keeping the scroll position), whether only stylesheets
+changed (swapped in place), or that the build reported errors (shown as an overlay until fixed).
+A failed build keeps the last good site.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -37,6 +38,7 @@ class Snapshot:
     files: Mapping[str, FileData]
     diagnostics: tuple[Diagnostic, ...] = ()
     version: int = 0
+    changed: frozenset[str] | None = None  # the only files that can differ from build ``version - 1``'s (None: any)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -56,8 +58,11 @@ class Change:
 
 
 def changes_between(old: Snapshot, new: Snapshot) -> Change:
-    """Which pages differ, and whether only stylesheets did."""
-    changed = [rel for rel in set(old.files) | set(new.files) if old.files.get(rel) != new.files.get(rel)]
+    """Which pages differ, and whether only stylesheets did (only the files ``new`` says may
+    differ are compared when ``old`` is the build before it)."""
+    near = new.changed is not None and new.version == old.version + 1
+    candidates = new.changed if near and new.changed is not None else set(old.files) | set(new.files)
+    changed = [rel for rel in candidates if old.files.get(rel) != new.files.get(rel)]
     pages = sorted(rel for rel in changed if rel.endswith(".html"))
     css_only = bool(changed) and all(rel.endswith(".css") for rel in changed)
     errors: tuple[dict[str, object], ...] = tuple({"where": f"{d.path}:{d.line}:{d.col}", "message": d.message, "line": d.source_line or _source_line(d)}
@@ -94,10 +99,10 @@ class PreviewState:
     def publish(self, snapshot: Snapshot) -> Change:
         with self.lock:
             if snapshot.files and self.extra_files:
-                snapshot = Snapshot({**snapshot.files, **self.extra_files}, snapshot.diagnostics, snapshot.version)
+                snapshot = replace(snapshot, files={**snapshot.files, **self.extra_files})
             change = changes_between(self.snapshot, snapshot)
-            if snapshot.errors:  # keep serving the last good site, only show the errors
-                snapshot = Snapshot(self.snapshot.files, snapshot.diagnostics, snapshot.version)
+            if snapshot.errors:  # keep serving the last good site (of the version it is), only show the errors
+                snapshot = Snapshot(self.snapshot.files, snapshot.diagnostics, self.snapshot.version)
             self.snapshot = snapshot
             self.last_change = change
             for listener in list(self.listeners):
@@ -106,16 +111,16 @@ class PreviewState:
 
 
 def rebuild_loop(state: PreviewState, rebuild: Callable[[frozenset[str] | None], Snapshot],
-                 report: Callable[[Snapshot, Change, float], None]) -> Callable[[frozenset[str] | None], None]:
+                 report: Callable[[Snapshot, Change, float, float], None]) -> Callable[[frozenset[str] | None], None]:
     """The debounced action: rebuild (one at a time) knowing which files changed in place (None:
-    unknown), publish, report; never raises."""
+    unknown), publish, report (the seconds it took and the processor seconds it used); never raises."""
     running = threading.Lock()
 
     def run(touched: frozenset[str] | None = None) -> None:
         with running:
-            started = time.perf_counter()
+            started, processor = time.perf_counter(), time.thread_time()
             snapshot = rebuild(touched)
             change = state.publish(snapshot)
-            report(snapshot, change, time.perf_counter() - started)
+            report(snapshot, change, time.perf_counter() - started, time.thread_time() - processor)
 
     return run
