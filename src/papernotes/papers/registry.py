@@ -94,8 +94,9 @@ def load_registry(content_dir: Path, *, with_cache: bool = True, remembered: Reg
     problems: list[Diagnostic] = []
     readers = [(content_dir / BIB_FILE, _read_bib), *((path, _read_bib) for path in site_bibliographies(content_dir)),
                (content_dir / YAML_FILE, _read_yaml)]
-    readers += [(path, _read_bib) for path in library_files(content_dir, ".bib")]
-    readers += [(path, _read_csl) for path in library_files(content_dir, ".json")]
+    bib_libraries, csl_libraries = library_files(content_dir)
+    readers += [(path, _read_bib) for path in bib_libraries]
+    readers += [(path, _read_csl) for path in csl_libraries]
     if with_cache:
         readers.append((content_dir / CACHE_FILE, _read_cache))
     for path, reader in readers:
@@ -132,19 +133,20 @@ def load_registry(content_dir: Path, *, with_cache: bool = True, remembered: Reg
     return Registry({k: v for k, v in papers.items() if k not in aliases}, keys, tuple(problems), aliases)
 
 
-def library_files(content_dir: Path, suffix: str) -> list[Path]:
+def library_files(content_dir: Path) -> tuple[list[Path], list[Path]]:
     """Reference libraries exported beside the notes (Zotero, Better BibTeX: ``My Library.bib``,
     ``My Library.json``), read as the registry after ``papers.bib`` and ``papers.yaml``: every
     ``.bib`` file at the top of the content folder, and every ``.json`` file there that holds a
-    CSL-JSON array."""
+    CSL-JSON array, each sorted (the folder, which may hold thousands of notes, listed once)."""
     try:
-        with os.scandir(content_dir) as entries:  # names as text: a site's folder holds thousands of notes
-            found = sorted(content_dir / entry.name for entry in entries
-                           if entry.name.lower().endswith(suffix) and not entry.name.startswith(".")
+        with os.scandir(content_dir) as entries:  # names as text
+            names = sorted(entry.name for entry in entries
+                           if entry.name.lower().endswith((".bib", ".json")) and not entry.name.startswith(".")
                            and entry.name not in (BIB_FILE, CACHE_FILE) and entry.is_file())
     except OSError:
-        return []
-    return found if suffix != ".json" else [p for p in found if _looks_like_csl(p)]
+        return [], []
+    bibs = [content_dir / name for name in names if name.lower().endswith(".bib")]
+    return bibs, [path for name in names if name.lower().endswith(".json") and _looks_like_csl(path := content_dir / name)]
 
 
 def _looks_like_csl(path: Path) -> bool:
