@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Mapping
 
 from ..config import Config
 from .links import LinkIndex, resolve_links
-from ..model import Diagnostic, Note, Tag
+from ..model import Diagnostic, Note, NoteDate, Tag
 from ..papers.papergraph import PaperGraph, build_paper_graph, canonical_papers, match_feed_titles, swap_notes
 from ..papers.registry import Registry
 from ..urls import slugify
@@ -62,13 +62,34 @@ class Graph:
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions, which
         sit in the same places (their ``shape`` is the same); and the papers whose discussions changed."""
+        placed = [self.notes[self.positions[note_id]] for note_id in fresh if note_id in self.positions]
+        if len(placed) < len(fresh):  # a note the graph does not hold: looked for everywhere
+            return self._with_notes_anywhere(fresh)
+        months = {_month(note.date) for note in placed if note.date is not None}  # where the notes are, and stay
+        slugs = {tag.slug for note in placed for tag in self.tags_of.get(note.id, ())}
+        notes = list(self.notes)
+        for note in placed:
+            notes[self.positions[note.id]] = fresh[note.id]
+        years = tuple(replace(year, months=tuple(replace(month, notes=swap_notes(month.notes, fresh))
+                                                 if (month.year, month.month) in months else month
+                                                 for month in year.months)) for year in self.years)
+        undated = swap_notes(self.undated, fresh) if any(note.date is None for note in placed) else self.undated
+        tags = tuple(replace(group, notes=swap_notes(group.notes, fresh)) if group.tag.slug in slugs else group
+                     for group in self.tags)
+        return self._swapped(fresh, tuple(notes), years, undated, tags)
+
+    def _with_notes_anywhere(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
         years = tuple(replace(year, months=tuple(replace(month, notes=swap_notes(month.notes, fresh))
                                                  for month in year.months)) for year in self.years)
+        tags = tuple(replace(group, notes=swap_notes(group.notes, fresh)) for group in self.tags)
+        return self._swapped(fresh, swap_notes(self.notes, fresh), years, swap_notes(self.undated, fresh), tags)
+
+    def _swapped(self, fresh: Mapping[str, Note], notes: tuple[Note, ...], years: tuple[YearGroup, ...],
+                 undated: tuple[Note, ...], tags: tuple[TagGroup, ...]) -> tuple[Graph, frozenset[str]]:
         papers, renewed = self.papers.with_notes(fresh)
         return replace(
-            self, notes=swap_notes(self.notes, fresh), years=years, undated=swap_notes(self.undated, fresh),
-            tags=tuple(replace(group, notes=swap_notes(group.notes, fresh)) for group in self.tags),
-            backlinks={target: swap_notes(notes, fresh) for target, notes in self.backlinks.items()}, papers=papers,
+            self, notes=notes, years=years, undated=undated, tags=tags,
+            backlinks={target: swap_notes(linking, fresh) for target, linking in self.backlinks.items()}, papers=papers,
             index=self.index.with_notes(fresh),
         ), renewed
 
@@ -174,6 +195,11 @@ def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic
     return groups, tags_of
 
 
+def _month(date: NoteDate) -> tuple[int, int]:
+    """The (year, month) a date is listed under in the archive; month 0 for a year alone."""
+    return date.year, date.month if date.precision != "year" else 0
+
+
 def _group_dates(notes: tuple[Note, ...]) -> tuple[tuple[YearGroup, ...], tuple[Note, ...]]:
     months: dict[tuple[int, int], list[Note]] = {}
     undated = []
@@ -181,8 +207,7 @@ def _group_dates(notes: tuple[Note, ...]) -> tuple[tuple[YearGroup, ...], tuple[
         if note.date is None:
             undated.append(note)
         else:
-            month = note.date.month if note.date.precision != "year" else 0
-            months.setdefault((note.date.year, month), []).append(note)
+            months.setdefault(_month(note.date), []).append(note)
     years: dict[int, list[MonthGroup]] = {}
     for (year, month) in sorted(months, reverse=True):
         years.setdefault(year, []).append(MonthGroup(year, month, tuple(months[(year, month)])))

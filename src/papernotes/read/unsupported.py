@@ -16,6 +16,8 @@ NOT_SUPPORTED = " is not supported"
 def once_per_site(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` with each 'not supported' warning kept at its first note only, counting the others."""
     diagnostics = list(diagnostics)
+    if not any(NOT_SUPPORTED in diagnostic.message for diagnostic in diagnostics):
+        return diagnostics
     seen: dict[str, int] = {}
     paths: dict[str, set[str]] = {}
     for index, diagnostic in enumerate(diagnostics):
