@@ -275,8 +275,21 @@ class TextFile:
 
     @property
     def text(self) -> str:
+        return self.data().decode("utf-8")
+
+    def data(self) -> bytes:
+        """What ``make`` produces, as bytes."""
+        return b"".join(self.pieces())
+
+    def pieces(self) -> Iterator[bytes]:
+        """What ``make`` produces, as UTF-8 bytes in the pieces it comes in."""
         made = self.make()
-        return made if isinstance(made, str) else (made if isinstance(made, bytes) else b"".join(made)).decode("utf-8")
+        if isinstance(made, str):
+            yield made.encode("utf-8")
+        elif isinstance(made, bytes):
+            yield made
+        else:
+            yield from made
 
 
 def utf8_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[bytes]:

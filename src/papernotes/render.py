@@ -88,8 +88,7 @@ def render_reading(env: jinja2.Environment, page: Page | TextFile) -> tuple[byte
     """``render``, with the ids of the notes whose bodies a page's templates read (None: a text
     file, which may read anything)."""
     if isinstance(page, TextFile):
-        made = page.make()
-        return made.encode("utf-8") if isinstance(made, str) else made if isinstance(made, bytes) else b"".join(made), None
+        return page.data(), None
     reads = BodyReads()
     return render_page(env, page, reads).encode("utf-8"), frozenset(reads)
 
@@ -99,7 +98,6 @@ def render_stream(env: jinja2.Environment, page: Page | TextFile, reads: BodyRea
     (a list of every note, graph.json) is never held whole. ``reads`` hears of each note body a
     page's templates read, as the pieces are made."""
     if isinstance(page, TextFile):
-        made = page.make()
-        yield from (made.encode("utf-8"),) if isinstance(made, str) else (made,) if isinstance(made, bytes) else made
+        yield from page.pieces()
         return
     yield from utf8_pieces(env.get_template(page.template).generate(_context(page, reads)), TEMPLATE_PIECES)
