@@ -11,6 +11,7 @@ A failed build keeps the last good site.
 from __future__ import annotations
 
 import json
+import functools
 import queue
 import threading
 import time
@@ -40,8 +41,9 @@ class Snapshot:
     version: int = 0
     changed: frozenset[str] | None = None  # the only files that can differ from build ``version - 1``'s (None: any)
 
-    @property
+    @functools.cached_property
     def errors(self) -> tuple[Diagnostic, ...]:
+        """The build's errors (asked for by each rebuild's report and each page served)."""
         return tuple(d for d in self.diagnostics if d.severity == "error")
 
 
