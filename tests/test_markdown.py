@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.markdown.plaintext import summarize
@@ -137,3 +139,47 @@ def test_joined_lexer_states_give_pygments_tokens(language):
     assert "get_tokens_unprocessed" in vars(joined)  # the lexer was joined
     for code in (JOINED_SAMPLES[language], "\\1 (?( ) ] } \"' ` $ @ # \n\n\t x", ""):
         assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
+
+
+_CODE_CHARACTERS = "abzAZ_09 \t\n#$%&'\"()*+,-./:;<=>?@[\\]^`{|}~é∑\u212a"
+
+
+@settings(max_examples=60, deadline=None)
+@given(language=st.sampled_from(sorted(JOINED_SAMPLES)), picks=st.lists(st.integers(0, 10**6), max_size=12),
+       noise=st.text(alphabet=_CODE_CHARACTERS, max_size=40))
+def test_joined_lexer_gives_pygments_tokens_on_any_text(language, picks, noise):
+    """Whatever the text (pieces of real code and noise), the joined states give Pygments' tokens:
+    leaving out the rules that cannot begin with a token's first character changes nothing."""
+    from pygments.lexers import get_lexer_by_name
+
+    from papernotes.markdown.joinedlexer import join_states
+
+    sample = JOINED_SAMPLES[language]
+    pieces = [sample[pick % len(sample):][:pick % 23 + 1] for pick in picks]
+    code = noise.join(pieces) if pieces else noise
+    plain = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    joined = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False))
+    assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
+
+
+@pytest.mark.parametrize(("pattern", "starts", "cannot"), [
+    (r"#.*?$", "#", "a \n"),
+    (r"(?i:select)\b", "sS", "e_ "),
+    (r"(?<!\.)(?:if|else)\b", "ie", "f.x"),
+    (r"\d+(\.\d*)?", "07", "a."),
+    (r"[^\s\w]+", "+)", "a \n0"),
+    (r"(?:0x)?[0-9a-f]+", "0af", "gx"),
+    (r"(a|)b", "ab", "c"),
+])
+def test_a_rule_is_joined_only_for_the_characters_it_can_begin_with(pattern, starts, cannot):
+    from papernotes.markdown.joinedlexer import _start_test
+
+    test = _start_test(pattern)
+    assert test is not None and all(test(char) for char in starts) and not any(test(char) for char in cannot)
+
+
+@pytest.mark.parametrize("pattern", [r"\s*", r"(a|)", r"(?=x)?y*", r".", r"x*(?:y|z*)"])
+def test_a_rule_that_can_begin_with_anything_is_joined_for_every_character(pattern):
+    from papernotes.markdown.joinedlexer import _start_test
+
+    assert _start_test(pattern) is None

@@ -9,11 +9,20 @@ rule's own pattern is then matched to hand its action the same match object. The
 those of ``RegexLexer.get_tokens_unprocessed``, whose loop ``tokens`` follows (each rule's flags
 scoped to its alternative); a state whose patterns cannot be joined (back-references by number,
 verbose patterns) is tried rule by rule, as there.
+
+Most rules cannot begin with most characters (a keyword, a string's quote, a comment's ``#``),
+yet the engine tries each alternative at each token. So each state is joined once for each
+character a token begins with, of only the rules whose pattern can begin with that character
+(read from the parsed pattern; a rule that can match empty text, or whose start is not plainly
+a set of characters, is kept for every character).
 """
 
 from __future__ import annotations
 
 import re
+# a pattern parsed, to read which characters it can begin with (no stubs: the operators are Any)
+import re._constants as sre  # type: ignore[import-not-found]
+import re._parser  # type: ignore[import-not-found]
 from typing import Any, Callable, Iterable, Iterator
 
 from pygments.lexer import Lexer, RegexLexer
@@ -25,6 +34,8 @@ _SCOPED = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
 _UNSCOPED = re.VERBOSE | re.ASCII | re.LOCALE  # not joined: a verbose pattern's comments, byte-like classes
 
 Rule = tuple[Callable[..., Any], Any, Any]
+Matcher = Callable[[str, int], "re.Match[str] | None"]
+Joined = tuple[Matcher | None, dict[int, Rule]]  # a state's joined pattern (None: not joined), its rules by group
 
 
 def join_states(lexer: Lexer) -> Lexer:
@@ -35,17 +46,17 @@ def join_states(lexer: Lexer) -> Lexer:
 
 
 class _JoinedStates:
-    """The joined pattern of each state of one lexer, made when the state is first entered."""
+    """The states of one lexer, each made when it is first entered."""
 
     def __init__(self, lexer: RegexLexer) -> None:
         self.lexer = lexer
         self.tokendefs: dict[Any, list[Rule]] = lexer._tokens  # type: ignore[attr-defined]  # the processed rules
-        self.joined: dict[Any, tuple[Callable[[str, int], re.Match[str] | None] | None, dict[int, Rule]]] = {}
+        self.states: dict[Any, _State] = {}
 
-    def state(self, name: Any) -> tuple[Callable[[str, int], re.Match[str] | None] | None, dict[int, Rule]]:
-        found = self.joined.get(name)
+    def state(self, name: Any) -> _State:
+        found = self.states.get(name)
         if found is None:
-            found = self.joined[name] = _join(self.tokendefs[name])
+            found = self.states[name] = _State(self.tokendefs[name])
         return found
 
     def tokens(self, text: str, stack: Iterable[str] = ("root",)) -> Iterator[tuple[int, _TokenType, str]]:
@@ -55,8 +66,10 @@ class _JoinedStates:
         pos = 0
         statestack = list(stack)
         statetokens = tokendefs[statestack[-1]]
-        joined, rules = self.state(statestack[-1])
+        state = self.state(statestack[-1])
         while True:
+            char = text[pos:pos + 1]
+            joined, rules = state.by_char.get(char) or state.join_for(char)
             found = _rule_at(text, pos, joined, rules, statetokens)
             if found is not None:
                 m, action, new_state = found
@@ -86,13 +99,13 @@ class _JoinedStates:
                     else:
                         raise AssertionError(f"wrong state def: {new_state!r}")
                     statetokens = tokendefs[statestack[-1]]
-                    joined, rules = self.state(statestack[-1])
+                    state = self.state(statestack[-1])
             else:
                 try:
                     if text[pos] == "\n":
                         statestack = ["root"]
                         statetokens = tokendefs["root"]
-                        joined, rules = self.state("root")
+                        state = self.state("root")
                         yield pos, Whitespace, "\n"
                         pos += 1
                         continue
@@ -102,7 +115,7 @@ class _JoinedStates:
                     break
 
 
-def _rule_at(text: str, pos: int, joined: Callable[[str, int], re.Match[str] | None] | None, rules: dict[int, Rule],
+def _rule_at(text: str, pos: int, joined: Matcher | None, rules: dict[int, Rule],
              statetokens: list[Rule]) -> tuple[re.Match[str], Any, Any] | None:
     """The match, action and next state of the first rule of a state that matches at ``pos``
     (None: none does). The joined pattern's match is the rule's own when the rule's action needs
@@ -125,25 +138,76 @@ def _rule_at(text: str, pos: int, joined: Callable[[str, int], re.Match[str] | N
     return None
 
 
-def _join(rules: list[Rule]) -> tuple[Callable[[str, int], re.Match[str] | None] | None, dict[int, Rule]]:
-    """One pattern of the alternatives ``(?flags:rule)()`` and, by the number of each empty group,
-    its rule; ``None`` when the rules' patterns cannot stand side by side in one pattern."""
-    by_group: dict[int, Rule] = {}
+def _never(text: str, pos: int) -> None:
+    """The joined pattern of no rule: nothing matches."""
+    return None
+
+
+#: Characters that share the rules joined for them (each rule that can begin with one of them): a
+#: token is most often a word or a number, and a state joined for every letter would cost a
+#: compiled pattern each. Any other ASCII character has its own; beyond ASCII, every rule is kept.
+_SHARING = (frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"), frozenset("0123456789"))
+
+
+class _State:
+    """The rules of one state and, by the character a token begins with, the joined pattern of
+    the rules that can begin with it (``None``: the state cannot be joined)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.alternatives = _alternatives(rules)
+        self.starts = [_start_test(alternative) for alternative in self.alternatives or ()]
+        self.by_char: dict[str, Joined] = {}  # "" at the end of the text
+        self._by_rules: dict[tuple[int, ...], Joined] = {}
+
+    def join_for(self, char: str) -> Joined:
+        """The joined pattern and its rules by group for a token beginning with ``char``."""
+        if self.alternatives is None:
+            joined: Joined = (None, {})
+        else:
+            kept = self._kept(char)
+            known = self._by_rules.get(kept)
+            joined = known if known is not None else self._by_rules.setdefault(kept, _join(
+                [self.alternatives[index] for index in kept], [self.rules[index] for index in kept]))
+        self.by_char[char] = joined
+        return joined
+
+    def _kept(self, char: str) -> tuple[int, ...]:
+        """The rules that can match at a token beginning with ``char`` or a character sharing with it."""
+        if not char.isascii():
+            return tuple(range(len(self.starts)))
+        sharing = next((chars for chars in _SHARING if char in chars), (char,))
+        return tuple(index for index, start in enumerate(self.starts)
+                     if start is None or (char and any(start(other) for other in sharing)))
+
+
+def _alternatives(rules: list[Rule]) -> list[str] | None:
+    """Each rule's pattern as an alternative of a joined pattern; ``None`` when one cannot be."""
     alternatives = []
-    group = 0
     for rule in rules:
         pattern = getattr(rule[0], "__self__", None)
         alternative = _alternative(pattern) if isinstance(pattern, re.Pattern) else None
-        if pattern is None or alternative is None:
-            return None, {}
-        group += pattern.groups + 1
-        by_group[group] = rule
+        if alternative is None:
+            return None
         alternatives.append(alternative)
+    return alternatives
+
+
+def _join(alternatives: list[str], rules: list[Rule]) -> Joined:
+    """One pattern of the alternatives ``(?flags:rule)()`` and, by the number of each empty group,
+    its rule; ``None`` when the patterns cannot stand side by side in one pattern."""
+    if not alternatives:
+        return _never, {}
     try:
         joined = re.compile("|".join(alternatives))
     except re.error:
         return None, {}
-    if not alternatives or joined.groups != group:
+    by_group: dict[int, Rule] = {}
+    group = 0
+    for rule in rules:
+        group += rule[0].__self__.groups + 1  # type: ignore[attr-defined]
+        by_group[group] = rule
+    if joined.groups != group:
         return None, {}
     return joined.match, by_group
 
@@ -157,3 +221,76 @@ def _alternative(pattern: re.Pattern[Any]) -> str | None:
     leading = _LEADING_FLAGS.match(text)
     letters = "".join(letter for flag, letter in _SCOPED if pattern.flags & flag)
     return f"(?{letters}:{text[leading.end() if leading else 0:]})()"
+
+
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
+               sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
+
+
+def _start_test(alternative: str) -> Callable[[str], object] | None:
+    """A test that a character can begin a match of ``alternative``; ``None`` when any can (or
+    the pattern can match empty text, or its start is not plainly a set of characters)."""
+    sets, empty = _first_sets(re._parser.parse(alternative), 0)
+    return None if sets is None or empty else re.compile("|".join(sets)).match
+
+
+def _first_sets(items: Any, flags: int) -> tuple[list[str] | None, bool]:
+    """The character sets (as patterns, case flag scoped) a parsed sequence can begin with, and
+    whether it can match empty text; ``None``: any character. Lookarounds and anchors match
+    no character, so the item after them decides."""
+    sets: list[str] = []
+    for op, value in items:
+        if op in _ZERO_WIDTH:
+            continue
+        empty = False
+        if op is sre.SUBPATTERN:
+            found, empty = _first_sets(value[3], (flags | value[1]) & ~value[2])
+        elif op is sre.ATOMIC_GROUP:
+            found, empty = _first_sets(value, flags)
+        elif op in _REPEATS:
+            found, empty = _first_sets(value[2], flags)
+            empty = empty or value[0] == 0
+        elif op is sre.BRANCH:
+            found = []
+            for branch in value[1]:
+                branch_sets, branch_empty = _first_sets(branch, flags)
+                if branch_sets is None:
+                    return None, True
+                found += branch_sets
+                empty = empty or branch_empty
+        else:
+            one = _character_set(op, value)
+            if one is None:
+                return None, True
+            found = [f"(?i:{one})" if flags & re.IGNORECASE else one]
+        if found is None:
+            return None, True
+        sets += found
+        if not empty:
+            return sets, False
+    return sets, True
+
+
+def _character_set(op: Any, value: Any) -> str | None:
+    """A one-character item as a pattern (a literal, a set); ``None`` for any other item."""
+    if op is sre.LITERAL:
+        return re.escape(chr(value))
+    if op is sre.NOT_LITERAL:
+        return f"[^{re.escape(chr(value))}]"
+    if op is not sre.IN:
+        return None
+    parts: list[str] = []
+    for kind, item in value:
+        if kind is sre.NEGATE:
+            parts.insert(0, "^")
+        elif kind is sre.LITERAL:
+            parts.append(re.escape(chr(item)))
+        elif kind is sre.RANGE:
+            parts.append(f"{re.escape(chr(item[0]))}-{re.escape(chr(item[1]))}")
+        elif kind is sre.CATEGORY and item in _CATEGORIES:
+            parts.append(_CATEGORIES[item])
+        else:
+            return None
+    return f"[{''.join(parts)}]"
