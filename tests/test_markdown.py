@@ -183,3 +183,17 @@ def test_a_rule_that_can_begin_with_anything_is_joined_for_every_character(patte
     from papernotes.markdown.joinedlexer import _start_test
 
     assert _start_test(pattern) is None
+
+
+@pytest.mark.parametrize(("html", "blocked"), [
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', True),
+    ('<a href="java\u017fcript:alert(1)">x</a>', True),  # ſ is an s to a case-insensitive pattern
+    ('<img src=" VBScript :x">', True),
+    ('<object data="data :text/html,x">', True),
+    ('<img src="data:image/png;base64,AA">', False),
+    ('<pre data-lang="python">data: a dataset</pre>', False),
+])
+def test_script_urls_are_neutralised_in_any_case(html, blocked):
+    from papernotes.markdown.sanitize import neutralise_script_urls
+
+    assert ("#blocked:" in neutralise_script_urls(html)) is blocked
