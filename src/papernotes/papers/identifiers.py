@@ -165,8 +165,13 @@ def maybe_paper(text: str) -> bool:
 
 
 def _maybe_paper(text: str, lowered: str) -> bool:
-    return (any(word in lowered for word in _MAYBE_WORDS)
-            or any(hint.search(text) and number.search(text) for hint, number in _MAYBE_NUMBERS))
+    for word in _MAYBE_WORDS:  # loops, not any() over a generator: this runs for every block of every note
+        if word in lowered:
+            return True
+    for hint, number in _MAYBE_NUMBERS:
+        if hint.search(text) and number.search(text):
+            return True
+    return False
 
 
 def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
@@ -177,7 +182,10 @@ def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for kind, words, pattern in _PATTERNS:
-        if not any(word in lowered for word in words):
+        for word in words:
+            if word in lowered:
+                break
+        else:
             continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):

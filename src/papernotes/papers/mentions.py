@@ -50,7 +50,8 @@ class _Anchor:
 @dataclass
 class _Block:
     """The text of one block as it is read: what mentions are looked for in (no code), what the
-    excerpt shows (code marked), its links, emphasised runs and table cells."""
+    excerpt shows (code marked; as written in the body, made readable only for an excerpt), its
+    links, emphasised runs and table cells."""
 
     text: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
@@ -92,30 +93,30 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
             found.extend(_Found(ref, blocks) for ref in refs)
             blocks += 1
             previous_text = "" if refs else text
-        block = _Block()
+        if block.text or block.shown or block.anchors or block.emphasis or block.cells:
+            block = _Block()
 
     for match in _TOKEN.finditer(body):
         data, closing, tag, attributes = match.groups()
         if data is not None:
             if hidden:
                 continue
-            data = html.unescape(data) if "<" not in data else "".join(map(html.unescape, _SPLIT_AT_PASSED.split(data)))
+            block.shown.append(data)
             if heading_id is not None or not code:
+                data = _readable(data)
                 block.text.append(data)
                 if anchor is not None:
                     anchor.text.append(data)
                 if emphasis and block.emphasis:
                     block.emphasis[-1].append(data)
-            block.shown.append(data)
             continue
         tag = tag.lower()
-        self_closing = attributes.rstrip().endswith("/")
         if tag in _HIDDEN:
-            hidden = max(0, hidden - 1) if closing else hidden + (not self_closing)
+            hidden = max(0, hidden - 1) if closing else hidden + (not _self_closing(attributes))
         elif tag in _CODE:
             if tag != "pre":
                 block.shown.append(CODE_MARK)
-            code = max(0, code - 1) if closing else code + (not self_closing)
+            code = max(0, code - 1) if closing else code + (not _self_closing(attributes))
         elif tag in _HEADINGS:
             if closing and heading_id is not None:
                 section = heading_id
@@ -155,6 +156,15 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
     return _merge(found, sections)
 
 
+def _readable(data: str) -> str:
+    """A run of the body's text as read: entities decoded, the tags passed over in it left out."""
+    return html.unescape(data) if "<" not in data else "".join(map(html.unescape, _SPLIT_AT_PASSED.split(data)))
+
+
+def _self_closing(attributes: str) -> bool:
+    return attributes.rstrip().endswith("/")
+
+
 def _block_refs(block: _Block, text: str, section: str, previous_text: str) -> list[PaperRef]:
     """The papers one block mentions, each with the title evidence the block gives."""
     mentions: list[tuple[Mention, _Anchor | None]] = [(m, None) for m in find_mentions(text)]
@@ -167,7 +177,7 @@ def _block_refs(block: _Block, text: str, section: str, previous_text: str) -> l
     if not mentions:
         return []
     mentions.sort(key=lambda pair: pair[0].start)
-    excerpt = shorten(_code_marked("".join(block.shown)), EXCERPT_LENGTH)
+    excerpt = shorten(_code_marked("".join(map(_readable, block.shown))), EXCERPT_LENGTH)
     single = len({m.id for m, _ in mentions}) == 1
     refs = []
     for mention, link in mentions:
