@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -52,6 +53,11 @@ class AssetFinder:
 
         return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk))
 
+    @functools.cached_property
+    def _roots(self) -> tuple[Path, ...]:
+        """The folders a local image must be in, resolved once (not again for every image)."""
+        return (self.content_dir.resolve(), *([self.static_dir.resolve()] if self.static_dir else []))
+
     def find(self, src: str, note_dir: Path | None, by_name: bool = False) -> Path | None:
         """The local file ``src`` names, or None (remote URLs are never local)."""
         parts = urlsplit(src)
@@ -67,8 +73,7 @@ class AssetFinder:
             candidates.append(note_dir / path)
         for candidate in candidates:
             resolved = candidate.resolve()
-            roots = [self.content_dir.resolve(), *([self.static_dir.resolve()] if self.static_dir else [])]
-            if resolved.is_file() and any(resolved.is_relative_to(root) for root in roots):
+            if resolved.is_file() and any(resolved.is_relative_to(root) for root in self._roots):
                 return resolved
         if by_name or "/" not in path:
             return self.by_name.get(Path(path).name.lower())
