@@ -172,17 +172,19 @@ def test_joined_lexer_gives_pygments_tokens_on_any_text(language, picks, noise):
     (r"(a|)b", "ab", "c"),
 ])
 def test_a_rule_is_joined_only_for_the_characters_it_can_begin_with(pattern, starts, cannot):
-    from papernotes.markdown.joinedlexer import _start_test
+    from papernotes.markdown.joinedlexer import _start_tests
 
-    test = _start_test(pattern)
-    assert test is not None and all(test(char) for char in starts) and not any(test(char) for char in cannot)
+    can_begin = _start_tests(["x", pattern, r"\s*"])  # rules beside it keep their own answers
+    assert all(can_begin(char)[1] for char in starts) and not any(can_begin(char)[1] for char in cannot)
+    assert [can_begin(char)[::2] for char in "x "] == [(True, True), (False, True)]
 
 
 @pytest.mark.parametrize("pattern", [r"\s*", r"(a|)", r"(?=x)?y*", r".", r"x*(?:y|z*)"])
 def test_a_rule_that_can_begin_with_anything_is_joined_for_every_character(pattern):
-    from papernotes.markdown.joinedlexer import _start_test
+    from papernotes.markdown.joinedlexer import _start_tests
 
-    assert _start_test(pattern) is None
+    can_begin = _start_tests([pattern])
+    assert all(can_begin(char) == (True,) for char in ("a", "#", "\n", "é", ""))
 
 
 @pytest.mark.parametrize(("html", "blocked"), [

@@ -35,7 +35,9 @@ _UNSCOPED = re.VERBOSE | re.ASCII | re.LOCALE  # not joined: a verbose pattern's
 
 Rule = tuple[Callable[..., Any], Any, Any]
 Matcher = Callable[[str, int], "re.Match[str] | None"]
-Joined = tuple[Matcher | None, dict[int, Rule]]  # a state's joined pattern (None: not joined), its rules by group
+#: What is tried at a token: a joined pattern (None: none) with its rules by group, and the rules
+#: to try one by one when there is none or the match's rule is not found by its group.
+Joined = tuple[Matcher | None, dict[int, Rule], list[Rule]]
 
 
 def join_states(lexer: Lexer) -> Lexer:
@@ -65,12 +67,10 @@ class _JoinedStates:
         tokendefs = self.tokendefs
         pos = 0
         statestack = list(stack)
-        statetokens = tokendefs[statestack[-1]]
         state = self.state(statestack[-1])
         while True:
             char = text[pos:pos + 1]
-            joined, rules = state.by_char.get(char) or state.join_for(char)
-            found = _rule_at(text, pos, joined, rules, statetokens)
+            found = _rule_at(text, pos, *(state.by_char.get(char) or state.join_for(char)))
             if found is not None:
                 m, action, new_state = found
                 if action is not None:
@@ -98,13 +98,11 @@ class _JoinedStates:
                         statestack.append(statestack[-1])
                     else:
                         raise AssertionError(f"wrong state def: {new_state!r}")
-                    statetokens = tokendefs[statestack[-1]]
                     state = self.state(statestack[-1])
             else:
                 try:
                     if text[pos] == "\n":
                         statestack = ["root"]
-                        statetokens = tokendefs["root"]
                         state = self.state("root")
                         yield pos, Whitespace, "\n"
                         pos += 1
@@ -116,7 +114,7 @@ class _JoinedStates:
 
 
 def _rule_at(text: str, pos: int, joined: Matcher | None, rules: dict[int, Rule],
-             statetokens: list[Rule]) -> tuple[re.Match[str], Any, Any] | None:
+             one_by_one: list[Rule]) -> tuple[re.Match[str], Any, Any] | None:
     """The match, action and next state of the first rule of a state that matches at ``pos``
     (None: none does). The joined pattern's match is the rule's own when the rule's action needs
     only its text and end (a token type, or nothing): the regex engine found it trying that
@@ -128,9 +126,9 @@ def _rule_at(text: str, pos: int, joined: Matcher | None, rules: dict[int, Rule]
         rule = rules.get(found.lastindex or 0)
         if rule is not None and (rule[1] is None or type(rule[1]) is _TokenType):
             return found, rule[1], rule[2]
-        candidates = statetokens if rule is None else [rule]
+        candidates = one_by_one if rule is None else [rule]
     else:
-        candidates = statetokens
+        candidates = one_by_one
     for rexmatch, action, new_state in candidates:
         m = rexmatch(text, pos)
         if m:
@@ -138,14 +136,10 @@ def _rule_at(text: str, pos: int, joined: Matcher | None, rules: dict[int, Rule]
     return None
 
 
-def _never(text: str, pos: int) -> None:
-    """The joined pattern of no rule: nothing matches."""
-    return None
-
-
 #: Characters that share the rules joined for them (each rule that can begin with one of them): a
 #: token is most often a word or a number, and a state joined for every letter would cost a
 #: compiled pattern each. Any other ASCII character has its own; beyond ASCII, every rule is kept.
+_TRIED_ONE_BY_ONE = 4  # rules or fewer: not joined
 _SHARING = (frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"), frozenset("0123456789"))
 
 
@@ -156,29 +150,36 @@ class _State:
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
         self.alternatives = _alternatives(rules)
-        self.starts = [_start_test(alternative) for alternative in self.alternatives or ()]
         self.by_char: dict[str, Joined] = {}  # "" at the end of the text
+        self._starts: Callable[[str], tuple[bool, ...]] | None = None
+        self._kept: dict[frozenset[str] | str, tuple[int, ...]] = {}
         self._by_rules: dict[tuple[int, ...], Joined] = {}
 
     def join_for(self, char: str) -> Joined:
         """The joined pattern and its rules by group for a token beginning with ``char``."""
         if self.alternatives is None:
-            joined: Joined = (None, {})
+            joined: Joined = (None, {}, self.rules)
         else:
-            kept = self._kept(char)
+            kept = self._kept_for(char)
             known = self._by_rules.get(kept)
             joined = known if known is not None else self._by_rules.setdefault(kept, _join(
                 [self.alternatives[index] for index in kept], [self.rules[index] for index in kept]))
         self.by_char[char] = joined
         return joined
 
-    def _kept(self, char: str) -> tuple[int, ...]:
+    def _kept_for(self, char: str) -> tuple[int, ...]:
         """The rules that can match at a token beginning with ``char`` or a character sharing with it."""
-        if not char.isascii():
-            return tuple(range(len(self.starts)))
-        sharing = next((chars for chars in _SHARING if char in chars), (char,))
-        return tuple(index for index, start in enumerate(self.starts)
-                     if start is None or (char and any(start(other) for other in sharing)))
+        assert self.alternatives is not None
+        sharing = next((chars for chars in _SHARING if char in chars), None) if char else None
+        key = sharing or char
+        kept = self._kept.get(key)
+        if kept is None:
+            if self._starts is None:
+                self._starts = _start_tests(self.alternatives)
+            can = [self._starts(other) for other in (sharing or (char,))]
+            kept = self._kept[key] = tuple(index for index in range(len(self.alternatives))
+                                           if any(one[index] for one in can))
+        return kept
 
 
 def _alternatives(rules: list[Rule]) -> list[str] | None:
@@ -195,21 +196,22 @@ def _alternatives(rules: list[Rule]) -> list[str] | None:
 
 def _join(alternatives: list[str], rules: list[Rule]) -> Joined:
     """One pattern of the alternatives ``(?flags:rule)()`` and, by the number of each empty group,
-    its rule; ``None`` when the patterns cannot stand side by side in one pattern."""
-    if not alternatives:
-        return _never, {}
+    its rule; a few rules are tried one by one instead (their own patterns are compiled, and a
+    joined one, holding an identifier's Unicode classes, costs milliseconds to compile)."""
+    if len(rules) <= _TRIED_ONE_BY_ONE:
+        return None, {}, rules
     try:
         joined = re.compile("|".join(alternatives))
     except re.error:
-        return None, {}
+        return None, {}, rules
     by_group: dict[int, Rule] = {}
     group = 0
     for rule in rules:
         group += rule[0].__self__.groups + 1  # type: ignore[attr-defined]
         by_group[group] = rule
     if joined.groups != group:
-        return None, {}
-    return joined.match, by_group
+        return None, {}, rules
+    return joined.match, by_group, rules
 
 
 def _alternative(pattern: re.Pattern[Any]) -> str | None:
@@ -223,17 +225,28 @@ def _alternative(pattern: re.Pattern[Any]) -> str | None:
     return f"(?{letters}:{text[leading.end() if leading else 0:]})()"
 
 
+_LARGEST_SET = 16  # items of a character set read as such
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
                sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
 
 
-def _start_test(alternative: str) -> Callable[[str], object] | None:
-    """A test that a character can begin a match of ``alternative``; ``None`` when any can (or
-    the pattern can match empty text, or its start is not plainly a set of characters)."""
-    sets, empty = _first_sets(re._parser.parse(alternative), 0)
-    return None if sets is None or empty else re.compile("|".join(sets)).match
+def _start_tests(alternatives: list[str]) -> Callable[[str], tuple[bool, ...]]:
+    """For a character (``""``: the end of the text), whether each alternative can begin a match
+    with it; every one can that can match empty text or whose start is not plainly a set of
+    characters. One pattern tests them all: an optional lookahead group each."""
+    tests = []
+    for alternative in alternatives:
+        sets, empty = _first_sets(re._parser.parse(alternative), 0)
+        tests.append(None if sets is None or empty else "|".join(dict.fromkeys(sets)))
+    pattern = re.compile("".join(f"(?:(?=({test})))?" for test in tests if test is not None))
+    always = tuple(test is None for test in tests)
+
+    def starts(char: str) -> tuple[bool, ...]:
+        found = iter(pattern.match(char).groups())  # type: ignore[union-attr]  # every group is optional
+        return tuple(True if sure else next(found) is not None for sure in always)
+    return starts
 
 
 def _first_sets(items: Any, flags: int) -> tuple[list[str] | None, bool]:
@@ -274,12 +287,13 @@ def _first_sets(items: Any, flags: int) -> tuple[list[str] | None, bool]:
 
 
 def _character_set(op: Any, value: Any) -> str | None:
-    """A one-character item as a pattern (a literal, a set); ``None`` for any other item."""
+    """A one-character item as a pattern (a literal, a set); ``None`` for any other item, and for
+    a set of many ranges (an identifier's Unicode letters: costly to compile, and most characters)."""
     if op is sre.LITERAL:
         return re.escape(chr(value))
     if op is sre.NOT_LITERAL:
         return f"[^{re.escape(chr(value))}]"
-    if op is not sre.IN:
+    if op is not sre.IN or len(value) > _LARGEST_SET:
         return None
     parts: list[str] = []
     for kind, item in value:
