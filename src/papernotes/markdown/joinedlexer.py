@@ -13,8 +13,10 @@ verbose patterns) is tried rule by rule, as there.
 Most rules cannot begin with most characters (a keyword, a string's quote, a comment's ``#``),
 yet the engine tries each alternative at each token. So each state is joined once for each
 character a token begins with, of only the rules whose pattern can begin with that character
-(read from the parsed pattern; a rule that can match empty text, or whose start is not plainly
-a set of characters, is kept for every character).
+(read from the parsed pattern; a rule that can match empty text, or whose start is not plainly a
+small set of characters, is kept for every character). Letters share one joined pattern and
+digits another, and four rules or fewer are tried one by one, so that a lexer compiles about as
+much as with one joined pattern a state.
 """
 
 from __future__ import annotations
@@ -136,10 +138,10 @@ def _rule_at(text: str, pos: int, joined: Matcher | None, rules: dict[int, Rule]
     return None
 
 
+_TRIED_ONE_BY_ONE = 4  # rules or fewer: not joined
 #: Characters that share the rules joined for them (each rule that can begin with one of them): a
 #: token is most often a word or a number, and a state joined for every letter would cost a
-#: compiled pattern each. Any other ASCII character has its own; beyond ASCII, every rule is kept.
-_TRIED_ONE_BY_ONE = 4  # rules or fewer: not joined
+#: compiled pattern each. Any other character has its own.
 _SHARING = (frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"), frozenset("0123456789"))
 
 
