@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 import urllib.error
@@ -135,6 +136,21 @@ def test_which_pages_an_edit_affects(make_site):
     changed = changes_between(first, rebuild()).pages
     assert "notes/c/index.html" in changed and "tags/u/index.html" in changed
     assert "notes/a/index.html" not in changed and "tags/t/index.html" not in changed
+
+
+def test_a_rebuild_told_which_files_changed_looks_at_those_only(make_site):
+    root = make_site({"content/a.md": "---\ntitle: A\n---\nText A.", "content/b.md": "---\ntitle: B\n---\nText B.",
+                      "templates/.keep": ""})
+    long_ago = time.time() - 60
+    os.utime(root / "content", (long_ago, long_ago))  # the walk is trusted again: the same files, not listed anew
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False))
+    rebuild(None)
+    for name in ("a", "b"):
+        (root / f"content/{name}.md").write_text(f"---\ntitle: {name.upper()}\n---\nText {name.upper()}, edited.")
+    told = rebuild(frozenset({str(root / "content/b.md"), str(root / "templates/.keep")}))
+    assert b"Text B, edited" in file_bytes(told.files["notes/b/index.html"])
+    assert b"Text A, edited" not in file_bytes(told.files["notes/a/index.html"]), "a file not named is not looked at"
+    assert b"Text A, edited" in file_bytes(rebuild(None).files["notes/a/index.html"])
 
 
 def _built_from_scratch(root: Path) -> dict[str, bytes]:
