@@ -18,7 +18,7 @@ from papernotes.serve.preview import memory_builder
 from papernotes.build import BuildOptions
 from papernotes.serve.http import host_allowed, resolve_request, start_server
 from papernotes.serve.state import PreviewState, Snapshot, changes_between, file_bytes
-from papernotes.serve.watch import SAVED_SECONDS, Debouncer, is_ignored
+from papernotes.serve.watch import SAVED_SECONDS, Debouncer, event_news, is_ignored
 
 
 @pytest.mark.parametrize("path, base, expected", [
@@ -40,6 +40,22 @@ def test_resolve_request(path, base, expected):
 ])
 def test_editor_temp_files_are_ignored(name, ignored):
     assert is_ignored(f"/site/content/{name}") is ignored
+
+
+@pytest.mark.parametrize("event, news", [
+    (("modified", False, "/s/content/a.md"), (False, "/s/content/a.md")),
+    (("closed", False, "/s/content/a.md"), (True, "/s/content/a.md")),
+    (("moved", False, "/s/content/.goutputstream-X1", "/s/content/a.md"), (True, "/s/content/a.md")),  # an atomic save
+    (("moved", False, "/s/content/a.md", "/s/content/b.md"), (False, None)),
+    (("moved", False, "/s/content/a.md", "/s/content/a.md~"), (False, None)),  # a backup made before writing anew
+    (("created", False, "/s/content/a.md"), (False, None)),
+    (("deleted", True, "/s/content/folder"), (False, None)),
+    (("modified", True, "/s/content"), None),
+    (("closed", False, "/s/content/.a.md.swp"), None),
+    (("opened", False, "/s/content/a.md"), None),
+])
+def test_what_a_file_event_tells_the_debouncer(event, news):
+    assert event_news(*event) == news
 
 
 def _settled(calls: list, count: int, timeout: float = 10.0) -> bool:
@@ -101,6 +117,8 @@ def test_debounce_turns_a_burst_into_one_call():
     timers.quiet()
     assert calls[-1] == frozenset({"/site/content/a.md", "/site/content/b.md"}), "files changed in place are named"
     debouncer.poke(changed="/site/content/a.md")
+    debouncer.poke(saved=True, changed="/site/content/a.md")  # written in place and closed: nothing to wait for
+    assert timers.started[-1].interval == 0
     debouncer.poke()  # created, removed or renamed: every file is looked at
     timers.quiet()
     assert calls[-1] is None and len(calls) == 4
