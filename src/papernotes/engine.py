@@ -324,7 +324,8 @@ class Engine:
         clock = Stopwatch()
         layout = self.layout
         config, problems = site_config(layout, self.options)
-        registry = load_registry(layout.content, remembered=self.registry_files)
+        registry = load_registry(layout.content, remembered=self.registry_files,
+                                 memo=self.walks if self.keeps is not Keeps.NOTHING else None)
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
