@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -263,3 +264,20 @@ def test_a_formulas_tex_annotation_is_not_read(annotation, hidden):
     refs = papers_in_html(body)
     assert (refs == ()) is hidden
     assert not refs or "arXiv:2305.10601" in refs[0].excerpt
+
+
+def test_reference_libraries_are_listed_again_only_when_the_folder_changes(tmp_path):
+    from papernotes.papers.registry import library_files
+    from papernotes.walks import WalkMemo
+
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "My Library.bib").write_text("")
+    long_ago = 1_000_000_000
+    os.utime(tmp_path, (long_ago, long_ago))
+    memo = WalkMemo()
+    assert library_files(tmp_path, memo) == ([tmp_path / "My Library.bib"], [])
+    (tmp_path / "a.md").write_text("# A, edited\n")  # in place: the folder keeps its time
+    os.utime(tmp_path, (long_ago, long_ago))
+    assert library_files(tmp_path, memo)[0] == [tmp_path / "My Library.bib"]
+    (tmp_path / "Other.bib").write_text("")
+    assert library_files(tmp_path, memo)[0] == [tmp_path / "My Library.bib", tmp_path / "Other.bib"]

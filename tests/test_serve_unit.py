@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 import urllib.error
@@ -17,7 +18,7 @@ from papernotes.serve.preview import memory_builder
 from papernotes.build import BuildOptions
 from papernotes.serve.http import host_allowed, resolve_request, start_server
 from papernotes.serve.state import PreviewState, Snapshot, changes_between, file_bytes
-from papernotes.serve.watch import SAVED_SECONDS, Debouncer, is_ignored
+from papernotes.serve.watch import SAVED_SECONDS, Debouncer, event_news, is_ignored
 
 
 @pytest.mark.parametrize("path, base, expected", [
@@ -39,6 +40,22 @@ def test_resolve_request(path, base, expected):
 ])
 def test_editor_temp_files_are_ignored(name, ignored):
     assert is_ignored(f"/site/content/{name}") is ignored
+
+
+@pytest.mark.parametrize("event, news", [
+    (("modified", False, "/s/content/a.md"), (False, "/s/content/a.md")),
+    (("closed", False, "/s/content/a.md"), (True, "/s/content/a.md")),
+    (("moved", False, "/s/content/.goutputstream-X1", "/s/content/a.md"), (True, "/s/content/a.md")),  # an atomic save
+    (("moved", False, "/s/content/a.md", "/s/content/b.md"), (False, None)),
+    (("moved", False, "/s/content/a.md", "/s/content/a.md~"), (False, None)),  # a backup made before writing anew
+    (("created", False, "/s/content/a.md"), (False, None)),
+    (("deleted", True, "/s/content/folder"), (False, None)),
+    (("modified", True, "/s/content"), None),
+    (("closed", False, "/s/content/.a.md.swp"), None),
+    (("opened", False, "/s/content/a.md"), None),
+])
+def test_what_a_file_event_tells_the_debouncer(event, news):
+    assert event_news(*event) == news
 
 
 def _settled(calls: list, count: int, timeout: float = 10.0) -> bool:
@@ -100,6 +117,8 @@ def test_debounce_turns_a_burst_into_one_call():
     timers.quiet()
     assert calls[-1] == frozenset({"/site/content/a.md", "/site/content/b.md"}), "files changed in place are named"
     debouncer.poke(changed="/site/content/a.md")
+    debouncer.poke(saved=True, changed="/site/content/a.md")  # written in place and closed: nothing to wait for
+    assert timers.started[-1].interval == 0
     debouncer.poke()  # created, removed or renamed: every file is looked at
     timers.quiet()
     assert calls[-1] is None and len(calls) == 4
@@ -135,6 +154,21 @@ def test_which_pages_an_edit_affects(make_site):
     changed = changes_between(first, rebuild()).pages
     assert "notes/c/index.html" in changed and "tags/u/index.html" in changed
     assert "notes/a/index.html" not in changed and "tags/t/index.html" not in changed
+
+
+def test_a_rebuild_told_which_files_changed_looks_at_those_only(make_site):
+    root = make_site({"content/a.md": "---\ntitle: A\n---\nText A.", "content/b.md": "---\ntitle: B\n---\nText B.",
+                      "templates/.keep": ""})
+    long_ago = time.time() - 60
+    os.utime(root / "content", (long_ago, long_ago))  # the walk is trusted again: the same files, not listed anew
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False))
+    rebuild(None)
+    for name in ("a", "b"):
+        (root / f"content/{name}.md").write_text(f"---\ntitle: {name.upper()}\n---\nText {name.upper()}, edited.")
+    told = rebuild(frozenset({str(root / "content/b.md"), str(root / "templates/.keep")}))
+    assert b"Text B, edited" in file_bytes(told.files["notes/b/index.html"])
+    assert b"Text A, edited" not in file_bytes(told.files["notes/a/index.html"]), "a file not named is not looked at"
+    assert b"Text A, edited" in file_bytes(rebuild(None).files["notes/a/index.html"])
 
 
 def _built_from_scratch(root: Path) -> dict[str, bytes]:

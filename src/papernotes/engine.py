@@ -26,6 +26,7 @@ a command-line build after an edit takes the preview's short way; the preview ke
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import enum
@@ -41,7 +42,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Protocol, Self
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Self
 
 import jinja2
 
@@ -251,6 +252,29 @@ class ReadCache:
         return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
 
 
+@dataclass(frozen=True)
+class LastRead:
+    """The last build's notes folder: the walk's files (the very list the walk memo hands out
+    while no folder changed), their names, the read inputs' digest and each file's result (None:
+    one not remembered, which is looked at again)."""
+
+    paths: list[Path]
+    rels: list[str]
+    inputs: str
+    results: tuple[ReadResult | None, ...]
+
+
+def _positions(paths: list[Path], names: Iterable[str]) -> Iterator[int]:
+    """Where the files ``names`` are in ``paths`` (sorted as the walk lists them; looked through
+    for a name not found where the order puts it, such as a template's)."""
+    for name in names:
+        index = bisect.bisect_left(paths, name, key=os.fspath)
+        if index < len(paths) and os.fspath(paths[index]) == name:
+            yield index
+        else:
+            yield from (index for index, path in enumerate(paths) if os.fspath(path) == name)
+
+
 class Keeps(enum.Enum):
     """What an engine keeps of the pages it writes, for the builds after it."""
 
@@ -287,6 +311,7 @@ class Engine:
         self.stamps: Mapping[str, tuple[int, int]] = {}  # output files as the last build left them
         self.saved: Whole | None = None  # the reads and graph as last saved whole
         self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
+        self.last_read: LastRead | None = None  # for a next build told which files changed
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -299,7 +324,8 @@ class Engine:
         clock = Stopwatch()
         layout = self.layout
         config, problems = site_config(layout, self.options)
-        registry = load_registry(layout.content, remembered=self.registry_files)
+        registry = load_registry(layout.content, remembered=self.registry_files,
+                                 memo=self.walks if self.keeps is not Keeps.NOTHING else None)
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
@@ -343,15 +369,21 @@ class Engine:
         if self.inputs is None or self.inputs.digest != inputs.digest:
             self.inputs = inputs  # else the kept one, whose Markdown renderers are made already
         inputs = self.inputs
-        rels = relative_names(paths, layout.content)
         cached = self.options.cache
-        results: list[ReadResult | None] = [
-            self.reads.recall(rel, path, inputs, look=touched is None or os.fspath(path) in touched) if cached else None
-            for rel, path in zip(rels, paths)]
+        last = self.last_read
+        results: list[ReadResult | None]
+        if cached and touched is not None and last is not None and last.paths is paths and last.inputs == inputs.digest:
+            rels, results = last.rels, list(last.results)  # the same walk: only the files touched are looked at
+            for index in _positions(paths, touched):
+                results[index] = self.reads.recall(rels[index], paths[index], inputs)
+        else:
+            rels = relative_names(paths, layout.content)
+            results = [self.reads.recall(rel, path, inputs, look=touched is None or os.fspath(path) in touched)
+                       if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
         dates = file_dates(layout.content, [paths[i] for i in unknown])  # only for files read or hashed
         keys: dict[int, str] = {}
-        todo = []
+        todo, unremembered = [], []
         for index in unknown:
             if cached:
                 keys[index] = ReadCache.key(inputs, paths[index], dates.get(rels[index]))
@@ -365,8 +397,13 @@ class Engine:
                 results[index] = self.reads.put(rels[index], paths[index], inputs, keys[index], result)
             else:
                 results[index] = self._stored(result)
+                unremembered.append(index)
         if self.store is not None:
             self.store.flush()
+        if cached:
+            remembered = tuple(None if index in unremembered else result for index, result in enumerate(results)) \
+                if unremembered else tuple(results)
+            self.last_read = LastRead(paths, rels, inputs.digest, remembered)
         return published((result for result in results if result is not None), config.drafts)
 
     def _stored(self, result: ReadResult) -> ReadResult:

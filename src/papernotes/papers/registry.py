@@ -16,6 +16,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from ..model import Diagnostic, DiagnosticError
 from .identifiers import arxiv_year, find_mentions, identify, links_for, title_key
+from ..walks import WalkMemo, walked
 from ..yamltext import load_yaml
 
 BIB_FILE = "papers.bib"
@@ -84,17 +85,19 @@ def site_bibliographies(content_dir: Path) -> list[Path]:
     return sorted(path for folder in SCHOLAR_FOLDERS for path in (content_dir / folder).glob("*.bib") if path.is_file())
 
 
-def load_registry(content_dir: Path, *, with_cache: bool = True, remembered: RegistryFiles | None = None) -> Registry:
+def load_registry(content_dir: Path, *, with_cache: bool = True, remembered: RegistryFiles | None = None,
+                  memo: WalkMemo | None = None) -> Registry:
     """Read every registry file that exists (the fetched cache too unless ``with_cache`` is
     false); sources later in the list fill gaps only. Files unchanged since they were put in
-    ``remembered`` are not read again."""
+    ``remembered`` are not read again, nor the content folder listed again while ``memo``
+    holds its listing."""
     papers: dict[str, PaperMeta] = {}
     keys: dict[str, str] = {}
     aliases: dict[str, str] = {}
     problems: list[Diagnostic] = []
     readers = [(content_dir / BIB_FILE, _read_bib), *((path, _read_bib) for path in site_bibliographies(content_dir)),
                (content_dir / YAML_FILE, _read_yaml)]
-    bib_libraries, csl_libraries = library_files(content_dir)
+    bib_libraries, csl_libraries = library_files(content_dir, memo)
     readers += [(path, _read_bib) for path in bib_libraries]
     readers += [(path, _read_csl) for path in csl_libraries]
     if with_cache:
@@ -133,17 +136,25 @@ def load_registry(content_dir: Path, *, with_cache: bool = True, remembered: Reg
     return Registry({k: v for k, v in papers.items() if k not in aliases}, keys, tuple(problems), aliases)
 
 
-def library_files(content_dir: Path) -> tuple[list[Path], list[Path]]:
+def library_files(content_dir: Path, memo: WalkMemo | None = None) -> tuple[list[Path], list[Path]]:
     """Reference libraries exported beside the notes (Zotero, Better BibTeX: ``My Library.bib``,
     ``My Library.json``), read as the registry after ``papers.bib`` and ``papers.yaml``: every
     ``.bib`` file at the top of the content folder, and every ``.json`` file there that holds a
-    CSL-JSON array, each sorted (the folder, which may hold thousands of notes, listed once)."""
-    try:
-        with os.scandir(content_dir) as entries:  # names as text
-            names = sorted(entry.name for entry in entries
-                           if entry.name.lower().endswith((".bib", ".json")) and not entry.name.startswith(".")
-                           and entry.name not in (BIB_FILE, CACHE_FILE) and entry.is_file())
-    except OSError:
+    CSL-JSON array, each sorted (the folder, which may hold thousands of notes, listed once, and
+    not again while ``memo`` holds the listing)."""
+
+    def listing() -> tuple[list[str], list[str] | None]:
+        try:
+            with os.scandir(content_dir) as entries:  # names as text
+                return [os.fspath(content_dir)], sorted(
+                    entry.name for entry in entries
+                    if entry.name.lower().endswith((".bib", ".json")) and not entry.name.startswith(".")
+                    and entry.name not in (BIB_FILE, CACHE_FILE) and entry.is_file())
+        except OSError:
+            return [], None
+
+    names = walked(memo, f"libraries:{content_dir}", listing)
+    if names is None:
         return [], []
     bibs = [content_dir / name for name in names if name.lower().endswith(".bib")]
     return bibs, [path for name in names if name.lower().endswith(".json") and _looks_like_csl(path := content_dir / name)]

@@ -29,10 +29,12 @@ class MemorySink(dict[str, FileData]):
     read). Made from the ``last`` build's files, it starts with them, so that the engine writes
     only the pages it plans again; ``written`` names the files this build put in it."""
 
-    def __init__(self, last: Mapping[str, FileData] | None = None) -> None:
+    def __init__(self, last: MemorySink | None = None) -> None:
         super().__init__(last or {})
         self.carried = last is not None
+        self.last_written: frozenset[str] | set[str] = last.written if last is not None else frozenset()
         self.written: set[str] = set()
+        self.relied_on = False  # the engine wrote only the pages it planned again, keeping every other
 
     def write(self, rel: str, data: bytes) -> None:
         self[rel] = data
@@ -46,12 +48,19 @@ class MemorySink(dict[str, FileData]):
         return False  # nothing of an earlier build is on disk
 
     def holds_last_build(self) -> bool:
+        self.relied_on = self.carried
         return self.carried
 
-    def drop_stale(self, pages: Iterable[str]) -> frozenset[str]:
+    def drop_stale(self, pages: Callable[[], Iterable[str]]) -> frozenset[str]:
         """Remove what the last build put here and this one neither wrote nor kept among its
-        ``pages`` (a file no longer made); returns what it wrote or removed."""
-        stale = self.keys() - self.written - set(pages) if self.carried else set()
+        ``pages`` (a file no longer made); returns what it wrote or removed. A build that
+        relied on the sink holding the last one kept every page it did not write, so only what
+        the last build wrote (its pages planned again, static files, images) can be stale: the
+        ``pages`` of the whole site are looked through only when some of that was not written again."""
+        if not self.carried:
+            return frozenset(self.written)
+        candidates = (self.last_written if self.relied_on else self.keys()) - self.written
+        stale = candidates - set(pages()) if candidates else set()
         for rel in stale:
             del self[rel]
         return frozenset(self.written | stale)
@@ -78,7 +87,7 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
         except Exception as exc:  # the preview must survive anything a half-saved file can do
             last = None  # what the engine kept may be half updated: the next build writes every file
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
-        changed = files.drop_stale(map(attrgetter("rel"), engine.pages.values()))
+        changed = files.drop_stale(lambda: map(attrgetter("rel"), engine.pages.values()))
         last = files
         built(made)
         return Snapshot(files, made.diagnostics, version, changed if files.carried else None)

@@ -11,13 +11,29 @@ from typing import Callable, Iterable
 
 IGNORED_NAME = re.compile(r"(^\.#|^#.*#$|~$|\.sw[a-p]$|\.swx$|\.tmp$|^4913$|^\.DS_Store$|\.goutputstream-|___jb_|\.crdownload$)")
 DEBOUNCE_SECONDS = 0.1
-SAVED_SECONDS = 0.02  # after a file written is closed, the save is done: wait only for a rename that may follow
+SAVED_SECONDS = 0.02  # a file closed after something was created or renamed: wait for a rename that may follow
 
 
 def is_ignored(path: str) -> bool:
     """Editor temp files, hidden files and swap files never trigger a rebuild."""
     name = posixpath.basename(path.replace("\\", "/"))
     return bool(IGNORED_NAME.search(name)) or name.startswith(".") and name != ".papers-cache.json"
+
+
+def event_news(kind: str, is_directory: bool, source: str, destination: str = "") -> tuple[bool, str | None] | None:
+    """What a watcher's event (``kind``: created, modified, closed, moved...) tells the
+    debouncer: whether a save is complete, and the file changed in place (None: something else
+    happened); None when it says nothing new. A writer closing its file completes a save, and
+    so does an editor renaming its temporary file over the note (the note alone changed)."""
+    if kind in ("opened", "closed_no_write") or (is_directory and kind == "modified"):
+        return None  # a folder's "modified" only repeats what its files' events said
+    if all(is_ignored(name) for name in (source, destination) if name) or "/.papernotes-cache/" in source:
+        return None
+    if is_directory:
+        return False, None
+    if kind == "moved" and destination and is_ignored(source):
+        return True, destination
+    return kind == "closed", source if kind in ("modified", "closed") else None
 
 
 class Debouncer:
@@ -34,7 +50,8 @@ class Debouncer:
 
     def poke(self, saved: bool = False, changed: str | None = None) -> None:
         """Note an event: ``changed`` names the file it changed in place (None: something else
-        happened); ``saved`` when a writer closed its file, so the burst is over."""
+        happened); ``saved`` when a writer closed its file, so the burst is over: at once when
+        it only wrote files in place, else after a moment for a rename that may follow."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -42,7 +59,8 @@ class Debouncer:
                 self._touched = None
             elif self._touched is not None:
                 self._touched.add(changed)
-            self._timer = self._make_timer(min(self.delay, SAVED_SECONDS) if saved else self.delay, self._fire)
+            wait = (0.0 if self._touched is not None else min(self.delay, SAVED_SECONDS)) if saved else self.delay
+            self._timer = self._make_timer(wait, self._fire)
             self._timer.daemon = True
             self._timer.start()
 
@@ -65,14 +83,10 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], 
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
-                return  # a folder's "modified" only repeats what its files' events said
-            names = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-            if all(is_ignored(name) for name in names if name) or "/.papernotes-cache/" in names[0]:
-                return
-            in_place = event.event_type in ("modified", "closed") and not event.is_directory
-            # closed after writing: the save is complete
-            on_change(event.event_type == "closed", names[0] if in_place else None)
+            told = event_news(event.event_type, event.is_directory, str(event.src_path),
+                              str(getattr(event, "dest_path", "") or ""))
+            if told is not None:
+                on_change(*told)
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     handler = Handler()
