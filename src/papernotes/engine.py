@@ -156,14 +156,18 @@ class Production:
 class Plan:
     """The previous build's pages by URL (in plan order; None: a page not held in memory) and, for
     every note and paper (``note:ID``, ``paper:ID``), the URLs of the pages whose context holds
-    it. ``setup`` is the environment digest it was planned under ("": not to be planned in part)."""
+    it. ``setup`` is the environment digest it was planned under ("": not to be planned in part).
+    ``saved``: the bytes it was restored from, while it is what they hold (a plan in part changes
+    no URL and no dependency), so that saving it again costs nothing."""
 
     setup: str = ""
     pages: dict[str, Planned | None] = field(default_factory=dict)
     dependents: dict[str, set[str]] = field(default_factory=dict)
+    saved: bytes | None = field(default=None, repr=False)
 
     def learn(self, page: Planned, drawn_from: Iterable[str], keep: bool) -> None:
         """Add a page planned in full, drawn from the notes and papers ``drawn_from``."""
+        self.saved = None
         self.pages[page.url] = page if keep else None
         for key in drawn_from:
             self.dependents.setdefault(key, set()).add(page.url)
@@ -629,12 +633,14 @@ def _pages_of(data: bytes) -> dict[str, Rendered]:
 
 def _plan_data(plan: Plan) -> bytes:
     """The plan without its pages (their URLs alone, in order), as plain values."""
+    if plan.saved is not None:
+        return plan.saved
     return marshal.dumps((plan.setup, list(plan.pages), plan.dependents))
 
 
 def _plan_of(data: bytes) -> Plan:
     setup, urls, dependents = marshal.loads(data)
-    return Plan(setup, dict.fromkeys(urls), dependents)
+    return Plan(setup, dict.fromkeys(urls), dependents, data)
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
