@@ -268,3 +268,23 @@ def test_the_quick_answer_knows_every_build_option_or_leaves_the_command_line_to
         "site_dir": "notes", "out_dir": "out", "base_url": "https://x.org/", "jobs": "2", "quiet": True}
     for args in (["serve"], ["build", "--strict"], ["build", "-j", "0"], ["build", "a", "b"], ["build", "-o"], ["build", "-qv"]):
         assert build_options(args) is None, args
+
+
+def test_a_build_process_ends_with_its_exit_code_its_output_printed_and_its_state_saved(make_site):
+    """``papernotes build`` ends its process at once (no teardown), yet prints everything, exits
+    with the build's code and leaves the state the next build restores."""
+    root = make_site({"content/a.md": NOTE.format(title="A"), "content/b.md": NOTE.format(title="B") + "\n[[Nowhere]]\n"})
+    out = root / "out"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "papernotes", "build", os.fspath(root), "-o", os.fspath(out), "--no-search", *args]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    strict = run("--strict")
+    assert strict.returncode == 1 and "Nowhere" in strict.stderr and "2 notes" in strict.stdout
+    done = run()
+    assert done.returncode == 0 and "2 notes" in done.stdout
+    layout = SiteLayout.find(root, out)
+    assert {"engine.pickle", "engine-changes.pickle", uptodate.MANIFEST} <= {p.name for p in layout.cache.iterdir()}
+    time.sleep(1.1)  # past the racy second
+    assert "up to date" in run().stdout

@@ -157,14 +157,18 @@ class Production:
 class Plan:
     """The previous build's pages by URL (in plan order; None: a page not held in memory) and, for
     every note and paper (``note:ID``, ``paper:ID``), the URLs of the pages whose context holds
-    it. ``setup`` is the environment digest it was planned under ("": not to be planned in part)."""
+    it. ``setup`` is the environment digest it was planned under ("": not to be planned in part).
+    ``saved``: the bytes it was restored from, while it is what they hold (a plan in part changes
+    no URL and no dependency), so that saving it again costs nothing."""
 
     setup: str = ""
     pages: dict[str, Planned | None] = field(default_factory=dict)
     dependents: dict[str, set[str]] = field(default_factory=dict)
+    saved: bytes | None = field(default=None, repr=False)
 
     def learn(self, page: Planned, drawn_from: Iterable[str], keep: bool) -> None:
         """Add a page planned in full, drawn from the notes and papers ``drawn_from``."""
+        self.saved = None
         self.pages[page.url] = page if keep else None
         for key in drawn_from:
             self.dependents.setdefault(key, set()).add(page.url)
@@ -666,12 +670,14 @@ def _pages_of(data: bytes) -> dict[str, Rendered]:
 
 def _plan_data(plan: Plan) -> bytes:
     """The plan without its pages (their URLs alone, in order), as plain values."""
+    if plan.saved is not None:
+        return plan.saved
     return marshal.dumps((plan.setup, list(plan.pages), plan.dependents))
 
 
 def _plan_of(data: bytes) -> Plan:
     setup, urls, dependents = marshal.loads(data)
-    return Plan(setup, dict.fromkeys(urls), dependents)
+    return Plan(setup, dict.fromkeys(urls), dependents, data)
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
@@ -758,13 +764,13 @@ def page_key(page: Planned, found: Callable[[str], None] | None = None,
     spares digesting again a frozen value another page of the same build held."""
     if isinstance(page, TextFile) and page.key is None:
         return None
-    digest = hashlib.blake2b(digest_size=16)
+    pieces: list[bytes] = []  # hashed at once: the same digest as fed piece by piece, for far fewer calls
     if isinstance(page, Page):
-        digest.update(page.template.encode() + b"\0")
-        _walk_items(page.context, found, digest.update, bodies, shared)  # each value as ``as_view`` gives it
+        pieces.append(page.template.encode() + b"\0")
+        _walk_items(page.context, found, pieces.append, bodies, shared)  # each value as ``as_view`` gives it
     else:
-        _walk(page.key, found, digest.update, None, shared)
-    return digest.digest()
+        _walk(page.key, found, pieces.append, None, shared)
+    return hashlib.blake2b(b"".join(pieces), digest_size=16).digest()
 
 
 def digest_page(page: Planned, bodies: frozenset[str] | None = None,
@@ -783,27 +789,30 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     the value is one a template sees through ``as_view``: its notes and papers count by their
     cards, but for the notes named there; inside values that ``as_view`` leaves as they are,
     every note counts whole."""
-    if isinstance(value, str):
+    kind: type = type(value)
+    branch = _branch(kind)
+    if branch == "text":
         if update is not None:
-            data = value.encode("utf-8", "surrogatepass")
+            data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
             update(b"s%d:" % len(data) + data)
-    elif isinstance(value, (Note, Paper)):
+    elif branch == "mapping":
+        _walk_items(value, found, update, None, shared)  # type: ignore[arg-type]
+    elif branch == "sequence":
+        if update is not None:
+            update(b"(%d" % len(value))  # type: ignore[arg-type]
+        for item in value:  # type: ignore[attr-defined]
+            _walk(item, found, update, bodies, shared)
+    elif branch == "scalar":
+        if update is not None:
+            update(f"{kind.__name__}:{value!r};".encode())
+    elif branch == "note":
+        assert isinstance(value, (Note, Paper))
         if found is not None:
             found(("note:" if isinstance(value, Note) else "paper:") + value.id)
         if update is not None:
             update(value.digest if bodies is None else _card(value, bodies))
-    elif isinstance(value, (tuple, list)):
-        if update is not None:
-            update(b"(%d" % len(value))
-        for item in value:
-            _walk(item, found, update, bodies, shared)
-    elif isinstance(value, (int, float, bytes, type(None), dt.date, dt.time)):
-        if update is not None:
-            update(f"{type(value).__name__}:{value!r};".encode())
-    elif isinstance(value, dict):
-        _walk_items(value, found, update, None, shared)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        frozen, names = _dataclass_fields(type(value))
+    elif branch == "dataclass":
+        frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
         if frozen:
             digest, held = _frozen_digest(value, names, inside, shared)
@@ -814,15 +823,33 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
                     found(key)
             return
         if update is not None:
-            update(type(value).__qualname__.encode())
+            update(kind.__qualname__.encode())
         for name in names:
             _walk(getattr(value, name), found, update, inside, shared)
-    elif isinstance(value, (set, frozenset)):
-        _walk(sorted(value, key=repr), found, update, None, shared)
-    elif isinstance(value, Mapping):
-        _walk_items(value, found, update, None, shared)
+    elif branch == "set":
+        _walk(sorted(value, key=repr), found, update, None, shared)  # type: ignore[call-overload]
     elif update is not None:  # anything else by its text: an object without one of its own differs each time
-        update(f"{type(value).__qualname__}:{value!r};".encode())
+        update(f"{kind.__qualname__}:{value!r};".encode())
+
+
+@functools.cache
+def _branch(kind: type) -> str:
+    """How ``_walk`` takes a value of the type ``kind``: as the first of these it is a kind of."""
+    if issubclass(kind, str):
+        return "text"
+    if issubclass(kind, (Note, Paper)):
+        return "note"
+    if issubclass(kind, (tuple, list)):
+        return "sequence"
+    if issubclass(kind, (int, float, bytes, type(None), dt.date, dt.time)):
+        return "scalar"
+    if issubclass(kind, dict):
+        return "mapping"
+    if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
+        return "dataclass"
+    if issubclass(kind, (set, frozenset)):
+        return "set"
+    return "mapping" if issubclass(kind, Mapping) else "other"
 
 
 def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str] | None,
@@ -833,11 +860,11 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     known = shared.get(place) if shared is not None else None
     if known is not None and known[0] is value:
         return known[1], known[2]
-    digest = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+    pieces = [type(value).__qualname__.encode()]
     held: list[str] = []
     for name in names:
-        _walk(getattr(value, name), held.append, digest.update, bodies, shared)
-    taken = digest.digest(), tuple(held)
+        _walk(getattr(value, name), held.append, pieces.append, bodies, shared)
+    taken = hashlib.blake2b(b"".join(pieces), digest_size=16).digest(), tuple(held)
     if shared is not None:
         shared[place] = (value, *taken)
     return taken
@@ -858,7 +885,11 @@ def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None
     if update is not None:
         update(b"{%d" % len(value))
     for name, item in value.items():
-        _walk(name, None, update)
+        if type(name) is not str:
+            _walk(name, None, update)
+        elif update is not None:
+            data = name.encode("utf-8", "surrogatepass")
+            update(b"s%d:" % len(data) + data)
         _walk(item, found, update, bodies, shared)
 
 

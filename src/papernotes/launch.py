@@ -32,13 +32,27 @@ def main() -> None:
     if options is None or looked is None or looked[0].last is None or looked[0].last.errors:
         from .cli import main as command_line
 
-        command_line(obj=looked[0] if looked is not None else None)  # the build takes the check made here
+        try:
+            command_line(obj=looked[0] if looked is not None else None)  # the build takes the check made here
+        except SystemExit as done:
+            if sys.argv[1:2] == ["build"] and (done.code is None or isinstance(done.code, int)):
+                _exit_at_once(done.code or 0)
+            raise
         return
     last, out = looked[0].last, looked[1]
     if not options.get("quiet"):
         print(up_to_date_line(last.notes, last.pages, last.warnings, 0, time.perf_counter() - started, out))
         if not last.site_origin:
             print(BASE_URL_WARNING, file=sys.stderr)
+
+
+def _exit_at_once(code: int) -> None:
+    """End a build's process without freeing what it built one object at a time (at 10,000 notes
+    the interpreter's teardown costs half a second): every file it wrote is closed, and its
+    worker pools are shut down, by then."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def up_to_date_line(notes: int, pages: int, warnings: int, errors: int, seconds: float, out: object) -> str:

@@ -60,9 +60,12 @@ class LastBuild:
 
     @classmethod
     def of(cls, notes: int, pages: int, diagnostics: Iterable[Diagnostic], site_origin: str) -> LastBuild:
-        from dataclasses import astuple
+        from dataclasses import fields
 
-        problems = list(map(astuple, diagnostics))
+        from .model import Diagnostic
+
+        fields_of = attrgetter(*(field.name for field in fields(Diagnostic)))  # plain values: no deep copy needed
+        problems = list(map(fields_of, diagnostics))
         return cls(notes, pages, sum(problem[_SEVERITY] == "warning" for problem in problems),
                    sum(problem[_SEVERITY] == "error" for problem in problems), marshal.dumps(problems, _MARSHAL), site_origin)
 
