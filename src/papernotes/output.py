@@ -214,17 +214,15 @@ def write_pieces(target: str, pieces: Iterable[bytes]) -> int:
     file is left. The pieces (each a batch of a page's text) go straight to the file descriptor:
     a buffered file object would cost a few more system calls per file."""
     descriptor = os.open(target, _NEW_FILE, 0o666)
-    size = 0
     try:
-        for piece in pieces:
-            size += _write_all(descriptor, piece)
+        try:
+            return sum(_write_all(descriptor, piece) for piece in pieces)
+        finally:
+            os.close(descriptor)
     except BaseException:
-        os.close(descriptor)
         with contextlib.suppress(OSError):
             os.unlink(target)
         raise
-    os.close(descriptor)
-    return size
 
 
 def _write_all(descriptor: int, data: bytes) -> int:
