@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +18,8 @@ from .extensions import Plugins, load_plugins
 from .siteurls import SiteURLs, site_urls
 from .yamltext import load_yaml_with_lines, plain
 
+_URL_SAFE_MARKS = "/#?=&%:~+"  # what a site path keeps as it is, beside letters, digits and ``_.-~``
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.\-~/#?=&%:+]*").fullmatch  # a path ``quote`` would leave as it is
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,13 @@ class Config:
     urls: SiteURLs = field(default_factory=SiteURLs)  # where each kind of page lives
     plugins: Plugins = field(default_factory=Plugins)  # the site's own emitters, readers, markdown plugins
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
         """The path part of base_url, always starting and ending with ``/``."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
-    @property
+    @functools.cached_property
     def site_origin(self) -> str:
         """``scheme://host`` of base_url, or ``""`` when base_url is only a path."""
         parts = urlsplit(self.base_url)
@@ -64,7 +68,8 @@ class Config:
         """A site path with the base path in front (``/notes/x/`` → ``/sub/notes/x/``)."""
         if not path or "://" in path or path.startswith(("#", "mailto:")):
             return path
-        return self.base_path + quote(path.lstrip("/"), safe="/#?=&%:~+")
+        path = path.lstrip("/")
+        return self.base_path + (path if _URL_SAFE(path) else quote(path, safe=_URL_SAFE_MARKS))
 
     def absolute_url(self, path: str) -> str:
         """``url(path)`` with the site's scheme and host, when base_url has them."""

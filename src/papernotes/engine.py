@@ -31,6 +31,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import gc
 import hashlib
 import html
 import marshal
@@ -963,7 +964,12 @@ _shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]]
 
 
 def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]]) -> None:
+    """Take the sink, templates and plan the worker was forked with. Everything it inherited
+    (the graph, every note) lives as long as the worker: the cycle collector is told to leave
+    it be, rather than walk it again at each full collection (about a sixth of a worker's time
+    at 10,000 notes)."""
     global _shared
+    gc.freeze()
     _shared = (staging.fork(), env, plan)
 
 

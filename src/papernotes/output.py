@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 MARKER = ".papernotes-site"
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -32,6 +33,10 @@ class Staging:
     written: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
     folders: set[str] = field(default_factory=set, repr=False)  # made already
+    replacing: bool = field(init=False, repr=False)  # whether a current site is there to compare files with
+
+    def __post_init__(self) -> None:
+        self.replacing = os.path.isdir(self.out_dir)
 
     def write(self, rel: str, data: bytes) -> None:
         """Write ``data`` at ``rel``, refusing any path that would leave the staging folder.
@@ -57,9 +62,9 @@ class Staging:
         hold the same bytes. A file whose pieces fail is not left half-written."""
         target = self._target(rel)
         self._folder(target)
-        write_pieces(target, pieces)
+        size = write_pieces(target, pieces)
         current = os.path.join(self.out_dir, rel)
-        if not (same_bytes(target, current) and _linked_over(current, target)):
+        if not (self.replacing and same_bytes(target, current, size) and _linked_over(current, target)):
             self.changed.add(rel)
         self.written.add(rel)
 
@@ -95,12 +100,23 @@ class Staging:
         return target_in(self.root, rel, self.written)
 
     def _folder(self, target: str) -> None:
+        """Make the folder of ``target`` unless made already: usually its parent is there, so
+        one ``mkdir`` does."""
         folder = os.path.dirname(target)
-        if folder not in self.folders:
+        if folder in self.folders:
+            return
+        try:
+            os.mkdir(folder)
+        except FileNotFoundError:
             os.makedirs(folder, exist_ok=True)
-            self.folders.add(folder)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise
+        self.folders.add(folder)
 
     def _link_unchanged(self, rel: str, target: str, data: bytes) -> bool:
+        if not self.replacing:
+            return False
         current = os.path.join(self.out_dir, rel)
         try:
             stat = os.lstat(current)
@@ -193,22 +209,35 @@ def exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_pieces(target: str, pieces: Iterable[bytes]) -> None:
-    """Write the file ``target`` from ``pieces``; when making them fails, no file is left."""
+def write_pieces(target: str, pieces: Iterable[bytes]) -> int:
+    """Write the file ``target`` from ``pieces`` and return its size; when making them fails, no
+    file is left. The pieces (each a batch of a page's text) go straight to the file descriptor:
+    a buffered file object would cost a few more system calls per file."""
+    descriptor = os.open(target, _NEW_FILE, 0o666)
     try:
-        with open(target, "wb") as handle:
-            handle.writelines(pieces)
+        try:
+            return sum(_write_all(descriptor, piece) for piece in pieces)
+        finally:
+            os.close(descriptor)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(target)
         raise
 
 
-def same_bytes(made: str, current: str) -> bool:
-    """Whether the file ``current`` is a regular file holding the bytes of the file ``made``."""
+def _write_all(descriptor: int, data: bytes) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+    return len(data)
+
+
+def same_bytes(made: str, current: str, size: int | None = None) -> bool:
+    """Whether the file ``current`` is a regular file holding the bytes of the file ``made``
+    (whose ``size``, when known, spares looking)."""
     try:
         stat = os.lstat(current)
-        if not S_ISREG(stat.st_mode) or stat.st_size != os.stat(made).st_size:
+        if not S_ISREG(stat.st_mode) or stat.st_size != (os.stat(made).st_size if size is None else size):
             return False
         with open(made, "rb") as mine, open(current, "rb") as theirs:
             while block := mine.read(1 << 20):

@@ -17,7 +17,7 @@ not for templates.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .graph import MonthGroup, TagGroup, YearGroup
@@ -54,13 +54,14 @@ class NoteView:
         return cls(note.id, note.title, note.url, note.date, note.updated, note.summary, note.tags,
                    note.meta, note.original_url, note.author, note.digest, note.body, reads)
 
-    @property
+    @functools.cached_property
     def body(self) -> RenderedBody:
-        """The rendered body (``html``, ``headings``, ``words``); reading it is recorded."""
+        """The rendered body (``html``, ``headings``, ``words``); reading it is recorded. A
+        stored body's HTML is read once here, however often the page's templates ask for it."""
         assert self._body is not None
         if self._reads is not None:
             self._reads.add(self.id)
-        return self._body
+        return replace(self._body, stored=self._body.html)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NoteView) and self.digest == other.digest

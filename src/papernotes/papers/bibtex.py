@@ -143,6 +143,8 @@ def _url(url: str) -> str:
 
 def _balanced(text: str) -> str:
     """``text`` with unmatched braces dropped."""
+    if "{" not in text and "}" not in text:
+        return text
     depth, kept = 0, []
     for char in text:
         if char == "{":
