@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import gc
 import hashlib
 import operator
 import os
@@ -23,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, Callable
 
+from .collector import paused
 from .model import Note, StoredText
 
 try:
@@ -124,13 +124,8 @@ def dump(value: object, handle: IO[bytes], store: BodyStore | None) -> None:
 def load(handle: IO[bytes], store: BodyStore | None) -> Any:
     """What ``dump`` wrote, its bodies read from ``store`` when used. The cycle collector waits
     meanwhile: it would look at the young objects again and again, taking twice as long."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _Unpickler(handle, store).load()
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _stored(offset: int, length: int, digest: bytes) -> StoredText:

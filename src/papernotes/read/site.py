@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .. import __version__
+from ..collector import paused
 from ..markdown.assets import AssetFinder
 from ..config import Config
 from ..markdown.pipeline import MarkdownRenderer
@@ -89,9 +91,11 @@ class ReadInputs:
 _worker_inputs: tuple[ReadInputs, Mapping[str, tuple[dt.datetime, str]]] | None = None  # per pool worker
 
 
-def _start_worker(inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]]) -> None:
+def _start_worker(inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str]], collecting: bool) -> None:
     global _worker_inputs
     _worker_inputs = (inputs, dates)  # forked, so handed over without pickling
+    if collecting:  # forked while the main process's collector waits; a worker's own garbage needs it
+        gc.enable()
 
 
 def _read_in_worker(task: tuple[Path, ...] | FeedItems) -> list[ReadResult]:
@@ -218,8 +222,9 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
     done = 0
     if workers > 1 and (len(paths) >= PARALLEL_FROM or _total_size(paths) >= PARALLEL_BYTES):
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(inputs, dates))
-        with contextlib.suppress(BrokenProcessPool), pool:  # a worker killed (out of memory): the rest read here
+                                   initializer=_start_worker, initargs=(inputs, dates, gc.isenabled()))
+        # the results received here live on in the build: the collector would walk them again and again
+        with contextlib.suppress(BrokenProcessPool), pool, paused():  # a worker killed (out of memory): the rest read here
             for done, result in enumerate(_pooled(pool, paths, inputs, dates, workers), 1):
                 progress("reading", done, len(paths))
                 yield done - 1, result
