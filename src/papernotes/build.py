@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import inplace, output, uptodate
+from .collector import paused
 from .model import Diagnostic, Note, Progress, ReadResult, no_progress
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
 
@@ -82,17 +83,14 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
-    collecting = gc.isenabled()
     try:
         manifest = looked.manifest if looked is not None else None
         engine = Engine(layout, options, store=kept or _spill_store(layout, options),
                         keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
-        if kept is not None and manifest is not None:
-            gc.disable()  # what is restored lives as long as the build: the collector need not walk it, now or later
-            engine.restore(uptodate.output_stamps(manifest))
-        gc.freeze()
-        if collecting:
-            gc.enable()
+        with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
+            if kept is not None and manifest is not None:
+                engine.restore(uptodate.output_stamps(manifest))
+            gc.freeze()
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
             staging = inplace.start(layout.out, engine.stamps)  # what the last build left is known: change only what differs
         else:
@@ -114,8 +112,6 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             output.finish(staging)
         clock.lap("swap")
     except BaseException:
-        if collecting:
-            gc.enable()
         gc.unfreeze()
         if isinstance(staging, inplace.InPlace):
             inplace.abandon(staging)
