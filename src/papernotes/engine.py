@@ -794,8 +794,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     branch = _branch(kind)
     if branch == "text":
         if update is not None:
-            data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
-            update(b"s%d:" % len(data) + data)
+            update(_text(value))  # type: ignore[arg-type]
     elif branch == "mapping":
         _walk_items(value, found, update, None, shared)  # type: ignore[arg-type]
     elif branch == "sequence":
@@ -888,10 +887,15 @@ def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None
     for name, item in value.items():
         if type(name) is not str:
             _walk(name, None, update)
-        elif update is not None:
-            data = name.encode("utf-8", "surrogatepass")
-            update(b"s%d:" % len(data) + data)
+        elif update is not None:  # a name, as ``_walk`` takes text, without finding its branch
+            update(_text(name))
         _walk(item, found, update, bodies, shared)
+
+
+def _text(value: str) -> bytes:
+    """Text as a page key takes it: its length in bytes, then its UTF-8 (lone surrogates kept)."""
+    data = value.encode("utf-8", "surrogatepass")
+    return b"s%d:" % len(data) + data
 
 
 @functools.cache
