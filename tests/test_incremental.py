@@ -310,6 +310,30 @@ def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_si
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+@pytest.mark.parametrize("title, short_way", [
+    ("Digest of attention", True),   # no link names either title, and the note keeps its place
+    ("Nowhere", False),              # b.md's unresolved [[Nowhere]] now leads to it
+    ("Aardvark", True),              # first by title among notes of other dates: its place is its date's
+])
+def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(make_site, monkeypatch, title, short_way):
+    """A title edit that moves nothing is swapped into the kept graph, as a text edit is (the
+    pages naming the note, graph.json and the local graphs of the notes linking to it are made
+    again); one that a link resolves by builds the graph anew. Either way the output is a cold build's."""
+    root = make_site({**NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\n---\nBy its file name: [[d]].\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/d.md"
+    path.write_text(path.read_text().replace("title: Digest", f"title: {title}"))
+    build(layout, options)
+    (engine,) = restored
+    assert (engine.changed is not None and "note:d" in engine.changed) == short_way
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 @pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone", "changes to another state"])
 def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypatch, damage):
     root = make_site(NOTES)

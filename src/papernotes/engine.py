@@ -53,7 +53,7 @@ from . import bodystore
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, build_graph, shape
+from .graph import Graph, build_graph, retitled_in_place, shape
 from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
 from .names import Names
@@ -462,6 +462,8 @@ class Engine:
             self.plan = Plan()
             return plan_pages(graph, config), None
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
+        if TITLES in self.changed:  # graph.json holds every note's title but no note to depend on
+            affected.add(config.urls.graph_json)
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
         waiting = {url for url in affected if self._waits(memo.pages.get(url), self.pages.get(url))}  # planned when read
         fresh = {page.url: page for page in plan_pages(graph, config, only=affected - waiting)}
@@ -714,22 +716,32 @@ def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
     return Diagnostic("error", page, 1, 1, f"template error while rendering: {exc}")
 
 
+TITLES = "titles"  # in what ``after_edit`` changed: a note's title, which graph.json shows
+
+
 def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
                base_path: str) -> tuple[Graph, frozenset[str]] | None:
-    """The graph after some notes' text changed without changing their ``shape``, made from the
-    previous one in time proportional to the edit, with the notes and papers (``note:ID``,
-    ``paper:ID``) it changed; None when anything more changed."""
+    """The graph after some notes' text changed without changing their ``shape`` (or one note's
+    title changed, moving nothing: ``retitled_in_place``), made from the previous one in time
+    proportional to the edit, with the notes and papers (``note:ID``, ``paper:ID``) it changed;
+    None when anything more changed."""
     if len(before) != len(notes):
         return None
     edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
     if len(edited) > EDITS_IN_PLACE:
         return None
+    retitled = False  # one note under a new title that moves nothing (``retitled_in_place``)
     for old, new in edited:
         placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
-        if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None or shape(old) != shape(new):
-            return None  # renamed for a collision, a feed item (matched by title), or moved in the graph
+        if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None:
+            return None  # renamed for a collision, or a feed item (matched by title)
+        if shape(old) != shape(new):
+            if len(edited) > 1 or not retitled_in_place(previous, old, new):
+                return None  # moved in the graph
+            retitled = True
     canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
-    index = previous.index.with_notes(canonicals)  # embeds show the notes as they are now
+    # embeds show the notes as they are now; a new title is a new name to link by
+    index = previous.index.renamed(canonicals) if retitled else previous.index.with_notes(canonicals)
     fresh: dict[str, Note] = {}
     warnings: dict[Diagnostic, Diagnostic] = {}  # unresolved links that moved in the text
     for old, new in edited:
@@ -745,7 +757,10 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
             fresh[embedder.id] = link_note(embedder, index, base_path)[0]
     graph, papers = previous.with_notes(fresh)
     graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
-    return graph, frozenset({*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)})
+    changed = {*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)}
+    if retitled:  # the local graphs of the notes linking to it name it by its title, as graph.json does
+        changed.update({TITLES, *(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))})
+    return graph, frozenset(changed)
 
 
 def dependencies(page: Planned) -> set[str]:

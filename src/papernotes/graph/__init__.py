@@ -12,9 +12,10 @@ from typing import Callable, Iterable, Mapping
 
 from ..collector import paused
 from ..config import Config
-from .links import LinkIndex, resolve_links
+from .links import LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
-from ..papers.papergraph import PaperGraph, build_paper_graph, canonical_papers, match_feed_titles, swap_notes
+from ..papers.papergraph import (PaperGraph, build_paper_graph, canonical_papers, match_feed_titles, paper_titles,
+                                 subject_paper, swap_notes)
 from ..papers.registry import Registry
 from ..urls import slugify
 
@@ -110,6 +111,35 @@ def shape(note: Note) -> bytes:
     body = replace(note.body, stored="", words=0,
                    links=tuple(replace(link, line=0, col=0) for link in note.body.links))
     return replace(note, body=body, summary="", papers=tuple(replace(ref, excerpt="") for ref in note.papers)).digest
+
+
+def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
+    """Whether ``new`` is ``old`` under another title that leaves every other note and paper as
+    it was, so that the graph can take it in place as after a text edit (its link index made
+    again, ``LinkIndex.renamed``): the note keeps its place in the site's order, no link names
+    either title, no problem found quotes the old one, and the papers it is about keep theirs."""
+    if old.title == new.title or shape(replace(old, title=new.title)) != shape(new):
+        return False
+    position = graph.positions.get(old.id)
+    if position is None or len(graph.index.by_id) != len(graph.notes):
+        return False
+    key = new.sort_key
+    if position > 0 and not graph.notes[position - 1].sort_key < key:
+        return False
+    if position + 1 < len(graph.notes) and not key < graph.notes[position + 1].sort_key:
+        return False
+    titles = {old.title.strip().lower(), new.title.strip().lower()}
+    if any(name in titles for note in graph.index.by_id.values() for name in names_linked(note)):
+        return False
+    if any(old.title in problem.message for problem in graph.diagnostics):
+        return False
+    for paper in graph.papers.papers_of.get(old.id, ()):
+        if paper.id == subject_paper(old) or paper.id == subject_paper(new):
+            on_it = sorted(paper.notes, key=lambda note: graph.positions[note.id])  # as the graph met them
+            before = paper_titles(on_it).get(paper.id)
+            if paper_titles([new if note.id == new.id else note for note in on_it]).get(paper.id) != before:
+                return False
+    return True
 
 
 def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry(),

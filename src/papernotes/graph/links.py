@@ -8,7 +8,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from ..model import Diagnostic, LinkRef, Note
 from ..urls import slugify
@@ -61,6 +61,11 @@ class LinkIndex:
         return LinkIndex(swap(self.by_name), swap(self.by_path), swap(self.by_id),
                          tuple(fresh.get(n.id, n) for n in self.embedders))
 
+    def renamed(self, fresh: Mapping[str, Note]) -> "LinkIndex":
+        """The index made again with the notes in ``fresh`` (by id) in place of their earlier
+        versions, under the names they have now."""
+        return LinkIndex.of(fresh.get(note.id, note) for note in self.by_id.values())
+
     def embedding(self, ids: Iterable[str]) -> list[Note]:
         """The notes whose embeds show (directly or through other embeds) any note in ``ids``."""
         wanted, found = set(ids), []
@@ -110,6 +115,17 @@ def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
                 linking[target_id].append(note.id)
         resolved.append(linked_note if keep is None else keep(linked_note))
     return tuple(resolved), {k: tuple(v) for k, v in linking.items()}, problems
+
+
+def names_linked(note: Note) -> Iterator[str]:
+    """The names ``LinkIndex.find`` looks the note's links up by (a path by its last part)."""
+    for link in note.body.links:
+        if link.fallback:
+            continue
+        target = link.target.strip()
+        if "/" in target or _NOTE_SUFFIX.search(target):
+            target = posixpath.basename(_NOTE_SUFFIX.sub("", target))
+        yield target.lower()
 
 
 def has_embeds(note: Note) -> bool:
