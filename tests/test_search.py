@@ -42,12 +42,11 @@ def test_searchable_html_leaves_text_alone(text):
     assert search.searchable_html(text) == text
 
 
-@given(st.lists(st.integers(min_value=0, max_value=50)), st.integers(min_value=1, max_value=80))
-def test_shards_keep_order_and_stay_under_the_size_unless_one_document_is_larger(lengths, size):
-    docs = [Document(f"/{i}/", "x" * n) for i, n in enumerate(lengths)]
-    groups = list(search.shards(docs, size))
-    assert [doc for group in groups for doc in group] == docs
-    assert all(sum(len(d.html) for d in group) <= size or len(group) == 1 for group in groups)
+@given(st.lists(st.text(min_size=1), unique=True), st.integers(min_value=1, max_value=20))
+def test_a_documents_bundle_is_fixed_by_its_url_alone(urls, count):
+    buckets = [search.bucket_of(url, count) for url in urls]
+    assert all(0 <= bucket < count for bucket in buckets)
+    assert buckets == [search.bucket_of(url, count) for url in reversed(urls)][::-1]  # whatever comes before
 
 
 def graph_of(root: Path):
@@ -99,14 +98,44 @@ def test_a_build_keeps_the_bundle_while_no_indexed_text_changes(site):
     assert json.loads((site.out / "pagefind" / "papernotes.json").read_text())["digest"] != manifest["digest"]
 
 
+MANY = {f"content/note-{i}.md": f"---\ntitle: Note {i}\n---\n\nWord{i} and shared words.\n" for i in range(12)}
+
+
 def test_a_large_index_is_cut_into_bundles_the_first_one_lists(site, monkeypatch):
     monkeypatch.setattr(search, "SHARD_TEXT", 10)
+    write_files(site.root, MANY)
     build(site, BuildOptions(workers=2))
     manifest = json.loads((site.out / "pagefind" / "papernotes.json").read_text())
-    assert manifest["merge"] == ["shard-2/", "shard-3/"]
+    assert len(manifest["merge"]) >= 2 and all(place.startswith("shard-") for place in manifest["merge"])
+    pages = 0
     for place in ("", *manifest["merge"]):
-        assert (site.out / "pagefind" / place / "pagefind-entry.json").is_file()
+        entry = json.loads((site.out / "pagefind" / place / "pagefind-entry.json").read_text())
+        pages += entry["languages"]["en"]["page_count"]
         assert (site.out / "pagefind" / place / "pagefind-ui.js").is_file() == (place == "")  # one interface
+    assert pages == len(MANY) + 3  # every note and paper, once
+
+
+def _bundle_inodes(layout: SiteLayout) -> dict[str, int]:
+    manifest = json.loads((layout.out / "pagefind" / "papernotes.json").read_text())
+    return {place: (layout.out / "pagefind" / place / "pagefind-entry.json").stat().st_ino for place in ("", *manifest["merge"])}
+
+
+def test_an_edit_indexes_its_own_bundle_again_and_keeps_the_others(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_TEXT", 40)
+    write_files(site.root, MANY)
+    build(site, BuildOptions(workers=1))
+    before = _bundle_inodes(site)
+    assert len(before) >= 3
+    write_files(site.root, {"content/note-5.md": MANY["content/note-5.md"].replace("shared", "edited")})
+    build(site, BuildOptions(workers=1))
+    after = _bundle_inodes(site)
+    assert after.keys() == before.keys()
+    again = [place for place in before if after[place] != before[place]]
+    assert len(again) == 1, again  # the edited note's bundle alone
+    search_for = json.loads((site.out / "pagefind" / "papernotes.json").read_text())
+    plan = search.ShardPlan.of(graph_of(site.root), "en")
+    assert search_for["shards"] == list(plan.digests)
+    assert plan.places[plan.buckets["/notes/note-5/"]] == again[0]
 
 
 def test_without_pagefind_the_site_builds_and_warns(site, monkeypatch):

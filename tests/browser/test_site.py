@@ -124,8 +124,10 @@ def sharded_url(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("site", ["demo_url", "sharded_url"])
 def test_search_results_link_to_a_note_and_a_paper(page, request, site):
     base = request.getfixturevalue(site)
-    titles = search(page, base, "compute optimal")
-    links = [link.get_attribute("href") for link in page.locator(".pagefind-ui__result-link").all()]
+    search(page, base, "compute optimal")
+    results = [result.locator(".pagefind-ui__result-link").first  # not the sections listed under it
+               for result in page.locator(".pagefind-ui__result").all()]
+    titles, links = [link.inner_text() for link in results], [link.get_attribute("href") for link in results]
     assert titles[:2] == ["Training Compute-Optimal Large Language Models"] * 2, titles  # the note and the paper
     note = next((href for href in links if href.startswith("/notes/")), None)
     paper = next((href for href in links if href.startswith("/papers/")), None)

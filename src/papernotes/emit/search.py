@@ -2,9 +2,10 @@
 and per paper (never the written pages, whose lists, tags and dates repeat the notes' text).
 
 Pagefind holds everything it indexes in memory until it writes, about 50 bytes per byte of
-text, so a large site is indexed as several bundles of at most ``SHARD_TEXT`` characters each;
-the search page merges them (Pagefind's ``mergeIndex``), listed in ``pagefind/papernotes.json``
-with a digest of the documents, so that a build whose documents did not change keeps the bundle.
+text, so a large site is indexed as several bundles of about ``SHARD_TEXT`` characters each,
+a document's bundle fixed by its URL; the search page merges them (Pagefind's ``mergeIndex``),
+listed in ``pagefind/papernotes.json`` with a digest of each one's documents, so that a build
+keeps every bundle whose documents did not change and indexes the others again.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import os
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..graph import Graph
 from ..model import Diagnostic, Note
@@ -27,6 +30,8 @@ from .pagefindservice import Document, Indexed, PagefindError, write_bundle
 BUNDLE = "pagefind"
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 6_000_000  # characters of documents per Pagefind process (about 300 MB of its memory)
+WORD_TEXT = 10  # characters of a note's document per word of its body, taken to size the bundles
+_SHARD_FOLDER = re.compile(r"shard-\d+")
 FORMAT = "papernotes search documents 1"  # change when documents() changes shape
 
 _DROPPED = re.compile(r"<(annotation|script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
@@ -49,14 +54,17 @@ def searchable_html(html: str) -> str:
     return _TAG.sub(tag, _DROPPED.sub(" ", html))
 
 
-def documents(graph: Graph, language: str) -> Iterator[Document]:
+def documents(graph: Graph, language: str, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Document]:
     """A document for each note (title, tags, body, the titles of the papers it discusses) and
-    for each paper with a page (title, id, authors, venue, year, abstract, mentions)."""
+    for each paper with a page (title, id, authors, venue, year, abstract, mentions) whose URL
+    is ``wanted``."""
     for note in graph.notes:
-        tags = tuple(tag.name for tag in graph.tags_of.get(note.id, ()))
-        yield Document(note.url, note_html(note, tags, graph.papers.papers_of.get(note.id, ()), language))
+        if wanted(note.url):
+            tags = tuple(tag.name for tag in graph.tags_of.get(note.id, ()))
+            yield Document(note.url, note_html(note, tags, graph.papers.papers_of.get(note.id, ()), language))
     for paper in graph.papers.papers:
-        yield Document(paper.url, paper_html(paper, language))
+        if wanted(paper.url):
+            yield Document(paper.url, paper_html(paper, language))
 
 
 def note_html(note: Note, tags: tuple[str, ...], papers: Iterable[Paper], language: str) -> str:
@@ -79,55 +87,96 @@ def _page(language: str, title: str, body: str) -> str:
             f'<h1 data-pagefind-meta="title">{escape(title)}</h1>{body}</main></body></html>')
 
 
+@dataclass(frozen=True)
+class ShardPlan:
+    """Which bundle each document goes to, and a digest of each bundle's documents (taken from
+    the notes' own digests and the papers' documents, so no body is read): equal digests, equal
+    bundles.
+
+    A document's bundle is fixed by its URL (``count`` buckets of a hash), not by the sizes of
+    the documents before it, so an edit changes only its own bundle's digest; ``count`` comes
+    from the words of the notes, about ``SHARD_TEXT`` characters of documents to a bundle."""
+
+    count: int
+    buckets: dict[str, int]  # URL → bucket
+    digests: tuple[str, ...]  # by bucket ("" for an empty one)
+
+    @classmethod
+    def of(cls, graph: Graph, language: str) -> ShardPlan:
+        papers = [(paper.url, paper_html(paper, language)) for paper in graph.papers.papers]  # no body read
+        size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(len(d) for _, d in papers)
+        count = max(1, min(-(-size // SHARD_TEXT), len(graph.notes) + len(graph.papers.papers)))
+        buckets: dict[str, int] = {}
+        hashers: dict[int, Any] = {}
+
+        def add(url: str, *pieces: bytes) -> None:
+            bucket = buckets[url] = bucket_of(url, count)
+            if bucket not in hashers:
+                hashers[bucket] = hashlib.blake2b(f"{FORMAT}\0{language}\0{count}\0{bucket}".encode(), digest_size=20)
+            for piece in pieces:
+                hashers[bucket].update(piece)
+
+        for note in graph.notes:
+            add(note.url, note.digest, repr(([t.name for t in graph.tags_of.get(note.id, ())],
+                                             [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
+        for url, document in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
+            add(url, document.encode("utf-8", "surrogatepass"))
+        first = min(hashers, default=0)  # the bundle at the top of the folder, with the interface
+        hashers.get(first, hashlib.blake2b()).update(b"\0top")
+        return cls(count, buckets, tuple(hashers[b].hexdigest() if b in hashers else "" for b in range(count)))
+
+    @property
+    def digest(self) -> str:
+        """A digest of every bundle's documents."""
+        return hashlib.blake2b("\0".join(self.digests).encode(), digest_size=20).hexdigest()
+
+    @property
+    def places(self) -> tuple[str | None, ...]:
+        """Where each bundle goes in the search folder, by bucket: the first holding documents at
+        its top ("", with Pagefind's interface), the others in ``shard-N/``; None: no documents."""
+        first = next((b for b, digest in enumerate(self.digests) if digest), 0)
+        return tuple(None if not digest else "" if b == first else f"shard-{b + 1}/" for b, digest in enumerate(self.digests))
+
+
+def bucket_of(url: str, count: int) -> int:
+    """The bundle of the document at ``url`` among ``count``: the same in every build."""
+    return int.from_bytes(hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big") % count
+
+
 def digest(graph: Graph, language: str) -> str:
-    """A digest of everything ``documents`` reads (taken from the notes' and papers' own
-    digests, so no body is read): equal digests, equal bundles."""
-    hasher = hashlib.blake2b(f"{FORMAT}\0{language}\0{SHARD_TEXT}".encode(), digest_size=20)
-    for note in graph.notes:
-        hasher.update(note.digest)
-        hasher.update(repr(([t.name for t in graph.tags_of.get(note.id, ())],
-                            [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
-    for paper in graph.papers.papers:
-        hasher.update(paper.digest)
-    return hasher.hexdigest()
+    """A digest of everything ``documents`` reads: equal digests, equal bundles."""
+    return ShardPlan.of(graph, language).digest
 
 
-def shards(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    """``docs`` in consecutive groups of at most ``size`` characters (a longer document alone)."""
-    group: list[Document] = []
-    length = 0
-    for doc in docs:
-        if group and length + len(doc.html) > size:
-            yield group
-            group, length = [], 0
-        group.append(doc)
-        length += len(doc.html)
-    if group:
-        yield group
-
-
-def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, known: str | None = None) -> Diagnostic | None:
+def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, plan: ShardPlan | None = None,
+                current: Path | None = None, kept: frozenset[int] = frozenset()) -> Diagnostic | None:
     """Write the search bundle of ``graph`` into ``folder/pagefind``, one Pagefind process per
-    shard, ``workers`` at a time; returns a warning when it could not be made (the site works
-    without search)."""
-    bundle = folder / BUNDLE
-    places: list[str] = []
+    bundle, ``workers`` at a time; the bundles numbered in ``kept`` are hard-linked from the
+    search folder ``current`` instead. Returns a warning when the index could not be made (the
+    site works without search)."""
+    plan = plan or ShardPlan.of(graph, language)
+    bundle, places = folder / BUNDLE, plan.places
     results: list[Indexed] = []
+    kept = kept if current is not None else frozenset()
     try:
+        for number, place in enumerate(places):
+            if current is not None and number in kept and place is not None:
+                _link_bundle(current, bundle, place)
         with ThreadPoolExecutor(max(1, workers)) as pool:
             running: list[Future[Indexed]] = []
-            for number, group in enumerate(shards(documents(graph, language), SHARD_TEXT)):
-                place = "" if number == 0 else f"shard-{number + 1}/"
-                places.append(place)
-                if len(running) >= max(1, workers):  # keep at most one waiting shard in memory
+            for number, place in enumerate(places):
+                if place is None or number in kept:
+                    continue
+                group = list(documents(graph, language, lambda url: plan.buckets[url] == number))
+                if len(running) >= max(1, workers):  # keep at most one waiting bundle's documents in memory
                     results.append(running.pop(0).result())
                 running.append(pool.submit(write_bundle, group, bundle / place, ("annotation",), interface=not place))
             results += [job.result() for job in running]
-    except PagefindError as exc:
+    except (PagefindError, OSError) as exc:
         shutil.rmtree(bundle, ignore_errors=True)
         return Diagnostic("warning", str(folder), 1, 1, f"search index was not built: {exc}")
     bundle.mkdir(parents=True, exist_ok=True)
-    manifest = {"digest": known or digest(graph, language), "merge": places[1:]}
+    manifest = {"digest": plan.digest, "merge": [place for place in places if place], "shards": list(plan.digests)}
     (bundle / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     refused = [item for indexed in results for item in indexed.refused]
     if refused:
@@ -135,6 +184,17 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, kno
         more = f" (and {len(refused) - 1} more pages)" if len(refused) > 1 else ""
         return Diagnostic("warning", url, 1, 1, f"search: Pagefind did not index this page: {reason}{more}")
     return None
+
+
+def _link_bundle(current: Path, bundle: Path, place: str) -> None:
+    """Hard-link the bundle at ``place`` of the search folder ``current`` into ``bundle`` (the
+    one at the top without the other bundles' folders and the manifest)."""
+    if place:
+        shutil.copytree(current / place, bundle / place, copy_function=os.link)
+        return
+    shutil.copytree(current, bundle, copy_function=os.link, dirs_exist_ok=True,
+                    ignore=lambda where, names: [name for name in names if Path(where) == current
+                                                 and (name == MANIFEST or _SHARD_FOLDER.fullmatch(name))])
 
 
 class Staging(Protocol):
@@ -151,12 +211,17 @@ class Staging(Protocol):
 
 def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1) -> Diagnostic | None:
     """Give the staged site a search bundle: the current site's, hard-linked, when it was made
-    from the same documents; otherwise a new one."""
-    wanted = digest(graph, language)
+    from the same documents; otherwise a new one, which takes each bundle whose documents did
+    not change from the current site (an edit indexes its own bundle again, not every one)."""
+    plan = ShardPlan.of(graph, language)
+    current = staging.out_dir / BUNDLE
     try:
-        current = json.loads((staging.out_dir / BUNDLE / MANIFEST).read_text(encoding="utf-8")).get("digest")
+        manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
+        known, shards = manifest.get("digest"), manifest.get("shards")
     except (OSError, ValueError, AttributeError):
-        current = None
-    if current == wanted and staging.reuse_tree(BUNDLE):
+        known, shards = None, None
+    if known == plan.digest and staging.reuse_tree(BUNDLE):
         return None
-    return make_bundle(graph, language, staging.root, workers, wanted)
+    kept = frozenset(b for b, digest in enumerate(plan.digests)
+                     if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
+    return make_bundle(graph, language, staging.root, workers, plan, current, kept)
