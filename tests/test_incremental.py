@@ -310,6 +310,25 @@ def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_si
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+def test_a_build_run_from_another_folder_takes_the_short_way_and_prints_paths_from_there(make_site, monkeypatch):
+    """Notes and problems carry their files' absolute paths, so the kept reads and graph serve a
+    build started from any folder; a problem's path is printed relative to the current one."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    monkeypatch.chdir(root)
+    build(layout, options)
+    restored = _engine_after_restore(layout, monkeypatch)
+    monkeypatch.chdir(root / "content")
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    result = build(layout, options)
+    (engine,) = restored
+    assert engine.changed is not None and "note:b" in engine.changed, "the graph was built anew"
+    (unresolved,) = [d for d in result.diagnostics if "Nowhere" in d.message]
+    assert unresolved.path == str(path) and str(unresolved).startswith("b.md:")
+
+
 @pytest.mark.parametrize("title, short_way", [
     ("Digest of attention", True),   # no link names either title, and the note keeps its place
     ("Nowhere", False),              # b.md's unresolved [[Nowhere]] now leads to it

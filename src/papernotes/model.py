@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import hashlib
 import io
 import pickle
@@ -45,7 +46,20 @@ class Diagnostic:
     source_line: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return f"{shown_path(self.path)}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+
+def shown_path(path: str) -> str:
+    """A path as a person would type it: relative to the current folder when inside it. Notes
+    and problems carry their files' absolute paths (the same whichever folder a build ran
+    from, so that kept reads and the graph stay valid); they are shown this way when printed."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        here = os.getcwd().rstrip(os.sep) + os.sep
+    except OSError:  # the current folder was deleted
+        return path
+    return path[len(here):] if path.startswith(here) else path
 
 
 class DiagnosticError(Exception):

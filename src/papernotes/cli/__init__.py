@@ -21,7 +21,7 @@ from .. import __version__
 from ..build import BuildOptions, BuildResult, SiteLayout, build
 from ..launch import BASE_URL_WARNING, up_to_date_line
 from ..uptodate import Check
-from ..model import Diagnostic
+from ..model import Diagnostic, shown_path
 from ..output import OutputError
 
 SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -90,11 +90,11 @@ def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, dr
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose, strict=strict)
     if not result.notes and result.up_to_date is None:
-        from ..read import discover, display_path
+        from ..read import discover
         from ..read.emptysite import why_no_notes
 
         found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
-        click.echo(why_no_notes({display_path(p) for p in found}, str(layout.content), result.diagnostics), err=True)
+        click.echo(why_no_notes({str(p) for p in found}, shown_path(str(layout.content)), result.diagnostics), err=True)
     if not quiet and not result.site_origin:
         click.echo(BASE_URL_WARNING, err=True)
     if result.errors or (strict and result.warnings):
@@ -136,7 +136,7 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = Fa
     if verbose:
         for note in result.notes:
             date = note.date.iso() if note.date else "no date"
-            click.echo(f"{note.source.path}: {note.url} · {date} ({note.date_source})")
+            click.echo(f"{shown_path(note.source.path)}: {note.url} · {date} ({note.date_source})")
     shown = [d for d in result.diagnostics if d.severity == "error" or not quiet]
     if result.up_to_date is not None and not verbose and not strict:
         shown = [d for d in shown if d.severity == "error"]  # the warnings were printed when the site was built

@@ -150,7 +150,7 @@ def read_path(path: Path, rel: str, context: ReadContext, readers: Sequence[Read
 def open_source(path: Path, rel: str, context: ReadContext) -> SourceFile | ReadResult:
     """The file's decoded text, or why it is not read: over ``max_file_size``, unreadable,
     binary, not UTF-8."""
-    shown = display_path(path)
+    shown = str(path)  # absolute: the same from any current folder (``model.shown_path`` prints it)
     try:
         size = path.stat().st_size
         if size > context.config.max_file_size:
@@ -172,14 +172,6 @@ def as_drafts(rel: str, result: ReadResult) -> ReadResult:
     if rel.startswith("_drafts/"):
         return ReadResult(tuple(replace(n, draft=True) for n in result.notes), result.diagnostics)
     return result
-
-
-def display_path(path: Path) -> str:
-    """The path as a person typed it: relative to the current folder when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.datetime, str]]:

@@ -27,7 +27,7 @@ from ..markdown.pipeline import MarkdownRenderer
 from ..extensions import ReaderRule
 from ..model import Diagnostic, Progress, ReadResult, no_progress
 from ..papers.registry import Registry
-from . import READERS, as_drafts, display_path, file_dates, open_source, read_path, reader_for, relative_names
+from . import READERS, as_drafts, file_dates, open_source, read_path, reader_for, relative_names
 from .feeds import FeedItem, FeedItems, FeedPart, PartParser, parse as parse_feed, parse_part, read as read_feed, read_items
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
@@ -144,7 +144,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
     """Read one file; a failure no reader foresaw, or a read past its time limit, costs this
     file alone, reported as an error naming it, never the build."""
-    return guarded(display_path(path), _size(path), lambda: read_path(path, rel, context, _readers(context)))
+    return guarded(str(path), _size(path), lambda: read_path(path, rel, context, _readers(context)))
 
 
 def read_feed_items(feed: FeedItems, context: ReadContext) -> ReadResult:
@@ -208,7 +208,7 @@ def read(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, 
     at once). A link out of the notes folder is skipped with a warning, never followed."""
     (rel,) = relative_names([path], inputs.content_dir)
     if os.path.islink(path) and not _inside(path, rel):  # never publish /etc/passwd through a link
-        return ReadResult((), (Diagnostic("warning", display_path(path), 1, 1, "symbolic link to a file "
+        return ReadResult((), (Diagnostic("warning", str(path), 1, 1, "symbolic link to a file "
                                           "outside the notes folder; skipped"),))
     return read_guarded(path, rel, inputs.context(dates if dates is not None else file_dates(inputs.content_dir, [path])))
 
@@ -290,7 +290,7 @@ def _parse_feed(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.dat
         parsed = parse_feed(source, context, parts)
         return parsed if isinstance(parsed, FeedItems) else as_drafts(rel, parsed)
 
-    return guarded(display_path(path), _size(path), parse)
+    return guarded(str(path), _size(path), parse)
 
 
 def published(results: Iterable[ReadResult], drafts: bool) -> ReadResult:

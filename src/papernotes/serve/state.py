@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..model import Diagnostic
+from ..model import Diagnostic, shown_path
 
 
 FileData = bytes | Callable[[], bytes]
@@ -67,7 +67,7 @@ def changes_between(old: Snapshot, new: Snapshot) -> Change:
     changed = [rel for rel in candidates if old.files.get(rel) != new.files.get(rel)]
     pages = sorted(rel for rel in changed if rel.endswith(".html"))
     css_only = bool(changed) and all(rel.endswith(".css") for rel in changed)
-    errors: tuple[dict[str, object], ...] = tuple({"where": f"{d.path}:{d.line}:{d.col}", "message": d.message, "line": d.source_line or _source_line(d)}
+    errors: tuple[dict[str, object], ...] = tuple({"where": f"{shown_path(d.path)}:{d.line}:{d.col}", "message": d.message, "line": d.source_line or _source_line(d)}
                    for d in new.errors)
     return Change(tuple(pages), css_only, errors)
 
