@@ -171,6 +171,26 @@ def test_a_rebuild_told_which_files_changed_looks_at_those_only(make_site):
     assert b"Text A, edited" in file_bytes(rebuild(None).files["notes/a/index.html"])
 
 
+def test_the_first_build_leaves_the_preview_ready_for_an_edit(make_site, monkeypatch):
+    """After the first build (read in worker processes), the preview's own process has what an
+    edit needs: the Markdown pipeline's lexers (the newest note read again) and the papers'
+    inverse maps, so that the first edit is as quick as the next ones."""
+    notes = {f"content/n{i}.md": f"---\ntitle: N{i}\ndate: 2024-01-{1 + i % 28:02d}\n---\nOn arXiv:1706.03762.\n\n"
+             "```python\nx = 1\n```\n" for i in range(40)}
+    root = make_site(notes)
+    monkeypatch.setattr("papernotes.read.site.PARALLEL_FROM", 2)
+    engines: list[engine_module.Engine] = []
+    real = engine_module.Engine.warm
+    monkeypatch.setattr(engine_module.Engine, "warm", lambda self: engines.append(self) or real(self))
+    rebuild = memory_builder(SiteLayout.find(root), BuildOptions(search=False, workers=2))
+    rebuild()
+    (engine,) = engines
+    assert engine.graph is not None and engine.graph.papers.listed_by is not None
+    assert engine.inputs is not None and "python" in engine.inputs.renderers[0]._lexers
+    rebuild()
+    assert len(engines) == 1, "made once, after the first build"
+
+
 def _built_from_scratch(root: Path) -> dict[str, bytes]:
     return {rel: file_bytes(data) for rel, data in memory_builder(SiteLayout.find(root), BuildOptions(search=False))().files.items()}
 

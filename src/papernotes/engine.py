@@ -60,7 +60,7 @@ from .names import Names
 from .output import OutputError
 from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
-from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read_site
+from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read as read_one, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import compile_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
@@ -590,6 +590,20 @@ class Engine:
             taken = key if bodies == assumed or not key else page_key(page, bodies=bodies, shared=shared)
             assert taken is not None  # a page or a text file with a key
             self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
+
+    def warm(self) -> None:
+        """Make in this process what the first rebuild after a build read in worker processes
+        would otherwise make then, in the time of an edit: the Markdown pipeline's lexers and
+        formula converter (the newest note is read again, its result dropped) and the papers'
+        maps from each note and paper to the lists holding it, which an edit looks up."""
+        if self.graph is None or self.inputs is None or not self.graph.notes:
+            return
+        newest = Path(self.graph.notes[0].source.path)
+        if newest.is_file():
+            read_one(newest, self.inputs)
+        papers, _ = self.graph.papers.with_notes({})  # the same graph, its inverse maps made
+        papers.cite_keys  # noqa: B018 -- made once, here, rather than by the first page that shows a key
+        self.graph = replace(self.graph, papers=papers)
 
     # -- between processes ----------------------------------------------------------------------
 

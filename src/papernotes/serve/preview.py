@@ -88,6 +88,8 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
             last = None  # what the engine kept may be half updated: the next build writes every file
             return Snapshot({}, (Diagnostic("error", str(layout.content), 1, 1, f"build failed: {exc!r}"),), version)
         changed = files.drop_stale(lambda: map(attrgetter("rel"), engine.pages.values()))
+        if last is None:
+            engine.warm()  # the first edit takes as long as the others
         last = files
         built(made)
         return Snapshot(files, made.diagnostics, version, changed if files.carried else None)
