@@ -156,3 +156,18 @@ def test_the_service_writes_a_whole_bundle_every_time(tmp_path):
         entry = json.loads((bundle / "pagefind-entry.json").read_text())
         assert entry["languages"]["en"]["page_count"] == 40
         assert not [p.name for p in bundle.rglob("*") if p.is_file() and p.stat().st_size == 0]
+
+
+def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_TEXT", 40)
+    write_files(site.root, MANY)
+    build(site, BuildOptions(workers=1))
+    manifest = json.loads((site.out / "pagefind" / "papernotes.json").read_text())
+    lost = site.out / "pagefind" / manifest["merge"][0]
+    for file in sorted(lost.rglob("*"), reverse=True):
+        file.unlink() if file.is_file() else file.rmdir()
+    lost.rmdir()
+    write_files(site.root, {"content/note-5.md": MANY["content/note-5.md"].replace("shared", "edited")})
+    result = build(site, BuildOptions(workers=1))
+    assert not [d for d in result.diagnostics if "search" in d.message]
+    assert (lost / "pagefind-entry.json").is_file()
