@@ -26,7 +26,6 @@ a command-line build after an edit takes the preview's short way; the preview ke
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import enum
@@ -268,16 +267,11 @@ class LastRead:
     inputs: str
     results: tuple[ReadResult | None, ...]
 
-
-def _positions(paths: list[Path], names: Iterable[str]) -> Iterator[int]:
-    """Where the files ``names`` are in ``paths`` (sorted as the walk lists them; looked through
-    for a name not found where the order puts it, such as a template's)."""
-    for name in names:
-        index = bisect.bisect_left(paths, name, key=os.fspath)
-        if index < len(paths) and os.fspath(paths[index]) == name:
-            yield index
-        else:
-            yield from (index for index, path in enumerate(paths) if os.fspath(path) == name)
+    @functools.cached_property
+    def positions(self) -> dict[str, int]:
+        """Where each file is in ``paths``, by its path as the watcher names it (made once: the
+        same walk serves every rebuild while no folder changes)."""
+        return {os.fspath(path): index for index, path in enumerate(self.paths)}
 
 
 class Keeps(enum.Enum):
@@ -379,7 +373,7 @@ class Engine:
         results: list[ReadResult | None]
         if cached and touched is not None and last is not None and last.paths is paths and last.inputs == inputs.digest:
             rels, results = last.rels, list(last.results)  # the same walk: only the files touched are looked at
-            for index in _positions(paths, touched):
+            for index in (last.positions[name] for name in touched if name in last.positions):
                 results[index] = self.reads.recall(rels[index], paths[index], inputs)
         else:
             rels = relative_names(paths, layout.content)

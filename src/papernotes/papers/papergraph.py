@@ -63,8 +63,9 @@ class Paper:
     def id(self) -> str:
         return self.meta.id
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
+        """Its page's URL (asked for by every emitter, for every paper, on each plan)."""
         return self.url_pattern.format(slug=self.slug)
 
     @property
