@@ -266,12 +266,19 @@ class LastRead:
     rels: list[str]
     inputs: str
     results: tuple[ReadResult | None, ...]
+    positions: dict[str, int]  # where each file is in ``paths`` by its path, made when first asked
 
-    @functools.cached_property
-    def positions(self) -> dict[str, int]:
-        """Where each file is in ``paths``, by its path as the watcher names it (made once: the
-        same walk serves every rebuild while no folder changes)."""
-        return {os.fspath(path): index for index, path in enumerate(self.paths)}
+    @classmethod
+    def of(cls, paths: list[Path], rels: list[str], inputs: str, results: tuple[ReadResult | None, ...],
+           last: LastRead | None) -> LastRead:
+        """The read of ``paths``, sharing the last read's map of positions while the walk is the same."""
+        return cls(paths, rels, inputs, results, last.positions if last is not None and last.paths is paths else {})
+
+    def places(self, names: Iterable[str]) -> list[int]:
+        """Where the files ``names`` (as the watcher names them) are in ``paths``."""
+        if not self.positions:
+            self.positions.update((os.fspath(path), index) for index, path in enumerate(self.paths))
+        return [self.positions[name] for name in names if name in self.positions]
 
 
 class Keeps(enum.Enum):
@@ -373,7 +380,7 @@ class Engine:
         results: list[ReadResult | None]
         if cached and touched is not None and last is not None and last.paths is paths and last.inputs == inputs.digest:
             rels, results = last.rels, list(last.results)  # the same walk: only the files touched are looked at
-            for index in (last.positions[name] for name in touched if name in last.positions):
+            for index in last.places(touched):
                 results[index] = self.reads.recall(rels[index], paths[index], inputs)
         else:
             rels = relative_names(paths, layout.content)
@@ -402,7 +409,7 @@ class Engine:
         if cached:
             remembered = tuple(None if index in unremembered else result for index, result in enumerate(results)) \
                 if unremembered else tuple(results)
-            self.last_read = LastRead(paths, rels, inputs.digest, remembered)
+            self.last_read = LastRead.of(paths, rels, inputs.digest, remembered, last)
         return published((result for result in results if result is not None), config.drafts)
 
     def _stored(self, result: ReadResult) -> ReadResult:
