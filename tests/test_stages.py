@@ -188,3 +188,29 @@ def test_a_note_digest_is_of_its_contents_whichever_of_its_strings_are_shared() 
     shared, apart = made((tag, tag)), made((tag, again))
     assert (shared.digest, shared.card) == (apart.digest, apart.card)
     assert made((tag, "other")).digest != shared.digest
+
+
+def test_a_file_is_dated_by_its_last_commit_inside_a_git_checkout_and_by_its_time_outside(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    from papernotes.read import file_dates
+    from papernotes.sitefiles import in_git_checkout
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    outside, checkout = tmp_path / "outside", tmp_path / "repo"
+    for folder in (outside, checkout / "notes"):
+        folder.mkdir(parents=True)
+        (folder / "a.md").write_text("# A\n")
+    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b",
+           "GIT_COMMITTER_DATE": "2021-05-06T07:08:09+00:00", "GIT_AUTHOR_DATE": "2021-05-06T07:08:09+00:00",
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "notes"]):
+        subprocess.run(["git", *command], cwd=checkout, env=env, check=True)
+    assert in_git_checkout(str(checkout / "notes")) and not in_git_checkout(str(outside))
+    assert file_dates(checkout / "notes", [checkout / "notes" / "a.md"]) == \
+        {"a.md": (dt.datetime(2021, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc), "git commit")}
+    (origin,) = {origin for _, origin in file_dates(outside, [outside / "a.md"]).values()}
+    assert origin == "modification time"

@@ -49,3 +49,17 @@ def user_cache_dir() -> str:
     """papernotes' folder in the user cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "papernotes")
+
+
+def in_git_checkout(folder: str) -> bool:
+    """Whether ``folder`` is inside a git work tree (a ``.git`` folder or file in it or above it,
+    or ``GIT_DIR`` set): outside one, git is not started to ask it for dates."""
+    if "GIT_DIR" in os.environ:
+        return True
+    parent = folder
+    while not os.path.exists(os.path.join(parent, ".git")):
+        up = os.path.dirname(parent)
+        if up == parent:
+            return False
+        parent = up
+    return True

@@ -24,7 +24,7 @@ from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
-from ..uptodate import git_head
+from ..sitefiles import in_git_checkout
 from .feeds import read as read_feed
 from .markdown import read as read_markdown
 from .text import read as read_text
@@ -185,7 +185,8 @@ def file_dates(content_dir: Path, paths: Iterable[Path]) -> dict[str, tuple[dt.d
     if not rels:
         return {}
     dates = {}
-    committed = dict(_git_dates(content_dir, sorted(rels) if len(rels) <= 20 else ())) if _in_git(content_dir) else {}
+    in_git = in_git_checkout(os.fspath(content_dir))
+    committed = dict(_git_dates(content_dir, sorted(rels) if len(rels) <= 20 else ())) if in_git else {}
     for rel, path in rels.items():
         if rel in committed:
             dates[rel] = (committed[rel], "git commit")
@@ -215,12 +216,6 @@ def relative_names(paths: Sequence[Path], folder: Path) -> list[str]:
     prefix = os.path.join(os.fspath(folder), "")
     return [text[len(prefix):].replace(os.sep, "/") if (text := os.fspath(path)).startswith(prefix)
             else path.relative_to(folder).as_posix() for path in paths]
-
-
-def _in_git(folder: Path) -> bool:
-    """Whether ``folder`` may be in a git checkout (git is not run for a folder outside one:
-    each rebuild after an edit would pay for starting it)."""
-    return "GIT_DIR" in os.environ or git_head(os.fspath(folder)) != ""
 
 
 def _git_dates(content_dir: Path, rels: Iterable[str] = ()) -> Iterator[tuple[str, dt.datetime]]:
