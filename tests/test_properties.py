@@ -105,6 +105,6 @@ feeds = st.tuples(
 @given(feeds, st.integers(min_value=2, max_value=5))
 def test_a_feed_parsed_in_parts_gives_the_items_of_the_whole(text, count):
     path = FOLDER / "feed.xml"
-    source = SourceFile(path, path.name, text, path.name)
+    source = SourceFile(path, path.name, text)
     whole = parse_feed(source, CONTEXT)
     assert parse_feed(source, CONTEXT, (count, lambda parts: [parse_part(part) for part in parts])) == whole

@@ -603,7 +603,7 @@ class Engine:
         if newest.is_file():
             read_one(newest, self.inputs)
         papers, _ = self.graph.papers.with_notes({})  # the same graph, its inverse maps made
-        papers.cite_keys  # noqa: B018 -- made once, here, rather than by the first page that shows a key
+        papers.cite_keys  # made once, here, rather than by the first page that shows a key
         self.graph = replace(self.graph, papers=papers)
 
     # -- between processes ----------------------------------------------------------------------

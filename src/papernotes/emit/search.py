@@ -157,14 +157,14 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
     plan = plan or ShardPlan.of(graph, language)
     bundle, places = folder / BUNDLE, plan.places
     results: list[Indexed] = []
+    kept = kept if current is not None else frozenset()
     try:
         for number, place in enumerate(places):
-            if current is not None and number in kept and place is not None:
+            if number in kept and current is not None and place is not None:
                 _link_bundle(current, bundle, place)
     except OSError:  # the current site's bundle is not as its manifest says: index every bundle
         shutil.rmtree(bundle, ignore_errors=True)
-        current = None
-    kept = kept if current is not None else frozenset()
+        kept = frozenset()
     try:
         with ThreadPoolExecutor(max(1, workers)) as pool:
             running: list[Future[Indexed]] = []

@@ -133,8 +133,9 @@ def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
         return False
     if any(old.title in problem.message for problem in graph.diagnostics):
         return False
+    subjects = {subject_paper(old), subject_paper(new)}
     for paper in graph.papers.papers_of.get(old.id, ()):
-        if paper.id == subject_paper(old) or paper.id == subject_paper(new):
+        if paper.id in subjects:
             on_it = sorted(paper.notes, key=lambda note: graph.positions[note.id])  # as the graph met them
             before = paper_titles(on_it).get(paper.id)
             if paper_titles([new if note.id == new.id else note for note in on_it]).get(paper.id) != before:

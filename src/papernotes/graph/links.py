@@ -91,8 +91,7 @@ class LinkIndex:
             found = self.by_path.get(path) or self.by_path.get(_NOTE_SUFFIX.sub("", target).lower().lstrip("/"))
             if found:
                 return found
-            target = posixpath.basename(_NOTE_SUFFIX.sub("", target))
-        return self.by_name.get(target.lower())
+        return self.by_name.get(_name_of(target))
 
 
 def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
@@ -118,14 +117,15 @@ def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
 
 
 def names_linked(note: Note) -> Iterator[str]:
-    """The names ``LinkIndex.find`` looks the note's links up by (a path by its last part)."""
-    for link in note.body.links:
-        if link.fallback:
-            continue
-        target = link.target.strip()
-        if "/" in target or _NOTE_SUFFIX.search(target):
-            target = posixpath.basename(_NOTE_SUFFIX.sub("", target))
-        yield target.lower()
+    """The names ``LinkIndex.find`` looks the note's links up by."""
+    return (_name_of(link.target.strip()) for link in note.body.links if not link.fallback)
+
+
+def _name_of(target: str) -> str:
+    """The name a link's target is looked up by when no path matches: a path by its last part."""
+    if "/" in target or _NOTE_SUFFIX.search(target):
+        target = posixpath.basename(_NOTE_SUFFIX.sub("", target))
+    return target.lower()
 
 
 def has_embeds(note: Note) -> bool:

@@ -151,7 +151,7 @@ def read_path(path: Path, rel: str, context: ReadContext, readers: Sequence[Read
 def open_source(path: Path, rel: str, context: ReadContext) -> SourceFile | ReadResult:
     """The file's decoded text, or why it is not read: over ``max_file_size``, unreadable,
     binary, not UTF-8."""
-    shown = str(path)  # absolute: the same from any current folder (``model.shown_path`` prints it)
+    shown = str(path)
     try:
         size = path.stat().st_size
         if size > context.config.max_file_size:
@@ -165,7 +165,7 @@ def open_source(path: Path, rel: str, context: ReadContext) -> SourceFile | Read
         binary = b"\x00" in data[:8192]
         problem = Diagnostic("warning", shown, 1, 1, "binary file skipped") if binary else Diagnostic("error", shown, 1, 1, "not UTF-8 text")
         return ReadResult((), (problem,))
-    return SourceFile(path, rel, text, shown)
+    return SourceFile(path, rel, text)
 
 
 def as_drafts(rel: str, result: ReadResult) -> ReadResult:

@@ -33,7 +33,12 @@ class SourceFile:
     path: Path
     rel: str
     text: str
-    shown: str  # the path as diagnostics print it
+
+    @property
+    def shown(self) -> str:
+        """The path as problems carry it (absolute: the same from any current folder;
+        ``model.shown_path`` prints it relative to the current one)."""
+        return str(self.path)
 
     @property
     def stem(self) -> str:
