@@ -14,7 +14,7 @@ from papernotes.emit import plan_pages
 from papernotes.engine import dependencies, page_key
 from papernotes.graph import build_graph, shape
 from papernotes.markdown.assets import AssetFinder
-from papernotes.model import Note, NoteDate, Page, RenderedBody, SourceSpan, TextFile
+from papernotes.model import JsonData, Note, NoteDate, Page, RenderedBody, SourceSpan, TextFile
 from papernotes.output import start
 from papernotes.papers.registry import Registry
 from papernotes.config import FeedSource
@@ -175,6 +175,18 @@ def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Pat
     assert page_key(page) != page_key(Page(page.url, "list.html", page.context))
     assert {"note:a", "note:b"} <= dependencies(page)
     assert page_key(TextFile("/x", lambda: "")) is None, "a text file without a key is made every time"
+
+
+def test_a_json_document_in_a_page_is_keyed_by_its_text_in_its_own_order() -> None:
+    def key(data: JsonData) -> bytes | None:
+        return page_key(Page("/n/", "note.html", {"neighbourhood": data}))
+
+    local = JsonData(version=1, nodes=[{"id": "note:a", "tags": ["x"]}], edges=[])
+    assert key(local) == key(JsonData(version=1, nodes=[{"id": "note:a", "tags": ["x"]}], edges=[]))
+    assert key(local) != key(JsonData(version=1, nodes=[{"id": "note:a", "tags": ["y"]}], edges=[]))
+    assert key(local) != key(JsonData(version=1, edges=[], nodes=[{"id": "note:a", "tags": ["x"]}]))
+    assert key(JsonData(n=1)) != key(JsonData(n=True)) != key(JsonData(n="1"))
+    assert key(local) != page_key(Page("/n/", "note.html", {"neighbourhood": dict(local)}))
 
 
 def test_a_note_digest_is_of_its_contents_whichever_of_its_strings_are_shared() -> None:

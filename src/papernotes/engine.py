@@ -54,7 +54,7 @@ from .config import Config
 from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, retitled_in_place, shape
 from .graph.links import LinkIndex, link_note
-from .model import Diagnostic, DiagnosticError, Note, Page, ReadResult, TextFile
+from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, TextFile
 from .names import Names
 from .output import OutputError
 from .emit import plan_pages
@@ -827,6 +827,10 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
             update(_text(value))  # type: ignore[arg-type]
     elif branch == "mapping":
         _walk_items(value, found, update, None, shared)  # type: ignore[arg-type]
+    elif branch == "json":
+        if update is not None:
+            data = value.serialised()  # type: ignore[attr-defined]
+            update(b"j%d:" % len(data) + data)
     elif branch == "sequence":
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
@@ -873,6 +877,8 @@ def _branch(kind: type) -> str:
         return "sequence"
     if issubclass(kind, (int, float, bytes, type(None), dt.date, dt.time)):
         return "scalar"
+    if issubclass(kind, JsonData):
+        return "json"
     if issubclass(kind, dict):
         return "mapping"
     if dataclasses.is_dataclass(kind) and not issubclass(kind, type):

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import hashlib
 import io
+import json
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
@@ -273,6 +274,14 @@ class Page:
     url: str
     template: str
     context: Mapping[str, Any]
+
+
+class JsonData(dict[str, Any]):
+    """A JSON document in a page's context (a note's local graph), made of JSON's own values
+    alone: a page key takes it by its text, one call instead of a walk through every value."""
+
+    def serialised(self) -> bytes:
+        return json.dumps(self, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,23 @@ from typing import Any, Iterable, Iterator
 from ..papers.authorship import Shelf, authors, venues
 from ..config import Config
 from ..graph import Graph
-from ..model import Note, Tag, utf8_pieces
+from ..model import JsonData, Note, Tag, utf8_pieces
 from ..papers.papergraph import Paper
 
 VERSION = 1
 
 
-def graph_json_inputs(graph: Graph) -> tuple[object, ...]:
+def graph_json_inputs(graph: Graph) -> JsonData:
     """Everything graph.json is made from, and nothing else: an edit to a note's text alone
     leaves it equal, so a rebuild can keep the previous file."""
-    notes = tuple((n.id, n.title, n.url, n.date, tuple(t.slug for t in graph.tags_of.get(n.id, ()))) for n in graph.notes)
+    notes = tuple((n.id, n.title, n.url, n.date.value.date().isoformat() if n.date else None,
+                   tuple(t.slug for t in graph.tags_of.get(n.id, ()))) for n in graph.notes)
     links = tuple((target, tuple(n.id for n in sources)) for target, sources in sorted(graph.backlinks.items()))
     papers = tuple((p.id, p.title, p.url, p.meta.year, p.meta.authors, p.meta.author_ids, p.meta.venue, p.meta.venue_id,
                     graph.papers.cites.get(p.id, ()), tuple((d.note.id, d.anchor) for d in p.discussions))
                    for p in graph.papers.papers)
     tags = tuple((g.tag.slug, g.tag.name, g.tag.url) for g in graph.tags)
-    return notes, links, papers, tags
+    return JsonData(notes=notes, links=links, papers=papers, tags=tags)
 
 
 def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
@@ -81,7 +82,7 @@ def links_from(graph: Graph) -> dict[str, tuple[str, ...]]:
     return {source: tuple(targets) for source, targets in forward.items()}
 
 
-def neighbourhood(graph: Graph, note: Note, base_path: str, forward: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+def neighbourhood(graph: Graph, note: Note, base_path: str, forward: dict[str, tuple[str, ...]]) -> JsonData:
     """The part of graph.json around one note: it, every node one edge away, and the edges
     between them (what a note page draws, so that it need not fetch the whole graph)."""
     by_id = {n.id: n for n in (note, *graph.backlinks.get(note.id, ()))}
@@ -96,7 +97,7 @@ def neighbourhood(graph: Graph, note: Note, base_path: str, forward: dict[str, t
               for n in neighbours for target in forward.get(n.id, ()) if f"note:{target}" in kept]
     nodes = ([_note_node(n, graph, base_path) for n in neighbours] + [_paper_node(p, base_path) for p in papers]
              + [_tag_node(t, base_path) for t in tags])
-    return {"version": VERSION, "nodes": nodes, "edges": _sorted(edges)}
+    return JsonData(version=VERSION, nodes=nodes, edges=_sorted(edges))
 
 
 def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
