@@ -209,6 +209,8 @@ def _note(draw: st.DrawFn) -> str:
 _EDIT = st.one_of(
     st.tuples(st.just("write"), st.sampled_from(NAMES), _note()),
     st.tuples(st.just("append"), st.sampled_from(NAMES), st.sampled_from(("More text.", "Now [[Chinchilla]].", "arXiv:2106.09685"))),
+    st.tuples(st.just("retag"), st.sampled_from(NAMES), st.lists(st.sampled_from(("ml", "nlp", "rl", "ML")), max_size=3,
+                                                                 unique=True).map(", ".join)),
     st.tuples(st.just("delete"), st.sampled_from(NAMES), st.just("")),
     st.tuples(st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
     st.tuples(st.just("config"), st.just(""), st.sampled_from(("title: One\n", "title: Two\npage_size: 1\n", ""))),
@@ -223,6 +225,9 @@ def _apply(root: Path, edit: tuple[str, str, str]) -> None:
         path.write_text(text)
     elif kind == "append" and path.exists():
         path.write_text(path.read_text() + f"\n{text}\n")
+    elif kind == "retag" and path.exists():
+        first, *rest = [line for line in path.read_text().split("\n") if not line.startswith("tags:")]
+        path.write_text("\n".join([first, *([f"tags: [{text}]"] if text else []), *rest]))
     elif kind == "delete" and len(list((root / "content").glob("*.md"))) > 1:
         path.unlink(missing_ok=True)
     elif kind == "rename" and path.exists():
@@ -349,6 +354,57 @@ def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(
     (engine,) = restored
     assert (engine.changed is not None and "note:d" in engine.changed) == short_way
     scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+@pytest.mark.parametrize("edit, in_place, planned_in_part", [
+    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ml]\n"), True, True),  # joins a tag, whose pages stay
+    (("b.md", "tags: [ml]", "tags: [ml, nlp]"), True, True),                        # and another note's related list
+    (("a.md", "tags: [nlp, ml]", "tags: [ml, nlp]"), True, True),                   # the same tags in another order
+    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ML]\n"), True, True),  # a tag named as another is
+    (("c.md", "tags: [ml]", "tags: [ml, nlp]\ndate: 2024-01-02"), False, False),    # and a new date: the order moves
+    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, solo]"), False, False),        # lone is left without notes
+    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [new]\n"), False, False),  # a new tag
+    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, lone]"), True, False),  # solo's notes cite no paper: its
+])                                                                            # citation files go, all is planned
+def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site, monkeypatch, edit, in_place,
+                                                                       planned_in_part):
+    """An edit of one note's tags alone is swapped into the kept graph, its tags grouped again
+    and the related notes of those sharing them found again; the pages planned again are those
+    holding the note, every page of the tags it took or left, the tags index, graph.json and the
+    notes whose related notes changed. A tag made or emptied builds the graph anew. The preview
+    and the command line write what a cold build writes, and the state saved after it replays."""
+    root = make_site({**NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\ntags: [nlp, solo, lone]\n---\n"
+                                               "On arXiv:1805.00001 alone.\n",
+                          "content/f.md": "---\ntitle: Fifth\ndate: 2024-07-01\ntags: [solo]\n---\nNo paper.\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    preview = Engine(layout, options, render_now=lambda rel: True)
+    preview.produce(MemorySink())
+    restored = _engine_after_restore(layout, monkeypatch)
+    planned: list[bool] = []  # each plan: in full or not
+    real = engine_module.plan_pages
+    monkeypatch.setattr(engine_module, "plan_pages", lambda graph, config, only=None: planned.append(only is None)
+                        or real(graph, config, only))
+    name, old, new = edit
+    path = root / "content" / name
+    path.write_text(path.read_text().replace(old, new))
+    sink = MemorySink()
+    preview.produce(sink)
+    assert (preview.changed is not None, planned[-1] is False) == (in_place, planned_in_part)
+    assert _files(sink) == _fresh(layout)
+    planned.clear()
+    build(layout, options)
+    (engine,) = restored
+    assert (engine.changed is not None, planned[-1] is False) == (in_place, planned_in_part)
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+    path.write_text(path.read_text() + "\nA line more.\n")  # the next build starts from the state saved after the tags
+    build(layout, options)
+    assert engine is not restored[-1] and restored[-1].changed is not None, "the saved state was not taken"
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)
 

@@ -52,7 +52,7 @@ from . import bodystore
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, build_graph, retitled_in_place, shape
+from .graph import Graph, build_graph, retagged, retitled_in_place, shape
 from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, TextFile
 from .names import Names
@@ -165,6 +165,15 @@ class Plan:
     pages: dict[str, Planned | None] = field(default_factory=dict)
     dependents: dict[str, set[str]] = field(default_factory=dict)
     saved: bytes | None = field(default=None, repr=False)
+
+    def depend(self, url: str, drawn_from: Iterable[str]) -> None:
+        """Add what the page at ``url``, planned again, is drawn from (what it was drawn from
+        before is kept: planned again for nothing at worst)."""
+        for key in drawn_from:
+            holding = self.dependents.setdefault(key, set())
+            if url not in holding:
+                holding.add(url)
+                self.saved = None
 
     def learn(self, page: Planned, drawn_from: Iterable[str], keep: bool) -> None:
         """Add a page planned in full, drawn from the notes and papers ``drawn_from``."""
@@ -425,7 +434,7 @@ class Engine:
         changed a note's shape, else built anew (``self.changed`` says which)."""
         setup = (config, registry)
         if self.graph is not None and self.graph_setup == setup:
-            edited = after_edit(self.graph, self.notes_in, notes, registry, config.base_path)
+            edited = after_edit(self.graph, self.notes_in, notes, registry, config)
             if edited is not None:
                 self.notes_in, (self.graph, self.changed) = notes, edited
                 if self.relinked is not None:
@@ -453,7 +462,8 @@ class Engine:
 
     def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None]:
         """Every page of the site, and the URLs planned again (None: all). Only the pages that
-        hold a changed note or paper, or that the last build did not keep, are planned again
+        hold a changed note or paper, that the edit names (``PAGE``, ``UNDER``: those must be the
+        pages that were there) or that the last build did not keep, are planned again
         when config, templates and the site's shape are what they were; a page not held in
         memory (a one-off build keeps none, the preview not the pages it leaves to be planned
         when read) then comes as its URL. A plan in full is learnt
@@ -463,11 +473,18 @@ class Engine:
             self.plan = Plan()
             return plan_pages(graph, config), None
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
-        if TITLES in self.changed:  # graph.json holds every note's title but no note to depend on
-            affected.add(config.urls.graph_json)
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
-        waiting = {url for url in affected if self._waits(memo.pages.get(url), self.pages.get(url))}  # planned when read
-        fresh = {page.url: page for page in plan_pages(graph, config, only=affected - waiting)}
+        under = tuple(key.removeprefix(UNDER) for key in self.changed if key.startswith(UNDER))
+        named = {key.removeprefix(PAGE) for key in self.changed if key.startswith(PAGE)}
+        if under:
+            named.update(url for url in memo.pages if url.startswith(under))
+        waiting = {url for url in affected - named  # planned when read (what it holds may not change)
+                   if self._waits(memo.pages.get(url), self.pages.get(url))}
+        affected |= named
+        fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(affected - waiting, under))}
+        if under and {url for url in fresh if url.startswith(under)} != {url for url in memo.pages if url.startswith(under)}:
+            self.plan = Plan()  # pages made or gone under a prefix: the site's shape changed after all
+            return plan_pages(graph, config), None
         if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
             memo.pages.update(dict.fromkeys(waiting))
@@ -513,8 +530,11 @@ class Engine:
                 learnt += 1
             elif self.keeps is Keeps.NOTHING:
                 key = None
-            else:  # a page left to be rendered when read is keyed then, if ever
-                key = UNKEYED if self._waits(page, previous) else page_key(page, bodies=bodies, shared=shared)
+            elif self._waits(page, previous):  # a page left to be rendered when read is keyed then, if ever
+                key = UNKEYED
+            else:  # a page planned again may hold other notes than before (an edit of tags)
+                key, drawn_from = digest_page(page, bodies, shared)
+                self.plan.depend(page.url, drawn_from)
             written += self._write_page(sink, env, page, key, diagnostics, shared)
         for page in (page for page in plan_again(None) if page.url in missing) if missing else ():  # in full: the sitemap too
             previous = self.pages.get(page.url)
@@ -661,7 +681,7 @@ class Engine:
             whole, changes = kept["whole"], state["changes"]
             if state["token"] != whole.token:
                 raise ValueError("changes made to another state")
-            reads, notes_in, graph, walks = replayed(whole, changes)
+            reads, notes_in, graph, walks = replayed(whole, changes, kept["graph setup"][0].urls.tag)
             pages, plan = _pages_of(state["pages"]), _plan_of(state["plan"])
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
@@ -731,34 +751,50 @@ def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
     return Diagnostic("error", page, 1, 1, f"template error while rendering: {exc}")
 
 
-TITLES = "titles"  # in what ``after_edit`` changed: a note's title, which graph.json shows
+PAGE, UNDER = "page:", "under:"  # what ``after_edit`` changed besides notes and papers: a page, pages under a URL
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """The URLs to plan again: ``urls``, and any under the prefixes ``under``."""
+
+    urls: set[str]
+    under: tuple[str, ...]
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.urls or (isinstance(url, str) and url.startswith(self.under))
+
 
 
 def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
-               base_path: str) -> tuple[Graph, frozenset[str]] | None:
+               config: Config) -> tuple[Graph, frozenset[str]] | None:
     """The graph after some notes' text changed without changing their ``shape`` (or one note's
-    title changed, moving nothing: ``retitled_in_place``), made from the previous one in time
-    proportional to the edit, with the notes and papers (``note:ID``, ``paper:ID``) it changed;
-    None when anything more changed."""
+    title changed, moving nothing: ``retitled_in_place``; or its tags: ``retagged``), made from
+    the previous one in time proportional to the edit, with the notes and papers (``note:ID``,
+    ``paper:ID``) and pages (``PAGE``, ``UNDER``) it changed; None when anything more changed."""
     if len(before) != len(notes):
         return None
     edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
     if len(edited) > EDITS_IN_PLACE:
         return None
-    retitled = False  # one note under a new title that moves nothing (``retitled_in_place``)
+    retitled = retagged_only = False  # one note under a new title or with other tags, moving nothing else
     for old, new in edited:
         placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
         if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None:
             return None  # renamed for a collision, or a feed item (matched by title)
         if shape(old) != shape(new):
-            if len(edited) > 1 or not retitled_in_place(previous, old, new):
+            if len(edited) > 1:
+                return None
+            retagged_only = shape(replace(old, tags=new.tags)) == shape(new)
+            if not retagged_only and not retitled_in_place(previous, old, new):
                 return None  # moved in the graph
-            retitled = True
+            retitled = not retagged_only
     canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
     # embeds show the notes as they are now; a new title is a new name to link by
     index = previous.index.renamed(canonicals) if retitled else previous.index.with_notes(canonicals)
     fresh: dict[str, Note] = {}
     warnings: dict[Diagnostic, Diagnostic] = {}  # unresolved links that moved in the text
+    base_path = config.base_path
     for old, new in edited:
         (before_linking,) = canonical_papers((old,), registry)
         earlier = link_note(before_linking, previous.index, base_path)[2]
@@ -773,8 +809,19 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     graph, papers = previous.with_notes(fresh)
     graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
     changed = {*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)}
-    if retitled:  # the local graphs of the notes linking to it name it by its title, as graph.json does
-        changed.update({TITLES, *(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))})
+    if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
+        changed.add(PAGE + config.urls.graph_json)
+    if retitled:  # the local graphs of the notes linking to it name it by its title
+        changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
+    if retagged_only:
+        ((old, new),) = edited
+        regrouped = retagged(previous, graph, (new.id,), config.urls.tag)
+        if regrouped is None:
+            return None
+        graph, relisted = regrouped
+        moved = set(previous.tags_of.get(new.id, ())) ^ set(graph.tags_of.get(new.id, ()))
+        changed.update({PAGE + config.urls.tags, *(UNDER + tag.url for tag in moved),
+                        *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
     return graph, frozenset(changed)
 
 

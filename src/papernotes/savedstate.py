@@ -5,7 +5,7 @@ notes writes those notes again rather than every note of the site.
 The whole (the reads, the notes the graph was built from, the graph, the folder walks) is saved
 under a random token; the changes since carry the same token, and a pair whose tokens differ is
 not used. Replaying the changes swaps the edited notes into the whole by id, as ``after_edit``
-swapped them in, so the graph comes back as the build that saved it held it.
+swapped them in (and groups the tags again when theirs changed), so the graph comes back as the build that saved it held it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .graph import Graph
+from .graph import Graph, retagged
 from .model import Diagnostic, Note
 
 SAVED_EDITS = 200  # past this many notes or files changed since the whole, it is saved whole again
@@ -70,13 +70,20 @@ def changes_since(whole: Whole, reads: Reads, notes_in: tuple[Note, ...], graph:
                    None if same_walks else walks)
 
 
-def replayed(whole: Whole, changes: Changes) -> tuple[Reads, tuple[Note, ...], Graph, Walks]:
-    """The reads, notes, graph and walks of the engine that saved ``changes`` after ``whole``."""
+def replayed(whole: Whole, changes: Changes, tag_url: str) -> tuple[Reads, tuple[Note, ...], Graph, Walks]:
+    """The reads, notes, graph and walks of the engine that saved ``changes`` after ``whole``
+    (``tag_url``: the config's, to group again the tags of notes whose tags changed)."""
     notes_in = list(whole.notes_in)
     for index, note in changes.notes_in.items():
         notes_in[index] = note
     graph = whole.graph
     if changes.diagnostics is not None:
-        graph = replace(graph.with_notes(changes.linked)[0], index=graph.index.with_notes(changes.indexed),
-                        diagnostics=changes.diagnostics)
+        swapped = graph.with_notes(changes.linked)[0]
+        tagged = [i for i, note in changes.linked.items() if note.tags != graph.notes[graph.positions[i]].tags]
+        if tagged:
+            regrouped = retagged(graph, swapped, tagged, tag_url)
+            if regrouped is None:
+                raise ValueError("the tags saved do not group as they did")
+            swapped = regrouped[0]
+        graph = replace(swapped, index=graph.index.with_notes(changes.indexed), diagnostics=changes.diagnostics)
     return {**whole.reads, **changes.reads}, tuple(notes_in), graph, whole.walks if changes.walks is None else changes.walks

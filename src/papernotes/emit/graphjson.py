@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from itertools import chain
-from typing import Any, Iterable, Iterator
+from itertools import chain, islice
+from typing import Any, Callable, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
 from ..config import Config
 from ..graph import Graph
-from ..model import JsonData, Note, Tag, utf8_pieces
+from ..model import JsonData, Note, Tag
 from ..papers.papergraph import Paper
 
 VERSION = 1
@@ -38,19 +38,25 @@ def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
     shelves = (authors(graph.papers.papers, config.urls.author), venues(graph.papers.papers, config.urls.venue))
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
     yield b'{"edges":['
-    yield from _joined(encode(_edge(*edge)) for edge in _edges(graph, *shelves))
+    yield from _joined(encode, (_edge(*edge) for edge in _edges(graph, *shelves)))
     yield b'],"nodes":['
     nodes = chain((_note_node(note, graph, base_path) for note in graph.notes),
                   (_paper_node(paper, base_path) for paper in graph.papers.papers),
                   (_tag_node(group.tag, base_path) for group in graph.tags),
                   (_shelf_node(shelf, base_path) for kind in shelves for shelf in kind))
-    yield from _joined(map(encode, nodes))
+    yield from _joined(encode, nodes)
     yield f'],"version":{encode(VERSION)}}}\n'.encode()
 
 
-def _joined(items: Iterable[str]) -> Iterator[bytes]:
-    """``items`` joined by commas, as UTF-8 in pieces."""
-    return utf8_pieces("," + item if position else item for position, item in enumerate(items))
+def _joined(encode: Callable[[object], str], items: Iterable[object], batch: int = 1024) -> Iterator[bytes]:
+    """``items`` as JSON joined by commas, in UTF-8 pieces of ``batch`` items: each piece is the
+    array of its items without its brackets, what encoding them one by one gives, in one call."""
+    items = iter(items)
+    first = True
+    while chunk := list(islice(items, batch)):
+        text = encode(chunk)[1:-1]
+        yield (text if first else "," + text).encode("utf-8")
+        first = False
 
 
 Edge = tuple[str, str, str, str]  # (type, source, target, anchor): they sort as graph.json lists them

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from ..collector import paused
 from ..config import Config
 from .links import LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
-from ..papers.papergraph import (PaperGraph, build_paper_graph, canonical_papers, match_feed_titles, paper_titles,
-                                 subject_paper, swap_notes)
+from ..papers.papergraph import (RELATING_TAG, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
+                                 paper_titles, related_notes, subject_paper, swap_notes)
 from ..papers.registry import Registry
 from ..urls import slugify
 
@@ -141,6 +141,28 @@ def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
             if paper_titles([new if note.id == new.id else note for note in on_it]).get(paper.id) != before:
                 return False
     return True
+
+
+def retagged(previous: Graph, graph: Graph, note_ids: Collection[str], tag_url: str) -> tuple[Graph, frozenset[str]] | None:
+    """``graph`` (``previous`` with the notes ``note_ids`` swapped in, their tags changed and
+    nothing else of their shape) with the tags grouped again and the related notes found again
+    of the notes sharing a tag they took or left; and the ids of the others whose related notes
+    changed. None when more would change: a tag made or left without notes, a tag's name, or
+    the problems found in tags."""
+    before: list[Diagnostic] = []
+    after: list[Diagnostic] = []
+    _group_tags(previous.notes, tag_url, before)
+    tags, tags_of = _group_tags(graph.notes, tag_url, after)
+    if before != after or [group.tag for group in tags] != [group.tag for group in previous.tags]:
+        return None
+    moved = {tag.slug for note_id in note_ids for tag in set(previous.tags_of.get(note_id, ())) ^ set(tags_of[note_id])}
+    relating = {*note_ids, *(note.id for group in (*previous.tags, *tags)
+                             if group.tag.slug in moved and len(group.notes) <= RELATING_TAG for note in group.notes)}
+    fresh = related_notes(graph.notes, graph.papers.papers_of, tags_of, only=relating)
+    relisted = frozenset(i for i, notes in fresh.items()
+                         if i not in note_ids and [n.id for n in notes] != [n.id for n in graph.papers.related[i]])
+    papers = replace(graph.papers, related={**graph.papers.related, **fresh}, listed_by=None)
+    return replace(graph, tags=tags, tags_of=tags_of, papers=papers), relisted
 
 
 def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry(),

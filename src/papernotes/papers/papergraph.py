@@ -8,7 +8,7 @@ import operator
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Collection, Iterable, Mapping
 
 from ..dates import parse_date
 from ..model import Note, NoteDate, PaperRef, Tag
@@ -237,7 +237,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
-    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), _related(notes, papers_of, tags_of),
+    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related_notes(notes, papers_of, tags_of),
                       cites=cites, cited_by=cited_by)
 
 
@@ -300,9 +300,14 @@ def subject_paper(note: Note) -> str | None:
     return None
 
 
-def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
-             tags_of: dict[str, tuple[Tag, ...]], limit: int = 5) -> dict[str, tuple[Note, ...]]:
-    """For each note, the notes sharing most papers (weight 2) and tags (weight 1)."""
+RELATING_TAG = 200  # the most notes a tag may have for its notes to be related by it
+
+
+def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
+                  tags_of: dict[str, tuple[Tag, ...]], only: Collection[str] | None = None,
+                  limit: int = 5) -> dict[str, tuple[Note, ...]]:
+    """For each note (or each of the ids ``only``), the notes sharing most papers (weight 2) and
+    tags (weight 1)."""
     by_key: dict[str, list[Note]] = {}
     for note in notes:
         for paper in papers_of.get(note.id, ()):
@@ -311,8 +316,9 @@ def _related(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
             by_key.setdefault("t:" + tag.slug, []).append(note)
     position = {note.id: index for index, note in enumerate(notes)}
     related = {}
-    member_ids = {key: [n.id for n in members] for key, members in by_key.items() if len(members) <= 200}
-    for note in notes:  # a tag on more than 200 notes says little about relatedness
+    # a tag on more than 200 notes says little about relatedness
+    member_ids = {key: [n.id for n in members] for key, members in by_key.items() if len(members) <= RELATING_TAG}
+    for note in notes if only is None else (notes[position[i]] for i in only):
         scores: Counter[str] = Counter()
         for paper in papers_of.get(note.id, ()):
             shared = member_ids.get("p:" + paper.id, ())
