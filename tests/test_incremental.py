@@ -35,7 +35,7 @@ EDITS = [
     ("a.md", "## Idea\n\nAbout", "## Idea\n\nA closer look at"),                        # summary and excerpt
     ("b.md", "$$E = mc^2$$", "$$E = mc^2 + \\alpha$$\n\nA longer body."),               # body only, other note
     ("b.md", "On arXiv", "Now, on arXiv"),                                             # an unresolved link moves
-    ("c.md", "tags: [ml]", "tags: [ml, scaling]"),                                     # a new tag: the shape changes
+    ("c.md", "tags: [ml]", "tags: [ml, scaling]"),                                     # a new tag: swapped in, planned in full
     ("a.md", "see [[Scaling]]", "see [[Scaling]] and [[Chinchilla]]"),                 # a new link
     ("b.md", "date: 2024-02-01", "date: 2023-02-01"),                                  # a new place in the order
 ]
@@ -65,7 +65,7 @@ def test_each_rebuild_after_an_edit_equals_a_build_from_scratch(make_site, rende
         engine.produce(sink)
         shapes_kept.append(engine.changed is not None)
         assert _files(sink) == _fresh(layout), f"after editing {name}: {old!r} → {new!r}"
-    assert shapes_kept == [True, True, True, True, False, False, False], "body edits take the short way, others the long"
+    assert shapes_kept == [True, True, True, True, True, False, False], "body and tag edits take the short way, others the long"
 
 
 def test_only_pages_holding_the_edited_note_are_planned_again(make_site):
@@ -364,8 +364,10 @@ def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(
     (("a.md", "tags: [nlp, ml]", "tags: [ml, nlp]"), True, True),                   # the same tags in another order
     (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ML]\n"), True, True),  # a tag named as another is
     (("c.md", "tags: [ml]", "tags: [ml, nlp]\ndate: 2024-01-02"), False, False),    # and a new date: the order moves
-    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, solo]"), False, False),        # lone is left without notes
-    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [new]\n"), False, False),  # a new tag
+    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, solo]"), True, False),         # lone is left without notes
+    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [new]\n"), True, False),   # a new tag: its pages come
+    (("a.md", "tags: [nlp, ml]", "tags: [NLP, ml]"), False, False),                 # a new name for nlp (a.md is first)
+    (("c.md", "tags: [ml]", "tags: [ml, NLP]"), True, True),                         # nlp as it was named (a.md's)
     (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, lone]"), True, False),  # solo's notes cite no paper: its
 ])                                                                            # citation files go, all is planned
 def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site, monkeypatch, edit, in_place,
@@ -373,7 +375,8 @@ def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site,
     """An edit of one note's tags alone is swapped into the kept graph, its tags grouped again
     and the related notes of those sharing them found again; the pages planned again are those
     holding the note, every page of the tags it took or left, the tags index, graph.json and the
-    notes whose related notes changed. A tag made or emptied builds the graph anew. The preview
+    notes whose related notes changed; all are, when a tag's pages come or go. A new name for
+    a tag (the first note by path names it) builds the graph anew. The preview
     and the command line write what a cold build writes, and the state saved after it replays."""
     root = make_site({**NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\ntags: [nlp, solo, lone]\n---\n"
                                                "On arXiv:1805.00001 alone.\n",

@@ -147,13 +147,14 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str], tag_url: 
     """``graph`` (``previous`` with the notes ``note_ids`` swapped in, their tags changed and
     nothing else of their shape) with the tags grouped again and the related notes found again
     of the notes sharing a tag they took or left; and the ids of the others whose related notes
-    changed. None when more would change: a tag made or left without notes, a tag's name, or
-    the problems found in tags."""
+    changed. None when more would change: the name of a tag that was there, or the problems
+    found in tags."""
     before: list[Diagnostic] = []
     after: list[Diagnostic] = []
     _group_tags(previous.notes, tag_url, before)
     tags, tags_of = _group_tags(graph.notes, tag_url, after)
-    if before != after or [group.tag for group in tags] != [group.tag for group in previous.tags]:
+    named = {group.tag.slug: group.tag for group in previous.tags}
+    if before != after or any(named.get(group.tag.slug, group.tag) != group.tag for group in tags):
         return None
     moved = {tag.slug for note_id in note_ids for tag in set(previous.tags_of.get(note_id, ())) ^ set(tags_of[note_id])}
     relating = {*note_ids, *(note.id for group in (*previous.tags, *tags)
