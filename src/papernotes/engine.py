@@ -481,7 +481,8 @@ class Engine:
         waiting = {url for url in affected - named  # planned when read (what it holds may not change)
                    if self._waits(memo.pages.get(url), self.pages.get(url))}
         affected |= named
-        fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(affected - waiting, under))}
+        wanted = affected - waiting  # looked up for every note and paper: a set's own lookup, but for a tag edit
+        fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(wanted, under) if under else wanted)}
         if under and {url for url in fresh if url.startswith(under)} != {url for url in memo.pages if url.startswith(under)}:
             self.plan = Plan()  # pages made or gone under a prefix: the site's shape changed after all
             return plan_pages(graph, config), None
