@@ -66,7 +66,7 @@ def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) 
     """Every edge of graph.json in its order: by type, then source, target and anchor. A note is
     the source of its tagged, discusses and links edges alone, so those come note by note."""
     by_id = sorted(graph.notes, key=lambda note: note.id)
-    forward = links_from(graph)
+    forward = graph.forward
     yield from sorted(("cites", f"paper:{citing}", f"paper:{cited}", "")
                       for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids)
     for note in by_id:
@@ -79,19 +79,11 @@ def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) 
     yield from sorted(("wrote", shelf.id, f"paper:{paper.id}", "") for shelf in authors for paper in shelf.papers)
 
 
-def links_from(graph: Graph) -> dict[str, tuple[str, ...]]:
-    """For each note id, the ids of the notes it links to (backlinks turned around)."""
-    forward: dict[str, list[str]] = {}
-    for target, sources in sorted(graph.backlinks.items()):
-        for source in sources:
-            forward.setdefault(source.id, []).append(target)
-    return {source: tuple(targets) for source, targets in forward.items()}
-
-
-def neighbourhood(graph: Graph, note: Note, base_path: str, forward: dict[str, tuple[str, ...]]) -> JsonData:
+def neighbourhood(graph: Graph, note: Note, base_path: str) -> JsonData:
     """The part of graph.json around one note: it, every node one edge away, and the edges
     between them (what a note page draws, so that it need not fetch the whole graph)."""
     by_id = {n.id: n for n in (note, *graph.backlinks.get(note.id, ()))}
+    forward = graph.forward
     linked = [graph.notes[graph.positions[i]] for i in forward.get(note.id, ()) if i in graph.positions]
     by_id.update((n.id, n) for n in linked)
     papers = graph.papers.papers_of.get(note.id, ())

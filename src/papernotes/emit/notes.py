@@ -9,11 +9,10 @@ from ..config import Config
 from ..graph import Graph
 from ..model import Page
 from .common import Wanted, everything
-from .graphjson import links_from, neighbourhood
+from .graphjson import neighbourhood
 
 
 def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:
-    forward = links_from(graph)
     for note in graph.notes:
         if not wanted(note.url):
             continue
@@ -24,5 +23,5 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
             "backlinks": graph.backlinks.get(note.id, ()),
             "papers": graph.papers.papers_of.get(note.id, ()),
             "related": graph.papers.related.get(note.id, ()),
-            "neighbourhood": neighbourhood(graph, note, config.base_path, forward),
+            "neighbourhood": neighbourhood(graph, note, config.base_path),
         })

@@ -57,6 +57,7 @@ class Graph:
     tags_of: dict[str, tuple[Tag, ...]]
     positions: dict[str, int]
     backlinks: dict[str, tuple[Note, ...]]
+    forward: dict[str, tuple[str, ...]]  # note id → the ids of the notes it links to, in order of id
     papers: PaperGraph
     index: LinkIndex  # the names notes are linked by, for embeds shown again after an edit
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -191,7 +192,17 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = _group_dates(ordered)
     papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper)
-    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, papers, index, tuple(problems))
+    return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
+                 tuple(problems))
+
+
+def _forward(backlinks: dict[str, tuple[Note, ...]]) -> dict[str, tuple[str, ...]]:
+    """For each note id, the ids of the notes it links to (backlinks turned around)."""
+    forward: dict[str, list[str]] = {}
+    for target, sources in sorted(backlinks.items()):
+        for source in sources:
+            forward.setdefault(source.id, []).append(target)
+    return {source: tuple(targets) for source, targets in forward.items()}
 
 
 def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:
