@@ -766,7 +766,6 @@ class _Wanted:
         return url in self.urls or (isinstance(url, str) and url.startswith(self.under))
 
 
-
 def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
                config: Config) -> tuple[Graph, frozenset[str]] | None:
     """The graph after some notes' text changed without changing their ``shape`` (or one note's
