@@ -22,9 +22,9 @@ and without the file watcher naming the changed file.
 
 times ``papernotes build SITE_DIR`` in a fresh process after each of these edits of the site's
 middle note, in CPU seconds (user + system; wall time means little on a busy machine) and peak
-memory: its text (median of ``--edits``), its title (list pages change), one more tag, and the
-note deleted. The site must have been built once (its cache folder filled); the note is put
-back at the end and the site built again.
+memory: its text (median of ``--edits``), one more tag that other notes have, its title (list
+pages change), one more tag new to the site, and the note deleted. The site must have been
+built once (its cache folder filled); the note is put back at the end and the site built again.
 """
 
 from __future__ import annotations
@@ -179,6 +179,19 @@ def cpu_process(args: list[str]) -> tuple[float, float]:
     return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, after.ru_maxrss / 1024
 
 
+def known_tag(target: Path, own: str) -> str | None:
+    """A tag another note of ``target``'s folder has and ``own`` (its tags line) does not name."""
+    for other in sorted(target.parent.glob("*.md")):
+        if other == target:
+            continue
+        line = next((line for line in other.read_text(encoding="utf-8").splitlines() if line.startswith("tags:")), "")
+        for tag in line.removeprefix("tags:").strip(" []").split(","):
+            tag = tag.strip().strip("\"'")
+            if tag and tag not in own:
+                return tag
+    return None
+
+
 def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -> list[tuple[str, float, float]]:
     """(edit, CPU s, peak MB) of a command-line build after each kind of edit of ``target``."""
     original = target.read_text(encoding="utf-8")
@@ -206,6 +219,10 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
     try:
         for edit in range(edits):
             rows.append(run("text", f"{original}\nCommand-line edit {edit}.\n"))
+        known = known_tag(target, lines[tags] if tags is not None else "")
+        if known is not None:
+            rows.append(run("known tag", with_line(tags, lines[tags].replace("[", f"[{known}, ", 1) if tags is not None
+                                                   else f"tags: [{known}]\n")))
         rows.append(run("title", with_line(title, "title: An edited title\n")))
         rows.append(run("tag", with_line(tags, lines[tags].replace("[", "[bench-tag, ", 1) if tags is not None else "tags: [bench-tag]\n")))
         rows.append(run("delete", None))
