@@ -412,6 +412,35 @@ def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site,
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+COUNTS = '''from papernotes.model import TextFile
+
+
+def emit(graph, config, wanted=lambda url: True):
+    counts = "".join(f"{group.tag.slug} {len(group.notes)}\\n" for group in graph.tags)
+    if wanted("/tag-counts.txt"):
+        yield TextFile("/tag-counts.txt", lambda: counts, counts)
+
+
+emitters = [emit]
+'''
+
+
+def test_a_tag_edit_plans_a_sites_own_pages_again(make_site):
+    """A site's own emitter may show tags without holding their notes: after a tag edit every
+    page is planned, and its page counts the tag's notes as a build from scratch does."""
+    root = make_site({**NOTES, "papernotes.yaml": "plugins: [plugins.counts]\n", "plugins/counts.py": COUNTS})
+    layout = SiteLayout.find(root)
+    preview = Engine(layout, BuildOptions(search=False), render_now=lambda rel: True)
+    preview.produce(MemorySink())
+    path = root / "content/d.md"
+    path.write_text(path.read_text().replace("date: 2023-12-01\n", "date: 2023-12-01\ntags: [ml]\n"))
+    sink = MemorySink()
+    preview.produce(sink)
+    assert preview.changed is not None, "the graph was built anew"
+    assert _files(sink) == _fresh(layout)
+    assert b"ml 4" in _files(sink)["tag-counts.txt"]
+
+
 @pytest.mark.parametrize("damage", ["cut short", "older format", "bodies gone", "changes to another state"])
 def test_a_damaged_or_older_state_means_a_build_from_scratch(make_site, monkeypatch, damage):
     root = make_site(NOTES)
