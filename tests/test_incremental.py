@@ -45,6 +45,14 @@ def _files(sink: MemorySink) -> dict[str, bytes]:
     return {rel: file_bytes(data) for rel, data in sink.items()}
 
 
+def _after_edit(engine: Engine, path: Path, old: str, new: str) -> MemorySink:
+    """What ``engine`` writes after ``old`` became ``new`` in the file at ``path``."""
+    path.write_text(path.read_text().replace(old, new))
+    sink = MemorySink()
+    engine.produce(sink)
+    return sink
+
+
 def _fresh(layout: SiteLayout) -> dict[str, bytes]:
     sink = MemorySink()
     Engine(layout, BuildOptions(search=False)).produce(sink)
@@ -125,10 +133,7 @@ def test_an_unopened_page_is_rendered_when_first_read(make_site):
     layout = SiteLayout.find(root)
     engine = Engine(layout, BuildOptions(search=False), render_now=lambda rel: False)
     engine.produce(MemorySink())
-    path = root / "content/c.md"
-    path.write_text(path.read_text().replace("Compute-optimal", "Compute-optimal training"))
-    sink = MemorySink()
-    engine.produce(sink)
+    sink = _after_edit(engine, root / "content/c.md", "Compute-optimal", "Compute-optimal training")
     archive = sink["archive/index.html"]
     assert not isinstance(archive, bytes), "the archive waits until somebody asks for it"
     assert isinstance(sink["notes/c/index.html"], bytes), "the edited note is rendered at once"
@@ -393,9 +398,7 @@ def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site,
                         or real(graph, config, only))
     name, old, new = edit
     path = root / "content" / name
-    path.write_text(path.read_text().replace(old, new))
-    sink = MemorySink()
-    preview.produce(sink)
+    sink = _after_edit(preview, path, old, new)
     assert (preview.changed is not None, planned[-1] is False) == (in_place, planned_in_part)
     assert _files(sink) == _fresh(layout)
     planned.clear()
@@ -432,10 +435,7 @@ def test_a_tag_edit_plans_a_sites_own_pages_again(make_site):
     layout = SiteLayout.find(root)
     preview = Engine(layout, BuildOptions(search=False), render_now=lambda rel: True)
     preview.produce(MemorySink())
-    path = root / "content/d.md"
-    path.write_text(path.read_text().replace("date: 2023-12-01\n", "date: 2023-12-01\ntags: [ml]\n"))
-    sink = MemorySink()
-    preview.produce(sink)
+    sink = _after_edit(preview, root / "content/d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ml]\n")
     assert preview.changed is not None, "the graph was built anew"
     assert _files(sink) == _fresh(layout)
     assert b"ml 4" in _files(sink)["tag-counts.txt"]
