@@ -121,14 +121,13 @@ def _tagged(note: Note, graph: Graph) -> list[Edge]:
 
 
 def _discusses(note: Note, graph: Graph) -> list[Edge]:
-    edges: list[Edge] = []
     anchors: dict[str, set[str]] = {}
     for ref in note.papers:  # the paper's discussions by this note are its mentions
         anchors.setdefault(ref.id, set()).add(ref.anchor)
-    for paper in graph.papers.papers_of.get(note.id, ()):
-        for anchor in sorted(anchors.get(paper.id, ())):
-            edges.append(("discusses", f"note:{note.id}", f"paper:{paper.id}", anchor))
-    return edges
+    source = f"note:{note.id}"
+    return [("discusses", source, f"paper:{paper_id}", anchor)
+            for paper_id in (paper.id for paper in graph.papers.papers_of.get(note.id, ()))
+            for anchor in sorted(anchors.get(paper_id, ()))]
 
 
 def _edge(kind: str, source: str, target: str, anchor: str) -> dict[str, Any]:

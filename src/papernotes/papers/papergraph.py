@@ -59,8 +59,9 @@ class Paper:
     def __hash__(self) -> int:
         return hash(self.digest)
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
+        """Its metadata's id (asked for on every plan and edit, for every paper)."""
         return self.meta.id
 
     @functools.cached_property
