@@ -199,8 +199,8 @@ def _note(draw: st.DrawFn) -> str:
     tags = draw(st.lists(st.sampled_from(("ml", "nlp", "rl", "ML")), max_size=2, unique=True))
     if tags:
         lines.append(f"tags: [{', '.join(tags)}]")
-    if draw(st.booleans()):
-        lines.append("aliases: [/old/x.html]")
+    if draw(st.booleans()):  # two notes with one old URL: a collision
+        lines.append(f"aliases: [/old/{draw(st.sampled_from('wxyz'))}.html]")
     lines += ["---", "## Idea", ""]
     for _ in range(draw(st.integers(0, 3))):
         lines.append(draw(st.sampled_from((
