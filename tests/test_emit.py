@@ -80,3 +80,23 @@ def test_templates_see_views_that_carry_only_what_they_read(graph):
     template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string("{{ note.source.path }}")
     with pytest.raises(jinja2.UndefinedError):
         template.render(note=viewed["note"])
+
+
+def test_a_list_of_notes_makes_each_view_when_a_template_reaches_it(graph, monkeypatch):
+    made: list[str] = []
+    real = NoteView.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(NoteView, "of", classmethod(lambda cls, note, reads=None: made.append(note.id) or real(cls, note, reads)))
+    group = as_view(graph.tags[0])
+    notes = group.notes
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    assert environment.from_string("{{ group.notes | length }}").render(group=group) == "2"
+    assert made == [], "counting the notes made no view"
+    assert environment.from_string("{{ group.notes[-1].title }} {{ group.notes | map(attribute='id') | join }}"
+                                   "{% for note in group.notes %}{{ loop.index }}{% endfor %}").render(group=group) == "A ba12"
+    assert notes[0] is notes[0] is next(iter(notes)) and notes[:1] == (notes[0],) and notes[-1].id == "a"
+    assert [n.id for n in reversed(notes)] == ["a", "b"] and notes[0] in notes
+    assert made == ["a", "b"], "each view made once"
+    with pytest.raises(IndexError):
+        notes[2]
+    year = as_view(graph.years[0])
+    assert len(year.notes) == sum(len(month.notes) for month in year.months)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence, overload
 
 from .graph import MonthGroup, TagGroup, YearGroup
 from .model import Note, NoteDate, RenderedBody
@@ -70,6 +70,45 @@ class NoteView:
         return hash(self.digest)
 
 
+class NoteViews(Sequence[NoteView]):
+    """Notes as a template sees them, each view made when a template first reaches it: a list
+    that a template only counts (``| length``) makes none."""
+
+    __slots__ = ("_notes", "_reads", "_made")
+
+    def __init__(self, notes: tuple[Note, ...], reads: BodyReads | None) -> None:
+        self._notes = notes
+        self._reads = reads
+        self._made: dict[int, NoteView] = {}
+
+    def __len__(self) -> int:
+        return len(self._notes)
+
+    @overload
+    def __getitem__(self, index: int) -> NoteView: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[NoteView, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> NoteView | tuple[NoteView, ...]:
+        places = range(len(self._notes))
+        if isinstance(index, slice):
+            return tuple(map(self._view, places[index]))
+        return self._view(places[index])
+
+    def __iter__(self) -> Iterator[NoteView]:
+        return map(self._view, range(len(self._notes)))
+
+    def __repr__(self) -> str:
+        return f"NoteViews({[note.id for note in self._notes]!r})"
+
+    def _view(self, place: int) -> NoteView:
+        view = self._made.get(place)
+        if view is None:
+            view = self._made[place] = NoteView.of(self._notes[place], self._reads)
+        return view
+
+
 @dataclass(frozen=True)
 class DiscussionView:
     """Where a note discusses a paper: the section anchor and the excerpt there."""
@@ -99,8 +138,8 @@ class PaperView:
         return self._paper.read
 
     @functools.cached_property
-    def notes(self) -> tuple[NoteView, ...]:
-        return tuple(NoteView.of(note, self._reads) for note in self._paper.notes)
+    def notes(self) -> NoteViews:
+        return NoteViews(self._paper.notes, self._reads)
 
     @functools.cached_property
     def by_note(self) -> tuple[tuple[NoteView, tuple[DiscussionView, ...]], ...]:
@@ -116,8 +155,8 @@ class TagGroupView:
     _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
-    def notes(self) -> tuple[NoteView, ...]:
-        return tuple(NoteView.of(note, self._reads) for note in self._group.notes)
+    def notes(self) -> NoteViews:
+        return NoteViews(self._group.notes, self._reads)
 
 
 @dataclass(frozen=True)
@@ -128,18 +167,19 @@ class MonthView:
     _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
-    def notes(self) -> tuple[NoteView, ...]:
-        return tuple(NoteView.of(note, self._reads) for note in self._group.notes)
+    def notes(self) -> NoteViews:
+        return NoteViews(self._group.notes, self._reads)
 
 
 @dataclass(frozen=True)
 class YearView:
     year: int
     months: tuple[MonthView, ...]
+    _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def notes(self) -> tuple[NoteView, ...]:
-        return tuple(note for month in self.months for note in month.notes)
+    @functools.cached_property
+    def notes(self) -> NoteViews:
+        return NoteViews(tuple(note for month in self.months for note in month._group.notes), self._reads)
 
 
 @dataclass(frozen=True)
@@ -176,7 +216,7 @@ def as_view(value: Any, reads: BodyReads | None = None) -> Any:
     if isinstance(value, TagGroup):
         return TagGroupView(value.tag, value, reads)
     if isinstance(value, YearGroup):
-        return YearView(value.year, tuple(MonthView(m.year, m.month, m, reads) for m in value.months))
+        return YearView(value.year, tuple(MonthView(m.year, m.month, m, reads) for m in value.months), reads)
     if isinstance(value, MonthGroup):
         return MonthView(value.year, value.month, value, reads)
     if isinstance(value, Shelf):
