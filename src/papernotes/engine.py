@@ -483,8 +483,9 @@ class Engine:
         affected |= named
         wanted = affected - waiting  # looked up for every note and paper: a set's own lookup, but for a tag edit
         fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(wanted, under) if under else wanted)}
-        if under and (config.plugins.emitters or  # a site's own pages may show tags without their notes
-                      {url for url in fresh if url.startswith(under)} != {url for url in memo.pages if url.startswith(under)}):
+        if under and (config.plugins.emitters  # a site's own pages may show tags without their notes
+                      or {url for url in fresh if url.startswith(under)} != {url for url in memo.pages
+                                                                            if url.startswith(under)}):
             self.plan = Plan()  # or pages made or gone under a prefix: the site's shape changed after all
             return plan_pages(graph, config), None
         if self.keeps is Keeps.PAGES:

@@ -5,7 +5,8 @@ notes writes those notes again rather than every note of the site.
 The whole (the reads, the notes the graph was built from, the graph, the folder walks) is saved
 under a random token; the changes since carry the same token, and a pair whose tokens differ is
 not used. Replaying the changes swaps the edited notes into the whole by id, as ``after_edit``
-swapped them in (and groups the tags again when theirs changed), so the graph comes back as the build that saved it held it.
+swapped them in (and groups the tags again when theirs changed), so the graph comes back as the
+build that saved it held it.
 """
 
 from __future__ import annotations

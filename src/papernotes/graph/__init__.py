@@ -144,7 +144,8 @@ def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
     return True
 
 
-def retagged(previous: Graph, graph: Graph, note_ids: Collection[str], tag_url: str) -> tuple[Graph, frozenset[str]] | None:
+def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
+             tag_url: str) -> tuple[Graph, frozenset[str]] | None:
     """``graph`` (``previous`` with the notes ``note_ids`` swapped in, their tags changed and
     nothing else of their shape) with the tags grouped again and the related notes found again
     of the notes sharing a tag they took or left; and the ids of the others whose related notes

@@ -317,7 +317,7 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
             by_key.setdefault("t:" + tag.slug, []).append(note)
     position = {note.id: index for index, note in enumerate(notes)}
     related = {}
-    # a tag on more than 200 notes says little about relatedness
+    # a tag or paper on more than RELATING_TAG notes says little about relatedness
     member_ids = {key: [n.id for n in members] for key, members in by_key.items() if len(members) <= RELATING_TAG}
     for note in notes if only is None else (notes[position[i]] for i in only):
         scores: Counter[str] = Counter()
