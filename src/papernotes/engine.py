@@ -475,17 +475,15 @@ class Engine:
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
         under = tuple(key.removeprefix(UNDER) for key in self.changed if key.startswith(UNDER))
-        named = {key.removeprefix(PAGE) for key in self.changed if key.startswith(PAGE)}
-        if under:
-            named.update(url for url in memo.pages if url.startswith(under))
+        were_under = {url for url in memo.pages if url.startswith(under)} if under else set()
+        named = {key.removeprefix(PAGE) for key in self.changed if key.startswith(PAGE)} | were_under
         waiting = {url for url in affected - named  # planned when read (what it holds may not change)
                    if self._waits(memo.pages.get(url), self.pages.get(url))}
         affected |= named
         wanted = affected - waiting  # looked up for every note and paper: a set's own lookup, but for a tag edit
         fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(wanted, under) if under else wanted)}
         if under and (config.plugins.emitters  # a site's own pages may show tags without their notes
-                      or {url for url in fresh if url.startswith(under)} != {url for url in memo.pages
-                                                                            if url.startswith(under)}):
+                      or {url for url in fresh if url.startswith(under)} != were_under):
             self.plan = Plan()  # or pages made or gone under a prefix: the site's shape changed after all
             return plan_pages(graph, config), None
         if self.keeps is Keeps.PAGES:

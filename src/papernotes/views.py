@@ -175,11 +175,12 @@ class MonthView:
 class YearView:
     year: int
     months: tuple[MonthView, ...]
+    _group: YearGroup = field(repr=False, compare=False)
     _reads: BodyReads | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def notes(self) -> NoteViews:
-        return NoteViews(tuple(note for month in self.months for note in month._group.notes), self._reads)
+        return NoteViews(self._group.notes, self._reads)
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def as_view(value: Any, reads: BodyReads | None = None) -> Any:
     if isinstance(value, TagGroup):
         return TagGroupView(value.tag, value, reads)
     if isinstance(value, YearGroup):
-        return YearView(value.year, tuple(MonthView(m.year, m.month, m, reads) for m in value.months), reads)
+        return YearView(value.year, tuple(MonthView(m.year, m.month, m, reads) for m in value.months), value, reads)
     if isinstance(value, MonthGroup):
         return MonthView(value.year, value.month, value, reads)
     if isinstance(value, Shelf):
