@@ -155,6 +155,27 @@ def test_plan_render_and_write(tmp_path: Path) -> None:
     assert (staging.root / "notes/a/index.html").read_bytes() == html and (staging.root / "x.txt").read_bytes() == b"text"
 
 
+def test_compiled_templates_are_kept_per_setup_and_render_as_compiled_anew(tmp_path: Path) -> None:
+    """Compiled code holds what filters made of constants (``"/x" | url``): a folder per setup
+    (config and templates), each rendering as templates compiled in memory do; other setups'
+    folders unused for a day are deleted."""
+    import os
+
+    from papernotes.render import compiled_templates
+
+    graph = build_graph(_notes(tmp_path), Config())
+    page = next(p for p in plan_pages(graph, Config()) if p.url == "/notes/a/")
+    under = Config(base_url="https://example.org/sub/")
+    plain, sub = compiled_templates(tmp_path / "cache", "plain"), compiled_templates(tmp_path / "cache", "sub")
+    assert plain is not None and sub is not None and plain != sub
+    for config, folder in ((Config(), plain), (under, sub), (Config(), plain), (under, sub)):  # compiled, then loaded
+        assert render(make_environment(config, None, folder), page) == render(make_environment(config, None), page)
+    assert any(plain.iterdir()) and b'href="/sub/' in render(make_environment(under, None, sub), page)
+    os.utime(plain, (0, 0))
+    compiled_templates(tmp_path / "cache", "sub")
+    assert not plain.exists() and sub.exists()
+
+
 def test_a_page_made_in_pieces_is_the_page_rendered_whole_and_tells_what_it_read(tmp_path: Path) -> None:
     graph = build_graph(_notes(tmp_path), Config())
     env = make_environment(Config(), None)

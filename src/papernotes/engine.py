@@ -61,7 +61,7 @@ from .emit import plan_pages
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read as read_one, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
-from .render import compile_templates, make_environment, render_reading, render_stream
+from .render import compile_templates, compiled_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from .read import discover, file_dates, relative_names
@@ -457,7 +457,8 @@ class Engine:
         if digest != self.setup or self.environment is None:
             if digest != self.setup:
                 self.pages, self.plan = {}, Plan()
-            self.setup, self.environment = digest, make_environment(config, self.layout.templates)
+            compiled = compiled_templates(self.layout.cache, digest) if self.options.cache else None
+            self.setup, self.environment = digest, make_environment(config, self.layout.templates, compiled)
         return self.environment
 
     def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Iterator
+import contextlib
+import hashlib
 import json
+import shutil
+import time
 from functools import partial
 
 import jinja2
@@ -22,19 +26,26 @@ from .markdown.toc import build_toc
 TEMPLATE_PIECES = 4096  # a template's output comes in many small pieces: this many are joined into one write
 
 
-def make_environment(config: Config, site_templates: Path | None) -> jinja2.Environment:
+#: How templates are read and compiled (``compiled_templates`` keys its folder by these).
+_TEMPLATE_SYNTAX: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+_AUTOESCAPED = ("html", "xml", "htm")
+_UNUSED_FOR = 86_400  # seconds after which another setup's compiled templates are deleted
+
+
+def make_environment(config: Config, site_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
     """An environment with autoescaping on, strict undefined names and the site filters. A
     template once loaded is not looked at on disk again: the engine makes a new environment
-    when the site's templates change."""
+    when the site's templates change. ``compiled``: a folder keeping each template's compiled
+    code by its source, so a build need not compile templates an earlier one did (see
+    ``compiled_templates``)."""
     search = [str(p) for p in (site_templates, theme_dir() / "templates") if p is not None and p.is_dir()]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
-        autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default_for_string=True),
+        autoescape=jinja2.select_autoescape(_AUTOESCAPED, default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_CompiledTemplates(str(compiled)) if compiled is not None else None,
+        **_TEMPLATE_SYNTAX,
     )
     def date(value: NoteDate | None, form: str = "human") -> str:
         if value is None:
@@ -46,6 +57,36 @@ def make_environment(config: Config, site_templates: Path | None) -> jinja2.Envi
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
+
+
+def compiled_templates(cache: Path, setup: str) -> Path | None:
+    """The folder under ``cache`` for the templates compiled for ``setup`` (a digest of the
+    config and templates), made if need be (None when it cannot be). Jinja checks compiled code
+    by its template's source alone, yet the code holds what the site's filters made of
+    constants (``"/x" | url``): so the folder is named for the setup, the syntax and escaping
+    settings and Jinja's and papernotes' versions. Other setups' folders unused for a day go."""
+    from . import __version__
+
+    settings = repr((setup, jinja2.__version__, __version__, sorted(_TEMPLATE_SYNTAX.items()), _AUTOESCAPED))
+    folder = cache / "templates" / hashlib.sha256(settings.encode()).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stale = time.time() - _UNUSED_FOR
+        for other in folder.parent.iterdir():
+            if other != folder and other.stat().st_mtime < stale:
+                shutil.rmtree(other, ignore_errors=True)
+    except OSError:
+        return None
+    return folder
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates kept in a folder; one that cannot be written there (the folder
+    deleted meanwhile by a build of another setup) is compiled again next time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def compile_templates(env: jinja2.Environment) -> None:
