@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from papernotes.markdown.joinedlexer import JOIN_AFTER
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.markdown.plaintext import summarize
 
@@ -135,7 +136,7 @@ def test_joined_lexer_states_give_pygments_tokens(language):
     from papernotes.markdown.joinedlexer import join_states
 
     plain = get_lexer_by_name(language, stripnl=False, ensurenl=False)
-    joined = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False))
+    joined = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False), join_after=0)
     assert "get_tokens_unprocessed" in vars(joined)  # the lexer was joined
     for code in (JOINED_SAMPLES[language], "\\1 (?( ) ] } \"' ` $ @ # \n\n\t x", ""):
         assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
@@ -158,8 +159,27 @@ def test_joined_lexer_gives_pygments_tokens_on_any_text(language, picks, noise):
     pieces = [sample[pick % len(sample):][:pick % 23 + 1] for pick in picks]
     code = noise.join(pieces) if pieces else noise
     plain = get_lexer_by_name(language, stripnl=False, ensurenl=False)
-    joined = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False))
+    joined = join_states(get_lexer_by_name(language, stripnl=False, ensurenl=False), join_after=0)
     assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
+
+
+@pytest.mark.parametrize("join_after", [1, JOIN_AFTER])
+def test_joined_lexer_tries_rules_one_by_one_first_and_gives_the_same_tokens(join_after):
+    """A state joins its rules for a character only after lexing so many tokens beginning with
+    it (or a character sharing with it) rule by rule; the tokens are Pygments' throughout."""
+    from pygments.lexers import get_lexer_by_name
+
+    from papernotes.markdown.joinedlexer import join_states
+
+    code = JOINED_SAMPLES["python"] * 40
+    plain = get_lexer_by_name("python", stripnl=False, ensurenl=False)
+    joined = join_states(get_lexer_by_name("python", stripnl=False, ensurenl=False), join_after=join_after)
+    short = JOINED_SAMPLES["python"][:30]
+    assert list(joined.get_tokens(short)) == list(plain.get_tokens(short))
+    root = joined.get_tokens_unprocessed.__self__.state("root")
+    assert bool(root.by_char) == (join_after == 1)  # a short snippet earns no joined pattern
+    assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
+    assert "i" in root.by_char and root.by_char["i"][0] is not None
 
 
 @pytest.mark.parametrize(("pattern", "starts", "cannot"), [

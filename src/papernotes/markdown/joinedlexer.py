@@ -42,25 +42,29 @@ Matcher = Callable[[str, int], "re.Match[str] | None"]
 Joined = tuple[Matcher | None, dict[int, Rule], list[Rule]]
 
 
-def join_states(lexer: Lexer) -> Lexer:
-    """``lexer``, its tokens found with joined states when it is a plain ``RegexLexer``."""
+def join_states(lexer: Lexer, join_after: int | None = None) -> Lexer:
+    """``lexer``, its tokens found with joined states when it is a plain ``RegexLexer``; a
+    state's rules are joined for a character once ``join_after`` tokens (``JOIN_AFTER``)
+    beginning with it were lexed rule by rule."""
     if isinstance(lexer, RegexLexer) and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed:
-        lexer.get_tokens_unprocessed = _JoinedStates(lexer).tokens  # type: ignore[method-assign]
+        joined = _JoinedStates(lexer, JOIN_AFTER if join_after is None else join_after)
+        lexer.get_tokens_unprocessed = joined.tokens  # type: ignore[method-assign]
     return lexer
 
 
 class _JoinedStates:
     """The states of one lexer, each made when it is first entered."""
 
-    def __init__(self, lexer: RegexLexer) -> None:
+    def __init__(self, lexer: RegexLexer, join_after: int) -> None:
         self.lexer = lexer
         self.tokendefs: dict[Any, list[Rule]] = lexer._tokens  # type: ignore[attr-defined]  # the processed rules
         self.states: dict[Any, _State] = {}
+        self.join_after = join_after
 
     def state(self, name: Any) -> _State:
         found = self.states.get(name)
         if found is None:
-            found = self.states[name] = _State(self.tokendefs[name])
+            found = self.states[name] = _State(self.tokendefs[name], self.join_after)
         return found
 
     def tokens(self, text: str, stack: Iterable[str] = ("root",)) -> Iterator[tuple[int, _TokenType, str]]:
@@ -139,6 +143,10 @@ def _rule_at(text: str, pos: int, joined: Matcher | None, rules: dict[int, Rule]
 
 
 _TRIED_ONE_BY_ONE = 4  # rules or fewer: not joined
+#: Tokens beginning with a character (or one sharing with it) that a state lexes rule by rule
+#: before it joins its rules for them: joining costs as much as some hundred tokens tried rule by
+#: rule, which a short snippet (the one code block of an edited note) never earns back.
+JOIN_AFTER = 64
 #: Characters that share the rules joined for them (each rule that can begin with one of them): a
 #: token is most often a word or a number, and a state joined for every letter would cost a
 #: compiled pattern each. Any other character has its own.
@@ -149,18 +157,25 @@ class _State:
     """The rules of one state and, by the character a token begins with, the joined pattern of
     the rules that can begin with it (``None``: the state cannot be joined)."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], join_after: int) -> None:
         self.rules = rules
+        self.join_after = join_after
         self.alternatives = _alternatives(rules)
         self.by_char: dict[str, Joined] = {}  # "" at the end of the text
         self._starts: Callable[[str], tuple[bool, ...]] | None = None
         self._kept: dict[frozenset[str] | str, tuple[int, ...]] = {}
         self._by_rules: dict[tuple[int, ...], Joined] = {}
+        self._seen: dict[frozenset[str] | str, int] = {}  # tokens lexed rule by rule, by ``_sharing``
 
     def join_for(self, char: str) -> Joined:
-        """The joined pattern and its rules by group for a token beginning with ``char``."""
+        """The joined pattern and its rules by group for a token beginning with ``char``: the
+        rules one by one for the first ``join_after`` tokens beginning with it or a character
+        sharing with it."""
         if self.alternatives is None:
             joined: Joined = (None, {}, self.rules)
+        elif self.join_after and self._seen.get(group := _sharing(char), 0) < self.join_after:
+            self._seen[group] = self._seen.get(group, 0) + 1
+            return None, {}, self.rules
         else:
             kept = self._kept_for(char)
             known = self._by_rules.get(kept)
@@ -172,16 +187,20 @@ class _State:
     def _kept_for(self, char: str) -> tuple[int, ...]:
         """The rules that can match at a token beginning with ``char`` or a character sharing with it."""
         assert self.alternatives is not None
-        sharing = next((chars for chars in _SHARING if char in chars), None) if char else None
-        key = sharing or char
+        key = _sharing(char)
         kept = self._kept.get(key)
         if kept is None:
             if self._starts is None:
                 self._starts = _start_tests(self.alternatives)
-            can = [self._starts(other) for other in (sharing or (char,))]
+            can = [self._starts(other) for other in (key if isinstance(key, frozenset) else (char,))]
             kept = self._kept[key] = tuple(index for index in range(len(self.alternatives))
                                            if any(one[index] for one in can))
         return kept
+
+
+def _sharing(char: str) -> frozenset[str] | str:
+    """The characters ``char`` shares joined rules with (``_SHARING``), or itself."""
+    return next((chars for chars in _SHARING if char in chars), char) if char else char
 
 
 def _alternatives(rules: list[Rule]) -> list[str] | None:
