@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
 
@@ -76,3 +78,14 @@ def test_sitemap_lists_every_page_and_robots_points_at_it(site):
              for p in site.rglob("*.html") if p.name != "404.html"}
     assert locations == pages
     assert (site / "robots.txt").read_text().endswith("Sitemap: https://example.org/notes/sitemap.xml\n")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("ab&<>\"'\n\r\t é"), max_size=20) | st.text())
+def test_xml_text_and_attributes_are_escaped_as_the_standard_library_escapes_them(text: str) -> None:
+    from xml.sax import saxutils
+
+    from papernotes.emit.syndication import escape, quoteattr
+
+    assert escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)

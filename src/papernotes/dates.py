@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 from typing import Any
 
@@ -33,6 +32,8 @@ def parse_date(value: Any) -> NoteDate | None:
             return iso_datetime(match)
         except ValueError:
             return None
+    import email.utils  # here: most dates are ISO ones, read above
+
     try:
         return NoteDate(email.utils.parsedate_to_datetime(text), "time")
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -34,12 +34,10 @@ import gc
 import hashlib
 import html
 import marshal
-import multiprocessing
 import os
 import pickle
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Self
@@ -1013,6 +1011,9 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
 
     def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
               diagnostics: list[Diagnostic], learn: bool) -> tuple[int, dict[str, Rendered], Plan]:
+        import multiprocessing  # here: a build writing a few pages starts no pool
+        from concurrent.futures import ProcessPoolExecutor
+
         compile_templates(env)
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)

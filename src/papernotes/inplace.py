@@ -85,10 +85,12 @@ class InPlace:
 
     def reuse(self, rel: str, stamp: Stamp) -> bool:
         """Keep the file at ``rel`` when it still has the (size, modification time) ``stamp``
-        the last build left it with."""
-        target = self._target(rel)
+        the last build left it with. Only looks: the path is not checked again, as ``write``
+        checks it (the last build wrote the file there after that check)."""
+        if rel in self.written:
+            raise OutputError(f"two pages want to write {rel!r}")
         try:
-            stat = os.lstat(target)
+            stat = os.lstat(os.path.join(self.out_dir, rel))
         except OSError:
             return False
         if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp):

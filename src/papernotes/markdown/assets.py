@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
-import imagesize
-
 from ..urls import slugify
 from ..walks import WalkMemo, walked
 
@@ -94,6 +92,8 @@ def asset_url(path: Path) -> str:
 
 def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) in pixels when the file's header says so."""
+    import imagesize  # here: only a note with a local image needs it
+
     try:
         width, height = imagesize.get(str(path))
     except (OSError, ValueError):

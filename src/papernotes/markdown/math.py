@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from latex2mathml.converter import convert
-
 from .mathpolish import polish, prepare_tex
 
 _MATH_OPEN = re.compile(r"^<math([^>]*)>")
@@ -99,6 +97,8 @@ def convert_tex(tex: str, display: bool) -> Converted:
 
 
 def _convert(source: str, display: bool, tex: str) -> str:
+    from latex2mathml.converter import convert  # here: a note without math need not load it
+
     try:
         return polish(convert(prepare_tex(source), display="block" if display else "inline"))
     except Exception as exc:  # latex2mathml raises many exception types for bad input

@@ -32,7 +32,7 @@ import bibtexparser
 import feedparser
 
 from .identifiers import doi_id, identify
-from .registry import quiet_bibtexparser
+from .bibparse import quiet_bibtexparser
 
 USER_AGENT = "papernotes (https://pypi.org/project/papernotes/)"
 ARXIV_API = "https://export.arxiv.org/api/query"

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-
-import bibtexparser
-from bibtexparser import middlewares
-from pylatexenc.latex2text import LatexNodes2Text
 
 from ..model import Diagnostic, DiagnosticError
 from .identifiers import arxiv_year, find_mentions, identify, links_for, title_key
@@ -224,40 +219,10 @@ def _first_id(text: str) -> str | None:
     return mentions[0].id if mentions else None
 
 
-# The BibTeX fields the registry reads; a reference manager's export carries many more (file
-# paths, keywords, notes), and decoding their LaTeX would cost seconds for nothing.
-_BIB_FIELDS = frozenset({"title", "author", "year", "date", "journal", "journaltitle", "booktitle", "publisher", "abstract",
-                         "doi", "url", "eprint", "arxiv", "archiveprefix", "eprinttype", "note", "howpublished", "id"})
-
-
-class _KeepFields(middlewares.BlockMiddleware):
-    """Drop the fields the registry does not read and decode the LaTeX of the others (only
-    where there is any: pylatexenc takes milliseconds a value)."""
-
-    def __init__(self) -> None:
-        super().__init__(allow_inplace_modification=True)
-        self.decoder = LatexNodes2Text()
-
-    def transform_entry(self, entry: Any, *args: Any) -> Any:
-        for field_ in list(entry.fields):
-            if field_.key.lower() not in _BIB_FIELDS:
-                entry.pop(field_.key)
-            elif isinstance(field_.value, str) and "\\" in field_.value:
-                field_.value = self.decoder.latex_to_text(field_.value)
-        return entry
-
-
-def quiet_bibtexparser() -> None:
-    """bibtexparser logs each bad entry; papernotes reports them as positioned diagnostics instead."""
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-
-
 def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
-    quiet_bibtexparser()
-    library = bibtexparser.parse_string(
-        path.read_text(encoding="utf-8-sig"),
-        append_middleware=[_KeepFields(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()],
-    )
+    from .bibparse import parse_bib  # here: a site without a bibliography need not load bibtexparser
+
+    library = parse_bib(path.read_text(encoding="utf-8-sig"))
     problems = [Diagnostic("error", str(path), (block.start_line or 0) + 1, 1,
                            f"invalid BibTeX entry {_first_line(block.raw)!r}; it was skipped")
                 for block in library.failed_blocks]

@@ -11,8 +11,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
-import feedparser
-
 from ..config import FeedSource
 from .frontmatter import FrontMatter, tags_of
 from .htmlbody import body_from_html, mathjax_scripts_to_tex, render_math_in_html
@@ -121,7 +119,9 @@ def parse(source: SourceFile, context: ReadContext, parts: tuple[int, PartParser
             return ReadResult((), (_parse_error(source, broken, "error", "cannot read feed"),))
         return ReadResult((), (Diagnostic("warning", source.shown, 1, 1, "feed has no items"),))
     problems: list[Diagnostic] = []
-    if broken is not None and not isinstance(broken, feedparser.CharacterEncodingOverride):
+    from feedparser import CharacterEncodingOverride  # loaded by ``_parse``
+
+    if broken is not None and not isinstance(broken, CharacterEncodingOverride):
         problems.append(_parse_error(source, broken, "warning", f"feed is not well-formed XML (its {len(entries)} "
                                                                  f"item{'s' if len(entries) != 1 else ''} recovered by a lenient parse are read)"))
     return _feed_items(source, settings, [_item(entry, index, settings) for index, entry in enumerate(entries)], problems)
@@ -154,6 +154,8 @@ def parse_part(part: FeedPart) -> tuple[FeedItem, ...] | None:
 
 
 def _parse(text: str) -> Any:
+    import feedparser  # here: a site without feeds need not load it
+
     return feedparser.parse(text, sanitize_html=False, resolve_relative_uris=True)
 
 

@@ -9,15 +9,12 @@ import datetime as dt
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .. import __version__
 from ..collector import paused
@@ -32,6 +29,9 @@ from .feeds import FeedItem, FeedItems, FeedPart, PartParser, parse as parse_fee
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
@@ -221,6 +221,10 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
     inputs.renderers  # made before forking, so that every worker has them
     done = 0
     if workers > 1 and (len(paths) >= PARALLEL_FROM or _total_size(paths) >= PARALLEL_BYTES):
+        import multiprocessing  # here: a build reading a few notes starts no pool
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, dates, gc.isenabled()))
         # the results received here live on in the build: the collector would walk them again and again
@@ -268,6 +272,8 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
 
 def _parse_parts(pool: ProcessPoolExecutor, parts: Sequence[FeedPart]) -> list[tuple[FeedItem, ...] | None]:
     """The parts parsed in ``pool`` (none, so that the whole feed is parsed here, when it broke)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return [future.result() for future in [pool.submit(_parse_in_worker, part) for part in parts]]
     except BrokenProcessPool:
