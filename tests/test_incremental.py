@@ -116,6 +116,38 @@ def test_a_body_edit_renders_the_notes_page_and_the_feeds_but_not_the_lists_nami
     assert not {"/archive/", "/", "/tags/ml/", "/notes/a/", "/papers/arxiv-2001.08361/"} & set(rendered), "they show its card only"
 
 
+def test_a_body_edit_plans_again_only_the_paper_pages_that_hold_its_text(make_site):
+    """The notes' cards are the same, so the papers they discuss are too: the papers' pages
+    and lists, which show cards, are not planned again; a paper's feed, which holds its notes
+    whole, is."""
+    root = make_site(SUMMED_UP)
+    engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
+    engine.produce(MemorySink())
+    before = dict(engine.plan.pages)
+    name, old, new = BODY_EDIT
+    path = root / "content" / name
+    path.write_text(path.read_text().replace(old, new))
+    sink = MemorySink()
+    engine.produce(sink)
+    replanned = {url for url, page in engine.plan.pages.items() if page is not before[url]}
+    assert "/notes/b/" in replanned and "/papers/arxiv-2001.08361/feed.xml" in replanned
+    assert not {"/papers/", "/papers/read/", "/papers/published/", "/papers/arxiv-2001.08361/"} & replanned
+    assert _files(sink) == _fresh(SiteLayout.find(root))
+
+
+def test_a_paper_page_reading_its_notes_bodies_is_planned_again_after_a_body_edit(make_site):
+    root = make_site({**SUMMED_UP, "templates/paper.html": "{% for note in paper.notes %}{{ note.body.html | safe }}{% endfor %}"})
+    engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
+    engine.produce(MemorySink())
+    name, old, new = BODY_EDIT
+    path = root / "content" / name
+    path.write_text(path.read_text().replace(old, new))
+    sink = MemorySink()
+    engine.produce(sink)
+    assert b"A longer body" in file_bytes(sink["papers/arxiv-2001.08361/index.html"])
+    assert _files(sink) == _fresh(SiteLayout.find(root))
+
+
 def test_a_site_template_reading_bodies_in_a_list_has_it_rendered_again(make_site, monkeypatch):
     archive = ("{% for year in years %}{% for month in year.months %}{% for note in month.notes %}"
                "<div>{{ note.body.html | safe }}</div>{% endfor %}{% endfor %}{% endfor %}")

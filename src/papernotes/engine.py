@@ -70,13 +70,13 @@ from .views import VIEWED, BodyReads
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
-Shared = dict[tuple[int, frozenset[str] | None], tuple[object, bytes, tuple[str, ...]]]
+Shared = dict[tuple[int, frozenset[str] | None, bool], tuple[object, bytes, tuple[str, ...]]]
 """Frozen values already digested while keying the pages of one build (a paper's metadata, a tag
 or date group: each shown on many pages), by identity and the ``bodies`` they were seen with; each
 entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 7  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 8  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
@@ -472,6 +472,7 @@ class Engine:
             self.plan = Plan()
             return plan_pages(graph, config), None
         affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
+        affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in self.changed if key.startswith(TEXT)}))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
         under = tuple(key.removeprefix(UNDER) for key in self.changed if key.startswith(UNDER))
         were_under = {url for url in memo.pages if url.startswith(under)} if under else set()
@@ -491,6 +492,18 @@ class Engine:
         else:
             memo.pages.update(dict.fromkeys(fresh))
         return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected
+
+    def _reading(self, memo: Plan, papers: set[str]) -> Iterator[str]:
+        """The pages that may show the text of a changed note of ``papers`` (``TEXT``): those
+        holding one of them whole, or through a view and having read a changed note's body (or
+        not known to have read none)."""
+        edited = {key.removeprefix("note:") for key in self.changed or () if key.startswith("note:")}
+        for paper_id in papers:
+            yield from memo.dependents.get(WHOLE_PAPER + paper_id, ())
+            for url in memo.dependents.get("paper:" + paper_id, ()):
+                page = self.pages.get(url)
+                if page is None or page.bodies is None or not page.bodies.isdisjoint(edited):
+                    yield url
 
     def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
                      diagnostics: list[Diagnostic], progress: Progress,
@@ -752,6 +765,10 @@ def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
 
 
 PAGE, UNDER = "page:", "under:"  # what ``after_edit`` changed besides notes and papers: a page, pages under a URL
+#: A paper whose notes changed in their text alone (its card is the same): the pages holding it
+#: through a view change only if they read one of those notes' bodies; the others, which hold it
+#: whole (``WHOLE_PAPER``, told by ``_walk``), change.
+TEXT, WHOLE_PAPER = "text:", "whole:"
 
 
 @dataclass(frozen=True)
@@ -770,7 +787,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     """The graph after some notes' text changed without changing their ``shape`` (or one note's
     title changed, moving nothing: ``retitled_in_place``; or its tags: ``retagged``), made from
     the previous one in time proportional to the edit, with the notes and papers (``note:ID``,
-    ``paper:ID``) and pages (``PAGE``, ``UNDER``) it changed; None when anything more changed."""
+    ``paper:ID``; ``TEXT`` for a paper only its notes' text changed) and pages (``PAGE``,
+    ``UNDER``) it changed; None when anything more changed."""
     if len(before) != len(notes):
         return None
     edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
@@ -807,7 +825,9 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
             fresh[embedder.id] = link_note(embedder, index, base_path)[0]
     graph, papers = previous.with_notes(fresh)
     graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
-    changed = {*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in papers)}
+    cards = {paper.id: paper.card for paper in previous.papers.papers if paper.id in papers}
+    recarded = {paper.id for paper in graph.papers.papers if paper.id in papers and cards.get(paper.id) != paper.card}
+    changed = {*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in recarded), *(TEXT + p for p in papers - recarded)}
     if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
         changed.add(PAGE + config.urls.graph_json)
     if retitled:  # the local graphs of the notes linking to it name it by its title
@@ -825,9 +845,13 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
 
 
 def dependencies(page: Planned) -> set[str]:
-    """``note:ID`` and ``paper:ID`` of every note and paper the page is drawn from."""
+    """``note:ID`` and ``paper:ID`` of every note and paper the page is drawn from, and
+    ``whole:ID`` of each paper it holds other than through a view (see ``_walk``)."""
     found: set[str] = set()
-    _walk(page.context if isinstance(page, Page) else page.key, found.add, None)
+    if isinstance(page, Page):
+        _walk_items(page.context, found.add, None, None, None, True)
+    else:
+        _walk(page.key, found.add, None)
     return found
 
 
@@ -844,7 +868,7 @@ def page_key(page: Planned, found: Callable[[str], None] | None = None,
     pieces: list[bytes] = []  # hashed at once: the same digest as fed piece by piece, for far fewer calls
     if isinstance(page, Page):
         pieces.append(page.template.encode() + b"\0")
-        _walk_items(page.context, found, pieces.append, bodies, shared)  # each value as ``as_view`` gives it
+        _walk_items(page.context, found, pieces.append, bodies, shared, True)  # each value as ``as_view`` gives it
     else:
         _walk(page.key, found, pieces.append, None, shared)
     return hashlib.blake2b(b"".join(pieces), digest_size=16).digest()
@@ -858,14 +882,16 @@ def digest_page(page: Planned, bodies: frozenset[str] | None = None,
 
 
 def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
-          bodies: frozenset[str] | None = None, shared: Shared | None = None) -> None:
+          bodies: frozenset[str] | None = None, shared: Shared | None = None, viewed: bool = False) -> None:
     """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
     (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
     the value does (notes and papers by the digest of their content they carry, a frozen
     dataclass by a digest of its fields, other values by type and contents). Given ``bodies``,
     the value is one a template sees through ``as_view``: its notes and papers count by their
     cards, but for the notes named there; inside values that ``as_view`` leaves as they are,
-    every note counts whole."""
+    every note counts whole. ``viewed``: the value is one a template sees through ``as_view``
+    (``bodies`` known or not); a paper held otherwise is told as ``whole:ID`` too, as a page
+    may read its notes' bodies through it unseen."""
     kind: type = type(value)
     branch = _branch(kind)
     if branch == "text":
@@ -881,7 +907,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
         for item in value:  # type: ignore[attr-defined]
-            _walk(item, found, update, bodies, shared)
+            _walk(item, found, update, bodies, shared, viewed)
     elif branch == "scalar":
         if update is not None:
             update(f"{kind.__name__}:{value!r};".encode())
@@ -889,13 +915,16 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         assert isinstance(value, (Note, Paper))
         if found is not None:
             found(("note:" if isinstance(value, Note) else "paper:") + value.id)
+            if not viewed and isinstance(value, Paper):
+                found(WHOLE_PAPER + value.id)
         if update is not None:
             update(value.digest if bodies is None else _card(value, bodies))
     elif branch == "dataclass":
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
+        seen = viewed and isinstance(value, VIEWED)
         if frozen:
-            digest, held = _frozen_digest(value, names, inside, shared)
+            digest, held = _frozen_digest(value, names, inside, shared, seen)
             if update is not None:
                 update(digest)
             if found is not None:
@@ -905,7 +934,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if update is not None:
             update(kind.__qualname__.encode())
         for name in names:
-            _walk(getattr(value, name), found, update, inside, shared)
+            _walk(getattr(value, name), found, update, inside, shared, seen)
     elif branch == "set":
         _walk(sorted(value, key=repr), found, update, None, shared)  # type: ignore[call-overload]
     elif update is not None:  # anything else by its text: an object without one of its own differs each time
@@ -935,17 +964,17 @@ def _branch(kind: type) -> str:
 
 
 def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str] | None,
-                   shared: Shared | None) -> tuple[bytes, tuple[str, ...]]:
+                   shared: Shared | None, viewed: bool) -> tuple[bytes, tuple[str, ...]]:
     """The digest of a frozen dataclass value (its type and fields) and the notes and papers it
-    holds, taken once per value and ``bodies`` when ``shared`` is given."""
-    place = (id(value), bodies)
+    holds, taken once per value, ``bodies`` and ``viewed`` when ``shared`` is given."""
+    place = (id(value), bodies, viewed)
     known = shared.get(place) if shared is not None else None
     if known is not None and known[0] is value:
         return known[1], known[2]
     pieces = [type(value).__qualname__.encode()]
     held: list[str] = []
     for name in names:
-        _walk(getattr(value, name), held.append, pieces.append, bodies, shared)
+        _walk(getattr(value, name), held.append, pieces.append, bodies, shared, viewed)
     taken = hashlib.blake2b(b"".join(pieces), digest_size=16).digest(), tuple(held)
     if shared is not None:
         shared[place] = (value, *taken)
@@ -963,7 +992,9 @@ def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
 
 def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
                 update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None,
-                shared: Shared | None = None) -> None:
+                shared: Shared | None = None, viewed: bool = False) -> None:
+    """``_walk`` of a mapping's names and values (``viewed``: a page's context, each value as
+    ``as_view`` gives it)."""
     if update is not None:
         update(b"{%d" % len(value))
     for name, item in value.items():
@@ -971,7 +1002,7 @@ def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None
             _walk(name, None, update)
         elif update is not None:  # a name, as ``_walk`` takes text, without finding its branch
             update(_text(name))
-        _walk(item, found, update, bodies, shared)
+        _walk(item, found, update, bodies, shared, viewed)
 
 
 def _text(value: str) -> bytes:
