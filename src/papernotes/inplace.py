@@ -13,6 +13,7 @@ differs. Files put in the output folder by hand stay until a build from scratch.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -38,6 +39,11 @@ class InPlace:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # the files as they are and will stay
     pending: dict[str, str] = field(default_factory=dict)  # rel → its new bytes' file in the scratch folder
     trees: set[str] = field(default_factory=set)  # folders kept whole
+
+    @functools.cached_property
+    def folder(self) -> str:
+        """``out_dir`` as text ending in a separator: a kept file's path is this and its name."""
+        return os.fspath(self.out_dir) + os.sep
 
     @property
     def root(self) -> Path:
@@ -90,13 +96,14 @@ class InPlace:
         if rel in self.written:
             raise OutputError(f"two pages want to write {rel!r}")
         try:
-            stat = os.lstat(os.path.join(self.out_dir, rel))
+            stat = os.lstat(self.folder + rel)
         except OSError:
             return False
-        if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp):
+        size, mtime = stamp
+        if not S_ISREG(stat.st_mode) or stat.st_size != size or stat.st_mtime_ns != mtime:
             return False
         self.written.add(rel)
-        self.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
+        self.stamps[rel] = (size, mtime)
         return True
 
     def holds_last_build(self) -> bool:
