@@ -7,6 +7,7 @@ from typing import Any, Iterator
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import time
 from functools import partial
@@ -71,6 +72,7 @@ def compiled_templates(cache: Path, setup: str) -> Path | None:
     folder = cache / "templates" / hashlib.sha256(settings.encode()).hexdigest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # used now: its time tells other builds how long it has not been
         stale = time.time() - _UNUSED_FOR
         for other in folder.parent.iterdir():
             if other != folder and other.stat().st_mtime < stale:
