@@ -225,6 +225,8 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
+        import latex2mathml.converter  # noqa: F401  # loaded once before forking, not by each worker's first formula
+
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, dates, gc.isenabled()))
         # the results received here live on in the build: the collector would walk them again and again
