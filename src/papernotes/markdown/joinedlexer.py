@@ -173,8 +173,8 @@ class _State:
         sharing with it."""
         if self.alternatives is None:
             joined: Joined = (None, {}, self.rules)
-        elif self.join_after and self._seen.get(group := _sharing(char), 0) < self.join_after:
-            self._seen[group] = self._seen.get(group, 0) + 1
+        elif self.join_after and (seen := self._seen.get(group := _sharing(char), 0)) < self.join_after:
+            self._seen[group] = seen + 1
             return None, {}, self.rules
         else:
             kept = self._kept_for(char)

@@ -96,11 +96,17 @@ def convert_tex(tex: str, display: bool) -> Converted:
     return Converted(f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", unknown)
 
 
-def _convert(source: str, display: bool, tex: str) -> str:
-    from latex2mathml.converter import convert  # here: a note without math need not load it
+def load_converter() -> Callable[..., str]:
+    """latex2mathml's ``convert``, imported when first asked for (a note without math need not
+    load it; a process about to fork readers asks first, so that they share it)."""
+    from latex2mathml.converter import convert
 
+    return convert
+
+
+def _convert(source: str, display: bool, tex: str) -> str:
     try:
-        return polish(convert(prepare_tex(source), display="block" if display else "inline"))
+        return polish(load_converter()(prepare_tex(source), display="block" if display else "inline"))
     except Exception as exc:  # latex2mathml raises many exception types for bad input
         raise ValueError(f"cannot render math {tex.strip()[:60]!r}: {_reason(exc)}") from None
 

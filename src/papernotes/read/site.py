@@ -29,6 +29,7 @@ from .feeds import FeedItem, FeedItems, FeedPart, PartParser, parse as parse_fee
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
+from ..markdown.math import load_converter
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -225,7 +226,7 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        import latex2mathml.converter  # noqa: F401  # loaded once before forking, not by each worker's first formula
+        load_converter()  # once before forking, not by each worker at its first formula
 
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, dates, gc.isenabled()))
