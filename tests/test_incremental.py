@@ -192,11 +192,11 @@ def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_pa
     old = time.time() - 60
     for path in (folder, folder / "sub"):
         os.utime(path, (old, old))
-    assert discover(folder, memo=memo) == [folder / "a.md"]
-    assert memo.recall(f"notes:{folder}") == [folder / "a.md"], "nothing changed: the walk holds"
+    assert discover(folder, memo=memo) == [str(folder / "a.md")]
+    assert memo.recall(f"notes:{folder}") == [str(folder / "a.md")], "nothing changed: the walk holds"
     (folder / "sub" / "b.md").write_text("B")
     assert memo.recall(f"notes:{folder}") is None, "a new file changed its folder's time"
-    assert discover(folder, memo=memo) == [folder / "a.md", folder / "sub" / "b.md"]
+    assert discover(folder, memo=memo) == [str(folder / "a.md"), str(folder / "sub" / "b.md")]
     assert memo.recall(f"notes:{folder}") is None, "a walk within a second of a change is not trusted"
 
 
@@ -458,6 +458,22 @@ def emit(graph, config, wanted=lambda url: True):
 
 emitters = [emit]
 '''
+
+
+def test_a_tag_edit_draws_again_the_local_graphs_showing_the_note(make_site):
+    """A note's local graph shows the tags of the notes it links to: a tag edit taken in place
+    draws again the pages of the notes linking to the edited one (here neither its neighbour in
+    time nor related to it), as a title edit does."""
+    root = make_site({"content/x.md": "---\ntitle: X\ndate: 2024-01-01\ntags: [rl]\n---\nSee [[Y]].\n",
+                      "content/y.md": "---\ntitle: Y\ndate: 2024-01-03\ntags: [ml]\n---\nPlain words.\n",
+                      "content/z.md": "---\ntitle: Z\ndate: 2024-01-02\ntags: [nlp]\n---\nOther words.\n"})
+    layout = SiteLayout.find(root)
+    preview = Engine(layout, BuildOptions(search=False), render_now=lambda rel: True)
+    preview.produce(MemorySink())
+    sink = _after_edit(preview, root / "content/y.md", "tags: [ml]", "tags: [ml, nlp]")
+    assert preview.changed is not None, "taken in place"
+    assert b'"nlp"' in _files(sink)["notes/x/index.html"]
+    assert _files(sink) == _fresh(layout)
 
 
 def test_a_tag_edit_plans_a_sites_own_pages_again(make_site):

@@ -193,15 +193,16 @@ class ReadCache:
         self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
 
     @staticmethod
-    def key(inputs: ReadInputs, path: Path, date: object) -> str:
+    def key(inputs: ReadInputs, path: str, date: object) -> str:
         """The digest a file's result is kept under ("": the file cannot be read)."""
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return ""
         return hashlib.sha256(inputs.digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
 
-    def recall(self, rel: str, path: Path, inputs: ReadInputs, look: bool = True) -> ReadResult | None:
+    def recall(self, rel: str, path: str, inputs: ReadInputs, look: bool = True) -> ReadResult | None:
         """The result remembered in memory for an unchanged file under the same inputs. A file
         changed within a second of being looked at is checked by its bytes (its size and time
         could stay the same through a second change in the same clock tick). ``look=False``: the
@@ -219,7 +220,7 @@ class ReadCache:
                 return None
         return result if digest == inputs.digest else None
 
-    def get(self, rel: str, path: Path, inputs: ReadInputs, key: str) -> ReadResult | None:
+    def get(self, rel: str, path: str, inputs: ReadInputs, key: str) -> ReadResult | None:
         """The result kept on disk under ``key``, as ``keep`` returns it (and so remembered in
         memory from then on)."""
         if self.root is None or not key:
@@ -233,7 +234,7 @@ class ReadCache:
             return None
         return self._remember(rel, path, inputs, result)
 
-    def put(self, rel: str, path: Path, inputs: ReadInputs, key: str, result: ReadResult) -> ReadResult:
+    def put(self, rel: str, path: str, inputs: ReadInputs, key: str, result: ReadResult) -> ReadResult:
         """Keep ``result`` on disk and in memory; it comes back as memory holds it."""
         kept = self._remember(rel, path, inputs, result)
         if self.root is None or not key:
@@ -248,7 +249,7 @@ class ReadCache:
             pass  # a read-only notes folder builds without a cache
         return kept
 
-    def _remember(self, rel: str, path: Path, inputs: ReadInputs, result: ReadResult) -> ReadResult:
+    def _remember(self, rel: str, path: str, inputs: ReadInputs, result: ReadResult) -> ReadResult:
         seen = time.time()
         kept = self.keep(result)
         try:
@@ -269,14 +270,14 @@ class LastRead:
     while no folder changed), their names, the read inputs' digest and each file's result (None:
     one not remembered, which is looked at again)."""
 
-    paths: list[Path]
+    paths: list[str]
     rels: list[str]
     inputs: str
     results: tuple[ReadResult | None, ...]
     positions: dict[str, int]  # where each file is in ``paths`` by its path, made when first asked
 
     @classmethod
-    def of(cls, paths: list[Path], rels: list[str], inputs: str, results: tuple[ReadResult | None, ...],
+    def of(cls, paths: list[str], rels: list[str], inputs: str, results: tuple[ReadResult | None, ...],
            last: LastRead | None) -> LastRead:
         """The read of ``paths``, sharing the last read's map of positions while the walk is the same."""
         return cls(paths, rels, inputs, results, last.positions if last is not None and last.paths is paths else {})
@@ -284,7 +285,7 @@ class LastRead:
     def places(self, names: Iterable[str]) -> list[int]:
         """Where the files ``names`` (as the watcher names them) are in ``paths``."""
         if not self.positions:
-            self.positions.update((os.fspath(path), index) for index, path in enumerate(self.paths))
+            self.positions.update((path, index) for index, path in enumerate(self.paths))
         return [self.positions[name] for name in names if name in self.positions]
 
 
@@ -391,7 +392,7 @@ class Engine:
                 results[index] = self.reads.recall(rels[index], paths[index], inputs)
         else:
             rels = relative_names(paths, layout.content)
-            results = [self.reads.recall(rel, path, inputs, look=touched is None or os.fspath(path) in touched)
+            results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
         dates = file_dates(layout.content, [paths[i] for i in unknown])  # only for files read or hashed
@@ -403,7 +404,7 @@ class Engine:
                 results[index] = self.reads.get(rels[index], paths[index], inputs, keys[index])
             if results[index] is None:
                 todo.append(index)
-        for position, result in read_site([paths[i] for i in todo], inputs, dates, self.options.workers, progress):
+        for position, result in read_site([Path(paths[i]) for i in todo], inputs, dates, self.options.workers, progress):
             index = todo[position]
             timed_out = any(d.message.startswith(TIMED_OUT) for d in result.diagnostics)  # may pass on a calmer machine
             if cached and not timed_out:
@@ -830,7 +831,7 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     changed = {*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in recarded), *(TEXT + p for p in papers - recarded)}
     if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
         changed.add(PAGE + config.urls.graph_json)
-    if retitled:  # the local graphs of the notes linking to it name it by its title
+    if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
         changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
     if retagged_only:
         ((old, new),) = edited
