@@ -677,7 +677,7 @@ def test_state_saved_as_changes_comes_back_as_the_engine_held_it(make_site, monk
     saved: list[tuple[object, ...]] = []
     restored: list[tuple[object, ...]] = []
     real_save, real_restore = Engine.save, Engine.restore
-    monkeypatch.setattr(Engine, "save", lambda self: saved.append(held(self)) or real_save(self))
+    monkeypatch.setattr(Engine, "save", lambda self, basis: saved.append(held(self)) or real_save(self, basis))
     monkeypatch.setattr(Engine, "restore", lambda self, stamps: restored.append(held(real_restore(self, stamps))) or self)
     for round_, note in enumerate(("n03.md", "n05.md", "n03.md")):
         path = root / "content" / note

@@ -51,7 +51,8 @@ def test_pieces_that_fail_leave_no_file(tmp_path: Path) -> None:
 def test_an_output_folder_changed_in_place_keeps_a_file_whose_pieces_are_its_bytes(tmp_path: Path) -> None:
     out = current_site(tmp_path)
     stamp = os.stat(out / "notes/a/index.html")
-    writer = inplace.start(out, {"notes/a/index.html": (stamp.st_size, stamp.st_mtime_ns)})
+    found = {"notes/a/index.html": (stamp.st_size, stamp.st_mtime_ns)}
+    writer = inplace.start(out, found, found)
     writer.write_stream("notes/a/index.html", pieces(b"<h1>A</h1>", b"\n"))
     writer.write_stream("notes/c/index.html", pieces(b"<h1>C</h1>\n"))
     with pytest.raises(RuntimeError):

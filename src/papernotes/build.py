@@ -9,13 +9,14 @@ could be loaded)."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import inplace, output, uptodate
+from . import inplace, lookahead, output, uptodate
 from .collector import paused
 from .model import Diagnostic, Note, Progress, ReadResult, no_progress
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from .bodystore import BodyStore
     from .config import Config
     from .papers.registry import Registry
+
+READ_AHEAD = 20  # changed note files read while the state is restored; more are read by the build's pool
 
 __all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "SiteLayout", "build", "read_notes", "site_config",
            "static_files", "user_cache_dir"]
@@ -83,20 +86,34 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
+    ahead: lookahead.Lookahead | None = None
     try:
         manifest = looked.manifest if looked is not None else None
         engine = Engine(layout, options, store=kept or _spill_store(layout, options),
                         keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
+        touched = None  # the note files changed since the last build, when the state restored is that build's
         with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
-            if kept is not None and manifest is not None:
-                engine.restore(uptodate.output_stamps(manifest))
+            if kept is not None and manifest is not None and looked is not None:
+                stamps = uptodate.output_stamps(manifest)
+                changed = uptodate.changed_files(manifest, looked.inputs)
+                notes = _as_discovered(layout, changed) if changed is not None else None
+                ahead = lookahead.start(layout, options, notes if notes is not None and len(notes) <= READ_AHEAD else (), stamps)
+                engine.restore(stamps)
+                if engine.basis == _digest(manifest.inputs):
+                    touched = notes
             gc.freeze()
+        differing = None
+        if ahead is not None:  # done with the read cache once it answers: the build's reading may begin
+            differing, ahead = ahead.current(), None
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
-            staging = inplace.start(layout.out, engine.stamps)  # what the last build left is known: change only what differs
+            if differing is None:
+                differing = lookahead.differing(layout, engine.stamps)
+            current = {rel: stamp for rel, stamp in engine.stamps.items() if rel not in set(differing)}
+            staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
-        made = engine.produce(staging, progress, parallel=parallel)
+        made = engine.produce(staging, progress, touched=touched, parallel=parallel)
         diagnostics = list(made.diagnostics)
         clock = Stopwatch()
         if options.search:
@@ -113,6 +130,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         clock.lap("swap")
     except BaseException:
         gc.unfreeze()
+        if ahead is not None:
+            ahead.current()
         if isinstance(staging, inplace.InPlace):
             inplace.abandon(staging)
         elif staging is not None:
@@ -124,11 +143,25 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
                           uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin), files)
     if kept is not None:
-        engine.save()
+        engine.save(_digest(looked.inputs.key) if looked is not None else "")
         kept.release()
     gc.unfreeze()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
+
+
+def _as_discovered(layout: SiteLayout, changed: frozenset[str]) -> frozenset[str]:
+    """The files of the notes folder among ``changed`` (real paths, as the up-to-date check names
+    them), by the paths discovery gives them."""
+    content = os.fspath(layout.content)
+    real = os.path.join(os.path.realpath(content), "")
+    return frozenset(os.path.join(content, path[len(real):]) for path in changed if path.startswith(real))
+
+
+def _digest(inputs: bytes) -> str:
+    """A digest of what the up-to-date check found (``Inputs.key``), by which a build's saved
+    state tells the inputs it began with."""
+    return hashlib.blake2b(inputs, digest_size=16).hexdigest()
 
 
 def _spill_store(layout: SiteLayout, options: BuildOptions) -> BodyStore | None:

@@ -76,7 +76,7 @@ or date group: each shown on many pages), by identity and the ``bodies`` they we
 entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 9  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 10  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
@@ -220,6 +220,32 @@ class ReadCache:
                 return None
         return result if digest == inputs.digest else None
 
+    def read(self, inputs: ReadInputs, paths: list[str], rels: list[str], workers: int = 1,
+             progress: Progress = no_progress) -> Iterator[tuple[int, ReadResult, bool]]:
+        """Each of the files ``paths`` (named ``rels``) as kept on disk under its digest, else read
+        (in ``workers`` processes): its position, its result as memory holds it, and whether it
+        is remembered (not without a folder, nor a read that timed out: it may pass on a calmer
+        machine)."""
+        dates = file_dates(inputs.content_dir, paths)  # only for files read or hashed
+        keys: dict[int, str] = {}
+        todo = []
+        for index, (rel, path) in enumerate(zip(rels, paths)):
+            if self.root is not None:
+                keys[index] = self.key(inputs, path, dates.get(rel))
+                found = self.get(rel, path, inputs, keys[index])
+                if found is not None:
+                    yield index, found, True
+                    continue
+            todo.append(index)
+        if not todo:  # nothing to read: no Markdown renderer to make
+            return
+        for position, result in read_site([Path(paths[i]) for i in todo], inputs, dates, workers, progress):
+            index = todo[position]
+            if self.root is None or any(d.message.startswith(TIMED_OUT) for d in result.diagnostics):
+                yield index, self.keep(result), False
+            else:
+                yield index, self.put(rels[index], paths[index], inputs, keys[index], result), True
+
     def get(self, rel: str, path: str, inputs: ReadInputs, key: str) -> ReadResult | None:
         """The result kept on disk under ``key``, as ``keep`` returns it (and so remembered in
         memory from then on)."""
@@ -326,6 +352,7 @@ class Engine:
         self.saved: Whole | None = None  # the reads and graph as last saved whole
         self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
         self.last_read: LastRead | None = None  # for a next build told which files changed
+        self.basis = ""  # a digest of the inputs the build that saved the state restored began with
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -395,23 +422,12 @@ class Engine:
             results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
-        dates = file_dates(layout.content, [paths[i] for i in unknown])  # only for files read or hashed
-        keys: dict[int, str] = {}
-        todo, unremembered = [], []
-        for index in unknown:
-            if cached:
-                keys[index] = ReadCache.key(inputs, paths[index], dates.get(rels[index]))
-                results[index] = self.reads.get(rels[index], paths[index], inputs, keys[index])
-            if results[index] is None:
-                todo.append(index)
-        for position, result in read_site([Path(paths[i]) for i in todo], inputs, dates, self.options.workers, progress):
-            index = todo[position]
-            timed_out = any(d.message.startswith(TIMED_OUT) for d in result.diagnostics)  # may pass on a calmer machine
-            if cached and not timed_out:
-                results[index] = self.reads.put(rels[index], paths[index], inputs, keys[index], result)
-            else:
-                results[index] = self._stored(result)
-                unremembered.append(index)
+        unremembered = []
+        for position, result, kept in self.reads.read(inputs, [paths[i] for i in unknown], [rels[i] for i in unknown],
+                                                      self.options.workers, progress):
+            results[unknown[position]] = result
+            if not kept:
+                unremembered.append(unknown[position])
         if self.store is not None:
             self.store.flush()
         if cached:
@@ -642,12 +658,13 @@ class Engine:
 
     # -- between processes ----------------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(self, basis: str = "") -> None:
         """Keep in the cache folder what the next command-line build can reuse: the reads, the
         graph, the plan and the digests of the pages written (note bodies stay in the store, and
         the state refers to them). The reads and graph are written whole only when the graph was
         built anew or many notes changed since they last were; else what changed since then
-        (``savedstate``). Nothing is kept when the bodies would not last."""
+        (``savedstate``). Nothing is kept when the bodies would not last. ``basis``: a digest of
+        the inputs this build began with, which the next build's ``restore`` gives back."""
         cache, walks = self.layout.cache, self.walks.used()
         if self.graph is None:
             return
@@ -663,7 +680,7 @@ class Engine:
             assert self.saved is not None
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
                                  "pages": _pages_data(self.pages), "plan": _plan_data(self.plan),
-                                 "registry": self.registry_files})
+                                 "registry": self.registry_files, "basis": basis})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
@@ -696,7 +713,7 @@ class Engine:
             if state["token"] != whole.token:
                 raise ValueError("changes made to another state")
             reads, notes_in, graph, walks = replayed(whole, changes, kept["graph setup"][0].urls.tag)
-            pages, plan = _pages_of(state["pages"]), _plan_of(state["plan"])
+            pages, plan, basis = _pages_of(state["pages"]), _plan_of(state["plan"]), state["basis"]
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
@@ -706,7 +723,7 @@ class Engine:
         self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, plan
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
         self.reads.memory, self.walks.walks, self.registry_files = reads, walks, state["registry"]
-        self.saved, self.relinked = whole, frozenset(changes.linked)
+        self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 
 

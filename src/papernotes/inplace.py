@@ -34,6 +34,7 @@ class InPlace:
     out_dir: Path
     scratch: Path
     old: Mapping[str, Stamp]
+    current: Mapping[str, Stamp]  # the files of ``old`` found as the last build left them, when this build began
     written: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
     stamps: dict[str, Stamp] = field(default_factory=dict)  # the files as they are and will stay
@@ -90,20 +91,15 @@ class InPlace:
         self.changed.add(rel)
 
     def reuse(self, rel: str, stamp: Stamp) -> bool:
-        """Keep the file at ``rel`` when it still has the (size, modification time) ``stamp``
-        the last build left it with. Only looks: the path is not checked again, as ``write``
-        checks it (the last build wrote the file there after that check)."""
+        """Keep the file at ``rel`` when it had the (size, modification time) ``stamp`` the last
+        build left it with as this build began (``current``). The path is not checked again, as
+        ``write`` checks it (the last build wrote the file there after that check)."""
         if rel in self.written:
             raise OutputError(f"two pages want to write {rel!r}")
-        try:
-            stat = os.lstat(self.folder + rel)
-        except OSError:
-            return False
-        size, mtime = stamp
-        if not S_ISREG(stat.st_mode) or stat.st_size != size or stat.st_mtime_ns != mtime:
+        if self.current.get(rel) != stamp:
             return False
         self.written.add(rel)
-        self.stamps[rel] = (size, mtime)
+        self.stamps[rel] = stamp
         return True
 
     def holds_last_build(self) -> bool:
@@ -123,7 +119,7 @@ class InPlace:
 
     def fork(self) -> "InPlace":
         """The same writer for a forked process, whose records ``join`` takes back."""
-        return InPlace(self.out_dir, self.scratch, self.old, set(self.written))
+        return InPlace(self.out_dir, self.scratch, self.old, self.current, set(self.written))
 
     def join(self, share: "InPlace") -> None:
         self.written |= share.written
@@ -135,13 +131,13 @@ class InPlace:
         return target_in(self.out_dir, rel, self.written)
 
 
-def start(out_dir: Path, old: Mapping[str, Stamp]) -> InPlace:
+def start(out_dir: Path, old: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> InPlace:
     """A writer into the existing output folder ``out_dir``, whose files the last build left
-    with the stamps ``old``."""
+    with the stamps ``old``, of which those in ``current`` were found so as this build began."""
     scratch = scratch_folder(out_dir)
     (scratch / "files").mkdir()
     (scratch / "site").mkdir()
-    return InPlace(out_dir.resolve(), scratch, old)
+    return InPlace(out_dir.resolve(), scratch, old, current)
 
 
 def finish(sink: InPlace) -> dict[str, Stamp]:

@@ -34,7 +34,7 @@ from .theme import PACKAGE, theme_folder
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:
-    from typing import Iterable
+    from typing import Any, Iterable
 
     from .model import Diagnostic
 
@@ -340,6 +340,51 @@ def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: I
     except OSError:
         return None
     return manifest.last
+
+
+def changed_files(manifest: Manifest, inputs: Inputs) -> frozenset[str] | None:
+    """The input files (by real path) added, removed or of another size or time since the build
+    of ``manifest``, and the racy ones whose bytes differ; None when more than files changed
+    (papernotes itself, the options or the git commit)."""
+    try:
+        old, new = marshal.loads(manifest.inputs), marshal.loads(inputs.key)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if old[:2] != new[:2] or old[-1:] != new[-1:]:
+        return None
+    before = {entry if isinstance(entry, str) else entry[0]: entry for entry in old[2:-1]}
+    changed: set[str] = set()
+    for entry in new[2:-1]:
+        top = entry if isinstance(entry, str) else entry[0]
+        was = before.pop(top, top)
+        if was != entry:
+            changed.update(_files_differing(was, entry))
+    for was in before.values():  # a folder gone: its files with it
+        changed.update(_files_of(was))
+    changed.update(path for path, content in inputs.recent.items() if manifest.recent.get(path) != content)
+    return frozenset(changed)
+
+
+def _files_differing(old: Any, new: Any) -> set[str]:
+    """The files of two stamps of one walked path (``_walk``'s entries) whose stamps differ."""
+    if not isinstance(old, str) and not isinstance(new, str) and len(old) == len(new) == 4 and old[1] == new[1]:
+        top, names = new[0], new[1].split("\0")  # the same files: those whose size or time moved
+        return {os.path.join(top, names[index]) for index, (size, was, time, then)
+                in enumerate(zip(new[2], old[2], new[3], old[3])) if size != was or time != then}
+    before, after = _files_of(old), _files_of(new)
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def _files_of(entry: Any) -> dict[str, tuple[int, int]]:
+    """Each file of one of ``_walk``'s entries with its (size, time): a folder's files, a file,
+    or nothing (a path that was missing)."""
+    if isinstance(entry, str):
+        return {}
+    if len(entry) == 3:
+        top, size, time = entry
+        return {top: (size, time)}
+    top, names, sizes, times = entry
+    return {os.path.join(top, name): stamp for name, stamp in zip(names.split("\0"), zip(sizes, times))} if names else {}
 
 
 def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], inputs: Inputs, started: float,

@@ -1,0 +1,105 @@
+"""What a command-line build looks at in a second process while the first restores its state.
+
+Restoring the state of a large site (every note, paper and page digest the last build left) is
+the longest step of a build after an edit, and it keeps one core busy while the other waits.
+Meanwhile a forked process reads the note files the up-to-date check found changed into the
+read cache on disk, where the build's own reading finds them under the same digests, and looks
+at every file the last build left in the output folder, telling which no longer has the size
+and time it was left with. The build waits for it before it reads. Where it cannot fork, or
+the process fails, the build does both itself: nothing the lookahead does is trusted but the
+stamps it reports and the read results the cache checks by digest.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from dataclasses import dataclass
+from stat import S_ISREG
+from typing import Collection, Mapping
+
+from .sitelayout import BuildOptions, SiteLayout, site_config
+
+Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
+
+
+@dataclass(frozen=True)
+class Lookahead:
+    """A forked process looking ahead, and the pipe it answers on."""
+
+    pid: int
+    channel: int
+
+    def current(self) -> list[str] | None:
+        """Wait for the process: the output files it found not as the last build left them
+        (None: it did not finish)."""
+        with os.fdopen(self.channel, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        try:
+            differing = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        return differing if isinstance(differing, list) else None
+
+
+def start(layout: SiteLayout, options: BuildOptions, notes: Collection[str], output: Mapping[str, Stamp]) -> Lookahead | None:
+    """Fork a process that reads the files ``notes`` (paths as discovery gives them) into the
+    read cache and looks at the output files ``output`` (by path in the output folder, with
+    the stamps the last build left them with); None when no process could be forked."""
+    if not hasattr(os, "fork"):
+        return None
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid:
+        os.close(writer)
+        return Lookahead(pid, reader)
+    code = 1
+    try:  # the forked process: whatever happens, it ends here, without the parent's clean-up
+        os.close(reader)
+        if notes:
+            read_ahead(layout, options, notes)
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(marshal.dumps(differing(layout, output)))
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def read_ahead(layout: SiteLayout, options: BuildOptions, notes: Collection[str]) -> None:
+    """Read the note files among ``notes`` into the read cache, as the build's engine would read them."""
+    from .engine import ReadCache
+    from .markdown.assets import AssetFinder
+    from .papers.registry import load_registry
+    from .read import discover, relative_names
+    from .read.site import ReadInputs
+
+    config, _ = site_config(layout, options)
+    registry = load_registry(layout.content)
+    images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,))
+    inputs = ReadInputs(layout.content, config, registry, images)
+    paths = [path for path in discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
+             if path in notes]
+    for _ in ReadCache(layout.cache).read(inputs, paths, relative_names(paths, layout.content)):
+        pass
+
+
+def differing(layout: SiteLayout, output: Mapping[str, Stamp]) -> list[str]:
+    """The files of ``output`` (by path in the output folder) that are no longer regular files
+    with the stamps given."""
+    folder = os.path.join(os.fspath(layout.out.resolve()), "")
+    found = []
+    for rel, (size, mtime) in output.items():
+        try:
+            stat = os.lstat(folder + rel)
+        except OSError:
+            found.append(rel)
+            continue
+        if not S_ISREG(stat.st_mode) or stat.st_size != size or stat.st_mtime_ns != mtime:
+            found.append(rel)
+    return found
