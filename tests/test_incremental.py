@@ -135,6 +135,25 @@ def test_a_body_edit_plans_again_only_the_paper_pages_that_hold_its_text(make_si
     assert _files(sink) == _fresh(SiteLayout.find(root))
 
 
+def test_a_body_edit_plans_again_only_the_pages_that_read_the_notes_text(make_site):
+    """The note's card is the same: the lists showing it (the archive, its tag's and the home
+    page) are not planned again; its own page and the feeds, which read its body, are."""
+    root = make_site(SUMMED_UP)
+    engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
+    engine.produce(MemorySink())
+    before = dict(engine.plan.pages)
+    name, old, new = BODY_EDIT
+    path = root / "content" / name
+    path.write_text(path.read_text().replace(old, new))
+    sink = MemorySink()
+    engine.produce(sink)
+    assert engine.changed is not None and "text:note:b" in engine.changed
+    replanned = {url for url, page in engine.plan.pages.items() if page is not before[url]}
+    assert {"/notes/b/", "/feed.xml"} <= replanned
+    assert not {"/archive/", "/", "/tags/ml/", "/notes/a/"} & replanned
+    assert _files(sink) == _fresh(SiteLayout.find(root))
+
+
 def test_a_paper_page_reading_its_notes_bodies_is_planned_again_after_a_body_edit(make_site):
     root = make_site({**SUMMED_UP, "templates/paper.html": "{% for note in paper.notes %}{{ note.body.html | safe }}{% endfor %}"})
     engine = Engine(SiteLayout.find(root), BuildOptions(search=False))

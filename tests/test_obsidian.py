@@ -227,7 +227,8 @@ def test_an_embedding_page_is_rebuilt_when_the_embedded_note_changes(make_site) 
         sink = MemorySink()
         engine.produce(sink)
         assert engine.changed is not None, "a body edit takes the short way"
-        assert "note:host" in engine.changed and "note:bystander" not in engine.changed
+        assert "text:note:host" in engine.changed, "the embedding note's text changed, not its card"
+        assert not {"note:bystander", "text:note:bystander"} & engine.changed
         files = {rel: file_bytes(data) for rel, data in sink.items()}
         assert shown in files["notes/host/index.html"].decode()
         fresh = MemorySink()

@@ -76,7 +76,7 @@ or date group: each shown on many pages), by identity and the ``bodies`` they we
 entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 10  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 11  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
@@ -453,7 +453,7 @@ class Engine:
             if edited is not None:
                 self.notes_in, (self.graph, self.changed) = notes, edited
                 if self.relinked is not None:
-                    self.relinked |= {key.removeprefix("note:") for key in self.changed if key.startswith("note:")}
+                    self.relinked |= _edited_notes(self.changed)
                 return self.graph
         graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
         if self.store is not None:
@@ -510,14 +510,15 @@ class Engine:
             memo.pages.update(dict.fromkeys(fresh))
         return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected
 
-    def _reading(self, memo: Plan, papers: set[str]) -> Iterator[str]:
-        """The pages that may show the text of a changed note of ``papers`` (``TEXT``): those
+    def _reading(self, memo: Plan, held: set[str]) -> Iterator[str]:
+        """The pages that may show the text of a changed note through the notes and papers
+        ``held`` (``note:ID``, ``paper:ID``, told as ``TEXT``: their cards are the same): those
         holding one of them whole, or through a view and having read a changed note's body (or
         not known to have read none)."""
-        edited = {key.removeprefix("note:") for key in self.changed or () if key.startswith("note:")}
-        for paper_id in papers:
-            yield from memo.dependents.get(WHOLE_PAPER + paper_id, ())
-            for url in memo.dependents.get("paper:" + paper_id, ()):
+        edited = _edited_notes(self.changed or ())
+        for key in held:
+            yield from memo.dependents.get(WHOLE + key, ())
+            for url in memo.dependents.get(key, ()):
                 page = self.pages.get(url)
                 if page is None or page.bodies is None or not page.bodies.isdisjoint(edited):
                     yield url
@@ -783,10 +784,16 @@ def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
 
 
 PAGE, UNDER = "page:", "under:"  # what ``after_edit`` changed besides notes and papers: a page, pages under a URL
-#: A paper whose notes changed in their text alone (its card is the same): the pages holding it
-#: through a view change only if they read one of those notes' bodies; the others, which hold it
-#: whole (``WHOLE_PAPER``, told by ``_walk``), change.
-TEXT, WHOLE_PAPER = "text:", "whole:"
+#: A note or paper that changed in its notes' text alone (``TEXT`` and its ``note:ID`` or
+#: ``paper:ID``: its card is the same): the pages holding it through a view change only if they
+#: read one of those notes' bodies; the others, which hold it whole (``WHOLE`` and its key, told
+#: by ``_walk``), change.
+TEXT, WHOLE = "text:", "whole:"
+
+
+def _edited_notes(changed: Iterable[str]) -> set[str]:
+    """The ids of the notes ``after_edit`` changed (``note:ID``, ``text:note:ID``)."""
+    return {key.rpartition("note:")[2] for key in changed if key.startswith(("note:", TEXT + "note:"))}
 
 
 @dataclass(frozen=True)
@@ -805,8 +812,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     """The graph after some notes' text changed without changing their ``shape`` (or one note's
     title changed, moving nothing: ``retitled_in_place``; or its tags: ``retagged``), made from
     the previous one in time proportional to the edit, with the notes and papers (``note:ID``,
-    ``paper:ID``; ``TEXT`` for a paper only its notes' text changed) and pages (``PAGE``,
-    ``UNDER``) it changed; None when anything more changed."""
+    ``paper:ID``; after ``TEXT`` for those whose cards stayed the same: only the text of a note
+    changed) and pages (``PAGE``, ``UNDER``) it changed; None when anything more changed."""
     if len(before) != len(notes):
         return None
     edited = [(old, new) for old, new in zip(before, notes) if old is not new and old != new]
@@ -845,7 +852,9 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
     cards = {paper.id: paper.card for paper in previous.papers.papers if paper.id in papers}
     recarded = {paper.id for paper in graph.papers.papers if paper.id in papers and cards.get(paper.id) != paper.card}
-    changed = {*(f"note:{i}" for i in fresh), *(f"paper:{p}" for p in recarded), *(TEXT + p for p in papers - recarded)}
+    was = {i: previous.notes[previous.positions[i]].card for i in fresh if i in previous.positions}
+    changed = {*((TEXT if was.get(i) == note.card else "") + f"note:{i}" for i, note in fresh.items()),
+               *(f"paper:{p}" for p in recarded), *(f"{TEXT}paper:{p}" for p in papers - recarded)}
     if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
         changed.add(PAGE + config.urls.graph_json)
     if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
@@ -863,8 +872,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
 
 
 def dependencies(page: Planned) -> set[str]:
-    """``note:ID`` and ``paper:ID`` of every note and paper the page is drawn from, and
-    ``whole:ID`` of each paper it holds other than through a view (see ``_walk``)."""
+    """``note:ID`` and ``paper:ID`` of every note and paper the page is drawn from, and each
+    with ``whole:`` before it for those it holds other than through a view (see ``_walk``)."""
     found: set[str] = set()
     if isinstance(page, Page):
         _walk_items(page.context, found.add, None, None, None, True)
@@ -908,8 +917,8 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     the value is one a template sees through ``as_view``: its notes and papers count by their
     cards, but for the notes named there; inside values that ``as_view`` leaves as they are,
     every note counts whole. ``viewed``: the value is one a template sees through ``as_view``
-    (``bodies`` known or not); a paper held otherwise is told as ``whole:ID`` too, as a page
-    may read its notes' bodies through it unseen."""
+    (``bodies`` known or not); a note or paper held otherwise is told as ``whole:note:ID`` or
+    ``whole:paper:ID`` too, as a page may read its notes' bodies through it unseen."""
     kind: type = type(value)
     branch = _branch(kind)
     if branch == "text":
@@ -932,9 +941,10 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     elif branch == "note":
         assert isinstance(value, (Note, Paper))
         if found is not None:
-            found(("note:" if isinstance(value, Note) else "paper:") + value.id)
-            if not viewed and isinstance(value, Paper):
-                found(WHOLE_PAPER + value.id)
+            key = ("note:" if isinstance(value, Note) else "paper:") + value.id
+            found(key)
+            if not viewed:
+                found(WHOLE + key)
         if update is not None:
             update(value.digest if bodies is None else _card(value, bodies))
     elif branch == "dataclass":
