@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any, Iterator
 import contextlib
 import hashlib
+import html
 import json
 import os
+import re
 import shutil
 import time
 from functools import partial
@@ -17,7 +19,6 @@ from markupsafe import Markup
 
 from .config import Config
 from .model import NoteDate, Page, TextFile, utf8_pieces
-from .read.htmlbody import first_image
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
@@ -31,6 +32,13 @@ TEMPLATE_PIECES = 4096  # a template's output comes in many small pieces: this m
 _TEMPLATE_SYNTAX: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
 _AUTOESCAPED = ("html", "xml", "htm")
 _UNUSED_FOR = 86_400  # seconds after which another setup's compiled templates are deleted
+_IMAGE = re.compile(r"<img\b[^>]*\ssrc=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def first_image(body: str) -> str | None:
+    """The ``src`` of the body's first image, for Open Graph cards."""
+    match = _IMAGE.search(body)
+    return html.unescape(match.group(1)) if match else None
 
 
 def make_environment(config: Config, site_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:

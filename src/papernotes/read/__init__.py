@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import importlib
 import os
 import re
 import subprocess
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -25,13 +26,25 @@ from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
 from ..sitefiles import in_git_checkout
-from .feeds import read as read_feed
-from .markdown import read as read_markdown
-from .text import read as read_text
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
 
 Reader = Callable[[SourceFile, ReadContext], ReadResult]
+
+
+@dataclass(frozen=True)
+class _Imported:
+    """The ``read`` of a reader module, imported when a file is first read with it: a build whose
+    notes all come from the read cache loads no Markdown, feed or text machinery."""
+
+    module: str
+
+    def __call__(self, source: SourceFile, context: ReadContext) -> ReadResult:
+        reader: Reader = importlib.import_module(self.module, __package__).read
+        return reader(source, context)
+
+
+read_feed, read_markdown, read_text = _Imported(".feeds"), _Imported(".markdown"), _Imported(".text")
 
 #: Files that belong to the site but are not notes (images, data, the paper registry).
 ASSET_SUFFIXES = frozenset(

@@ -6,11 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ..config import Config
 from .frontmatter import FrontMatter
-from ..markdown.pipeline import MarkdownRenderer
 from ..markdown.plaintext import summarize
 from ..papers.mentions import papers_in_html
 from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
@@ -18,6 +17,9 @@ from ..papers.identifiers import find_mentions
 from ..papers.registry import Registry
 from .sitevars import SiteSettings
 from ..urls import UnsafeURL, check_slug, expand_permalink, slugify
+
+if TYPE_CHECKING:
+    from ..markdown.pipeline import MarkdownRenderer
 
 _JEKYLL_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[-_ ](?P<slug>.+)$")
 #: A folder's own note: GitHub shows ``README.md`` (any case), Jekyll and Quartz serve ``index.md``,

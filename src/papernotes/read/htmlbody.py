@@ -148,12 +148,3 @@ def body_from_html(body: str) -> RenderedBody:
 
     body = _HEADING.sub(add_id, body)
     return RenderedBody(body, tuple(headings), len(html_to_text(body).split()))
-
-
-_IMAGE = re.compile(r"<img\b[^>]*\ssrc=\"([^\"]+)\"", re.IGNORECASE)
-
-
-def first_image(body: str) -> str | None:
-    """The ``src`` of the body's first image, for Open Graph cards."""
-    match = _IMAGE.search(body)
-    return html.unescape(match.group(1)) if match else None

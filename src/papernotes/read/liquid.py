@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 from urllib.parse import quote, quote_plus
 
-from .htmlbody import render_math_in_html
 from ..model import Diagnostic
 from ..urls import NOTE_LINK_SCHEME
 
@@ -327,6 +326,8 @@ def figure_html(src: str, caption: str = "", alt: str = "", css_class: str = "",
     image = f'<img src="{html.escape(src)}" alt="{html.escape(alt)}"{size}>'
     if link:
         image = f'<a href="{html.escape(link)}">{image}</a>'
+    from .htmlbody import render_math_in_html  # here: reading a note without Liquid needs none of it
+
     caption_html = f"<figcaption>{render_math_in_html(caption, '', 1)[0]}</figcaption>" if caption else ""
     return f"<figure{attributes}>{image}{caption_html}</figure>"
 

@@ -20,12 +20,10 @@ from .. import __version__
 from ..collector import paused
 from ..markdown.assets import AssetFinder
 from ..config import Config
-from ..markdown.pipeline import MarkdownRenderer
 from ..extensions import ReaderRule
 from ..model import Diagnostic, Progress, ReadResult, no_progress
 from ..papers.registry import Registry
-from . import READERS, as_drafts, file_dates, open_source, read_path, reader_for, relative_names
-from .feeds import FeedItem, FeedItems, FeedPart, PartParser, parse as parse_feed, parse_part, read as read_feed, read_items
+from . import READERS, as_drafts, file_dates, open_source, read_feed, read_path, reader_for, relative_names
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
@@ -33,6 +31,9 @@ from ..markdown.math import load_converter
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from ..markdown.pipeline import MarkdownRenderer
+    from .feeds import FeedItem, FeedItems, FeedPart, PartParser
 
 PARALLEL_FROM = 200  # below this many files a process pool costs more than it saves…
 PARALLEL_BYTES = 2_000_000  # …unless they are this big together
@@ -66,6 +67,8 @@ class ReadInputs:
     @functools.cached_property
     def renderers(self) -> tuple[MarkdownRenderer, MarkdownRenderer]:
         """The Markdown renderer of notes and the one of plain-text files (hard line breaks)."""
+        from ..markdown.pipeline import MarkdownRenderer  # here: a build reading no file needs no Markdown
+
         return (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
                                  raw_html=self.config.unsafe_html, math_macros=macros_from_config(self.config.math_macros),
                                  urls=self.config.urls, plugins=self.config.plugins.markdown),
@@ -103,7 +106,7 @@ def _read_in_worker(task: tuple[Path, ...] | FeedItems) -> list[ReadResult]:
     """A run of files, or a run of one feed's items, read in a pool worker."""
     assert _worker_inputs is not None
     inputs, dates = _worker_inputs
-    if isinstance(task, FeedItems):
+    if not isinstance(task, tuple):  # a feed's items
         return [read_feed_items(task, inputs.context(dates))]
     return [read(path, inputs, dates) for path in task]
 
@@ -111,6 +114,8 @@ def _read_in_worker(task: tuple[Path, ...] | FeedItems) -> list[ReadResult]:
 def _parse_in_worker(part: FeedPart) -> tuple[FeedItem, ...] | None:
     """A part of a feed parsed in a pool worker (None, as for a part that does not parse cleanly,
     when parsing it fails or runs out of time: the whole feed is then parsed, and that reports it)."""
+    from .feeds import parse_part
+
     parsed = guarded("", len(part.text), lambda: parse_part(part))
     return None if isinstance(parsed, ReadResult) else parsed
 
@@ -150,6 +155,8 @@ def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
 
 def read_feed_items(feed: FeedItems, context: ReadContext) -> ReadResult:
     """``read_items`` under the guard of ``read_guarded``: a failure costs these items alone."""
+    from .feeds import read_items
+
     first, last = feed.items[0].index + 1, feed.items[-1].index + 1
     return guarded(feed.source.shown, feed.size, lambda: as_drafts(feed.source.rel, read_items(feed, context)),
                    f"items {first}–{last} skipped")
@@ -290,6 +297,8 @@ def _parse_feed(path: Path, inputs: ReadInputs, dates: Mapping[str, tuple[dt.dat
     (rel,) = relative_names([path], inputs.content_dir)
     if os.path.islink(path) and not _inside(path, rel):
         return None
+    from .feeds import FeedItems, parse as parse_feed
+
     context = inputs.context(dates)
 
     def parse() -> ReadResult | FeedItems | None:
