@@ -517,7 +517,7 @@ class Engine:
         not known to have read none)."""
         edited = _edited_notes(self.changed or ())
         for key in held:
-            yield from memo.dependents.get(WHOLE + key, ())
+            yield from memo.dependents.get(HELD_WHOLE + key, ())
             for url in memo.dependents.get(key, ()):
                 page = self.pages.get(url)
                 if page is None or page.bodies is None or not page.bodies.isdisjoint(edited):
@@ -786,9 +786,9 @@ def _template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
 PAGE, UNDER = "page:", "under:"  # what ``after_edit`` changed besides notes and papers: a page, pages under a URL
 #: A note or paper that changed in its notes' text alone (``TEXT`` and its ``note:ID`` or
 #: ``paper:ID``: its card is the same): the pages holding it through a view change only if they
-#: read one of those notes' bodies; the others, which hold it whole (``WHOLE`` and its key, told
+#: read one of those notes' bodies; the others, which hold it whole (``HELD_WHOLE`` and its key, told
 #: by ``_walk``), change.
-TEXT, WHOLE = "text:", "whole:"
+TEXT, HELD_WHOLE = "text:", "whole:"
 
 
 def _edited_notes(changed: Iterable[str]) -> set[str]:
@@ -944,7 +944,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
             key = ("note:" if isinstance(value, Note) else "paper:") + value.id
             found(key)
             if not viewed:
-                found(WHOLE + key)
+                found(HELD_WHOLE + key)
         if update is not None:
             update(value.digest if bodies is None else _card(value, bodies))
     elif branch == "dataclass":
