@@ -317,17 +317,17 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
             by_key.setdefault("t:" + tag.slug, []).append(note)
     position = {note.id: index for index, note in enumerate(notes)}
     related = {}
-    # a tag or paper on more than RELATING_TAG notes says little about relatedness
-    member_ids = {key: [n.id for n in members] for key, members in by_key.items() if len(members) <= RELATING_TAG}
+    # a tag or paper on more than RELATING_TAG notes says little about relatedness; members by position
+    members_at = {key: [position[n.id] for n in members] for key, members in by_key.items() if len(members) <= RELATING_TAG}
     for note in notes if only is None else (notes[position[i]] for i in only):
-        scores: Counter[str] = Counter()
+        scores: Counter[int] = Counter()
         for paper in papers_of.get(note.id, ()):
-            shared = member_ids.get("p:" + paper.id, ())
+            shared = members_at.get("p:" + paper.id, ())
             scores.update(shared)
             scores.update(shared)  # a shared paper counts twice
         for tag in tags_of.get(note.id, ()):
-            scores.update(member_ids.get("t:" + tag.slug, ()))
-        scores.pop(note.id, None)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], position[kv[0]]))[:limit]
-        related[note.id] = tuple(notes[position[other]] for other, _ in best)
+            scores.update(members_at.get("t:" + tag.slug, ()))
+        scores.pop(position[note.id], None)
+        best = sorted([(-score, at) for at, score in scores.items()])[:limit]  # most shared first, then in order
+        related[note.id] = tuple(notes[at] for _, at in best)
     return related
