@@ -264,7 +264,8 @@ def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str,
             for other in mine[max(0, index - window):index + window + 1]:
                 if other.id != paper.id:
                     counts[other.id] += 1
-    return {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], papers[kv[0]].title.lower()))[:limit])
+    lowered = {pid: paper.title.lower() for pid, paper in papers.items()}  # once a paper, not once a pair
+    return {pid: tuple((papers[o], n) for o, n in sorted(c.items(), key=lambda kv: (-kv[1], lowered[kv[0]]))[:limit])
             for pid, c in pairs.items() if c}
 
 
