@@ -7,6 +7,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes import engine as engine_module
 from papernotes.engine import Engine
-from papernotes.model import TextFile
+from papernotes.model import Page, TextFile
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
 from papernotes.read import discover
@@ -325,20 +326,51 @@ def test_any_edit_sequence_rebuilds_as_a_build_from_scratch(tmp_path_factory, st
         assert _folder(layout.out) == _folder(scratch.out), f"command line after {edit}"
 
 
-def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, monkeypatch):
+def _renders_logged(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], list[str]]:
+    """The URLs of the pages rendered from now on, in this process or in worker processes."""
+    def logged(real: Callable[..., object]) -> Callable[..., object]:
+        def render(env: object, page: Page, *rest: object) -> object:
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(page.url + "\n")
+            return real(env, page, *rest)
+        return render
+
+    monkeypatch.setattr("papernotes.engine.render_reading", logged(engine_module.render_reading))
+    monkeypatch.setattr("papernotes.engine.render_stream", logged(engine_module.render_stream))
+    return lambda: log.read_text(encoding="utf-8").split() if log.exists() else []
+
+
+def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, monkeypatch, tmp_path):
     """The digests of a build's pages (rendered in parallel or not) are kept in the cache
-    folder, so the next ``papernotes build`` links the pages an edit did not change."""
+    folder, so the next ``papernotes build`` links the pages an edit did not change (this edit
+    changes the title the note gives a paper: every page is planned, in worker processes)."""
     monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
     build(layout, BuildOptions(search=False, workers=2))
-    rendered: list[str] = []
-    real = engine_module.render_reading
-    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page: rendered.append(page.url) or real(env, page))
+    rendered = _renders_logged(monkeypatch, tmp_path / "rendered.txt")
     path = root / "content/c.md"
     path.write_text(path.read_text().replace("Compute-optimal", "Compute-optimal training"))
     result = build(layout, BuildOptions(search=False, workers=2))
-    assert "/notes/c/" in rendered and "/tags/nlp/" not in rendered and len(rendered) < result.pages
+    assert "/notes/c/" in rendered() and "/tags/nlp/" not in rendered() and len(rendered()) < result.pages
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, BuildOptions(search=False, cache=False, workers=1))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_a_build_planning_every_page_keeps_in_parallel_the_pages_that_did_not_change(make_site, monkeypatch, tmp_path):
+    """A deletion builds the graph anew, so every page is planned and keyed: in worker processes
+    too, which render only the pages whose keys changed and keep the others' files."""
+    monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=2)
+    build(layout, options)
+    rendered = _renders_logged(monkeypatch, tmp_path / "rendered.txt")
+    (root / "content/d.md").unlink()
+    result = build(layout, options)
+    assert "/notes/c/" in rendered(), "its older neighbour is gone"
+    assert "/papers/arxiv-2001.08361/" not in rendered() and len(rendered()) < result.pages / 2
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, BuildOptions(search=False, cache=False, workers=1))
     assert _folder(layout.out) == _folder(scratch.out)

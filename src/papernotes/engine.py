@@ -370,10 +370,10 @@ class Engine:
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
-        if parallel is not None and not self.pages and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
-            progress("writing pages", 0, 0)
+        if parallel is not None and self._plans_in_full() and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
+            progress("writing pages", 0, 0)  # every page planned and keyed: in worker processes, each keeping what it can
             written, self.pages, self.plan = parallel(env, lambda: plan_pages(graph, config), diagnostics,
-                                                      self.keeps is not Keeps.NOTHING)
+                                                      self.keeps is not Keeps.NOTHING, self.pages, self.stamps)
             self.plan.setup = self.setup if self.plan.setup else ""
         else:
             pages, replanned = self._plan(graph, config)
@@ -484,16 +484,16 @@ class Engine:
         memory (a one-off build keeps none, the preview not the pages it leaves to be planned
         when read) then comes as its URL. A plan in full is learnt
         as its pages are written."""
-        memo = self.plan
-        if self.changed is None or memo.setup != self.setup or not memo.pages:
+        memo, changed = self.plan, self.changed
+        if changed is None or self._plans_in_full():
             self.plan = Plan()
             return plan_pages(graph, config), None
-        affected = set().union(*(memo.dependents.get(key, ()) for key in self.changed))
-        affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in self.changed if key.startswith(TEXT)}))
+        affected = set().union(*(memo.dependents.get(key, ()) for key in changed))
+        affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in changed if key.startswith(TEXT)}))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
-        under = tuple(key.removeprefix(UNDER) for key in self.changed if key.startswith(UNDER))
+        under = tuple(key.removeprefix(UNDER) for key in changed if key.startswith(UNDER))
         were_under = {url for url in memo.pages if url.startswith(under)} if under else set()
-        named = {key.removeprefix(PAGE) for key in self.changed if key.startswith(PAGE)} | were_under
+        named = {key.removeprefix(PAGE) for key in changed if key.startswith(PAGE)} | were_under
         waiting = {url for url in affected - named  # planned when read (what it holds may not change)
                    if self._waits(memo.pages.get(url), self.pages.get(url))}
         affected |= named
@@ -509,6 +509,10 @@ class Engine:
         else:
             memo.pages.update(dict.fromkeys(fresh))
         return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected
+
+    def _plans_in_full(self) -> bool:
+        """Whether every page is planned: the graph was built anew, or the plan kept is not of these templates."""
+        return self.changed is None or self.plan.setup != self.setup or not self.plan.pages
 
     def _reading(self, memo: Plan, held: set[str]) -> Iterator[str]:
         """The pages that may show the text of a changed note through the notes and papers
@@ -1058,18 +1062,20 @@ class Stopwatch:
         self.last = now
 
 
-ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic], bool],
-                          tuple[int, dict[str, Rendered], Plan]]
+ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic], bool,
+                           Mapping[str, Rendered], Mapping[str, tuple[int, int]]], tuple[int, dict[str, Rendered], Plan]]
 
 
 def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
-    """A way to render every page in ``workers`` forked processes into ``staging``, for a build
-    with nothing to reuse: it returns the number of pages written, their digests and the plan
-    (its pages not held; its ``setup`` empty when two pages wanted one URL), or when told not to
-    ``learn`` neither digests nor what the pages are drawn from."""
+    """A way to plan, key and write every page in ``workers`` forked processes into ``staging``:
+    a page whose key is that of the ``previous`` build's page is kept when its file has the
+    stamp ``stamps`` give it, else rendered. It returns the number of pages written, their
+    digests and the plan (its pages not held; its ``setup`` empty when two pages wanted one URL),
+    or when told not to ``learn`` neither digests nor what the pages are drawn from (and keeps
+    nothing)."""
 
-    def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
-              diagnostics: list[Diagnostic], learn: bool) -> tuple[int, dict[str, Rendered], Plan]:
+    def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]], diagnostics: list[Diagnostic], learn: bool,
+              previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]]) -> tuple[int, dict[str, Rendered], Plan]:
         import multiprocessing  # here: a build writing a few pages starts no pool
         from concurrent.futures import ProcessPoolExecutor
 
@@ -1078,7 +1084,7 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
-                                 initargs=(staging, env, plan)) as pool:
+                                 initargs=(staging, env, plan, previous if learn else {}, stamps)) as pool:
             for count, share, found, records, share_plan in pool.map(_render_share, [(index, workers, learn) for index in range(workers)]):
                 written += count  # each share joined and let go as it comes
                 staging.join(share)
@@ -1108,17 +1114,19 @@ class ParallelSink(Sink, Protocol):
     def join(self, share: Self) -> None: ...
 
 
-_shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]]] | None = None  # per render worker
+_shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]], Mapping[str, Rendered],
+              Mapping[str, tuple[int, int]]] | None = None  # per render worker
 
 
-def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]]) -> None:
+def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
+                         previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]]) -> None:
     """Take the sink, templates and plan the worker was forked with. Everything it inherited
     (the graph, every note) lives as long as the worker: the cycle collector is told to leave
     it be, rather than walk it again at each full collection (about a sixth of a worker's time
     at 10,000 notes)."""
     global _shared
     gc.freeze()
-    _shared = (staging.fork(), env, plan)
+    _shared = (staging.fork(), env, plan, previous, stamps)
 
 
 def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
@@ -1126,7 +1134,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
     first worker also reports the pages that cannot be written, as the serial path does. The
     plan it returns has every URL and, when it is to ``learn``, what its own pages are drawn from."""
     assert _shared is not None
-    sink, env, plan = _shared
+    sink, env, plan, previous, stamps = _shared
     mine, step, learn = job
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
     records: dict[str, Rendered] = {}
@@ -1146,6 +1154,14 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             continue
         claimed.add(rel)
         if position % step == mine:
+            before = previous.get(page.url)
+            if before is not None and before.rel == rel:  # keyed as the page it was, with the bodies it read
+                key, drawn_from = digest_page(page, before.bodies, shared)
+                if key and key == before.key and (stamp := stamps.get(rel)) is not None and sink.reuse(rel, stamp):
+                    written += 1
+                    learnt.learn(page, drawn_from, keep=False)
+                    records[page.url] = before
+                    continue
             reads = BodyReads() if isinstance(page, Page) else None
             problem = write_one(sink, page, lambda: sink.write_stream(rel, render_stream(env, page, reads)))
             written += problem is None
