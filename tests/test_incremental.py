@@ -117,28 +117,11 @@ def test_a_body_edit_renders_the_notes_page_and_the_feeds_but_not_the_lists_nami
     assert not {"/archive/", "/", "/tags/ml/", "/notes/a/", "/papers/arxiv-2001.08361/"} & set(rendered), "they show its card only"
 
 
-def test_a_body_edit_plans_again_only_the_paper_pages_that_hold_its_text(make_site):
-    """The notes' cards are the same, so the papers they discuss are too: the papers' pages
-    and lists, which show cards, are not planned again; a paper's feed, which holds its notes
-    whole, is."""
-    root = make_site(SUMMED_UP)
-    engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
-    engine.produce(MemorySink())
-    before = dict(engine.plan.pages)
-    name, old, new = BODY_EDIT
-    path = root / "content" / name
-    path.write_text(path.read_text().replace(old, new))
-    sink = MemorySink()
-    engine.produce(sink)
-    replanned = {url for url, page in engine.plan.pages.items() if page is not before[url]}
-    assert "/notes/b/" in replanned and "/papers/arxiv-2001.08361/feed.xml" in replanned
-    assert not {"/papers/", "/papers/read/", "/papers/published/", "/papers/arxiv-2001.08361/"} & replanned
-    assert _files(sink) == _fresh(SiteLayout.find(root))
-
-
 def test_a_body_edit_plans_again_only_the_pages_that_read_the_notes_text(make_site):
-    """The note's card is the same: the lists showing it (the archive, its tag's and the home
-    page) are not planned again; its own page and the feeds, which read its body, are."""
+    """The note's card is the same, so the papers it discusses are too: the lists showing the
+    note (the archive, its tag's and the home page), the papers' pages and lists, which show
+    cards, are not planned again; its own page, the feeds and a paper's feed, which read its
+    body or hold its notes whole, are."""
     root = make_site(SUMMED_UP)
     engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
     engine.produce(MemorySink())
@@ -150,8 +133,9 @@ def test_a_body_edit_plans_again_only_the_pages_that_read_the_notes_text(make_si
     engine.produce(sink)
     assert engine.changed is not None and "text:note:b" in engine.changed
     replanned = {url for url, page in engine.plan.pages.items() if page is not before[url]}
-    assert {"/notes/b/", "/feed.xml"} <= replanned
+    assert {"/notes/b/", "/feed.xml", "/papers/arxiv-2001.08361/feed.xml"} <= replanned
     assert not {"/archive/", "/", "/tags/ml/", "/notes/a/"} & replanned
+    assert not {"/papers/", "/papers/read/", "/papers/published/", "/papers/arxiv-2001.08361/"} & replanned
     assert _files(sink) == _fresh(SiteLayout.find(root))
 
 
