@@ -21,7 +21,8 @@ and without the file watcher naming the changed file.
     python benchmarks/bench.py --site SITE_DIR --command-line [--out OUT] [--edits 5] [--no-search]
 
 times ``papernotes build SITE_DIR`` in a fresh process after each of these edits of the site's
-middle note, in CPU seconds (user + system; wall time means little on a busy machine) and peak
+middle note, in CPU seconds (user + system, the build's worker processes included; wall time
+means little on a busy machine, and is given beside it: the work spans processes) and peak
 memory: its text (median of ``--edits``), one more tag that other notes have, its title (list
 pages change), one more tag new to the site, and the note deleted. The site must have been
 built once (its cache folder filled); the note is put back at the end and the site built again.
@@ -171,12 +172,13 @@ def edit_latency(site: Path, target: Path, edits: int, named: bool = False, cpu:
     return times
 
 
-def cpu_process(args: list[str]) -> tuple[float, float]:
-    """CPU seconds (user + system) and peak RSS (MB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def process_costs(args: list[str]) -> tuple[float, float, float]:
+    """CPU seconds (user + system, with those of the processes it waited for), wall seconds and
+    peak RSS (MB) of a child process."""
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, after.ru_maxrss / 1024
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall, after.ru_maxrss / 1024
 
 
 def known_tag(target: Path, own: str) -> str | None:
@@ -192,8 +194,8 @@ def known_tag(target: Path, own: str) -> str | None:
     return None
 
 
-def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -> list[tuple[str, float, float]]:
-    """(edit, CPU s, peak MB) of a command-line build after each kind of edit of ``target``."""
+def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -> list[tuple[str, float, float, float]]:
+    """(edit, CPU s, wall s, peak MB) of a command-line build after each kind of edit of ``target``."""
     original = target.read_text(encoding="utf-8")
     lines = original.splitlines(keepends=True)
     title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
@@ -207,13 +209,13 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
             changed[index] = text
         return "".join(changed)
 
-    def run(name: str, text: str | None) -> tuple[str, float, float]:
+    def run(name: str, text: str | None) -> tuple[str, float, float, float]:
         if text is None:
             target.unlink()
         else:
             target.write_text(text, encoding="utf-8")
         time.sleep(1.1)  # not racy: the build sees the edit by the file's size and time, as it would a person's
-        return (name, *cpu_process(build))
+        return (name, *process_costs(build))
 
     rows = []
     try:
@@ -249,12 +251,14 @@ def main() -> None:
             build = [sys.executable, "-m", "papernotes", "build", str(args.site), "-q"]
             build += (["-o", str(args.out)] if args.out else []) + (["--no-search"] if args.no_search else [])
             rows = command_line_edits(args.site, notes[len(notes) // 2], build, args.edits)
-            texts = [cpu for name, cpu, _ in rows if name == "text"]
-            print(f"text edited: median {statistics.median(texts):.2f} CPU s over {len(texts)} builds {[round(t, 2) for t in texts]}")
-            for name, cpu, peak in rows:
+            texts = [(cpu, wall) for name, cpu, wall, _ in rows if name == "text"]
+            print(f"text edited: median {statistics.median(c for c, _ in texts):.2f} CPU s, "
+                  f"{statistics.median(w for _, w in texts):.2f} s wall over {len(texts)} builds "
+                  f"{[(round(c, 2), round(w, 2)) for c, w in texts]}")
+            for name, cpu, wall, peak in rows:
                 if name != "text":
-                    print(f"{name} edited: {cpu:.2f} CPU s")
-            print(f"peak {max(peak for _, _, peak in rows):.0f} MB")
+                    print(f"{name} edited: {cpu:.2f} CPU s, {wall:.2f} s wall")
+            print(f"peak {max(peak for *_, peak in rows):.0f} MB")
             return
         for named in (True, False):
             cpu: list[float] = []
