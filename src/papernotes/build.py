@@ -24,6 +24,7 @@ from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static
 if TYPE_CHECKING:
     from .bodystore import BodyStore
     from .config import Config
+    from .engine import Engine
     from .papers.registry import Registry
 
 READ_AHEAD = 20  # changed note files read while the state is restored; more are read by the build's pool
@@ -86,29 +87,18 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
-    ahead: lookahead.Lookahead | None = None
     try:
         manifest = looked.manifest if looked is not None else None
         engine = Engine(layout, options, store=kept or _spill_store(layout, options),
                         keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
-        touched = None  # the note files changed since the last build, when the state restored is that build's
+        touched, differing = None, None
         with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
             if kept is not None and manifest is not None and looked is not None:
-                stamps = uptodate.output_stamps(manifest)
-                changed = uptodate.changed_files(manifest, looked.inputs)
-                notes = _as_discovered(layout, changed) if changed is not None else None
-                ahead = lookahead.start(layout, options, notes if notes is not None and len(notes) <= READ_AHEAD else (), stamps)
-                engine.restore(stamps)
-                if engine.basis == _digest(manifest.inputs):
-                    touched = notes
+                touched, differing = _restore(engine, layout, options, manifest, looked.inputs)
             gc.freeze()
-        differing = None
-        if ahead is not None:  # done with the read cache once it answers: the build's reading may begin
-            differing, ahead = ahead.current(), None
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
-            if differing is None:
-                differing = lookahead.differing(layout, engine.stamps)
-            current = {rel: stamp for rel, stamp in engine.stamps.items() if rel not in set(differing)}
+            moved = set(lookahead.differing(layout, engine.stamps) if differing is None else differing)
+            current = {rel: stamp for rel, stamp in engine.stamps.items() if rel not in moved}
             staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)
@@ -130,8 +120,6 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         clock.lap("swap")
     except BaseException:
         gc.unfreeze()
-        if ahead is not None:
-            ahead.current()
         if isinstance(staging, inplace.InPlace):
             inplace.abandon(staging)
         elif staging is not None:
@@ -148,6 +136,23 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     gc.unfreeze()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
+
+
+def _restore(engine: Engine, layout: SiteLayout, options: BuildOptions, manifest: uptodate.Manifest,
+             inputs: uptodate.Inputs) -> tuple[frozenset[str] | None, list[str] | None]:
+    """Restore ``engine`` as the build of ``manifest`` left it, while a forked process reads the
+    notes changed since into the read cache and looks at the output files (``lookahead``). The
+    note files changed (None: not known, or the state restored is not that build's: every file is
+    looked at), and the output files no longer as that build left them (None: not looked at)."""
+    stamps = uptodate.output_stamps(manifest)
+    changed = uptodate.changed_files(manifest, inputs)
+    notes = _as_discovered(layout, changed) if changed is not None else None
+    ahead = lookahead.start(layout, options, notes if notes is not None and len(notes) <= READ_AHEAD else (), stamps)
+    try:
+        engine.restore(stamps)
+    finally:
+        differing = ahead.current() if ahead is not None else None  # done with the read cache: reading may begin
+    return (notes if engine.basis == _digest(manifest.inputs) else None), differing
 
 
 def _as_discovered(layout: SiteLayout, changed: frozenset[str]) -> frozenset[str]:
