@@ -3,6 +3,7 @@ exactly what a build from scratch writes."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import time
 from dataclasses import replace
@@ -727,3 +728,23 @@ def test_state_saved_as_changes_comes_back_as_the_engine_held_it(make_site, monk
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_page_digests_are_saved_as_the_ones_restored_and_the_pages_changed_since(monkeypatch):
+    """A build after an edit saves the page digests it restored as they were read, with the few
+    pages changed, added or gone since; past ``PAGES_CHANGED`` of those, the digests whole."""
+    first = {f"/notes/{i}/": engine_module.Rendered(bytes([i]) * 16, f"notes/{i}/index.html", None, frozenset({str(i)}))
+             for i in range(6)}
+    pages, saved = engine_module._pages_of(engine_module._pages_data(first, None))
+    assert pages == first and saved.pages == first
+    pages["/notes/1/"] = engine_module.Rendered(b"k" * 16, "notes/1/index.html", None, None)
+    pages["/new/"] = engine_module.Rendered(b"n" * 16, "new/index.html", None, frozenset())
+    del pages["/notes/2/"]
+    data = engine_module._pages_data(pages, saved)
+    base, changed, gone = marshal.loads(data)
+    assert base == saved.base and set(changed) == {"/notes/1/", "/new/"} and gone == ["/notes/2/"]
+    again, saved_again = engine_module._pages_of(data)
+    assert again == pages and saved_again.base == saved.base
+    monkeypatch.setattr(engine_module, "PAGES_CHANGED", 1)
+    whole, latest = engine_module._pages_of(engine_module._pages_data(pages, saved))
+    assert whole == pages and latest.pages == pages, "saved whole again"

@@ -76,7 +76,8 @@ or date group: each shown on many pages), by identity and the ``bodies`` they we
 entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-STATE_FORMAT = 11  # bump whenever what ``save`` writes changes shape
+PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
+STATE_FORMAT = 12  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
@@ -353,6 +354,7 @@ class Engine:
         self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
         self.last_read: LastRead | None = None  # for a next build told which files changed
         self.basis = ""  # a digest of the inputs the build that saved the state restored began with
+        self.saved_pages: SavedPages | None = None  # the page digests as the state restored holds them
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -684,7 +686,7 @@ class Engine:
                 self.saved, self.relinked, changes = whole, frozenset(), Changes({}, {}, {}, {}, None, None)
             assert self.saved is not None
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
-                                 "pages": _pages_data(self.pages), "plan": _plan_data(self.plan),
+                                 "pages": _pages_data(self.pages, self.saved_pages), "plan": _plan_data(self.plan),
                                  "registry": self.registry_files, "basis": basis})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
@@ -718,28 +720,49 @@ class Engine:
             if state["token"] != whole.token:
                 raise ValueError("changes made to another state")
             reads, notes_in, graph, walks = replayed(whole, changes, kept["graph setup"][0].urls.tag)
-            pages, plan, basis = _pages_of(state["pages"]), _plan_of(state["plan"]), state["basis"]
+            (pages, saved_pages), plan, basis = _pages_of(state["pages"]), _plan_of(state["plan"]), state["basis"]
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
             if self.store is not None and self.store.lasts:
                 self.store.clear()
             return self
-        self.pages, self.setup, self.stamps, self.plan = pages, state["setup"], stamps, plan
+        self.pages, self.saved_pages, self.setup, self.stamps, self.plan = pages, saved_pages, state["setup"], stamps, plan
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
         self.reads.memory, self.walks.walks, self.registry_files = reads, walks, state["registry"]
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 
 
-def _pages_data(pages: Mapping[str, Rendered]) -> bytes:
-    """The digests of ``pages`` (their bytes left out) as ``marshal`` writes plain values: tens
-    of thousands of them load and save in a fraction of what as many pickled objects take."""
-    return marshal.dumps({url: (page.key, page.rel, page.bodies) for url, page in pages.items()})
+@dataclass(frozen=True)
+class SavedPages:
+    """The page digests as last saved whole (``base``, as ``marshal`` wrote them) and the pages
+    restored from them."""
+
+    base: bytes
+    pages: Mapping[str, Rendered]
 
 
-def _pages_of(data: bytes) -> dict[str, Rendered]:
-    return {url: Rendered(key, rel, None, bodies) for url, (key, rel, bodies) in marshal.loads(data).items()}
+def _pages_data(pages: Mapping[str, Rendered], saved: SavedPages | None) -> bytes:
+    """The digests of ``pages`` (their bytes left out) as ``marshal`` writes plain values (tens of
+    thousands of them load and save in a fraction of what as many pickled objects take): those
+    last saved whole, as they were read, and the pages changed or gone since, unless many are."""
+    if saved is not None:
+        changed = {url: (page.key, page.rel, page.bodies) for url, page in pages.items() if saved.pages.get(url) is not page}
+        gone = [url for url in saved.pages if url not in pages]
+        if len(changed) + len(gone) <= PAGES_CHANGED:
+            return marshal.dumps((saved.base, changed, gone))
+    return marshal.dumps((marshal.dumps({url: (page.key, page.rel, page.bodies) for url, page in pages.items()}), {}, []))
+
+
+def _pages_of(data: bytes) -> tuple[dict[str, Rendered], SavedPages]:
+    base, changed, gone = marshal.loads(data)
+    whole = {url: Rendered(key, rel, None, bodies) for url, (key, rel, bodies) in marshal.loads(base).items()}
+    pages = dict(whole)
+    for url in gone:
+        del pages[url]
+    pages.update((url, Rendered(key, rel, None, bodies)) for url, (key, rel, bodies) in changed.items())
+    return pages, SavedPages(base, whole)
 
 
 def _plan_data(plan: Plan) -> bytes:
