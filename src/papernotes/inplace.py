@@ -13,7 +13,6 @@ differs. Files put in the output folder by hand stay until a build from scratch.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -40,11 +39,6 @@ class InPlace:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # the files as they are and will stay
     pending: dict[str, str] = field(default_factory=dict)  # rel → its new bytes' file in the scratch folder
     trees: set[str] = field(default_factory=set)  # folders kept whole
-
-    @functools.cached_property
-    def folder(self) -> str:
-        """``out_dir`` as text ending in a separator: a kept file's path is this and its name."""
-        return os.fspath(self.out_dir) + os.sep
 
     @property
     def root(self) -> Path:
