@@ -182,6 +182,18 @@ class Plan:
             self.dependents.setdefault(key, set()).add(page.url)
 
 
+def note_files(layout: SiteLayout, walks: WalkMemo | None = None) -> list[str]:
+    """The site's candidate note files: its content folder's, without the output, templates,
+    static files and cache folder that may lie in it."""
+    return discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
+
+
+def read_inputs(layout: SiteLayout, config: Config, registry: Registry, walks: WalkMemo | None = None) -> ReadInputs:
+    """What reading any note of the site depends on besides its own bytes (its images among them)."""
+    return ReadInputs(layout.content, config, registry, AssetFinder.scan(layout.content, layout.static,
+                                                                         skip=(layout.out,), memo=walks))
+
+
 class ReadCache:
     """Read results under a digest of the file's bytes and date and of the read inputs: in memory
     by file (with the file's size and time, so that an unchanged file is not even hashed) and,
@@ -406,9 +418,7 @@ class Engine:
         depends on changed (drafts dropped unless the config asks for them)."""
         layout = self.layout
         walks = self.walks if self.keeps is not Keeps.NOTHING else None
-        paths = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache), memo=walks)
-        images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,), memo=walks)
-        inputs = ReadInputs(layout.content, config, registry, images)
+        paths, inputs = note_files(layout, walks), read_inputs(layout, config, registry, walks)
         if self.inputs is None or self.inputs.digest != inputs.digest:
             self.inputs = inputs  # else the kept one, whose Markdown renderers are made already
         inputs = self.inputs

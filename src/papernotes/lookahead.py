@@ -73,18 +73,13 @@ def start(layout: SiteLayout, options: BuildOptions, notes: Collection[str], out
 
 def read_ahead(layout: SiteLayout, options: BuildOptions, notes: Collection[str]) -> None:
     """Read the note files among ``notes`` into the read cache, as the build's engine would read them."""
-    from .engine import ReadCache
-    from .markdown.assets import AssetFinder
+    from .engine import ReadCache, note_files, read_inputs
     from .papers.registry import load_registry
-    from .read import discover, relative_names
-    from .read.site import ReadInputs
+    from .read import relative_names
 
     config, _ = site_config(layout, options)
-    registry = load_registry(layout.content)
-    images = AssetFinder.scan(layout.content, layout.static, skip=(layout.out,))
-    inputs = ReadInputs(layout.content, config, registry, images)
-    paths = [path for path in discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
-             if path in notes]
+    inputs = read_inputs(layout, config, load_registry(layout.content))
+    paths = [path for path in note_files(layout) if path in notes]
     for _ in ReadCache(layout.cache).read(inputs, paths, relative_names(paths, layout.content)):
         pass
 

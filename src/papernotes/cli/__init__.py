@@ -90,11 +90,10 @@ def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, dr
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose, strict=strict)
     if not result.notes and result.up_to_date is None:
-        from ..read import discover
+        from ..engine import note_files
         from ..read.emptysite import why_no_notes
 
-        found = discover(layout.content, exclude=(layout.out, layout.templates, layout.static, layout.cache))
-        click.echo(why_no_notes(set(found), shown_path(str(layout.content)), result.diagnostics), err=True)
+        click.echo(why_no_notes(set(note_files(layout)), shown_path(str(layout.content)), result.diagnostics), err=True)
     if not quiet and not result.site_origin:
         click.echo(BASE_URL_WARNING, err=True)
     if result.errors or (strict and result.warnings):
