@@ -37,6 +37,15 @@ def test_searchable_html_keeps_headings_and_words_and_drops_markup_and_tex():
     assert "hidden" not in text and "frac" not in text and "<span" not in text and "<a " not in text
 
 
+def test_a_formula_is_searched_by_the_words_its_tex_spells():
+    softmax = ('<p>By <math><semantics><mrow>' + "".join(f"<mi>{c}</mi>" for c in "softmax") + '<mo>&#x00028;</mo>'
+               '<msub><mi>x</mi><mi>t</mi></msub></mrow><annotation encoding="application/x-tex">'
+               '\\mathrm{softmax}(x_t) + \\text{loss}_{KL} &lt; \\alpha</annotation></semantics></math> alone.</p>')
+    assert search.searchable_html(softmax).split() == ["By", "softmax", "loss", "KL", "alone."]
+    bare = "<p><math><mi>x</mi><mo>+</mo><mi>y</mi></math></p>"  # no TeX: its MathML text
+    assert search.searchable_html(bare).split() == ["x", "+", "y"]
+
+
 @given(st.text(alphabet=st.characters(blacklist_characters="<&", blacklist_categories=("Cs",))))
 def test_searchable_html_leaves_text_alone(text):
     assert search.searchable_html(text) == text
@@ -113,6 +122,15 @@ def test_a_large_index_is_cut_into_bundles_the_first_one_lists(site, monkeypatch
         pages += entry["languages"]["en"]["page_count"]
         assert (site.out / "pagefind" / place / "pagefind-ui.js").is_file() == (place == "")  # one interface
     assert pages == len(MANY) + 3  # every note and paper, once
+
+
+def test_enough_text_is_cut_into_a_bundle_for_each_worker(tmp_path, monkeypatch):
+    graph = graph_of(write_files(tmp_path, MANY))
+    assert search.ShardPlan.of(graph, "en", workers=3).count == 1  # a few words: one Pagefind process
+    monkeypatch.setattr(search, "PARALLEL_TEXT", 10)
+    plan = search.ShardPlan.of(graph, "en", workers=3)
+    assert plan.count == 3 and sorted(set(plan.buckets.values())) == [0, 1, 2]
+    assert search.ShardPlan.of(graph, "en", workers=1).count == 1
 
 
 def _bundle_inodes(layout: SiteLayout) -> dict[str, int]:

@@ -10,14 +10,15 @@ keeps every bundle whose documents did not change and indexes the others again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import os
 import shutil
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
@@ -30,10 +31,14 @@ from .pagefindservice import Document, Indexed, PagefindError, write_bundle
 BUNDLE = "pagefind"
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 6_000_000  # characters of documents per Pagefind process (about 300 MB of its memory)
+PARALLEL_TEXT = 1_000_000  # characters of documents that are worth a Pagefind process of their own
 WORD_TEXT = 10  # characters of a note's document per word of its body, taken to size the bundles
 _SHARD_FOLDER = re.compile(r"shard-\d+")
-FORMAT = "papernotes search documents 1"  # change when documents() changes shape
+FORMAT = "papernotes search documents 2"  # change when documents() changes shape
 
+_FORMULA = re.compile(r"<math\b.*?</math\s*>", re.S | re.I)
+_TEX = re.compile(r"""<annotation\b[^>]*encoding=["']application/x-tex["'][^>]*>(.*?)</annotation\s*>""", re.S | re.I)
+_TEX_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}")  # a word of two letters or more, not a command's name
 _DROPPED = re.compile(r"<(annotation|script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _HEADING = re.compile(r"h[1-6]", re.I)
@@ -44,14 +49,21 @@ _INLINE = frozenset("a abbr b bdi bdo cite code data del dfn em font i ins kbd m
 def searchable_html(html: str) -> str:
     """``html`` reduced to what Pagefind reads from it: text, with headings kept (their ids give
     results that link to a section). Inline markup (Pygments' spans, links, emphasis) goes
-    without a trace, other elements leave a space; a formula keeps its MathML text, not its TeX."""
+    without a trace, other elements leave a space. A formula with its TeX leaves the words its
+    TeX spells (``\\mathrm{softmax}``, ``\\text{loss}``), not the letters and symbols of its
+    MathML one by one; one without keeps its MathML text."""
     def tag(match: re.Match[str]) -> str:
         name = match[2].lower()
         if _HEADING.fullmatch(name):
             return match[0]
         return "" if name in _INLINE else " "
 
-    return _TAG.sub(tag, _DROPPED.sub(" ", html))
+    return _TAG.sub(tag, _DROPPED.sub(" ", _FORMULA.sub(_formula_words, html)))
+
+
+def _formula_words(formula: re.Match[str]) -> str:
+    tex = _TEX.search(formula[0])
+    return formula[0] if tex is None else f' {" ".join(_TEX_WORD.findall(unescape(tex[1])))} '
 
 
 def documents(graph: Graph, language: str, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Document]:
@@ -75,11 +87,11 @@ def note_html(note: Note, tags: tuple[str, ...], papers: Iterable[Paper], langua
 
 def paper_html(paper: Paper, language: str) -> str:
     """A paper's facts, and the sentences around each mention of it: the names readers know a
-    paper by ("Chinchilla", "the Adam paper") are there, seldom in its metadata."""
+    paper by ("Chinchilla", "the Adam paper") are there, seldom in its metadata; each once."""
     meta = paper.meta
     facts = (paper.id, ", ".join(meta.authors), meta.venue or "", str(meta.year or ""), meta.abstract or "",
              *(d.excerpt.replace(CODE_MARK, "") for d in paper.discussions))
-    return _page(language, paper.title, "".join(f"<p>{escape(fact)}</p>" for fact in facts if fact))
+    return _page(language, paper.title, "".join(f"<p>{escape(fact)}</p>" for fact in dict.fromkeys(facts) if fact))
 
 
 def _page(language: str, title: str, body: str) -> str:
@@ -95,17 +107,20 @@ class ShardPlan:
 
     A document's bundle is fixed by its URL (``count`` buckets of a hash), not by the sizes of
     the documents before it, so an edit changes only its own bundle's digest; ``count`` comes
-    from the words of the notes, about ``SHARD_TEXT`` characters of documents to a bundle."""
+    from the words of the notes, about ``SHARD_TEXT`` characters of documents to a bundle, and
+    at least one for each of ``workers`` with ``PARALLEL_TEXT`` to index (bundles are indexed
+    side by side)."""
 
     count: int
     buckets: dict[str, int]  # URL → bucket
     digests: tuple[str, ...]  # by bucket ("" for an empty one)
 
     @classmethod
-    def of(cls, graph: Graph, language: str) -> ShardPlan:
+    def of(cls, graph: Graph, language: str, workers: int = 1) -> ShardPlan:
         papers = [(paper.url, paper_html(paper, language)) for paper in graph.papers.papers]  # no body read
         size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(len(d) for _, d in papers)
-        count = max(1, min(-(-size // SHARD_TEXT), len(graph.notes) + len(graph.papers.papers)))
+        wanted = max(-(-size // SHARD_TEXT), min(workers, size // PARALLEL_TEXT))
+        count = max(1, min(wanted, len(graph.notes) + len(graph.papers.papers)))
         buckets: dict[str, int] = {}
         hashers: dict[int, Any] = {}
 
@@ -154,7 +169,7 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
     bundle, ``workers`` at a time; the bundles numbered in ``kept`` are hard-linked from the
     search folder ``current`` instead. Returns a warning when the index could not be made (the
     site works without search)."""
-    plan = plan or ShardPlan.of(graph, language)
+    plan = plan or ShardPlan.of(graph, language, workers)
     bundle, places = folder / BUNDLE, plan.places
     results: list[Indexed] = []
     kept = kept if current is not None else frozenset()
@@ -166,16 +181,11 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
         shutil.rmtree(bundle, ignore_errors=True)
         kept = frozenset()
     try:
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            running: list[Future[Indexed]] = []
-            for number, place in enumerate(places):
-                if place is None or number in kept:
-                    continue
-                group = list(documents(graph, language, lambda url: plan.buckets[url] == number))
-                if len(running) >= max(1, workers):  # keep at most one waiting bundle's documents in memory
-                    results.append(running.pop(0).result())
-                running.append(pool.submit(write_bundle, group, bundle / place, ("annotation",), interface=not place))
-            results += [job.result() for job in running]
+        with ThreadPoolExecutor(max(1, workers)) as pool:  # each bundle's documents made as its Pagefind reads them
+            jobs = [pool.submit(write_bundle, documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
+                                bundle / place, ("annotation",), interface=not place)
+                    for number, place in enumerate(places) if place is not None and number not in kept]
+            results += [job.result() for job in jobs]
     except (PagefindError, OSError) as exc:
         shutil.rmtree(bundle, ignore_errors=True)
         return Diagnostic("warning", str(folder), 1, 1, f"search index was not built: {exc}")
@@ -188,6 +198,10 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
         more = f" (and {len(refused) - 1} more pages)" if len(refused) > 1 else ""
         return Diagnostic("warning", url, 1, 1, f"search: Pagefind did not index this page: {reason}{more}")
     return None
+
+
+def _in_bucket(buckets: dict[str, int], number: int, url: str) -> bool:
+    return buckets[url] == number
 
 
 def _link_bundle(current: Path, bundle: Path, place: str) -> None:
@@ -217,7 +231,7 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
     """Give the staged site a search bundle: the current site's, hard-linked, when it was made
     from the same documents; otherwise a new one, which takes each bundle whose documents did
     not change from the current site (an edit indexes its own bundle again, not every one)."""
-    plan = ShardPlan.of(graph, language)
+    plan = ShardPlan.of(graph, language, workers)
     current = staging.out_dir / BUNDLE
     try:
         manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
