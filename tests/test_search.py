@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import given, strategies as st
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.engine import Engine
 from papernotes.emit import search
-from papernotes.emit.pagefindservice import Document, write_bundle
+from papernotes.emit.pagefindindex import Document, write_bundle
 from papernotes.serve.preview import MemorySink
 
 from .conftest import write_files
@@ -165,15 +166,36 @@ def test_without_pagefind_the_site_builds_and_warns(site, monkeypatch):
     assert not (site.out / "pagefind").exists()
 
 
-def test_the_service_writes_a_whole_bundle_every_time(tmp_path):
-    docs = [Document(f"/notes/{i}/", search._page("en", f"Note {i}", f"<p>word{i} shared</p>")) for i in range(40)]
-    for attempt in range(3):  # the service answers before its last files are flushed: they must be there
-        bundle = tmp_path / str(attempt)
-        indexed = write_bundle(docs, bundle, ("annotation",))
-        assert indexed.pages == 40 and indexed.refused == ()
-        entry = json.loads((bundle / "pagefind-entry.json").read_text())
-        assert entry["languages"]["en"]["page_count"] == 40
-        assert not [p.name for p in bundle.rglob("*") if p.is_file() and p.stat().st_size == 0]
+def _fragments(bundle: Path) -> dict[str, dict]:
+    found = {}
+    for file in (bundle / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(file.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    return found
+
+
+def test_pagefind_indexes_every_document_at_the_url_given(tmp_path, monkeypatch):
+    urls = ["/notes/0/", "/papers/x.html", "/notes/café/", "/blog/notes/deep/"]
+    docs = [Document(url, search._page("en", f"Note {i}", f"<p>word{i} shared</p>")) for i, url in enumerate(urls)]
+    docs.append(Document("/notes/../../escape/", search._page("en", "Out", "<p>out</p>")))
+    (tmp_path / "pagefind.yml").write_text('root_selector: "nav"\n')  # a user's configuration where the build runs
+    monkeypatch.chdir(tmp_path)
+    bundle = tmp_path / "bundle"
+    indexed = write_bundle(docs, bundle, ("annotation",))
+    assert indexed.pages == len(urls) and indexed.left_out == 0
+    assert [url for url, _ in indexed.refused] == ["/notes/../../escape/"]
+    fragments = _fragments(bundle)
+    assert set(fragments) == set(urls)
+    assert fragments["/notes/0/"]["meta"]["title"] == "Note 0" and "word0 shared" in fragments["/notes/0/"]["content"]
+    assert not [p.name for p in bundle.rglob("*") if p.is_file() and p.stat().st_size == 0]
+    assert (bundle / "pagefind-ui.js").is_file() and not (tmp_path / "escape").exists()
+
+
+def test_a_merged_bundle_is_written_without_the_search_interface(tmp_path):
+    bundle = tmp_path / "shard"
+    write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], bundle, interface=False)
+    assert (bundle / "pagefind-entry.json").is_file() and (bundle / "pagefind.js").is_file()
+    assert not list(bundle.glob("pagefind-*ui.*")) and not (bundle / "pagefind-highlight.js").exists()
 
 
 def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypatch):

@@ -26,7 +26,7 @@ from ..graph import Graph
 from ..model import Diagnostic, Note
 from ..papers.mentions import CODE_MARK
 from ..papers.papergraph import Paper
-from .pagefindservice import Document, Indexed, PagefindError, write_bundle
+from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 
 BUNDLE = "pagefind"
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
@@ -197,6 +197,10 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
         url, reason = refused[0]
         more = f" (and {len(refused) - 1} more pages)" if len(refused) > 1 else ""
         return Diagnostic("warning", url, 1, 1, f"search: Pagefind did not index this page: {reason}{more}")
+    left_out = sum(indexed.left_out for indexed in results)
+    if left_out:
+        pages = left_out + sum(indexed.pages for indexed in results)
+        return Diagnostic("warning", str(folder), 1, 1, f"search: Pagefind left {left_out} of {pages} pages out of the index")
     return None
 
 
