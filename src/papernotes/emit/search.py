@@ -32,9 +32,10 @@ BUNDLE = "pagefind"
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 6_000_000  # characters of documents per Pagefind process (about 300 MB of its memory)
 PARALLEL_TEXT = 1_000_000  # characters of documents that are worth a Pagefind process of their own
+EXCERPT_WEIGHT = 0.5  # of a word in a paper's document quoted from a note (Pagefind's default is 1)
 WORD_TEXT = 10  # characters of a note's document per word of its body, taken to size the bundles
 _SHARD_FOLDER = re.compile(r"shard-\d+")
-FORMAT = "papernotes search documents 2"  # change when documents() changes shape
+FORMAT = "papernotes search documents 3"  # change when documents() changes shape
 
 _FORMULA = re.compile(r"<math\b.*?</math\s*>", re.S | re.I)
 _TEX = re.compile(r"""<annotation\b[^>]*encoding=["']application/x-tex["'][^>]*>(.*?)</annotation\s*>""", re.S | re.I)
@@ -87,11 +88,13 @@ def note_html(note: Note, tags: tuple[str, ...], papers: Iterable[Paper], langua
 
 def paper_html(paper: Paper, language: str) -> str:
     """A paper's facts, and the sentences around each mention of it: the names readers know a
-    paper by ("Chinchilla", "the Adam paper") are there, seldom in its metadata; each once."""
+    paper by ("Chinchilla", "the Adam paper") are there, seldom in its metadata. Each sentence
+    counts once and half (``EXCERPT_WEIGHT``): the note that says it ranks above the paper quoting it."""
     meta = paper.meta
-    facts = (paper.id, ", ".join(meta.authors), meta.venue or "", str(meta.year or ""), meta.abstract or "",
-             *(d.excerpt.replace(CODE_MARK, "") for d in paper.discussions))
-    return _page(language, paper.title, "".join(f"<p>{escape(fact)}</p>" for fact in dict.fromkeys(facts) if fact))
+    facts = (paper.id, ", ".join(meta.authors), meta.venue or "", str(meta.year or ""), meta.abstract or "")
+    excerpts = dict.fromkeys(d.excerpt.replace(CODE_MARK, "") for d in paper.discussions)
+    return _page(language, paper.title, "".join(f"<p>{escape(fact)}</p>" for fact in facts if fact) +
+                 "".join(f'<p data-pagefind-weight="{EXCERPT_WEIGHT}">{escape(said)}</p>' for said in excerpts if said))
 
 
 def _page(language: str, title: str, body: str) -> str:
