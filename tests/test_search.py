@@ -191,6 +191,12 @@ def test_pagefind_indexes_every_document_at_the_url_given(tmp_path, monkeypatch)
     assert (bundle / "pagefind-ui.js").is_file() and not (tmp_path / "escape").exists()
 
 
+def test_documents_that_cannot_be_pages_are_refused_without_running_pagefind(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # it would fail, were it run
+    indexed = write_bundle([Document("/../up/", "<p>x</p>"), Document("/feed.xml", "<p>x</p>")], tmp_path / "b")
+    assert indexed.pages == 0 and [url for url, _ in indexed.refused] == ["/../up/", "/feed.xml"]
+
+
 def test_a_merged_bundle_is_written_without_the_search_interface(tmp_path):
     bundle = tmp_path / "shard"
     write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], bundle, interface=False)

@@ -71,6 +71,8 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
     with tempfile.TemporaryDirectory(prefix="papernotes-search-", dir=_scratch()) as folder:
         work = Path(folder)
         written, refused = _write_documents(documents, work / "site")
+        if not written:  # Pagefind makes no index of nothing
+            return Indexed(0, tuple(refused))
         command = [str(executable()), "--site", "site", "--output-path", "bundle", "--quiet"]
         for selector in exclude_selectors:
             command += ["--exclude-selectors", selector]
@@ -80,8 +82,8 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
             raise PagefindError(f"cannot run Pagefind: {exc}") from exc
         if ran.returncode != 0:
             said = (ran.stderr or ran.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise PagefindError(said[-1] if said else f"Pagefind exited with status {ran.returncode}")
-        pages = _pages_in(work / "bundle") if written else 0
+            raise PagefindError(said[0] if said else f"Pagefind exited with status {ran.returncode}")
+        pages = _pages_in(work / "bundle")
         if (work / "bundle").is_dir():
             shutil.copytree(work / "bundle", bundle_dir, dirs_exist_ok=True,
                             ignore=lambda where, names: [] if interface else [n for n in names if USER_INTERFACE.fullmatch(n)])

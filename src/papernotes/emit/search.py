@@ -41,7 +41,7 @@ _FORMULA = re.compile(r"<math\b.*?</math\s*>", re.S | re.I)
 _TEX = re.compile(r"""<annotation\b[^>]*encoding=["']application/x-tex["'][^>]*>(.*?)</annotation\s*>""", re.S | re.I)
 _TEX_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}")  # a word of two letters or more, not a command's name
 _DROPPED = re.compile(r"<(annotation|script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")  # quoted values may hold ">"
 _HEADING = re.compile(r"h[1-6]", re.I)
 _INLINE = frozenset("a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span strong sub sup "
                     "time u var wbr".split())
