@@ -50,7 +50,7 @@ def main() -> None:
     config, _ = load_config(site)
     registry = load_registry(content)
     inputs = ReadInputs(content, config, registry, AssetFinder.scan(content, site / "static"))
-    paths = [path for path in discover(content) if path.suffix.lower() in (".md", ".markdown")]
+    paths = [Path(path) for path in discover(content) if path.lower().endswith((".md", ".markdown"))]
     dates = file_dates(content, paths)
     renderer = inputs.renderers[0]
     texts = [(path, path.read_text(encoding="utf-8")) for path in paths]
