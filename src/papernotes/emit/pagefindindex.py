@@ -2,13 +2,13 @@
 bundle out.
 
 Each document is written as the file that serves its URL (``urls.output_file``) in a temporary
-folder, outside the site and the notes (in memory, ``/dev/shm``, where the system has it: making
-thousands of small files costs up to a millisecond each on some disks); Pagefind gives each page the URL of its file, so the
-URLs come back as they went in. It runs in that folder, so no ``pagefind.yml`` of the user's is
-read, and the bundle it writes there is copied into place. Over the same documents this takes
-about a fifth less processor time than Pagefind's indexing service (``pagefind --service``, the
-protocol of its Node and Python APIs), spreads the parsing over the cores, and the bundle does
-not travel back through a pipe as base64.
+folder, outside the site and the notes (in memory, ``/dev/shm``, where the system has one with
+room to spare: making thousands of small files costs up to a millisecond each on some disks).
+Pagefind gives each page the URL of its file, so the URLs come back as they went in; it runs in
+that folder, so no ``pagefind.yml`` of the user's is read, and writes the bundle into its place.
+Over the same documents this takes about a fifth less processor time than Pagefind's indexing
+service (``pagefind --service``, the protocol of its Node and Python APIs), spreads the parsing
+over the cores, and the bundle does not travel back through a pipe as base64.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Iterable
 from ..urls import UnsafeURL, output_file
 
 IN_MEMORY = "/dev/shm"
+MEMORY_ROOM = 512 << 20  # bytes free there for it to be used (a container's may hold 64 MB)
 USER_INTERFACE = re.compile(r"pagefind-((component-|modular-)?ui\.(js|css)|highlight\.js)")  # not the index
 
 
@@ -67,35 +67,39 @@ def executable() -> Path:
 def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_selectors: tuple[str, ...] = (),
                  timeout: float = 600, interface: bool = True) -> Indexed:
     """Index ``documents`` and write the search bundle into ``bundle_dir`` (without Pagefind's
-    search interfaces unless ``interface``: a bundle merged into another needs only its index)."""
+    search interfaces unless ``interface``: a bundle merged into another needs only its index).
+    Pagefind adds its files to what the folder holds (the other bundles' folders)."""
     with tempfile.TemporaryDirectory(prefix="papernotes-search-", dir=_scratch()) as folder:
-        work = Path(folder)
-        written, refused = _write_documents(documents, work / "site")
+        written, refused = _write_documents(documents, Path(folder))
         if not written:  # Pagefind makes no index of nothing
             return Indexed(0, tuple(refused))
-        command = [str(executable()), "--site", "site", "--output-path", "bundle", "--quiet"]
+        command = [str(executable()), "--site", ".", "--output-path", str(bundle_dir.resolve()), "--quiet"]
         for selector in exclude_selectors:
             command += ["--exclude-selectors", selector]
         try:
-            ran = subprocess.run(command, cwd=work, capture_output=True, timeout=timeout, check=False)
+            ran = subprocess.run(command, cwd=folder, capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.SubprocessError) as exc:  # not started, or out of time (then killed)
             raise PagefindError(f"cannot run Pagefind: {exc}") from exc
-        if ran.returncode != 0:
-            said = (ran.stderr or ran.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise PagefindError(said[0] if said else f"Pagefind exited with status {ran.returncode}")
-        pages = _pages_in(work / "bundle")
-        if (work / "bundle").is_dir():
-            shutil.copytree(work / "bundle", bundle_dir, dirs_exist_ok=True,
-                            ignore=lambda where, names: [] if interface else [n for n in names if USER_INTERFACE.fullmatch(n)])
-        else:
-            bundle_dir.mkdir(parents=True, exist_ok=True)
+    if ran.returncode != 0:
+        said = (ran.stderr or ran.stdout).decode("utf-8", "replace").strip().splitlines()
+        raise PagefindError(said[0] if said else f"Pagefind exited with status {ran.returncode}")
+    if not interface:
+        for file in bundle_dir.iterdir():
+            if USER_INTERFACE.fullmatch(file.name):
+                file.unlink()
+    pages = _pages_in(bundle_dir)
     return Indexed(pages, tuple(refused), max(0, len(written) - pages))
 
 
 def _scratch() -> str | None:
-    """Where the documents are written: the memory file system when there is one to write to,
-    else the system's temporary folder (None)."""
-    return IN_MEMORY if os.path.isdir(IN_MEMORY) and os.access(IN_MEMORY, os.W_OK | os.X_OK) else None
+    """Where the documents are written: the memory file system when there is one with room to
+    spare, else the system's temporary folder (None)."""
+    try:
+        room = os.statvfs(IN_MEMORY)
+    except (OSError, AttributeError):  # none, or no statvfs (Windows)
+        return None
+    spare = room.f_bavail * room.f_frsize >= MEMORY_ROOM
+    return IN_MEMORY if spare and os.access(IN_MEMORY, os.W_OK | os.X_OK) else None
 
 
 def _write_documents(documents: Iterable[Document], site: Path) -> tuple[list[str], list[tuple[str, str]]]:
