@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.engine import Engine
-from papernotes.emit import search
+from papernotes.emit import pagefindindex, search
 from papernotes.emit.pagefindindex import Document, write_bundle
 from papernotes.serve.preview import MemorySink
 
@@ -195,6 +195,13 @@ def test_documents_that_cannot_be_pages_are_refused_without_running_pagefind(tmp
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # it would fail, were it run
     indexed = write_bundle([Document("/../up/", "<p>x</p>"), Document("/feed.xml", "<p>x</p>")], tmp_path / "b")
     assert indexed.pages == 0 and [url for url, _ in indexed.refused] == ["/../up/", "/feed.xml"]
+
+
+def test_documents_go_to_the_temporary_folder_when_memory_has_no_room(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefindindex, "MEMORY_ROOM", 1 << 62)
+    assert pagefindindex._scratch() is None
+    indexed = write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], tmp_path / "b")
+    assert indexed.pages == 1 and (tmp_path / "b" / "pagefind-entry.json").is_file()
 
 
 def test_a_merged_bundle_is_written_without_the_search_interface(tmp_path):
