@@ -180,6 +180,7 @@ def test_pagefind_indexes_every_document_at_the_url_given(tmp_path, monkeypatch)
     docs.append(Document("/notes/../../escape/", search._page("en", "Out", "<p>out</p>")))
     (tmp_path / "pagefind.yml").write_text('root_selector: "nav"\n')  # a user's configuration where the build runs
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PAGEFIND_ROOT_SELECTOR", "nav")  # and in the environment
     bundle = tmp_path / "bundle"
     indexed = write_bundle(docs, bundle, ("annotation",))
     assert indexed.pages == len(urls) and indexed.left_out == 0
