@@ -41,10 +41,10 @@ _FORMULA = re.compile(r"<math\b.*?</math\s*>", re.S | re.I)
 _TEX = re.compile(r"""<annotation\b[^>]*encoding=["']application/x-tex["'][^>]*>(.*?)</annotation\s*>""", re.S | re.I)
 _TEX_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}")  # a word of two letters or more, not a command's name
 _DROPPED = re.compile(r"<(annotation|script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")  # quoted values may hold ">"
-_HEADING = re.compile(r"h[1-6]", re.I)
-_INLINE = frozenset("a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span strong sub sup "
-                    "time u var wbr".split())
+_ATTRIBUTES = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>"""  # to the tag's end: quoted values may hold ">"
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong"
+                         r"|sub|sup|time|u|var|wbr)(?![\w:-])" + _ATTRIBUTES, re.I)
+_OTHER_TAG = re.compile(r"<(?!/?h[1-6](?![\w:-]))/?[a-zA-Z][\w:-]*" + _ATTRIBUTES, re.I)  # a heading's is kept
 
 
 def searchable_html(html: str) -> str:
@@ -53,13 +53,7 @@ def searchable_html(html: str) -> str:
     without a trace, other elements leave a space. A formula with its TeX leaves the words its
     TeX spells (``\\mathrm{softmax}``, ``\\text{loss}``), not the letters and symbols of its
     MathML one by one; one without keeps its MathML text."""
-    def tag(match: re.Match[str]) -> str:
-        name = match[2].lower()
-        if _HEADING.fullmatch(name):
-            return match[0]
-        return "" if name in _INLINE else " "
-
-    return _TAG.sub(tag, _DROPPED.sub(" ", _FORMULA.sub(_formula_words, html)))
+    return _OTHER_TAG.sub(" ", _INLINE_TAG.sub("", _DROPPED.sub(" ", _FORMULA.sub(_formula_words, html))))
 
 
 def _formula_words(formula: re.Match[str]) -> str:
