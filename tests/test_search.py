@@ -205,6 +205,13 @@ def test_documents_go_to_the_temporary_folder_when_memory_has_no_room(tmp_path, 
     assert indexed.pages == 1 and (tmp_path / "b" / "pagefind-entry.json").is_file()
 
 
+def test_a_failing_pagefind_is_reported_by_its_error_line(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(pagefindindex.PagefindError) as failed:
+        write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], tmp_path / "file" / "bundle")
+    assert "err" in str(failed.value).lower() and "Running Pagefind" not in str(failed.value)
+
+
 def test_a_merged_bundle_is_written_without_the_search_interface(tmp_path):
     bundle = tmp_path / "shard"
     write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], bundle, interface=False)

@@ -74,7 +74,7 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
         written, refused = _write_documents(documents, Path(folder))
         if not written:  # Pagefind makes no index of nothing
             return Indexed(0, tuple(refused))
-        command = [str(executable()), "--site", ".", "--output-path", str(bundle_dir.resolve()), "--quiet"]
+        command = [str(executable()), "--site", ".", "--output-path", str(bundle_dir.resolve())]  # no --quiet: 1.2 has none
         for selector in exclude_selectors:
             command += ["--exclude-selectors", selector]
         try:
@@ -83,8 +83,9 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
         except (OSError, subprocess.SubprocessError) as exc:  # not started, or out of time (then killed)
             raise PagefindError(f"cannot run Pagefind: {exc}") from exc
     if ran.returncode != 0:
-        said = (ran.stderr or ran.stdout).decode("utf-8", "replace").strip().splitlines()
-        raise PagefindError(said[0] if said else f"Pagefind exited with status {ran.returncode}")
+        said = [line.strip() for line in (ran.stderr + b"\n" + ran.stdout).decode("utf-8", "replace").splitlines() if line.strip()]
+        errors = [line for line in said if "err" in line.lower()]  # "Error: …", a panic's "… an `Err` value: …"
+        raise PagefindError((errors[:1] or said[:1] or [f"Pagefind exited with status {ran.returncode}"])[0])
     if not interface:
         for file in bundle_dir.iterdir():
             if USER_INTERFACE.fullmatch(file.name):
