@@ -7,8 +7,9 @@ import json
 import bibtexparser
 import pybtex.database
 
+from papernotes.emit.common import Citations, citation_files, everything
 from papernotes.papers.bibtex import base_key, bibliography, bibtex_entry, cite_keys, entry_type
-from papernotes.papers.csljson import csl_item, csl_json, csl_name
+from papernotes.papers.csljson import csl_entry, csl_item, csl_json, csl_name
 from papernotes.papers.papergraph import co_mentions
 from papernotes.papers.registry import PaperMeta
 
@@ -90,8 +91,20 @@ def test_exports_come_an_entry_at_a_time_with_the_bytes_of_the_whole_document():
     keys[multiline.id] = "line"
     for metas in ([], HOSTILE[:1], [*HOSTILE, multiline]):
         whole = [csl_item(meta, keys[meta.id]) for meta in metas]
-        assert "".join(csl_json(metas, keys)) == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
-        assert "".join(bibliography(metas, keys)) == "\n".join(bibtex_entry(meta, keys[meta.id]) for meta in metas)
+        assert "".join(csl_json(csl_entry(meta, keys[meta.id]) for meta in metas)) == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
+        assert "".join(bibliography(bibtex_entry(meta, keys[meta.id]) for meta in metas)) == "\n".join(bibtex_entry(meta, keys[meta.id]) for meta in metas)
+
+
+def test_each_entry_is_made_once_for_every_export_that_holds_its_paper():
+    keys = cite_keys(HOSTILE)
+    citations = Citations(keys)
+    files = [*citation_files("/papers", tuple(HOSTILE), citations, everything),
+             *citation_files("/tags/a/papers", tuple(HOSTILE[:1]), citations, everything)]
+    texts = {file.url: file.text for file in files}
+    assert texts["/papers.bib"] == "\n".join(bibtex_entry(meta, keys[meta.id]) for meta in HOSTILE)
+    assert texts["/tags/a/papers.csl.json"] == json.dumps([csl_item(HOSTILE[0], keys[HOSTILE[0].id])], ensure_ascii=False, indent=1) + "\n"
+    assert len(citations.made) == 2 * len(HOSTILE)  # the tag's files reused the library's entries
+    assert citations.bibtex(HOSTILE[0]) is citations.bibtex(HOSTILE[0])
 
 
 def test_co_mentions_stay_within_a_window_of_a_long_list():

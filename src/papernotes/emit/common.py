@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..papers.bibtex import bibliography
-from ..papers.csljson import csl_json
+from ..papers.bibtex import bibliography, bibtex_entry
+from ..papers.csljson import csl_entry, csl_json
 from ..model import Note, Page, TextFile, utf8_pieces
 from ..papers.registry import PaperMeta
 
@@ -51,14 +51,36 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wa
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})
 
 
-def citation_files(stem: str, metas: tuple[PaperMeta, ...], keys: dict[str, str], wanted: Wanted) -> Iterator[TextFile]:
+@dataclass(frozen=True, eq=False)
+class Citations:
+    """Each paper's BibTeX and CSL-JSON entry under the site's citation ``keys``, made once
+    however many exports hold the paper (the whole library, each tag's, its own)."""
+
+    keys: Mapping[str, str]
+    made: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (format, paper id) → entry
+
+    def bibtex(self, meta: PaperMeta) -> str:
+        return self._entry("bib", meta, bibtex_entry)
+
+    def csl(self, meta: PaperMeta) -> str:
+        return self._entry("csl", meta, csl_entry)
+
+    def _entry(self, kind: str, meta: PaperMeta, make: Callable[[PaperMeta, str], str]) -> str:
+        entry = self.made.get((kind, meta.id))
+        if entry is None:
+            entry = self.made[kind, meta.id] = make(meta, self.keys[meta.id])
+        return entry
+
+
+def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations, wanted: Wanted) -> Iterator[TextFile]:
     """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
-    used = {meta.id: keys[meta.id] for meta in metas}
+    used = tuple((meta.id, citations.keys[meta.id]) for meta in metas)
     if wanted(f"{stem}.bib"):
-        yield TextFile(f"{stem}.bib", partial(_utf8, bibliography, metas, used), ("bib", metas, tuple(used.items())))
+        yield TextFile(f"{stem}.bib", partial(_utf8, bibliography, citations.bibtex, metas), ("bib", metas, used))
     if wanted(f"{stem}.csl.json"):
-        yield TextFile(f"{stem}.csl.json", partial(_utf8, csl_json, metas, used), ("csl", metas, tuple(used.items())))
+        yield TextFile(f"{stem}.csl.json", partial(_utf8, csl_json, citations.csl, metas), ("csl", metas, used))
 
 
-def _utf8(make: Callable[..., Iterable[str]], *args: object) -> Iterator[bytes]:
-    return utf8_pieces(make(*args))
+def _utf8(join: Callable[[Iterable[str]], Iterable[str]], entry: Callable[[PaperMeta], str],
+          metas: tuple[PaperMeta, ...]) -> Iterator[bytes]:
+    return utf8_pieces(join(map(entry, metas)))

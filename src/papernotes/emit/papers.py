@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from ..papers.bibtex import bibtex_entry
 from ..config import Config
 from ..papers.csljson import coins
 from ..graph import Graph
 from ..model import Page, TextFile
 from ..papers.papergraph import Paper
-from .common import Wanted, citation_files, everything
+from .common import Citations, Wanted, citation_files, everything
 from .shelves import browse, shelf_urls
 
 
@@ -26,21 +25,21 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     if not any(wanted(paper.url) for paper in papers) and not any(
             wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json") for stem in stems):
         return  # a rebuild that wants none of them: no citation keys or shelves to make
-    keys = graph.papers.cite_keys
+    citations = Citations(graph.papers.cite_keys)
     by_id = {paper.id: paper for paper in papers}
     author_urls, venue_urls = shelf_urls(papers, config)
     for paper in papers:
         if wanted(paper.url):
             yield Page(paper.url, "paper.html", {
-                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": bibtex_entry(paper.meta, keys[paper.id]),
-                "cite_key": keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": citations.bibtex(paper.meta),
+                "cite_key": citations.keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
                 "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
                 "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
                 "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),
             })
-    yield from citation_files(stems[0], tuple(p.meta for p in papers), keys, wanted)
+    yield from citation_files(stems[0], tuple(p.meta for p in papers), citations, wanted)
     for paper in papers:
-        yield from citation_files(f"{paper.url}cite", (paper.meta,), keys, wanted)
+        yield from citation_files(f"{paper.url}cite", (paper.meta,), citations, wanted)
 
 
 def emit_by_year(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:

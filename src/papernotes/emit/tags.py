@@ -8,7 +8,7 @@ from typing import Iterator
 from ..config import Config
 from ..graph import Graph
 from ..model import Page, TextFile
-from .common import Wanted, citation_files, everything, paginated
+from .common import Citations, Wanted, citation_files, everything, paginated
 
 
 def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page | TextFile]:
@@ -17,10 +17,11 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     for group in graph.tags:
         yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, wanted,
                              kind="tag", tag=group.tag)
+    citations = Citations(graph.papers.cite_keys)
     for group in graph.tags:
         stem = f"{group.tag.url}papers"
         if not (wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json")):
             continue
         tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
         if tagged:
-            yield from citation_files(stem, tagged, graph.papers.cite_keys, wanted)
+            yield from citation_files(stem, tagged, citations, wanted)

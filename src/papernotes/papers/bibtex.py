@@ -101,12 +101,12 @@ def bibtex_entry(meta: PaperMeta, key: str) -> str:
     return f"@{kind_of_entry}{{{key},\n{body}\n}}\n"
 
 
-def bibliography(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> Iterator[str]:
-    """Entries for ``papers``, in the order given, under the site's keys, a blank line between
-    two: an entry at a time (a site's whole library is never held as one text)."""
+def bibliography(entries: Iterable[str]) -> Iterator[str]:
+    """``entries`` (``bibtex_entry``'s) in the order given, a blank line between two: an entry at
+    a time (a site's whole library is never held as one text)."""
     separator = ""
-    for meta in papers:
-        yield separator + bibtex_entry(meta, keys[meta.id])
+    for entry in entries:
+        yield separator + entry
         separator = "\n"
 
 

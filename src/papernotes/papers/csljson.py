@@ -50,12 +50,18 @@ def csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"literal": name}
 
 
-def csl_json(papers: Iterable[PaperMeta], keys: Mapping[str, str]) -> Iterator[str]:
-    """A CSL-JSON array of ``papers`` in the order given, as ``json.dumps(items, indent=1)``
-    writes it, an item at a time (a site's whole library is never held as one list)."""
+def csl_entry(meta: PaperMeta, key: str) -> str:
+    """One item as ``json.dumps(items, indent=1)`` writes it inside the array."""
+    return json.dumps(csl_item(meta, key), ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+
+def csl_json(entries: Iterable[str]) -> Iterator[str]:
+    """A CSL-JSON array of ``entries`` (``csl_entry``'s) in the order given, as
+    ``json.dumps(items, indent=1)`` writes it, an item at a time (a site's whole library is never
+    held as one list)."""
     opening = "[\n "
-    for meta in papers:
-        yield opening + json.dumps(csl_item(meta, keys[meta.id]), ensure_ascii=False, indent=1).replace("\n", "\n ")
+    for entry in entries:
+        yield opening + entry
         opening = ",\n "  # a newline inside a JSON string is written \n: each raw one is the layout's
     yield "[]\n" if opening == "[\n " else "\n]\n"
 
