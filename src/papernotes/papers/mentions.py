@@ -158,7 +158,7 @@ def papers_in_html(body: str) -> tuple[PaperRef, ...]:
 
 def _readable(data: str) -> str:
     """A run of the body's text as read: entities decoded, the tags passed over in it left out."""
-    return html.unescape(data) if "<" not in data else "".join(map(html.unescape, _SPLIT_AT_PASSED.split(data)))
+    return html.unescape(data) if "<" not in data else "".join(map(html.unescape, filter(None, _SPLIT_AT_PASSED.split(data))))
 
 
 def _self_closing(attributes: str) -> bool:
