@@ -95,9 +95,24 @@ def test_exports_come_an_entry_at_a_time_with_the_bytes_of_the_whole_document():
         assert "".join(bibliography(bibtex_entry(meta, keys[meta.id]) for meta in metas)) == "\n".join(bibtex_entry(meta, keys[meta.id]) for meta in metas)
 
 
+class _Keyed:
+    """The little of a PaperGraph that citations read: its keys, counted as they are made."""
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        self.keys, self.made = keys, 0
+
+    @property
+    def cite_keys(self) -> dict[str, str]:
+        self.made += 1
+        return self.keys
+
+
 def test_each_entry_is_made_once_for_every_export_that_holds_its_paper():
     keys = cite_keys(HOSTILE)
-    citations = Citations(keys)
+    papers = _Keyed(keys)
+    citations = Citations(papers)  # type: ignore[arg-type]
+    assert not list(citation_files("/papers", tuple(HOSTILE), citations, lambda url: False))
+    assert papers.made == 0  # nothing planned, no keys made (a rebuild after a text edit plans none)
     files = [*citation_files("/papers", tuple(HOSTILE), citations, everything),
              *citation_files("/tags/a/papers", tuple(HOSTILE[:1]), citations, everything)]
     texts = {file.url: file.text for file in files}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..papers.bibtex import bibliography, bibtex_entry
 from ..papers.csljson import csl_entry, csl_json
 from ..model import Note, Page, TextFile, utf8_pieces
+from ..papers.papergraph import PaperGraph
 from ..papers.registry import PaperMeta
 
 #: Whether a URL is to be planned: every URL for a full build, the affected ones when re-planning.
@@ -53,11 +54,15 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wa
 
 @dataclass(frozen=True, eq=False)
 class Citations:
-    """Each paper's BibTeX and CSL-JSON entry under the site's citation ``keys``, made once
-    however many exports hold the paper (the whole library, each tag's, its own)."""
+    """Each paper's BibTeX and CSL-JSON entry under the site's citation keys, made once however
+    many exports hold the paper (the whole library, each tag's, its own). The keys are made
+    when first asked for (a rebuild that plans no export or paper page needs none)."""
 
-    keys: Mapping[str, str]
+    papers: PaperGraph
     made: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (format, paper id) → entry
+
+    def key(self, paper_id: str) -> str:
+        return self.papers.cite_keys[paper_id]
 
     def bibtex(self, meta: PaperMeta) -> str:
         return self._entry("bib", meta, bibtex_entry)
@@ -68,17 +73,20 @@ class Citations:
     def _entry(self, kind: str, meta: PaperMeta, make: Callable[[PaperMeta, str], str]) -> str:
         entry = self.made.get((kind, meta.id))
         if entry is None:
-            entry = self.made[kind, meta.id] = make(meta, self.keys[meta.id])
+            entry = self.made[kind, meta.id] = make(meta, self.key(meta.id))
         return entry
 
 
 def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations, wanted: Wanted) -> Iterator[TextFile]:
     """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
-    used = tuple((meta.id, citations.keys[meta.id]) for meta in metas)
-    if wanted(f"{stem}.bib"):
-        yield TextFile(f"{stem}.bib", partial(_utf8, bibliography, citations.bibtex, metas), ("bib", metas, used))
-    if wanted(f"{stem}.csl.json"):
-        yield TextFile(f"{stem}.csl.json", partial(_utf8, csl_json, citations.csl, metas), ("csl", metas, used))
+    bib, csl = f"{stem}.bib", f"{stem}.csl.json"
+    if not (wanted(bib) or wanted(csl)):
+        return  # no keys made: a rebuild after a text edit plans no export
+    used = tuple((meta.id, citations.key(meta.id)) for meta in metas)
+    if wanted(bib):
+        yield TextFile(bib, partial(_utf8, bibliography, citations.bibtex, metas), ("bib", metas, used))
+    if wanted(csl):
+        yield TextFile(csl, partial(_utf8, csl_json, citations.csl, metas), ("csl", metas, used))
 
 
 def _utf8(join: Callable[[Iterable[str]], Iterable[str]], entry: Callable[[PaperMeta], str],

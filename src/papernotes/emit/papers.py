@@ -25,14 +25,14 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     if not any(wanted(paper.url) for paper in papers) and not any(
             wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json") for stem in stems):
         return  # a rebuild that wants none of them: no citation keys or shelves to make
-    citations = Citations(graph.papers.cite_keys)
+    citations = Citations(graph.papers)
     by_id = {paper.id: paper for paper in papers}
     author_urls, venue_urls = shelf_urls(papers, config)
     for paper in papers:
         if wanted(paper.url):
             yield Page(paper.url, "paper.html", {
                 "title": paper.title, "kind": "paper", "paper": paper, "bibtex": citations.bibtex(paper.meta),
-                "cite_key": citations.keys[paper.id], "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+                "cite_key": citations.key(paper.id), "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
                 "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
                 "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
                 "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),

@@ -17,7 +17,7 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     for group in graph.tags:
         yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, wanted,
                              kind="tag", tag=group.tag)
-    citations = Citations(graph.papers.cite_keys)
+    citations = Citations(graph.papers)
     for group in graph.tags:
         stem = f"{group.tag.url}papers"
         if not (wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json")):
