@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator
 
 from .registry import PaperMeta
 
