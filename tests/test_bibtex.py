@@ -120,6 +120,7 @@ def test_each_entry_is_made_once_for_every_export_that_holds_its_paper():
     assert texts["/tags/a/papers.csl.json"] == json.dumps([csl_item(HOSTILE[0], keys[HOSTILE[0].id])], ensure_ascii=False, indent=1) + "\n"
     assert len(citations.made) == 2 * len(HOSTILE)  # the tag's files reused the library's entries
     assert citations.bibtex(HOSTILE[0]) is citations.bibtex(HOSTILE[0])
+    assert papers.made == 1  # the keys taken once, then the graph let go
 
 
 def test_co_mentions_stay_within_a_window_of_a_long_list():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..papers.bibtex import bibliography, bibtex_entry
 from ..papers.csljson import csl_entry, csl_json
@@ -52,17 +52,22 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wa
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})
 
 
-@dataclass(frozen=True, eq=False)
 class Citations:
     """Each paper's BibTeX and CSL-JSON entry under the site's citation keys, made once however
-    many exports hold the paper (the whole library, each tag's, its own). The keys are made
-    when first asked for (a rebuild that plans no export or paper page needs none)."""
+    many exports hold the paper (the whole library, each tag's, its own). The keys are taken
+    from the paper graph when first asked for (a rebuild that plans no export or paper page
+    needs none), and the graph is let go then: the exports a preview keeps planned hold the
+    keys, not a past build's graph."""
 
-    papers: PaperGraph
-    made: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)  # (format, paper id) → entry
+    def __init__(self, papers: PaperGraph) -> None:
+        self._papers: PaperGraph | None = papers
+        self._keys: Mapping[str, str] = {}
+        self.made: dict[tuple[str, str], str] = {}  # (format, paper id) → entry
 
     def key(self, paper_id: str) -> str:
-        return self.papers.cite_keys[paper_id]
+        if self._papers is not None:
+            self._keys, self._papers = self._papers.cite_keys, None
+        return self._keys[paper_id]
 
     def bibtex(self, meta: PaperMeta) -> str:
         return self._entry("bib", meta, bibtex_entry)
