@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 
 import pytest
 
@@ -93,6 +94,38 @@ def test_atom_html_and_xhtml_content_and_missing_dates_and_titles(build_site):
     assert "<i>xhtml</i>" in notes["Xhtml"].body.html and notes["Xhtml"].date.iso().startswith("2024-01-31T15:00")
     untitled = next(n for t, n in notes.items() if t not in ("Html", "Xhtml"))
     assert untitled.title.startswith("No title and no date") and untitled.date is None
+
+
+def test_relative_urls_in_items_are_the_original_sites(build_site):
+    """As a feed reader shows them: against the item's ``xml:base``, else its link; in-page links
+    and the text of code stay as they are, attributes in the order the feed wrote them."""
+    body = ('<p><img src="/assets/fig.png" alt="Figure 1" width="50%"> <a href="../older/">older</a> '
+            '<a href="#part-2">below</a> <a href="mailto:me@blog.example">mail</a></p>'
+            '<pre><code>&lt;img src="/not/a/link.png"&gt;</code></pre>')
+    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id><updated>2024-01-01T00:00:00Z</updated>
+<entry xml:base="https://mirror.example/blog/"><title>Based</title><id>urn:based</id><updated>2024-02-03T04:05:06Z</updated>
+<content type="html">&lt;img src="fig.png"&gt;</content></entry></feed>"""
+    result = build_site({"content/blog.xml": rss(("Post", "post/", body)), "content/atom.xml": atom})
+    notes = {n.title: n for n in result.notes}
+    html = notes["Post"].body.html
+    assert '<img src="https://blog.example/assets/fig.png" alt="Figure 1" width="50%">' in html
+    assert '<a href="https://blog.example/posts/older/"' in html and '<a href="#part-2"' in html
+    assert '<a href="mailto:me@blog.example"' in html and '&lt;img src="/not/a/link.png"&gt;' in html
+    assert '<img src="https://mirror.example/blog/fig.png">' in notes["Based"].body.html
+
+
+def test_mathjax_scripts_kramdown_wrapped_in_cdata_are_shown(build_site):
+    """kramdown writes a formula holding ``<`` as ``% <![CDATA[ … %]]>`` in its MathJax script."""
+    script = ('<p>Saddle points:</p>\n<script type="math/tex; mode=display">% <![CDATA[\n\\lambda \\begin{cases} '
+              '< 0 & \\text{saddle} \\newline > 0 & \\text{minimum} \\end{cases} %]]></script>\n<p>after</p>')
+    escaped = RSS.format(items=ITEM.format(title="Saddle", slug="saddle", body="").replace(
+        "<description><![CDATA[]]></description>", f"<description>{html_escape(script)}</description>"))
+    result = build_site({"content/blog.xml": escaped})
+    html = result.notes[0].body.html
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in html and "CDATA" not in html
+    assert "<mtr>" in html and "newline" not in html.split("<annotation")[0]
+    assert not [d for d in result.diagnostics if "newline" in d.message]
 
 
 def test_rdf_feed_like_arxiv_listings(build_site):

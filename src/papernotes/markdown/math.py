@@ -34,6 +34,7 @@ _TEX_SIGNS = re.compile(r"[\\^_={}+<>|]|^\s*[A-Za-z]\s*$")
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\(?:label|require)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])"), ""),
     (re.compile(r"(\\\\)\s*\[[^\]]*\]"), r"\1"),  # ``\\[5pt]``: row spacing
+    (re.compile(r"\\newline(?![A-Za-z])"), r"\\\\"),  # a row break in MathJax
     (re.compile(r"\\begin\{(?:equation|displaymath|math)\*?\}|\\end\{(?:equation|displaymath|math)\*?\}"), ""),
     (re.compile(r"\\begin\{eqnarray\*?\}"), r"\\begin{array}{rcl}"),
     (re.compile(r"\\end\{eqnarray\*?\}"), r"\\end{array}"),
@@ -42,7 +43,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\operatorname\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}"),
 )
 #: A command each rewrite above needs: without one, none applies.
-_REWRITTEN = re.compile(r"\\(?:label|require|nonumber|notag|begin|end|operatorname|\\)")
+_REWRITTEN = re.compile(r"\\(?:label|require|nonumber|notag|begin|end|operatorname|newline|\\)")
 
 
 def looks_like_tex(text: str) -> bool:

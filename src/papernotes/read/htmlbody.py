@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Callable
+from urllib.parse import urljoin
 
 from ..markdown.math import Converted, convert_tex, looks_like_tex, tex_fallback, tex_to_mathml
 from ..markdown.mathsyntax import CLEARLY_TEX, COMMAND, ENVIRONMENTS
@@ -16,6 +17,13 @@ _MATHJAX_SCRIPT = re.compile(
     r"<script\s+type=[\"']math/tex(?P<display>;\s*mode=display)?[\"']\s*>(?P<tex>.*?)</script>",
     re.IGNORECASE | re.DOTALL,
 )
+#: kramdown wraps a formula holding ``<`` or ``&`` so: ``% <![CDATA[ … %]]>`` (TeX comments to MathJax).
+_CDATA_WRAPPER = re.compile(r"^\s*%?\s*<!\[CDATA\[(?P<tex>.*?)%?\s*\]\]>\s*$", re.DOTALL)
+#: A start tag of a sanitized body (whose attributes are all double-quoted), and an attribute
+#: in it holding a URL.
+_START_TAG = re.compile(r'<[a-zA-Z][^\s/>]*(?:\s+[^\s"/=>]+(?:="[^"]*")?)*\s*/?>')
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|cite|poster)=")([^"#][^"]*)"')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _VERBATIM_TAGS = "pre|code|kbd|samp|math|script|style"
 _BLOCK_TAG = r"</?(?:p|li|ul|ol|div|h[1-6]|table|tr|td|th|blockquote|pre|section|article|br|hr)\b"
 _NO_VERBATIM = rf"(?!<(?:{_VERBATIM_TAGS})\b)"
@@ -48,12 +56,33 @@ def mathjax_scripts_to_tex(body: str) -> str:
     """MathJax ``<script type="math/tex">`` blocks become ``\\(…\\)`` / ``\\[…\\]`` text before sanitizing
     (the delimiters that are always math, whatever is next to them)."""
     def replace(match: re.Match[str]) -> str:
-        tex = html.escape(html.unescape(match["tex"]).strip(), quote=False)
+        tex = html.unescape(match["tex"])
+        wrapped = _CDATA_WRAPPER.match(tex)
+        tex = html.escape((wrapped["tex"] if wrapped else tex).strip(), quote=False)
         if not tex:
             return ""
         return f"\\[{tex}\\]" if match["display"] else f"\\({tex}\\)"
 
     return _MATHJAX_SCRIPT.sub(replace, body)
+
+
+def absolute_urls(body: str, base: str) -> str:
+    """The relative URLs of a sanitized body made absolute against ``base`` (an item's ``xml:base``
+    or link), as a feed reader shows them: an image at ``/assets/x.png`` is the original site's.
+    In-page ``#`` links stay as they are."""
+    if not base:
+        return body
+
+    def absolute(match: re.Match[str]) -> str:
+        if _SCHEME.match(match[2]):
+            return match[0]
+        url = urljoin(base, html.unescape(match[2]))
+        return f'{match[1]}{url.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
+
+    def in_tag(match: re.Match[str]) -> str:
+        return _URL_ATTRIBUTE.sub(absolute, match[0]) if "=" in match[0] else match[0]
+
+    return _START_TAG.sub(in_tag, body) if "=" in body else body
 
 
 def render_math_in_html(body: str, path: str, line: int,
