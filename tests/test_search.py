@@ -234,3 +234,30 @@ def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypat
     result = build(site, BuildOptions(workers=1))
     assert not [d for d in result.diagnostics if "search" in d.message]
     assert (lost / "pagefind-entry.json").is_file()
+
+
+def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_build_fails(site, monkeypatch):
+    """The bundle is begun with the graph, before the static files are copied; a build that
+    fails after that waits for it before its staging folder goes, so nothing is left behind."""
+    import threading
+    import time
+
+    begun = threading.Event()
+
+    def slow_bundle(staging, graph, language, workers=1):
+        begun.set()
+        time.sleep(0.3)
+        (staging.root / "pagefind").mkdir(parents=True, exist_ok=True)
+        (staging.root / "pagefind" / "late.txt").write_text("written after a while")
+
+    def failing_static_files(layout):
+        assert begun.wait(5)  # the index was begun before the pages were all written
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search, "update_bundle", slow_bundle)
+    monkeypatch.setattr("papernotes.engine.static_files", failing_static_files)
+    with pytest.raises(OSError, match="disk full"):
+        build(site, BuildOptions(workers=1))
+    time.sleep(0.5)
+    assert not site.out.exists()
+    assert sorted(path.name for path in site.out.parent.iterdir()) == ["src"]  # no staging folder left

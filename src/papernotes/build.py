@@ -82,11 +82,12 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
-    from .emit.search import update_bundle
+    from .emit.search import Indexing
     from .engine import Engine, Keeps, Stopwatch, pages_in_parallel
 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
+    searching: Indexing | None = None
     try:
         manifest = looked.manifest if looked is not None else None
         engine = Engine(layout, options, store=kept or _spill_store(layout, options),
@@ -102,13 +103,15 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)
+        searching = Indexing(staging, options.workers) if options.search else None
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
-        made = engine.produce(staging, progress, touched=touched, parallel=parallel)
+        made = engine.produce(staging, progress, touched=touched, parallel=parallel,
+                              beside=searching.start if searching is not None else None)
         diagnostics = list(made.diagnostics)
         clock = Stopwatch()
-        if options.search:
+        if searching is not None:
             progress("indexing for search", 0, 0)
-            problem = update_bundle(staging, made.graph, made.config.language, options.workers)
+            problem = searching.result()
             if problem:
                 diagnostics.append(problem)
             clock.lap("search")
@@ -120,6 +123,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         clock.lap("swap")
     except BaseException:
         gc.unfreeze()
+        if searching is not None:
+            searching.stop()  # before its folder goes
         if isinstance(staging, inplace.InPlace):
             inplace.abandon(staging)
         elif staging is not None:

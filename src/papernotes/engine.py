@@ -371,11 +371,12 @@ class Engine:
     # -- the build ------------------------------------------------------------------------------
 
     def produce(self, sink: Sink, progress: Progress = no_progress, touched: frozenset[str] | None = None,
-                parallel: ParallelWriter | None = None) -> Production:
+                parallel: ParallelWriter | None = None, beside: Beside | None = None) -> Production:
         """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it
         is. ``touched`` (a file watcher's word) names the only files that may have changed in
         place since the last build. ``parallel`` renders every page in worker processes when
-        nothing rendered before can be reused."""
+        nothing rendered before can be reused. ``beside`` is given the graph as the pages begin
+        to be written (after any render worker is forked), to start work that runs meanwhile."""
         clock = Stopwatch()
         layout = self.layout
         config, problems = site_config(layout, self.options)
@@ -384,12 +385,14 @@ class Engine:
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
+        begin = (lambda: beside(graph, config)) if beside is not None else (lambda: None)
         if parallel is not None and self._plans_in_full() and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)  # every page planned and keyed: in worker processes, each keeping what it can
             written, self.pages, self.plan = parallel(env, lambda: plan_pages(graph, config), diagnostics,
-                                                      self.keeps is not Keeps.NOTHING, self.pages, self.stamps)
+                                                      self.keeps is not Keeps.NOTHING, self.pages, self.stamps, begin)
             self.plan.setup = self.setup if self.plan.setup else ""
         else:
+            begin()
             pages, replanned = self._plan(graph, config)
             written = self._write_pages(sink, env, pages, replanned, diagnostics, progress,  # in full: the sitemap too
                                         lambda only: plan_pages(graph, config, only=only))
@@ -1096,7 +1099,10 @@ class Stopwatch:
 
 
 ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic], bool,
-                           Mapping[str, Rendered], Mapping[str, tuple[int, int]]], tuple[int, dict[str, Rendered], Plan]]
+                           Mapping[str, Rendered], Mapping[str, tuple[int, int]], Callable[[], None]],
+                          tuple[int, dict[str, Rendered], Plan]]
+#: Work started with the graph while the pages are written (the search index).
+Beside = Callable[[Graph, Config], None]
 
 
 def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
@@ -1105,10 +1111,12 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
     stamp ``stamps`` give it, else rendered. It returns the number of pages written, their
     digests and the plan (its pages not held; its ``setup`` empty when two pages wanted one URL),
     or when told not to ``learn`` neither digests nor what the pages are drawn from (and keeps
-    nothing)."""
+    nothing). ``forked`` is called once the workers are forked (a thread started before a fork
+    could leave a lock held in them)."""
 
     def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]], diagnostics: list[Diagnostic], learn: bool,
-              previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]]) -> tuple[int, dict[str, Rendered], Plan]:
+              previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]],
+              forked: Callable[[], None]) -> tuple[int, dict[str, Rendered], Plan]:
         import multiprocessing  # here: a build writing a few pages starts no pool
         from concurrent.futures import ProcessPoolExecutor
 
@@ -1118,7 +1126,9 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
         problems: list[Diagnostic] = []
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
                                  initargs=(staging, env, plan, previous if learn else {}, stamps)) as pool:
-            for count, share, found, records, share_plan in pool.map(_render_share, [(index, workers, learn) for index in range(workers)]):
+            shares = pool.map(_render_share, [(index, workers, learn) for index in range(workers)])  # forks every worker
+            forked()
+            for count, share, found, records, share_plan in shares:
                 written += count  # each share joined and let go as it comes
                 staging.join(share)
                 problems.extend(found)

@@ -16,12 +16,13 @@ import json
 import re
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
+from ..config import Config
 from ..graph import Graph
 from ..model import Diagnostic, Note
 from ..papers.mentions import CODE_MARK
@@ -244,3 +245,31 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
     kept = frozenset(b for b, digest in enumerate(plan.digests)
                      if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
     return make_bundle(graph, language, staging.root, workers, plan, current, kept)
+
+
+class Indexing:
+    """``update_bundle`` in a thread of its own, begun with the graph while the pages are written:
+    Pagefind's processes take the processor time the render workers leave idle (their uneven
+    shares, the writing of assets), and the search step no longer waits for the last page."""
+
+    def __init__(self, staging: Staging, workers: int) -> None:
+        self.staging, self.workers = staging, workers
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="search")
+        self._bundle: Future[Diagnostic | None] | None = None
+
+    def start(self, graph: Graph, config: Config) -> None:
+        """Begin making the bundle of ``graph`` (called once its pages begin to be written)."""
+        self._bundle = self._thread.submit(update_bundle, self.staging, graph, config.language, self.workers)
+
+    def result(self) -> Diagnostic | None:
+        """Wait for the bundle: None when it was made, else why not."""
+        try:
+            if self._bundle is None:
+                raise RuntimeError("the search bundle was never begun")
+            return self._bundle.result()
+        finally:
+            self._thread.shutdown()
+
+    def stop(self) -> None:
+        """Wait for the bundle being made, its outcome no longer wanted (the build failed)."""
+        self._thread.shutdown(wait=True, cancel_futures=True)

@@ -199,7 +199,7 @@ def _item(entry: Any, index: int, settings: FeedSource) -> FeedItem:
     content, base = _content(entry)
     link = entry.get("link") or None
     return FeedItem(index, 1, _item_slug(entry, index), identity, entry.get("title", ""), content,
-                    base or (link if _is_web_url(link) else ""), (dates[0], dates[1], dates[2]), unread,
+                    base or (link if link and _is_web_url(link) else ""), (dates[0], dates[1], dates[2]), unread,
                     tags_of([t.get("term") or t.get("label") for t in entry.get("tags", [])], list(settings.tags)),
                     entry.get("author") or None, link)
 
