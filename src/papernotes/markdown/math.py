@@ -50,6 +50,17 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
 _REWRITTEN = re.compile(r"\\(?:label|require|nonumber|notag|begin|end|operatorname|newline|\\)")
 
 
+#: An HTML character reference written in a note's TeX (``X_1, &hellip;``, ``a &lt; b``).
+_CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def references_decoded(tex: str) -> str:
+    """A Markdown note's TeX as MathJax read it from the page: the note went to HTML first, so the
+    browser had decoded ``&hellip;`` or ``&lt;`` before MathJax saw the formula (a TeX ``&`` is
+    followed by a space or a symbol, never by a name and ``;``)."""
+    return _CHARACTER_REFERENCE.sub(lambda match: html.unescape(match[0]), tex) if "&" in tex else tex
+
+
 def looks_like_tex(text: str) -> bool:
     """For ``\\(…\\)`` and ``\\[…\\]``, which Markdown writers also use for escaped
     brackets: only content with TeX signs (a command, ``^``, ``_``, ``=``, braces…) or a lone

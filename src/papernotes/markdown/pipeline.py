@@ -38,7 +38,7 @@ from .htmlrefs import html_refs_plugin
 from .joinedlexer import join_states
 from .kramdown import kramdown_plugin
 from .linkify import QuickLinkify
-from .math import Converted, convert_tex, tex_fallback
+from .math import Converted, convert_tex, references_decoded, tex_fallback
 from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
 from ..model import Diagnostic, Heading, LinkRef, RenderedBody
 from .plaintext import tex_text, text_with_tex
@@ -146,7 +146,7 @@ class MarkdownRenderer:
         state: _RenderState = env["papernotes"]
         line = token.meta.get("line", token.map[0] if token.map else 0) + state.first_line
         try:
-            converted: Converted = self._mathml(token.content, display)
+            converted: Converted = self._mathml(references_decoded(token.content), display)
             rendered = converted.mathml
         except ValueError as exc:
             rendered = tex_fallback(token.content, display)
