@@ -22,7 +22,7 @@ _CDATA_WRAPPER = re.compile(r"^\s*%?\s*<!\[CDATA\[(?P<tex>.*?)%?\s*\]\]>\s*$", r
 #: A start tag of a sanitized body (whose attributes are all double-quoted), and an attribute
 #: in it holding a URL.
 _START_TAG = re.compile(r'<[a-zA-Z][^\s/>]*(?:\s+[^\s"/=>]+(?:="[^"]*")?)*\s*/?>')
-_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|cite|poster)=")([^"#][^"]*)"')
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"#][^"]*)"')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _VERBATIM_TAGS = "pre|code|kbd|samp|math|script|style"
 _BLOCK_TAG = r"</?(?:p|li|ul|ol|div|h[1-6]|table|tr|td|th|blockquote|pre|section|article|br|hr)\b"
