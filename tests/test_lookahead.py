@@ -116,8 +116,8 @@ def test_a_build_after_an_edit_takes_the_edited_file_alone_as_changed(make_site,
     (layout.out / "notes/a/index.html").write_text("edited by hand")
     told: list[frozenset[str] | None] = []
     real = Engine.produce
-    monkeypatch.setattr(Engine, "produce", lambda self, sink, progress, touched=None, parallel=None:
-                        told.append(touched) or real(self, sink, progress, touched, parallel))
+    monkeypatch.setattr(Engine, "produce", lambda self, sink, progress, touched=None, parallel=None, beside=None:
+                        told.append(touched) or real(self, sink, progress, touched, parallel, beside))
     build(layout, OPTIONS)
     assert told == [{os.path.join(layout.content, "b.md")}]
     scratch = SiteLayout.find(root, root / "scratch")
@@ -143,8 +143,8 @@ def test_a_state_older_than_the_manifest_has_every_file_looked_at(make_site, mon
     (root / "content/b.md").write_text(NOTES["content/b.md"] + "Second edit.\n")
     told: list[frozenset[str] | None] = []
     real = Engine.produce
-    monkeypatch.setattr(Engine, "produce", lambda self, sink, progress, touched=None, parallel=None:
-                        told.append(touched) or real(self, sink, progress, touched, parallel))
+    monkeypatch.setattr(Engine, "produce", lambda self, sink, progress, touched=None, parallel=None, beside=None:
+                        told.append(touched) or real(self, sink, progress, touched, parallel, beside))
     build(layout, OPTIONS)
     assert told == [None]
     assert b"First edit." in (layout.out / "notes/a/index.html").read_bytes()
