@@ -242,11 +242,12 @@ def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_b
     import threading
     import time
 
-    begun = threading.Event()
+    begun, told = threading.Event(), []
 
-    def slow_bundle(staging, graph, language, workers=1):
+    def slow_bundle(staging, graph, language, workers=1, cancelled=None):
         begun.set()
         time.sleep(0.3)
+        told.append(cancelled.is_set())
         (staging.root / "pagefind").mkdir(parents=True, exist_ok=True)
         (staging.root / "pagefind" / "late.txt").write_text("written after a while")
 
@@ -259,5 +260,24 @@ def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_b
     with pytest.raises(OSError, match="disk full"):
         build(site, BuildOptions(workers=1))
     time.sleep(0.5)
+    assert told == [True]  # told to stop, and waited for
     assert not site.out.exists()
     assert sorted(path.name for path in site.out.parent.iterdir()) == ["src"]  # no staging folder left
+
+
+def test_a_cancelled_index_writes_no_more_documents_and_starts_no_pagefind(tmp_path, monkeypatch):
+    import threading
+
+    cancelled, written = threading.Event(), []
+
+    def documents():
+        for number in range(5):
+            if number == 2:
+                cancelled.set()
+            written.append(number)
+            yield Document(f"/notes/n{number}/", "<html><body><main data-pagefind-body><h1>x</h1></main></body></html>")
+
+    monkeypatch.setattr(pagefindindex.subprocess, "run", lambda *args, **kwargs: pytest.fail("Pagefind was started"))
+    with pytest.raises(pagefindindex.PagefindError, match="cancelled"):
+        write_bundle(documents(), tmp_path / "bundle", cancelled=cancelled)
+    assert written == [0, 1, 2]  # the document being made when it was cancelled is the last

@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -66,12 +67,15 @@ def executable() -> Path:
 
 
 def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_selectors: tuple[str, ...] = (),
-                 timeout: float = 600, interface: bool = True) -> Indexed:
+                 timeout: float = 600, interface: bool = True, cancelled: threading.Event | None = None) -> Indexed:
     """Index ``documents`` and write the search bundle into ``bundle_dir`` (without Pagefind's
     search interfaces unless ``interface``: a bundle merged into another needs only its index).
-    Pagefind adds its files to what the folder holds (the other bundles' folders)."""
+    Pagefind adds its files to what the folder holds (the other bundles' folders). Raises
+    PagefindError, writing nothing more, once ``cancelled`` is set before Pagefind starts."""
     with tempfile.TemporaryDirectory(prefix="papernotes-search-", dir=_scratch()) as folder:
-        written, refused = _write_documents(documents, Path(folder))
+        written, refused = _write_documents(documents, Path(folder), cancelled)
+        if cancelled is not None and cancelled.is_set():
+            raise PagefindError("cancelled")
         if not written:  # Pagefind makes no index of nothing
             return Indexed(0, tuple(refused))
         command = [str(executable()), "--site", ".", "--output-path", str(bundle_dir.resolve())]  # no --quiet: 1.2 has none
@@ -111,12 +115,15 @@ def _scratch() -> str | None:
     return IN_MEMORY if spare and os.access(IN_MEMORY, os.W_OK | os.X_OK) else None
 
 
-def _write_documents(documents: Iterable[Document], site: Path) -> tuple[list[str], list[tuple[str, str]]]:
+def _write_documents(documents: Iterable[Document], site: Path,
+                     cancelled: threading.Event | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """Write each document as the file that serves its URL under ``site``: the URLs written, and
-    those refused with the reason."""
+    those refused with the reason (no more once ``cancelled`` is set)."""
     written: list[str] = []
     refused: list[tuple[str, str]] = []
     for document in documents:
+        if cancelled is not None and cancelled.is_set():
+            break
         try:
             rel = output_file(document.url)
         except UnsafeURL as exc:

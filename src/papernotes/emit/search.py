@@ -16,6 +16,7 @@ import json
 import re
 import os
 import shutil
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
@@ -162,11 +163,13 @@ def digest(graph: Graph, language: str) -> str:
 
 
 def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, plan: ShardPlan | None = None,
-                current: Path | None = None, kept: frozenset[int] = frozenset()) -> Diagnostic | None:
+                current: Path | None = None, kept: frozenset[int] = frozenset(),
+                cancelled: threading.Event | None = None) -> Diagnostic | None:
     """Write the search bundle of ``graph`` into ``folder/pagefind``, one Pagefind process per
     bundle, ``workers`` at a time; the bundles numbered in ``kept`` are hard-linked from the
     search folder ``current`` instead. Returns a warning when the index could not be made (the
-    site works without search)."""
+    site works without search). Once ``cancelled`` is set no more documents are written and no
+    Pagefind is started."""
     plan = plan or ShardPlan.of(graph, language, workers)
     bundle, places = folder / BUNDLE, plan.places
     results: list[Indexed] = []
@@ -181,7 +184,7 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
     try:
         with ThreadPoolExecutor(max(1, workers)) as pool:  # each bundle's documents made as its Pagefind reads them
             jobs = [pool.submit(write_bundle, documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
-                                bundle / place, ("annotation",), interface=not place)
+                                bundle / place, ("annotation",), interface=not place, cancelled=cancelled)
                     for number, place in enumerate(places) if place is not None and number not in kept]
             results += [job.result() for job in jobs]
     except (PagefindError, OSError) as exc:
@@ -229,7 +232,8 @@ class Staging(Protocol):
     def reuse_tree(self, rel: str) -> bool: ...
 
 
-def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1) -> Diagnostic | None:
+def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1,
+                  cancelled: threading.Event | None = None) -> Diagnostic | None:
     """Give the staged site a search bundle: the current site's, hard-linked, when it was made
     from the same documents; otherwise a new one, which takes each bundle whose documents did
     not change from the current site (an edit indexes its own bundle again, not every one)."""
@@ -244,7 +248,7 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
         return None
     kept = frozenset(b for b, digest in enumerate(plan.digests)
                      if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
-    return make_bundle(graph, language, staging.root, workers, plan, current, kept)
+    return make_bundle(graph, language, staging.root, workers, plan, current, kept, cancelled)
 
 
 class Indexing:
@@ -256,10 +260,12 @@ class Indexing:
         self.staging, self.workers = staging, workers
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="search")
         self._bundle: Future[Diagnostic | None] | None = None
+        self._cancelled = threading.Event()
 
     def start(self, graph: Graph, config: Config) -> None:
         """Begin making the bundle of ``graph`` (called once its pages begin to be written)."""
-        self._bundle = self._thread.submit(update_bundle, self.staging, graph, config.language, self.workers)
+        self._bundle = self._thread.submit(update_bundle, self.staging, graph, config.language, self.workers,
+                                           self._cancelled)
 
     def result(self) -> Diagnostic | None:
         """Wait for the bundle: None when it was made, else why not."""
@@ -271,5 +277,7 @@ class Indexing:
             self._thread.shutdown()
 
     def stop(self) -> None:
-        """Wait for the bundle being made, its outcome no longer wanted (the build failed)."""
+        """Stop making the bundle, its outcome no longer wanted (the build failed or was
+        interrupted): no more documents written, no Pagefind started; wait for what runs."""
+        self._cancelled.set()
         self._thread.shutdown(wait=True, cancel_futures=True)
