@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from papernotes.read.htmlbody import mathjax_scripts_to_tex, render_math_in_html
 
@@ -89,3 +90,16 @@ def test_feed_items_show_math_not_tex(build_site):
     (note,) = result.notes
     assert note.body.html.count("<math") == 4 and "\\(" not in note.body.html and "<script" not in note.body.html
     assert "<code>$HOME</code>" in note.body.html
+
+
+@given(st.lists(st.sampled_from(["$", "$$", "\\(", "\\)", "\\[", "\\]", "\\begin{equation}", "\\end{equation}", "\\begin{align*}",
+                                 "\\end{align*}", "<p>", "</p>", "<code>", "</code>", "<PRE>", "</pre>", "<math>", "</math>",
+                                 "<em>", "</em>", "x", " ", "\n", "1", "\\", "_", "{", "}", "<", ">", "a b"]), max_size=40),
+       st.integers(min_value=0, max_value=5))
+@settings(max_examples=400, deadline=None)
+def test_formulas_are_found_where_the_whole_pattern_finds_them(pieces, position):
+    from papernotes.read.htmlbody import _MATH_IN_TEXT, _next_math
+
+    body = "".join(pieces)
+    expected, found = _MATH_IN_TEXT.search(body, position), _next_math(body, position)
+    assert (expected and expected.span(), expected and expected.groupdict()) == (found and found.span(), found and found.groupdict())
