@@ -98,8 +98,9 @@ def test_feed_items_show_math_not_tex(build_site):
        st.integers(min_value=0, max_value=5))
 @settings(max_examples=400, deadline=None)
 def test_formulas_are_found_where_the_whole_pattern_finds_them(pieces, position):
-    from papernotes.read.htmlbody import _MATH_IN_TEXT, _next_math
+    from papernotes.read.htmlbody import _MATH_IN_TEXT, _MATH_START
+    from papernotes.text import search_from
 
     body = "".join(pieces)
-    expected, found = _MATH_IN_TEXT.search(body, position), _next_math(body, position)
+    expected, found = _MATH_IN_TEXT.search(body, position), search_from(_MATH_IN_TEXT, _MATH_START, body, position)
     assert (expected and expected.span(), expected and expected.groupdict()) == (found and found.span(), found and found.groupdict())

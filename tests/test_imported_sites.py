@@ -251,3 +251,18 @@ def test_the_readme_of_a_jekyll_site_repository_is_not_a_note(build_site) -> Non
     result = build_site({"content/_config.yml": "title: Blog\n", "content/README.md": "# My blog\n\nBuilt with Jekyll.\n",
                          "content/_posts/2020-01-01-a.md": "---\ntitle: A\n---\ntext\n"})
     assert [note.title for note in result.notes] == ["A"]
+
+
+@given(st.lists(st.sampled_from(["{{", "}}", "{%", "%}", "{{<", ">}}", "{{%", "`", "``", "x", " ", "\n", "site.url", "raw",
+                                 "endraw", "figure src=\"a.png\"", "/figure", "'q'", "\"d\"", "/*", "*/", "{", "}", "%", "<", ">", "-"]),
+                max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_template_tags_are_found_where_the_whole_pattern_finds_them(pieces):
+    """Liquid's and Hugo's patterns tried only where a match can begin find what they find."""
+    from papernotes.read import liquid, shortcodes
+    from papernotes.text import sub_from
+
+    text = "".join(pieces)
+    for pattern, starts in ((liquid._TAG, liquid._TAG_START), (shortcodes._SHORTCODE, shortcodes._SHORTCODE_START)):
+        marked = lambda match: f"[{match.start()}:{match.group(0)}:{match.lastgroup}]"
+        assert sub_from(pattern, starts, marked, text) == pattern.sub(marked, text)

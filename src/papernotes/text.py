@@ -1,9 +1,11 @@
-"""Text cut to a length for summaries and excerpts, at a word boundary, markup left out; and text
-lower-cased for quick word tests before a case-insensitive search."""
+"""Text cut to a length for summaries and excerpts, at a word boundary, markup left out; text
+lower-cased for quick word tests before a case-insensitive search; and a pattern searched for
+only where a match of it can begin."""
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 SUMMARY_LENGTH = 240
 _TAGS = re.compile(r"<[^>]+>")
@@ -26,3 +28,28 @@ def folded(text: str) -> str:
     """``text`` lower-cased as a case-insensitive pattern sees it: an ASCII word is in it exactly
     when such a pattern finds the word in ``text`` (a quick test before a costly search)."""
     return (text.translate(IGNORECASE_FOLDS) if not text.isascii() and _FOLDING.search(text) else text).lower()
+
+
+def search_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str, position: int = 0) -> re.Match[str] | None:
+    """``pattern.search(text, position)``, tried only where ``starts`` finds a place a match can
+    begin (every match of ``pattern`` begins where one of ``starts`` does). For a pattern whose
+    alternatives begin with a group or a lookbehind the regular expression engine has no first
+    characters to skip by and tries every alternative at every character; ``starts``, a plain
+    alternation of literals, lets it skip."""
+    start = starts.search(text, position)
+    while start is not None:
+        match = pattern.match(text, start.start())
+        if match is not None:
+            return match
+        start = starts.search(text, start.start() + 1)
+    return None
+
+
+def sub_from(pattern: re.Pattern[str], starts: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
+    """``pattern.sub(replace, text)`` by ``search_from``, for a pattern that matches no empty text."""
+    pieces: list[str] = []
+    position = 0
+    while (match := search_from(pattern, starts, text, position)) is not None:
+        pieces += (text[position:match.start()], replace(match))
+        position = match.end()
+    return "".join(pieces) + text[position:] if pieces else text

@@ -11,6 +11,7 @@ from ..markdown.math import Converted, convert_tex, looks_like_tex, tex_fallback
 from ..markdown.mathsyntax import CLEARLY_TEX, COMMAND, ENVIRONMENTS
 from ..model import Diagnostic, Heading, RenderedBody
 from ..markdown.plaintext import html_to_text
+from ..text import search_from
 from ..urls import slugify
 
 _MATHJAX_SCRIPT = re.compile(
@@ -41,9 +42,7 @@ _MATH_IN_TEXT = re.compile(
     rf"|(?<![\\$])\$(?P<inline>{_INLINE_CHAR}+?)(?<!\\)\$(?![\d$])",
     re.IGNORECASE | re.DOTALL,
 )
-#: Where a match of ``_MATH_IN_TEXT`` can begin: that pattern's alternatives begin with groups and
-#: a lookbehind, so the regular expression engine tries all of them at every character; this one
-#: finds its next place by its first characters (a few times quicker over a feed item).
+#: Where a match of ``_MATH_IN_TEXT`` can begin (``search_from``: a few times quicker over a feed item).
 _MATH_START = re.compile(rf"<(?:{_VERBATIM_TAGS})\b|\$|\\[\[(]|\\begin\{{", re.IGNORECASE)
 _EMPHASIS = re.compile(r"</?(em|i)>", re.IGNORECASE)
 _STAR_EMPHASIS = re.compile(r"(?<=\^)</?(em|i)>", re.IGNORECASE)  # x^* turned into <em> by Markdown
@@ -104,7 +103,7 @@ def render_math_in_html(body: str, path: str, line: int,
     out: list[str] = []
     position = 0
     while True:
-        match = _next_math(body, position)
+        match = search_from(_MATH_IN_TEXT, _MATH_START, body, position)
         if match is None:
             out.append(body[position:])
             break
@@ -117,17 +116,6 @@ def render_math_in_html(body: str, path: str, line: int,
         out.append(match.group(0) if rendered is None else rendered)
         position = match.end()
     return "".join(out), problems
-
-
-def _next_math(body: str, position: int) -> re.Match[str] | None:
-    """``_MATH_IN_TEXT.search(body, position)``, tried only where a match can begin."""
-    start = _MATH_START.search(body, position)
-    while start is not None:
-        match = _MATH_IN_TEXT.match(body, start.start())
-        if match is not None:
-            return match
-        start = _MATH_START.search(body, start.start() + 1)
-    return None
 
 
 def tex_from_html(fragment: str) -> str:

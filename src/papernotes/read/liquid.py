@@ -24,6 +24,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import quote, quote_plus
 
 from ..model import Diagnostic
+from ..text import sub_from
 from ..urls import NOTE_LINK_SCHEME
 
 _HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.DOTALL)
@@ -31,6 +32,7 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.DOTALL)
 _TAG = re.compile(r"(?P<code>(`+)[^`]*?\2)|\{%-?\s*(?P<name>\w+)(?P<args>.*?)-?%\}|\{\{(?![<%])-?\s*(?P<expr>.*?)\s*-?\}\}",
                   re.DOTALL)
+_TAG_START = re.compile(r"`|\{[%{]")  # where a match of ``_TAG`` can begin (``sub_from``)
 #: What Liquid accepts between ``{{ }}``: a literal or variable, then filters. Anything else (TeX's
 #: ``{{a}}``, ``{{|A \\cap B|}}``) would have stopped Jekyll with a syntax error, so it is not Liquid.
 _EXPRESSION = re.compile(r"""(?:"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|[A-Za-z_][\w-]*(?:\.[\w-]+|\[(?:\d+|"[^"]*"|'[^']*'|[\w.]+)\])*)"""
@@ -84,7 +86,7 @@ def convert_liquid(text: str, path: str, first_line: int, scope: LiquidScope = L
             pieces.append(chunk)
         else:
             renderer = _Renderer(scope, path, line, chunk, problems, assigned)
-            pieces.append(_TAG.sub(renderer, chunk))
+            pieces.append(sub_from(_TAG, _TAG_START, renderer, chunk))
         line += chunk.count("\n")
     text = "".join(pieces)
     for index, raw in enumerate(raws):

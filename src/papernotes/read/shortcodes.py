@@ -18,6 +18,7 @@ from typing import Callable
 
 from .liquid import figure_html, split_code
 from ..model import Diagnostic
+from ..text import sub_from
 from ..urls import NOTE_LINK_SCHEME
 
 #: Where a section's list of notes goes (filled in once every note is read).
@@ -28,6 +29,7 @@ _SHORTCODE = re.compile(
     r"|\{\{(?P<d>(?P<angle><)|%)(?P<escaped>/\*)?-?\s*(?P<close>/)?\s*(?P<name>[\w./-]+)"
     r"(?P<args>(?:\"(?:[^\"\\]|\\.)*\"|'[^']*'|`[^`]*`|[^\"'`])*?)\s*(?(escaped)\*/)-?\s*/?(?(angle)>|%)\}\}",
     re.DOTALL)
+_SHORTCODE_START = re.compile(r"`|\{\{")  # where a match of ``_SHORTCODE`` can begin (``sub_from``)
 _PAIRED = re.compile(
     r"\{\{([<%])\s*(?P<name>highlight|katex|math)\b(?P<args>[^}]*?)\s*[>%]\}\}\n?(?P<inner>.*?)\n?"
     r"\{\{[<%]\s*/\s*(?P=name)\s*[>%]\}\}", re.DOTALL)
@@ -52,7 +54,7 @@ def convert_shortcodes(text: str, path: str, first_line: int) -> tuple[str, list
         if not is_code:
             chunk = _PAIRED.sub(_paired, chunk)
             state.chunk, state.first_line = chunk, line
-            chunk = _SHORTCODE.sub(state.render, chunk)
+            chunk = sub_from(_SHORTCODE, _SHORTCODE_START, state.render, chunk)
         pieces.append(chunk)
         line += chunk.count("\n")
     return "".join(pieces), list(state.problems.values())
