@@ -30,7 +30,7 @@ _CODE = re.compile(r"(<(?:pre|code|kbd|samp)\b.*?</(pre|code|kbd|samp)\s*>)", re
 _TEX_SPAN = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(\\begin\{([a-z]+\*?)\}.*?\\end\{\5\})", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]’”])")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)\]’”])")  # in text whose spaces are single: a first character to skip by
 
 #: A summary is whole sentences of about this many characters.
 SUMMARY_SHORTEST = 160
@@ -101,7 +101,7 @@ def html_to_text(fragment: str) -> str:
     text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
                    else text_with_tex(html.unescape(_TAG.sub(" ", piece)))
                    for index, piece in enumerate(pieces) if index % 3 != 2)
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).strip()  # split() takes what \s does
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).strip()  # split() takes what \s does: spaces single
 
 
 def text_with_tex(text: str) -> str:
