@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from .mathpolish import polish, prepare_tex
-from .sanitize import neutralise_script_urls
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -110,6 +109,8 @@ def convert_tex(tex: str, display: bool) -> Converted:
     inner = converted[match.end():-len("</math>")]
     annotation = f'<annotation encoding="application/x-tex">{html.escape(tex.strip(), quote=False)}</annotation>'
     if "href=" in inner:  # ``\\href{javascript:…}{x}``: a link of the formula's, kept only to a safe place
+        from .sanitize import neutralise_script_urls  # here: seldom needed, and it loads the sanitizer
+
         inner = neutralise_script_urls(inner)
     return Converted(f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", unknown)
 
