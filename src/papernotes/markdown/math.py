@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -115,11 +116,18 @@ def convert_tex(tex: str, display: bool) -> Converted:
     return Converted(f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", unknown)
 
 
+@functools.cache
 def load_converter() -> Callable[..., Element]:
     """latex2mathml's ``convert_to_element``, imported when first asked for (a note without math
-    need not load it; a process about to fork readers asks first, so that they share it)."""
+    need not load it; a process about to fork readers asks first, so that they share it). Its
+    walker looks its tokenizer up by name at each formula: ``textokens.tokenize`` is put there,
+    the same tokens in a third of the time."""
+    from latex2mathml import walker
     from latex2mathml.converter import convert_to_element
 
+    from .textokens import tokenize
+
+    walker.tokenize = tokenize
     return convert_to_element
 
 
