@@ -12,7 +12,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 #: The characters beyond ASCII that a case-insensitive pattern matches to ASCII letters.
 IGNORECASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-_FOLDING = re.compile(f"[{''.join(map(chr, IGNORECASE_FOLDS))}]")  # any of those characters
+_FOLDING = tuple(map(chr, IGNORECASE_FOLDS))  # looked for one by one: a tenth of the time of a character class
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
@@ -27,7 +27,14 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
 def folded(text: str) -> str:
     """``text`` lower-cased as a case-insensitive pattern sees it: an ASCII word is in it exactly
     when such a pattern finds the word in ``text`` (a quick test before a costly search)."""
-    return (text.translate(IGNORECASE_FOLDS) if not text.isascii() and _FOLDING.search(text) else text).lower()
+    return (text.translate(IGNORECASE_FOLDS) if not text.isascii() and _any_in(_FOLDING, text) else text).lower()
+
+
+def _any_in(characters: tuple[str, ...], text: str) -> bool:
+    for character in characters:  # a loop, not any() over a generator: this runs for every block of every note
+        if character in text:
+            return True
+    return False
 
 
 def search_from(pattern: re.Pattern[str], starts: re.Pattern[str], text: str, position: int = 0) -> re.Match[str] | None:
