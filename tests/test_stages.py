@@ -113,6 +113,23 @@ def test_a_large_feed_read_across_the_pool_reads_as_it_does_alone(tmp_path: Path
     assert all(note.draft for note in alone[paths.index(tmp_path / "_drafts" / "feed.xml")].notes)
 
 
+def test_notes_read_across_the_pool_arrive_as_they_were_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site, "PARALLEL_FROM", 2)  # the results come back packed (bodystore.packed)
+    inputs = _inputs(tmp_path)
+    for index in range(6):
+        (tmp_path / f"n{index}.md").write_text(
+            f"---\ntitle: Note {index}\ntags: [a, b{index}]\ndate: 2024-01-0{index + 1}\n---\n# Heading\n\n"
+            f"See [Attention](https://arxiv.org/abs/1706.0376{index}) and $x^{index}$ [[nowhere]].\n")
+    paths = sorted(tmp_path.glob("n*.md"))
+    alone = [read(path, inputs) for path in paths]
+    pooled = [result for _, result in read_site(paths, inputs, workers=2)]
+    assert pooled == alone
+    for mine, theirs in zip(pooled, alone):
+        assert mine.notes[0].papers == theirs.notes[0].papers and mine.notes[0].papers[0].id.startswith("arxiv:1706.")
+        assert mine.notes[0].body.headings == theirs.notes[0].body.headings and mine.notes[0].date == theirs.notes[0].date
+        assert mine.diagnostics == theirs.diagnostics and mine.notes[0].body.links == theirs.notes[0].body.links != ()
+
+
 def test_a_link_out_of_the_notes_folder_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "notes").mkdir()
     inputs = _inputs(tmp_path / "notes")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import io
 import operator
 import os
 import pickle
@@ -126,6 +127,19 @@ def load(handle: IO[bytes], store: BodyStore | None) -> Any:
     meanwhile: it would look at the young objects again and again, taking twice as long."""
     with paused():
         return _Unpickler(handle, store).load()
+
+
+def packed(value: object) -> bytes:
+    """``value``, which holds no stored body, pickled as ``dump`` pickles it, to hand to another
+    process (a pool's own pickling gives a frozen dataclass with slots its ``__setstate__``)."""
+    buffer = io.BytesIO()
+    dump(value, buffer, None)
+    return buffer.getvalue()
+
+
+def unpacked(data: bytes) -> Any:
+    """What ``packed`` made ``data`` of."""
+    return load(io.BytesIO(data), None)
 
 
 def _stored(offset: int, length: int, digest: bytes) -> StoredText:
