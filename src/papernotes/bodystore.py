@@ -131,7 +131,8 @@ def load(handle: IO[bytes], store: BodyStore | None) -> Any:
 
 def packed(value: object) -> bytes:
     """``value``, which holds no stored body, pickled as ``dump`` pickles it, to hand to another
-    process (a pool's own pickling gives a frozen dataclass with slots its ``__setstate__``)."""
+    process: a pool's own pickling makes each frozen dataclass with slots again through
+    dataclasses' ``__setstate__``, written in Python (see ``_fields_of``)."""
     buffer = io.BytesIO()
     dump(value, buffer, None)
     return buffer.getvalue()

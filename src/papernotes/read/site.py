@@ -104,8 +104,8 @@ def _start_worker(inputs: ReadInputs, dates: Mapping[str, tuple[dt.datetime, str
 
 
 def _read_in_worker(task: tuple[Path, ...] | FeedItems) -> bytes:
-    """A run of files, or a run of one feed's items, read in a pool worker: its results packed
-    (``bodystore.packed``: unpacked in a fifth of the time of the pool's own pickling)."""
+    """A run of files, or a run of one feed's items, read in a pool worker, its results packed
+    (``bodystore.packed``: half the time of the pool's own pickling to pack and to unpack)."""
     assert _worker_inputs is not None
     inputs, dates = _worker_inputs
     if not isinstance(task, tuple):  # a feed's items
