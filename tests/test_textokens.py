@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from latex2mathml import tokenizer, walker
 
 from papernotes.markdown.math import convert_tex, load_converter
-from papernotes.markdown.textokens import tokenize
+from papernotes.markdown.textokens import copies_installed, tokenize
+
+COPIED = pytest.mark.skipif(not copies_installed(), reason="the installed latex2mathml tokenizes otherwise: its own is kept")
 
 FORMULAS = [
     r"x^2 + y_1 = \frac{a}{b}", r"\mathbb{R}^n \to \mathcal{L}", r"\mathbf{x}_{t+1}", r"\mathrm d x",
@@ -29,6 +31,7 @@ def tokens_or_error(tokenizer_function, text: str) -> list[str] | str:
         return type(exc).__name__
 
 
+@COPIED
 @pytest.mark.parametrize("text", FORMULAS)
 def test_same_tokens_as_latex2mathml(text: str) -> None:
     assert tokens_or_error(tokenize, text) == tokens_or_error(tokenizer.tokenize, text)
@@ -44,13 +47,27 @@ TEX_PIECES = st.sampled_from([
 ])
 
 
+@COPIED
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.lists(TEX_PIECES, max_size=14).map("".join), st.text(max_size=30)))
 def test_same_tokens_for_any_text(text: str) -> None:
     assert tokens_or_error(tokenize, text) == tokens_or_error(tokenizer.tokenize, text)
 
 
-def test_the_converter_uses_it() -> None:
+def test_the_converter_uses_it_only_in_place_of_the_tokenizer_it_copies() -> None:
     load_converter()
-    assert walker.tokenize is tokenize
+    assert walker.tokenize is (tokenize if copies_installed() else tokenizer.tokenize)
+    if copies_installed():
+        from latex2mathml import commands
+
+        from papernotes.markdown import textokens
+
+        assert textokens._NOT_WHOLE == (commands.VERB, commands.MATH)
     assert "<mfrac>" in convert_tex(r"\frac{a}{b} + \text{5 cm}", False).mathml
+
+
+def test_another_latex2mathml_tokenizer_is_not_stood_in_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papernotes.markdown import textokens
+
+    monkeypatch.setattr(textokens, "COPIED", "0" * 64)  # as if latex2mathml's tokenizer.py were another
+    assert not textokens.copies_installed()

@@ -121,13 +121,14 @@ def load_converter() -> Callable[..., Element]:
     """latex2mathml's ``convert_to_element``, imported when first asked for (a note without math
     need not load it; a process about to fork readers asks first, so that they share it). Its
     walker looks its tokenizer up by name at each formula: ``textokens.tokenize`` is put there,
-    the same tokens in a third of the time."""
+    the same tokens in a third of the time, when the installed tokenizer is the one it copies."""
     from latex2mathml import walker
     from latex2mathml.converter import convert_to_element
 
-    from .textokens import tokenize
+    from . import textokens
 
-    walker.tokenize = tokenize
+    if textokens.copies_installed():
+        walker.tokenize = textokens.tokenize
     return convert_to_element
 
 

@@ -7,23 +7,36 @@ command, which match one group whose text is the whole match and which latex2mat
 it is; those are yielded here at once. Every other match (comments, ``\\verb``, ``\\text{…}``,
 dimensions, ``\\begin{…}``, font commands) goes through latex2mathml's own steps, copied below.
 ``tests/test_textokens.py`` holds the two to the same tokens over real formulas and random text.
+The tokenizer changed in latex2mathml 3.79, 3.80 and 3.81.0, so this one stands in only for the
+one it copies (``copies_installed``); with any other, latex2mathml keeps its own.
 """
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Iterator
 
-from latex2mathml import commands
+from latex2mathml import commands, tokenizer
 from latex2mathml.symbols_parser import convert_symbol
-from latex2mathml.tokenizer import PATTERN, UNITS
 
+#: sha256 of the ``tokenizer.py`` this module copies (latex2mathml 3.81.0 and 3.81.1).
+COPIED = "09c491e1299e12ab8059682104be6b7076d402b290c5a8b0bbbec7558a147a8d"
 _WHOLE = frozenset({"letter", "number", "escaped"})  # yielded as matched
-_NOT_WHOLE = (commands.VERB, commands.MATH)  # commands latex2mathml looks at again
+_NOT_WHOLE = ("\\verb", "\\math")  # commands latex2mathml looks at again (its VERB and MATH, which older versions lack)
+
+
+def copies_installed() -> bool:
+    """Whether the installed latex2mathml's tokenizer is the one this module copies."""
+    try:
+        return hashlib.sha256(Path(tokenizer.__file__).read_bytes()).hexdigest() == COPIED
+    except (OSError, TypeError):  # no source file to read
+        return False
 
 
 def tokenize(latex_string: str, skip_comments: bool = True) -> Iterator[str]:
-    """``latex2mathml.tokenizer.tokenize``: the tokens of ``latex_string``."""
-    for match in PATTERN.finditer(latex_string):
+    """``latex2mathml.tokenizer.tokenize`` (of the version ``COPIED``): the tokens of ``latex_string``."""
+    for match in tokenizer.PATTERN.finditer(latex_string):
         kind = match.lastgroup
         if kind in _WHOLE:
             yield match.group()
@@ -50,7 +63,7 @@ def _matched(tokens: tuple[str, ...], skip_comments: bool) -> Iterator[str]:
     for captured in tokens:
         if skip_comments and captured.startswith("%"):
             break
-        if captured.endswith(UNITS) and captured[0:1].isdigit():
+        if captured.endswith(tokenizer.UNITS) and captured[0:1].isdigit():
             yield captured.replace(" ", "")
             continue
         if captured.startswith((commands.BEGIN, commands.END, commands.OPERATORNAME)):
