@@ -6,6 +6,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.papers.mentions import papers_in_html
 from papernotes.papers.identifiers import arxiv_year, find_mentions, identify, normalise_title, paper_slug
@@ -281,3 +283,16 @@ def test_reference_libraries_are_listed_again_only_when_the_folder_changes(tmp_p
     assert library_files(tmp_path, memo)[0] == [tmp_path / "My Library.bib"]
     (tmp_path / "Other.bib").write_text("")
     assert library_files(tmp_path, memo)[0] == [tmp_path / "My Library.bib", tmp_path / "Other.bib"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789./-aZz Kk\u212a\u017f\n", max_size=40),
+                 st.lists(st.sampled_from(["2305", ".", "10601", "123", "4567", "/", "10", "a", "Z", "\u212a", "\u017f",
+                                           "1234567", " ", "-", "x.", "/1"]), max_size=12).map("".join)))
+def test_a_number_found_at_its_hint_is_one_a_search_of_the_whole_text_finds(text: str) -> None:
+    """``_maybe_paper`` tries each identifier-shaped number only where its hint is; it must answer
+    as a search of the whole text for the number does (no words given, so only numbers count)."""
+    from papernotes.papers import identifiers
+
+    anywhere = any(number.search(text) for _, number, _ in identifiers._MAYBE_NUMBERS)
+    assert identifiers._maybe_paper(text, "") == bool(anywhere)
