@@ -27,12 +27,14 @@ def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
 def folded(text: str) -> str:
     """``text`` lower-cased as a case-insensitive pattern sees it: an ASCII word is in it exactly
     when such a pattern finds the word in ``text`` (a quick test before a costly search)."""
-    return (text.translate(IGNORECASE_FOLDS) if not text.isascii() and _any_in(_FOLDING, text) else text).lower()
+    return (text.translate(IGNORECASE_FOLDS) if not text.isascii() and any_in(_FOLDING, text) else text).lower()
 
 
-def _any_in(characters: tuple[str, ...], text: str) -> bool:
-    for character in characters:  # a loop, not any() over a generator: this runs for every block of every note
-        if character in text:
+def any_in(pieces: tuple[str, ...], text: str) -> bool:
+    """Whether one of ``pieces`` is in ``text`` (a loop, not ``any()`` over a generator: this runs
+    for every block of every note)."""
+    for piece in pieces:
+        if piece in text:
             return True
     return False
 

@@ -16,7 +16,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..text import folded
+from ..text import any_in, folded
 
 _NEW_ARXIV = r"(?P<new>(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5})(?:v\d+)?"
 # The archives of the old scheme (1991–2007): ``hep-th/9901001``, ``cs.CL/0112017``, ``math.AG/0601001``.
@@ -168,9 +168,8 @@ def maybe_paper(text: str) -> bool:
 
 
 def _maybe_paper(text: str, lowered: str) -> bool:
-    for word in _MAYBE_WORDS:  # loops, not any() over a generator: this runs for every block of every note
-        if word in lowered:
-            return True
+    if any_in(_MAYBE_WORDS, lowered):
+        return True
     for hint, number, before in _MAYBE_NUMBERS:
         for found in hint.finditer(text):
             for back in before:
@@ -187,10 +186,7 @@ def find_mentions(text: str, *, bare: bool = True) -> list[Mention]:
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for kind, words, pattern in _PATTERNS:
-        for word in words:
-            if word in lowered:
-                break
-        else:
+        if not any_in(words, lowered):
             continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
