@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from papernotes.markdown.joinedlexer import JOIN_AFTER
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.markdown.plaintext import summarize
+from papernotes.read.htmlbody import body_from_html
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,13 @@ def test_word_count_and_summary(md):
     body, _ = render(md, "## Heading\n\nFirst paragraph has five words.\n\nSecond one.\n")
     assert summarize(body.html) == "First paragraph has five words. Second one."
     assert body.words == 8
+
+
+def test_a_feed_body_counts_the_words_its_markdown_counts(md):
+    """An item of a feed is the same note rendered elsewhere: formulas and code are not words."""
+    body, _ = render(md, "## Loss\n\nThe loss $\\mathcal{L} = -\\log p(x)$ is `mean` over a batch &amp; more.\n\n"
+                         "```python\nloss = model(x).mean()\n```\n")
+    assert body.words == body_from_html(body.html).words == 9
 
 
 def test_unknown_tex_command_is_shown_as_text_with_a_warning(md):

@@ -27,6 +27,7 @@ _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p\s*>", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _TERMINATED = re.compile(r"[.!?…:;]['\"”’)]?$")
 _CODE = re.compile(r"(<(?:pre|code|kbd|samp)\b.*?</(pre|code|kbd|samp)\s*>)", re.IGNORECASE | re.DOTALL)
+_NOT_PROSE = re.compile(r"<(script|style|template|button|svg|math|pre|code|kbd|samp)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TEX_SPAN = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$|(\\begin\{([a-z]+\*?)\}.*?\\end\{\5\})", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -102,6 +103,12 @@ def html_to_text(fragment: str) -> str:
                    else text_with_tex(html.unescape(_TAG.sub(" ", piece)))
                    for index, piece in enumerate(pieces) if index % 3 != 2)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).strip()  # split() takes what \s does: spaces single
+
+
+def prose_words(fragment: str) -> int:
+    """How many words of prose ``fragment`` holds, counted as a Markdown body's are: formulas,
+    code and what no reader sees left out."""
+    return len(html.unescape(_TAG.sub(" ", _NOT_PROSE.sub(" ", _FOOTNOTE_REF.sub("", fragment)))).split())
 
 
 def text_with_tex(text: str) -> str:
