@@ -67,8 +67,10 @@ def _environment(src: Path) -> dict[str, str]:
 
 def warm_up(src: Path, folder: Path, limit: int) -> None:
     """One run uncounted, so that no counted run compiles a module the other does not."""
-    subprocess.run([sys.executable, "-c", READER, str(folder), str(limit), "read"], capture_output=True,
-                   env=_environment(src), check=True)
+    ran = subprocess.run([sys.executable, "-c", READER, str(folder), str(limit), "read"], capture_output=True,
+                         text=True, env=_environment(src), check=False)
+    if ran.returncode != 0:
+        raise SystemExit(f"reading with {src} failed ({ran.returncode}):\n{ran.stderr[-2000:]}")
 
 
 def main() -> None:
@@ -78,6 +80,11 @@ def main() -> None:
     parser.add_argument("--src", type=Path, action="append", help="a checkout's src folder (default: this one's)")
     args = parser.parse_args()
     sources = args.src or [Path(__file__).resolve().parent.parent / "src"]
+    if not args.folder.is_dir():
+        parser.error(f"{args.folder} is not a folder")
+    for src in sources:
+        if not (src / "papernotes" / "__init__.py").is_file():
+            parser.error(f"{src} holds no papernotes package (give a checkout's src folder)")
     first = None
     for src in sources:
         warm_up(src.resolve(), args.folder.resolve(), args.limit)
