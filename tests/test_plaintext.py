@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from hypothesis import given, strategies as st
 
 from papernotes.markdown.math import tex_to_mathml
-from papernotes.markdown.plaintext import html_to_text, math_text, summarize, tex_text
+from papernotes.markdown.plaintext import html_to_text, math_text, prose_words, summarize, tex_text
 
 
 @pytest.mark.parametrize("tex, text", [
@@ -59,6 +61,22 @@ def test_footnotes_are_not_the_summary():
 def test_summaries_of_any_text_are_bounded_and_tag_free(text):
     summary = summarize(f"<p>{text}</p>")
     assert len(summary) <= 300 and "<p>" not in summary
+
+
+_WORD = st.text(st.characters(blacklist_categories=("Cs", "Z", "Cc")), min_size=1, max_size=12)
+
+
+@given(st.lists(st.lists(_WORD, min_size=1, max_size=8), max_size=5))
+def test_prose_words_are_the_words_written(paragraphs):
+    """Without formulas or code, a body's words are those its paragraphs were written with."""
+    html = "".join(f"<p>{escape(' '.join(words))}</p>\n" for words in paragraphs)
+    assert prose_words(html) == sum(map(len, paragraphs))
+
+
+def test_formulas_and_code_are_not_words():
+    mathml, _ = tex_to_mathml(r"\sum_i x_i", display=False)
+    html = f"<p>one {mathml} two <code>three four</code></p><pre><code>five six</code></pre><p>seven</p>"
+    assert prose_words(html) == 3 and prose_words("") == 0
 
 
 @pytest.mark.parametrize("count, text", [(0, "0 notes"), (1, "1 note"), (2, "2 notes")])
