@@ -3,6 +3,9 @@ feeds and file names with the exact message each gives, and properties over rand
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -12,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.config import Config
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.model import ReadResult
@@ -213,6 +217,32 @@ def test_broken_files_beside_a_good_note_build_a_site(build_site):
     assert (result.out_dir / "notes/good/index.html").is_file()
     named = {Path(d.path).name for d in result.diagnostics}
     assert {"bad-0.md", "bad-1.md", "bad-2.md", "bad-3.md", "bad-4.md", "bad-5.md"} <= named
+
+
+def test_a_file_name_that_is_not_utf8_is_text_in_every_page(build_site, make_site):
+    """Python hands such a name over with lone surrogates, which no page could hold; the bytes
+    that are not UTF-8 are shown as ``\\xff``, in a cached build and an uncached one."""
+    root = make_site({"content/other.md": GOOD})
+    (root / "content").joinpath(os.fsdecode(b"bad\xffname.md")).write_text("A note without a title.\n")
+    for cache in (True, False):
+        result = build(SiteLayout.find(root, root / "site"), BuildOptions(search=False, cache=cache))
+        assert "Bad\\xffname" in {n.title for n in result.notes} and not result.errors
+        for page in result.out_dir.rglob("*.*"):
+            if page.suffix in (".html", ".xml", ".json"):
+                page.read_bytes().decode("utf-8")
+
+
+def test_a_locale_that_is_not_utf8_builds_in_utf8(make_site):
+    """Under ``LC_ALL=C`` with UTF-8 mode off, the command runs itself again in UTF-8 mode: an
+    emoji in a file name reaches the page as the emoji."""
+    root = make_site({"content/Welcome! 👋.md": "Hello.\n"})
+    environment = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0"}
+    command = [sys.executable, "-m", "papernotes", "build", os.fspath(root), "-o", os.fspath(root / "out"), "-q",
+               "--no-search", "-j", "1"]
+    done = subprocess.run(command, env=environment, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    [page] = (root / "out" / "notes").glob("*/index.html")
+    assert "Welcome! 👋" in page.read_text(encoding="utf-8")
 
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

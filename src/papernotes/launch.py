@@ -27,6 +27,7 @@ VALUES = {"-o": "out_dir", "--output": "out_dir", "--base-url": "base_url", "-j"
 def main() -> None:
     """Run the ``papernotes`` command line."""
     started = time.perf_counter()
+    _in_utf8_mode()
     options = build_options(sys.argv[1:])
     looked = _look(options) if options is not None else None
     if options is None or looked is None or looked[0].last is None or looked[0].last.errors:
@@ -44,6 +45,17 @@ def main() -> None:
         print(up_to_date_line(last.notes, last.pages, last.warnings, 0, time.perf_counter() - started, out))
         if not last.site_origin:
             print(BASE_URL_WARNING, file=sys.stderr)
+
+
+def _in_utf8_mode() -> None:
+    """Run again in Python's UTF-8 mode when the locale would have file names decoded and output
+    encoded as something else (``LC_ALL=C`` with ``PYTHONUTF8=0``): notes are read and sites
+    written in UTF-8, and a name such as ``Welcome! 👋.md`` would otherwise reach the pages as
+    lone surrogates, and a state kept by a build in another locale would name files this one
+    cannot open."""
+    if sys.flags.utf8_mode or sys.getfilesystemencoding().lower().replace("-", "") == "utf8" or not sys.orig_argv:
+        return
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
 
 
 def _exit_at_once(code: int) -> None:

@@ -4,6 +4,8 @@ only where a match of it can begin."""
 
 from __future__ import annotations
 
+import os
+
 import re
 from typing import Callable
 
@@ -62,3 +64,10 @@ def sub_from(pattern: re.Pattern[str], starts: re.Pattern[str], replace: Callabl
         pieces += (text[position:match.start()], replace(match))
         position = match.end()
     return "".join(pieces) + text[position:] if pieces else text
+
+
+def name_text(name: str) -> str:
+    """A file name as text that any page, feed or cache key can hold: Python hands over a name it
+    could not decode (bytes that are not UTF-8, or a locale that is not) with lone surrogates in
+    it; its bytes are read as UTF-8 here, each byte that is not written as ``\\xff``."""
+    return name if name.isascii() else os.fsencode(name).decode("utf-8", "backslashreplace")

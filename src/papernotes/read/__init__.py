@@ -26,6 +26,7 @@ from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
 from ..sitefiles import in_git_checkout
+from ..text import name_text
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
 
@@ -225,10 +226,12 @@ def copy_times(stamps: Sequence[dt.datetime], gap: float = 2.0) -> set[dt.dateti
 
 
 def relative_names(paths: Sequence[str | Path], folder: Path) -> list[str]:
-    """Each path relative to ``folder``, with forward slashes (cheaper than Path.relative_to)."""
+    """Each path relative to ``folder``, with forward slashes (cheaper than Path.relative_to), as
+    text: the bytes of a name that are not UTF-8 written as ``\\xff`` (``name_text``)."""
     prefix = os.path.join(os.fspath(folder), "")
-    return [text[len(prefix):].replace(os.sep, "/") if (text := os.fspath(path)).startswith(prefix)
-            else Path(path).relative_to(folder).as_posix() for path in paths]
+    return [name_text(text[len(prefix):].replace(os.sep, "/") if (text := os.fspath(path)).startswith(prefix)
+                      else Path(path).relative_to(folder).as_posix()) for path in paths]
+
 
 
 def _git_dates(content_dir: Path, rels: Iterable[str] = ()) -> Iterator[tuple[str, dt.datetime]]:
@@ -238,8 +241,8 @@ def _git_dates(content_dir: Path, rels: Iterable[str] = ()) -> Iterator[tuple[st
         output = subprocess.run(
             ["git", "--literal-pathspecs", "-c", "core.quotepath=off", "log", "--format=%x00%cI", "--name-only",
              "--relative", "--", *(rels or ["."])],
-            cwd=content_dir, capture_output=True, text=True, timeout=60, check=True,
-        ).stdout
+            cwd=content_dir, capture_output=True, timeout=60, check=True,
+        ).stdout.decode("utf-8", "backslashreplace")  # names as ``relative_names`` gives them
     except (OSError, subprocess.SubprocessError):
         return
     seen: set[str] = set()

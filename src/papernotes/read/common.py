@@ -16,6 +16,7 @@ from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBo
 from ..papers.identifiers import find_mentions
 from ..papers.registry import Registry
 from .sitevars import SiteSettings
+from ..text import name_text
 from ..urls import UnsafeURL, check_slug, expand_permalink, slugify
 
 if TYPE_CHECKING:
@@ -44,7 +45,9 @@ class SourceFile:
 
     @property
     def stem(self) -> str:
-        return self.path.stem
+        """The file's name without its suffix, as text (``name_text``)."""
+        return name_text(self.path.stem)
+
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def folder_of_note(source: SourceFile, title: str | None) -> str | None:
     if not is_folder_note(source.rel):
         return None
     folder = source.rel.rpartition("/")[0].rpartition("/")[2]
-    return folder or title or source.path.resolve().parent.name
+    return folder or title or name_text(source.path.resolve().parent.name)
 
 
 def _papers(front: FrontMatter, body: RenderedBody, summary: str, registry: Registry,
