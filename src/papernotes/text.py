@@ -5,7 +5,6 @@ only where a match of it can begin."""
 from __future__ import annotations
 
 import os
-
 import re
 from typing import Callable
 
