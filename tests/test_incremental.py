@@ -388,6 +388,31 @@ def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_si
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+def test_a_walk_taken_again_by_a_command_line_build_is_kept_for_the_next(make_site, monkeypatch):
+    """A build that began within a second of a folder's change walks it again in the next build;
+    that walk is saved, so the build after it walks nothing (the saved walks are not changed in
+    place, where the new one would look like the one saved)."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    now = time.time()
+    os.utime(root / "content", (now, now))  # the first build's walks are taken within its second
+    build(layout, options)
+    old = now - 60
+    os.utime(root / "content", (old, old))  # the folder's time moves: each walk is taken again
+    walked: list[str] = []
+    real = os.walk
+    monkeypatch.setattr(os, "walk", lambda top, *args, **kwargs: walked.append(os.fspath(top)) or real(top, *args, **kwargs))
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    build(layout, options)
+    assert walked, "the changed folder was walked again"
+    walked.clear()
+    path.write_text(path.read_text() + "\nAnd another.\n")
+    build(layout, options)
+    assert not walked, "the walks of the build before were kept"
+
+
 def test_a_build_run_from_another_folder_takes_the_short_way_and_prints_paths_from_there(make_site, monkeypatch):
     """Notes and problems carry their files' absolute paths, so the kept reads and graph serve a
     build started from any folder; a problem's path is printed relative to the current one."""

@@ -742,7 +742,7 @@ class Engine:
             return self
         self.pages, self.saved_pages, self.setup, self.stamps, self.plan = pages, saved_pages, state["setup"], stamps, plan
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
-        self.reads.memory, self.walks.walks, self.registry_files = reads, walks, state["registry"]
+        self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]  # a copy: a walk taken again is a change to save
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 
