@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,20 @@ def test_a_formula_is_searched_by_the_words_its_tex_spells():
     assert search.searchable_html(softmax).split() == ["By", "softmax", "loss", "KL", "alone."]
     bare = "<p><math><mi>x</mi><mo>+</mo><mi>y</mi></math></p>"  # no TeX: its MathML text
     assert search.searchable_html(bare).split() == ["x", "+", "y"]
+
+
+_TAGS = ["span", "a", "em", "code", "sub", "p", "div", "li", "h2", "h6", "math", "mi", "annotation", "script", "svg"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_TAGS), st.text(alphabet="abc xyz", max_size=8), st.booleans()), max_size=12),
+       st.randoms(use_true_random=False))
+def test_a_tag_written_in_capitals_goes_as_its_lowercase_form_does(elements, random):
+    """Raw HTML in a Markdown note may write ``<SPAN>`` or ``<Em>``: its tags are found whatever
+    their case (the quicker lowercase patterns run only on HTML that holds no capital in a tag)."""
+    html = "".join(f'<{tag} class="k">{text}</{tag}>' if whole else f"<{tag}>{text}" for tag, text, whole in elements)
+    capitalised = re.sub(r"(</?)([a-z0-9]+)", lambda tag: tag[1] + "".join(
+        c.upper() if random.random() < 0.5 else c for c in tag[2]), html)
+    assert search.searchable_html(capitalised).lower() == search.searchable_html(html).lower()
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="<&", blacklist_categories=("Cs",))))

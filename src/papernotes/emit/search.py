@@ -39,14 +39,23 @@ WORD_TEXT = 10  # characters of a note's document per word of its body, taken to
 _SHARD_FOLDER = re.compile(r"shard-\d+")
 FORMAT = "papernotes search documents 3"  # change when documents() changes shape
 
-_FORMULA = re.compile(r"<math\b.*?</math\s*>", re.S | re.I)
 _TEX = re.compile(r"""<annotation\b[^>]*encoding=["']application/x-tex["'][^>]*>(.*?)</annotation\s*>""", re.S | re.I)
 _TEX_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}")  # a word of two letters or more, not a command's name
-_DROPPED = re.compile(r"<(annotation|script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _ATTRIBUTES = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>"""  # to the tag's end: quoted values may hold ">"
-_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong"
-                         r"|sub|sup|time|u|var|wbr)(?![\w:-])" + _ATTRIBUTES, re.I)
-_OTHER_TAG = re.compile(r"<(?!/?h[1-6](?![\w:-]))/?[a-zA-Z][\w:-]*" + _ATTRIBUTES, re.I)  # a heading's is kept
+_INLINE = "span|a|code|em|strong|abbr|b|bdi|bdo|cite|data|del|dfn|font|i|ins|kbd|mark|q|s|samp|small|sub|sup|time|u|var|wbr"
+_CAPITAL_IN_TAG = re.compile(r"</?[a-z\d:-]*[A-Z]")  # a tag name not in lowercase
+
+
+def _markup(flags: int) -> tuple[re.Pattern[str], ...]:
+    """The patterns ``searchable_html`` runs, in order: formulas, elements dropped whole, inline
+    tags (Pygments' spans first: most tags are theirs), other tags but headings'."""
+    return (re.compile(r"<math\b.*?</math\s*>", re.S | flags),
+            re.compile(r"<(annotation|script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | flags),
+            re.compile(rf"</?(?:{_INLINE})(?![\w:-])" + _ATTRIBUTES, flags),
+            re.compile(r"<(?!/?h[1-6](?![\w:-]))/?[a-zA-Z][\w:-]*" + _ATTRIBUTES, flags))
+
+
+_LOWERCASE_MARKUP, _ANY_CASE_MARKUP = _markup(0), _markup(re.I)  # case-blind matching takes half as long again
 
 
 def searchable_html(html: str) -> str:
@@ -55,7 +64,8 @@ def searchable_html(html: str) -> str:
     without a trace, other elements leave a space. A formula with its TeX leaves the words its
     TeX spells (``\\mathrm{softmax}``, ``\\text{loss}``), not the letters and symbols of its
     MathML one by one; one without keeps its MathML text."""
-    return _OTHER_TAG.sub(" ", _INLINE_TAG.sub("", _DROPPED.sub(" ", _FORMULA.sub(_formula_words, html))))
+    formula, dropped, inline_tag, other_tag = _ANY_CASE_MARKUP if _CAPITAL_IN_TAG.search(html) else _LOWERCASE_MARKUP
+    return other_tag.sub(" ", inline_tag.sub("", dropped.sub(" ", formula.sub(_formula_words, html))))
 
 
 def _formula_words(formula: re.Match[str]) -> str:
