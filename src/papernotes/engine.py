@@ -742,7 +742,8 @@ class Engine:
             return self
         self.pages, self.saved_pages, self.setup, self.stamps, self.plan = pages, saved_pages, state["setup"], stamps, plan
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
-        self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]  # a copy: a walk taken again is a change to save
+        # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
+        self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 
