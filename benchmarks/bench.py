@@ -255,9 +255,9 @@ def main() -> None:
             print(f"text edited: median {statistics.median(c for c, _ in texts):.2f} CPU s, "
                   f"{statistics.median(w for _, w in texts):.2f} s wall over {len(texts)} builds "
                   f"{[(round(c, 2), round(w, 2)) for c, w in texts]}")
-            for name, cpu, wall, peak in rows:
+            for name, seconds, wall, _ in rows:
                 if name != "text":
-                    print(f"{name} edited: {cpu:.2f} CPU s, {wall:.2f} s wall")
+                    print(f"{name} edited: {seconds:.2f} CPU s, {wall:.2f} s wall")
             print(f"peak {max(peak for *_, peak in rows):.0f} MB")
             return
         for named in (True, False):

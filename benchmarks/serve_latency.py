@@ -34,6 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     server = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(args.site), "--port", "0", "--no-search"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert server.stdout is not None  # a pipe, asked for above
     try:
         url = None
         while url is None:
