@@ -94,6 +94,11 @@ def test_the_digest_follows_indexed_text_only(tmp_path):
     first = search.digest(graph_of(root), "en")
     assert search.digest(graph_of(root), "en") == first
     assert search.digest(graph_of(root), "fr") != first
+    write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("title: Adam", "title: Adam\ndate: 2020-01-02\n"
+                                                                            "summary: Not searched.\nauthor: Someone")})
+    assert search.digest(graph_of(root), "en") == first, "a date, summary or author is not in any document"
+    write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("title: Adam", "title: Adam, again")})
+    assert search.digest(graph_of(root), "en") != first
     write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
     assert search.digest(graph_of(root), "en") != first
 
@@ -117,6 +122,9 @@ def test_a_build_keeps_the_bundle_while_no_indexed_text_changes(site):
     write_files(site.root, {"papernotes.yaml": "title: Search test, renamed\n"})  # every page changes, no document
     second = build(site, BuildOptions(workers=1))
     assert "index.html" in second.changed and bundle_inode(site) == inode
+    write_files(site.root, {"content/adam.md": NOTES["content/adam.md"].replace("title: Adam", "title: Adam\ndate: 2020-01-02")})
+    third = build(site, BuildOptions(workers=1))  # the note's page and the lists change, no document
+    assert "notes/adam/index.html" in third.changed and bundle_inode(site) == inode
     write_files(site.root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
     build(site, BuildOptions(workers=1))
     assert bundle_inode(site) != inode

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..config import Config
 from ..graph import Graph
-from ..model import Diagnostic, Note
+from ..model import Diagnostic, Note, RenderedBody, StoredText
 from ..papers.mentions import CODE_MARK
 from ..papers.papergraph import Paper
 from .pagefindindex import Document, Indexed, PagefindError, write_bundle
@@ -111,8 +111,8 @@ def _page(language: str, title: str, body: str) -> str:
 @dataclass(frozen=True)
 class ShardPlan:
     """Which bundle each document goes to, and a digest of each bundle's documents (taken from
-    the notes' own digests and the papers' documents, so no body is read): equal digests, equal
-    bundles.
+    what each note's document is made of, its body by the digest the body store keeps, and from
+    the papers' documents, so no body is read): equal digests, equal bundles.
 
     A document's bundle is fixed by its URL (``count`` buckets of a hash), not by the sizes of
     the documents before it, so an edit changes only its own bundle's digest; ``count`` comes
@@ -140,9 +140,9 @@ class ShardPlan:
             for piece in pieces:
                 hashers[bucket].update(piece)
 
-        for note in graph.notes:
-            add(note.url, note.digest, repr(([t.name for t in graph.tags_of.get(note.id, ())],
-                                             [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
+        for note in graph.notes:  # by what its document is made of: a new date or summary leaves it alone
+            add(note.url, _body_digest(note.body), repr((note.url, note.title, [t.name for t in graph.tags_of.get(note.id, ())],
+                                                         [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
         for url, document in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
             add(url, document.encode("utf-8", "surrogatepass"))
         first = min(hashers, default=0)  # the bundle at the top of the folder, with the interface
@@ -160,6 +160,13 @@ class ShardPlan:
         its top ("", with Pagefind's interface), the others in ``shard-N/``; None: no documents."""
         first = next((b for b, digest in enumerate(self.digests) if digest), 0)
         return tuple(None if not digest else "" if b == first else f"shard-{b + 1}/" for b, digest in enumerate(self.digests))
+
+
+def _body_digest(body: RenderedBody) -> bytes:
+    """A digest of a note's body HTML: the one its store keeps, or taken here of one held in memory."""
+    stored = body.stored
+    return stored.digest if isinstance(stored, StoredText) else hashlib.blake2b(
+        stored.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def bucket_of(url: str, count: int) -> int:
