@@ -97,6 +97,8 @@ def test_the_digest_follows_indexed_text_only(tmp_path):
     write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("title: Adam", "title: Adam\ndate: 2020-01-02\n"
                                                                             "summary: Not searched.\nauthor: Someone")})
     assert search.digest(graph_of(root), "en") == first, "a date, summary or author is not in any document"
+    write_files(root, {"content/attention.md": NOTES["content/attention.md"].replace("title:", "date: 2024-01-01\ntitle:")})
+    assert search.digest(graph_of(root), "en") == first, "a date that moves a note before another changes no document"
     write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("title: Adam", "title: Adam, again")})
     assert search.digest(graph_of(root), "en") != first
     write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})

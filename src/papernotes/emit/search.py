@@ -140,7 +140,7 @@ class ShardPlan:
             for piece in pieces:
                 hashers[bucket].update(piece)
 
-        for note in graph.notes:  # by what its document is made of: a new date or summary leaves it alone
+        for note in sorted(graph.notes, key=lambda note: note.url):  # by its document alone: not by its date or place
             add(note.url, _body_digest(note.body), repr((note.url, note.title, [t.name for t in graph.tags_of.get(note.id, ())],
                                                          [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
         for url, document in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
