@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
 import io
 import operator
 import os
@@ -24,7 +23,7 @@ from types import MappingProxyType
 from typing import IO, Any, Callable
 
 from .collector import paused
-from .model import Note, StoredText
+from .model import Note, StoredText, bytes_digest
 
 try:
     import fcntl
@@ -78,7 +77,7 @@ class BodyStore:
         if not isinstance(note.body.stored, str):
             return note
         data = note.body.stored.encode("utf-8")
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = bytes_digest(data)
         place = self._known.get(digest)
         if place is None:
             place = self._known[digest] = (self._file.tell(), len(data))

@@ -193,6 +193,13 @@ class RenderedBody:
     def html(self) -> str:
         return self.stored if isinstance(self.stored, str) else str(self.stored)
 
+    @property
+    def html_digest(self) -> bytes:
+        """A digest of the body HTML: the one its store keeps, else taken as the store takes it."""
+        if isinstance(self.stored, StoredText):
+            return self.stored.digest
+        return bytes_digest(self.stored.encode("utf-8", "surrogatepass"))
+
 
 @dataclass(frozen=True, eq=False)
 class Note:
@@ -243,6 +250,11 @@ class Note:
         return (-seconds, self.title.lower(), self.id)
 
 
+def bytes_digest(data: bytes | memoryview) -> bytes:
+    """A digest of ``data`` (the body store keeps each body under that of its UTF-8 bytes)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def content_digest(value: object) -> bytes:
     """A digest of ``value``'s contents: equal values give equal digests whichever of their parts
     are one shared object (pickle's memo, which writes a part met again as a reference to the
@@ -251,7 +263,7 @@ def content_digest(value: object) -> bytes:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(value)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+    return bytes_digest(buffer.getbuffer())
 
 
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card"))  # meta last

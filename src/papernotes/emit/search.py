@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..config import Config
 from ..graph import Graph
-from ..model import Diagnostic, Note, RenderedBody, StoredText
+from ..model import Diagnostic, Note
 from ..papers.mentions import CODE_MARK
 from ..papers.papergraph import Paper
 from .pagefindindex import Document, Indexed, PagefindError, write_bundle
@@ -141,7 +141,7 @@ class ShardPlan:
                 hashers[bucket].update(piece)
 
         for note in sorted(graph.notes, key=lambda note: note.url):  # by its document alone: not by its date or place
-            add(note.url, _body_digest(note.body), repr((note.url, note.title, [t.name for t in graph.tags_of.get(note.id, ())],
+            add(note.url, note.body.html_digest, repr((note.url, note.title, [t.name for t in graph.tags_of.get(note.id, ())],
                                                          [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
         for url, document in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
             add(url, document.encode("utf-8", "surrogatepass"))
@@ -160,13 +160,6 @@ class ShardPlan:
         its top ("", with Pagefind's interface), the others in ``shard-N/``; None: no documents."""
         first = next((b for b, digest in enumerate(self.digests) if digest), 0)
         return tuple(None if not digest else "" if b == first else f"shard-{b + 1}/" for b, digest in enumerate(self.digests))
-
-
-def _body_digest(body: RenderedBody) -> bytes:
-    """A digest of a note's body HTML: the one its store keeps, or taken here of one held in memory."""
-    stored = body.stored
-    return stored.digest if isinstance(stored, StoredText) else hashlib.blake2b(
-        stored.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def bucket_of(url: str, count: int) -> int:
