@@ -773,3 +773,28 @@ def test_page_digests_are_saved_as_the_ones_restored_and_the_pages_changed_since
     monkeypatch.setattr(engine_module, "PAGES_CHANGED", 1)
     whole, latest = engine_module._pages_of(engine_module._pages_data(pages, saved))
     assert whole == pages and latest.pages == pages, "saved whole again"
+
+
+def test_a_log_dated_by_its_copy_time_is_dated_again_once_most_files_were_edited(make_site):
+    """A plain-text log takes its file's time as its date unless most files share that time
+    (a copy). Once most files were edited, the ones left unedited no longer share a copy's
+    time: a build keeping its reads dates them as a build from scratch does, though their
+    own bytes and times did not change."""
+    logs = {f"content/log{n}.txt": f"Log {n}\nhttps://arxiv.org/abs/2001.0836{n}\n" for n in range(5)}
+    root = make_site(logs)
+    copied = time.time() - 3600
+    for n in range(5):
+        os.utime(root / "content" / f"log{n}.txt", (copied, copied))
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    assert "Undated" in (layout.out / "archive" / "index.html").read_text()
+    for n in range(3):  # each edited at its own time, far from the copy's
+        path = root / "content" / f"log{n}.txt"
+        path.write_text(path.read_text() + "More.\n")
+        os.utime(path, (copied + 600 * (n + 1),) * 2)
+        build(layout, options)
+        scratch = SiteLayout.find(root, root / f"scratch-{n}")
+        build(scratch, replace(options, cache=False))
+        assert _folder(layout.out) == _folder(scratch.out), f"after editing log{n}.txt"
+    assert "Undated" not in (layout.out / "archive" / "index.html").read_text()

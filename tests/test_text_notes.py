@@ -51,9 +51,9 @@ def test_a_log_of_headed_blocks_of_links_gets_sections():
 
 
 def test_copy_times_are_a_burst_shared_by_most_files():
-    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    burst = [start + dt.timedelta(milliseconds=5 * i) for i in range(4)]
-    written = [start - dt.timedelta(days=30 * i) for i in range(1, 5)]
+    start = int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()) * 10**9  # nanoseconds
+    burst = [start + 5_000_000 * i for i in range(4)]
+    written = [start - 30 * 86_400 * 10**9 * i for i in range(1, 5)]
     assert copy_times(burst) == set(burst)
     assert copy_times(written) == set()
     assert copy_times(burst[:2]) == set()

@@ -26,6 +26,7 @@ a command-line build after an edit takes the preview's short way; the preview ke
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -62,7 +63,7 @@ from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import compile_templates, compiled_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
-from .read import discover, file_dates, relative_names
+from .read import copy_times, discover, file_dates, relative_names
 from .read.unsupported import once_per_site
 from .savedstate import Changes, Whole, changes_since, replayed
 from .urls import UnsafeURL, output_file
@@ -78,6 +79,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
 STATE_FORMAT = 12  # bump whenever what ``save`` writes changes shape
+COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 UNKEYED = b""  # the digest of a page left to be rendered when read, which no page key equals
@@ -231,21 +233,38 @@ class ReadCache:
                 return None
             if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or seen - mtime / 1e9 < RACY_SECONDS:
                 return None
-        return result if digest == inputs.digest else None
+        return result if digest.removesuffix(COPIED) == inputs.digest else None
+
+    def dated_copies(self, rels: list[str], paths: list[str],
+                     results: list[ReadResult | None]) -> tuple[set[int], list[int]]:
+        """The modification times of the site's files that are a copy's (``copy_times`` over every
+        file's: as memory has it for a file recalled, else looked at), and the positions of the
+        files recalled that were read with the other answer for theirs, to be read again: a
+        file's date may change with the others' times (a copy shared by most files no longer is
+        once most of them were edited)."""
+        remembered = [self.memory.get(rel) if result is not None else None for rel, result in zip(rels, results)]
+        times = [entry[0][1] for entry in remembered if entry is not None]
+        for path, entry in zip(paths, remembered):
+            if entry is None:
+                with contextlib.suppress(OSError):
+                    times.append(os.stat(path).st_mtime_ns)
+        copies = copy_times(times)
+        return copies, [index for index, entry in enumerate(remembered)
+                        if entry is not None and (entry[0][1] in copies) != entry[1].endswith(COPIED)]
 
     def read(self, inputs: ReadInputs, paths: list[str], rels: list[str], workers: int = 1,
-             progress: Progress = no_progress) -> Iterator[tuple[int, ReadResult, bool]]:
+             progress: Progress = no_progress, copies: set[int] | None = None) -> Iterator[tuple[int, ReadResult, bool]]:
         """Each of the files ``paths`` (named ``rels``) as kept on disk under its digest, else read
         (in ``workers`` processes): its position, its result as memory holds it, and whether it
         is remembered (not without a folder, nor a read that timed out: it may pass on a calmer
-        machine)."""
-        dates = file_dates(inputs.content_dir, paths)  # only for files read or hashed
+        machine). ``copies``: the site's copy times (``dated_copies``), when these are not all its files."""
+        dates = file_dates(inputs.content_dir, paths, copies)
         keys: dict[int, str] = {}
         todo = []
         for index, (rel, path) in enumerate(zip(rels, paths)):
             if self.root is not None:
                 keys[index] = self.key(inputs, path, dates.get(rel))
-                found = self.get(rel, path, inputs, keys[index])
+                found = self.get(rel, path, _read_under(inputs, dates.get(rel)), keys[index])
                 if found is not None:
                     yield index, found, True
                     continue
@@ -257,11 +276,12 @@ class ReadCache:
             if self.root is None or any(d.message.startswith(TIMED_OUT) for d in result.diagnostics):
                 yield index, self.keep(result), False
             else:
-                yield index, self.put(rels[index], paths[index], inputs, keys[index], result), True
+                rel = rels[index]
+                yield index, self.put(rel, paths[index], _read_under(inputs, dates.get(rel)), keys[index], result), True
 
-    def get(self, rel: str, path: str, inputs: ReadInputs, key: str) -> ReadResult | None:
+    def get(self, rel: str, path: str, under: str, key: str) -> ReadResult | None:
         """The result kept on disk under ``key``, as ``keep`` returns it (and so remembered in
-        memory from then on)."""
+        memory from then on, as read ``under`` what ``_read_under`` says)."""
         if self.root is None or not key:
             return None
         try:
@@ -271,11 +291,11 @@ class ReadCache:
             return None
         if stored_key != key or not isinstance(result, ReadResult):
             return None
-        return self._remember(rel, path, inputs, result)
+        return self._remember(rel, path, under, result)
 
-    def put(self, rel: str, path: str, inputs: ReadInputs, key: str, result: ReadResult) -> ReadResult:
+    def put(self, rel: str, path: str, under: str, key: str, result: ReadResult) -> ReadResult:
         """Keep ``result`` on disk and in memory; it comes back as memory holds it."""
-        kept = self._remember(rel, path, inputs, result)
+        kept = self._remember(rel, path, under, result)
         if self.root is None or not key:
             return kept
         target = self._file(rel)
@@ -288,19 +308,25 @@ class ReadCache:
             pass  # a read-only notes folder builds without a cache
         return kept
 
-    def _remember(self, rel: str, path: str, inputs: ReadInputs, result: ReadResult) -> ReadResult:
+    def _remember(self, rel: str, path: str, under: str, result: ReadResult) -> ReadResult:
         seen = time.time()
         kept = self.keep(result)
         try:
             stat = os.stat(path)
         except OSError:
             return kept
-        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), inputs.digest, kept)
+        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), under, kept)
         return kept
 
     def _file(self, rel: str) -> Path:
         assert self.root is not None
         return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+
+def _read_under(inputs: ReadInputs, dated: tuple[object, str] | None) -> str:
+    """What a file's result was read under, as memory keeps it: the read inputs' digest, marked
+    when the file's time was a copy's (``dated_copies`` finds the files whose mark no longer holds)."""
+    return inputs.digest + COPIED if dated is not None and dated[1] == "copy time" else inputs.digest
 
 
 @dataclass(frozen=True)
@@ -437,9 +463,13 @@ class Engine:
             results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
+        copies = None
+        if cached and (unknown or last is None or last.paths is not paths):  # else no file's time changed
+            copies, misdated = self.reads.dated_copies(rels, paths, results)
+            unknown = sorted({*unknown, *misdated})
         unremembered = []
         for position, result, kept in self.reads.read(inputs, [paths[i] for i in unknown], [rels[i] for i in unknown],
-                                                      self.options.workers, progress):
+                                                      self.options.workers, progress, copies):
             results[unknown[position]] = result
             if not kept:
                 unremembered.append(unknown[position])

@@ -19,7 +19,7 @@ import re
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
@@ -189,40 +189,36 @@ def as_drafts(rel: str, result: ReadResult) -> ReadResult:
     return result
 
 
-def file_dates(content_dir: Path, paths: Iterable[str | Path]) -> dict[str, tuple[dt.datetime, str]]:
+def file_dates(content_dir: Path, paths: Iterable[str | Path],
+               copies: Collection[int] | None = None) -> dict[str, tuple[dt.datetime, str]]:
     """For each path (relative to ``content_dir``): its last git commit date when the folder is
-    a git checkout, else its modification time; with where the date came from. Modification times
-    that most files share to the second are when the folder was copied or unpacked, not written:
-    their origin is ``copy time``, which readers do not take as a date."""
+    a git checkout, else its modification time; with where the date came from. A modification
+    time in ``copies`` (nanoseconds; by default the bursts ``copy_times`` finds among those of
+    ``paths``, git's files too) is when the folder was copied or unpacked, not written: its
+    origin is ``copy time``, which readers do not take as a date."""
     paths = list(paths)
     rels = dict(zip(relative_names(paths, content_dir), paths))
     if not rels:
         return {}
-    dates = {}
     in_git = in_git_checkout(os.fspath(content_dir))
     committed = dict(_git_dates(content_dir, sorted(rels) if len(rels) <= 20 else ())) if in_git else {}
-    for rel, path in rels.items():
-        if rel in committed:
-            dates[rel] = (committed[rel], "git commit")
-        else:
-            stamp = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.timezone.utc)
-            dates[rel] = (stamp, "modification time")
-    copied = copy_times([stamp for stamp, origin in dates.values() if origin == "modification time"])
-    return {rel: (stamp, "copy time") if origin == "modification time" and stamp in copied else (stamp, origin)
-            for rel, (stamp, origin) in dates.items()}
+    stats = {rel: os.stat(path) for rel, path in rels.items()}
+    copied = copy_times(stat.st_mtime_ns for stat in stats.values()) if copies is None else copies
+    return {rel: (committed[rel], "git commit") if rel in committed else
+            (dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc),
+             "copy time" if stat.st_mtime_ns in copied else "modification time")
+            for rel, stat in stats.items()}
 
 
-def copy_times(stamps: Sequence[dt.datetime], gap: float = 2.0) -> set[dt.datetime]:
-    """The stamps of one burst (each within ``gap`` seconds of the previous) that holds at least
-    three and at least half of all ``stamps``: a copy, a checkout, an unpacked archive."""
+def copy_times(stamps: Iterable[int], gap: int = 2_000_000_000) -> set[int]:
+    """The modification times (nanoseconds) of one burst (each within ``gap`` of the previous)
+    that holds at least three and at least half of all ``stamps``: a copy, a checkout, an
+    unpacked archive."""
     ordered = sorted(stamps)
-    runs: list[list[dt.datetime]] = []
-    for stamp in ordered:
-        if runs and (stamp - runs[-1][-1]).total_seconds() <= gap:
-            runs[-1].append(stamp)
-        else:
-            runs.append([stamp])
-    return {stamp for run in runs if len(run) >= max(3, len(ordered) / 2) for stamp in run}
+    ends = [at for at in range(1, len(ordered)) if ordered[at] - ordered[at - 1] > gap]
+    least = max(3, len(ordered) / 2)
+    return {stamp for start, end in zip([0, *ends], [*ends, len(ordered)]) if end - start >= least
+            for stamp in ordered[start:end]}
 
 
 def relative_names(paths: Sequence[str | Path], folder: Path) -> list[str]:
