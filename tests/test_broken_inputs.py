@@ -308,3 +308,17 @@ def test_links_out_of_the_notes_folder_are_not_published(make_site, tmp_path):
     assert [n.title for n in result.notes] == ["Ok"]
     assert any(d.message == "symbolic link to a file outside the notes folder; skipped" for d in result.diagnostics)
     assert not any("root:x" in p.read_text(errors="replace") for p in result.out_dir.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("folder", ["content", "static"])
+def test_an_image_that_is_a_link_to_nothing_is_an_image_not_found(make_site, folder):
+    """A dangling link where a note's image should be (a moved file, a vault synced in part) is
+    reported as an image not found; the site builds."""
+    from papernotes.build import BuildOptions, SiteLayout, build
+
+    root = make_site({"content/ok.md": "# Ok\n\n![pic](/pic.png) ![by name](pic.png)\n", "static/site.css": ""})
+    (root / folder / "pic.png").symlink_to(root / folder / "moved-away.png")
+    result = build(SiteLayout.find(root), BuildOptions(search=False))
+    assert [n.title for n in result.notes] == ["Ok"]
+    assert any(d.message == "image not found: /pic.png" for d in result.diagnostics)
+    assert not any(d.severity == "error" for d in result.diagnostics)

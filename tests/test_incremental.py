@@ -798,3 +798,23 @@ def test_a_log_dated_by_its_copy_time_is_dated_again_once_most_files_were_edited
         build(scratch, replace(options, cache=False))
         assert _folder(layout.out) == _folder(scratch.out), f"after editing log{n}.txt"
     assert "Undated" not in (layout.out / "archive" / "index.html").read_text()
+
+
+def test_an_image_added_to_the_static_folder_is_found_by_a_build_keeping_its_reads(make_site):
+    """A note naming ``/images/fig.png`` before the file is there gets it once it is put in the
+    static folder (made then too), as a build from scratch does: the static folder's images are
+    among what reading depends on."""
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n![Figure](/images/fig.png)\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    page = layout.out / "notes" / "a" / "index.html"
+    assert "/assets/" not in page.read_text()
+    for size in (1, 2):  # the image appears, then changes
+        (root / "static" / "images").mkdir(parents=True, exist_ok=True)
+        (root / "static" / "images" / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(size * 64))
+        build(layout, options)
+        scratch = SiteLayout.find(root, root / f"scratch-{size}")
+        build(scratch, replace(options, cache=False))
+        assert "/assets/" in page.read_text()
+        assert _folder(layout.out) == _folder(scratch.out)

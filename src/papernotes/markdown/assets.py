@@ -28,6 +28,7 @@ class AssetFinder:
     content_dir: Path
     static_dir: Path | None = None
     by_name: Mapping[str, Path] = field(default_factory=dict)
+    in_static: tuple[Path, ...] = ()  # the static folder's images and attachments, which a note may name by path
 
     @classmethod
     def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
@@ -45,11 +46,33 @@ class AssetFinder:
                     full = os.path.join(root, name)
                     if os.path.islink(full) and not os.path.realpath(full).startswith(inside):
                         continue  # a link out of the notes folder is never published
-                    if os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES:
+                    if _is_asset(name) and os.path.isfile(full):  # not a link to nothing
                         by_name.setdefault(name.lower(), Path(full))
             return folders, by_name
 
-        return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk))
+        def walk_static() -> tuple[list[str], tuple[Path, ...]]:
+            assert static_dir is not None
+            folders, found = [], []
+            for root, dirs, files in os.walk(static_dir):
+                folders.append(root)
+                dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(root, d)) not in skipped)
+                found += [Path(root, name) for name in sorted(files) if _is_asset(name) and os.path.isfile(os.path.join(root, name))]
+            return folders, tuple(found)
+
+        in_static = walked(memo, f"static assets:{static_dir}", walk_static) if static_dir and static_dir.is_dir() else ()
+        return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk), in_static)
+
+    def stamps(self) -> list[str]:
+        """Each image and attachment a note may name (its size and time): reading depends on
+        which are there, and their sizes go into the pages."""
+        stamps = []
+        for name, path in sorted((*self.by_name.items(), *((os.fspath(p), p) for p in self.in_static))):
+            try:
+                stat = path.stat()
+            except OSError:  # a link to nothing: no image
+                continue
+            stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        return stamps
 
     @functools.cached_property
     def _roots(self) -> tuple[Path, ...]:
@@ -76,6 +99,10 @@ class AssetFinder:
         if by_name or "/" not in path:
             return self.by_name.get(Path(path).name.lower())
         return None
+
+
+def _is_asset(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES
 
 
 def is_remote(src: str) -> bool:

@@ -83,14 +83,11 @@ class ReadInputs:
 
     @functools.cached_property
     def digest(self) -> str:
-        """Changes whenever config, paper registry, images or papernotes itself change (taken
-        once: it looks at every image)."""
+        """Changes whenever config, paper registry, images (in the content or static folder) or
+        papernotes itself change (taken once: it looks at every image)."""
         parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
                  repr(sorted(self.registry.keys.items())), repr(self.site)]
-        for name, path in sorted(self.assets.by_name.items()):
-            stat = path.stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return hashlib.sha256("\n".join([*parts, *self.assets.stamps()]).encode()).hexdigest()
 
 
 _worker_inputs: tuple[ReadInputs, Mapping[str, tuple[dt.datetime, str]]] | None = None  # per pool worker
