@@ -133,6 +133,24 @@ def test_a_build_keeps_the_bundle_while_no_indexed_text_changes(site):
     assert json.loads((site.out / "pagefind" / "papernotes.json").read_text())["digest"] != manifest["digest"]
 
 
+def test_a_kept_bundle_is_the_bundle_a_build_from_scratch_makes(site, tmp_path):
+    """A date that puts a note before another keeps the bundle; a build from scratch of the
+    edited notes makes the same bytes (documents go to Pagefind in the order of their URLs, not
+    of the notes' dates)."""
+    build(site, BuildOptions(workers=1))
+    write_files(site.root, {"content/attention.md": NOTES["content/attention.md"].replace("title:", "date: 1999-01-01\ntitle:")})
+    build(site, BuildOptions(workers=1))
+    scratch = SiteLayout.find(site.root, tmp_path / "scratch")
+    build(scratch, BuildOptions(workers=1, cache=False))
+
+    def bundle(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+    assert bundle(site.out) == bundle(scratch.out)
+    assert [doc.url for doc in search.documents(graph_of(site.root), "en")] == \
+        ["/notes/adam/", "/notes/attention/", "/papers/arxiv-1706.03762/"]
+
+
 MANY = {f"content/note-{i}.md": f"---\ntitle: Note {i}\n---\n\nWord{i} and shared words.\n" for i in range(12)}
 
 

@@ -20,6 +20,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
@@ -37,7 +38,7 @@ PARALLEL_TEXT = 1_000_000  # characters of documents that are worth a Pagefind p
 EXCERPT_WEIGHT = 0.5  # of a word in a paper's document quoted from a note (Pagefind's default is 1)
 WORD_TEXT = 10  # characters of a note's document per word of its body, taken to size the bundles
 _SHARD_FOLDER = re.compile(r"shard-\d+")
-FORMAT = "papernotes search documents 3"  # change when documents() changes shape
+FORMAT = "papernotes search documents 4"  # change when documents() changes shape
 
 _TEX = re.compile(r"""<annotation\b[^>]*encoding=["']application/x-tex["'][^>]*>(.*?)</annotation\s*>""", re.S | re.I)
 _TEX_WORD = re.compile(r"(?<![\\\w])[^\W\d_]{2,}")  # a word of two letters or more, not a command's name
@@ -76,12 +77,14 @@ def _formula_words(formula: re.Match[str]) -> str:
 def documents(graph: Graph, language: str, wanted: Callable[[str], bool] = lambda url: True) -> Iterator[Document]:
     """A document for each note (title, tags, body, the titles of the papers it discusses) and
     for each paper with a page (title, id, authors, venue, year, abstract, mentions) whose URL
-    is ``wanted``."""
-    for note in graph.notes:
+    is ``wanted``, in the order of their URLs: Pagefind numbers pages in the order it finds
+    their files, so a bundle made again from the same documents is the same bytes whatever
+    order a new date gave the notes."""
+    for note in sorted(graph.notes, key=attrgetter("url")):
         if wanted(note.url):
             tags = tuple(tag.name for tag in graph.tags_of.get(note.id, ()))
             yield Document(note.url, note_html(note, tags, graph.papers.papers_of.get(note.id, ()), language))
-    for paper in graph.papers.papers:
+    for paper in sorted(graph.papers.papers, key=attrgetter("url")):
         if wanted(paper.url):
             yield Document(paper.url, paper_html(paper, language))
 
