@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from papernotes.read import copy_times
+from papernotes.read import copy_bursts
 from papernotes.read.text import name_title, opening_title, section_lines, stated_date
 
 LOG = """Agents:
@@ -54,9 +54,11 @@ def test_copy_times_are_a_burst_shared_by_most_files():
     start = int(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()) * 10**9  # nanoseconds
     burst = [start + 5_000_000 * i for i in range(4)]
     written = [start - 30 * 86_400 * 10**9 * i for i in range(1, 5)]
-    assert copy_times(burst) == set(burst)
-    assert copy_times(written) == set()
-    assert copy_times(burst[:2]) == set()
+    assert copy_bursts(burst) == ((burst[0], burst[-1]),)
+    assert copy_bursts(written) == ()
+    assert copy_bursts(burst[:2]) == ()
+    assert copy_bursts([*burst, *written]) == ((burst[0], burst[-1]),)  # half of all
+    assert copy_bursts([*burst, *written, start + 10**12]) == ()
 
 
 def test_copied_plain_text_is_undated_and_listed_after_dated_notes(build_site):

@@ -63,7 +63,7 @@ from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import compile_templates, compiled_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
-from .read import copy_times, discover, file_dates, relative_names
+from .read import Bursts, copy_bursts, discover, file_dates, in_bursts, relative_names
 from .read.unsupported import once_per_site
 from .savedstate import Changes, Whole, changes_since, replayed
 from .urls import UnsafeURL, output_file
@@ -206,6 +206,7 @@ class ReadCache:
         self.root = folder / "read" if folder is not None else None
         self.keep = keep
         self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
+        self.decided: tuple[object, Bursts] = (None, ())  # the memory whose marks agree with these copy bursts
 
     @staticmethod
     def key(inputs: ReadInputs, path: str, date: object) -> str:
@@ -235,29 +236,32 @@ class ReadCache:
                 return None
         return result if digest.removesuffix(COPIED) == inputs.digest else None
 
-    def dated_copies(self, rels: list[str], paths: list[str],
-                     results: list[ReadResult | None]) -> tuple[set[int], list[int]]:
-        """The modification times of the site's files that are a copy's (``copy_times`` over every
-        file's: as memory has it for a file recalled, else looked at), and the positions of the
-        files recalled that were read with the other answer for theirs, to be read again: a
-        file's date may change with the others' times (a copy shared by most files no longer is
-        once most of them were edited)."""
-        remembered = [self.memory.get(rel) if result is not None else None for rel, result in zip(rels, results)]
+    def dated_copies(self, rels: list[str], paths: list[str], results: list[ReadResult | None]) -> tuple[Bursts, list[int]]:
+        """The site's copy bursts (``copy_bursts`` over every file's modification time: as memory
+        has it for a file recalled, else looked at), and the positions of the files recalled that
+        were read with the other answer for theirs, to be read again: a file's date may change
+        with the others' times (a copy shared by most files no longer is once most of them were
+        edited)."""
+        memory = self.memory
+        remembered = [memory.get(rel) if result is not None else None for rel, result in zip(rels, results)]
         times = [entry[0][1] for entry in remembered if entry is not None]
         for path, entry in zip(paths, remembered):
             if entry is None:
                 with contextlib.suppress(OSError):
                     times.append(os.stat(path).st_mtime_ns)
-        copies = copy_times(times)
-        return copies, [index for index, entry in enumerate(remembered)
-                        if entry is not None and (entry[0][1] in copies) != entry[1].endswith(COPIED)]
+        bursts = copy_bursts(times)
+        if self.decided[0] is memory and self.decided[1] == bursts:  # every mark in memory was made or checked under these
+            return bursts, []
+        self.decided = (memory, bursts)
+        return bursts, [index for index, entry in enumerate(remembered)
+                        if entry is not None and in_bursts(entry[0][1], bursts) != entry[1].endswith(COPIED)]
 
     def read(self, inputs: ReadInputs, paths: list[str], rels: list[str], workers: int = 1,
-             progress: Progress = no_progress, copies: set[int] | None = None) -> Iterator[tuple[int, ReadResult, bool]]:
+             progress: Progress = no_progress, copies: Bursts | None = None) -> Iterator[tuple[int, ReadResult, bool]]:
         """Each of the files ``paths`` (named ``rels``) as kept on disk under its digest, else read
         (in ``workers`` processes): its position, its result as memory holds it, and whether it
         is remembered (not without a folder, nor a read that timed out: it may pass on a calmer
-        machine). ``copies``: the site's copy times (``dated_copies``), when these are not all its files."""
+        machine). ``copies``: the site's copy bursts (``dated_copies``), when these are not all its files."""
         dates = file_dates(inputs.content_dir, paths, copies)
         keys: dict[int, str] = {}
         todo = []

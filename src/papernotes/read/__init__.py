@@ -17,9 +17,10 @@ import importlib
 import os
 import re
 import subprocess
+from itertools import pairwise
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
@@ -189,13 +190,16 @@ def as_drafts(rel: str, result: ReadResult) -> ReadResult:
     return result
 
 
+Bursts = tuple[tuple[int, int], ...]  # the first and last modification time (nanoseconds) of each copy
+
+
 def file_dates(content_dir: Path, paths: Iterable[str | Path],
-               copies: Collection[int] | None = None) -> dict[str, tuple[dt.datetime, str]]:
+               copies: Bursts | None = None) -> dict[str, tuple[dt.datetime, str]]:
     """For each path (relative to ``content_dir``): its last git commit date when the folder is
     a git checkout, else its modification time; with where the date came from. A modification
-    time in ``copies`` (nanoseconds; by default the bursts ``copy_times`` finds among those of
-    ``paths``, git's files too) is when the folder was copied or unpacked, not written: its
-    origin is ``copy time``, which readers do not take as a date."""
+    time within ``copies`` (by default the bursts ``copy_bursts`` finds among those of ``paths``,
+    git's files too) is when the folder was copied or unpacked, not written: its origin is
+    ``copy time``, which readers do not take as a date."""
     paths = list(paths)
     rels = dict(zip(relative_names(paths, content_dir), paths))
     if not rels:
@@ -203,22 +207,27 @@ def file_dates(content_dir: Path, paths: Iterable[str | Path],
     in_git = in_git_checkout(os.fspath(content_dir))
     committed = dict(_git_dates(content_dir, sorted(rels) if len(rels) <= 20 else ())) if in_git else {}
     stats = {rel: os.stat(path) for rel, path in rels.items()}
-    copied = copy_times(stat.st_mtime_ns for stat in stats.values()) if copies is None else copies
+    bursts = copy_bursts(stat.st_mtime_ns for stat in stats.values()) if copies is None else copies
     return {rel: (committed[rel], "git commit") if rel in committed else
             (dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc),
-             "copy time" if stat.st_mtime_ns in copied else "modification time")
+             "copy time" if in_bursts(stat.st_mtime_ns, bursts) else "modification time")
             for rel, stat in stats.items()}
 
 
-def copy_times(stamps: Iterable[int], gap: int = 2_000_000_000) -> set[int]:
-    """The modification times (nanoseconds) of one burst (each within ``gap`` of the previous)
-    that holds at least three and at least half of all ``stamps``: a copy, a checkout, an
-    unpacked archive."""
+def copy_bursts(stamps: Iterable[int], gap: int = 2_000_000_000) -> Bursts:
+    """The bursts of modification times (nanoseconds; each within ``gap`` of the previous) that
+    hold at least three and at least half of all ``stamps`` (so two at most): a copy, a checkout,
+    an unpacked archive."""
     ordered = sorted(stamps)
-    ends = [at for at in range(1, len(ordered)) if ordered[at] - ordered[at - 1] > gap]
+    ends = [at for at, (before, stamp) in enumerate(pairwise(ordered), 1) if stamp - before > gap]
     least = max(3, len(ordered) / 2)
-    return {stamp for start, end in zip([0, *ends], [*ends, len(ordered)]) if end - start >= least
-            for stamp in ordered[start:end]}
+    return tuple((ordered[start], ordered[end - 1]) for start, end in zip([0, *ends], [*ends, len(ordered)])
+                 if end - start >= least)
+
+
+def in_bursts(stamp: int, bursts: Bursts) -> bool:
+    """Whether the modification time ``stamp`` is a copy's."""
+    return any(first <= stamp <= last for first, last in bursts)
 
 
 def relative_names(paths: Sequence[str | Path], folder: Path) -> list[str]:
