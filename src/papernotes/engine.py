@@ -242,19 +242,22 @@ class ReadCache:
         were read with the other answer for theirs, to be read again: a file's date may change
         with the others' times (a copy shared by most files no longer is once most of them were
         edited)."""
-        memory = self.memory
-        remembered = [memory.get(rel) if result is not None else None for rel, result in zip(rels, results)]
-        times = [entry[0][1] for entry in remembered if entry is not None]
-        for path, entry in zip(paths, remembered):
-            if entry is None:
-                with contextlib.suppress(OSError):
-                    times.append(os.stat(path).st_mtime_ns)
+        memory, times, unknown = self.memory, [], []
+        for rel, path, result in zip(rels, paths, results):
+            entry = memory.get(rel) if result is not None else None
+            if entry is not None:
+                times.append(entry[0][1])
+            else:
+                unknown.append(path)
+        for path in unknown:
+            with contextlib.suppress(OSError):
+                times.append(os.stat(path).st_mtime_ns)
         bursts = copy_bursts(times)
         if self.decided[0] is memory and self.decided[1] == bursts:  # every mark in memory was made or checked under these
             return bursts, []
         self.decided = (memory, bursts)
-        return bursts, [index for index, entry in enumerate(remembered)
-                        if entry is not None and in_bursts(entry[0][1], bursts) != entry[1].endswith(COPIED)]
+        return bursts, [index for index, (rel, result) in enumerate(zip(rels, results)) if result is not None
+                        and (entry := memory.get(rel)) is not None and in_bursts(entry[0][1], bursts) != entry[1].endswith(COPIED)]
 
     def read(self, inputs: ReadInputs, paths: list[str], rels: list[str], workers: int = 1,
              progress: Progress = no_progress, copies: Bursts | None = None) -> Iterator[tuple[int, ReadResult, bool]]:
