@@ -32,7 +32,7 @@ def _touch_most(suffix: str) -> Edit:
     """Most files written again at once, minutes after the copy: the copy's time no longer is most files'."""
     def edit(site: Path) -> None:
         files = sorted(site.rglob(f"*{suffix}"))
-        later = time.time() + 600
+        later = time.time() - 600  # the copy was an hour ago
         for path in files[: len(files) // 2 + 1]:
             os.utime(path, (later, later))
     return edit
@@ -75,9 +75,11 @@ def test_each_rebuild_of_a_real_collection_writes_what_a_build_from_scratch_writ
         pytest.skip(f"{source} is not beside the repository")
     site = tmp_path / "site"
     shutil.copytree(source, site, symlinks=True, copy_function=shutil.copy)  # a copy: every file's time is the copy's
+    copied = time.time() - 3600
     for path in [site, *site.rglob("*")]:
         if not path.is_symlink():
             path.chmod(0o755 if path.is_dir() else 0o644)
+            os.utime(path, (copied, copied))
     layout = SiteLayout.find(site, tmp_path / "out")
     options = BuildOptions(search=False, workers=1)
     build(layout, options)

@@ -242,14 +242,14 @@ class ReadCache:
         were read with the other answer for theirs, to be read again: a file's date may change
         with the others' times (a copy shared by most files no longer is once most of them were
         edited)."""
-        memory, times, unknown = self.memory, [], []
+        memory, times, to_look_at = self.memory, [], []
         for rel, path, result in zip(rels, paths, results):
             entry = memory.get(rel) if result is not None else None
             if entry is not None:
                 times.append(entry[0][1])
             else:
-                unknown.append(path)
-        for path in unknown:
+                to_look_at.append(path)
+        for path in to_look_at:
             with contextlib.suppress(OSError):
                 times.append(os.stat(path).st_mtime_ns)
         bursts = copy_bursts(times)

@@ -55,8 +55,9 @@ class AssetFinder:
             folders, found = [], []
             for root, dirs, files in os.walk(static_dir):
                 folders.append(root)
-                dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(root, d)) not in skipped)
-                found += [Path(root, name) for name in sorted(files) if _is_asset(name) and os.path.isfile(os.path.join(root, name))]
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
+                found += [Path(root, name) for name in sorted(files)
+                          if _is_asset(name) and not name.startswith(".") and os.path.isfile(os.path.join(root, name))]
             return folders, tuple(found)
 
         in_static = walked(memo, f"static assets:{static_dir}", walk_static) if static_dir and static_dir.is_dir() else ()

@@ -17,8 +17,8 @@ import importlib
 import os
 import re
 import subprocess
-from itertools import pairwise
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
