@@ -471,7 +471,9 @@ class Engine:
                        if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
         copies = None
-        if cached and (unknown or last is None or last.paths is not paths):  # else no file's time changed
+        # nothing recalled: reading finds the bursts among the files it reads (every one), and no mark
+        # needs checking; nothing unknown in the same walk: no file's time changed
+        if cached and len(unknown) < len(results) and (unknown or last is None or last.paths is not paths):
             copies, misdated = self.reads.dated_copies(rels, paths, results)
             unknown = sorted({*unknown, *misdated})
         unremembered = []

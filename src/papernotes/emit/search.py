@@ -143,7 +143,7 @@ class ShardPlan:
             for piece in pieces:
                 hashers[bucket].update(piece)
 
-        for note in sorted(graph.notes, key=lambda note: note.url):  # by its document alone: not by its date or place
+        for note in sorted(graph.notes, key=attrgetter("url")):  # by its document alone: not by its date or place
             add(note.url, note.body.html_digest, repr((note.url, note.title, [t.name for t in graph.tags_of.get(note.id, ())],
                                                          [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
         for url, document in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
