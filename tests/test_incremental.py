@@ -818,3 +818,55 @@ def test_an_image_added_to_the_static_folder_is_found_by_a_build_keeping_its_rea
         build(scratch, replace(options, cache=False))
         assert "/assets/" in page.read_text()
         assert _folder(layout.out) == _folder(scratch.out)
+
+
+def _git(root: Path, *command: str, date: str = "2021-05-06T07:08:09+00:00") -> None:
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b",
+           "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date, "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+           "HOME": str(root)}
+    subprocess.run(["git", *command], cwd=root, env=env, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("commit", ["edit", "amend", "first"])
+def test_a_commit_dates_the_files_it_holds_for_a_build_keeping_its_reads(make_site, monkeypatch, commit):
+    """Inside a git checkout a file is dated by its last commit: a commit (or an amended one,
+    or a checkout's first) changes the dates of files whose bytes and times did not change, and
+    a build keeping its reads dates them as a build from scratch does."""
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    root = make_site({"content/log.txt": "Log\nhttps://arxiv.org/abs/2001.08361\n",
+                      "content/other.txt": "Other\nhttps://arxiv.org/abs/1706.03762\n"})
+    for age, name in enumerate(("log.txt", "other.txt"), 1):  # not changed within a second of a build (racy)
+        os.utime(root / "content" / name, (time.time() - 60 * age,) * 2)
+    _git(root, "init", "-q")
+    if commit != "first":
+        _git(root, "add", "content")
+        _git(root, "commit", "-q", "-m", "notes")
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    log = root / "content" / "log.txt"
+    if commit == "edit":
+        log.write_text(log.read_text() + "More.\n")
+        os.utime(log, (time.time() - 30,) * 2)
+    build(layout, options)
+    if commit == "amend":
+        _git(root, "commit", "-q", "--amend", "-m", "notes", date="2023-04-05T06:07:08+00:00")
+    else:
+        _git(root, "add", "content")
+        _git(root, "commit", "-q", "-m", "more", date="2023-04-05T06:07:08+00:00")
+    build(layout, options)
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert 'datetime="2023-04-05"' in (layout.out / "notes" / "log" / "index.html").read_text()
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_git_names_no_files_between_commits_it_does_not_have(tmp_path):
+    from papernotes.read import committed_between
+
+    assert committed_between(tmp_path, "0" * 40, "1" * 40) is None

@@ -63,9 +63,10 @@ from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import compile_templates, compiled_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
-from .read import Bursts, copy_bursts, discover, file_dates, in_bursts, relative_names
+from .read import Bursts, committed_between, copy_bursts, discover, file_dates, in_bursts, relative_names
 from .read.unsupported import once_per_site
 from .savedstate import Changes, Whole, changes_since, replayed
+from .uptodate import git_head
 from .urls import UnsafeURL, output_file
 from .views import VIEWED, BodyReads
 from .walks import RACY_SECONDS, WalkMemo
@@ -207,6 +208,7 @@ class ReadCache:
         self.keep = keep
         self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
         self.decided: tuple[object, Bursts] = (None, ())  # the memory whose marks agree with these copy bursts
+        self.head: str | None = None  # the git commit memory's results were read at ("": none; None: not known)
 
     @staticmethod
     def key(inputs: ReadInputs, path: str, date: object) -> str:
@@ -258,6 +260,17 @@ class ReadCache:
         self.decided = (memory, bursts)
         return bursts, [index for index, (rel, result) in enumerate(zip(rels, results)) if result is not None
                         and (entry := memory.get(rel)) is not None and in_bursts(entry[0][1], bursts) != entry[1].endswith(COPIED)]
+
+    def redated(self, content_dir: Path, rels: list[str], results: list[ReadResult | None]) -> list[int]:
+        """The positions of the files recalled whose date may have changed with the commit checked
+        out since memory's results were read (git dates a file by its last commit): the files the
+        commits between the two touched, or every one when git cannot tell which."""
+        before, self.head = self.head, git_head(os.fspath(content_dir))
+        recalled = {rel: index for index, (rel, result) in enumerate(zip(rels, results)) if result is not None}
+        if before == self.head or not recalled:
+            return []
+        touched = committed_between(content_dir, before, self.head) if before and self.head else None
+        return sorted(recalled.values() if touched is None else (recalled[rel] for rel in touched if rel in recalled))
 
     def read(self, inputs: ReadInputs, paths: list[str], rels: list[str], workers: int = 1,
              progress: Progress = no_progress, copies: Bursts | None = None) -> Iterator[tuple[int, ReadResult, bool]]:
@@ -470,12 +483,13 @@ class Engine:
             results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
+        redated = self.reads.redated(layout.content, rels, results) if cached else []
         copies = None
         # nothing recalled: reading finds the bursts among the files it reads (every one), and no mark
-        # needs checking; nothing unknown in the same walk: no file's time changed
-        if cached and len(unknown) < len(results) and (unknown or last is None or last.paths is not paths):
+        # needs checking; nothing to read in the same walk: no file's time changed
+        if cached and len(unknown) < len(results) and (unknown or redated or last is None or last.paths is not paths):
             copies, misdated = self.reads.dated_copies(rels, paths, results)
-            unknown = sorted({*unknown, *misdated})
+            unknown = sorted({*unknown, *misdated, *redated})
         unremembered = []
         for position, result, kept in self.reads.read(inputs, [paths[i] for i in unknown], [rels[i] for i in unknown],
                                                       self.options.workers, progress, copies):
@@ -739,7 +753,7 @@ class Engine:
             assert self.saved is not None
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
                                  "pages": _pages_data(self.pages, self.saved_pages), "plan": _plan_data(self.plan),
-                                 "registry": self.registry_files, "basis": basis})
+                                 "registry": self.registry_files, "basis": basis, "head": self.reads.head})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
@@ -773,6 +787,7 @@ class Engine:
                 raise ValueError("changes made to another state")
             reads, notes_in, graph, walks = replayed(whole, changes, kept["graph setup"][0].urls.tag)
             (pages, saved_pages), plan, basis = _pages_of(state["pages"]), _plan_of(state["plan"]), state["basis"]
+            head = state["head"]
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
@@ -783,6 +798,7 @@ class Engine:
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
         # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
         self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
+        self.reads.head = head
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 

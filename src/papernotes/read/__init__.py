@@ -239,16 +239,31 @@ def relative_names(paths: Sequence[str | Path], folder: Path) -> list[str]:
 
 
 
+def committed_between(content_dir: Path, before: str, after: str) -> set[str] | None:
+    """The files (relative to ``content_dir``) that commits in one of the checkouts ``before``
+    and ``after`` and not in the other touched: those whose last commit date may differ between
+    them. None when git cannot say (a commit it does not have, as in a shallow clone)."""
+    output = _git_log(content_dir, "--format=", f"{before}...{after}", "--", ".")
+    return None if output is None else {name for name in output.split("\n") if name}
+
+
+def _git_log(content_dir: Path, *arguments: str) -> str | None:
+    """What ``git log --name-only`` prints in ``content_dir`` (names relative to it, as
+    ``relative_names`` gives them); None when git could not answer."""
+    try:
+        return subprocess.run(
+            ["git", "--literal-pathspecs", "-c", "core.quotepath=off", "log", "--name-only", "--relative", *arguments],
+            cwd=content_dir, capture_output=True, timeout=60, check=True,
+        ).stdout.decode("utf-8", "backslashreplace")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def _git_dates(content_dir: Path, rels: Iterable[str] = ()) -> Iterator[tuple[str, dt.datetime]]:
     """(path relative to content_dir, last commit date) from one ``git log`` run, over the
     given files only when there are few (a rebuild after an edit), else the whole folder."""
-    try:
-        output = subprocess.run(
-            ["git", "--literal-pathspecs", "-c", "core.quotepath=off", "log", "--format=%x00%cI", "--name-only",
-             "--relative", "--", *(rels or ["."])],
-            cwd=content_dir, capture_output=True, timeout=60, check=True,
-        ).stdout.decode("utf-8", "backslashreplace")  # names as ``relative_names`` gives them
-    except (OSError, subprocess.SubprocessError):
+    output = _git_log(content_dir, "--format=%x00%cI", "--", *(rels or ["."]))
+    if output is None:
         return
     seen: set[str] = set()
     for block in output.split("\x00")[1:]:
