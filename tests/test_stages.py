@@ -243,6 +243,7 @@ def test_a_note_digest_is_of_its_contents_whichever_of_its_strings_are_shared() 
 
 
 def test_a_file_is_dated_by_its_last_commit_inside_a_git_checkout_and_by_its_time_outside(tmp_path, monkeypatch):
+    """A plain-text note may take its file's date; a Markdown file never does, so none is looked for."""
     import shutil
     import subprocess
 
@@ -255,14 +256,32 @@ def test_a_file_is_dated_by_its_last_commit_inside_a_git_checkout_and_by_its_tim
     outside, checkout = tmp_path / "outside", tmp_path / "repo"
     for folder in (outside, checkout / "notes"):
         folder.mkdir(parents=True)
-        (folder / "a.md").write_text("# A\n")
+        (folder / "a.txt").write_text("A log\n")
+        (folder / "b.md").write_text("# B\n")
     env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b",
            "GIT_COMMITTER_DATE": "2021-05-06T07:08:09+00:00", "GIT_AUTHOR_DATE": "2021-05-06T07:08:09+00:00",
            "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "notes"]):
         subprocess.run(["git", *command], cwd=checkout, env=env, check=True)
     assert in_git_checkout(str(checkout / "notes")) and not in_git_checkout(str(outside))
-    assert file_dates(checkout / "notes", [checkout / "notes" / "a.md"]) == \
-        {"a.md": (dt.datetime(2021, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc), "git commit")}
-    (origin,) = {origin for _, origin in file_dates(outside, [outside / "a.md"]).values()}
+    assert file_dates(checkout / "notes", [checkout / "notes" / "a.txt", checkout / "notes" / "b.md"]) == \
+        {"a.txt": (dt.datetime(2021, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc), "git commit")}
+    (origin,) = {origin for _, origin in file_dates(outside, [outside / "a.txt", outside / "b.md"]).values()}
     assert origin == "modification time"
+
+
+def test_a_site_of_markdown_notes_asks_git_for_no_dates(tmp_path, monkeypatch):
+    """Markdown notes are never dated by their files, so a build in a git checkout does not walk
+    its history for them (that can take longer than reading the notes)."""
+    import papernotes.read as read_module
+    from papernotes.build import BuildOptions, SiteLayout, build
+
+    asked = []
+    monkeypatch.setattr(read_module, "_git_log", lambda *arguments: asked.append(arguments))
+    (tmp_path / ".git").mkdir()  # a checkout, as far as dates go
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("# A\n\nOn arXiv:1706.03762.\n")
+    build(SiteLayout.find(tmp_path), BuildOptions(search=False, workers=1))
+    (tmp_path / "content" / "log.txt").write_text("A log\nhttps://arxiv.org/abs/2001.08361\n")
+    build(SiteLayout.find(tmp_path), BuildOptions(search=False, workers=1, cache=False))
+    assert len(asked) == 1 and "--format=%x00%cI" in asked[0]

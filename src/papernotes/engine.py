@@ -63,7 +63,7 @@ from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import compile_templates, compiled_templates, make_environment, render_reading, render_stream
 from .graph.sections import list_section_children
 from .sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
-from .read import Bursts, committed_between, copy_bursts, discover, file_dates, in_bursts, relative_names
+from .read import Bursts, committed_between, copy_bursts, discover, file_dates, in_bursts, relative_names, takes_file_date
 from .read.unsupported import once_per_site
 from .savedstate import Changes, Whole, changes_since, replayed
 from .uptodate import git_head
@@ -243,7 +243,9 @@ class ReadCache:
         has it for a file recalled, else looked at), and the positions of the files recalled that
         were read with the other answer for theirs, to be read again: a file's date may change
         with the others' times (a copy shared by most files no longer is once most of them were
-        edited)."""
+        edited). A site of Markdown notes has none to find."""
+        if not any(map(takes_file_date, rels)):
+            return (), []
         memory, times, to_look_at = self.memory, [], []
         for rel, path, result in zip(rels, paths, results):
             entry = memory.get(rel) if result is not None else None
@@ -258,7 +260,7 @@ class ReadCache:
         if self.decided[0] is memory and self.decided[1] == bursts:  # every mark in memory was made or checked under these
             return bursts, []
         self.decided = (memory, bursts)
-        return bursts, [index for index, (rel, result) in enumerate(zip(rels, results)) if result is not None
+        return bursts, [index for index, (rel, result) in enumerate(zip(rels, results)) if result is not None and takes_file_date(rel)
                         and (entry := memory.get(rel)) is not None and in_bursts(entry[0][1], bursts) != entry[1].endswith(COPIED)]
 
     def redated(self, content_dir: Path, rels: list[str], results: list[ReadResult | None]) -> list[int]:
@@ -266,7 +268,8 @@ class ReadCache:
         out since memory's results were read (git dates a file by its last commit): the files the
         commits between the two touched, or every one when git cannot tell which."""
         before, self.head = self.head, git_head(os.fspath(content_dir))
-        recalled = {rel: index for index, (rel, result) in enumerate(zip(rels, results)) if result is not None}
+        recalled = {rel: index for index, (rel, result) in enumerate(zip(rels, results))
+                    if result is not None and takes_file_date(rel)}
         if before == self.head or not recalled:
             return []
         touched = committed_between(content_dir, before, self.head) if before and self.head else None

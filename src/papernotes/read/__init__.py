@@ -54,6 +54,7 @@ ASSET_SUFFIXES = frozenset(
     ".zip .gz .tar .css .js .mjs .map .woff .woff2 .ttf .otf .bib .yaml .yml .json .toml .csv .ipynb .py".split()
 )
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+_MARKDOWN_ENDINGS = tuple(MARKDOWN_SUFFIXES)
 SKIPPED_DIRS = frozenset({"node_modules", "site", "public", "__pycache__"})
 #: Jekyll's folders that never hold notes; its output ``_site`` is skipped beside a ``_config.yml``.
 JEKYLL_DIRS = frozenset({"_layouts", "_includes", "_sass", "_data", "_plugins", "_config"})
@@ -193,25 +194,33 @@ def as_drafts(rel: str, result: ReadResult) -> ReadResult:
 Bursts = tuple[tuple[int, int], ...]  # the first and last modification time (nanoseconds) of each copy
 
 
+def takes_file_date(rel: str) -> bool:
+    """Whether the file may be dated by its commit or time: a plain-text note may, a Markdown
+    file (read as Markdown whatever it holds) never is."""
+    return not rel.endswith(_MARKDOWN_ENDINGS) and not rel.lower().endswith(_MARKDOWN_ENDINGS)
+
+
 def file_dates(content_dir: Path, paths: Iterable[str | Path],
                copies: Bursts | None = None) -> dict[str, tuple[dt.datetime, str]]:
-    """For each path (relative to ``content_dir``): its last git commit date when the folder is
-    a git checkout, else its modification time; with where the date came from. A modification
-    time within ``copies`` (by default the bursts ``copy_bursts`` finds among those of ``paths``,
-    git's files too) is when the folder was copied or unpacked, not written: its origin is
-    ``copy time``, which readers do not take as a date."""
+    """For each path (relative to ``content_dir``) that ``takes_file_date``: its last git commit
+    date when the folder is a git checkout, else its modification time; with where the date came
+    from. A modification time within ``copies`` (by default the bursts ``copy_bursts`` finds among
+    those of ``paths``, git's files too) is when the folder was copied or unpacked, not written:
+    its origin is ``copy time``, which readers do not take as a date. A site of Markdown notes
+    asks git nothing (its history can take longer to walk than its notes to read)."""
     paths = list(paths)
     rels = dict(zip(relative_names(paths, content_dir), paths))
-    if not rels:
+    dated = [rel for rel in rels if takes_file_date(rel)]
+    if not dated:
         return {}
-    in_git = in_git_checkout(os.fspath(content_dir))
-    committed = dict(_git_dates(content_dir, sorted(rels) if len(rels) <= 20 else ())) if in_git else {}
-    stats = {rel: os.stat(path) for rel, path in rels.items()}
+    stats = {rel: os.stat(rels[rel]) for rel in (rels if copies is None else dated)}  # bursts: over every file
     bursts = copy_bursts(stat.st_mtime_ns for stat in stats.values()) if copies is None else copies
+    in_git = in_git_checkout(os.fspath(content_dir))
+    committed = dict(_git_dates(content_dir, sorted(dated) if len(dated) <= 20 else ())) if in_git else {}
     return {rel: (committed[rel], "git commit") if rel in committed else
-            (dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc),
-             "copy time" if in_bursts(stat.st_mtime_ns, bursts) else "modification time")
-            for rel, stat in stats.items()}
+            (dt.datetime.fromtimestamp(stats[rel].st_mtime, dt.timezone.utc),
+             "copy time" if in_bursts(stats[rel].st_mtime_ns, bursts) else "modification time")
+            for rel in dated}
 
 
 def copy_bursts(stamps: Iterable[int], gap: int = 2_000_000_000) -> Bursts:
