@@ -268,11 +268,11 @@ class ReadCache:
         out since memory's results were read (git dates a file by its last commit): the files the
         commits between the two touched, or every one when git cannot tell which."""
         before, self.head = self.head, git_head(os.fspath(content_dir))
+        if before == self.head:
+            return []
         recalled = {rel: index for index, (rel, result) in enumerate(zip(rels, results))
                     if result is not None and takes_file_date(rel)}
-        if before == self.head or not recalled:
-            return []
-        touched = committed_between(content_dir, before, self.head) if before and self.head else None
+        touched = committed_between(content_dir, before, self.head) if before and self.head and recalled else None
         return sorted(recalled.values() if touched is None else (recalled[rel] for rel in touched if rel in recalled))
 
     def read(self, inputs: ReadInputs, paths: list[str], rels: list[str], workers: int = 1,
