@@ -146,6 +146,18 @@ def test_the_commit_is_read_as_git_reads_it(tmp_path):
     assert uptodate.git_head(tmp_path) == ""
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_commit_of_the_repository_git_dir_names_is_read(tmp_path, monkeypatch):
+    """Dates come from the repository ``GIT_DIR`` names; so does the commit a build stands at."""
+    repo, notes = tmp_path / "repo", tmp_path / "notes"
+    repo.mkdir()
+    notes.mkdir()
+    _git(repo, "init", "-q")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "one")
+    monkeypatch.setenv("GIT_DIR", os.fspath(repo / ".git"))
+    assert uptodate.git_head(notes) == _git(repo, "rev-parse", "HEAD")
+
+
 def _age(root: Path) -> None:
     """Date every file of the site a minute back, as if written long before the build."""
     old = time.time() - 60

@@ -235,7 +235,10 @@ def output_stamp(out_dir: str | os.PathLike[str]) -> bytes:
 
 def git_head(folder: str) -> str:
     """The commit checked out in the git repository holding ``folder`` ("" outside one), read from
-    the repository's files; git itself is asked only when they are not the plain kind."""
+    the repository's files; git itself is asked only when they are not the plain kind, or when
+    ``GIT_DIR`` names the repository."""
+    if "GIT_DIR" in os.environ:
+        return _ask_git(folder)
     parent = folder
     while True:
         dot_git = os.path.join(parent, ".git")
