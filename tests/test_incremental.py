@@ -870,3 +870,30 @@ def test_git_names_no_files_between_commits_it_does_not_have(tmp_path):
     from papernotes.read import committed_between
 
     assert committed_between(tmp_path, "0" * 40, "1" * 40) is None
+
+
+def test_a_commit_leaves_a_site_of_markdown_notes_up_to_date(make_site, monkeypatch):
+    """Markdown notes never take a date from their commits, so a commit that changes no file
+    leaves their site up to date; a site with a plain-text log builds again."""
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nOn arXiv:1706.03762.\n"})
+    os.utime(root / "content" / "a.md", (time.time() - 60,) * 2)
+    _git(root, "init", "-q")
+    _git(root, "add", "content")
+    _git(root, "commit", "-q", "-m", "notes")
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    _git(root, "commit", "-q", "--allow-empty", "-m", "nothing", date="2023-04-05T06:07:08+00:00")
+    assert build(layout, options).up_to_date == 1
+    (root / "content" / "log.txt").write_text("Log\nhttps://arxiv.org/abs/2001.08361\n")
+    os.utime(root / "content" / "log.txt", (time.time() - 60,) * 2)
+    build(layout, options)
+    _git(root, "add", "content")
+    _git(root, "commit", "-q", "-m", "log", date="2023-04-05T06:07:08+00:00")
+    again = build(layout, options)
+    assert not again.up_to_date and 'datetime="2023-04-05"' in (layout.out / "notes" / "log" / "index.html").read_text()

@@ -134,7 +134,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         raise
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
-                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin), files)
+                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin), files,
+                          dated_by_commit=engine.dated_by_files())
     if kept is not None:
         engine.save(_digest(looked.inputs.key) if looked is not None else "")
         kept.release()

@@ -507,6 +507,12 @@ class Engine:
             self.last_read = LastRead.of(paths, rels, inputs.digest, remembered, last)
         return published((result for result in results if result is not None), config.drafts)
 
+    def dated_by_files(self) -> bool:
+        """Whether a note file of the last read may take its date from its file (its last commit,
+        its time), so that the git commit the notes are at matters to the site."""
+        last = self.last_read
+        return last is None or any(map(takes_file_date, last.rels))
+
     def _stored(self, result: ReadResult) -> ReadResult:
         """The result with the names its notes repeat shared, and its note bodies moved to the
         store, when there is one."""

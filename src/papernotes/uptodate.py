@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .model import Diagnostic
 
 MANIFEST = "last-build.marshal"
-FORMAT = 5  # bump whenever the manifest changes shape
+FORMAT = 6  # bump whenever the manifest changes shape
 _MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 _NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
@@ -76,27 +76,28 @@ class LastBuild:
 
 
 class Inputs:
-    """What a build reads as one byte string (paths, sizes, times, options, version, git commit),
-    and the digests of the bytes of the files changed lately (``recent``: racy, so looked at by
-    content)."""
+    """What a build reads as one byte string (paths, sizes, times, options, version), the digests
+    of the bytes of the files changed lately (``recent``: racy, so looked at by content), and the
+    git commit the notes are at ("" outside a checkout)."""
 
-    __slots__ = ("key", "recent")
+    __slots__ = ("key", "recent", "head")
 
-    def __init__(self, key: bytes, recent: dict[str, str]) -> None:
-        self.key, self.recent = key, recent
+    def __init__(self, key: bytes, recent: dict[str, str], head: str = "") -> None:
+        self.key, self.recent, self.head = key, recent, head
 
 
 class Manifest:
     """The header of the last build's manifest: where it is, the inputs it found, the output
-    folder it wrote and that folder's stamp (``output_stamp``), when it began, what it made, and
-    the digests of its racy inputs."""
+    folder it wrote and that folder's stamp (``output_stamp``), when it began, what it made, the
+    digests of its racy inputs, and the git commit it stood at when its output depends on it
+    (a note dated by its last commit; None: it does not)."""
 
-    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent")
+    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent", "head")
 
     def __init__(self, where: str, inputs: bytes, out: str, output: bytes, time: float, last: LastBuild,
-                 recent: dict[str, str]) -> None:
+                 recent: dict[str, str], head: str | None = None) -> None:
         self.where, self.inputs, self.out, self.output = where, inputs, out, output
-        self.time, self.last, self.recent = time, last, recent
+        self.time, self.last, self.recent, self.head = time, last, recent, head
 
 
 def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[object, ...]:
@@ -141,9 +142,7 @@ def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os
     real = [os.path.realpath(root) for root in roots]
     for root in real:
         _walk(root, skipped, since, stamps, recent)
-    if real:
-        stamps.append(git_head(real[0]))
-    return Inputs(marshal.dumps(stamps, _MARSHAL), recent)
+    return Inputs(marshal.dumps(stamps, _MARSHAL), recent, git_head(real[0]) if real else "")
 
 
 def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, str]) -> None:
@@ -305,7 +304,7 @@ def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
         if header["format"] != (FORMAT, __version__):
             return None
         return Manifest(where, header["inputs"], header["out"], header["output"], header["time"], LastBuild(*header["last"]),
-                        header["recent"])
+                        header["recent"], header["head"])
     except Exception:  # missing, truncated or from another version: build
         return None
 
@@ -331,9 +330,11 @@ def output_stamps(manifest: Manifest | None) -> dict[str, tuple[int, int]]:
 
 
 def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: Inputs) -> LastBuild | None:
-    """The last build, when its manifest matches ``inputs`` (racy files by their bytes) and its
-    output is as it left it."""
+    """The last build, when its manifest matches ``inputs`` (racy files by their bytes, the git
+    commit when its output depends on it) and its output is as it left it."""
     if manifest is None or manifest.inputs != inputs.key or manifest.output != output_stamp(out_dir):
+        return None
+    if manifest.head is not None and manifest.head != inputs.head:
         return None
     since = manifest.time - RACY_SECONDS
     try:
@@ -348,16 +349,17 @@ def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: I
 def changed_files(manifest: Manifest, inputs: Inputs) -> frozenset[str] | None:
     """The input files (by real path) added, removed or of another size or time since the build
     of ``manifest``, and the racy ones whose bytes differ; None when more than files changed
-    (papernotes itself, the options or the git commit)."""
+    (papernotes itself, the options). A new git commit is the engine's to look into: it knows
+    which notes are dated by their commits."""
     try:
         old, new = marshal.loads(manifest.inputs), marshal.loads(inputs.key)
     except (EOFError, ValueError, TypeError):
         return None
-    if old[:2] != new[:2] or old[-1:] != new[-1:]:
+    if old[:2] != new[:2]:
         return None
-    before = {entry if isinstance(entry, str) else entry[0]: entry for entry in old[2:-1]}
+    before = {entry if isinstance(entry, str) else entry[0]: entry for entry in old[2:]}
     changed: set[str] = set()
-    for entry in new[2:-1]:
+    for entry in new[2:]:
         top = entry if isinstance(entry, str) else entry[0]
         was = before.pop(top, top)
         if was != entry:
@@ -391,17 +393,18 @@ def _files_of(entry: Any) -> dict[str, tuple[int, int]]:
 
 
 def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], inputs: Inputs, started: float,
-             made: LastBuild, output: dict[str, tuple[int, int]] | None = None) -> None:
+             made: LastBuild, output: dict[str, tuple[int, int]] | None = None, dated_by_commit: bool = True) -> None:
     """Write the manifest of a build that began at ``started`` (``time.time()``); ``output``:
     the output folder's files and their (size, modification time) when the build knows them
-    (else they are looked at)."""
+    (else they are looked at); ``dated_by_commit``: whether a note may take its date from the
+    commit the notes are at (else another commit leaves the build up to date)."""
     try:
         files = _output_files(out_dir) if output is None else output
         recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
         header = {"format": (FORMAT, __version__), "inputs": inputs.key, "out": os.fspath(out_dir),
                   "output": output_stamp(out_dir), "time": started,
                   "last": (made.notes, made.pages, made.warnings, made.errors, made.problems, made.site_origin),
-                  "recent": recent}
+                  "recent": recent, "head": inputs.head if dated_by_commit else None}
         os.makedirs(cache_dir, exist_ok=True)
         temporary = os.path.join(cache_dir, f"{MANIFEST}.tmp-{os.getpid()}")
         with open(temporary, "wb") as handle:
