@@ -234,3 +234,19 @@ def test_script_urls_are_neutralised_in_any_case(html, blocked):
     from papernotes.markdown.sanitize import neutralise_script_urls
 
     assert ("#blocked:" in neutralise_script_urls(html)) is blocked
+
+
+def test_a_renderer_highlights_a_snippet_once_until_told_to_forget(monkeypatch):
+    """Notes repeat snippets and formulas: each is converted once, unless the renderer forgets
+    (as a new process would: how ``benchmarks/read_stage.py`` times a cold pass)."""
+    import papernotes.markdown.pipeline as pipeline
+
+    calls = []
+    real = pipeline.highlight
+    monkeypatch.setattr(pipeline, "highlight", lambda *args: calls.append(args) or real(*args))
+    renderer = MarkdownRenderer()
+    text = "```python\nx = 1\n```\n"
+    first = renderer.render(text, "a.md")[0].html
+    assert renderer.render(text, "b.md")[0].html == first and len(calls) == 1
+    renderer.forget()
+    assert renderer.render(text, "c.md")[0].html == first and len(calls) == 2

@@ -119,6 +119,11 @@ class MarkdownRenderer:
             self._math_only.add_render_rule(rule, _as_rule(self._render_math))
         self._md = md
 
+    def forget(self) -> None:
+        """Forget the formulas and snippets converted so far, as a new process has none."""
+        self._mathml.cache_clear()
+        self._highlighted.cache_clear()
+
     def render(self, text: str, path: str, first_line: int = 1, source_dir: Path | None = None,
                flavor: str = "commonmark") -> tuple[RenderedBody, tuple[Diagnostic, ...]]:
         """Render ``text``, whose first line is line ``first_line`` of ``path``, as Markdown of
