@@ -243,9 +243,7 @@ class ReadCache:
         has it for a file recalled, else looked at), and the positions of the files recalled that
         were read with the other answer for theirs, to be read again: a file's date may change
         with the others' times (a copy shared by most files no longer is once most of them were
-        edited). A site of Markdown notes has none to find."""
-        if not any(map(takes_file_date, rels)):
-            return (), []
+        edited)."""
         memory, times, to_look_at = self.memory, [], []
         for rel, path, result in zip(rels, paths, results):
             entry = memory.get(rel) if result is not None else None
@@ -355,20 +353,22 @@ def _read_under(inputs: ReadInputs, dated: tuple[object, str] | None) -> str:
 @dataclass(frozen=True)
 class LastRead:
     """The last build's notes folder: the walk's files (the very list the walk memo hands out
-    while no folder changed), their names, the read inputs' digest and each file's result (None:
-    one not remembered, which is looked at again)."""
+    while no folder changed), their names, the read inputs' digest, each file's result (None:
+    one not remembered, which is looked at again) and whether any file may take its date from
+    itself (``takes_file_date``)."""
 
     paths: list[str]
     rels: list[str]
     inputs: str
     results: tuple[ReadResult | None, ...]
     positions: dict[str, int]  # where each file is in ``paths`` by its path, made when first asked
+    dated: bool
 
     @classmethod
     def of(cls, paths: list[str], rels: list[str], inputs: str, results: tuple[ReadResult | None, ...],
-           last: LastRead | None) -> LastRead:
+           last: LastRead | None, dated: bool) -> LastRead:
         """The read of ``paths``, sharing the last read's map of positions while the walk is the same."""
-        return cls(paths, rels, inputs, results, last.positions if last is not None and last.paths is paths else {})
+        return cls(paths, rels, inputs, results, last.positions if last is not None and last.paths is paths else {}, dated)
 
     def places(self, names: Iterable[str]) -> list[int]:
         """Where the files ``names`` (as the watcher names them) are in ``paths``."""
@@ -486,11 +486,14 @@ class Engine:
             results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
         unknown = [index for index, result in enumerate(results) if result is None]
+        dated = last.dated if last is not None and last.rels is rels else any(map(takes_file_date, rels))
         redated = self.reads.redated(layout.content, rels, results) if cached else []
         copies = None
         # nothing recalled: reading finds the bursts among the files it reads (every one), and no mark
-        # needs checking; nothing to read in the same walk: no file's time changed
-        if cached and len(unknown) < len(results) and (unknown or redated or last is None or last.paths is not paths):
+        # needs checking; nothing to read in the same walk: no file's time changed; no file that
+        # may be dated by its time (a site of Markdown notes): no copy to find
+        if (cached and dated and len(unknown) < len(results)
+                and (unknown or redated or last is None or last.paths is not paths)):
             copies, misdated = self.reads.dated_copies(rels, paths, results)
             unknown = sorted({*unknown, *misdated, *redated})
         unremembered = []
@@ -504,14 +507,13 @@ class Engine:
         if cached:
             remembered = tuple(None if index in unremembered else result for index, result in enumerate(results)) \
                 if unremembered else tuple(results)
-            self.last_read = LastRead.of(paths, rels, inputs.digest, remembered, last)
+            self.last_read = LastRead.of(paths, rels, inputs.digest, remembered, last, dated)
         return published((result for result in results if result is not None), config.drafts)
 
     def dated_by_files(self) -> bool:
         """Whether a note file of the last read may take its date from its file (its last commit,
         its time), so that the git commit the notes are at matters to the site."""
-        last = self.last_read
-        return last is None or any(map(takes_file_date, last.rels))
+        return self.last_read is None or self.last_read.dated
 
     def _stored(self, result: ReadResult) -> ReadResult:
         """The result with the names its notes repeat shared, and its note bodies moved to the

@@ -18,6 +18,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".
 #: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
 ATTACHMENT_SUFFIXES = frozenset({".pdf", ".mp3", ".wav", ".m4a", ".ogg", ".flac", ".webm", ".mp4", ".ogv", ".mov",
                                  ".mkv", ".3gp", ".csv", ".zip"})
+_ASSET_SUFFIXES = IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class AssetFinder:
 
 
 def _is_asset(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES
+    return os.path.splitext(name)[1].lower() in _ASSET_SUFFIXES
 
 
 def is_remote(src: str) -> bool:
