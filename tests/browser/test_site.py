@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import json
+from urllib.request import urlopen
 
 import pytest
 
@@ -119,6 +120,28 @@ def sharded_url(tmp_path_factory: pytest.TempPathFactory):
     server, url = serve(out)
     yield url
     server.shutdown()
+
+
+def test_the_search_page_asks_for_every_bundle_at_once(page, sharded_url):
+    """Each bundle's entry is asked for before any bundle's index description comes back (each
+    held back a while here, as a slow link would): the bundles load side by side, not in turn."""
+    import time
+
+    merged = len(json.loads(urlopen(sharded_url + "pagefind/papernotes.json").read())["merge"])
+    events: list[tuple[str, str]] = []
+
+    def slow_meta(route):
+        events.append(("meta answered", route.request.url))
+        time.sleep(0.3)
+        route.continue_()
+
+    page.route("**/shard-*/*.pf_meta", slow_meta)
+    page.on("request", lambda request: events.append(("asked", request.url)) if "pagefind-entry.json" in request.url else None)
+    search(page, sharded_url, "compute optimal")
+    first_meta = next(index for index, (kind, _) in enumerate(events) if kind == "meta answered")
+    asked = [url for kind, url in events[:first_meta] if kind == "asked" and "/shard-" in url]
+    assert len(asked) == merged, events
+    assert page.errors == []
 
 
 @pytest.mark.parametrize("site", ["demo_url", "sharded_url"])
