@@ -7,8 +7,9 @@ Builds the site (a synthetic corpus of ``--notes`` notes, see ``bench.py``, or a
 notes folder) cold, ``papernotes build --no-cache``, with and without ``--no-search``, in
 turn (A B A B …, so both see the same machine), each in a fresh process with the output
 removed first. For each it reports the median wall seconds, CPU seconds (user + system of the
-whole process tree: papernotes, its render workers and the Pagefind processes) and the
-largest peak RSS of any one process. Then two rebuilds with search: after a change that
+whole process tree: papernotes, its render workers and the Pagefind processes), the
+largest peak RSS of any one process, and the peak of the processes' memory together (their
+proportional set sizes summed, sampled every 50 ms; Linux only, else 0). Then two rebuilds with search: after a change that
 touches every page but no indexed text (the site title), which must keep the index, and after
 one note's text changed, which must index again; for these it reports the search step's own
 seconds from ``build -v``.
@@ -30,13 +31,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import make_corpus  # noqa: E402
 
 MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, tempfile, time
+
+def tree(pid):
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [p for child in children.read().split() for p in tree(int(child))]
+    except OSError:
+        pass
+    return found
+
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
 started = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-wall = time.perf_counter() - started
+with tempfile.TemporaryFile("w+") as log:
+    process = subprocess.Popen(sys.argv[1:], stdout=log, stderr=subprocess.STDOUT, text=True)
+    together = 0
+    while process.poll() is None:
+        together = max(together, sum(map(pss_kb, tree(process.pid))))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    log.seek(0)
+    output = log.read()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-                  "code": done.returncode, "output": done.stdout[-4000:]}))
+                  "together_mb": together / 1024, "code": process.returncode, "output": output[-4000:]}))
 """
 
 
@@ -79,7 +105,8 @@ def main() -> None:
         for kind, results in runs.items():
             print(f"cold build {kind}: " + ", ".join(
                 f"{name} {statistics.median(float(r[key]) for r in results):.2f}{unit}"  # type: ignore[arg-type]
-                for name, key, unit in (("wall", "wall", " s"), ("cpu", "cpu", " s"), ("largest process", "rss_mb", " MB"))))
+                for name, key, unit in (("wall", "wall", " s"), ("cpu", "cpu", " s"), ("largest process", "rss_mb", " MB"),
+                                        ("all processes together", "together_mb", " MB"))))
         steps = [seconds for r in runs["with search"] if (seconds := search_seconds(r)) is not None]
         print(f"search step of the cold build (build -v): median {statistics.median(steps):.2f} s")
         walls = [float(b["wall"]) / float(a["wall"]) for a, b in zip(runs["without search"], runs["with search"])]  # type: ignore[arg-type]
@@ -92,7 +119,8 @@ def main() -> None:
         note = next(p for p in sorted(site.rglob("*.md")) if not p.name.startswith("_"))
         note.write_text(note.read_text(encoding="utf-8") + "\n\nOne more searchable sentence.\n", encoding="utf-8")
         edited = run_build(site, out)
-        print(f"rebuild, one note edited: search step {search_seconds(edited)} s, largest process {edited['rss_mb']:.0f} MB")
+        print(f"rebuild, one note edited: search step {search_seconds(edited)} s, largest process {edited['rss_mb']:.0f} MB, "
+              f"all processes together {edited['together_mb']:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

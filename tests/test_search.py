@@ -287,7 +287,7 @@ def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_b
 
     begun, told = threading.Event(), []
 
-    def slow_bundle(staging, graph, language, workers=1, cancelled=None):
+    def slow_bundle(staging, graph, language, workers=1, cancelled=None, slots=None):
         begun.set()
         told.append(cancelled.wait(10))  # still indexing when the build fails, until told to stop
         (staging.root / "pagefind").mkdir(parents=True, exist_ok=True)
@@ -323,3 +323,40 @@ def test_a_cancelled_index_writes_no_more_documents_and_starts_no_pagefind(tmp_p
     with pytest.raises(pagefindindex.PagefindError, match="cancelled"):
         write_bundle(documents(), tmp_path / "bundle", cancelled=cancelled)
     assert written == [0, 1, 2]  # the document being made when it was cancelled is the last
+
+
+def test_one_pagefind_runs_beside_the_render_workers_and_one_per_core_once_the_pages_are_written(tmp_path, monkeypatch):
+    """Pagefind holds its bundle in memory and each render worker a copy of the graph: while
+    the pages are written one bundle is indexed at a time, then as many as there are workers."""
+    import threading
+    import time
+
+    from papernotes import output
+
+    monkeypatch.setattr(search, "SHARD_TEXT", 10)
+    root = write_files(tmp_path / "src", MANY)
+    made = Engine(SiteLayout.find(root), BuildOptions(search=False, cache=False, workers=1)).produce(MemorySink())
+    phase, running, most, lock = ["pages"], [0], {"pages": 0, "after": 0}, threading.Lock()
+
+    def counting_bundle(documents, bundle_dir, exclude_selectors=(), interface=True, cancelled=None):
+        list(documents)
+        with lock:
+            running[0] += 1
+            most[phase[0]] = max(most[phase[0]], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        bundle_dir.mkdir(parents=True, exist_ok=True)
+        return pagefindindex.Indexed(1)
+
+    monkeypatch.setattr(search, "write_bundle", counting_bundle)
+    staging = output.start(tmp_path / "out")
+    indexing = search.Indexing(staging, workers=2)
+    indexing.start(made.graph, made.config)
+    time.sleep(0.3)  # the render workers at work
+    with lock:
+        phase[0] = "after"
+    assert indexing.result() is None
+    assert search.ShardPlan.of(made.graph, "en", 2).count >= 6
+    assert most == {"pages": 1, "after": 2}
+    output.abandon(staging)

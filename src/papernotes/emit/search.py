@@ -10,6 +10,7 @@ keeps every bundle whose documents did not change and indexes the others again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -33,7 +34,7 @@ from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 
 BUNDLE = "pagefind"
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
-SHARD_TEXT = 6_000_000  # characters of documents per Pagefind process (about 300 MB of its memory)
+SHARD_TEXT = 3_000_000  # characters of documents per Pagefind process (about 150 MB of its memory)
 PARALLEL_TEXT = 1_000_000  # characters of documents that are worth a Pagefind process of their own
 EXCERPT_WEIGHT = 0.5  # of a word in a paper's document quoted from a note (Pagefind's default is 1)
 WORD_TEXT = 10  # characters of a note's document per word of its body, taken to size the bundles
@@ -177,12 +178,12 @@ def digest(graph: Graph, language: str) -> str:
 
 def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, plan: ShardPlan | None = None,
                 current: Path | None = None, kept: frozenset[int] = frozenset(),
-                cancelled: threading.Event | None = None) -> Diagnostic | None:
+                cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None) -> Diagnostic | None:
     """Write the search bundle of ``graph`` into ``folder/pagefind``, one Pagefind process per
-    bundle, ``workers`` at a time; the bundles numbered in ``kept`` are hard-linked from the
-    search folder ``current`` instead. Returns a warning when the index could not be made (the
-    site works without search). Once ``cancelled`` is set no more documents are written and no
-    Pagefind is started."""
+    bundle, ``workers`` at a time (and no more than ``slots`` lets run); the bundles numbered in
+    ``kept`` are hard-linked from the search folder ``current`` instead. Returns a warning when
+    the index could not be made (the site works without search). Once ``cancelled`` is set no
+    more documents are written and no Pagefind is started."""
     plan = plan or ShardPlan.of(graph, language, workers)
     bundle, places = folder / BUNDLE, plan.places
     results: list[Indexed] = []
@@ -194,10 +195,15 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
     except OSError:  # the current site's bundle is not as its manifest says: index every bundle
         shutil.rmtree(bundle, ignore_errors=True)
         kept = frozenset()
-    try:
-        with ThreadPoolExecutor(max(1, workers)) as pool:  # each bundle's documents made as its Pagefind reads them
-            jobs = [pool.submit(write_bundle, documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
+
+    def index(number: int, place: str) -> Indexed:  # the bundle's documents made as its Pagefind reads them
+        with slots or contextlib.nullcontext():
+            return write_bundle(documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
                                 bundle / place, ("annotation",), interface=not place, cancelled=cancelled)
+
+    try:
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            jobs = [pool.submit(index, number, place)
                     for number, place in enumerate(places) if place is not None and number not in kept]
             results += [job.result() for job in jobs]
     except (PagefindError, OSError) as exc:
@@ -246,7 +252,7 @@ class Staging(Protocol):
 
 
 def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1,
-                  cancelled: threading.Event | None = None) -> Diagnostic | None:
+                  cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None) -> Diagnostic | None:
     """Give the staged site a search bundle: the current site's, hard-linked, when it was made
     from the same documents; otherwise a new one, which takes each bundle whose documents did
     not change from the current site (an edit indexes its own bundle again, not every one)."""
@@ -261,27 +267,36 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
         return None
     kept = frozenset(b for b, digest in enumerate(plan.digests)
                      if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
-    return make_bundle(graph, language, staging.root, workers, plan, current, kept, cancelled)
+    return make_bundle(graph, language, staging.root, workers, plan, current, kept, cancelled, slots)
 
 
 class Indexing:
     """``update_bundle`` in a thread of its own, begun with the graph while the pages are written:
-    Pagefind's processes take the processor time the render workers leave idle (their uneven
-    shares, the writing of assets), and the search step no longer waits for the last page."""
+    a Pagefind process takes the processor time the render workers leave idle (their uneven
+    shares, the writing of assets), and the search step no longer waits for the last page. One
+    Pagefind runs beside the render workers and one per core once they are done, so that the
+    build's processes together stay within a few hundred megabytes (a Pagefind process holds
+    about 50 bytes per character of its bundle, a render worker a copy of the graph)."""
 
     def __init__(self, staging: Staging, workers: int) -> None:
         self.staging, self.workers = staging, workers
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="search")
         self._bundle: Future[Diagnostic | None] | None = None
         self._cancelled = threading.Event()
+        self._slots = threading.Semaphore(1)  # Pagefind processes let run: one while the pages are written
 
     def start(self, graph: Graph, config: Config) -> None:
         """Begin making the bundle of ``graph`` (called once its pages begin to be written)."""
         self._bundle = self._thread.submit(update_bundle, self.staging, graph, config.language, self.workers,
-                                           self._cancelled)
+                                           self._cancelled, self._slots)
+
+    def _pages_written(self) -> None:
+        if self.workers > 1:
+            self._slots.release(self.workers - 1)
 
     def result(self) -> Diagnostic | None:
-        """Wait for the bundle: None when it was made, else why not."""
+        """Wait for the bundle (called once the pages are written): None when it was made, else why not."""
+        self._pages_written()
         try:
             if self._bundle is None:
                 raise RuntimeError("the search bundle was never begun")
@@ -293,4 +308,5 @@ class Indexing:
         """Stop making the bundle, its outcome no longer wanted (the build failed or was
         interrupted): no more documents written, no Pagefind started; wait for what runs."""
         self._cancelled.set()
+        self._pages_written()  # a bundle waiting for its turn sees the cancellation
         self._thread.shutdown(wait=True, cancel_futures=True)
