@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import importlib.util
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +32,15 @@ def note_page_leaks(site: Path) -> dict[str, dict[str, int]]:
         if any(counts.values()):
             pages[page.parent.relative_to(site).as_posix()] = {kind: n for kind, n in counts.items() if n}
     return pages
+
+
+@functools.cache
+def scratch(prefix: str) -> Path:
+    """A folder for the files hypothesis examples write (they cannot take ``tmp_path``), made when
+    first wanted in this process and removed when it exits."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -22,13 +21,14 @@ from papernotes.model import ReadResult
 from papernotes.read.site import read_guarded
 from papernotes.read.common import ReadContext
 
+from .conftest import scratch
+
 CONTEXT = ReadContext(Config(), MarkdownRenderer(), MarkdownRenderer(hard_breaks=True))
-FOLDER = Path(tempfile.mkdtemp(prefix="papernotes-broken-"))
 GOOD = "---\ntitle: Good\ndate: 2024-03-09\n---\nFine.\n"
 
 
 def read(text: str | bytes, name: str = "note.md") -> ReadResult:
-    path = FOLDER / name
+    path = scratch("papernotes-broken-") / name
     path.write_bytes(text.encode() if isinstance(text, str) else text)
     return read_guarded(path, name, CONTEXT)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -18,8 +17,9 @@ from papernotes.read.common import ReadContext, SourceFile
 from papernotes.read.feeds import parse as parse_feed, parse_part
 from papernotes.urls import UnsafeURL, check_url, output_file, slugify
 
+from .conftest import scratch
+
 CONTEXT = ReadContext(Config(), MarkdownRenderer(), MarkdownRenderer(hard_breaks=True))
-FOLDER = Path(tempfile.mkdtemp(prefix="papernotes-props-"))
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text that looks like our inputs: front matter fences, feed tags, math, wikilinks, Liquid, HTML.
@@ -33,7 +33,7 @@ texts = st.one_of(st.text(max_size=300), st.lists(st.one_of(pieces, st.text(max_
 
 
 def read(data: bytes, suffix: str):
-    path = FOLDER / f"note{suffix}"
+    path = scratch("papernotes-props-") / f"note{suffix}"
     path.write_bytes(data)
     return read_path(path, path.name, CONTEXT, READERS)
 
@@ -104,7 +104,7 @@ feeds = st.tuples(
 @PROPERTY
 @given(feeds, st.integers(min_value=2, max_value=5))
 def test_a_feed_parsed_in_parts_gives_the_items_of_the_whole(text, count):
-    path = FOLDER / "feed.xml"
+    path = scratch("papernotes-props-") / "feed.xml"
     source = SourceFile(path, path.name, text)
     whole = parse_feed(source, CONTEXT)
     assert parse_feed(source, CONTEXT, (count, lambda parts: [parse_part(part) for part in parts])) == whole

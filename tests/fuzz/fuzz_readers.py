@@ -12,6 +12,7 @@ opened is closed, no script survives from a feed). Prints how many cases ran and
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import traceback
@@ -97,7 +98,10 @@ def run(examples: int, seed: int | None = None) -> tuple[int, list[str]]:
             for problem in check_html(note.body.html, note.source.item is not None):
                 failures.append(f"{data[:200]!r} ({suffix}): {problem}")
 
-    case()
+    try:
+        case()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return count, failures
 
 
