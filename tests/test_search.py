@@ -177,6 +177,15 @@ def test_enough_text_is_cut_into_a_bundle_for_each_worker(tmp_path, monkeypatch)
     assert search.ShardPlan.of(graph, "en", workers=1).count == 1
 
 
+def test_a_very_large_index_gets_larger_bundles_rather_than_more(tmp_path, monkeypatch):
+    graph = graph_of(write_files(tmp_path, MANY))
+    monkeypatch.setattr(search, "SHARD_TEXT", 10)
+    assert search.ShardPlan.of(graph, "en").count == len(MANY)  # one document a bundle
+    monkeypatch.setattr(search, "MOST_BUNDLES", 4)
+    plan = search.ShardPlan.of(graph, "en")
+    assert plan.count == 4 and set(plan.buckets.values()) <= {0, 1, 2, 3}
+
+
 def _bundle_inodes(layout: SiteLayout) -> dict[str, int]:
     manifest = json.loads((layout.out / "pagefind" / "papernotes.json").read_text())
     return {place: (layout.out / "pagefind" / place / "pagefind-entry.json").stat().st_ino for place in ("", *manifest["merge"])}

@@ -35,6 +35,7 @@ from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 BUNDLE = "pagefind"
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 3_000_000  # characters of documents per Pagefind process (about 150 MB of its memory)
+MOST_BUNDLES = 100  # past this many, bundles grow instead: a search asks every bundle for each word
 PARALLEL_TEXT = 1_000_000  # characters of documents that are worth a Pagefind process of their own
 EXCERPT_WEIGHT = 0.5  # of a word in a paper's document quoted from a note (Pagefind's default is 1)
 WORD_TEXT = 10  # characters of a note's document per word of its body, taken to size the bundles
@@ -122,7 +123,9 @@ class ShardPlan:
     the documents before it, so an edit changes only its own bundle's digest; ``count`` comes
     from the words of the notes, about ``SHARD_TEXT`` characters of documents to a bundle, and
     at least one for each of ``workers`` with ``PARALLEL_TEXT`` to index (bundles are indexed
-    side by side)."""
+    side by side), but no more than ``MOST_BUNDLES``: each search asks every bundle for the
+    index of each word, so a very large site (past 300 MB of documents, some 40,000 notes)
+    gets larger bundles rather than more of them."""
 
     count: int
     buckets: dict[str, int]  # URL → bucket
@@ -133,7 +136,7 @@ class ShardPlan:
         papers = [(paper.url, paper_html(paper, language)) for paper in graph.papers.papers]  # no body read
         size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(len(d) for _, d in papers)
         wanted = max(-(-size // SHARD_TEXT), min(workers, size // PARALLEL_TEXT))
-        count = max(1, min(wanted, len(graph.notes) + len(graph.papers.papers)))
+        count = max(1, min(wanted, MOST_BUNDLES, len(graph.notes) + len(graph.papers.papers)))
         buckets: dict[str, int] = {}
         hashers: dict[int, Any] = {}
 
