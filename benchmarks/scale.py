@@ -70,7 +70,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _tree(root: int) -> list[int]:
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process under it now (``/proc``)."""
     pids, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -79,7 +80,8 @@ def _tree(root: int) -> list[int]:
     return pids
 
 
-def _kilobytes(path: str, name: str) -> int:
+def kilobytes(path: str, name: str) -> int:
+    """The figure on the line of ``/proc`` file ``path`` that begins with ``name`` (0: none)."""
     try:
         with open(path) as handle:
             for line in handle:
@@ -92,7 +94,7 @@ def _kilobytes(path: str, name: str) -> int:
 
 def sample(pid: int, peaks: dict[int, Peak]) -> None:
     """Update ``peaks`` with the figures of ``pid`` and every process under it now."""
-    for each in _tree(pid):
+    for each in process_tree(pid):
         try:
             with open(f"/proc/{each}/cmdline", "rb") as handle:
                 name = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()[:80]
@@ -100,8 +102,8 @@ def sample(pid: int, peaks: dict[int, Peak]) -> None:
             continue
         peak = peaks.setdefault(each, Peak(each, name))
         peak.name = peak.name or name  # a process that has ended has no command line left
-        peak.rss = max(peak.rss, _kilobytes(f"/proc/{each}/status", "VmHWM:"))
-        peak.pss = max(peak.pss, _kilobytes(f"/proc/{each}/smaps_rollup", "Pss:"))
+        peak.rss = max(peak.rss, kilobytes(f"/proc/{each}/status", "VmHWM:"))
+        peak.pss = max(peak.pss, kilobytes(f"/proc/{each}/smaps_rollup", "Pss:"))
 
 
 def build(site: Path, notes: int, interval: float) -> Run:

@@ -31,31 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import make_corpus  # noqa: E402
 
 MEASURE = """
-import json, os, resource, subprocess, sys, tempfile, time
+import json, resource, subprocess, sys, tempfile, time
 
-def tree(pid):
-    found = [pid]
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as children:
-                found += [p for child in children.read().split() for p in tree(int(child))]
-    except OSError:
-        pass
-    return found
-
-def pss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
-    except OSError:
-        return 0
+sys.path.insert(0, sys.argv.pop(1))
+from scale import kilobytes, process_tree
 
 started = time.perf_counter()
 with tempfile.TemporaryFile("w+") as log:
     process = subprocess.Popen(sys.argv[1:], stdout=log, stderr=subprocess.STDOUT, text=True)
     together = 0
     while process.poll() is None:
-        together = max(together, sum(map(pss_kb, tree(process.pid))))
+        together = max(together, sum(kilobytes(f"/proc/{pid}/smaps_rollup", "Pss:") for pid in process_tree(process.pid)))
         time.sleep(0.05)
     wall = time.perf_counter() - started
     log.seek(0)
@@ -68,8 +54,8 @@ print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb"
 
 def run_build(site: Path, out: Path, *flags: str) -> dict[str, object]:
     """One build in a fresh process tree; its wall and CPU seconds, largest process and output."""
-    command = [sys.executable, "-c", MEASURE, sys.executable, "-m", "papernotes", "build", str(site), "-o", str(out),
-               "-v", *flags]
+    command = [sys.executable, "-c", MEASURE, str(Path(__file__).resolve().parent),  # where ``scale`` is
+               sys.executable, "-m", "papernotes", "build", str(site), "-o", str(out), "-v", *flags]
     result: dict[str, object] = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
     if result["code"] != 0:
         raise SystemExit(f"build failed: {result['output']}")

@@ -54,7 +54,6 @@ ASSET_SUFFIXES = frozenset(
     ".zip .gz .tar .css .js .mjs .map .woff .woff2 .ttf .otf .bib .yaml .yml .json .toml .csv .ipynb .py".split()
 )
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
-_MARKDOWN_ENDINGS = tuple(MARKDOWN_SUFFIXES)
 SKIPPED_DIRS = frozenset({"node_modules", "site", "public", "__pycache__"})
 #: Jekyll's folders that never hold notes; its output ``_site`` is skipped beside a ``_config.yml``.
 JEKYLL_DIRS = frozenset({"_layouts", "_includes", "_sass", "_data", "_plugins", "_config"})
@@ -197,7 +196,7 @@ Bursts = tuple[tuple[int, int], ...]  # the first and last modification time (na
 def takes_file_date(rel: str) -> bool:
     """Whether the file may be dated by its commit or time: a plain-text note may, a Markdown
     file (read as Markdown whatever it holds) never is."""
-    return not rel.endswith(_MARKDOWN_ENDINGS) and not rel.lower().endswith(_MARKDOWN_ENDINGS)
+    return os.path.splitext(rel)[1].lower() not in MARKDOWN_SUFFIXES
 
 
 def file_dates(content_dir: Path, paths: Iterable[str | Path],
