@@ -209,6 +209,52 @@ def test_an_edit_indexes_its_own_bundle_again_and_keeps_the_others(site, monkeyp
     assert plan.places[plan.buckets["/notes/note-5/"]] == again[0]
 
 
+def _folder_inodes(layout: SiteLayout) -> dict[str, int]:
+    manifest = json.loads((layout.out / "pagefind" / "papernotes.json").read_text())
+    return {place: (layout.out / "pagefind" / place).stat().st_ino for place in ("", *manifest["merge"])}
+
+
+def _bundle_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["in place", "staged"])
+def test_an_edit_in_a_merged_bundle_replaces_that_bundles_folder_alone(site, tmp_path, monkeypatch, cache):
+    """The search folder and the other bundles' folders stay as they are (an edit at 10,000
+    notes no longer links 26 bundles anew and removes the old ones); the bundle is the one a
+    build from scratch makes."""
+    monkeypatch.setattr(search, "SHARD_TEXT", 40)
+    write_files(site.root, MANY)
+    build(site, BuildOptions(workers=1))
+    before = _folder_inodes(site)
+    plan = search.ShardPlan.of(graph_of(site.root), "en")
+    note = next(url for url, bucket in sorted(plan.buckets.items()) if url.startswith("/notes/note-") and plan.places[bucket])
+    name = note.strip("/").split("/")[-1]
+    write_files(site.root, {f"content/{name}.md": MANY[f"content/{name}.md"].replace("shared", "edited")})
+    assert not build(site, BuildOptions(workers=1, cache=cache)).warnings
+    after = _folder_inodes(site)
+    edited = plan.places[plan.buckets[note]]
+    assert [place for place in before if after[place] != before[place]] == ([edited] if cache else list(before))
+    scratch = SiteLayout.find(site.root, tmp_path / "scratch")
+    build(scratch, BuildOptions(workers=1, cache=False))
+    assert _bundle_files(site.out) == _bundle_files(scratch.out)
+
+
+def test_a_merged_bundle_that_cannot_be_made_again_leaves_the_others_and_warns(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_TEXT", 40)
+    write_files(site.root, MANY)
+    build(site, BuildOptions(workers=1))
+    plan = search.ShardPlan.of(graph_of(site.root), "en")
+    note = next(url for url, bucket in sorted(plan.buckets.items()) if url.startswith("/notes/note-") and plan.places[bucket])
+    name = note.strip("/").split("/")[-1]
+    write_files(site.root, {f"content/{name}.md": MANY[f"content/{name}.md"].replace("shared", "edited")})
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    result = build(site, BuildOptions(workers=1))
+    assert [d.message for d in result.diagnostics if "search" in d.message][0].startswith("search index was not updated")
+    assert (site.out / "pagefind" / "pagefind-entry.json").is_file() and (site.out / "notes" / name / "index.html").is_file()
+    assert not list(site.out.parent.glob(".out.*"))  # no scratch folder left beside the output
+
+
 def test_without_pagefind_the_site_builds_and_warns(site, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
     result = build(site, BuildOptions(workers=1))
@@ -271,7 +317,8 @@ def test_a_merged_bundle_is_written_without_the_search_interface(tmp_path):
     assert not list(bundle.glob("pagefind-*ui.*")) and not (bundle / "pagefind-highlight.js").exists()
 
 
-def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypatch):
+@pytest.mark.parametrize("cache", [True, False], ids=["in place", "staged"])
+def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypatch, cache):
     monkeypatch.setattr(search, "SHARD_TEXT", 40)
     write_files(site.root, MANY)
     build(site, BuildOptions(workers=1))
@@ -283,7 +330,7 @@ def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypat
         file.unlink() if file.is_file() else file.rmdir()
     lost.rmdir()
     write_files(site.root, {"content/note-5.md": MANY["content/note-5.md"].replace("shared", "edited")})
-    result = build(site, BuildOptions(workers=1))
+    result = build(site, BuildOptions(workers=1, cache=cache))
     assert not [d for d in result.diagnostics if "search" in d.message]
     assert (lost / "pagefind-entry.json").is_file()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -38,12 +39,19 @@ class InPlace:
     changed: set[str] = field(default_factory=set)
     stamps: dict[str, Stamp] = field(default_factory=dict)  # the files as they are and will stay
     pending: dict[str, str] = field(default_factory=dict)  # rel → its new bytes' file in the scratch folder
-    trees: set[str] = field(default_factory=set)  # folders kept whole
+    trees: set[str] = field(default_factory=set)  # folders kept as the last build left them
+    wholes: set[str] = field(default_factory=set)  # folders made whole in ``root``, each to replace its namesake
 
     @property
     def root(self) -> Path:
         """Where folders made whole (the search bundle) are made, as in a staging folder."""
         return self.scratch / "site"
+
+    def folder(self, rel: str) -> Path:
+        """The folder to make whole in place of the output's folder ``rel`` (``finish`` swaps
+        it in, when it was made)."""
+        self.wholes.add(rel)
+        return self.root / rel
 
     def write(self, rel: str, data: bytes) -> None:
         """Keep the current file at ``rel`` when it holds ``data``; else write ``data`` into
@@ -59,7 +67,7 @@ class InPlace:
                         return
         except OSError:
             pass
-        staged = os.path.join(self.scratch, "files", f"{os.getpid()}-{len(self.pending)}")
+        staged = self._staged()
         with open(staged, "wb") as handle:
             handle.write(data)
         self.pending[rel] = staged
@@ -73,7 +81,7 @@ class InPlace:
         """``write`` for a file made in ``pieces``, each written into the scratch folder as it
         comes; the current file is kept when it holds the same bytes."""
         target = self._target(rel)
-        staged = os.path.join(self.scratch, "files", f"{os.getpid()}-{len(self.pending)}")
+        staged = self._staged()
         write_pieces(staged, pieces)
         self.written.add(rel)
         if same_bytes(staged, target):
@@ -100,12 +108,18 @@ class InPlace:
         """A folder is given every file of each build."""
         return False
 
-    def reuse_tree(self, rel: str) -> bool:
-        """Keep a folder of the output (the search bundle) as it is, when the last build made it."""
+    def reuse_tree(self, rel: str, apart: frozenset[str] = frozenset()) -> bool:
+        """Keep a folder of the output (the search bundle) as the last build made it, when its
+        files are still as it left them, but for the files and folders named in ``apart`` at its
+        top, which the build makes again (``write``, ``folder``)."""
         current = self.out_dir / rel
         if not current.is_dir() or current.is_symlink():
             return False
-        inside = {name: stamp for name, stamp in self.old.items() if name.startswith(rel + "/")}
+        top = len(rel) + 1
+        inside = {name: stamp for name, stamp in self.old.items()
+                  if name.startswith(rel + "/") and name[top:].split("/", 1)[0] not in apart}
+        if any(self.current.get(name) != stamp for name, stamp in inside.items()):
+            return False
         self.trees.add(rel)
         self.written.update(inside)
         self.stamps.update(inside)
@@ -124,6 +138,11 @@ class InPlace:
     def _target(self, rel: str) -> str:
         return target_in(self.out_dir, rel, self.written)
 
+    def _staged(self) -> str:
+        """A new file's name in the scratch folder, this thread's alone (the search bundle's
+        thread writes beside the main one): ``pending`` only grows."""
+        return os.path.join(self.scratch, "files", f"{os.getpid()}-{threading.get_native_id()}-{len(self.pending)}")
+
 
 def start(out_dir: Path, old: Mapping[str, Stamp], current: Mapping[str, Stamp]) -> InPlace:
     """A writer into the existing output folder ``out_dir``, whose files the last build left
@@ -140,10 +159,12 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
     out_dir, real = sink.out_dir, os.path.realpath(sink.out_dir)
     if MARKER not in sink.written and MARKER in sink.old:
         sink.reuse(MARKER, sink.old[MARKER])
+    wholes = sorted(rel for rel in sink.wholes if (sink.root / rel).is_dir())
+    kept_whole = tuple(f"{rel}/" for rel in sink.trees.union(wholes))  # their files go with their folder
     emptied = set()
     for rel in sink.old.keys() - sink.written:
         path = out_dir / rel
-        if rel.split("/", 1)[0] in sink.trees or _made_whole(sink, rel) or not _inside(real, path.parent):
+        if rel.startswith(kept_whole) or not _inside(real, path.parent):
             continue
         path.unlink(missing_ok=True)
         emptied.add(path.parent)
@@ -157,8 +178,10 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
         os.replace(staged, target)
         stat = os.stat(target)
         sink.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
-    for made in sorted(sink.root.iterdir()):
-        sink.stamps.update(_swap_in(made, out_dir / made.name, made.name))
+    for rel in wholes:
+        if not _inside(real, (out_dir / rel).parent):
+            raise OutputError(f"refusing to write {rel!r} through a link out of the output folder")
+        sink.stamps.update(_swap_in(sink.root / rel, out_dir / rel, rel))
     if MARKER not in sink.stamps:
         (out_dir / MARKER).write_text("This folder is written by papernotes build; it is replaced on each build.\n")
         stat = os.stat(out_dir / MARKER)
@@ -181,11 +204,6 @@ def _inside(real: str, folder: Path) -> bool:
     return found == real or found.startswith(real + os.sep)
 
 
-def _made_whole(sink: InPlace, rel: str) -> bool:
-    """Whether ``rel`` lies in a folder made whole in the scratch folder (it goes with the old folder)."""
-    return (sink.root / rel.split("/", 1)[0]).is_dir()
-
-
 def _swap_in(made: Path, target: Path, rel: str) -> dict[str, Stamp]:
     """Put the folder ``made`` in place of ``target``; the stamps of its files by their ``rel``."""
     if target.exists() and exchange(made, target):
@@ -198,9 +216,10 @@ def _swap_in(made: Path, target: Path, rel: str) -> dict[str, Stamp]:
         os.rename(made, target)
     stamps = {}
     for folder, _, names in os.walk(target):
+        inside = rel + folder[len(os.fspath(target)):].replace(os.sep, "/")
         for name in names:
             stat = os.stat(os.path.join(folder, name))
-            stamps[os.path.relpath(os.path.join(folder, name), target.parent)] = (stat.st_size, stat.st_mtime_ns)
+            stamps[f"{inside}/{name}"] = (stat.st_size, stat.st_mtime_ns)
     return stamps
 
 

@@ -134,13 +134,19 @@ class Staging:
         """A folder is given every file of each build."""
         return False
 
-    def reuse_tree(self, rel: str) -> bool:
-        """Hard-link a folder of the current site (the search bundle) into the new one."""
+    def folder(self, rel: str) -> Path:
+        """The folder to make whole at ``rel`` (the search bundle)."""
+        return self.root / rel
+
+    def reuse_tree(self, rel: str, apart: frozenset[str] = frozenset()) -> bool:
+        """Hard-link a folder of the current site (the search bundle) into the new one, but for
+        the files and folders named in ``apart`` at its top, which the build makes again."""
         current = self.out_dir / rel
         if not current.is_dir() or current.is_symlink():
             return False
         try:
-            shutil.copytree(current, self.root / rel, copy_function=os.link)
+            shutil.copytree(current, self.root / rel, copy_function=os.link,
+                            ignore=lambda where, names: [name for name in names if name in apart and Path(where) == current])
         except (OSError, shutil.Error):
             shutil.rmtree(self.root / rel, ignore_errors=True)
             return False

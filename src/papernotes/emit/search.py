@@ -179,17 +179,16 @@ def digest(graph: Graph, language: str) -> str:
     return ShardPlan.of(graph, language).digest
 
 
-def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, plan: ShardPlan | None = None,
+def make_bundle(graph: Graph, language: str, bundle: Path, workers: int = 1, plan: ShardPlan | None = None,
                 current: Path | None = None, kept: frozenset[int] = frozenset(),
                 cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None) -> Diagnostic | None:
-    """Write the search bundle of ``graph`` into ``folder/pagefind``, one Pagefind process per
+    """Write the search bundle of ``graph`` into the folder ``bundle``, one Pagefind process per
     bundle, ``workers`` at a time (and no more than ``slots`` lets run); the bundles numbered in
     ``kept`` are hard-linked from the search folder ``current`` instead. Returns a warning when
     the index could not be made (the site works without search). Once ``cancelled`` is set no
     more documents are written and no Pagefind is started."""
     plan = plan or ShardPlan.of(graph, language, workers)
-    bundle, places = folder / BUNDLE, plan.places
-    results: list[Indexed] = []
+    places = plan.places
     kept = kept if current is not None else frozenset()
     try:
         for number, place in enumerate(places):
@@ -198,23 +197,42 @@ def make_bundle(graph: Graph, language: str, folder: Path, workers: int = 1, pla
     except OSError:  # the current site's bundle is not as its manifest says: index every bundle
         shutil.rmtree(bundle, ignore_errors=True)
         kept = frozenset()
-
-    def index(number: int, place: str) -> Indexed:  # the bundle's documents made as its Pagefind reads them
-        with slots or contextlib.nullcontext():
-            return write_bundle(documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
-                                bundle / place, ("annotation",), interface=not place, cancelled=cancelled)
-
+    indexed = [number for number, place in enumerate(places) if place is not None and number not in kept]
     try:
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            jobs = [pool.submit(index, number, place)
-                    for number, place in enumerate(places) if place is not None and number not in kept]
-            results += [job.result() for job in jobs]
+        results = _index(graph, language, plan, indexed, lambda place: bundle / place, workers, cancelled, slots)
     except (PagefindError, OSError) as exc:
         shutil.rmtree(bundle, ignore_errors=True)
-        return Diagnostic("warning", str(folder), 1, 1, f"search index was not built: {exc}")
+        return Diagnostic("warning", str(bundle), 1, 1, f"search index was not built: {exc}")
     bundle.mkdir(parents=True, exist_ok=True)
-    manifest = {"digest": plan.digest, "merge": [place for place in places if place], "shards": list(plan.digests)}
-    (bundle / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    (bundle / MANIFEST).write_bytes(_manifest(plan))
+    return _outcome(bundle, results)
+
+
+def _index(graph: Graph, language: str, plan: ShardPlan, numbers: list[int], folder: Callable[[str], Path],
+           workers: int, cancelled: threading.Event | None, slots: threading.Semaphore | None) -> list[Indexed]:
+    """Index the bundles ``numbers`` of ``plan``, each into the ``folder`` of its place, side by
+    side; the documents of each are made as its Pagefind reads them."""
+    places = plan.places
+
+    def index(number: int) -> Indexed:
+        place = places[number] or ""
+        with slots or contextlib.nullcontext():
+            return write_bundle(documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
+                                folder(place), ("annotation",), interface=not place, cancelled=cancelled)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        return [job.result() for job in [pool.submit(index, number) for number in numbers]]
+
+
+def _manifest(plan: ShardPlan) -> bytes:
+    """The search folder's ``papernotes.json``: the digest of its documents, the bundles the
+    search page merges, and each bundle's digest."""
+    manifest = {"digest": plan.digest, "merge": [place for place in plan.places if place], "shards": list(plan.digests)}
+    return (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+
+
+def _outcome(folder: Path, results: list[Indexed]) -> Diagnostic | None:
+    """A warning for the pages Pagefind was not given or left out, if any."""
     refused = [item for indexed in results for item in indexed.refused]
     if refused:
         url, reason = refused[0]
@@ -243,34 +261,52 @@ def _link_bundle(current: Path, bundle: Path, place: str) -> None:
 
 
 class Staging(Protocol):
-    """The site being written (``output.Staging``, ``inplace.InPlace``): ``root`` is where it makes
-    folders whole, beside the current site, whose folders it can keep."""
+    """The site being written (``output.Staging``, ``inplace.InPlace``), beside the current
+    site, whose folders it can keep."""
 
     out_dir: Path
 
-    @property
-    def root(self) -> Path: ...
+    def folder(self, rel: str) -> Path: ...
 
-    def reuse_tree(self, rel: str) -> bool: ...
+    def reuse_tree(self, rel: str, apart: frozenset[str] = frozenset()) -> bool: ...
+
+    def write(self, rel: str, data: bytes) -> None: ...
 
 
 def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1,
                   cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None) -> Diagnostic | None:
-    """Give the staged site a search bundle: the current site's, hard-linked, when it was made
-    from the same documents; otherwise a new one, which takes each bundle whose documents did
-    not change from the current site (an edit indexes its own bundle again, not every one)."""
+    """Give the staged site a search bundle: the current site's, kept, when it was made from
+    the same documents; otherwise each bundle whose documents did not change is kept and the
+    others are indexed again (an edit indexes its own bundle, not every one). When the bundles
+    are where they were and the first one (with the interface, at the top of the folder) is
+    kept, only the changed bundles' folders are made anew, each to replace its namesake;
+    otherwise the whole folder is."""
     plan = ShardPlan.of(graph, language, workers)
     current = staging.out_dir / BUNDLE
     try:
         manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
-        known, shards = manifest.get("digest"), manifest.get("shards")
+        known, shards, merged = manifest.get("digest"), manifest.get("shards"), manifest.get("merge")
     except (OSError, ValueError, AttributeError):
-        known, shards = None, None
+        known, shards, merged = None, None, None
     if known == plan.digest and staging.reuse_tree(BUNDLE):
         return None
+    places = plan.places
     kept = frozenset(b for b, digest in enumerate(plan.digests)
                      if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
-    return make_bundle(graph, language, staging.root, workers, plan, current, kept, cancelled, slots)
+    changed = [b for b, place in enumerate(places) if place is not None and b not in kept]
+    apart = frozenset({MANIFEST, *(place.rstrip("/") for b in changed if (place := places[b]))})
+    if (merged == [place for place in places if place] and all(places[b] for b in changed)
+            and all((current / place).is_dir() for b in kept if (place := places[b])) and staging.reuse_tree(BUNDLE, apart)):
+        try:
+            results = _index(graph, language, plan, changed, lambda place: staging.folder(BUNDLE + "/" + place.rstrip("/")),
+                             workers, cancelled, slots)
+        except (PagefindError, OSError) as exc:  # the changed bundles' folders are not swapped in half-made
+            for b in changed:
+                shutil.rmtree(staging.folder(BUNDLE + "/" + (places[b] or "").rstrip("/")), ignore_errors=True)
+            return Diagnostic("warning", str(current), 1, 1, f"search index was not updated (the last one is kept): {exc}")
+        staging.write(f"{BUNDLE}/{MANIFEST}", _manifest(plan))
+        return _outcome(current, results)
+    return make_bundle(graph, language, staging.folder(BUNDLE), workers, plan, current, kept, cancelled, slots)
 
 
 class Indexing:

@@ -102,7 +102,7 @@ def add_search(state: PreviewState, graph: Graph, language: str, echo: Callable[
     built once per session; search in the preview may lag behind edits)."""
     folder = Path(tempfile.mkdtemp(prefix="papernotes-search-"))
     try:
-        problem = make_bundle(graph, language, folder)
+        problem = make_bundle(graph, language, folder / BUNDLE)
         if problem:
             echo(str(problem))
             return
