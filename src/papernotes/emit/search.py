@@ -133,8 +133,8 @@ class ShardPlan:
 
     @classmethod
     def of(cls, graph: Graph, language: str, workers: int = 1) -> ShardPlan:
-        papers = [(paper.url, paper_html(paper, language)) for paper in graph.papers.papers]  # no body read
-        size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(len(d) for _, d in papers)
+        papers = sorted(map(functools.partial(_paper_print, language=language), graph.papers.papers))  # no body read
+        size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(size for _, size, _ in papers)
         wanted = max(-(-size // SHARD_TEXT), min(workers, size // PARALLEL_TEXT))
         count = max(1, min(wanted, MOST_BUNDLES, len(graph.notes) + len(graph.papers.papers)))
         buckets: dict[str, int] = {}
@@ -150,8 +150,8 @@ class ShardPlan:
         for note in sorted(graph.notes, key=attrgetter("url")):  # by its document alone: not by its date or place
             add(note.url, note.body.html_digest, repr((note.url, note.title, [t.name for t in graph.tags_of.get(note.id, ())],
                                                          [p.title for p in graph.papers.papers_of.get(note.id, ())])).encode())
-        for url, document in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
-            add(url, document.encode("utf-8", "surrogatepass"))
+        for url, _, said in papers:  # by what it says: an edit elsewhere in a note on it leaves it alone
+            add(url, said)
         first = min(hashers, default=0)  # the bundle at the top of the folder, with the interface
         hashers.get(first, hashlib.blake2b()).update(b"\0top")
         return cls(count, buckets, tuple(hashers[b].hexdigest() if b in hashers else "" for b in range(count)))
@@ -167,6 +167,13 @@ class ShardPlan:
         its top ("", with Pagefind's interface), the others in ``shard-N/``; None: no documents."""
         first = next((b for b, digest in enumerate(self.digests) if digest), 0)
         return tuple(None if not digest else "" if b == first else f"shard-{b + 1}/" for b, digest in enumerate(self.digests))
+
+
+def _paper_print(paper: Paper, language: str) -> tuple[str, int, bytes]:
+    """A paper's URL, and the size and a digest of its document (not the document: at 100,000
+    notes the papers' documents together take some 160 MB)."""
+    document = paper_html(paper, language)
+    return paper.url, len(document), hashlib.blake2b(document.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
 
 def bucket_of(url: str, count: int) -> int:
