@@ -597,6 +597,35 @@ def test_a_second_build_at_the_same_time_keeps_no_state(make_site, monkeypatch):
     assert b"Other text." in (layout.out / "notes/a/index.html").read_bytes()
 
 
+def test_the_body_store_is_compacted_once_most_of_it_is_no_longer_referred_to(make_site, monkeypatch, tmp_path):
+    """Each edit appends the note's new body to the store; the bodies edited away are dropped
+    once they outweigh the others (here at once: no slack), and the state then saved refers to
+    the bodies where they now are."""
+    from papernotes import bodystore
+
+    monkeypatch.setattr(bodystore, "SLACK", 0)
+    root = make_site({**NOTES, "content/e.md": "---\ntitle: Long\n---\n" + "Many words in a long body.\n\n" * 400})
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    build(layout, options)
+    first = (layout.cache / bodystore.BODIES).stat().st_size
+    sizes = []
+    for number in range(12):
+        path = root / "content/e.md"
+        path.write_text(path.read_text() + f"\nEdit {number}.\n")
+        build(layout, options)
+        sizes.append((layout.cache / bodystore.BODIES).stat().st_size)
+    assert any(later < earlier for earlier, later in zip(sizes, sizes[1:])), sizes  # compacted
+    assert max(sizes) < 2 * first, sizes  # appended only, the file would end with 13 long bodies
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/a.md"
+    path.write_text(path.read_text().replace("More text.", "Other text."))
+    build(layout, options)
+    assert restored[0].changed is not None, "the state saved with the compacted store was used"
+    scratch = SiteLayout.find(root, tmp_path / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 def test_a_command_line_build_into_a_new_folder_after_an_edit_writes_every_page(make_site, monkeypatch):
     """Pages the short way would link are planned and rendered again when their files are gone
     (``deploy`` builds into a new folder each time), the sitemap, planned only in full, too."""

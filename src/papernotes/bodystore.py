@@ -5,7 +5,9 @@ store as it is read and read back when its page (or a full-content feed) is rend
 met again (the same text, by digest) is not written twice. The file is either nameless (removed
 as soon as it is made, so nothing is left behind) or ``bodies`` in the cache folder, kept for
 the next command-line build, whose engine state refers to the bodies in it by place (``dump``,
-``load``); forked render workers read it through the same handle.
+``load``); forked render workers read it through the same handle. A kept file only grows, so
+once most of it is bodies no longer referred to, the build saving its state copies the others
+into a new file (``wasteful``, ``compacted``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Iterable
 
 from .collector import paused
 from .model import Note, StoredText, bytes_digest
@@ -31,6 +33,7 @@ except ImportError:  # not on Windows: no store is kept there between builds
     fcntl = None  # type: ignore[assignment]
 
 BODIES, LOCK = "bodies", "bodies.lock"
+SLACK = 64 << 20  # bytes of bodies nothing refers to that a kept file may hold before it is compacted
 
 
 class BodyStore:
@@ -40,6 +43,7 @@ class BodyStore:
         self._file = handle if handle is not None else tempfile.TemporaryFile(prefix="papernotes-bodies-", dir=folder)
         self._lock = lock  # held while this store lives: one build at a time appends to a kept file
         self._known: dict[bytes, tuple[int, int]] = {}  # digest → (offset, length) of each body written
+        self._moved: tuple[BodyStore, dict[int, int]] | None = None  # compacted from: that store, its offsets → ours
 
     @classmethod
     def lasting(cls, folder: Path) -> BodyStore | None:
@@ -96,6 +100,52 @@ class BodyStore:
         end = max((offset + length for offset, length in self._known.values()), default=0)
         self.flush()
         return os.fstat(self._file.fileno()).st_size >= end
+
+    def wasteful(self, live: Iterable[StoredText]) -> bool:
+        """Whether the kept file holds more bodies that nothing in ``live`` refers to (bodies
+        edited or rendered anew since they were kept: the file only grows) than bodies it does,
+        and over ``SLACK`` of them."""
+        if not self.lasts:
+            return False
+        kept = sum(self._places(live).values())
+        return os.fstat(self._file.fileno()).st_size - kept > max(kept, SLACK)
+
+    def compacted(self, folder: Path, live: Iterable[StoredText]) -> BodyStore:
+        """A store in place of this lasting one in ``folder``, holding only the bodies of
+        ``live``, which takes this one's lock. This store's bodies stay readable (its file stays
+        open); ``dump`` given the new store refers to them by their places in the new file (and
+        refuses a body not in ``live``)."""
+        live = list(live)
+        temporary = folder / f"{BODIES}.tmp-{os.getpid()}"
+        moved: dict[int, int] = {}
+        handle = open(temporary, "w+b")
+        try:
+            for offset, length in sorted(self._places(live).items()):
+                moved[offset] = handle.tell()
+                handle.write(self.read(offset, length))
+            handle.flush()
+            os.replace(temporary, folder / BODIES)
+        except BaseException:
+            handle.close()
+            temporary.unlink(missing_ok=True)
+            raise
+        store = BodyStore(handle=handle, lock=self._lock)
+        store._known = {text.digest: (moved[text.offset], text.length) for text in live if text.store is self}
+        store._moved = (self, moved)
+        self._lock = None
+        return store
+
+    def _places(self, texts: Iterable[StoredText]) -> dict[int, int]:
+        """The (offset → length) of the bodies among ``texts`` kept in this store."""
+        return {text.offset: text.length for text in texts if text.store is self}
+
+    def place_of(self, text: StoredText) -> tuple[int, int, bytes] | None:
+        """Where ``text`` is in this store's file (offset, length, digest); None when it is not."""
+        if text.store is self:
+            return text.offset, text.length, text.digest
+        if self._moved is not None and text.store is self._moved[0] and text.offset in self._moved[1]:
+            return self._moved[1][text.offset], text.length, text.digest
+        return None
 
     def clear(self) -> None:
         """Forget every body kept (nothing refers to them any more)."""
@@ -169,9 +219,10 @@ class _Pickler(pickle.Pickler):
 
     def reducer_override(self, obj: object) -> Any:
         if type(obj) is StoredText:
-            if obj.store is not self.store or self.store is None or not self.store.lasts:
+            place = self.store.place_of(obj) if self.store is not None and self.store.lasts else None
+            if place is None:
                 raise pickle.PicklingError("a body kept in a store that does not last")
-            return _stored, (obj.offset, obj.length, obj.digest)
+            return _stored, place
         if type(obj) is MappingProxyType:  # a read-only mapping of the config
             return _read_only, (dict(obj),)
         kind = type(obj)

@@ -138,7 +138,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                           dated_by_commit=engine.dated_by_files())
     if kept is not None:
         engine.save(_digest(looked.inputs.key) if looked is not None else "")
-        kept.release()
+        if engine.store is not None:
+            engine.store.release()  # ``kept``, or the store it was compacted into
     gc.unfreeze()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)

@@ -33,6 +33,7 @@ import enum
 import functools
 import gc
 import hashlib
+import itertools
 import html
 import marshal
 import os
@@ -53,7 +54,7 @@ from .config import Config
 from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, retagged, retitled_in_place, shape
 from .graph.links import LinkIndex, link_note
-from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, TextFile
+from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile
 from .names import Names
 from .output import OutputError
 from .emit import plan_pages
@@ -747,7 +748,8 @@ class Engine:
         graph, the plan and the digests of the pages written (note bodies stay in the store, and
         the state refers to them). The reads and graph are written whole only when the graph was
         built anew or many notes changed since they last were; else what changed since then
-        (``savedstate``). Nothing is kept when the bodies would not last. ``basis``: a digest of
+        (``savedstate``), and whenever the store of bodies is compacted (most of its file no
+        longer referred to). Nothing is kept when the bodies would not last. ``basis``: a digest of
         the inputs this build began with, which the next build's ``restore`` gives back."""
         cache, walks = self.layout.cache, self.walks.used()
         if self.graph is None:
@@ -757,6 +759,11 @@ class Engine:
             changes = changes_since(self.saved, self.reads.memory, self.notes_in, self.graph, walks, self.relinked)
         try:
             cache.mkdir(parents=True, exist_ok=True)
+            live = self._stored_bodies() if self.store is not None and self.store.lasts else []
+            if self.store is not None and self.store.wasteful(live):  # bodies rendered anew leave the old ones behind
+                for name in (STATE, CHANGES):  # first: a build cut short meanwhile leaves no state with old places
+                    (cache / name).unlink(missing_ok=True)
+                self.store, changes = self.store.compacted(cache, live), None  # the state saved whole refers to these alone
             if changes is None:
                 whole = Whole.taken(self.reads.memory, self.notes_in, self.graph, walks)
                 self._dump(STATE, {"whole": whole, "graph setup": self.graph_setup})
@@ -768,6 +775,14 @@ class Engine:
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
+
+    def _stored_bodies(self) -> list[StoredText]:
+        """The bodies kept in the store that the notes of the state saved whole refer to (the
+        notes as read and as linked); a body missed here makes ``dump`` refuse the state."""
+        assert self.graph is not None
+        read = (note for _, _, result in self.reads.memory.values() for note in result.notes)
+        notes = itertools.chain(read, self.notes_in, self.graph.notes)
+        return [note.body.stored for note in notes if isinstance(note.body.stored, StoredText)]
 
     def _dump(self, name: str, state: dict[str, object]) -> None:
         target = self.layout.cache / name
