@@ -93,3 +93,55 @@ def test_killing_a_build_never_leaves_a_half_written_site(tmp_path: Path):
     result = build(SiteLayout.find(site), BuildOptions(search=False))
     assert result.errors == 0
     assert not [p for p in site.iterdir() if p.name.startswith(".site.")], "leftovers of killed builds are cleaned up"
+
+
+SLOW_EMITTER = '''import time
+
+from papernotes.model import TextFile
+
+
+def emit(graph, config, wanted=lambda url: True):
+    for number in range(400):
+        if wanted(f"/slow/{number}.txt"):
+            yield TextFile(f"/slow/{number}.txt", lambda: time.sleep(0.05) or "slow", number)
+
+
+emitters = [emit]
+'''
+
+
+def _processes_naming(text: str) -> list[int]:
+    """The processes whose command line holds ``text``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_build_stopped_by_sigterm_cleans_up_as_one_stopped_with_ctrl_c(tmp_path: Path):
+    """``kill``, a CI timeout or a service manager sends SIGTERM to the build alone: its render
+    workers are stopped with it and its staging folder removed (it used to die at once, leaving
+    a half-made site beside the output folder and its search documents in memory)."""
+    site = tmp_path / "stopped-site"
+    (site / "content").mkdir(parents=True)
+    (site / "plugins").mkdir()
+    (site / "plugins" / "slow.py").write_text(SLOW_EMITTER)
+    (site / "papernotes.yaml").write_text("plugins: [plugins.slow]\n")
+    for i in range(500):  # enough to be read and rendered by worker processes
+        (site / "content" / f"n{i}.md").write_text(f"---\ntitle: Note {i}\n---\n\n" + "Text. " * 100)
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "build", str(site), "-q", "--no-cache", "-j", "2"],
+                               stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(site.glob(".site.staging-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it was stopped"
+    time.sleep(0.3)  # the render workers at work
+    process.send_signal(signal.SIGTERM)
+    _, said = process.communicate(timeout=120)
+    assert process.returncode == 1 and b"Aborted" in said and b"Traceback" not in said
+    assert not list(site.glob(".site.*")) and not (site / "site").exists()
+    assert _processes_naming(str(site)) == [], "a worker outlived the build"

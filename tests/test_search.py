@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -416,3 +419,17 @@ def test_one_pagefind_runs_beside_the_render_workers_and_one_per_core_once_the_p
     assert search.ShardPlan.of(made.graph, "en", 2).count >= 6
     assert most == {"pages": 1, "after": 2}
     output.abandon(staging)
+
+
+def test_the_documents_of_a_build_killed_outright_are_removed_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefindindex, "_scratch", lambda: str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", ""])
+    dead.wait()
+    left = tmp_path / f"{pagefindindex.SCRATCH_PREFIX}{dead.pid}-x1y2"
+    running = tmp_path / f"{pagefindindex.SCRATCH_PREFIX}{os.getpid()}-z3"
+    other = tmp_path / "papernotes-preview-123"
+    for folder in (left, running, other):
+        (folder / "notes").mkdir(parents=True)
+    write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], tmp_path / "bundle")
+    assert not left.exists() and running.is_dir() and other.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bundle", running.name, other.name])

@@ -22,6 +22,7 @@ from ..build import BuildOptions, BuildResult, SiteLayout, build
 from ..launch import BASE_URL_WARNING, up_to_date_line
 from ..uptodate import Check
 from ..model import Diagnostic, shown_path
+from ..interrupt import stopped_as_interrupted
 from ..output import OutputError
 
 SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -83,7 +84,7 @@ def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, dr
     layout = SiteLayout.find(site_dir, out_dir)
     try:
         options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
-        with ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
+        with stopped_as_interrupted(), ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress,
                            looked=looked if isinstance(looked, Check) else None)
     except OutputError as exc:

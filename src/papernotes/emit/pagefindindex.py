@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -28,6 +29,7 @@ from ..urls import UnsafeURL, output_file
 
 IN_MEMORY = "/dev/shm"
 MEMORY_ROOM = 512 << 20  # bytes free there for it to be used (a container's may hold 64 MB)
+SCRATCH_PREFIX = "papernotes-search-"  # then the process id: a folder whose process is gone is removed
 USER_INTERFACE = re.compile(r"pagefind-((component-|modular-)?ui\.(js|css)|highlight\.js)")  # not the index
 
 
@@ -72,7 +74,9 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
     search interfaces unless ``interface``: a bundle merged into another needs only its index).
     Pagefind adds its files to what the folder holds (the other bundles' folders). Raises
     PagefindError, writing nothing more, once ``cancelled`` is set before Pagefind starts."""
-    with tempfile.TemporaryDirectory(prefix="papernotes-search-", dir=_scratch()) as folder:
+    scratch = _scratch()
+    _sweep(scratch or tempfile.gettempdir())
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch) as folder:
         written, refused = _write_documents(documents, Path(folder), cancelled)
         if cancelled is not None and cancelled.is_set():
             raise PagefindError("cancelled")
@@ -113,6 +117,31 @@ def _scratch() -> str | None:
         return None
     spare = room.f_bavail * room.f_frsize >= MEMORY_ROOM
     return IN_MEMORY if spare and os.access(IN_MEMORY, os.W_OK | os.X_OK) else None
+
+
+def _sweep(where: str) -> None:
+    """Remove the document folders in ``where`` of builds no longer running (killed outright:
+    ``/dev/shm`` is memory, and nothing else would free it before the machine restarts)."""
+    if os.name != "posix":  # elsewhere ``os.kill`` would end the process rather than look for it
+        return
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return
+    for name in names:
+        pid = name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if name.startswith(SCRATCH_PREFIX) and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(os.path.join(where, name), ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: running
+        return True
+    return True
 
 
 def _write_documents(documents: Iterable[Document], site: Path,

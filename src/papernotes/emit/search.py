@@ -347,6 +347,9 @@ class Indexing:
             if self._bundle is None:
                 raise RuntimeError("the search bundle was never begun")
             return self._bundle.result()
+        except BaseException:  # interrupted while waiting: the bundles not begun are not wanted
+            self._cancelled.set()
+            raise
         finally:
             self._thread.shutdown()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -17,6 +16,7 @@ from ..config import CONFIG_FILE, load_config
 from ..engine import Engine, Production
 from ..graph import Graph
 from ..model import Diagnostic
+from ..interrupt import stopped_as_interrupted
 from ..emit.search import BUNDLE, make_bundle
 from ..sitelayout import BuildOptions, SiteLayout
 from .http import start_server
@@ -100,7 +100,7 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
 def add_search(state: PreviewState, graph: Graph, language: str, echo: Callable[[str], None]) -> None:
     """Index the first build's notes and papers and serve the bundle from then on (the index is
     built once per session; search in the preview may lag behind edits)."""
-    folder = Path(tempfile.mkdtemp(prefix="papernotes-search-"))
+    folder = Path(tempfile.mkdtemp(prefix="papernotes-preview-"))
     try:
         problem = make_bundle(graph, language, folder / BUNDLE)
         if problem:
@@ -157,10 +157,10 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     observer = watch(watched, debouncer.poke, poll=poll)
     if open_browser:
         webbrowser.open(address)
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        while True:
-            time.sleep(0.2)
+        with stopped_as_interrupted():
+            while True:
+                time.sleep(0.2)
     except KeyboardInterrupt:
         echo("stopping")
     finally:
@@ -169,8 +169,3 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
         observer.stop()  # type: ignore[attr-defined]
         server.shutdown()
         server.server_close()
-
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
