@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -73,7 +74,7 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
     """Index ``documents`` and write the search bundle into ``bundle_dir`` (without Pagefind's
     search interfaces unless ``interface``: a bundle merged into another needs only its index).
     Pagefind adds its files to what the folder holds (the other bundles' folders). Raises
-    PagefindError, writing nothing more, once ``cancelled`` is set before Pagefind starts."""
+    PagefindError, writing nothing more, once ``cancelled`` is set (Pagefind, if running, killed)."""
     scratch = _scratch()
     _sweep(scratch or tempfile.gettempdir())
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch) as folder:
@@ -85,21 +86,38 @@ def write_bundle(documents: Iterable[Document], bundle_dir: Path, exclude_select
         command = [str(executable()), "--site", ".", "--output-path", str(bundle_dir.resolve())]  # no --quiet: 1.2 has none
         for selector in exclude_selectors:
             command += ["--exclude-selectors", selector]
-        try:
-            ran = subprocess.run(command, cwd=folder, env=_without_settings(os.environ), capture_output=True,
-                                 timeout=timeout, check=False)
-        except (OSError, subprocess.SubprocessError) as exc:  # not started, or out of time (then killed)
-            raise PagefindError(f"cannot run Pagefind: {exc}") from exc
-    if ran.returncode != 0:
-        said = [line.strip() for line in (ran.stderr + b"\n" + ran.stdout).decode("utf-8", "replace").splitlines() if line.strip()]
+        returncode, output = _run(command, folder, timeout, cancelled)
+    if returncode != 0:
+        said = [line.strip() for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
         errors = [line for line in said if "err" in line.lower()]  # "Error: …", a panic's "… an `Err` value: …"
-        raise PagefindError((errors[:1] or said[:1] or [f"Pagefind exited with status {ran.returncode}"])[0])
+        raise PagefindError((errors[:1] or said[:1] or [f"Pagefind exited with status {returncode}"])[0])
     if not interface:
         for file in bundle_dir.iterdir():
             if USER_INTERFACE.fullmatch(file.name):
                 file.unlink()
     pages = _pages_in(bundle_dir)
     return Indexed(pages, tuple(refused), max(0, len(written) - pages))
+
+
+def _run(command: list[str], folder: str, timeout: float, cancelled: threading.Event | None) -> tuple[int, bytes]:
+    """Run Pagefind in ``folder``: its exit status and what it said (errors first). It is
+    killed when out of time, or once ``cancelled`` is set (a build stopped waits for no index)."""
+    try:
+        with subprocess.Popen(command, cwd=folder, env=_without_settings(os.environ),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    out, err = process.communicate(timeout=0.1)  # retried, it loses nothing said
+                    return process.returncode, err + b"\n" + out
+                except subprocess.TimeoutExpired:
+                    stopped = cancelled is not None and cancelled.is_set()
+                    if stopped or time.monotonic() > deadline:
+                        process.kill()
+                        process.communicate()
+                        raise PagefindError("cancelled" if stopped else f"Pagefind took more than {timeout:g} s")
+    except OSError as exc:  # not started
+        raise PagefindError(f"cannot run Pagefind: {exc}") from exc
 
 
 def _without_settings(environment: Mapping[str, str]) -> dict[str, str]:
