@@ -153,6 +153,7 @@ def _sweep(where: str) -> None:
 
 
 def _running(pid: int) -> bool:
+    """Whether the process ``pid`` runs (another user's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
