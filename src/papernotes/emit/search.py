@@ -134,7 +134,7 @@ class ShardPlan:
     @classmethod
     def of(cls, graph: Graph, language: str, workers: int = 1) -> ShardPlan:
         papers = sorted(map(functools.partial(_paper_print, language=language), graph.papers.papers))  # no body read
-        size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(size for _, size, _ in papers)
+        size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(length for _, length, _ in papers)
         wanted = max(-(-size // SHARD_TEXT), min(workers, size // PARALLEL_TEXT))
         count = max(1, min(wanted, MOST_BUNDLES, len(graph.notes) + len(graph.papers.papers)))
         buckets: dict[str, int] = {}
@@ -193,7 +193,7 @@ def make_bundle(graph: Graph, language: str, bundle: Path, workers: int = 1, pla
     bundle, ``workers`` at a time (and no more than ``slots`` lets run); the bundles numbered in
     ``kept`` are hard-linked from the search folder ``current`` instead. Returns a warning when
     the index could not be made (the site works without search). Once ``cancelled`` is set no
-    more documents are written and no Pagefind is started."""
+    more documents are written, no Pagefind is started and a running one is stopped."""
     plan = plan or ShardPlan.of(graph, language, workers)
     places = plan.places
     kept = kept if current is not None else frozenset()
