@@ -346,7 +346,7 @@ def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_b
 
     begun, told = threading.Event(), []
 
-    def slow_bundle(staging, graph, language, workers=1, cancelled=None, slots=None):
+    def slow_bundle(staging, graph, language, workers=1, cancelled=None, slots=None, memo=None):
         begun.set()
         told.append(cancelled.wait(10))  # still indexing when the build fails, until told to stop
         (staging.root / "pagefind").mkdir(parents=True, exist_ok=True)
@@ -433,3 +433,25 @@ def test_the_documents_of_a_build_killed_outright_are_removed_by_the_next(tmp_pa
     write_bundle([Document("/notes/a/", search._page("en", "A", "<p>alpha</p>"))], tmp_path / "bundle")
     assert not left.exists() and running.is_dir() and other.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bundle", running.name, other.name])
+
+
+def test_a_papers_document_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
+    """The prints a build keeps (``SEARCH_MEMO``) spare the next one every paper's document but
+    those of the papers whose facts or excerpts changed."""
+    root = write_files(tmp_path, NOTES)
+    first = search.paper_prints(graph_of(root), "en")
+    made: list[str] = []
+    real = search.paper_html
+    monkeypatch.setattr(search, "paper_html", lambda paper, language: made.append(paper.url) or real(paper, language))
+    write_files(root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
+    assert search.paper_prints(graph_of(root), "en", first) == first and made == []
+    write_files(root, {"content/attention.md": NOTES["content/attention.md"].replace("The softmax", "Attention is all you need: the softmax")})
+    again = search.paper_prints(graph_of(root), "en", first)
+    assert made == ["/papers/arxiv-1706.03762/"] and again != first
+
+
+def test_a_build_keeps_the_papers_prints_for_the_next(site):
+    build(site, BuildOptions(workers=1))
+    kept = search._recalled_prints(site.cache / search.SEARCH_MEMO, "en")
+    assert kept == search.paper_prints(graph_of(site.root), "en") and len(kept) == 1
+    assert search._recalled_prints(site.cache / search.SEARCH_MEMO, "fr") == {}

@@ -82,7 +82,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
-    from .emit.search import Indexing
+    from .emit.search import SEARCH_MEMO, Indexing
     from .engine import Engine, Keeps, Stopwatch, pages_in_parallel
 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
@@ -103,7 +103,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)
-        searching = Indexing(staging, options.workers) if options.search else None
+        searching = Indexing(staging, options.workers, layout.cache / SEARCH_MEMO if options.cache else None) if options.search else None
         parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, touched=touched, parallel=parallel,
                               beside=searching.start if searching is not None else None)

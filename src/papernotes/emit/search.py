@@ -14,6 +14,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import marshal
 import re
 import os
 import shutil
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 from ..config import Config
 from ..graph import Graph
@@ -33,6 +34,7 @@ from ..papers.papergraph import Paper
 from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 
 BUNDLE = "pagefind"
+SEARCH_MEMO = "search-papers.marshal"  # in the cache folder: the papers' prints (``paper_prints``)
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 3_000_000  # characters of documents per Pagefind process (about 150 MB of its memory)
 MOST_BUNDLES = 100  # past this many, bundles grow instead: a search asks every bundle for each word
@@ -132,8 +134,10 @@ class ShardPlan:
     digests: tuple[str, ...]  # by bucket ("" for an empty one)
 
     @classmethod
-    def of(cls, graph: Graph, language: str, workers: int = 1) -> ShardPlan:
-        papers = sorted(map(functools.partial(_paper_print, language=language), graph.papers.papers))  # no body read
+    def of(cls, graph: Graph, language: str, workers: int = 1, prints: Mapping[bytes, Print] | None = None) -> ShardPlan:
+        """The plan of ``graph``'s documents; ``prints``: its papers' (``paper_prints``), when made already."""
+        prints = prints if prints is not None else paper_prints(graph, language)
+        papers = sorted((paper.url, *prints[paper.card]) for paper in graph.papers.papers)  # no body read
         size = sum(WORD_TEXT * note.body.words + len(note.title) for note in graph.notes) + sum(length for _, length, _ in papers)
         wanted = max(-(-size // SHARD_TEXT), min(workers, size // PARALLEL_TEXT))
         count = max(1, min(wanted, MOST_BUNDLES, len(graph.notes) + len(graph.papers.papers)))
@@ -169,11 +173,47 @@ class ShardPlan:
         return tuple(None if not digest else "" if b == first else f"shard-{b + 1}/" for b, digest in enumerate(self.digests))
 
 
-def _paper_print(paper: Paper, language: str) -> tuple[str, int, bytes]:
-    """A paper's URL, and the size and a digest of its document (not the document: at 100,000
-    notes the papers' documents together take some 160 MB)."""
-    document = paper_html(paper, language)
-    return paper.url, len(document), hashlib.blake2b(document.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+Print = tuple[int, bytes]  # a document's size and digest
+
+
+def paper_prints(graph: Graph, language: str, known: Mapping[bytes, Print] | None = None) -> dict[bytes, Print]:
+    """The size and a digest of each paper's document (not the document: at 100,000 notes the
+    papers' documents together take some 160 MB), by the paper's card (its facts and excerpts,
+    all its document is made of); those ``known`` from an earlier build are not made again."""
+    known = known or {}
+    prints = {}
+    for paper in graph.papers.papers:
+        found = known.get(paper.card)
+        if found is None:
+            document = paper_html(paper, language)
+            found = len(document), hashlib.blake2b(document.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        prints[paper.card] = found
+    return prints
+
+
+def _recalled_prints(memo: Path | None, language: str) -> dict[bytes, Print]:
+    """The papers' prints an earlier build kept in ``memo`` for documents in ``language``."""
+    if memo is None:
+        return {}
+    try:
+        with open(memo, "rb") as handle:
+            kept = marshal.load(handle)
+        return kept["prints"] if kept["format"] == [FORMAT, language] else {}
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def _kept_prints(memo: Path | None, language: str, prints: dict[bytes, Print]) -> None:
+    """Keep ``prints`` in ``memo`` for the next build (written whole, then put in place)."""
+    if memo is None:
+        return
+    temporary = memo.with_name(f"{memo.name}.tmp-{os.getpid()}")
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(marshal.dumps({"format": [FORMAT, language], "prints": prints}))
+        os.replace(temporary, memo)
+    except OSError:
+        temporary.unlink(missing_ok=True)
 
 
 def bucket_of(url: str, count: int) -> int:
@@ -281,14 +321,18 @@ class Staging(Protocol):
 
 
 def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1,
-                  cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None) -> Diagnostic | None:
+                  cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None,
+                  memo: Path | None = None) -> Diagnostic | None:
     """Give the staged site a search bundle: the current site's, kept, when it was made from
     the same documents; otherwise each bundle whose documents did not change is kept and the
     others are indexed again (an edit indexes its own bundle, not every one). When the bundles
     are where they were and the first one (with the interface, at the top of the folder) is
     kept, only the changed bundles' folders are made anew, each to replace its namesake;
-    otherwise the whole folder is."""
-    plan = ShardPlan.of(graph, language, workers)
+    otherwise the whole folder is. ``memo``: a file keeping the papers' prints between builds
+    (an edit makes again the documents of the papers its note discusses, not every paper's)."""
+    prints = paper_prints(graph, language, _recalled_prints(memo, language))
+    _kept_prints(memo, language, prints)
+    plan = ShardPlan.of(graph, language, workers, prints)
     current = staging.out_dir / BUNDLE
     try:
         manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
@@ -324,8 +368,8 @@ class Indexing:
     build's processes together stay within a few hundred megabytes (a Pagefind process holds
     about 50 bytes per character of its bundle, a render worker a copy of the graph)."""
 
-    def __init__(self, staging: Staging, workers: int) -> None:
-        self.staging, self.workers = staging, workers
+    def __init__(self, staging: Staging, workers: int, memo: Path | None = None) -> None:
+        self.staging, self.workers, self.memo = staging, workers, memo
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="search")
         self._bundle: Future[Diagnostic | None] | None = None
         self._cancelled = threading.Event()
@@ -334,7 +378,7 @@ class Indexing:
     def start(self, graph: Graph, config: Config) -> None:
         """Begin making the bundle of ``graph`` (called once its pages begin to be written)."""
         self._bundle = self._thread.submit(update_bundle, self.staging, graph, config.language, self.workers,
-                                           self._cancelled, self._slots)
+                                           self._cancelled, self._slots, self.memo)
 
     def _pages_written(self) -> None:
         if self.workers > 1:
