@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import marshal
 import os
 import re
 import subprocess
@@ -455,3 +456,9 @@ def test_a_build_keeps_the_papers_prints_for_the_next(site):
     kept = search._recalled_prints(site.cache / search.SEARCH_MEMO, "en")
     assert kept == search.paper_prints(graph_of(site.root), "en") and len(kept) == 1
     assert search._recalled_prints(site.cache / search.SEARCH_MEMO, "fr") == {}
+    for garbage in (b"", b"\x00junk", marshal.dumps([1, 2]), marshal.dumps({"format": [search.FORMAT, "en"], "prints": {b"x": 3}})):
+        (site.cache / search.SEARCH_MEMO).write_bytes(garbage)
+        assert search._recalled_prints(site.cache / search.SEARCH_MEMO, "en") == {}
+    write_files(site.root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
+    assert not build(site, BuildOptions(workers=1)).warnings  # a damaged file is made again
+    assert search._recalled_prints(site.cache / search.SEARCH_MEMO, "en") == kept

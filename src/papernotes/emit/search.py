@@ -198,9 +198,13 @@ def _recalled_prints(memo: Path | None, language: str) -> dict[bytes, Print]:
     try:
         with open(memo, "rb") as handle:
             kept = marshal.load(handle)
-        return kept["prints"] if kept["format"] == [FORMAT, language] else {}
+        prints = kept["prints"] if kept["format"] == [FORMAT, language] else {}
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return {}
+    shaped = isinstance(prints, dict) and all(
+        isinstance(found, tuple) and len(found) == 2 and type(found[0]) is int and type(found[1]) is bytes
+        for found in prints.values())
+    return prints if shaped else {}  # a file of another shape is not trusted
 
 
 def _kept_prints(memo: Path | None, language: str, prints: dict[bytes, Print]) -> None:
