@@ -334,8 +334,10 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
     kept, only the changed bundles' folders are made anew, each to replace its namesake;
     otherwise the whole folder is. ``memo``: a file keeping the papers' prints between builds
     (an edit makes again the documents of the papers its note discusses, not every paper's)."""
-    prints = paper_prints(graph, language, _recalled_prints(memo, language))
-    _kept_prints(memo, language, prints)
+    recalled = _recalled_prints(memo, language)
+    prints = paper_prints(graph, language, recalled)
+    if prints != recalled:
+        _kept_prints(memo, language, prints)
     plan = ShardPlan.of(graph, language, workers, prints)
     current = staging.out_dir / BUNDLE
     try:
@@ -349,15 +351,19 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
     kept = frozenset(b for b, digest in enumerate(plan.digests)
                      if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
     changed = [b for b, place in enumerate(places) if place is not None and b not in kept]
-    apart = frozenset({MANIFEST, *(place.rstrip("/") for b in changed if (place := places[b]))})
-    if (merged == [place for place in places if place] and all(places[b] for b in changed)
-            and all((current / place).is_dir() for b in kept if (place := places[b])) and staging.reuse_tree(BUNDLE, apart)):
+    remade = [place.rstrip("/") for b in changed if (place := places[b])]  # the changed bundles' folders
+    if (merged == [place for place in places if place] and len(remade) == len(changed)
+            and all((current / place).is_dir() for b in kept if (place := places[b]))
+            and staging.reuse_tree(BUNDLE, frozenset({MANIFEST, *remade}))):
+
+        def nested(place: str) -> Path:
+            return staging.folder(f"{BUNDLE}/{place.rstrip('/')}")
+
         try:
-            results = _index(graph, language, plan, changed, lambda place: staging.folder(BUNDLE + "/" + place.rstrip("/")),
-                             workers, cancelled, slots)
+            results = _index(graph, language, plan, changed, nested, workers, cancelled, slots)
         except (PagefindError, OSError) as exc:  # the changed bundles' folders are not swapped in half-made
-            for b in changed:
-                shutil.rmtree(staging.folder(BUNDLE + "/" + (places[b] or "").rstrip("/")), ignore_errors=True)
+            for name in remade:
+                shutil.rmtree(nested(name), ignore_errors=True)
             return Diagnostic("warning", str(current), 1, 1, f"search index was not updated (the last one is kept): {exc}")
         staging.write(f"{BUNDLE}/{MANIFEST}", _manifest(plan))
         return _outcome(current, results)
@@ -403,7 +409,8 @@ class Indexing:
 
     def stop(self) -> None:
         """Stop making the bundle, its outcome no longer wanted (the build failed or was
-        interrupted): no more documents written, no Pagefind started; wait for what runs."""
+        interrupted): no more documents written, no Pagefind started, a running one stopped;
+        wait for the thread."""
         self._cancelled.set()
         self._pages_written()  # a bundle waiting for its turn sees the cancellation
         self._thread.shutdown(wait=True, cancel_futures=True)
