@@ -50,12 +50,12 @@ def test_the_check_names_the_files_added_removed_and_changed(make_site):
     _aged(root)
     build(layout, OPTIONS)  # a manifest of aged files
     content = os.path.realpath(layout.content)
-    assert uptodate.changed_files(_looked(layout).manifest, _looked(layout).inputs) == frozenset()
+    assert _looked(layout).changed_files() == frozenset()
     (root / "content/a.md").write_text(NOTES["content/a.md"] + "More.\n")
     (root / "content/d.md").write_text("---\ntitle: New\n---\nNew.\n")
     shutil.rmtree(root / "content/sub")
     looked = _looked(layout)
-    assert uptodate.changed_files(looked.manifest, looked.inputs) == {
+    assert looked.changed_files() == {
         os.path.join(content, name) for name in ("a.md", "d.md", "sub/c.md")}
 
 
@@ -70,7 +70,7 @@ def test_the_check_names_a_racy_file_by_its_bytes(make_site):
     note.write_text(NOTES["content/a.md"].replace("About", "Abuot"))  # the same size
     os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     looked = _looked(layout)
-    assert os.path.realpath(note) in uptodate.changed_files(looked.manifest, looked.inputs)
+    assert os.path.realpath(note) in looked.changed_files()
 
 
 def test_other_options_mean_no_list_of_files(make_site):
@@ -78,7 +78,7 @@ def test_other_options_mean_no_list_of_files(make_site):
     layout = SiteLayout.find(root)
     build(layout, OPTIONS)
     looked = uptodate.check(layout.folders(), os.fspath(layout.cache), uptodate.options_key(True, None, False), time.time())
-    assert uptodate.changed_files(looked.manifest, looked.inputs) is None
+    assert looked.changed_files() is None
 
 
 def test_the_lookahead_reads_the_edited_note_into_the_cache_and_finds_the_output_moved(make_site):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papernotes import uptodate
+from papernotes import filedigests, uptodate
 from papernotes.build import BuildOptions, SiteLayout, build
 
 OLD = 1_600_000_000_000_000_000  # a modification time (ns) long before any build
@@ -190,7 +190,7 @@ def test_sequences_with_nothing_changed_are_up_to_date(site, monkeypatch):
 
 @pytest.mark.parametrize("change", [
     lambda root: (root / "content/a.md").write_text(NOTE.format(title="Edited")),
-    lambda root: os.utime(root / "content/a.md"),  # a note's date may be its file's time
+    lambda root: (root / "content/a.md").write_text(NOTE.format(title="Z")),  # the same size, a new time
     lambda root: (root / "content/a.md").rename(root / "content/c.md"),
     lambda root: (root / "content/a.md").unlink(),
     lambda root: (root / "content/c.md").write_text(NOTE.format(title="C")),
@@ -209,6 +209,33 @@ def test_a_change_is_built_then_up_to_date_again(site, change):
     change(site.root)
     assert _again(site) is None
     assert _again(site) is not None
+
+
+def test_files_of_a_new_time_alone_leave_the_site_up_to_date_and_are_hashed_once(site, monkeypatch):
+    a_while_ago = time.time() - 30
+    for rel in ("content/a.md", "templates/.keep", "static/.keep"):
+        os.utime(site.root / rel, (a_while_ago, a_while_ago))  # touched, saved unchanged, checked out again
+    assert _again(site) == 2
+    monkeypatch.setattr(filedigests, "content", lambda path: pytest.fail(f"{path} hashed again"))
+    assert _again(site) == 2, "the manifest took the new times"
+    monkeypatch.undo()
+    os.utime(site.root / "content/b.md")  # touched just now: hashed at every check until it is a second old
+    assert _again(site) == 2 and _again(site) == 2
+    (site.root / "content/b.md").write_text(NOTE.format(title="Y"))
+    os.utime(site.root / "content/b.md", (a_while_ago, a_while_ago))
+    assert _again(site) is None, "another content of the same size and an old time"
+    assert "Y" in (site.out / "notes/b/index.html").read_text(encoding="utf-8")
+
+
+def test_a_touched_note_dated_by_its_file_builds(make_site):
+    root = make_site({"content/log.txt": "Read https://arxiv.org/abs/1706.03762 today.\n", "content/a.md": NOTE.format(title="A")})
+    _age(root)
+    layout = SiteLayout.find(root, root / "site")
+    assert _again(layout) is None and _again(layout) == 2
+    os.utime(root / "content/a.md")  # the folder holds a note dated by its file: no file of it is hashed
+    assert _again(layout) is None
+    os.utime(root / "content/log.txt")
+    assert _again(layout) is None, "a plain-text note's time is its date"
 
 
 def test_a_page_changed_by_hand_deeper_in_the_output_is_not_looked_for(site):

@@ -9,7 +9,6 @@ could be loaded)."""
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
@@ -78,7 +77,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             looked = uptodate.check(*asked, began)
         last = looked.last
         if last is not None:
-            return BuildResult((), last.pages, last.diagnostics(), time.perf_counter() - started, layout.out,
+            assert looked.manifest is not None  # what told of the last build
+            return BuildResult((), last.pages, looked.manifest.diagnostics(), time.perf_counter() - started, layout.out,
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
@@ -95,7 +95,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         touched, differing = None, None
         with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
             if kept is not None and manifest is not None and looked is not None:
-                touched, differing = _restore(engine, layout, options, manifest, looked.inputs)
+                touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
             moved = set(lookahead.differing(layout, engine.stamps) if differing is None else differing)
@@ -135,9 +135,11 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
                           uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin), files,
-                          dated_by_commit=engine.dated_by_files())
+                          dated_by_commit=engine.dated_by_files(),
+                          dated_by_time=os.path.realpath(layout.content) if engine.dated_by_files() else None,
+                          hashed=looked.to_hash())
     if kept is not None:
-        engine.save(_digest(looked.inputs.key) if looked is not None else "")
+        engine.save(uptodate.basis_of(looked.inputs.key) if looked is not None else "")
         if engine.store is not None:
             engine.store.release()  # ``kept``, or the store it was compacted into
     gc.unfreeze()
@@ -145,21 +147,24 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
 
 
-def _restore(engine: Engine, layout: SiteLayout, options: BuildOptions, manifest: uptodate.Manifest,
-             inputs: uptodate.Inputs) -> tuple[frozenset[str] | None, list[str] | None]:
-    """Restore ``engine`` as the build of ``manifest`` left it, while a forked process reads the
-    notes changed since into the read cache and looks at the output files (``lookahead``). The
-    note files changed (None: not known, or the state restored is not that build's: every file is
-    looked at), and the output files no longer as that build left them (None: not looked at)."""
+def _restore(engine: Engine, layout: SiteLayout, options: BuildOptions,
+             looked: uptodate.Check) -> tuple[frozenset[str] | None, list[str] | None]:
+    """Restore ``engine`` as the last build left it (``looked`` has its manifest), while a forked
+    process reads the notes changed since into the read cache and looks at the output files
+    (``lookahead``). The note files changed (None: not known, or the state restored is not that
+    build's: every file is looked at), and the output files no longer as that build left them
+    (None: not looked at)."""
+    manifest = looked.manifest
+    assert manifest is not None
     stamps = uptodate.output_stamps(manifest)
-    changed = uptodate.changed_files(manifest, inputs)
+    changed = looked.changed_files()
     notes = _as_discovered(layout, changed) if changed is not None else None
     ahead = lookahead.start(layout, options, notes if notes is not None and len(notes) <= READ_AHEAD else (), stamps)
     try:
         engine.restore(stamps)
     finally:
         differing = ahead.current() if ahead is not None else None  # done with the read cache: reading may begin
-    return (notes if engine.basis == _digest(manifest.inputs) else None), differing
+    return (notes if engine.basis == manifest.basis else None), differing
 
 
 def _as_discovered(layout: SiteLayout, changed: frozenset[str]) -> frozenset[str]:
@@ -168,12 +173,6 @@ def _as_discovered(layout: SiteLayout, changed: frozenset[str]) -> frozenset[str
     content = os.fspath(layout.content)
     real = os.path.join(os.path.realpath(content), "")
     return frozenset(os.path.join(content, path[len(real):]) for path in changed if path.startswith(real))
-
-
-def _digest(inputs: bytes) -> str:
-    """A digest of what the up-to-date check found (``Inputs.key``), by which a build's saved
-    state tells the inputs it began with."""
-    return hashlib.blake2b(inputs, digest_size=16).hexdigest()
 
 
 def _spill_store(layout: SiteLayout, options: BuildOptions) -> BodyStore | None:

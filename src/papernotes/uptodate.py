@@ -17,9 +17,8 @@ build that runs checks each output file it keeps by its size and time).
 The check is what ``papernotes build`` does first on every run, before the command line parser
 is loaded (``launch``), so it stays cheap: one ``stat`` per input file, compared as one byte
 string; no module imported beyond ``os`` and ``marshal`` (no pathlib, dataclasses, pickle or
-hashing unless a racy file must be hashed); the last build's problems kept as plain tuples; and
-the manifest's large part (every output file's size and time, which a build that does run
-needs) read only then.
+hashing unless a racy or touched file must be hashed); and what only a build that runs needs
+(the last build's problems, every output file's size and time) kept apart, in ``DETAILS``.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ import marshal
 import os
 from operator import attrgetter
 
-from . import __version__
+from . import __version__, filedigests
 from .sitefiles import CONFIG_FILE, RACY_SECONDS
 from .theme import PACKAGE, theme_folder
 
@@ -38,8 +37,12 @@ if TYPE_CHECKING:
 
     from .model import Diagnostic
 
+    Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
+    Changes = dict[str, tuple[Stamp | None, Stamp | None]]  # path → its stamp at the last build and now
+
 MANIFEST = "last-build.marshal"
-FORMAT = 6  # bump whenever the manifest changes shape
+DETAILS = "last-build-details.marshal"  # what a build that runs needs: the problems and every output file
+FORMAT = 7  # bump whenever the manifest changes shape
 _MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 _NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
@@ -48,15 +51,16 @@ _SEVERITY = 0  # where a problem's severity is in its tuple (``Diagnostic``'s fi
 
 class LastBuild:
     """What the last build made: its note and page counts, how many warnings and errors it had,
-    its problems (``Diagnostic`` fields as tuples in marshal's bytes: made into diagnostics only
-    when asked for), and the ``scheme://host`` of its base URL ("" when it had none). Read-only
-    by convention (no dataclass: see the module's docstring)."""
+    and the ``scheme://host`` of its base URL ("" when it had none); made by a build, its
+    problems (``Diagnostic`` fields as tuples in marshal's bytes: made into diagnostics only when
+    asked for; read from the manifest, they are in its details: ``Manifest.diagnostics``).
+    Read-only by convention (no dataclass: see the module's docstring)."""
 
-    __slots__ = ("notes", "pages", "warnings", "errors", "problems", "site_origin")
+    __slots__ = ("notes", "pages", "warnings", "errors", "site_origin", "problems")
 
-    def __init__(self, notes: int, pages: int, warnings: int, errors: int, problems: bytes, site_origin: str) -> None:
+    def __init__(self, notes: int, pages: int, warnings: int, errors: int, site_origin: str, problems: bytes = b"") -> None:
         self.notes, self.pages, self.warnings, self.errors = notes, pages, warnings, errors
-        self.problems, self.site_origin = problems, site_origin
+        self.site_origin, self.problems = site_origin, problems
 
     @classmethod
     def of(cls, notes: int, pages: int, diagnostics: Iterable[Diagnostic], site_origin: str) -> LastBuild:
@@ -67,12 +71,7 @@ class LastBuild:
         fields_of = attrgetter(*(field.name for field in fields(Diagnostic)))  # plain values: no deep copy needed
         problems = list(map(fields_of, diagnostics))
         return cls(notes, pages, sum(problem[_SEVERITY] == "warning" for problem in problems),
-                   sum(problem[_SEVERITY] == "error" for problem in problems), marshal.dumps(problems, _MARSHAL), site_origin)
-
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        from .model import Diagnostic
-
-        return tuple(Diagnostic(*problem) for problem in marshal.loads(self.problems))
+                   sum(problem[_SEVERITY] == "error" for problem in problems), site_origin, marshal.dumps(problems, _MARSHAL))
 
 
 class Inputs:
@@ -82,22 +81,31 @@ class Inputs:
 
     __slots__ = ("key", "recent", "head")
 
-    def __init__(self, key: bytes, recent: dict[str, str], head: str = "") -> None:
+    def __init__(self, key: bytes, recent: dict[str, bytes], head: str = "") -> None:
         self.key, self.recent, self.head = key, recent, head
 
 
 class Manifest:
-    """The header of the last build's manifest: where it is, the inputs it found, the output
+    """The last build's manifest: the cache folder it is in, the inputs it found, the output
     folder it wrote and that folder's stamp (``output_stamp``), when it began, what it made, the
-    digests of its racy inputs, and the git commit it stood at when its output depends on it
-    (a note dated by its last commit; None: it does not)."""
+    digests of its racy inputs, the git commit it stood at when its output depends on it (a note
+    dated by its last commit; None: it does not), the digest of the inputs the build began with
+    (``basis_of``: the inputs may since have been taken again with new times alone), and the
+    token of its details (``DETAILS``, read only by a build that runs)."""
 
-    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent", "head")
+    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent", "head", "basis", "details")
 
     def __init__(self, where: str, inputs: bytes, out: str, output: bytes, time: float, last: LastBuild,
-                 recent: dict[str, str], head: str | None = None) -> None:
+                 recent: dict[str, bytes], head: str | None, basis: str, details: str) -> None:
         self.where, self.inputs, self.out, self.output = where, inputs, out, output
-        self.time, self.last, self.recent, self.head = time, last, recent, head
+        self.time, self.last, self.recent, self.head, self.basis, self.details = time, last, recent, head, basis, details
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The last build's problems (none when its details are gone)."""
+        from .model import Diagnostic
+
+        return tuple(Diagnostic(*problem) for problem in marshal.loads(_details(self)[0]))
+
 
 
 def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[object, ...]:
@@ -107,13 +115,32 @@ def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[objec
 
 class Check:
     """One look at a site before its build: what was asked (``check``'s arguments but the time),
-    the last build's manifest, the inputs as they are now, and the last build when nothing
-    changed since it (else None)."""
+    the last build's manifest, the inputs as they are now, the last build when nothing changed
+    since it (else None), and the input files changed since it once looked for (``changes``)."""
 
-    __slots__ = ("asked", "manifest", "inputs", "last")
+    __slots__ = ("asked", "manifest", "inputs", "last", "changed")
 
     def __init__(self, asked: tuple[object, ...], manifest: Manifest | None, inputs: Inputs, last: LastBuild | None) -> None:
         self.asked, self.manifest, self.inputs, self.last = asked, manifest, inputs, last
+        self.changed: Changes | None = None
+
+    def changes(self) -> Changes | None:
+        """The input files changed since the last build (``changes``; None: not known)."""
+        if self.changed is None and self.manifest is not None:
+            self.changed = changes(self.manifest, self.inputs)
+        return self.changed
+
+    def changed_files(self) -> frozenset[str] | None:
+        """The paths of ``changes``."""
+        changed = self.changes()
+        return None if changed is None else frozenset(changed)
+
+    def to_hash(self) -> frozenset[str] | None:
+        """The input files whose digests a build of these inputs takes (``remember``'s
+        ``hashed``): those changed since the last build and those changed within a second of
+        it (hashed once settled); None: every file."""
+        changed = self.changed_files()
+        return None if changed is None or self.manifest is None else changed | self.manifest.recent.keys()
 
 
 def check(folders: tuple[str, str, str, str, str], cache: str, options: object, now: float) -> Check:
@@ -128,7 +155,10 @@ def check(folders: tuple[str, str, str, str, str], cache: str, options: object, 
              os.path.join(theme, "templates"), os.path.join(theme, "static"),
              PACKAGE]  # papernotes itself, for a source checkout
     inputs = take_inputs(roots, (out, cache), options, racy_since(manifest, now))
-    return Check((folders, cache, options), manifest, inputs, recall(manifest, out, inputs))
+    looked = Check((folders, cache, options), manifest, inputs, recall(manifest, out, inputs))
+    if looked.last is None and manifest is not None and manifest.inputs != inputs.key:
+        looked.last = _touched_alone(cache, out, looked, now)
+    return looked
 
 
 def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os.PathLike[str]], options: object,
@@ -138,14 +168,14 @@ def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os
     following links to folders, as discovery does."""
     skipped = frozenset(os.path.realpath(p) for p in skip)
     stamps: list[object] = [__version__, repr(options)]
-    recent: dict[str, str] = {}
+    recent: dict[str, bytes] = {}
     real = [os.path.realpath(root) for root in roots]
     for root in real:
         _walk(root, skipped, since, stamps, recent)
     return Inputs(marshal.dumps(stamps, _MARSHAL), recent, git_head(real[0]) if real else "")
 
 
-def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, str]) -> None:
+def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, bytes]) -> None:
     """Append ``top`` with its files' names, sizes and modification times, then each folder below
     it the same way, to ``stamps``; hash the files modified after ``since``. A folder is listed
     in the order the file system gives (the same while the folder is unchanged: another order
@@ -160,7 +190,7 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
             return
         stamps.append((top, stat.st_size, stat.st_mtime_ns))
         if stat.st_mtime > since:
-            recent[top] = _content(top)
+            recent[top] = filedigests.content(top)
         return
     except OSError:  # missing (or unreadable): as such
         stamps.append(top)
@@ -191,7 +221,7 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
         for entry, time in zip(files, times):
             if time > limit:
                 path = os.path.join(top, entry.name)
-                recent[path] = _content(path)
+                recent[path] = filedigests.content(path)
     for folder in folders:
         if folder not in skipped:
             _walk(folder, skipped, since, stamps, recent)
@@ -207,16 +237,6 @@ def _statted(entries: list[os.DirEntry[str]]) -> tuple[list[os.DirEntry[str]], l
             continue
         kept.append(entry)
     return kept, stats
-
-
-def _content(path: str) -> str:
-    import hashlib  # here: only a racy file is hashed
-
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "blake2b").hexdigest()
-    except OSError:
-        return ""
 
 
 def output_stamp(out_dir: str | os.PathLike[str]) -> bytes:
@@ -297,14 +317,13 @@ def _ask_git(folder: str) -> str:
 def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
     """The last build's manifest; None when there is none or it cannot be trusted (cut short,
     written by another version)."""
-    where = os.path.join(cache_dir, MANIFEST)
     try:
-        with open(where, "rb") as handle:
-            header = marshal.loads(handle.read(int.from_bytes(handle.read(8), "little")))
+        with open(os.path.join(cache_dir, MANIFEST), "rb") as handle:
+            header = marshal.load(handle)
         if header["format"] != (FORMAT, __version__):
             return None
-        return Manifest(where, header["inputs"], header["out"], header["output"], header["time"], LastBuild(*header["last"]),
-                        header["recent"], header["head"])
+        return Manifest(os.fspath(cache_dir), header["inputs"], header["out"], header["output"], header["time"],
+                        LastBuild(*header["last"]), header["recent"], header["head"], header["basis"], header["details"])
     except Exception:  # missing, truncated or from another version: build
         return None
 
@@ -318,23 +337,26 @@ def racy_since(manifest: Manifest | None, now: float) -> float:
 def output_stamps(manifest: Manifest | None) -> dict[str, tuple[int, int]]:
     """(size, modification time) of every output file by its path in the output folder, as the
     last build left it."""
-    if manifest is None:
-        return {}
+    return _details(manifest)[1] if manifest is not None else {}
+
+
+def _details(manifest: Manifest) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """The problems (marshal's bytes) and the output files of the build of ``manifest``; none when
+    its details are gone, damaged or another build's."""
     try:
-        with open(manifest.where, "rb") as handle:
-            handle.seek(8 + int.from_bytes(handle.read(8), "little"))  # past the header
-            files = marshal.loads(handle.read())
+        with open(os.path.join(manifest.where, DETAILS), "rb") as handle:
+            token, problems, files = marshal.load(handle)
+        if token == manifest.details and isinstance(problems, bytes) and isinstance(files, dict):
+            return problems, files
     except Exception:  # changed or cut short since: no output file is taken as it is
-        return {}
-    return files if isinstance(files, dict) else {}
+        pass
+    return marshal.dumps([], _MARSHAL), {}
 
 
 def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: Inputs) -> LastBuild | None:
     """The last build, when its manifest matches ``inputs`` (racy files by their bytes, the git
     commit when its output depends on it) and its output is as it left it."""
-    if manifest is None or manifest.inputs != inputs.key or manifest.output != output_stamp(out_dir):
-        return None
-    if manifest.head is not None and manifest.head != inputs.head:
+    if manifest is None or manifest.inputs != inputs.key or not _output_as_left(manifest, out_dir, inputs):
         return None
     since = manifest.time - RACY_SECONDS
     try:
@@ -346,9 +368,40 @@ def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: I
     return manifest.last
 
 
-def changed_files(manifest: Manifest, inputs: Inputs) -> frozenset[str] | None:
+def _output_as_left(manifest: Manifest, out_dir: str | os.PathLike[str], inputs: Inputs) -> bool:
+    """Whether the output folder is as the build of ``manifest`` left it, and the git commit the
+    same when that build's output depends on it."""
+    return manifest.output == output_stamp(out_dir) and (manifest.head is None or manifest.head == inputs.head)
+
+
+def _touched_alone(cache_dir: str, out_dir: str, looked: Check, now: float) -> LastBuild | None:
+    """The last build, when the inputs changed since it are files of a new time alone, each
+    holding the bytes it had (as the digests it kept say); their new times are then taken into
+    the manifest, once they are a second old (a file may change again unseen within the tick its
+    time was taken in), so that the next check need not hash them."""
+    manifest, inputs = looked.manifest, looked.inputs
+    changed = looked.changes()
+    if manifest is None or not changed or not _output_as_left(manifest, out_dir, inputs):
+        return None
+    moved = {path: (was, then) for path, (was, then) in changed.items() if was is not None and then is not None and was[0] == then[0]}
+    if len(moved) != len(changed):
+        return None  # a file added, removed, of another size or other bytes: an edit (most are), known without hashing
+    digests = filedigests.load(cache_dir)
+    kept = filedigests.looked_up(digests, moved)
+    for path, (was, then) in moved.items():
+        entry = kept.get(path)
+        if entry is None or entry[:2] != was or (inputs.recent.get(path) or filedigests.settled(path, then)) != entry[2]:
+            return None
+    if max(then[1] for _, then in moved.values()) < (now - RACY_SECONDS) * 1e9:
+        _take_times(manifest, inputs, now)
+        filedigests.save(cache_dir, filedigests.updated(digests, {path: (*then, kept[path][2]) for path, (_, then) in moved.items()}))
+    return manifest.last
+
+
+def changes(manifest: Manifest, inputs: Inputs) -> Changes | None:
     """The input files (by real path) added, removed or of another size or time since the build
-    of ``manifest``, and the racy ones whose bytes differ; None when more than files changed
+    of ``manifest``, each with its (size, time) then and now (None: missing), and the racy ones
+    whose bytes differ (of the same size and time: None, None); None when more than files changed
     (papernotes itself, the options). A new git commit is the engine's to look into: it knows
     which notes are dated by their commits."""
     try:
@@ -358,26 +411,30 @@ def changed_files(manifest: Manifest, inputs: Inputs) -> frozenset[str] | None:
     if old[:2] != new[:2]:
         return None
     before = {entry if isinstance(entry, str) else entry[0]: entry for entry in old[2:]}
-    changed: set[str] = set()
+    changed: Changes = {}
     for entry in new[2:]:
         top = entry if isinstance(entry, str) else entry[0]
         was = before.pop(top, top)
         if was != entry:
             changed.update(_files_differing(was, entry))
     for was in before.values():  # a folder gone: its files with it
-        changed.update(_files_of(was))
-    changed.update(path for path, content in inputs.recent.items() if manifest.recent.get(path) != content)
-    return frozenset(changed)
+        changed.update((path, (stamp, None)) for path, stamp in _files_of(was).items())
+    for path, content in inputs.recent.items():
+        if path not in changed and manifest.recent.get(path) != content:
+            changed[path] = (None, None)
+    return changed
 
 
-def _files_differing(old: Any, new: Any) -> set[str]:
-    """The files of two stamps of one walked path (``_walk``'s entries) whose stamps differ."""
+def _files_differing(old: Any, new: Any) -> Changes:
+    """The files of two stamps of one walked path (``_walk``'s entries) whose stamps differ, with
+    their stamps in each."""
     if not isinstance(old, str) and not isinstance(new, str) and len(old) == len(new) == 4 and old[1] == new[1]:
         top, names = new[0], new[1].split("\0")  # the same files: those whose size or time moved
-        return {os.path.join(top, names[index]) for index, (size, was, time, then)
+        return {os.path.join(top, names[index]): ((was, then), (size, time)) for index, (size, was, time, then)
                 in enumerate(zip(new[2], old[2], new[3], old[3])) if size != was or time != then}
     before, after = _files_of(old), _files_of(new)
-    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    return {path: (before.get(path), after.get(path)) for path in before.keys() | after.keys()
+            if before.get(path) != after.get(path)}
 
 
 def _files_of(entry: Any) -> dict[str, tuple[int, int]]:
@@ -393,27 +450,95 @@ def _files_of(entry: Any) -> dict[str, tuple[int, int]]:
 
 
 def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], inputs: Inputs, started: float,
-             made: LastBuild, output: dict[str, tuple[int, int]] | None = None, dated_by_commit: bool = True) -> None:
-    """Write the manifest of a build that began at ``started`` (``time.time()``); ``output``:
-    the output folder's files and their (size, modification time) when the build knows them
-    (else they are looked at); ``dated_by_commit``: whether a note may take its date from the
-    commit the notes are at (else another commit leaves the build up to date)."""
+             made: LastBuild, output: dict[str, tuple[int, int]] | None = None, dated_by_commit: bool = True,
+             dated_by_time: str | None = None, hashed: frozenset[str] | None = None) -> None:
+    """Write the manifest of a build that began at ``started`` (``time.time()``), and keep the
+    digests of its input files (``filedigests``); ``output``: the output folder's files and their
+    (size, modification time) when the build knows them (else they are looked at);
+    ``dated_by_commit``: whether a note may take its date from the commit the notes are at (else
+    another commit leaves the build up to date); ``dated_by_time``: the notes folder (its real
+    path) when a note may take its date from its file's time (its files are then not hashed: a
+    new time builds); ``hashed``: the files to hash, the others keeping the digests kept (None:
+    every file, the digests kept dropped)."""
+    token = f"{started!r}:{os.getpid()}"
     try:
         files = _output_files(out_dir) if output is None else output
-        recent = {path: content for path, content in inputs.recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
         header = {"format": (FORMAT, __version__), "inputs": inputs.key, "out": os.fspath(out_dir),
                   "output": output_stamp(out_dir), "time": started,
-                  "last": (made.notes, made.pages, made.warnings, made.errors, made.problems, made.site_origin),
-                  "recent": recent, "head": inputs.head if dated_by_commit else None}
+                  "last": (made.notes, made.pages, made.warnings, made.errors, made.site_origin),
+                  "recent": _racy(inputs.recent, started), "head": inputs.head if dated_by_commit else None,
+                  "basis": basis_of(inputs.key), "details": token}
         os.makedirs(cache_dir, exist_ok=True)
-        temporary = os.path.join(cache_dir, f"{MANIFEST}.tmp-{os.getpid()}")
-        with open(temporary, "wb") as handle:
-            data = marshal.dumps(header, _MARSHAL)
-            handle.write(len(data).to_bytes(8, "little") + data)  # the header read alone, by its length
-            marshal.dump(files, handle, _MARSHAL)
-        os.replace(temporary, os.path.join(cache_dir, MANIFEST))
+        _put(os.fspath(cache_dir), DETAILS, (token, made.problems, files))
+        _put(os.fspath(cache_dir), MANIFEST, header)
     except (OSError, ValueError):
-        pass
+        return
+    skipped = os.path.join(dated_by_time, "") if dated_by_time is not None else None
+    found = filedigests.taken(_stamps(inputs.key, hashed), int((started - RACY_SECONDS) * 1e9), skipped)
+    known = filedigests.load(cache_dir) if hashed is not None else {}
+    digests = filedigests.updated(known, found, skipped)
+    if digests != known:
+        filedigests.save(cache_dir, digests)
+
+
+def basis_of(key: bytes) -> str:
+    """A digest of the inputs a build began with (``Inputs.key``), by which its saved state is told."""
+    import hashlib
+
+    return hashlib.blake2b(key, digest_size=16).hexdigest()
+
+
+def _racy(recent: dict[str, bytes], started: float) -> dict[str, bytes]:
+    """The digests of the files among ``recent`` modified within a second of ``started``."""
+    return {path: content for path, content in recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
+
+
+def _put(cache_dir: str, name: str, value: Any) -> None:
+    """``value`` in marshal's bytes as the file ``name`` of ``cache_dir``, put in place at once."""
+    temporary = os.path.join(cache_dir, f"{name}.tmp-{os.getpid()}")
+    with open(temporary, "wb") as handle:
+        marshal.dump(value, handle, _MARSHAL)
+    os.replace(temporary, os.path.join(cache_dir, name))
+
+
+def _take_times(manifest: Manifest, inputs: Inputs, now: float) -> None:
+    """The manifest of ``manifest`` with the inputs as taken at ``now``, which differ from those
+    of its build in files' times alone; what it says of the build, and its details, are kept."""
+    try:
+        with open(os.path.join(manifest.where, MANIFEST), "rb") as handle:
+            header = marshal.load(handle)
+        header.update(inputs=inputs.key, time=now, recent=_racy(inputs.recent, now))
+        _put(manifest.where, MANIFEST, header)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # the next check hashes the files again
+
+
+def _stamps(key: bytes, paths: frozenset[str] | None = None) -> dict[str, tuple[int, int]]:
+    """The (size, time) of the files ``paths`` (every file when None) as ``key`` (``Inputs.key``)
+    has them; a path it does not hold is left out."""
+    entries = marshal.loads(key)[2:]
+    found: dict[str, tuple[int, int]] = {}
+    if paths is None:
+        for entry in entries:
+            found.update(_files_of(entry))
+        return found
+    folders: dict[str, list[str]] = {}
+    for path in paths:
+        folder, name = os.path.split(path)
+        folders.setdefault(folder, []).append(name)
+    for entry in entries:
+        if isinstance(entry, str):
+            continue
+        if len(entry) == 3:  # a file named as a root
+            if entry[0] in paths:
+                found[entry[0]] = (entry[1], entry[2])
+        elif entry[0] in folders:
+            top, names, sizes, times = entry
+            positions = {name: index for index, name in enumerate(names.split("\0"))}
+            for name in folders[top]:
+                if (index := positions.get(name)) is not None:
+                    found[os.path.join(top, name)] = (sizes[index], times[index])
+    return found
 
 
 def _output_files(out_dir: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:

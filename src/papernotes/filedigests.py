@@ -1,0 +1,148 @@
+"""The digests of a site's input files by their size and time, as git's index keeps them: a file
+found with a new time but its old size is hashed and compared, rather than built.
+
+Kept in the cache folder by folder: each folder's file names (joined by NUL), their (size, time)
+pairs and their digests, packed into bytes, so that loading the digests of 10,000 notes makes a
+handful of objects rather than tens of thousands (the up-to-date check loads them whenever a
+file's time changed). A digest counts only while its file keeps the size and time it was taken
+at; one that no longer does is harmless, and left until the next build that hashes every file.
+Only ``os`` and ``marshal`` are imported (``hashlib`` when hashing), as by the up-to-date check.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+TYPE_CHECKING = False  # as typing's, without importing typing
+if TYPE_CHECKING:
+    from typing import Iterable, Mapping
+
+    Digests = dict[str, tuple[str, bytes, bytes]]  # folder → (names, packed (size, time) pairs, packed digests)
+    Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
+    Entry = tuple[int, int, bytes]  # (size, time, digest)
+
+FILE = "input-digests.marshal"
+HASHED_UP_TO = 16 << 20  # bytes: a larger file is not hashed (a new time builds)
+SIZE = 16  # bytes of a digest, and of a packed (size, time) pair
+_MARSHAL = 2
+
+
+def content(path: str) -> bytes:
+    """A digest of the file's bytes (b"": it cannot be read)."""
+    import hashlib  # here: only a racy or touched file is hashed
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=SIZE)).digest()
+    except OSError:
+        return b""
+
+
+def settled(path: str, stamp: Stamp) -> bytes | None:
+    """The digest of the file's bytes, when it still has the (size, time) ``stamp`` once hashed."""
+    digest = content(path)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return digest if digest and (stat.st_size, stat.st_mtime_ns) == stamp else None
+
+
+def taken(stamps: Mapping[str, Stamp], limit: int, skipped: str | None) -> dict[str, Entry]:
+    """The digests of the files of ``stamps`` as they are now, with those stamps: not of a file
+    under the folder ``skipped``, larger than ``HASHED_UP_TO``, of a time after ``limit``
+    (nanoseconds: it may change again unseen within its clock tick) or changed since its stamp."""
+    found = {}
+    for path, stamp in stamps.items():
+        if stamp[0] <= HASHED_UP_TO and stamp[1] <= limit and not (skipped is not None and path.startswith(skipped)):
+            digest = settled(path, stamp)
+            if digest is not None:
+                found[path] = (*stamp, digest)
+    return found
+
+
+def load(cache_dir: str | os.PathLike[str]) -> Digests:
+    """The digests kept in ``cache_dir`` (none when missing or damaged)."""
+    try:
+        with open(os.path.join(cache_dir, FILE), "rb") as handle:
+            digests = marshal.load(handle)
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(digests, dict):
+        return {}
+    return {folder: kept for folder, kept in digests.items() if _well_formed(folder, kept)}
+
+
+def _well_formed(folder: object, kept: object) -> bool:
+    """Whether a folder's entry is as ``updated`` makes them (a damaged file may hold anything)."""
+    if not (isinstance(folder, str) and isinstance(kept, tuple) and len(kept) == 3):
+        return False
+    names, stamps, hashes = kept
+    return (isinstance(names, str) and isinstance(stamps, bytes) and isinstance(hashes, bytes)
+            and len(stamps) == len(hashes) == SIZE * (names.count("\0") + 1 if names else 0))
+
+
+def save(cache_dir: str | os.PathLike[str], digests: Digests) -> None:
+    """Keep ``digests`` in ``cache_dir``, put in place at once (not at all when it cannot be)."""
+    temporary = os.path.join(cache_dir, f"{FILE}.tmp-{os.getpid()}")
+    try:
+        with open(temporary, "wb") as handle:
+            marshal.dump(digests, handle, _MARSHAL)
+        os.replace(temporary, os.path.join(cache_dir, FILE))
+    except (OSError, ValueError):
+        pass
+
+
+def looked_up(digests: Digests, paths: Iterable[str]) -> dict[str, Entry]:
+    """The (size, time, digest) kept for each of ``paths`` that has one."""
+    found = {}
+    for folder, names in _by_folder(paths).items():
+        kept = digests.get(folder)
+        if kept is None:
+            continue
+        listed, stamps, hashes = kept
+        positions = {name: index for index, name in enumerate(listed.split("\0"))}
+        for name in names:
+            index = positions.get(name)
+            if index is not None:
+                at = index * SIZE
+                found[os.path.join(folder, name)] = (int.from_bytes(stamps[at:at + 8], "little", signed=True),
+                                                     int.from_bytes(stamps[at + 8:at + SIZE], "little", signed=True),
+                                                     hashes[at:at + SIZE])
+    return found
+
+
+def updated(digests: Digests, found: Mapping[str, Entry], dropped: str | None = None) -> Digests:
+    """``digests`` with the entries ``found`` put in (replacing those of the same files) and
+    every folder under ``dropped`` (a folder path ending in a separator) left out."""
+    new = {folder: kept for folder, kept in digests.items()
+           if dropped is None or not os.path.join(folder, "").startswith(dropped)}
+    for folder, names in _by_folder(found).items():
+        listed_names, packed_stamps, packed_hashes = new.get(folder, ("", b"", b""))
+        listed = listed_names.split("\0") if listed_names else []
+        positions = {name: index for index, name in enumerate(listed)}
+        stamps, hashes = bytearray(packed_stamps), bytearray(packed_hashes)
+        for name in names:
+            size, time, digest = found[os.path.join(folder, name)]
+            pair = size.to_bytes(8, "little", signed=True) + time.to_bytes(8, "little", signed=True)
+            index = positions.get(name)
+            if index is None:
+                positions[name] = len(listed)
+                listed.append(name)
+                stamps += pair
+                hashes += digest
+            else:
+                stamps[index * SIZE:(index + 1) * SIZE] = pair
+                hashes[index * SIZE:(index + 1) * SIZE] = digest
+        new[folder] = ("\0".join(listed), bytes(stamps), bytes(hashes))
+    return new
+
+
+def _by_folder(paths: Iterable[str]) -> dict[str, list[str]]:
+    """``paths`` by folder, each as its name in it."""
+    folders: dict[str, list[str]] = {}
+    for path in paths:
+        folder, name = os.path.split(path)
+        folders.setdefault(folder, []).append(name)
+    return folders

@@ -1,0 +1,52 @@
+"""The input files' digests: what is put in is found again, by folder, and a damaged file is
+ignored."""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from papernotes import filedigests
+
+names = st.text("abc.é", min_size=1, max_size=4)
+entries = st.tuples(st.integers(0, 2**40), st.integers(-2**62, 2**62), st.binary(min_size=16, max_size=16))
+batches = st.lists(st.dictionaries(st.tuples(st.sampled_from(["/n", "/n/a", "/t"]), names).map("/".join), entries,
+                                   max_size=6), min_size=1, max_size=4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(batches)
+def test_the_last_entry_put_in_for_each_file_is_found(batches):
+    digests: filedigests.Digests = {}
+    expected = {}
+    for batch in batches:
+        digests = filedigests.updated(digests, batch)
+        expected.update(batch)
+    assert filedigests.looked_up(digests, [*expected, "/n/missing", "/elsewhere/x"]) == expected
+    assert filedigests.looked_up(filedigests.updated(digests, {}, dropped="/n/"), expected) == \
+        {path: entry for path, entry in expected.items() if os.path.dirname(path) == "/t"}
+
+
+def test_a_file_is_hashed_only_while_it_keeps_its_stamp(tmp_path):
+    note = tmp_path / "a.md"
+    note.write_text("text")
+    stat = note.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    assert filedigests.settled(str(note), stamp) == filedigests.content(str(note)) != b""
+    assert filedigests.settled(str(note), (stat.st_size, stat.st_mtime_ns + 1)) is None
+    assert filedigests.taken({str(note): stamp}, stat.st_mtime_ns - 1, None) == {}, "changed too lately to trust its time"
+    assert filedigests.taken({str(note): stamp}, stat.st_mtime_ns, os.path.join(tmp_path, "")) == {}, "under a folder left out"
+    assert filedigests.taken({str(note): stamp}, stat.st_mtime_ns, None) == {str(note): (*stamp, filedigests.content(str(note)))}
+
+
+def test_a_damaged_file_of_digests_is_ignored(tmp_path):
+    kept = filedigests.updated({}, {"/n/a.md": (1, 2, b"d" * 16)})
+    filedigests.save(tmp_path, kept)
+    assert filedigests.load(tmp_path) == kept
+    for damaged in (b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"/n": ("a.md", b"short", b"d" * 16)}),
+                    marshal.dumps({"/n": ("a.md", 1, 2)})):
+        (tmp_path / filedigests.FILE).write_bytes(damaged)
+        assert filedigests.looked_up(filedigests.load(tmp_path), ["/n/a.md"]) == {}
