@@ -462,3 +462,52 @@ def test_a_build_keeps_the_papers_prints_for_the_next(site):
     write_files(site.root, {"content/adam.md": NOTES["content/adam.md"].replace("Momentum", "Inertia")})
     assert not build(site, BuildOptions(workers=1)).warnings  # a damaged file is made again
     assert search._recalled_prints(site.cache / search.SEARCH_MEMO, "en") == kept
+
+
+def _served_words(state) -> str:
+    """The text of every fragment of the bundle the preview serves."""
+    with state.lock:
+        files = dict(state.snapshot.files)
+    return " ".join(json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))["content"]
+                    for rel, data in files.items() if rel.startswith("pagefind/fragment/"))
+
+
+def _until(condition, seconds: float = 60.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_previews_search_follows_its_edits(make_site):
+    from papernotes.serve.preview import memory_builder
+    from papernotes.serve.searching import PreviewSearch
+    from papernotes.serve.state import PreviewState, Snapshot
+
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    made: list = []
+    rebuild = memory_builder(layout, BuildOptions(search=False, workers=1), built=made.append)
+    state = PreviewState(rebuild(None), "/")
+    said: list[str] = []
+    searching = PreviewSearch(state, said.append)
+    try:
+        searching.offer(made[-1].graph, "en")
+        assert _until(lambda: "adaptive steps" in _served_words(state)), said
+        first = {rel: data for rel, data in state.snapshot.files.items() if rel.startswith("pagefind/")}
+        note = root / "content/adam.md"
+        note.write_text(note.read_text() + "\nA zorblaxian update.\n")
+        state.publish(rebuild(frozenset({os.fspath(note)})))
+        assert "pagefind/pagefind-entry.json" in state.snapshot.files, "a build keeps serving the bundle"
+        searching.offer(made[-1].graph, "en")
+        assert _until(lambda: "zorblaxian" in _served_words(state)), said
+        now = {rel: data for rel, data in state.snapshot.files.items() if rel.startswith("pagefind/")}
+        assert now.keys() >= {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js"} and now != first
+        assert said == []
+    finally:
+        searching.close()
+    assert not searching.folder.exists()

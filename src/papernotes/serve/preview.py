@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import gc
-import shutil
-import tempfile
-import threading
 import time
+from dataclasses import replace
 import webbrowser
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Sequence
 
 from ..config import CONFIG_FILE, load_config
 from ..engine import Engine, Production
-from ..graph import Graph
 from ..model import Diagnostic
 from ..interrupt import stopped_as_interrupted
-from ..emit.search import BUNDLE, make_bundle
 from ..sitelayout import BuildOptions, SiteLayout
 from .http import start_server
+from .searching import PreviewSearch
 from .state import FileData, PreviewState, Snapshot, rebuild_loop
 from .watch import Debouncer, watch
 
@@ -97,23 +94,6 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
     return rebuild
 
 
-def add_search(state: PreviewState, graph: Graph, language: str, echo: Callable[[str], None]) -> None:
-    """Index the first build's notes and papers and serve the bundle from then on (the index is
-    built once per session; search in the preview may lag behind edits)."""
-    folder = Path(tempfile.mkdtemp(prefix="papernotes-preview-"))
-    try:
-        problem = make_bundle(graph, language, folder / BUNDLE)
-        if problem:
-            echo(str(problem))
-            return
-        bundle = {p.relative_to(folder).as_posix(): p.read_bytes() for p in (folder / BUNDLE).rglob("*") if p.is_file()}
-        with state.lock:
-            state.snapshot = Snapshot({**state.snapshot.files, **bundle}, state.snapshot.diagnostics, state.snapshot.version)
-            state.extra_files = bundle
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_browser: bool, poll: bool,
                 search: bool, echo: Callable[[str], None], allowed_hosts: Iterable[str] = (),
                 show: Callable[[Sequence[Diagnostic]], None] | None = None) -> None:
@@ -123,8 +103,13 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     options = BuildOptions(drafts=drafts, search=False)
     config, _ = load_config(layout.root)
     state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
-    latest: dict[str, Production] = {}  # the last build (its graph is the memo's): search indexes the first
-    rebuild = memory_builder(layout, options, state.open_pages, lambda made: latest.update(made=made))
+    searching = PreviewSearch(state, echo) if search else None
+
+    def built(made: Production) -> None:
+        if searching is not None:
+            searching.offer(made.graph, made.config.language)
+
+    rebuild = memory_builder(layout, options, state.open_pages, built)
     started = time.perf_counter()
     first = rebuild(None)
     if show is not None:
@@ -132,16 +117,13 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     else:
         for diagnostic in first.diagnostics:
             echo(str(diagnostic))
-    state.snapshot = first
+    with state.lock:  # the search bundle may be served already
+        state.snapshot = replace(first, files={**first.files, **state.extra_files})
     gc.freeze()  # the first build's objects live as long as the server: later collections skip them
     server = start_server(state, host, port)
     address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}{config.base_path}"
     echo(f"built {sum(1 for r in first.files if r.endswith('.html'))} pages in {time.perf_counter() - started:.2f} s; "
          f"serving {address} (Ctrl-C to stop)")
-    if search and "made" in latest:
-        made = latest["made"]
-        threading.Thread(target=add_search, args=(state, made.graph, made.config.language, echo), daemon=True).start()
-
     def report(snapshot: Snapshot, change: object, seconds: float, processor: float) -> None:
         errors = snapshot.errors
         for diagnostic in errors:
@@ -165,6 +147,8 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
         echo("stopping")
     finally:
         state.stopping.set()
+        if searching is not None:
+            searching.close()
         debouncer.cancel()
         observer.stop()  # type: ignore[attr-defined]
         server.shutdown()
