@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.check import check_site
 
@@ -145,3 +147,25 @@ def test_a_build_stopped_by_sigterm_cleans_up_as_one_stopped_with_ctrl_c(tmp_pat
     assert process.returncode == 1 and b"Aborted" in said and b"Traceback" not in said
     assert not list(site.glob(".site.*")) and not (site / "site").exists()
     assert _processes_naming(str(site)) == [], "a worker outlived the build"
+
+
+def test_a_pool_is_left_without_waiting_when_its_block_is_interrupted():
+    """Its workers are killed by then; one killed while sending a result would leave a pool shut
+    down the usual way waiting for the rest of that result forever."""
+    from concurrent.futures import Executor
+
+    from papernotes.interrupt import left_when_stopped
+
+    class Recording(Executor):
+        def __init__(self) -> None:
+            self.shutdowns: list[tuple[bool, bool]] = []
+
+        def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+            self.shutdowns.append((wait, cancel_futures))
+
+    finished, stopped = Recording(), Recording()
+    with left_when_stopped(finished):
+        pass
+    with pytest.raises(KeyboardInterrupt), left_when_stopped(stopped):
+        raise KeyboardInterrupt
+    assert finished.shutdowns == [(True, False)] and stopped.shutdowns == [(False, True)]

@@ -243,7 +243,8 @@ def _note(draw: st.DrawFn) -> str:
         lines.append(draw(st.sampled_from((
             "Plain words about the method.", "On arXiv:1706.03762 and arXiv:2001.08361.",
             "See [[Scaling]] and [[Nowhere]].", "![[Attention#Idea]]", "Compute-optimal: arXiv:2203.15556.",
-            "$$E = mc^2$$", "A #tagged sentence.", "Back to [[Digest]]."))))
+            "$$E = mc^2$$", "A #tagged sentence.", "Back to [[Digest]].", "![[fig.png]]", "![A figure](fig.png)",
+            "![A figure](/img/fig.png)"))))
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -257,7 +258,21 @@ _EDIT = st.one_of(
     st.tuples(st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
     st.tuples(st.just("config"), st.just(""), st.sampled_from(("title: One\n", "title: Two\npage_size: 1\n", ""))),
     st.tuples(st.just("template"), st.just(""), st.sampled_from(("<h1>Lost</h1>\n", "<h1>Gone: {{ title }}</h1>\n"))),
+    st.tuples(st.just("image"), st.sampled_from(("fig.png", "img/fig.png", "sub/fig.png")), st.sampled_from(("", "2x1", "3x2"))),
 )
+
+
+def _png(width: int, height: int) -> bytes:
+    """A PNG of ``width`` by ``height`` black pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixels = zlib.compress(b"".join(b"\0" + b"\0\0\0" * width for _ in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
 
 
 def _apply(root: Path, edit: tuple[str, str, str]) -> None:
@@ -279,6 +294,13 @@ def _apply(root: Path, edit: tuple[str, str, str]) -> None:
     elif kind == "template":
         (root / "templates").mkdir(exist_ok=True)
         (root / "templates" / "404.html").write_text(text)
+    elif kind == "image":  # added, changed or removed: the notes naming it are read again
+        image = root / "content" / name
+        if text:
+            image.parent.mkdir(exist_ok=True)
+            image.write_bytes(_png(*map(int, text.split("x"))))
+        else:
+            image.unlink(missing_ok=True)
 
 
 def _folder(out: Path) -> dict[str, bytes]:
@@ -926,3 +948,33 @@ def test_a_commit_leaves_a_site_of_markdown_notes_up_to_date(make_site, monkeypa
     _git(root, "commit", "-q", "-m", "log", date="2023-04-05T06:07:08+00:00")
     again = build(layout, options)
     assert not again.up_to_date and 'datetime="2023-04-05"' in (layout.out / "notes" / "log" / "index.html").read_text()
+
+
+def test_an_image_added_or_changed_reads_again_only_the_notes_naming_it(make_site, monkeypatch):
+    from papernotes.read import site as reading
+
+    root = make_site({"content/a.md": "---\ntitle: A\n---\n\n![Figure](fig.png)\n",
+                      "content/b.md": "---\ntitle: B\n---\n\nNo image.\n",
+                      "content/sub/c.md": "---\ntitle: C\n---\n\n![[fig.png]]\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    first = build(layout, options)
+    assert sum("not found: fig.png" in d.message for d in first.diagnostics) == 2
+    read: list[str] = []
+    original = reading.read
+    monkeypatch.setattr(reading, "read", lambda path, *args: read.append(Path(path).name) or original(path, *args))
+    (root / "content/fig.png").write_bytes(_png(2, 1))
+    second = build(layout, options)
+    assert sorted(read) == ["a.md", "c.md"], "the note without an image is not read again"
+    assert not [d for d in second.diagnostics if "not found" in d.message]
+    assert 'width="2" height="1"' in (layout.out / "notes/a/index.html").read_text(encoding="utf-8")
+    read.clear()
+    (root / "content/other.png").write_bytes(_png(1, 1))  # named by no note
+    build(layout, options)
+    assert read == []
+    (root / "content/fig.png").write_bytes(_png(3, 2))
+    build(layout, options)
+    assert sorted(read) == ["a.md", "c.md"]
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)

@@ -47,8 +47,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Self
 import jinja2
 
 from . import __version__
-from .markdown.assets import AssetFinder
+from .markdown.assets import AssetFinder, file_name, still_found
 from . import bodystore
+from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
@@ -80,7 +81,7 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 12  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 14  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -210,6 +211,7 @@ class ReadCache:
         self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
         self.decided: tuple[object, Bursts] = (None, ())  # the memory whose marks agree with these copy bursts
         self.head: str | None = None  # the git commit memory's results were read at ("": none; None: not known)
+        self.images: dict[str, tuple[int, int]] | None = None  # the images (``ReadInputs.images``) memory agrees with
 
     @staticmethod
     def key(inputs: ReadInputs, path: str, date: object) -> str:
@@ -220,6 +222,20 @@ class ReadCache:
         except OSError:
             return ""
         return hashlib.sha256(inputs.digest.encode() + str(date).encode() + b"\0" + data).hexdigest()
+
+    def agree(self, inputs: ReadInputs) -> None:
+        """Forget the results in memory whose files name an image or attachment that is no
+        longer found as it was (added, removed, changed), once the site's images changed: an
+        image added makes again the notes that looked for it, not every note."""
+        if self.images == inputs.images:
+            return
+        before, after = self.images or {}, inputs.images
+        names = None if self.images is None else \
+            {os.path.basename(path).lower() for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+        stale = [rel for rel, (_, _, result) in self.memory.items() if not _still_found(result, inputs, names)]
+        for rel in stale:
+            del self.memory[rel]
+        self.images, self.decided = inputs.images, (None, ())
 
     def recall(self, rel: str, path: str, inputs: ReadInputs, look: bool = True) -> ReadResult | None:
         """The result remembered in memory for an unchanged file under the same inputs. A file
@@ -286,7 +302,7 @@ class ReadCache:
         for index, (rel, path) in enumerate(zip(rels, paths)):
             if self.root is not None:
                 keys[index] = self.key(inputs, path, dates.get(rel))
-                found = self.get(rel, path, _read_under(inputs, dates.get(rel)), keys[index])
+                found = self.get(rel, path, _read_under(inputs, dates.get(rel)), keys[index], inputs)
                 if found is not None:
                     yield index, found, True
                     continue
@@ -299,24 +315,29 @@ class ReadCache:
                 yield index, self.keep(result), False
             else:
                 rel = rels[index]
-                yield index, self.put(rel, paths[index], _read_under(inputs, dates.get(rel)), keys[index], result), True
+                yield index, self.put(rel, paths[index], _read_under(inputs, dates.get(rel)), keys[index], result,
+                                      inputs.images_digest), True
 
-    def get(self, rel: str, path: str, under: str, key: str) -> ReadResult | None:
-        """The result kept on disk under ``key``, as ``keep`` returns it (and so remembered in
-        memory from then on, as read ``under`` what ``_read_under`` says)."""
+    def get(self, rel: str, path: str, under: str, key: str, inputs: ReadInputs) -> ReadResult | None:
+        """The result kept on disk under ``key`` whose lookups of images still hold under
+        ``inputs``, as ``keep`` returns it (and so remembered in memory from then on, as read
+        ``under`` what ``_read_under`` says)."""
         if self.root is None or not key:
             return None
         try:
             with self._file(rel).open("rb") as handle:
-                stored_key, result = pickle.load(handle)
+                stored_key, images, result = pickle.load(handle)
         except Exception:  # missing, truncated or from another version: read the file again
             return None
         if stored_key != key or not isinstance(result, ReadResult):
             return None
+        if images != inputs.images_digest and not _still_found(result, inputs):
+            return None
         return self._remember(rel, path, under, result)
 
-    def put(self, rel: str, path: str, under: str, key: str, result: ReadResult) -> ReadResult:
-        """Keep ``result`` on disk and in memory; it comes back as memory holds it."""
+    def put(self, rel: str, path: str, under: str, key: str, result: ReadResult, images: str) -> ReadResult:
+        """Keep ``result``, read among ``images`` (``ReadInputs.images_digest``), on disk and in
+        memory; it comes back as memory holds it."""
         kept = self._remember(rel, path, under, result)
         if self.root is None or not key:
             return kept
@@ -324,7 +345,7 @@ class ReadCache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".tmp-{os.getpid()}")
-            temporary.write_bytes(pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(pickle.dumps((key, images, result), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, target)
         except OSError:
             pass  # a read-only notes folder builds without a cache
@@ -343,6 +364,13 @@ class ReadCache:
     def _file(self, rel: str) -> Path:
         assert self.root is not None
         return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+
+def _still_found(result: ReadResult, inputs: ReadInputs, names: set[str] | None = None) -> bool:
+    """Whether every image and attachment the notes of ``result`` looked up is found as it was
+    (those of the file ``names`` alone, when given: no other lookup can find another file)."""
+    return all(still_found(inputs.assets, lookup) for note in result.notes for lookup in note.body.lookups
+               if names is None or file_name(lookup[0]) in names)
 
 
 def _read_under(inputs: ReadInputs, dated: tuple[object, str] | None) -> str:
@@ -472,13 +500,15 @@ class Engine:
         layout = self.layout
         walks = self.walks if self.keeps is not Keeps.NOTHING else None
         paths, inputs = note_files(layout, walks), read_inputs(layout, config, registry, walks)
-        if self.inputs is None or self.inputs.digest != inputs.digest:
+        if self.inputs is None or self.inputs.key != inputs.key:
             self.inputs = inputs  # else the kept one, whose Markdown renderers are made already
         inputs = self.inputs
         cached = self.options.cache
+        if cached:
+            self.reads.agree(inputs)
         last = self.last_read
         results: list[ReadResult | None]
-        if cached and touched is not None and last is not None and last.paths is paths and last.inputs == inputs.digest:
+        if cached and touched is not None and last is not None and last.paths is paths and last.inputs == inputs.key:
             rels, results = last.rels, list(last.results)  # the same walk: only the files touched are looked at
             for index in last.places(touched):
                 results[index] = self.reads.recall(rels[index], paths[index], inputs)
@@ -508,7 +538,7 @@ class Engine:
         if cached:
             remembered = tuple(None if index in unremembered else result for index, result in enumerate(results)) \
                 if unremembered else tuple(results)
-            self.last_read = LastRead.of(paths, rels, inputs.digest, remembered, last, dated)
+            self.last_read = LastRead.of(paths, rels, inputs.key, remembered, last, dated)
         return published((result for result in results if result is not None), config.drafts)
 
     def dated_by_files(self) -> bool:
@@ -771,7 +801,8 @@ class Engine:
             assert self.saved is not None
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
                                  "pages": _pages_data(self.pages, self.saved_pages), "plan": _plan_data(self.plan),
-                                 "registry": self.registry_files, "basis": basis, "head": self.reads.head})
+                                 "registry": self.registry_files, "basis": basis, "head": self.reads.head,
+                                 "images": self.reads.images})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
@@ -824,7 +855,7 @@ class Engine:
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
         # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
         self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
-        self.reads.head = head
+        self.reads.head, self.reads.images = head, state["images"]
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 
@@ -1206,8 +1237,8 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
-                                 initargs=(staging, env, plan, previous if learn else {}, stamps)) as pool:
+        with left_when_stopped(ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
+                                                   initargs=(staging, env, plan, previous if learn else {}, stamps))) as pool:
             shares = pool.map(_render_share, [(index, workers, learn) for index in range(workers)])  # forks every worker
             forked()
             for count, share, found, records, share_plan in shares:

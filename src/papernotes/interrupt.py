@@ -8,18 +8,38 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+GRACE = 30.0  # seconds a stopped command has to clean up before it is ended outright
+Pool = TypeVar("Pool", bound="Executor")
 
 
 @contextlib.contextmanager
-def stopped_as_interrupted() -> Iterator[None]:
+def stopped_as_interrupted(stuck: Callable[[], None] | None = None) -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP raise ``KeyboardInterrupt`` (in the main thread only:
-    elsewhere signals cannot be handled, and nothing changes)."""
+    elsewhere signals cannot be handled, and nothing changes), after the worker processes this
+    one started are killed (they would finish their share of the pages before the build could
+    clean up; they hold nothing to clean up, their writes being in the folders this one
+    removes). ``stuck`` is called if the command has not ended ``GRACE`` seconds later."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+
+    def interrupt(signum: int, frame: object) -> None:
+        import multiprocessing  # here: loaded already wherever a pool was started
+
+        for child in multiprocessing.active_children():
+            child.kill()
+        if stuck is not None:
+            last_resort = threading.Timer(GRACE, stuck)
+            last_resort.daemon = True  # a command that cleans up in time ends before it
+            last_resort.start()
+        raise KeyboardInterrupt
+
     previous = {number: signal.signal(number, interrupt) for number in SIGNALS}
     try:
         yield
@@ -28,11 +48,14 @@ def stopped_as_interrupted() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def interrupt(signum: int, frame: object) -> None:
-    """Stop the worker processes this one started (they would finish their share of the pages
-    before the build could clean up), then this one."""
-    import multiprocessing  # here: loaded already wherever a pool was started
-
-    for child in multiprocessing.active_children():
-        child.kill()  # they hold nothing to clean up: their writes are in the folders this one removes
-    raise KeyboardInterrupt
+@contextlib.contextmanager
+def left_when_stopped(pool: Pool) -> Iterator[Pool]:
+    """``pool`` for a ``with`` block, shut down without waiting for it when the block ends by an
+    exception: its workers were killed (``interrupt``), and one killed while sending a result
+    leaves the pool's reader waiting for the rest of it forever."""
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -176,6 +176,9 @@ class StoredText:
         return str(self)
 
 
+Lookup = tuple[str, str, bool, str, int, int]  # (src, the note's folder, by name, file found or "", its size, time)
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
     """The HTML of a body rendered once, with the facts later stages need. The HTML may wait in
@@ -187,6 +190,7 @@ class RenderedBody:
     links: tuple[LinkRef, ...] = ()
     tags: tuple[str, ...] = ()
     assets: tuple[tuple[str, str], ...] = ()  # (URL in the site, local file) of each image used
+    lookups: tuple[Lookup, ...] = ()  # each local file the body names, as it was looked up (``markdown.assets``)
     blocks: tuple[str, ...] = ()  # Obsidian block ids (``^id``) the body defines, without the caret
 
     @property

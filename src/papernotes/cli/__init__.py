@@ -8,6 +8,7 @@ module, imported only when that command runs (or ``--help`` lists them all), so 
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 import time
@@ -22,7 +23,7 @@ from ..build import BuildOptions, BuildResult, SiteLayout, build
 from ..launch import BASE_URL_WARNING, up_to_date_line
 from ..uptodate import Check
 from ..model import Diagnostic, shown_path
-from ..interrupt import stopped_as_interrupted
+from ..interrupt import GRACE, stopped_as_interrupted
 from ..output import OutputError
 
 SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -84,7 +85,7 @@ def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, dr
     layout = SiteLayout.find(site_dir, out_dir)
     try:
         options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
-        with stopped_as_interrupted(), ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
+        with stopped_as_interrupted(end_outright), ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress,
                            looked=looked if isinstance(looked, Check) else None)
     except OutputError as exc:
@@ -126,6 +127,14 @@ class ProgressLine:
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+
+
+def end_outright() -> None:
+    """End a command that was asked to stop and has not cleaned up in time (a worker process
+    killed while sending a result can leave its pool waiting forever)."""
+    click.echo(f"papernotes: not stopped within {GRACE:.0f} s of being asked to; ending now", err=True)
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = False) -> None:

@@ -14,7 +14,7 @@ from ..install_source import DISTRIBUTION, PLACEHOLDER, installed_source, requir
 from ..interrupt import stopped_as_interrupted
 from ..output import OutputError
 from ..scaffold import HOSTS, ScaffoldError, add_host_files, init_site, new_note
-from . import SITE_DIR, report
+from . import SITE_DIR, end_outright, report
 
 
 @click.command("init")
@@ -70,7 +70,7 @@ def deploy_command(site_dir: Path, branch: str, remote: str, message: str | None
         layout = SiteLayout.find(site_dir)
         repo = repository_root(layout.root)
         url = base_url or site_url(load_config(layout.root)[0].base_url, remote_url(repo, remote))
-        with stopped_as_interrupted(), tempfile.TemporaryDirectory(prefix="papernotes-site-") as scratch:
+        with stopped_as_interrupted(end_outright), tempfile.TemporaryDirectory(prefix="papernotes-site-") as scratch:
             result = build(SiteLayout.find(site_dir, Path(scratch) / "site"), BuildOptions(base_url=url))
             report(result, quiet=False, verbose=False)
             if result.errors or result.warnings:

@@ -106,10 +106,10 @@ class Graph:
 
 def shape(note: Note) -> bytes:
     """A digest of what other notes' places in the graph may depend on: the note without its
-    text (body HTML, word count, summaries, excerpts, where in the text links stand). An edit
-    that keeps it leaves every list, link, tag and paper grouping of the site as it was; any
-    other field, present or added later, counts."""
-    body = replace(note.body, stored="", words=0,
+    text (body HTML, word count, summaries, excerpts, where in the text links stand, the images
+    it shows). An edit that keeps it leaves every list, link, tag and paper grouping of the
+    site as it was; any other field, present or added later, counts."""
+    body = replace(note.body, stored="", words=0, assets=(), lookups=(),
                    links=tuple(replace(link, line=0, col=0) for link in note.body.links))
     return replace(note, body=body, summary="", papers=tuple(replace(ref, excerpt="") for ref in note.papers)).digest
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
+from ..model import Lookup
 from ..urls import slugify
 from ..walks import WalkMemo, walked
 
@@ -30,6 +31,7 @@ class AssetFinder:
     static_dir: Path | None = None
     by_name: Mapping[str, Path] = field(default_factory=dict)
     in_static: tuple[Path, ...] = ()  # the static folder's images and attachments, which a note may name by path
+    in_content: tuple[Path, ...] = ()  # every image and attachment of the content folder (``by_name`` has the first of a name)
 
     @classmethod
     def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
@@ -37,8 +39,9 @@ class AssetFinder:
         skipped = {os.fspath(p.resolve()) for p in skip}
         inside = os.path.join(os.path.realpath(content_dir), "")
 
-        def walk() -> tuple[list[str], dict[str, Path]]:
+        def walk() -> tuple[list[str], tuple[dict[str, Path], tuple[Path, ...]]]:
             by_name: dict[str, Path] = {}
+            every: list[Path] = []
             folders = []
             for root, dirs, files in os.walk(content_dir):
                 folders.append(root)
@@ -48,8 +51,9 @@ class AssetFinder:
                     if os.path.islink(full) and not os.path.realpath(full).startswith(inside):
                         continue  # a link out of the notes folder is never published
                     if _is_asset(name) and os.path.isfile(full):  # not a link to nothing
-                        by_name.setdefault(name.lower(), Path(full))
-            return folders, by_name
+                        every.append(Path(full))
+                        by_name.setdefault(name.lower(), every[-1])
+            return folders, (by_name, tuple(every))
 
         def walk_static() -> tuple[list[str], tuple[Path, ...]]:
             assert static_dir is not None
@@ -62,18 +66,19 @@ class AssetFinder:
             return folders, tuple(found)
 
         in_static = walked(memo, f"static assets:{static_dir}", walk_static) if static_dir and static_dir.is_dir() else ()
-        return cls(content_dir, static_dir, walked(memo, f"images:{content_dir}", walk), in_static)
+        by_name, in_content = walked(memo, f"images:{content_dir}", walk)
+        return cls(content_dir, static_dir, by_name, in_static, in_content)
 
-    def stamps(self) -> list[str]:
-        """Each image and attachment a note may name (its size and time): reading depends on
-        which are there, and their sizes go into the pages."""
-        stamps = []
-        for name, path in sorted((*self.by_name.items(), *((os.fspath(p), p) for p in self.in_static))):
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """Each image and attachment a note may name, by path, with its size and time: which are
+        there and what they hold goes into the pages that show them."""
+        stamps = {}
+        for path in (*self.in_content, *self.in_static):
             try:
                 stat = path.stat()
             except OSError:  # a link to nothing: no image
                 continue
-            stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+            stamps[os.fspath(path)] = (stat.st_size, stat.st_mtime_ns)
         return stamps
 
     @functools.cached_property
@@ -101,6 +106,34 @@ class AssetFinder:
         if by_name or "/" not in path:
             return self.by_name.get(Path(path).name.lower())
         return None
+
+
+def file_name(src: str) -> str:
+    """The name of the file ``src`` names, as ``find`` looks it up by name (in lowercase)."""
+    return Path(unquote(urlsplit(src).path)).name.lower()
+
+
+def looked_up(src: str, note_dir: Path | None, by_name: bool, found: Path | None) -> Lookup:
+    """What a note's reading depended on when it looked ``src`` up: the file it found (and its
+    size and time: the page shows its content's digest and its size), or none."""
+    if found is None:
+        return (src, os.fspath(note_dir or ""), by_name, "", 0, 0)
+    stat = found.stat()
+    return (src, os.fspath(note_dir or ""), by_name, os.fspath(found), stat.st_size, stat.st_mtime_ns)
+
+
+def still_found(finder: AssetFinder, lookup: Lookup) -> bool:
+    """Whether ``finder`` finds what ``lookup`` found: the same file, of the same size and time,
+    or still none."""
+    src, note_dir, by_name, was, size, time = lookup
+    found = finder.find(src, Path(note_dir) if note_dir else None, by_name)
+    if found is None or was == "":
+        return found is None and was == ""
+    try:
+        stat = found.stat()
+    except OSError:
+        return False
+    return os.fspath(found) == was and (stat.st_size, stat.st_mtime_ns) == (size, time)
 
 
 def _is_asset(name: str) -> bool:

@@ -26,7 +26,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote
+from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote, looked_up
 from .attributes import KEPT
 from .blockrefs import block_ids, blockrefs_plugin
 from .callouts import callouts_plugin
@@ -40,7 +40,7 @@ from .kramdown import kramdown_plugin
 from .linkify import QuickLinkify
 from .math import Converted, convert_tex, references_decoded, tex_fallback
 from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
-from ..model import Diagnostic, Heading, LinkRef, RenderedBody
+from ..model import Diagnostic, Heading, LinkRef, Lookup, RenderedBody
 from .plaintext import tex_text, text_with_tex
 from ..extensions import MarkdownPlugin
 from ..papers.registry import Registry
@@ -68,6 +68,7 @@ class _RenderState:
     links: list[LinkRef] = field(default_factory=list)
     words: int = 0
     unknown_commands: set[str] = field(default_factory=set)  # each is warned about once per note
+    lookups: dict[tuple[str, bool], Lookup] = field(default_factory=dict)  # local files named, as looked up
 
 
 class MarkdownRenderer:
@@ -134,7 +135,7 @@ class MarkdownRenderer:
         body = neutralise_script_urls(self._md.renderer.render(tokens, self._md.options, env))
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))
         rendered = RenderedBody(body, tuple(state.headings), state.words, tuple(state.links), tags,
-                                tuple(sorted(state.assets.items())), block_ids(env))
+                                tuple(sorted(state.assets.items())), tuple(state.lookups.values()), block_ids(env))
         return rendered, tuple(state.diagnostics)
 
     def convert_tex(self, tex: str, display: bool) -> Converted:
@@ -221,9 +222,17 @@ class MarkdownRenderer:
         state: _RenderState = env["papernotes"]
         if not src or is_remote(src) or src.startswith(("data:", "#")) or self._assets is None:
             return None
-        found = self._assets.find(src, state.source_dir, by_name=by_name)
+        found = self._look_up(state, src, by_name)
         if found is None:
             state.diagnostics.append(Diagnostic("warning", state.path, line + state.first_line, 1, f"image not found: {src}"))
+        return found
+
+    def _look_up(self, state: _RenderState, src: str, by_name: bool) -> Path | None:
+        """The local file ``src`` names, the lookup kept with the body (an image added, moved
+        or changed later makes again the notes that named it, not every note)."""
+        assert self._assets is not None
+        found = self._assets.find(src, state.source_dir, by_name=by_name)
+        state.lookups[src, by_name] = looked_up(src, state.source_dir, by_name, found)
         return found
 
     def _published(self, env: dict[str, Any], found: Path) -> str:
@@ -240,7 +249,7 @@ class MarkdownRenderer:
     def _attachment_html(self, env: dict[str, Any], src: str, label: str, line: int) -> str:
         """A link to a local file (a PDF, a recording) copied beside the images; a missing one a warning."""
         state: _RenderState = env["papernotes"]
-        found = self._assets.find(src, state.source_dir, by_name=True) if self._assets else None
+        found = self._look_up(state, src, True) if self._assets else None
         if found is None:
             state.diagnostics.append(Diagnostic("warning", state.path, line + state.first_line, 1, f"file not found: {src}"))
             return f'<span class="embed-file broken">{html.escape(label)}</span>'

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequenc
 from .. import __version__
 from ..bodystore import packed, unpacked
 from ..collector import paused
+from ..interrupt import left_when_stopped
 from ..markdown.assets import AssetFinder
 from ..config import Config
 from ..extensions import ReaderRule
@@ -41,7 +42,7 @@ PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 #: A feed this big is parsed in parts and its items read across the pool, not in one worker…
 SPLIT_BYTES = 1_000_000
 SHARES = 8  # …in this many parts and runs of items per worker, so that a slow worker holds up little
-CACHE_FORMAT = 13  # bump whenever the cached model changes shape
+CACHE_FORMAT = 14  # bump whenever the cached model changes shape
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
 #: take a third of this or less (a 900 KB reading list of 1,000 papers: 2.6 s of its 8.7 s).
@@ -83,11 +84,28 @@ class ReadInputs:
 
     @functools.cached_property
     def digest(self) -> str:
-        """Changes whenever config, paper registry, images (in the content or static folder) or
-        papernotes itself change (taken once: it looks at every image)."""
+        """Changes whenever config, paper registry or papernotes itself change. The images a
+        note names are not in it: a result keeps the lookups of its files (``RenderedBody.lookups``),
+        checked again when ``images`` changes (``still_found``)."""
         parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
                  repr(sorted(self.registry.keys.items())), repr(self.site)]
-        return hashlib.sha256("\n".join([*parts, *self.assets.stamps()]).encode()).hexdigest()
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @functools.cached_property
+    def images(self) -> dict[str, tuple[int, int]]:
+        """The size and time of each image and attachment of the content and static folders, by
+        path (taken once: it looks at every image)."""
+        return self.assets.stamps()
+
+    @functools.cached_property
+    def images_digest(self) -> str:
+        """Changes whenever an image or attachment is added, removed or changed."""
+        return hashlib.sha256(repr(sorted(self.images.items())).encode()).hexdigest()
+
+    @property
+    def key(self) -> str:
+        """Changes whenever anything reading depends on besides a file's bytes changes."""
+        return self.digest + self.images_digest
 
 
 _worker_inputs: tuple[ReadInputs, Mapping[str, tuple[dt.datetime, str]]] | None = None  # per pool worker
@@ -237,7 +255,7 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, dates, gc.isenabled()))
         # the results received here live on in the build: the collector would walk them again and again
-        with contextlib.suppress(BrokenProcessPool), pool, paused():  # a worker killed (out of memory): the rest read here
+        with contextlib.suppress(BrokenProcessPool), left_when_stopped(pool), paused():  # a worker killed (out of memory): the rest read here
             for done, result in enumerate(_pooled(pool, paths, inputs, dates, workers), 1):
                 progress("reading", done, len(paths))
                 yield done - 1, result
