@@ -66,7 +66,7 @@ def load(cache_dir: str | os.PathLike[str]) -> Digests:
     """The digests kept in ``cache_dir`` (none when missing or damaged)."""
     try:
         with open(os.path.join(cache_dir, FILE), "rb") as handle:
-            digests = marshal.load(handle)
+            digests = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     if not isinstance(digests, dict):

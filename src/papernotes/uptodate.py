@@ -319,7 +319,7 @@ def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
     written by another version)."""
     try:
         with open(os.path.join(cache_dir, MANIFEST), "rb") as handle:
-            header = marshal.load(handle)
+            header = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
         if header["format"] != (FORMAT, __version__):
             return None
         return Manifest(os.fspath(cache_dir), header["inputs"], header["out"], header["output"], header["time"],
@@ -345,7 +345,7 @@ def _details(manifest: Manifest) -> tuple[bytes, dict[str, tuple[int, int]]]:
     its details are gone, damaged or another build's."""
     try:
         with open(os.path.join(manifest.where, DETAILS), "rb") as handle:
-            token, problems, files = marshal.load(handle)
+            token, problems, files = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
         if token == manifest.details and isinstance(problems, bytes) and isinstance(files, dict):
             return problems, files
     except Exception:  # changed or cut short since: no output file is taken as it is
@@ -506,7 +506,7 @@ def _take_times(manifest: Manifest, inputs: Inputs, now: float) -> None:
     of its build in files' times alone; what it says of the build, and its details, are kept."""
     try:
         with open(os.path.join(manifest.where, MANIFEST), "rb") as handle:
-            header = marshal.load(handle)
+            header = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
         header.update(inputs=inputs.key, time=now, recent=_racy(inputs.recent, now))
         _put(manifest.where, MANIFEST, header)
     except (OSError, ValueError, EOFError, TypeError):
