@@ -97,7 +97,7 @@ def save(cache_dir: str | os.PathLike[str], digests: Digests) -> None:
 def looked_up(digests: Digests, paths: Iterable[str]) -> dict[str, Entry]:
     """The (size, time, digest) kept for each of ``paths`` that has one."""
     found = {}
-    for folder, names in _by_folder(paths).items():
+    for folder, names in by_folder(paths).items():
         kept = digests.get(folder)
         if kept is None:
             continue
@@ -118,7 +118,7 @@ def updated(digests: Digests, found: Mapping[str, Entry], dropped: str | None = 
     every folder under ``dropped`` (a folder path ending in a separator) left out."""
     new = {folder: kept for folder, kept in digests.items()
            if dropped is None or not os.path.join(folder, "").startswith(dropped)}
-    for folder, names in _by_folder(found).items():
+    for folder, names in by_folder(found).items():
         listed_names, packed_stamps, packed_hashes = new.get(folder, ("", b"", b""))
         listed = listed_names.split("\0") if listed_names else []
         positions = {name: index for index, name in enumerate(listed)}
@@ -139,7 +139,7 @@ def updated(digests: Digests, found: Mapping[str, Entry], dropped: str | None = 
     return new
 
 
-def _by_folder(paths: Iterable[str]) -> dict[str, list[str]]:
+def by_folder(paths: Iterable[str]) -> dict[str, list[str]]:
     """``paths`` by folder, each as its name in it."""
     folders: dict[str, list[str]] = {}
     for path in paths:

@@ -107,7 +107,6 @@ class Manifest:
         return tuple(Diagnostic(*problem) for problem in marshal.loads(_details(self)[0]))
 
 
-
 def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[object, ...]:
     """The options that change what a build writes, as ``take_inputs`` wants them."""
     return ("drafts", drafts, "base_url", base_url, "search", search)
@@ -522,10 +521,7 @@ def _stamps(key: bytes, paths: frozenset[str] | None = None) -> dict[str, tuple[
         for entry in entries:
             found.update(_files_of(entry))
         return found
-    folders: dict[str, list[str]] = {}
-    for path in paths:
-        folder, name = os.path.split(path)
-        folders.setdefault(folder, []).append(name)
+    folders = filedigests.by_folder(paths)
     for entry in entries:
         if isinstance(entry, str):
             continue

@@ -118,7 +118,10 @@ def looked_up(src: str, note_dir: Path | None, by_name: bool, found: Path | None
     size and time: the page shows its content's digest and its size), or none."""
     if found is None:
         return (src, os.fspath(note_dir or ""), by_name, "", 0, 0)
-    stat = found.stat()
+    try:
+        stat = found.stat()
+    except OSError:  # gone meanwhile: a lookup that no longer holds
+        return (src, os.fspath(note_dir or ""), by_name, os.fspath(found), -1, -1)
     return (src, os.fspath(note_dir or ""), by_name, os.fspath(found), stat.st_size, stat.st_mtime_ns)
 
 

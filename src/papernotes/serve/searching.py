@@ -67,9 +67,9 @@ class PreviewSearch:
                 output.abandon(staging)
                 return
             output.finish(staging)
-        except (OSError, output.OutputError) as exc:
+        except Exception as exc:  # the preview outlives anything its search index can meet
             output.abandon(staging)
-            self.echo(f"search index was not updated: {exc}")
+            self.echo(f"search index was not updated: {exc!r}")
             return
         if problem:
             self.echo(str(problem))
