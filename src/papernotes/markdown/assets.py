@@ -6,6 +6,7 @@ import functools
 import hashlib
 import html
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -116,13 +117,14 @@ def file_name(src: str) -> str:
 def looked_up(src: str, note_dir: Path | None, by_name: bool, found: Path | None) -> Lookup:
     """What a note's reading depended on when it looked ``src`` up: the file it found (and its
     size and time: the page shows its content's digest and its size), or none."""
+    folder = sys.intern(os.fspath(note_dir or ""))  # one string for a folder's notes, in memory and in the state kept
     if found is None:
-        return (src, os.fspath(note_dir or ""), by_name, "", 0, 0)
+        return (src, folder, by_name, "", 0, 0)
     try:
         stat = found.stat()
     except OSError:  # gone meanwhile: a lookup that no longer holds
-        return (src, os.fspath(note_dir or ""), by_name, os.fspath(found), -1, -1)
-    return (src, os.fspath(note_dir or ""), by_name, os.fspath(found), stat.st_size, stat.st_mtime_ns)
+        return (src, folder, by_name, os.fspath(found), -1, -1)
+    return (src, folder, by_name, os.fspath(found), stat.st_size, stat.st_mtime_ns)
 
 
 def still_found(finder: AssetFinder, lookup: Lookup) -> bool:
