@@ -260,6 +260,17 @@ def test_a_manifest_cut_short_or_of_another_format_is_not_trusted(site, monkeypa
     assert _again(site) == 2
 
 
+def test_a_manifest_whose_details_are_gone_tells_no_problems_it_cannot_read(site):
+    (site.root / "content/a.md").write_text(NOTE.format(title="A") + "\n![Figure](missing.png)\n")
+    first = build(site, BuildOptions(search=False))
+    assert [d.message for d in first.diagnostics] == ["image not found: missing.png"]
+    (site.cache / uptodate.DETAILS).unlink()
+    again = build(site, BuildOptions(search=False))
+    assert again.up_to_date is None and [d.message for d in again.diagnostics] == ["image not found: missing.png"]
+    told = build(site, BuildOptions(search=False))
+    assert told.up_to_date == 2 and [d.message for d in told.diagnostics] == ["image not found: missing.png"]
+
+
 def test_an_up_to_date_build_loads_none_of_the_pipeline(site):
     probe = ("import sys\nfrom papernotes.cli import main\n"
              f"try:\n    main(['build', {os.fspath(site.root)!r}, '-o', {os.fspath(site.out)!r}, '--no-search'])\n"

@@ -76,9 +76,9 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         if looked is None or looked.asked != asked:
             looked = uptodate.check(*asked, began)
         last = looked.last
-        if last is not None:
-            assert looked.manifest is not None  # what told of the last build
-            return BuildResult((), last.pages, looked.manifest.diagnostics(), time.perf_counter() - started, layout.out,
+        problems = looked.manifest.diagnostics() if last is not None and looked.manifest is not None else None
+        if last is not None and problems is not None:  # its problems gone with its details: built again to tell them
+            return BuildResult((), last.pages, problems, time.perf_counter() - started, layout.out,
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
     from .bodystore import BodyStore

@@ -100,11 +100,12 @@ class Manifest:
         self.where, self.inputs, self.out, self.output = where, inputs, out, output
         self.time, self.last, self.recent, self.head, self.basis, self.details = time, last, recent, head, basis, details
 
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        """The last build's problems (none when its details are gone)."""
+    def diagnostics(self) -> tuple[Diagnostic, ...] | None:
+        """The last build's problems (None when its details are gone: not known)."""
         from .model import Diagnostic
 
-        return tuple(Diagnostic(*problem) for problem in marshal.loads(_details(self)[0]))
+        details = _details(self)
+        return None if details is None else tuple(Diagnostic(*problem) for problem in marshal.loads(details[0]))
 
 
 def options_key(drafts: bool, base_url: str | None, search: bool) -> tuple[object, ...]:
@@ -336,12 +337,13 @@ def racy_since(manifest: Manifest | None, now: float) -> float:
 def output_stamps(manifest: Manifest | None) -> dict[str, tuple[int, int]]:
     """(size, modification time) of every output file by its path in the output folder, as the
     last build left it."""
-    return _details(manifest)[1] if manifest is not None else {}
+    details = _details(manifest) if manifest is not None else None
+    return details[1] if details is not None else {}
 
 
-def _details(manifest: Manifest) -> tuple[bytes, dict[str, tuple[int, int]]]:
-    """The problems (marshal's bytes) and the output files of the build of ``manifest``; none when
-    its details are gone, damaged or another build's."""
+def _details(manifest: Manifest) -> tuple[bytes, dict[str, tuple[int, int]]] | None:
+    """The problems (marshal's bytes) and the output files of the build of ``manifest``; None
+    when its details are gone, damaged or another build's."""
     try:
         with open(os.path.join(manifest.where, DETAILS), "rb") as handle:
             token, problems, files = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
@@ -349,7 +351,7 @@ def _details(manifest: Manifest) -> tuple[bytes, dict[str, tuple[int, int]]]:
             return problems, files
     except Exception:  # changed or cut short since: no output file is taken as it is
         pass
-    return marshal.dumps([], _MARSHAL), {}
+    return None
 
 
 def recall(manifest: Manifest | None, out_dir: str | os.PathLike[str], inputs: Inputs) -> LastBuild | None:
