@@ -227,6 +227,20 @@ def test_files_of_a_new_time_alone_leave_the_site_up_to_date_and_are_hashed_once
     assert "Y" in (site.out / "notes/b/index.html").read_text(encoding="utf-8")
 
 
+def test_files_written_just_before_a_build_are_hashed_until_settled_then_never(make_site, monkeypatch):
+    root = make_site({"content/a.md": NOTE.format(title="A"), "content/b.md": NOTE.format(title="B")})
+    layout = SiteLayout.find(root, root / "site")  # a folder copied or checked out just now: every file racy
+    assert _again(layout) is None and _again(layout) == 2
+    time.sleep(1.1)  # a second later: settled, their digests taken
+    assert _again(layout) == 2
+    monkeypatch.setattr(filedigests, "content", lambda path: pytest.fail(f"{path} hashed again"))
+    assert _again(layout) == 2, "the racy files are no longer hashed"
+    monkeypatch.undo()
+    a_while_ago = time.time() - 30
+    os.utime(root / "content/a.md", (a_while_ago, a_while_ago))
+    assert _again(layout) == 2, "a touched file is known by the digest taken when it settled"
+
+
 def test_a_touched_note_dated_by_its_file_builds(make_site):
     root = make_site({"content/log.txt": "Read https://arxiv.org/abs/1706.03762 today.\n", "content/a.md": NOTE.format(title="A")})
     _age(root)

@@ -6,7 +6,10 @@ itself) by path, size and modification time, the git commit the notes are at, an
 folder with what sits directly in it. A build finding all of these as they were reports the
 last build again and writes nothing. As git does for racy files, an input changed within a
 second of the last build is not trusted by its size and time (a second change in the same clock
-tick would not show): the manifest keeps a digest of its bytes, and the next build hashes it again.
+tick would not show): the manifest keeps a digest of its bytes, and the next build hashes it again;
+the first check to find them a second old with the same bytes takes their digests and its own
+time into the manifest (``_settle``), so that a folder copied just before its build is not
+hashed again by every check after it.
 
 The output is taken as the last build left it while the output folder and each file and folder
 directly in it keep their size and time: the folder removed, or a section folder, the home
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
 
 MANIFEST = "last-build.marshal"
 DETAILS = "last-build-details.marshal"  # what a build that runs needs: the problems and every output file
-FORMAT = 7  # bump whenever the manifest changes shape
+FORMAT = 8  # bump whenever the manifest changes shape
 _MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 _NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
@@ -90,15 +93,17 @@ class Manifest:
     folder it wrote and that folder's stamp (``output_stamp``), when it began, what it made, the
     digests of its racy inputs, the git commit it stood at when its output depends on it (a note
     dated by its last commit; None: it does not), the digest of the inputs the build began with
-    (``basis_of``: the inputs may since have been taken again with new times alone), and the
-    token of its details (``DETAILS``, read only by a build that runs)."""
+    (``basis_of``: the inputs may since have been taken again with new times alone), the token
+    of its details (``DETAILS``, read only by a build that runs), and the folder whose files are
+    not hashed (``remember``'s ``dated_by_time``; None: none)."""
 
-    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent", "head", "basis", "details")
+    __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent", "head", "basis", "details", "unhashed")
 
     def __init__(self, where: str, inputs: bytes, out: str, output: bytes, time: float, last: LastBuild,
-                 recent: dict[str, bytes], head: str | None, basis: str, details: str) -> None:
+                 recent: dict[str, bytes], head: str | None, basis: str, details: str, unhashed: str | None) -> None:
         self.where, self.inputs, self.out, self.output = where, inputs, out, output
         self.time, self.last, self.recent, self.head, self.basis, self.details = time, last, recent, head, basis, details
+        self.unhashed = unhashed
 
     def diagnostics(self) -> tuple[Diagnostic, ...] | None:
         """The last build's problems (None when its details are gone: not known)."""
@@ -158,6 +163,8 @@ def check(folders: tuple[str, str, str, str, str], cache: str, options: object, 
     looked = Check((folders, cache, options), manifest, inputs, recall(manifest, out, inputs))
     if looked.last is None and manifest is not None and manifest.inputs != inputs.key:
         looked.last = _touched_alone(cache, out, looked, now)
+    elif looked.last is not None and manifest is not None and manifest.recent:
+        _settle(cache, manifest, inputs, now)
     return looked
 
 
@@ -323,7 +330,8 @@ def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
         if header["format"] != (FORMAT, __version__):
             return None
         return Manifest(os.fspath(cache_dir), header["inputs"], header["out"], header["output"], header["time"],
-                        LastBuild(*header["last"]), header["recent"], header["head"], header["basis"], header["details"])
+                        LastBuild(*header["last"]), header["recent"], header["head"], header["basis"], header["details"],
+                        header["unhashed"])
     except Exception:  # missing, truncated or from another version: build
         return None
 
@@ -399,6 +407,21 @@ def _touched_alone(cache_dir: str, out_dir: str, looked: Check, now: float) -> L
     return manifest.last
 
 
+def _settle(cache_dir: str, manifest: Manifest, inputs: Inputs, now: float) -> None:
+    """Once the files that changed within a second of the last build (a folder copied or checked
+    out just before it) are a second old and still hold the bytes it hashed, take their digests
+    and the time of this check into the manifest, so that the checks after it hash them no more."""
+    racy = _stamps(inputs.key, frozenset(manifest.recent))
+    if racy.keys() != manifest.recent.keys() or max(time for _, time in racy.values()) >= (now - RACY_SECONDS) * 1e9:
+        return  # one gone (the check would not have said up to date), or one may still change unseen
+    _take_times(manifest, inputs, now)
+    digests = filedigests.load(cache_dir)
+    skipped = manifest.unhashed
+    filedigests.save(cache_dir, filedigests.updated(digests, {
+        path: (*stamp, manifest.recent[path]) for path, stamp in racy.items()
+        if stamp[0] <= filedigests.HASHED_UP_TO and not (skipped is not None and path.startswith(skipped))}))
+
+
 def changes(manifest: Manifest, inputs: Inputs) -> Changes | None:
     """The input files (by real path) added, removed or of another size or time since the build
     of ``manifest``, each with its (size, time) then and now (None: missing), and the racy ones
@@ -462,19 +485,19 @@ def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     new time builds); ``hashed``: the files to hash, the others keeping the digests kept (None:
     every file, the digests kept dropped)."""
     token = f"{started!r}:{os.getpid()}"
+    skipped = os.path.join(dated_by_time, "") if dated_by_time is not None else None
     try:
         files = _output_files(out_dir) if output is None else output
         header = {"format": (FORMAT, __version__), "inputs": inputs.key, "out": os.fspath(out_dir),
                   "output": output_stamp(out_dir), "time": started,
                   "last": (made.notes, made.pages, made.warnings, made.errors, made.site_origin),
                   "recent": _racy(inputs.recent, started), "head": inputs.head if dated_by_commit else None,
-                  "basis": basis_of(inputs.key), "details": token}
+                  "basis": basis_of(inputs.key), "details": token, "unhashed": skipped}
         os.makedirs(cache_dir, exist_ok=True)
         _put(os.fspath(cache_dir), DETAILS, (token, made.problems, files))
         _put(os.fspath(cache_dir), MANIFEST, header)
     except (OSError, ValueError):
         return
-    skipped = os.path.join(dated_by_time, "") if dated_by_time is not None else None
     found = filedigests.taken(_stamps(inputs.key, hashed), int((started - RACY_SECONDS) * 1e9), skipped)
     known = filedigests.load(cache_dir) if hashed is not None else {}
     digests = filedigests.updated(known, found, skipped)
