@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "papernotes"
 LAYERS = (
     {"__init__", "", "model"},
     {"config", "urls", "siteurls", "extensions", "theme", "yamltext", "dates", "text", "bodystore", "walks",
-     "sitefiles", "names", "collector", "interrupt", "filedigests"},
+     "sitefiles", "names", "collector", "interrupt", "filedigests", "marshalfile"},
     {"papers"},
     {"markdown"},
     {"read"},

@@ -134,10 +134,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         raise
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
-                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin), files,
-                          dated_by_commit=engine.dated_by_files(),
-                          dated_by_time=os.path.realpath(layout.content) if engine.dated_by_files() else None,
-                          hashed=looked.to_hash())
+                          uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin),
+                          os.path.realpath(layout.content) if engine.dated_by_files() else None, files, hashed=looked.to_hash())
     if kept is not None:
         engine.save(uptodate.basis_of(looked.inputs.key) if looked is not None else "")
         if engine.store is not None:

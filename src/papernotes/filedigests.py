@@ -6,13 +6,14 @@ pairs and their digests, packed into bytes, so that loading the digests of 10,00
 handful of objects rather than tens of thousands (the up-to-date check loads them whenever a
 file's time changed). A digest counts only while its file keeps the size and time it was taken
 at; one that no longer does is harmless, and left until the next build that hashes every file.
-Only ``os`` and ``marshal`` are imported (``hashlib`` when hashing), as by the up-to-date check.
+Only ``os`` and ``marshalfile`` are imported (``hashlib`` when hashing), as by the up-to-date check.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
+
+from . import marshalfile
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 FILE = "input-digests.marshal"
 HASHED_UP_TO = 16 << 20  # bytes: a larger file is not hashed (a new time builds)
 SIZE = 16  # bytes of a digest, and of a packed (size, time) pair
-_MARSHAL = 2
 
 
 def content(path: str) -> bytes:
@@ -65,8 +65,7 @@ def taken(stamps: Mapping[str, Stamp], limit: int, skipped: str | None) -> dict[
 def load(cache_dir: str | os.PathLike[str]) -> Digests:
     """The digests kept in ``cache_dir`` (none when missing or damaged)."""
     try:
-        with open(os.path.join(cache_dir, FILE), "rb") as handle:
-            digests = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
+        digests = marshalfile.load(os.path.join(cache_dir, FILE))
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     if not isinstance(digests, dict):
@@ -85,11 +84,8 @@ def _well_formed(folder: object, kept: object) -> bool:
 
 def save(cache_dir: str | os.PathLike[str], digests: Digests) -> None:
     """Keep ``digests`` in ``cache_dir``, put in place at once (not at all when it cannot be)."""
-    temporary = os.path.join(cache_dir, f"{FILE}.tmp-{os.getpid()}")
     try:
-        with open(temporary, "wb") as handle:
-            marshal.dump(digests, handle, _MARSHAL)
-        os.replace(temporary, os.path.join(cache_dir, FILE))
+        marshalfile.save(os.path.join(cache_dir, FILE), digests)
     except (OSError, ValueError):
         pass
 

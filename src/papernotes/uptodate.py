@@ -30,7 +30,7 @@ import marshal
 import os
 from operator import attrgetter
 
-from . import __version__, filedigests
+from . import __version__, filedigests, marshalfile
 from .sitefiles import CONFIG_FILE, RACY_SECONDS
 from .theme import PACKAGE, theme_folder
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 MANIFEST = "last-build.marshal"
 DETAILS = "last-build-details.marshal"  # what a build that runs needs: the problems and every output file
 FORMAT = 8  # bump whenever the manifest changes shape
-_MARSHAL = 2  # the marshal version without back-references: equal values, equal bytes
+_MARSHAL = marshalfile.VERSION  # without back-references: equal values, equal bytes (the key is compared as bytes)
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 _NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
 _SEVERITY = 0  # where a problem's severity is in its tuple (``Diagnostic``'s fields in order)
@@ -95,7 +95,7 @@ class Manifest:
     dated by its last commit; None: it does not), the digest of the inputs the build began with
     (``basis_of``: the inputs may since have been taken again with new times alone), the token
     of its details (``DETAILS``, read only by a build that runs), and the folder whose files are
-    not hashed (``remember``'s ``dated_by_time``; None: none)."""
+    not hashed (``remember``'s ``dated_folder``; None: none)."""
 
     __slots__ = ("where", "inputs", "out", "output", "time", "last", "recent", "head", "basis", "details", "unhashed")
 
@@ -325,8 +325,7 @@ def load(cache_dir: str | os.PathLike[str]) -> Manifest | None:
     """The last build's manifest; None when there is none or it cannot be trusted (cut short,
     written by another version)."""
     try:
-        with open(os.path.join(cache_dir, MANIFEST), "rb") as handle:
-            header = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
+        header = marshalfile.load(os.path.join(cache_dir, MANIFEST))
         if header["format"] != (FORMAT, __version__):
             return None
         return Manifest(os.fspath(cache_dir), header["inputs"], header["out"], header["output"], header["time"],
@@ -353,8 +352,7 @@ def _details(manifest: Manifest) -> tuple[bytes, dict[str, tuple[int, int]]] | N
     """The problems (marshal's bytes) and the output files of the build of ``manifest``; None
     when its details are gone, damaged or another build's."""
     try:
-        with open(os.path.join(manifest.where, DETAILS), "rb") as handle:
-            token, problems, files = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
+        token, problems, files = marshalfile.load(os.path.join(manifest.where, DETAILS))
         if token == manifest.details and isinstance(problems, bytes) and isinstance(files, dict):
             return problems, files
     except Exception:  # changed or cut short since: no output file is taken as it is
@@ -474,28 +472,28 @@ def _files_of(entry: Any) -> dict[str, tuple[int, int]]:
 
 
 def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], inputs: Inputs, started: float,
-             made: LastBuild, output: dict[str, tuple[int, int]] | None = None, dated_by_commit: bool = True,
-             dated_by_time: str | None = None, hashed: frozenset[str] | None = None) -> None:
+             made: LastBuild, dated_folder: str | None, output: dict[str, tuple[int, int]] | None = None,
+             hashed: frozenset[str] | None = None) -> None:
     """Write the manifest of a build that began at ``started`` (``time.time()``), and keep the
     digests of its input files (``filedigests``); ``output``: the output folder's files and their
     (size, modification time) when the build knows them (else they are looked at);
-    ``dated_by_commit``: whether a note may take its date from the commit the notes are at (else
-    another commit leaves the build up to date); ``dated_by_time``: the notes folder (its real
-    path) when a note may take its date from its file's time (its files are then not hashed: a
-    new time builds); ``hashed``: the files to hash, the others keeping the digests kept (None:
+    ``dated_folder``: the notes folder (its real path) when a note may take its date from its
+    file, its last commit or its time (None: no note does, so another commit leaves the build up
+    to date, and every file is hashed); when given, its files are not hashed (a new time builds);
+    ``hashed``: the files to hash, the others keeping the digests kept (None:
     every file, the digests kept dropped)."""
     token = f"{started!r}:{os.getpid()}"
-    skipped = os.path.join(dated_by_time, "") if dated_by_time is not None else None
+    skipped = os.path.join(dated_folder, "") if dated_folder is not None else None
     try:
         files = _output_files(out_dir) if output is None else output
         header = {"format": (FORMAT, __version__), "inputs": inputs.key, "out": os.fspath(out_dir),
                   "output": output_stamp(out_dir), "time": started,
                   "last": (made.notes, made.pages, made.warnings, made.errors, made.site_origin),
-                  "recent": _racy(inputs.recent, started), "head": inputs.head if dated_by_commit else None,
+                  "recent": _racy(inputs.recent, started), "head": inputs.head if dated_folder is not None else None,
                   "basis": basis_of(inputs.key), "details": token, "unhashed": skipped}
         os.makedirs(cache_dir, exist_ok=True)
-        _put(os.fspath(cache_dir), DETAILS, (token, made.problems, files))
-        _put(os.fspath(cache_dir), MANIFEST, header)
+        marshalfile.save(os.path.join(cache_dir, DETAILS), (token, made.problems, files))
+        marshalfile.save(os.path.join(cache_dir, MANIFEST), header)
     except (OSError, ValueError):
         return
     found = filedigests.taken(_stamps(inputs.key, hashed), int((started - RACY_SECONDS) * 1e9), skipped)
@@ -517,22 +515,14 @@ def _racy(recent: dict[str, bytes], started: float) -> dict[str, bytes]:
     return {path: content for path, content in recent.items() if os.stat(path).st_mtime > started - RACY_SECONDS}
 
 
-def _put(cache_dir: str, name: str, value: Any) -> None:
-    """``value`` in marshal's bytes as the file ``name`` of ``cache_dir``, put in place at once."""
-    temporary = os.path.join(cache_dir, f"{name}.tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        marshal.dump(value, handle, _MARSHAL)
-    os.replace(temporary, os.path.join(cache_dir, name))
-
-
 def _take_times(manifest: Manifest, inputs: Inputs, now: float) -> None:
     """The manifest of ``manifest`` with the inputs as taken at ``now``, which differ from those
     of its build in files' times alone; what it says of the build, and its details, are kept."""
     try:
-        with open(os.path.join(manifest.where, MANIFEST), "rb") as handle:
-            header = marshal.loads(handle.read())  # whole: marshal.load reads a file piece by piece
+        where = os.path.join(manifest.where, MANIFEST)
+        header = marshalfile.load(where)
         header.update(inputs=inputs.key, time=now, recent=_racy(inputs.recent, now))
-        _put(manifest.where, MANIFEST, header)
+        marshalfile.save(where, header)
     except (OSError, ValueError, EOFError, TypeError):
         pass  # the next check hashes the files again
 

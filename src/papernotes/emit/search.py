@@ -14,7 +14,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import marshal
 import re
 import os
 import shutil
@@ -26,6 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
+from .. import marshalfile
 from ..config import Config
 from ..graph import Graph
 from ..model import Diagnostic, Note
@@ -196,8 +196,7 @@ def _recalled_prints(memo: Path | None, language: str) -> dict[bytes, Print]:
     if memo is None:
         return {}
     try:
-        with open(memo, "rb") as handle:
-            kept = marshal.load(handle)
+        kept = marshalfile.load(memo)
         prints = kept["prints"] if kept["format"] == [FORMAT, language] else {}
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return {}
@@ -211,13 +210,11 @@ def _kept_prints(memo: Path | None, language: str, prints: dict[bytes, Print]) -
     """Keep ``prints`` in ``memo`` for the next build (written whole, then put in place)."""
     if memo is None:
         return
-    temporary = memo.with_name(f"{memo.name}.tmp-{os.getpid()}")
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps({"format": [FORMAT, language], "prints": prints}))
-        os.replace(temporary, memo)
+        marshalfile.save(memo, {"format": [FORMAT, language], "prints": prints})
     except OSError:
-        temporary.unlink(missing_ok=True)
+        pass
 
 
 def bucket_of(url: str, count: int) -> int:
