@@ -484,19 +484,22 @@ def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(
     (("a.md", "tags: [nlp, ml]", "tags: [ml, nlp]"), True, True),                   # the same tags in another order
     (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ML]\n"), True, True),  # a tag named as another is
     (("c.md", "tags: [ml]", "tags: [ml, nlp]\ndate: 2024-01-02"), False, False),    # and a new date: the order moves
-    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, solo]"), True, False),         # lone is left without notes
-    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [new]\n"), True, False),   # a new tag: its pages come
+    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, solo]"), True, True),          # lone is left without notes
+    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [new]\n"), True, True),    # a new tag: its pages come
     (("a.md", "tags: [nlp, ml]", "tags: [NLP, ml]"), False, False),                 # a new name for nlp (a.md is first)
     (("c.md", "tags: [ml]", "tags: [ml, NLP]"), True, True),                         # nlp as it was named (a.md's)
-    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, lone]"), True, False),  # solo's notes cite no paper: its
-])                                                                            # citation files go, all is planned
+    (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, lone]"), True, True),   # solo's notes cite no paper: its
+    (("f.md", "tags: [solo]", "tags: [solo, nlp]"), True, True),              # citation files go; f's come
+    (("f.md", "tags: [solo]", "tags: [nlp]"), True, True),                    # solo keeps e alone
+    (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [Fresh, about/notes]\n"), True, True),  # two new
+])
 def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site, monkeypatch, edit, in_place,
                                                                        planned_in_part):
     """An edit of one note's tags alone is swapped into the kept graph, its tags grouped again
     and the related notes of those sharing them found again; the pages planned again are those
     holding the note, every page of the tags it took or left, the tags index, graph.json and the
-    notes whose related notes changed; all are, when a tag's pages come or go. A new name for
-    a tag (the first note by path names it) builds the graph anew. The preview
+    notes whose related notes changed; the sitemap too when a tag's pages come or go. A new
+    name for a tag (the first note by path names it) builds the graph anew. The preview
     and the command line write what a cold build writes, and the state saved after it replays."""
     root = make_site({**NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\ntags: [nlp, solo, lone]\n---\n"
                                                "On arXiv:1805.00001 alone.\n",

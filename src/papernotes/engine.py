@@ -59,6 +59,7 @@ from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult
 from .names import Names
 from .output import OutputError
 from .emit import plan_pages
+from .emit.sitemap import SITEMAP, listed, sitemap_file
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read as read_one, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
@@ -81,7 +82,7 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 14  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 15  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -159,15 +160,16 @@ class Production:
 
 @dataclass
 class Plan:
-    """The previous build's pages by URL (in plan order; None: a page not held in memory) and, for
-    every note and paper (``note:ID``, ``paper:ID``), the URLs of the pages whose context holds
-    it. ``setup`` is the environment digest it was planned under ("": not to be planned in part).
-    ``saved``: the bytes it was restored from, while it is what they hold (a plan in part changes
-    no URL and no dependency), so that saving it again costs nothing."""
+    """The previous build's pages by URL (in plan order; None: a page not held in memory), the
+    URLs of those the sitemap lists and, for every note and paper (``note:ID``, ``paper:ID``),
+    the URLs of the pages whose context holds it. ``setup`` is the environment digest it was
+    planned under ("": not to be planned in part). ``saved``: the bytes it was restored from,
+    while it is what they hold, so that saving it again costs nothing."""
 
     setup: str = ""
     pages: dict[str, Planned | None] = field(default_factory=dict)
     dependents: dict[str, set[str]] = field(default_factory=dict)
+    listed: set[str] = field(default_factory=set)
     saved: bytes | None = field(default=None, repr=False)
 
     def depend(self, url: str, drawn_from: Iterable[str]) -> None:
@@ -183,6 +185,8 @@ class Plan:
         """Add a page planned in full, drawn from the notes and papers ``drawn_from``."""
         self.saved = None
         self.pages[page.url] = page if keep else None
+        if listed(page):
+            self.listed.add(page.url)
         for key in drawn_from:
             self.dependents.setdefault(key, set()).add(page.url)
 
@@ -471,8 +475,8 @@ class Engine:
             self.plan.setup = self.setup if self.plan.setup else ""
         else:
             begin()
-            pages, replanned = self._plan(graph, config)
-            written = self._write_pages(sink, env, pages, replanned, diagnostics, progress,  # in full: the sitemap too
+            pages, replanned, let_go = self._plan(graph, config)
+            written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
                                         lambda only: plan_pages(graph, config, only=only))
         for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
             sink.write(output_file(url), Path(source).read_bytes())
@@ -586,18 +590,18 @@ class Engine:
             self.setup, self.environment = digest, make_environment(config, self.layout.templates, compiled)
         return self.environment
 
-    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None]:
-        """Every page of the site, and the URLs planned again (None: all). Only the pages that
-        hold a changed note or paper, that the edit names (``PAGE``, ``UNDER``: those must be the
-        pages that were there) or that the last build did not keep, are planned again
-        when config, templates and the site's shape are what they were; a page not held in
-        memory (a one-off build keeps none, the preview not the pages it leaves to be planned
-        when read) then comes as its URL. A plan in full is learnt
-        as its pages are written."""
+    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None, bool]:
+        """Every page of the site, the URLs planned again (None: all) and whether any page kept
+        was let go. Only the pages that hold a changed note or paper, that the edit names
+        (``PAGE``, ``UNDER``: any page under such a prefix, made, kept or gone; the sitemap with
+        them) or that the last build did not keep, are planned again when config, templates and
+        the site's shape are what they were; a page not held in memory (a one-off build keeps
+        none, the preview not the pages it leaves to be planned when read) then comes as its
+        URL. A plan in full is learnt as its pages are written."""
         memo, changed = self.plan, self.changed
         if changed is None or self._plans_in_full():
             self.plan = Plan()
-            return plan_pages(graph, config), None
+            return plan_pages(graph, config), None, True
         affected = set().union(*(memo.dependents.get(key, ()) for key in changed))
         affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in changed if key.startswith(TEXT)}))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
@@ -609,16 +613,34 @@ class Engine:
         affected |= named
         wanted = affected - waiting  # looked up for every note and paper: a set's own lookup, but for a tag edit
         fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(wanted, under) if under else wanted)}
-        if under and (config.plugins.emitters  # a site's own pages may show tags without their notes
-                      or {url for url in fresh if url.startswith(under)} != were_under):
-            self.plan = Plan()  # or pages made or gone under a prefix: the site's shape changed after all
-            return plan_pages(graph, config), None
+        gone: set[str] = set()
+        if under:
+            made = {url for url in fresh if url.startswith(under)} - were_under
+            gone = were_under - set(fresh)
+            if config.plugins.emitters or not made.isdisjoint(memo.pages):  # a site's own pages may show tags
+                self.plan = Plan()  # without their notes; or a page made where another was: planned in full
+                return plan_pages(graph, config), None, True
+            if made or gone:  # a tag's pages came or went: the sitemap lists them
+                self._relist(memo, graph, config, fresh, made, gone)
+                affected |= made | {SITEMAP}
         if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
             memo.pages.update(dict.fromkeys(waiting))
         else:
             memo.pages.update(dict.fromkeys(fresh))
-        return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected
+        return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected, bool(gone)
+
+    def _relist(self, memo: Plan, graph: Graph, config: Config, fresh: dict[str, Planned], made: set[str],
+                gone: set[str]) -> None:
+        """Take the pages ``made`` (planned in ``fresh``) and ``gone`` into the plan kept, and plan
+        the sitemap again among ``fresh``."""
+        memo.saved = None
+        for url in gone:
+            memo.pages.pop(url, None)
+            memo.listed.discard(url)
+            self.pages.pop(url, None)
+        memo.listed.update(url for url in made if listed(fresh[url]))
+        fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
 
     def _plans_in_full(self) -> bool:
         """Whether every page is planned: the graph was built anew, or the plan kept is not of these templates."""
@@ -638,13 +660,14 @@ class Engine:
                     yield url
 
     def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
-                     diagnostics: list[Diagnostic], progress: Progress,
+                     let_go: bool, diagnostics: list[Diagnostic], progress: Progress,
                      plan_again: Callable[[set[str] | None], Iterable[Planned]]) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
         they were then (a page known by its URL alone is planned again when it cannot be).
         Pages no longer planned are forgotten. A sink that holds the last build is given only the
-        pages planned again."""
-        carried = replanned is not None and self.keeps is Keeps.PAGES and sink.holds_last_build()
+        pages planned again, unless some page kept was ``let_go`` (the sink is then given every
+        page, so that it tells what it holds that no page made)."""
+        carried = replanned is not None and not let_go and self.keeps is Keeps.PAGES and sink.holds_last_build()
         if carried:  # a partial plan keeps every URL, and the sink has each kept page
             assert replanned is not None
             pages = [page or url for url, page in self.plan.pages.items() if url in replanned]
@@ -895,12 +918,12 @@ def _plan_data(plan: Plan) -> bytes:
     """The plan without its pages (their URLs alone, in order), as plain values."""
     if plan.saved is not None:
         return plan.saved
-    return marshal.dumps((plan.setup, list(plan.pages), plan.dependents))
+    return marshal.dumps((plan.setup, list(plan.pages), plan.dependents, plan.listed))
 
 
 def _plan_of(data: bytes) -> Plan:
-    setup, urls, dependents = marshal.loads(data)
-    return Plan(setup, dict.fromkeys(urls), dependents, data)
+    setup, urls, dependents, listed = marshal.loads(data)
+    return Plan(setup, dict.fromkeys(urls), dependents, listed, data)
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
@@ -1247,6 +1270,7 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
                 problems.extend(found)
                 rendered.update(records)
                 learnt.pages = learnt.pages or share_plan.pages  # each worker sees every URL
+                learnt.listed = learnt.listed or share_plan.listed
                 for key, urls in share_plan.dependents.items():
                     learnt.dependents.setdefault(key, set()).update(urls)
                 learnt.setup = learnt.setup and share_plan.setup
@@ -1300,6 +1324,8 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
         planned += 1
         if learn:
             learnt.pages[page.url] = None
+            if listed(page):
+                learnt.listed.add(page.url)
         try:
             rel = output_file(page.url)
         except UnsafeURL as exc:

@@ -22,7 +22,7 @@ from .common import Wanted, everything
 
 Emitter = Callable[[Graph, Config, Wanted], Iterable[Page | TextFile]]
 
-#: The site's page kinds, in plan order (the sitemap lists pages in this order).
+#: The site's page kinds, in plan order.
 EMITTERS: tuple[Emitter, ...] = (
     notes.emit,
     papers.emit,

@@ -1,10 +1,11 @@
 """``/robots.txt`` and ``/sitemap.xml``. The sitemap lists the pages the other emitters planned,
-so ``plan`` makes it from them (``sitemap_file``) once they are all known."""
+so ``plan`` makes it from them (``sitemap_file``) once they are all known; a rebuild that makes
+or removes pages makes it again from the URLs it keeps."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator
 
 from ..config import Config
 from ..graph import Graph
@@ -27,8 +28,9 @@ def listed(page: Page | TextFile) -> bool:
     return isinstance(page, Page) and page.context.get("kind") not in UNLISTED_KINDS
 
 
-def sitemap_file(graph: Graph, config: Config, urls: Sequence[str]) -> TextFile:
-    """The sitemap of ``urls`` (in plan order), each with its note's date when it is a note."""
+def sitemap_file(graph: Graph, config: Config, urls: Iterable[str]) -> TextFile:
+    """The sitemap of ``urls`` in URL order (the same however the pages were planned), each
+    with its note's date when it is a note."""
     stamps = {n.url: n.updated or n.date for n in graph.notes}
-    entries = tuple((url, stamps.get(url)) for url in urls)
+    entries = tuple((url, stamps.get(url)) for url in sorted(urls))
     return TextFile(SITEMAP, partial(sitemap, entries, config.absolute_url), ("sitemap", entries))
