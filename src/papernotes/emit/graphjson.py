@@ -89,13 +89,15 @@ def neighbourhood(graph: Graph, note: Note, base_path: str) -> JsonData:
     papers = graph.papers.papers_of.get(note.id, ())
     tags = graph.tags_of.get(note.id, ())
     kept = {f"note:{i}" for i in by_id} | {f"paper:{p.id}" for p in papers} | {f"tag:{t.slug}" for t in tags}
-    neighbours = sorted(by_id.values(), key=lambda n: graph.positions[n.id])
-    edges = [edge for n in neighbours for edge in _note_edges(n, graph) if edge["target"] in kept]
-    edges += [{"source": f"note:{n.id}", "target": f"note:{target}", "type": "links"}
-              for n in neighbours for target in forward.get(n.id, ()) if f"note:{target}" in kept]
+    positions = graph.positions
+    neighbours = sorted(by_id.values(), key=lambda n: positions[n.id])
+    keys = [key for n in neighbours for key in _note_edge_keys(n, graph) if key[2] in kept]
+    keys += [("links", f"note:{n.id}", f"note:{target}", "") for n in neighbours for target in forward.get(n.id, ())
+             if f"note:{target}" in kept]
+    keys.sort()  # by type, source, target and section, as graph.json lists them
     nodes = ([_note_node(n, graph, base_path) for n in neighbours] + [_paper_node(p, base_path) for p in papers]
              + [_tag_node(t, base_path) for t in tags])
-    return JsonData(version=VERSION, nodes=nodes, edges=_sorted(edges))
+    return JsonData(version=VERSION, nodes=nodes, edges=[_edge(*key) for key in keys])
 
 
 def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
@@ -106,13 +108,8 @@ def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
     return node
 
 
-def _note_edges(note: Note, graph: Graph) -> list[dict[str, Any]]:
-    """A note's tagged and discusses edges (one per section discussing the paper)."""
-    return [_edge(*key) for key in _note_edge_keys(note, graph)]
-
-
 def _note_edge_keys(note: Note, graph: Graph) -> list[Edge]:
-    """``_note_edges`` as ``Edge`` tuples."""
+    """A note's tagged and discusses edges (one per section discussing the paper)."""
     return [*_tagged(note, graph), *_discusses(note, graph)]
 
 
@@ -156,6 +153,3 @@ def _tag_node(tag: Tag, base_path: str) -> dict[str, Any]:
 def _url(path: str, base_path: str) -> str:
     return base_path + path.lstrip("/")
 
-
-def _sorted(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(edges, key=lambda e: (e["type"], e["source"], e["target"], e.get("anchor", "")))
