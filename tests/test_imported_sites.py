@@ -148,12 +148,27 @@ def test_a_bare_notes_folder_gets_no_cache_folder(tmp_path: Path, monkeypatch: p
     (notes / "a.md").write_text("# A\n\ntext\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     beside = SiteLayout.find(notes)
-    assert beside.cache == tmp_path / ".papernotes-cache"
+    assert beside.cache.parent == tmp_path / ".papernotes-cache" and beside.cache.name.startswith("vault-")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     inside = SiteLayout.find(notes, notes / "out")
-    assert inside.cache.is_relative_to(tmp_path / "xdg" / "papernotes")
+    assert inside.cache.parent == tmp_path / "xdg" / "papernotes" and inside.cache.name.startswith("vault-")
     build(inside, BuildOptions(search=False, workers=1))
     assert sorted(p.name for p in notes.iterdir()) == ["a.md", "out"]
+
+
+def test_two_bare_notes_folders_built_beside_one_another_keep_a_cache_each(tmp_path: Path) -> None:
+    """Their outputs in one folder, each build after the other's is up to date rather than a
+    build from scratch in a cache the other took."""
+    (tmp_path / "www").mkdir()
+    for name in ("reading", "lab"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.md").write_text(f"# {name}\n\ntext\n", encoding="utf-8")
+    one, other = (SiteLayout.find(tmp_path / name, tmp_path / "www" / name) for name in ("reading", "lab"))
+    assert one.cache != other.cache and one.cache.parent == other.cache.parent == tmp_path / "www" / ".papernotes-cache"
+    options = BuildOptions(search=False, workers=1)
+    build(one, options)
+    build(other, options)
+    assert build(one, options).up_to_date is not None and build(other, options).up_to_date is not None
 
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>

@@ -28,16 +28,23 @@ def site_folders(site_dir: str, out_dir: str | None = None) -> tuple[str, str, s
 
 def cache_folder(root: str, content: str, out: str) -> str:
     """Where reads are cached between builds (git-ignored): in a papernotes site folder; for a
-    bare notes folder beside the output, or in the user cache folder when the output itself
-    sits inside the notes, so that nothing is ever written into a folder of notes."""
+    bare notes folder, a folder of its own (``notes_cache_name``) beside the output, or in the
+    user cache folder when the output itself sits inside the notes, so that nothing is ever
+    written into a folder of notes and two folders of notes built beside one another never
+    take each other's caches."""
     if content != root:
         return os.path.join(root, CACHE_DIR)
     beside_output = os.path.dirname(out)
     if not is_within(beside_output, content):
-        return os.path.join(beside_output, CACHE_DIR)
-    import hashlib  # here: only a site whose output sits among its notes needs it
+        return os.path.join(beside_output, CACHE_DIR, notes_cache_name(content))
+    return os.path.join(user_cache_dir(), notes_cache_name(content))
 
-    return os.path.join(user_cache_dir(), hashlib.sha256(os.fsencode(content)).hexdigest()[:16])
+
+def notes_cache_name(content: str) -> str:
+    """The cache folder's name for the bare notes folder ``content``: its own name and a digest of its path."""
+    import hashlib  # here: only a bare notes folder needs it
+
+    return f"{os.path.basename(content) or 'notes'}-{hashlib.sha256(os.fsencode(content)).hexdigest()[:16]}"
 
 
 def is_within(path: str, folder: str) -> bool:
