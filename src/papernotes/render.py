@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, MutableMapping
 import contextlib
+import copy
 import hashlib
 import html
 import json
@@ -49,7 +50,7 @@ def make_environment(config: Config, site_templates: Path | None, compiled: Path
     ``compiled_templates``)."""
     search = [str(p) for p in (site_templates, theme_dir() / "templates") if p is not None and p.is_dir()]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=_Loader(search),
         autoescape=jinja2.select_autoescape(_AUTOESCAPED, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
@@ -88,6 +89,28 @@ def compiled_templates(cache: Path, setup: str) -> Path | None:
     except OSError:
         return None
     return folder
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """The templates' folders, the site's first; a template that cannot be loaded (not found,
+    or its syntax wrong) fails at once for every page after the first that asks for it, rather
+    than being compiled again for each (the engine makes a new environment, so a new loader,
+    when the templates change)."""
+
+    def __init__(self, searchpath: list[str]) -> None:
+        super().__init__(searchpath)
+        self._failed: dict[str, jinja2.TemplateError] = {}
+
+    def load(self, environment: jinja2.Environment, name: str,
+             globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        failed = self._failed.get(name)
+        if failed is not None:
+            raise copy.copy(failed)
+        try:
+            return super().load(environment, name, globals)
+        except jinja2.TemplateError as exc:
+            self._failed[name] = copy.copy(exc).with_traceback(None)  # no frame of this page kept alive
+            raise
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
