@@ -168,8 +168,12 @@ def test_a_site_template_reading_bodies_in_a_list_has_it_rendered_again(make_sit
 def test_an_unopened_page_is_rendered_when_first_read(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    engine = Engine(layout, BuildOptions(search=False), render_now=lambda rel: False)
-    engine.produce(MemorySink())
+    engine = Engine(layout, BuildOptions(search=False), render_now=lambda rel: rel == "index.html")
+    first = MemorySink()
+    engine.produce(first)
+    assert not isinstance(first["archive/index.html"], bytes), "the first build renders only what is open, and notes"
+    assert isinstance(first["index.html"], bytes) and isinstance(first["notes/c/index.html"], bytes)
+    assert _files(first) == _fresh(layout)
     sink = _after_edit(engine, root / "content/c.md", "Compute-optimal", "Compute-optimal training")
     archive = sink["archive/index.html"]
     assert not isinstance(archive, bytes), "the archive waits until somebody asks for it"

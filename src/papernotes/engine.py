@@ -728,10 +728,16 @@ class Engine:
         """Whether a changed page is left to be rendered when first read: in the preview, a
         page rendered before that is not a note's and that nobody has open (``page`` None: one
         left to be planned when read, so not a note's)."""
-        if self.render_now is None or previous is None:
+        if self.render_now is None or (previous is None and page is None):
             return False
         note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
-        return not note_page and not self.render_now(previous.rel)
+        if note_page:
+            return False
+        try:
+            rel = previous.rel if previous is not None else output_file(page.url)  # type: ignore[union-attr]
+        except UnsafeURL:
+            return False
+        return not self.render_now(rel)
 
     def _write_unplanned(self, sink: Sink, env: jinja2.Environment, url: str, rel: str,
                          plan: Callable[[set[str] | None], Iterable[Planned]]) -> None:
