@@ -726,12 +726,8 @@ class Engine:
 
     def _waits(self, page: Planned | None, previous: Rendered | None) -> bool:
         """Whether a changed page is left to be rendered when first read: in the preview, a
-        page rendered before that is not a note's and that nobody has open (``page`` None: one
-        left to be planned when read, so not a note's)."""
+        page that nobody has open (``page`` None: one left to be planned when read)."""
         if self.render_now is None or (previous is None and page is None):
-            return False
-        note_page = isinstance(page, Page) and isinstance(page.context.get("note"), Note)
-        if note_page:
             return False
         try:
             rel = previous.rel if previous is not None else output_file(page.url)  # type: ignore[union-attr]

@@ -16,8 +16,7 @@ HOST_FILE = "/_redirects"
 
 
 def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page | TextFile]:
-    # a redirect page is planned again with its note's page
-    for old, note in redirects(n for n in graph.notes if wanted(n.url)):
+    for old, note in redirects(graph.notes):
         if wanted(old):
             yield Page(old, "redirect.html", {"title": note.title, "kind": "redirect", "note": note})
     if wanted(HOST_FILE):
