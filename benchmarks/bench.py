@@ -24,8 +24,9 @@ times ``papernotes build SITE_DIR`` in a fresh process after each of these edits
 middle note, in CPU seconds (user + system, the build's worker processes included; wall time
 means little on a busy machine, and is given beside it: the work spans processes) and peak
 memory: its text (median of ``--edits``), one more tag that other notes have, its title (list
-pages change), one more tag new to the site, and the note deleted. The site must have been
-built once (its cache folder filled); the note is put back at the end and the site built again.
+pages change), one more tag new to the site, the note deleted and a new note written beside it,
+each from the site as it was (undone and the site built again, untimed, after each). The site must have been built
+once (its cache folder filled).
 """
 
 from __future__ import annotations
@@ -209,13 +210,23 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
             changed[index] = text
         return "".join(changed)
 
-    def run(name: str, text: str | None) -> tuple[str, float, float, float]:
+    added = target.with_name("bench-added-note.md")
+
+    def run(name: str, text: str | None, path: Path = target) -> tuple[str, float, float, float]:
+        """The costs of the build after one edit (``text`` written to ``path``, or the note
+        deleted) of the site as it was: each edit is undone (and the site built again, untimed)
+        before the next, so that no edit is timed with another."""
         if text is None:
             target.unlink()
         else:
-            target.write_text(text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
         time.sleep(1.1)  # not racy: the build sees the edit by the file's size and time, as it would a person's
-        return (name, *process_costs(build))
+        costs = process_costs(build)
+        target.write_text(original, encoding="utf-8")
+        added.unlink(missing_ok=True)
+        time.sleep(1.1)
+        subprocess.run(build, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return (name, *costs)
 
     rows = []
     try:
@@ -228,8 +239,10 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
         rows.append(run("title", with_line(title, "title: An edited title\n")))
         rows.append(run("tag", with_line(tags, lines[tags].replace("[", "[bench-tag, ", 1) if tags is not None else "tags: [bench-tag]\n")))
         rows.append(run("delete", None))
+        rows.append(run("new note", "---\ntitle: A note just written\ntags: [bench-tag]\n---\nOn arXiv:1706.03762.\n", added))
     finally:
         target.write_text(original, encoding="utf-8")
+        added.unlink(missing_ok=True)
         subprocess.run(build, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return rows
 
