@@ -190,6 +190,15 @@ class Plan:
         for key in drawn_from:
             self.dependents.setdefault(key, set()).add(page.url)
 
+    def relist(self, made: Iterable[Planned], gone: Iterable[str]) -> None:
+        """Take in the pages ``made`` and let go of those ``gone`` since the plan was learnt (a
+        plan in part adds them to ``pages``; what they are drawn from, as it writes them)."""
+        self.saved = None
+        for url in gone:
+            self.pages.pop(url, None)
+            self.listed.discard(url)
+        self.listed.update(page.url for page in made if listed(page))
+
 
 def note_files(layout: SiteLayout, walks: WalkMemo | None = None) -> list[str]:
     """The site's candidate note files: its content folder's, without the output, templates,
@@ -621,7 +630,8 @@ class Engine:
                 self.plan = Plan()  # without their notes; or a page made where another was: planned in full
                 return plan_pages(graph, config), None, True
             if made or gone:  # a tag's pages came or went: the sitemap lists them
-                self._relist(memo, graph, config, fresh, made, gone)
+                memo.relist([fresh[url] for url in made], gone)
+                fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
                 affected |= made | {SITEMAP}
         if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
@@ -629,18 +639,6 @@ class Engine:
         else:
             memo.pages.update(dict.fromkeys(fresh))
         return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected, bool(gone)
-
-    def _relist(self, memo: Plan, graph: Graph, config: Config, fresh: dict[str, Planned], made: set[str],
-                gone: set[str]) -> None:
-        """Take the pages ``made`` (planned in ``fresh``) and ``gone`` into the plan kept, and plan
-        the sitemap again among ``fresh``."""
-        memo.saved = None
-        for url in gone:
-            memo.pages.pop(url, None)
-            memo.listed.discard(url)
-            self.pages.pop(url, None)
-        memo.listed.update(url for url in made if listed(fresh[url]))
-        fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
 
     def _plans_in_full(self) -> bool:
         """Whether every page is planned: the graph was built anew, or the plan kept is not of these templates."""
@@ -727,13 +725,14 @@ class Engine:
     def _waits(self, page: Planned | None, previous: Rendered | None) -> bool:
         """Whether a changed page is left to be rendered when first read: in the preview, a
         page that nobody has open (``page`` None: one left to be planned when read)."""
-        if self.render_now is None or (previous is None and page is None):
+        if self.render_now is None:
             return False
+        if previous is not None:
+            return not self.render_now(previous.rel)
         try:
-            rel = previous.rel if previous is not None else output_file(page.url)  # type: ignore[union-attr]
+            return page is not None and not self.render_now(output_file(page.url))
         except UnsafeURL:
             return False
-        return not self.render_now(rel)
 
     def _write_unplanned(self, sink: Sink, env: jinja2.Environment, url: str, rel: str,
                          plan: Callable[[set[str] | None], Iterable[Planned]]) -> None:
