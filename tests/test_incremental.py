@@ -182,6 +182,17 @@ def test_an_unopened_page_is_rendered_when_first_read(make_site):
     assert b"Chinchilla" in file_bytes(archive)
 
 
+def test_the_preview_tells_a_template_error_once_though_no_page_using_it_is_open(make_site):
+    root = make_site({**NOTES, "templates/list.html": "{% extends 'base.html' %}{% block content %}{{ x | oops }}{% endblock %}"})
+    for opened in ("", "index.html"):  # nothing open, or the home page, a list too
+        engine = Engine(SiteLayout.find(root), BuildOptions(search=False), render_now=lambda rel: rel == opened)
+        made = engine.produce(MemorySink())
+        told = [d for d in made.diagnostics if "No filter named 'oops'" in d.message]
+        assert len(told) == 1 and told[0].path.endswith("templates/list.html"), (opened, told)
+    (root / "templates/list.html").write_text("{% extends 'base.html' %}{% block content %}fine{% endblock %}")
+    assert not [d for d in engine.produce(MemorySink()).diagnostics if "template" in d.message]
+
+
 def test_paths_are_found_again_after_a_file_is_added(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)

@@ -487,6 +487,9 @@ class Engine:
             pages, replanned, let_go = self._plan(graph, config)
             written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
                                         lambda only: plan_pages(graph, config, only=only))
+        if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
+            diagnostics.extend(problem for problem in (_template_problem(exc, "template") for exc in compile_templates(env))
+                               if problem not in diagnostics)
         for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
             sink.write(output_file(url), Path(source).read_bytes())
         for rel, path in sorted(static_files(layout).items()):

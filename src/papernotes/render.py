@@ -122,14 +122,16 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def compile_templates(env: jinja2.Environment) -> None:
+def compile_templates(env: jinja2.Environment) -> list[jinja2.TemplateError]:
     """Compile every page template now (forked render workers then share them rather than each
-    compiling its own); one that cannot be compiled is reported when a page uses it."""
+    compiling its own); the errors of those that cannot be compiled, each once."""
+    failed = []
     for name in env.list_templates(extensions=("html",)):
         try:
             env.get_template(name)
-        except jinja2.TemplateError:
-            pass
+        except jinja2.TemplateError as exc:
+            failed.append(exc)
+    return failed
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
