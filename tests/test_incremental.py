@@ -997,3 +997,40 @@ def test_an_image_added_or_changed_reads_again_only_the_notes_naming_it(make_sit
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_a_setting_only_pages_show_reads_again_only_the_notes_whose_liquid_may_read_it(make_site, monkeypatch):
+    """A new site title renders every page again but reads again only the notes with Liquid
+    (``{{ site.title }}``); a setting reading depends on (the permalinks) reads every note."""
+    from papernotes.read import site as reading
+
+    root = make_site({"papernotes.yaml": "title: First\n",
+                      "content/a.md": "---\ntitle: A\n---\n\nPlain text.\n",
+                      "content/b.md": "---\ntitle: B\n---\n\nOn {{ site.title }}.\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    read: list[str] = []
+    original = reading.read
+    monkeypatch.setattr(reading, "read", lambda path, *args: read.append(Path(path).name) or original(path, *args))
+    (root / "papernotes.yaml").write_text("title: Second\n")
+    build(layout, options)
+    assert read == ["b.md"], "the note without Liquid is not read again"
+    assert "On Second." in (layout.out / "notes/b/index.html").read_text(encoding="utf-8")
+    assert "Second" in (layout.out / "notes/a/index.html").read_text(encoding="utf-8")
+    read.clear()
+    (root / "papernotes.yaml").write_text("title: Second\npermalink: /n/{slug}/\n")
+    build(layout, options)
+    assert sorted(read) == ["a.md", "b.md"]
+    preview = Engine(layout, options, render_now=lambda rel: True)
+    preview.produce(MemorySink())
+    read.clear()
+    (root / "papernotes.yaml").write_text("title: Third\npermalink: /n/{slug}/\n")
+    sink = MemorySink()
+    preview.produce(sink)
+    assert read == ["b.md"] and b"On Third." in file_bytes(sink["n/b/index.html"])
+    assert _files(sink) == _fresh(layout)
+    build(layout, options)
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)

@@ -32,6 +32,6 @@ def renderer() -> MarkdownRenderer:
 @pytest.mark.parametrize("title, text, expected", CASES)
 def test_fixture(renderer: MarkdownRenderer, title: str, text: str, expected: str) -> None:
     flavor = "kramdown" if "(kramdown)" in title else "commonmark"
-    body, _ = convert_source_syntax(strip_comments(text), "note.md", 1, SCOPE)
+    body, _, _ = convert_source_syntax(strip_comments(text), "note.md", 1, SCOPE)
     rendered, _ = renderer.render(body, "note.md", flavor=flavor)
     assert rendered.html.rstrip() == expected.rstrip()

@@ -76,6 +76,20 @@ class Config:
         return path if "://" in path else self.site_origin + self.url(path)
 
 
+#: The settings only pages show: no note reads differently for them (but through Liquid's
+#: ``site.*``, which a read result tells it may have used: ``ReadResult.site_variables``).
+SHOWN_ONLY = ("title", "description", "author", "language", "page_size", "feed_size", "params")
+
+
+def for_reading(config: Config) -> Config:
+    """``config`` as readers see it: the settings pages alone show at their defaults, so that
+    changing one reads no note again; all of it when the site has readers of its own."""
+    if config.plugins.readers:
+        return config
+    defaults = Config()
+    return dataclasses.replace(config, **{name: getattr(defaults, name) for name in SHOWN_ONLY})
+
+
 _SCALARS: dict[str, type] = {"title": str, "description": str, "author": str, "base_url": str,
             "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
 #: Every top-level key papernotes reads; another is kept for templates but warned about.

@@ -82,7 +82,7 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 15  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 16  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -225,6 +225,7 @@ class ReadCache:
         self.decided: tuple[object, Bursts] = (None, ())  # the memory whose marks agree with these copy bursts
         self.head: str | None = None  # the git commit memory's results were read at ("": none; None: not known)
         self.images: dict[str, tuple[int, int]] | None = None  # the images (``ReadInputs.images``) memory agrees with
+        self.site: str | None = None  # the site's variables (``ReadInputs.site_digest``) memory agrees with
 
     @staticmethod
     def key(inputs: ReadInputs, path: str, date: object) -> str:
@@ -239,7 +240,12 @@ class ReadCache:
     def agree(self, inputs: ReadInputs) -> None:
         """Forget the results in memory whose files name an image or attachment that is no
         longer found as it was (added, removed, changed), once the site's images changed: an
-        image added makes again the notes that looked for it, not every note."""
+        image added makes again the notes that looked for it, not every note. Likewise the
+        results that may have read the site's variables, once those changed."""
+        if self.site != inputs.site_digest:
+            for rel in [rel for rel, (_, _, result) in self.memory.items() if result.site_variables]:
+                del self.memory[rel]
+            self.site = inputs.site_digest
         if self.images == inputs.images:
             return
         before, after = self.images or {}, inputs.images
@@ -329,7 +335,7 @@ class ReadCache:
             else:
                 rel = rels[index]
                 yield index, self.put(rel, paths[index], _read_under(inputs, dates.get(rel)), keys[index], result,
-                                      inputs.images_digest), True
+                                      inputs), True
 
     def get(self, rel: str, path: str, under: str, key: str, inputs: ReadInputs) -> ReadResult | None:
         """The result kept on disk under ``key`` whose lookups of images still hold under
@@ -339,18 +345,18 @@ class ReadCache:
             return None
         try:
             with self._file(rel).open("rb") as handle:
-                stored_key, images, result = pickle.load(handle)
+                stored_key, images, site, result = pickle.load(handle)
         except Exception:  # missing, truncated or from another version: read the file again
             return None
-        if stored_key != key or not isinstance(result, ReadResult):
+        if stored_key != key or not isinstance(result, ReadResult) or (result.site_variables and site != inputs.site_digest):
             return None
         if images != inputs.images_digest and not _still_found(result, inputs):
             return None
         return self._remember(rel, path, under, result)
 
-    def put(self, rel: str, path: str, under: str, key: str, result: ReadResult, images: str) -> ReadResult:
-        """Keep ``result``, read among ``images`` (``ReadInputs.images_digest``), on disk and in
-        memory; it comes back as memory holds it."""
+    def put(self, rel: str, path: str, under: str, key: str, result: ReadResult, inputs: ReadInputs) -> ReadResult:
+        """Keep ``result``, read under ``inputs`` (among their images, with their site's
+        variables), on disk and in memory; it comes back as memory holds it."""
         kept = self._remember(rel, path, under, result)
         if self.root is None or not key:
             return kept
@@ -358,7 +364,8 @@ class ReadCache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".tmp-{os.getpid()}")
-            temporary.write_bytes(pickle.dumps((key, images, result), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(pickle.dumps((key, inputs.images_digest, inputs.site_digest, result),
+                                               protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, target)
         except OSError:
             pass  # a read-only notes folder builds without a cache
@@ -568,7 +575,7 @@ class Engine:
         if not result.notes:
             return result
         notes = map(self.names.share, result.notes)
-        return ReadResult(tuple(map(self.store.keep, notes) if self.store is not None else notes), result.diagnostics)
+        return replace(result, notes=tuple(map(self.store.keep, notes) if self.store is not None else notes))
 
     def _graph(self, notes: tuple[Note, ...], config: Config, registry: Registry) -> Graph:
         """The graph of ``notes``: the previous one with edited notes swapped in when no edit
@@ -829,7 +836,7 @@ class Engine:
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
                                  "pages": _pages_data(self.pages, self.saved_pages), "plan": _plan_data(self.plan),
                                  "registry": self.registry_files, "basis": basis, "head": self.reads.head,
-                                 "images": self.reads.images})
+                                 "images": self.reads.images, "site": self.reads.site})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
@@ -882,7 +889,7 @@ class Engine:
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
         # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
         self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
-        self.reads.head, self.reads.images = head, state["images"]
+        self.reads.head, self.reads.images, self.reads.site = head, state["images"], state["site"]
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         return self
 

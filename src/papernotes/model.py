@@ -341,7 +341,9 @@ def utf8_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[bytes]:
 
 @dataclass(frozen=True, slots=True)
 class ReadResult:
-    """What reading one source file yields: its notes and the problems found."""
+    """What reading one source file yields: its notes and the problems found, and whether its
+    reading rendered Liquid, which may read the site's variables (``site.*``)."""
 
     notes: tuple[Note, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    site_variables: bool = False

@@ -186,7 +186,7 @@ def open_source(path: Path, rel: str, context: ReadContext) -> SourceFile | Read
 def as_drafts(rel: str, result: ReadResult) -> ReadResult:
     """The notes of a file in ``_drafts/`` are drafts."""
     if rel.startswith("_drafts/"):
-        return ReadResult(tuple(replace(n, draft=True) for n in result.notes), result.diagnostics)
+        return replace(result, notes=tuple(replace(n, draft=True) for n in result.notes))
     return result
 
 

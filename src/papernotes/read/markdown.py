@@ -35,7 +35,7 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
             front = replace(front, title=title)
     jekyll = context.site.jekyll or "layout" in front.meta or bool(_JEKYLL_FOLDER.search("/" + source.rel))
     scope = LiquidScope(page_variables(front), context.site.variables, jekyll)
-    body, source_problems = convert_source_syntax(body, source.shown, body_line, scope)
+    body, source_problems, liquid = convert_source_syntax(body, source.shown, body_line, scope)
     if not front.summary and MORE in body:
         front = replace(front, summary=shorten(body.partition(MORE)[0]))
     flavor = markdown_flavor(source.path, source.rel, context.config.markdown_flavor, matter.form, front.meta)
@@ -45,22 +45,25 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     if front.title is None and rendered.headings and is_folder_note(source.rel):
         front = replace(front, title=rendered.headings[0].text)  # a README under a banner: its first heading
     result = make_note(source, context, front, rendered)
-    return ReadResult(result.notes, (*problems, *source_problems, *render_problems, *result.diagnostics))
+    return ReadResult(result.notes, (*problems, *source_problems, *render_problems, *result.diagnostics), liquid)
 
 
-def convert_source_syntax(body: str, shown: str, body_line: int, scope: LiquidScope) -> tuple[str, list[Diagnostic]]:
+def convert_source_syntax(body: str, shown: str, body_line: int,
+                          scope: LiquidScope) -> tuple[str, list[Diagnostic], bool]:
     """The body with the template syntax of the generator it was written for rendered: Hugo
-    shortcodes, then Jekyll's Liquid, then distill's elements."""
+    shortcodes, then Jekyll's Liquid, then distill's elements; and whether it held Liquid (which
+    may read the site's variables)."""
     problems: list[Diagnostic] = []
     if has_shortcodes(body):
         body, found = convert_shortcodes(body, shown, body_line)
         problems += found
-    if has_liquid(body):
+    liquid = has_liquid(body)
+    if liquid:
         body, found = convert_liquid(body, shown, body_line, scope)
         problems += found
     if has_distill(body):
         body = convert_distill(body)
-    return body, problems
+    return body, problems, liquid
 
 
 def page_variables(front: FrontMatter) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from ..bodystore import packed, unpacked
 from ..collector import paused
 from ..interrupt import left_when_stopped
 from ..markdown.assets import AssetFinder
-from ..config import Config
+from ..config import Config, for_reading
 from ..extensions import ReaderRule
 from ..model import Diagnostic, Progress, ReadResult, no_progress
 from ..papers.registry import Registry
@@ -42,7 +42,7 @@ PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 #: A feed this big is parsed in parts and its items read across the pool, not in one worker…
 SPLIT_BYTES = 1_000_000
 SHARES = 8  # …in this many parts and runs of items per worker, so that a slow worker holds up little
-CACHE_FORMAT = 14  # bump whenever the cached model changes shape
+CACHE_FORMAT = 15  # bump whenever the cached model changes shape
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
 #: take a third of this or less (a 900 KB reading list of 1,000 papers: 2.6 s of its 8.7 s).
@@ -64,7 +64,12 @@ class ReadInputs:
 
     def context(self, dates: Mapping[str, tuple[dt.datetime, str]]) -> ReadContext:
         """The context readers need, with the dates of the files to be read."""
-        return ReadContext(self.config, *self.renderers, dates, self.registry, self.site)
+        return ReadContext(self.reading_config, *self.renderers, dates, self.registry, self.site)
+
+    @functools.cached_property
+    def reading_config(self) -> Config:
+        """The config as readers see it (``config.for_reading``)."""
+        return for_reading(self.config)
 
     @functools.cached_property
     def renderers(self) -> tuple[MarkdownRenderer, MarkdownRenderer]:
@@ -84,12 +89,18 @@ class ReadInputs:
 
     @functools.cached_property
     def digest(self) -> str:
-        """Changes whenever config, paper registry or papernotes itself change. The images a
-        note names are not in it: a result keeps the lookups of its files (``RenderedBody.lookups``),
-        checked again when ``images`` changes (``still_found``)."""
-        parts = [__version__, str(CACHE_FORMAT), repr(self.config), repr(sorted(self.registry.papers.items())),
-                 repr(sorted(self.registry.keys.items())), repr(self.site)]
+        """Changes whenever the config as readers see it, the paper registry or papernotes itself
+        change. The images a note names are not in it: a result keeps the lookups of its files
+        (``RenderedBody.lookups``), checked again when ``images`` changes (``still_found``); nor
+        are the site's variables, which only a note with Liquid may read (``site_digest``)."""
+        parts = [__version__, str(CACHE_FORMAT), repr(self.reading_config), repr(sorted(self.registry.papers.items())),
+                 repr(sorted(self.registry.keys.items())), repr(self.site.jekyll)]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @functools.cached_property
+    def site_digest(self) -> str:
+        """Changes whenever the site's variables (``site.*`` for Liquid) change."""
+        return hashlib.sha256(repr(self.site.variables).encode()).hexdigest()
 
     @functools.cached_property
     def images(self) -> dict[str, tuple[int, int]]:
@@ -105,7 +116,7 @@ class ReadInputs:
     @property
     def key(self) -> str:
         """Changes whenever anything reading depends on besides a file's bytes changes."""
-        return self.digest + self.images_digest
+        return self.digest + self.images_digest + self.site_digest
 
 
 _worker_inputs: tuple[ReadInputs, Mapping[str, tuple[dt.datetime, str]]] | None = None  # per pool worker
@@ -332,4 +343,5 @@ def published(results: Iterable[ReadResult], drafts: bool) -> ReadResult:
     """The notes of ``results`` (drafts only when ``drafts``) and all their problems, in order."""
     results = tuple(results)
     notes = tuple(note for result in results for note in result.notes if drafts or not note.draft)
-    return ReadResult(notes, tuple(problem for result in results for problem in result.diagnostics))
+    return ReadResult(notes, tuple(problem for result in results for problem in result.diagnostics),
+                      any(result.site_variables for result in results))

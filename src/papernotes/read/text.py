@@ -10,6 +10,7 @@ lines as section headings (and so a table of contents)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import AbstractSet
 
 from ..dates import parse_date
@@ -54,7 +55,7 @@ def read(source: SourceFile, context: ReadContext) -> ReadResult:
     _, origin = context.file_dates.get(source.rel, (None, ""))
     front = FrontMatter(title=title, date=stated_date(lines))
     result = make_note(source, context, front, rendered, fallback_dates=origin != "copy time")
-    return ReadResult(result.notes, (*problems, *result.diagnostics))
+    return replace(result, diagnostics=(*problems, *result.diagnostics))
 
 
 def _title_line(lines: list[str], sections: set[int]) -> tuple[str | None, int]:
