@@ -242,19 +242,17 @@ class ReadCache:
         longer found as it was (added, removed, changed), once the site's images changed: an
         image added makes again the notes that looked for it, not every note. Likewise the
         results that may have read the site's variables, once those changed."""
-        if self.site != inputs.site_digest:
-            for rel in [rel for rel, (_, _, result) in self.memory.items() if result.site_variables]:
-                del self.memory[rel]
-            self.site = inputs.site_digest
-        if self.images == inputs.images:
+        site, images = self.site != inputs.site_digest, self.images != inputs.images
+        if not (site or images):
             return
         before, after = self.images or {}, inputs.images
         names = None if self.images is None else \
             {os.path.basename(path).lower() for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-        stale = [rel for rel, (_, _, result) in self.memory.items() if not _still_found(result, inputs, names)]
+        stale = [rel for rel, (_, _, result) in self.memory.items()
+                 if (site and result.site_variables) or (images and not _still_found(result, inputs, names))]
         for rel in stale:
             del self.memory[rel]
-        self.images, self.decided = inputs.images, (None, ())
+        self.site, self.images, self.decided = inputs.site_digest, inputs.images, (None, ())
 
     def recall(self, rel: str, path: str, inputs: ReadInputs, look: bool = True) -> ReadResult | None:
         """The result remembered in memory for an unchanged file under the same inputs. A file
