@@ -494,6 +494,53 @@ def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+SAME_DAY = {
+    "content/p.md": "---\ntitle: Alpha\ndate: 2024-05-01\ntags: [ml]\n---\nOn arXiv:1706.03762, and see [[r]].\n",
+    "content/q.md": "---\ntitle: Beta\ndate: 2024-05-01\ntags: [ml, nlp]\n---\nNo paper; see [[r]].\n",
+    "content/r.md": "---\ntitle: Gamma\ndate: 2024-05-01\ntags: [nlp]\n---\nOn arXiv:1706.03762 too.\n",
+    "content/s.md": "---\ntitle: Earlier\ndate: 2024-04-01\ntags: [ml]\n---\nOn arXiv:2001.08361.\n",
+    "content/t.md": "---\ntitle: Undated one\ntags: [nlp]\n---\nWords.\n",
+    "content/u.md": "---\ntitle: Undated two\n---\nOn arXiv:2001.08361.\n",
+}
+
+
+@pytest.mark.parametrize("edit, in_place", [
+    (("p.md", "title: Alpha", "title: Bz"), True),        # past Beta, which shares a tag and no paper
+    (("q.md", "title: Beta", "title: Aa"), True),         # before Alpha, in the pages of both tags
+    (("p.md", "title: Alpha", "title: Zulu"), False),     # past Gamma too, which discusses its paper
+    (("r.md", "title: Gamma", "title: Abc"), False),      # the same, the other way
+    (("t.md", "title: Undated one", "title: Zz"), True),  # among the notes with no date, past one without its tag
+])
+def test_a_new_title_moving_a_note_among_those_of_its_date_is_taken_in_place(make_site, monkeypatch, edit, in_place):
+    """A title edit that moves a note among the notes of its date (or those with none) moves it in
+    the kept graph, unless a note it passes discusses one of its papers; the pages planned again
+    are those holding the notes that changed places. The preview and the command line write
+    what a cold build writes, and the state saved after it replays."""
+    root = make_site(SAME_DAY)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    preview = Engine(layout, options, render_now=lambda rel: True)
+    preview.produce(MemorySink())
+    restored = _engine_after_restore(layout, monkeypatch)
+    name, old, new = edit
+    path = root / "content" / name
+    sink = _after_edit(preview, path, old, new)
+    assert (preview.changed is not None) == in_place
+    assert _files(sink) == _fresh(layout)
+    build(layout, options)
+    (engine,) = restored
+    assert (engine.changed is not None) == in_place
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+    path.write_text(path.read_text() + "\nA line more.\n")  # the next build starts from the state saved after the title
+    build(layout, options)
+    assert restored[-1].changed is not None, "the saved state was not taken"
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 @pytest.mark.parametrize("edit, in_place, planned_in_part", [
     (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ml]\n"), True, True),  # joins a tag, whose pages stay
     (("b.md", "tags: [ml]", "tags: [ml, nlp]"), True, True),                        # and another note's related list

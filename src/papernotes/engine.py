@@ -995,7 +995,8 @@ class _Wanted:
 def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...], registry: Registry,
                config: Config) -> tuple[Graph, frozenset[str]] | None:
     """The graph after some notes' text changed without changing their ``shape`` (or one note's
-    title changed, moving nothing: ``retitled_in_place``; or its tags: ``retagged``), made from
+    title changed, moving it among the notes of its date at most: ``retitled_in_place``; or its
+    tags: ``retagged``), made from
     the previous one in time proportional to the edit, with the notes and papers (``note:ID``,
     ``paper:ID``; after ``TEXT`` for those whose cards stayed the same: only the text of a note
     changed) and pages (``PAGE``, ``UNDER``) it changed; None when anything more changed."""
@@ -1044,6 +1045,13 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
         changed.add(PAGE + config.urls.graph_json)
     if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
         changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
+    if retitled:  # its place among the notes of its date: the pages of those it passed, and the lists holding them
+        ((old, new),) = edited
+        reordered = graph.reordered({new.id})
+        if reordered is None:
+            return None
+        graph, passed, relisted = reordered
+        changed.update({*(f"note:{i}" for i in passed), *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
     if retagged_only:
         ((old, new),) = edited
         regrouped = retagged(previous, graph, (new.id,), config.urls.tag)

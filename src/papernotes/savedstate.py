@@ -86,5 +86,11 @@ def replayed(whole: Whole, changes: Changes, tag_url: str) -> tuple[Reads, tuple
             if regrouped is None:
                 raise ValueError("the tags saved do not group as they did")
             swapped = regrouped[0]
+        retitled = [i for i, note in changes.linked.items() if note.title != graph.notes[graph.positions[i]].title]
+        if retitled:  # each in its place among the notes of its date
+            reordered = swapped.reordered(retitled)
+            if reordered is None:
+                raise ValueError("the notes retitled do not take their places as they did")
+            swapped = reordered[0]
         graph = replace(swapped, index=graph.index.with_notes(changes.indexed), diagnostics=changes.diagnostics)
     return {**whole.reads, **changes.reads}, tuple(notes_in), graph, whole.walks if changes.walks is None else changes.walks

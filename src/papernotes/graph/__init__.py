@@ -6,6 +6,7 @@ same writing found twice, ``sections`` gives Hugo section pages their children; 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Callable, Collection, Iterable, Mapping
@@ -96,6 +97,48 @@ class Graph:
             index=self.index.with_notes(fresh),
         ), renewed
 
+    def reordered(self, note_ids: Collection[str]) -> tuple[Graph, frozenset[str], frozenset[str]] | None:
+        """This graph with the notes ``note_ids`` (retitled) moved to their places in the site's
+        order; the ids of the notes whose places changed, and of the others whose related notes
+        changed. Each list of notes in the site's order is sorted, and only the notes moved change
+        places with others, so only the lists holding them are sorted again. None when a note
+        that changed places discusses a paper of one moved (the order of a paper's discussions
+        decides which title it takes)."""
+        note_ids = frozenset(note_ids)
+        moving = sorted((self.notes[self.positions[i]] for i in note_ids), key=lambda n: n.sort_key)
+        notes = [note for note in self.notes if note.id not in note_ids]
+        for note in moving:
+            notes.insert(bisect.bisect_left(notes, note.sort_key, key=lambda n: n.sort_key), note)
+        positions = {note.id: index for index, note in enumerate(notes)}
+        passed = frozenset(i for i, index in positions.items() if self.positions[i] != index) | note_ids
+        papers = {paper.id for i in note_ids for paper in self.papers.papers_of.get(i, ())}
+        if any(paper.id in papers for i in passed - note_ids for paper in self.papers.papers_of.get(i, ())):
+            return None
+
+        def placed(group: tuple[Note, ...]) -> tuple[Note, ...]:
+            return tuple(sorted(group, key=lambda n: positions[n.id]))
+
+        slugs = {tag.slug for i in note_ids for tag in self.tags_of.get(i, ())}
+        tags = tuple(replace(group, notes=placed(group.notes)) if group.tag.slug in slugs else group for group in self.tags)
+        months = {_month(note.date) for note in moving if note.date is not None}
+        years = tuple(replace(year, months=tuple(replace(month, notes=placed(month.notes))
+                                                 if (month.year, month.month) in months else month
+                                                 for month in year.months)) for year in self.years)
+        undated = placed(self.undated) if any(note.date is None for note in moving) else self.undated
+        backlinks = {**self.backlinks, **{target: placed(self.backlinks[target]) for i in note_ids
+                                          for target in self.forward.get(i, ())}}
+        relating = {*note_ids,
+                    *(n.id for group in tags if group.tag.slug in slugs and len(group.notes) <= RELATING_TAG for n in group.notes),
+                    *(n.id for paper in {p.id: p for i in note_ids for p in self.papers.papers_of.get(i, ())}.values()
+                      if len(paper.notes) <= RELATING_TAG for n in paper.notes)}
+        ordered = tuple(notes)
+        fresh = related_notes(ordered, self.papers.papers_of, self.tags_of, only=relating)
+        relisted = frozenset(i for i, found in fresh.items()
+                             if i not in note_ids and [n.id for n in found] != [n.id for n in self.papers.related[i]])
+        papers_graph = replace(self.papers, related={**self.papers.related, **fresh}, listed_by=None)
+        return (replace(self, notes=ordered, positions=positions, tags=tags, years=years, undated=undated,
+                        backlinks=backlinks, papers=papers_graph), passed, relisted)
+
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
         """(newer, older) than ``note`` in the site's order."""
         index = self.positions[note.id]
@@ -116,18 +159,13 @@ def shape(note: Note) -> bytes:
 
 def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
     """Whether ``new`` is ``old`` under another title that leaves every other note and paper as
-    it was, so that the graph can take it in place as after a text edit (its link index made
-    again, ``LinkIndex.renamed``): the note keeps its place in the site's order, no link names
-    either title, no problem found quotes the old one, and the papers it is about keep theirs."""
+    it was but for the note's place among those of its date (``Graph.reordered``), so that the
+    graph can take it in place as after a text edit (its link index made again,
+    ``LinkIndex.renamed``): no link names either title, no problem found quotes the old one, and
+    the papers it is about keep theirs."""
     if old.title == new.title or shape(replace(old, title=new.title)) != shape(new):
         return False
-    position = graph.positions.get(old.id)
-    if position is None or len(graph.index.by_id) != len(graph.notes):
-        return False
-    key = new.sort_key
-    if position > 0 and not graph.notes[position - 1].sort_key < key:
-        return False
-    if position + 1 < len(graph.notes) and not key < graph.notes[position + 1].sort_key:
+    if old.id not in graph.positions or len(graph.index.by_id) != len(graph.notes):
         return False
     titles = {old.title.strip().lower(), new.title.strip().lower()}
     if any(name in titles for note in graph.index.by_id.values() for name in names_linked(note)):
