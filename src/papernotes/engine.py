@@ -793,15 +793,14 @@ class Engine:
         """Make in this process what the first rebuild after a build read in worker processes
         would otherwise make then, in the time of an edit: the Markdown pipeline's lexers and
         formula converter (the newest note is read again, its result dropped) and the papers'
-        maps from each note and paper to the lists holding it, which an edit looks up."""
+        maps from each note and paper to the lists holding it, which an edit looks up
+        (``PaperGraph.settled``)."""
         if self.graph is None or self.inputs is None or not self.graph.notes:
             return
         newest = Path(self.graph.notes[0].source.path)
         if newest.is_file():
             read_one(newest, self.inputs)
-        papers, _ = self.graph.papers.with_notes({})  # the same graph, its inverse maps made
-        papers.cite_keys  # made once, here, rather than by the first page that shows a key
-        self.graph = replace(self.graph, papers=papers)
+        self.graph = replace(self.graph, papers=self.graph.papers.settled())
 
     # -- between processes ----------------------------------------------------------------------
 
@@ -826,7 +825,8 @@ class Engine:
                 for name in (STATE, CHANGES):  # first: a build cut short meanwhile leaves no state with old places
                     (cache / name).unlink(missing_ok=True)
                 self.store, changes = self.store.compacted(cache, live), None  # the state saved whole refers to these alone
-            if changes is None:
+            if changes is None:  # kept with what the next build's plan would otherwise make again
+                self.graph = replace(self.graph, papers=self.graph.papers.settled())
                 whole = Whole.taken(self.reads.memory, self.notes_in, self.graph, walks)
                 self._dump(STATE, {"whole": whole, "graph setup": self.graph_setup})
                 self.saved, self.relinked, changes = whole, frozenset(), Changes({}, {}, {}, {}, None, None)

@@ -135,9 +135,8 @@ class Graph:
         fresh = related_notes(ordered, self.papers.papers_of, self.tags_of, only=relating)
         relisted = frozenset(i for i, found in fresh.items()
                              if i not in note_ids and [n.id for n in found] != [n.id for n in self.papers.related[i]])
-        papers_graph = replace(self.papers, related={**self.papers.related, **fresh}, listed_by=None)
         return (replace(self, notes=ordered, positions=positions, tags=tags, years=years, undated=undated,
-                        backlinks=backlinks, papers=papers_graph), passed, relisted)
+                        backlinks=backlinks, papers=self.papers.with_related(fresh)), passed, relisted)
 
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
         """(newer, older) than ``note`` in the site's order."""
@@ -202,8 +201,7 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
     fresh = related_notes(graph.notes, graph.papers.papers_of, tags_of, only=relating)
     relisted = frozenset(i for i, notes in fresh.items()
                          if i not in note_ids and [n.id for n in notes] != [n.id for n in graph.papers.related[i]])
-    papers = replace(graph.papers, related={**graph.papers.related, **fresh}, listed_by=None)
-    return replace(graph, tags=tags, tags_of=tags_of, papers=papers), relisted
+    return replace(graph, tags=tags, tags_of=tags_of, papers=graph.papers.with_related(fresh)), relisted
 
 
 def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry(),

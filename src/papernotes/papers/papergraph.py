@@ -144,6 +144,17 @@ class PaperGraph:
         """Every paper's citation key, unique across the site: made once for all the pages that show one."""
         return cite_keys(paper.meta for paper in self.papers)
 
+    def settled(self) -> PaperGraph:
+        """This graph with what pages and edits ask of it made now, so that it is kept with it
+        (a build's pages are planned in worker processes, where it is made and lost): the maps
+        from each note and paper to the lists holding it, the citation keys, and each paper's
+        URL, notes and first reading, which the pages listing papers sort by."""
+        papers, _ = self.with_notes({})
+        papers.cite_keys
+        for paper in papers.papers:
+            paper.url, paper.read, paper.by_note
+        return papers
+
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
         which mention the same papers; and the ids of the papers whose discussions changed."""
@@ -171,8 +182,20 @@ class PaperGraph:
         for paper in renewed.values():  # a note lists exactly the papers it discusses
             for note in paper.notes:
                 papers_of[note.id] = swap(papers_of[note.id])
-        return (PaperGraph(swap(self.papers), papers_of, co_mentioned, related, (notes_listed_by, papers_listed_by),
-                           self.cites, self.cited_by), frozenset(renewed))
+        return (self._keys_kept(PaperGraph(swap(self.papers), papers_of, co_mentioned, related,
+                                           (notes_listed_by, papers_listed_by), self.cites, self.cited_by)),
+                frozenset(renewed))
+
+    def with_related(self, related: Mapping[str, tuple[Note, ...]]) -> PaperGraph:
+        """This graph with the related notes of some notes found again."""
+        return self._keys_kept(replace(self, related={**self.related, **related}, listed_by=None))
+
+    def _keys_kept(self, graph: PaperGraph) -> PaperGraph:
+        """``graph``, made from this one with the same papers' metadata, given the citation keys
+        this one made (they are made of the metadata alone)."""
+        if "cite_keys" in self.__dict__:
+            graph.__dict__["cite_keys"] = self.__dict__["cite_keys"]
+        return graph
 
 
 def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) -> dict[str, list[str]]:
