@@ -494,6 +494,37 @@ def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+@pytest.mark.parametrize("archive, archive_again", [
+    (None, False),  # the theme's archive lists dates and titles: a new tag does not change it
+    ('{% for year in years %}{% for note in year.notes %}{{ note.title }} {{ note.tags | join(",") }};'
+     '{% endfor %}{% endfor %}', True),  # a site's own archive showing tags is made again
+    ('{% for year in years %}{% for note in year.notes %}{{ note | attr("tags") | length }};{% endfor %}{% endfor %}',
+     True),  # read by a filter, not by the template's own attribute lookup
+])
+def test_a_page_is_made_again_only_when_a_field_it_shows_of_a_note_changed(make_site, monkeypatch, archive,
+                                                                         archive_again):
+    """A page is compared by the fields its templates read of the notes it lists (however they
+    read them), so that an edit of a note's tags makes again the pages showing tags and not a
+    list of titles; either way the output is a cold build's."""
+    files = dict(NOTES)
+    if archive is not None:
+        files["templates/archive.html"] = archive
+    root = make_site(files)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    rendered: list[str] = []
+    real = engine_module.render_reading
+    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page: rendered.append(page.url) or real(env, page))
+    path = root / "content/b.md"
+    path.write_text(path.read_text().replace("tags: [ml]", "tags: [ml, vision]"))
+    build(layout, options)
+    assert "/tags/ml/" in rendered and ("/archive/" in rendered) == archive_again
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 SAME_DAY = {
     "content/p.md": "---\ntitle: Alpha\ndate: 2024-05-01\ntags: [ml]\n---\nOn arXiv:1706.03762, and see [[r]].\n",
     "content/q.md": "---\ntitle: Beta\ndate: 2024-05-01\ntags: [ml, nlp]\n---\nNo paper; see [[r]].\n",

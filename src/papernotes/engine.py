@@ -71,7 +71,7 @@ from .read.unsupported import once_per_site
 from .savedstate import Changes, Whole, changes_since, replayed
 from .uptodate import git_head
 from .urls import UnsafeURL, output_file
-from .views import VIEWED, BodyReads
+from .views import FIELD, VIEWED, BodyReads
 from .walks import RACY_SECONDS, WalkMemo
 
 Planned = Page | TextFile
@@ -82,7 +82,7 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 16  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 17  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -1139,7 +1139,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
             if not viewed:
                 found(HELD_WHOLE + key)
         if update is not None:
-            update(value.digest if bodies is None else _card(value, bodies))
+            update(value.digest if bodies is None else _card(value, bodies, shared))
     elif branch == "dataclass":
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
@@ -1202,13 +1202,38 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     return taken
 
 
-def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
-    """A note or paper as a page that read the bodies of the notes ``bodies`` sees it."""
-    if isinstance(value, Note):
-        return value.digest if value.id in bodies else value.card
-    if not bodies:
-        return value.card
-    return value.card + b"".join(note.digest for note in value.notes if note.id in bodies)
+def _card(value: Note | Paper, bodies: frozenset[str], shared: Shared | None) -> bytes:
+    """A note or paper as a page that read the bodies of the notes ``bodies`` sees it: the
+    other notes by the fields it read of them (``FIELD`` before their names in ``bodies``)."""
+    if isinstance(value, Note) and value.id in bodies:
+        return value.digest
+    fields = _fields_read(bodies)
+    card = _shown_card(value, fields, shared)
+    if isinstance(value, Note) or len(fields) == len(bodies):  # no body read
+        return card
+    return card + b"".join(note.digest for note in value.notes if note.id in bodies)
+
+
+def _shown_card(value: Note | Paper, fields: frozenset[str], shared: Shared | None) -> bytes:
+    """``card_of`` a note or paper by the ``fields`` read of its notes, taken once a build when
+    ``shared`` is given (a note is listed on many pages, a paper's notes on its pages too)."""
+    place = (id(value), fields, True)
+    known = shared.get(place) if shared is not None else None
+    if known is not None and known[0] is value:
+        return known[1]
+    card = (value.card_of(fields) if isinstance(value, Note)
+            else value.card_of(lambda note: _shown_card(note, fields, shared)))
+    if shared is not None:
+        shared[place] = (value, card, ())
+    return card
+
+
+@functools.lru_cache(maxsize=64)
+def _fields_read(bodies: frozenset[str]) -> frozenset[str]:
+    """The names of the note fields among a page's reads."""
+    return frozenset(name[len(FIELD):] for name in bodies if name.startswith(FIELD))
+
+
 
 
 def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,

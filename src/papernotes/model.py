@@ -6,6 +6,7 @@ This module imports nothing from the package, so every stage can share it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import os
 import hashlib
@@ -231,13 +232,21 @@ class Note:
     meta: Mapping[str, Any] = field(default_factory=dict)
     digest: bytes = field(default=b"", repr=False)
     card: bytes = field(default=b"", repr=False)
+    shown: bytes = field(default=b"", repr=False)  # a digest of each of SHOWN_FIELDS, one after another
 
     def __post_init__(self) -> None:
         fields = [getattr(self, name) for name in _CARD_FIELDS]
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
         object.__setattr__(self, "card", content_digest(fields))
+        object.__setattr__(self, "shown", b"".join(content_digest(fields[index]) for index in _SHOWN_AT))
         fields.insert(_BODY_AT, self.body)
         object.__setattr__(self, "digest", content_digest(fields))
+
+    def card_of(self, fields: frozenset[str]) -> bytes:
+        """A digest of the note's id and of those of ``SHOWN_FIELDS`` named (what a list showing
+        only those fields of it shows)."""
+        shown = self.shown
+        return bytes_digest(b"".join([shown[at:at + 16] for at in _shown_places(fields)]))
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -270,7 +279,16 @@ def content_digest(value: object) -> bytes:
     return bytes_digest(buffer.getbuffer())
 
 
-_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card"))  # meta last
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card", "shown"))  # meta last
+#: The fields of a note that its view shows templates (``views.NoteView``), its id first.
+SHOWN_FIELDS = ("id", "title", "url", "date", "updated", "summary", "tags", "meta", "original_url", "author")
+_SHOWN_AT = tuple(map(_CARD_FIELDS.index, SHOWN_FIELDS))
+
+
+@functools.lru_cache(maxsize=64)
+def _shown_places(fields: frozenset[str]) -> tuple[int, ...]:
+    """Where the digests of the id and of ``fields`` stand in ``Note.shown``."""
+    return (0, *sorted({16 * SHOWN_FIELDS.index(name) for name in fields} - {0}))
 _BODY_AT = [f.name for f in dataclasses.fields(Note)].index("body")
 
 

@@ -17,57 +17,80 @@ not for templates.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError, dataclass, field, replace
 from typing import Any, Iterator, Mapping, Sequence, overload
 
 from .graph import MonthGroup, TagGroup, YearGroup
-from .model import Note, NoteDate, RenderedBody
+from .model import SHOWN_FIELDS, Note, NoteDate, RenderedBody
 from .papers.authorship import Shelf
 from .papers.papergraph import Paper
 from .papers.registry import PaperMeta
 
 
+#: Before a note field's name among a page's reads: the fields its templates read of any note.
+FIELD = "\0"
+
+
 class BodyReads(set[str]):
-    """The ids of the notes whose bodies the templates of one page read."""
+    """The ids of the notes whose bodies the templates of one page read, and (each after
+    ``FIELD``) the names of the fields they read of any note through its view."""
 
 
-@dataclass(frozen=True, eq=False)
+class _Shown:
+    """A field of the note a view shows; reading it is recorded in the view's ``BodyReads``."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.mark = name, FIELD + name
+
+    def __get__(self, view: NoteView | None, owner: type | None = None) -> Any:
+        if view is None:
+            return self
+        if view._reads is not None:
+            view._reads.add(self.mark)
+        return getattr(view._note, self.name)
+
+
 class NoteView:
-    """A note as a template sees it; two are equal when their notes are (by the note's digest)."""
+    """A note as a template sees it; two are equal when their notes are (by the note's digest).
+    Which of its fields a page's templates read is recorded, so that the page is compared by
+    those fields of the notes it lists (``Note.card_of``): a list of titles is not made again for
+    an edit of a note's tags."""
 
-    id: str
-    title: str
-    url: str
-    date: NoteDate | None
-    updated: NoteDate | None
-    summary: str
-    tags: tuple[str, ...]
-    meta: Mapping[str, Any]
-    original_url: str | None
-    author: str | None
-    digest: bytes = field(default=b"", repr=False)
-    _body: RenderedBody | None = field(default=None, repr=False)
-    _reads: BodyReads | None = field(default=None, repr=False)
+    __slots__ = ("_note", "_reads", "__dict__")
+    _note: Note
+    _reads: BodyReads | None
+
+    def __init__(self, note: Note, reads: BodyReads | None = None) -> None:
+        object.__setattr__(self, "_note", note)
+        object.__setattr__(self, "_reads", reads)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     @classmethod
     def of(cls, note: Note, reads: BodyReads | None = None) -> NoteView:
-        return cls(note.id, note.title, note.url, note.date, note.updated, note.summary, note.tags,
-                   note.meta, note.original_url, note.author, note.digest, note.body, reads)
+        return cls(note, reads)
 
     @functools.cached_property
     def body(self) -> RenderedBody:
         """The rendered body (``html``, ``headings``, ``words``); reading it is recorded. A
         stored body's HTML is read once here, however often the page's templates ask for it."""
-        assert self._body is not None
         if self._reads is not None:
-            self._reads.add(self.id)
-        return replace(self._body, stored=self._body.html)
+            self._reads.add(self._note.id)
+        return replace(self._note.body, stored=self._note.body.html)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, NoteView) and self.digest == other.digest
+        return isinstance(other, NoteView) and self._note.digest == other._note.digest
 
     def __hash__(self) -> int:
-        return hash(self.digest)
+        return hash(self._note.digest)
+
+    def __repr__(self) -> str:
+        return f"NoteView({self._note.id!r})"
+
+
+for _name in SHOWN_FIELDS:  # id, title, url, date, …
+    setattr(NoteView, _name, _Shown(_name))
 
 
 class NoteViews(Sequence[NoteView]):
@@ -134,7 +157,10 @@ class PaperView:
 
     @property
     def read(self) -> NoteDate | None:
-        """When the notes first read it (worked out when a template asks)."""
+        """When the notes first read it (worked out when a template asks, from the fields it
+        reads of them)."""
+        if self._reads is not None:
+            self._reads.update((FIELD + "date", FIELD + "meta"))
         return self._paper.read
 
     @functools.cached_property

@@ -44,14 +44,19 @@ class Paper:
     digest: bytes = field(default=b"", repr=False)
     url_pattern: str = field(default="/papers/{slug}/", repr=False)  # the site's ``urls.paper``
     card: bytes = field(default=b"", repr=False)
+    own: bytes = field(default=b"", repr=False)  # a digest of its metadata, slug and discussions
 
     def __post_init__(self) -> None:
-        own = [repr(self.meta).encode(), self.slug.encode()]
-        for name in ("digest", "card"):
-            parts = list(own)
-            for discussion in self.discussions:
-                parts += [getattr(discussion.note, name), discussion.anchor.encode(), discussion.excerpt.encode()]
-            object.__setattr__(self, name, hashlib.blake2b(b"\0".join(parts), digest_size=16).digest())
+        parts = [repr(self.meta).encode(), self.slug.encode()]
+        for discussion in self.discussions:
+            parts += [discussion.note.id.encode(), discussion.anchor.encode(), discussion.excerpt.encode()]
+        object.__setattr__(self, "own", hashlib.blake2b(b"\0".join(parts), digest_size=16).digest())
+        object.__setattr__(self, "digest", self.card_of(operator.attrgetter("digest")))
+        object.__setattr__(self, "card", self.card_of(operator.attrgetter("card")))
+
+    def card_of(self, note_card: Callable[[Note], bytes]) -> bytes:
+        """A digest of the paper, its discussions and each discussing note as ``note_card`` takes it."""
+        return hashlib.blake2b(b"".join([self.own, *map(note_card, self.notes)]), digest_size=16).digest()
 
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Paper) and self.digest == other.digest)
@@ -152,7 +157,7 @@ class PaperGraph:
         papers, _ = self.with_notes({})
         papers.cite_keys
         for paper in papers.papers:
-            paper.url, paper.read, paper.by_note
+            paper.url, paper.read
         return papers
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
