@@ -525,6 +525,33 @@ def test_a_page_is_made_again_only_when_a_field_it_shows_of_a_note_changed(make_
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+def _built_with_a_preview(make_site: Callable[..., Path], files: dict[str, str],
+                          monkeypatch: pytest.MonkeyPatch) -> tuple[Path, SiteLayout, BuildOptions, Engine, list[Engine]]:
+    """A site built from the command line, the preview's engine after its first build, and the
+    engines the next command-line builds restore."""
+    root = make_site(files)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    preview = Engine(layout, options, render_now=lambda rel: True)
+    preview.produce(MemorySink())
+    return root, layout, options, preview, _engine_after_restore(layout, monkeypatch)
+
+
+def _as_cold_and_replayed(root: Path, layout: SiteLayout, options: BuildOptions, path: Path,
+                          restored: list[Engine]) -> None:
+    """The output is a cold build's, and again after one more edit of ``path``, whose build
+    starts from the state saved after the first."""
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+    path.write_text(path.read_text() + "\nA line more.\n")
+    build(layout, options)
+    assert len(restored) > 1 and restored[-1].changed is not None, "the saved state was not taken"
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 SAME_DAY = {
     "content/p.md": "---\ntitle: Alpha\ndate: 2024-05-01\ntags: [ml]\n---\nOn arXiv:1706.03762, and see [[r]].\n",
     "content/q.md": "---\ntitle: Beta\ndate: 2024-05-01\ntags: [ml, nlp]\n---\nNo paper; see [[r]].\n",
@@ -547,13 +574,7 @@ def test_a_new_title_moving_a_note_among_those_of_its_date_is_taken_in_place(mak
     the kept graph, unless a note it passes discusses one of its papers; the pages planned again
     are those holding the notes that changed places. The preview and the command line write
     what a cold build writes, and the state saved after it replays."""
-    root = make_site(SAME_DAY)
-    layout = SiteLayout.find(root)
-    options = BuildOptions(search=False, workers=1)
-    build(layout, options)
-    preview = Engine(layout, options, render_now=lambda rel: True)
-    preview.produce(MemorySink())
-    restored = _engine_after_restore(layout, monkeypatch)
+    root, layout, options, preview, restored = _built_with_a_preview(make_site, SAME_DAY, monkeypatch)
     name, old, new = edit
     path = root / "content" / name
     sink = _after_edit(preview, path, old, new)
@@ -562,14 +583,7 @@ def test_a_new_title_moving_a_note_among_those_of_its_date_is_taken_in_place(mak
     build(layout, options)
     (engine,) = restored
     assert (engine.changed is not None) == in_place
-    scratch = SiteLayout.find(root, root / "scratch")
-    build(scratch, replace(options, cache=False))
-    assert _folder(layout.out) == _folder(scratch.out)
-    path.write_text(path.read_text() + "\nA line more.\n")  # the next build starts from the state saved after the title
-    build(layout, options)
-    assert restored[-1].changed is not None, "the saved state was not taken"
-    build(scratch, replace(options, cache=False))
-    assert _folder(layout.out) == _folder(scratch.out)
+    _as_cold_and_replayed(root, layout, options, path, restored)
 
 
 @pytest.mark.parametrize("edit, in_place, planned_in_part", [
@@ -595,15 +609,10 @@ def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site,
     notes whose related notes changed; the sitemap too when a tag's pages come or go. A new
     name for a tag (the first note by path names it) builds the graph anew. The preview
     and the command line write what a cold build writes, and the state saved after it replays."""
-    root = make_site({**NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\ntags: [nlp, solo, lone]\n---\n"
-                                               "On arXiv:1805.00001 alone.\n",
-                          "content/f.md": "---\ntitle: Fifth\ndate: 2024-07-01\ntags: [solo]\n---\nNo paper.\n"})
-    layout = SiteLayout.find(root)
-    options = BuildOptions(search=False, workers=1)
-    build(layout, options)
-    preview = Engine(layout, options, render_now=lambda rel: True)
-    preview.produce(MemorySink())
-    restored = _engine_after_restore(layout, monkeypatch)
+    root, layout, options, preview, restored = _built_with_a_preview(make_site, {
+        **NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\ntags: [nlp, solo, lone]\n---\n"
+                                 "On arXiv:1805.00001 alone.\n",
+        "content/f.md": "---\ntitle: Fifth\ndate: 2024-07-01\ntags: [solo]\n---\nNo paper.\n"}, monkeypatch)
     planned: list[bool] = []  # each plan: in full or not
     real = engine_module.plan_pages
     monkeypatch.setattr(engine_module, "plan_pages", lambda graph, config, only=None: planned.append(only is None)
@@ -617,14 +626,7 @@ def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site,
     build(layout, options)
     (engine,) = restored
     assert (engine.changed is not None, planned[-1] is False) == (in_place, planned_in_part)
-    scratch = SiteLayout.find(root, root / "scratch")
-    build(scratch, replace(options, cache=False))
-    assert _folder(layout.out) == _folder(scratch.out)
-    path.write_text(path.read_text() + "\nA line more.\n")  # the next build starts from the state saved after the tags
-    build(layout, options)
-    assert engine is not restored[-1] and restored[-1].changed is not None, "the saved state was not taken"
-    build(scratch, replace(options, cache=False))
-    assert _folder(layout.out) == _folder(scratch.out)
+    _as_cold_and_replayed(root, layout, options, path, restored)
 
 
 COUNTS = '''from papernotes.model import TextFile
