@@ -82,7 +82,7 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 17  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 18  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -793,14 +793,16 @@ class Engine:
         """Make in this process what the first rebuild after a build read in worker processes
         would otherwise make then, in the time of an edit: the Markdown pipeline's lexers and
         formula converter (the newest note is read again, its result dropped) and the papers'
-        maps from each note and paper to the lists holding it, which an edit looks up
-        (``PaperGraph.settled``)."""
+        maps from each note and paper to the lists holding it, which an edit looks up, and
+        what planning asks of the papers (``PaperGraph.settle``)."""
         if self.graph is None or self.inputs is None or not self.graph.notes:
             return
         newest = Path(self.graph.notes[0].source.path)
         if newest.is_file():
             read_one(newest, self.inputs)
-        self.graph = replace(self.graph, papers=self.graph.papers.settled())
+        papers, _ = self.graph.papers.with_notes({})  # the same graph, its inverse maps made
+        papers.settle()
+        self.graph = replace(self.graph, papers=papers)
 
     # -- between processes ----------------------------------------------------------------------
 
@@ -825,8 +827,8 @@ class Engine:
                 for name in (STATE, CHANGES):  # first: a build cut short meanwhile leaves no state with old places
                     (cache / name).unlink(missing_ok=True)
                 self.store, changes = self.store.compacted(cache, live), None  # the state saved whole refers to these alone
-            if changes is None:  # kept with what the next build's plan would otherwise make again
-                self.graph = replace(self.graph, papers=self.graph.papers.settled())
+            if changes is None:
+                self.graph.papers.settle()  # kept with what the next build's plan would otherwise make again
                 whole = Whole.taken(self.reads.memory, self.notes_in, self.graph, walks)
                 self._dump(STATE, {"whole": whole, "graph setup": self.graph_setup})
                 self.saved, self.relinked, changes = whole, frozenset(), Changes({}, {}, {}, {}, None, None)
@@ -1203,35 +1205,31 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
 
 
 def _card(value: Note | Paper, bodies: frozenset[str], shared: Shared | None) -> bytes:
-    """A note or paper as a page that read the bodies of the notes ``bodies`` sees it: the
-    other notes by the fields it read of them (``FIELD`` before their names in ``bodies``)."""
-    if isinstance(value, Note) and value.id in bodies:
-        return value.digest
+    """A note or paper as a page that read the bodies of the notes ``bodies`` sees it. A page
+    that read no body (a list of notes) takes the notes by the fields it read of them (``FIELD``
+    before their names in ``bodies``), a paper by those of its notes, once a build; one that read
+    some takes the others by their cards."""
     fields = _fields_read(bodies)
-    card = _shown_card(value, fields, shared)
-    if isinstance(value, Note) or len(fields) == len(bodies):  # no body read
-        return card
-    return card + b"".join(note.digest for note in value.notes if note.id in bodies)
-
-
-def _shown_card(value: Note | Paper, fields: frozenset[str], shared: Shared | None) -> bytes:
-    """``card_of`` a note or paper by the ``fields`` read of its notes, taken once a build when
-    ``shared`` is given (a note is listed on many pages, a paper's notes on its pages too)."""
-    place = (id(value), fields, True)
+    if isinstance(value, Note):
+        return value.digest if value.id in bodies else value.card if fields is None else value.card_of(fields)
+    if fields is None:
+        return value.card + b"".join(note.digest for note in value.notes if note.id in bodies)
+    place = (id(value), fields, True)  # a paper's pages and lists take it by the same fields
     known = shared.get(place) if shared is not None else None
     if known is not None and known[0] is value:
         return known[1]
-    card = (value.card_of(fields) if isinstance(value, Note)
-            else value.card_of(lambda note: _shown_card(note, fields, shared)))
+    card = value.card_of(lambda note: note.card_of(fields))
     if shared is not None:
         shared[place] = (value, card, ())
     return card
 
 
 @functools.lru_cache(maxsize=64)
-def _fields_read(bodies: frozenset[str]) -> frozenset[str]:
-    """The names of the note fields among a page's reads."""
-    return frozenset(name[len(FIELD):] for name in bodies if name.startswith(FIELD))
+def _fields_read(bodies: frozenset[str]) -> frozenset[str] | None:
+    """The names of the note fields among a page's reads; None when it read a note's body."""
+    if not all(name.startswith(FIELD) for name in bodies):
+        return None
+    return frozenset(name[len(FIELD):] for name in bodies)
 
 
 

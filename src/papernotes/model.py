@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import datetime as dt
+import operator
 import os
 import hashlib
 import io
@@ -244,9 +245,17 @@ class Note:
 
     def card_of(self, fields: frozenset[str]) -> bytes:
         """A digest of the note's id and of those of ``SHOWN_FIELDS`` named (what a list showing
-        only those fields of it shows)."""
-        shown = self.shown
-        return bytes_digest(b"".join([shown[at:at + 16] for at in _shown_places(fields)]))
+        only those fields of it shows), taken once for each set of fields (held by this process
+        alone: a note is listed on many pages, and each list reads the same fields)."""
+        cards = self.__dict__.setdefault("_cards", {})
+        card = cards.get(fields)
+        if card is None:
+            card = cards[fields] = bytes_digest(b"".join(_shown_parts(fields)(self.shown)))
+        return card
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__
+        return {name: value for name, value in state.items() if name != "_cards"} if "_cards" in state else state
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -286,9 +295,12 @@ _SHOWN_AT = tuple(map(_CARD_FIELDS.index, SHOWN_FIELDS))
 
 
 @functools.lru_cache(maxsize=64)
-def _shown_places(fields: frozenset[str]) -> tuple[int, ...]:
-    """Where the digests of the id and of ``fields`` stand in ``Note.shown``."""
-    return (0, *sorted({16 * SHOWN_FIELDS.index(name) for name in fields} - {0}))
+def _shown_parts(fields: frozenset[str]) -> Callable[[bytes], tuple[bytes, ...]]:
+    """What takes the digests of the id and of ``fields`` out of ``Note.shown``."""
+    places = sorted({SHOWN_FIELDS.index(name) for name in fields} | {0})
+    if len(places) == 1:  # a getter of one item gives it alone, not in a tuple
+        return lambda shown: (shown[:16],)
+    return operator.itemgetter(*(slice(16 * at, 16 * at + 16) for at in places))
 _BODY_AT = [f.name for f in dataclasses.fields(Note)].index("body")
 
 

@@ -149,16 +149,13 @@ class PaperGraph:
         """Every paper's citation key, unique across the site: made once for all the pages that show one."""
         return cite_keys(paper.meta for paper in self.papers)
 
-    def settled(self) -> PaperGraph:
-        """This graph with what pages and edits ask of it made now, so that it is kept with it
-        (a build's pages are planned in worker processes, where it is made and lost): the maps
-        from each note and paper to the lists holding it, the citation keys, and each paper's
-        URL, notes and first reading, which the pages listing papers sort by."""
-        papers, _ = self.with_notes({})
-        papers.cite_keys
-        for paper in papers.papers:
+    def settle(self) -> None:
+        """Make now what planning asks of this graph, so that it is kept with it (a build's pages
+        are planned in worker processes, where it is made and lost): the citation keys, and
+        each paper's URL and first reading, which the pages listing papers sort by."""
+        self.cite_keys
+        for paper in self.papers:
             paper.url, paper.read
-        return papers
 
     def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
