@@ -1232,8 +1232,6 @@ def _fields_read(bodies: frozenset[str]) -> frozenset[str] | None:
     return frozenset(name[len(FIELD):] for name in bodies)
 
 
-
-
 def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
                 update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None,
                 shared: Shared | None = None, viewed: bool = False) -> None:

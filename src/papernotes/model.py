@@ -289,6 +289,7 @@ def content_digest(value: object) -> bytes:
 
 
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card", "shown"))  # meta last
+_BODY_AT = [f.name for f in dataclasses.fields(Note)].index("body")
 #: The fields of a note that its view shows templates (``views.NoteView``), its id first.
 SHOWN_FIELDS = ("id", "title", "url", "date", "updated", "summary", "tags", "meta", "original_url", "author")
 _SHOWN_AT = tuple(map(_CARD_FIELDS.index, SHOWN_FIELDS))
@@ -301,7 +302,6 @@ def _shown_parts(fields: frozenset[str]) -> Callable[[bytes], tuple[bytes, ...]]
     if len(places) == 1:  # a getter of one item gives it alone, not in a tuple
         return lambda shown: (shown[:16],)
     return operator.itemgetter(*(slice(16 * at, 16 * at + 16) for at in places))
-_BODY_AT = [f.name for f in dataclasses.fields(Note)].index("body")
 
 
 @dataclass(frozen=True, slots=True)

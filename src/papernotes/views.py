@@ -9,9 +9,10 @@ breaking a site's own templates. Views of the notes and papers inside a view are
 template first asks for them.
 
 A note's view tells the ``BodyReads`` it was made with whenever a template reads its ``body``,
-so that a page can later be compared by what it read: the bodies of those notes, of the others
-only their cards (``Note.card``). The model values a view keeps (``_note``, ``_group``, …) are
-not for templates.
+and which of its fields templates read, so that a page can later be compared by what it read:
+the bodies of those notes, of the others their cards (``Note.card``), or on a page that read no
+body only the fields read (``Note.card_of``). The model values a view keeps (``_note``,
+``_group``, …) are not for templates.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from .model import SHOWN_FIELDS, Note, NoteDate, RenderedBody
 from .papers.authorship import Shelf
 from .papers.papergraph import Paper
 from .papers.registry import PaperMeta
-
 
 #: Before a note field's name among a page's reads: the fields its templates read of any note.
 FIELD = "\0"
@@ -91,6 +91,7 @@ class NoteView:
 
 for _name in SHOWN_FIELDS:  # id, title, url, date, …
     setattr(NoteView, _name, _Shown(_name))
+del _name
 
 
 class NoteViews(Sequence[NoteView]):
