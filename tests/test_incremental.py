@@ -554,7 +554,7 @@ def _as_cold_and_replayed(root: Path, layout: SiteLayout, options: BuildOptions,
 
 SAME_DAY = {
     "content/p.md": "---\ntitle: Alpha\ndate: 2024-05-01\ntags: [ml]\n---\nOn arXiv:1706.03762, and see [[r]].\n",
-    "content/q.md": "---\ntitle: Beta\ndate: 2024-05-01\ntags: [ml, nlp]\n---\nNo paper; see [[r]].\n",
+    "content/q.md": "---\ntitle: Beta\ndate: 2024-05-01\ntags: [ml, nlp]\n---\nOn arXiv:2203.15556; see [[r]].\n",
     "content/r.md": "---\ntitle: Gamma\ndate: 2024-05-01\ntags: [nlp]\n---\nOn arXiv:1706.03762 too.\n",
     "content/s.md": "---\ntitle: Earlier\ndate: 2024-04-01\ntags: [ml]\n---\nOn arXiv:2001.08361.\n",
     "content/t.md": "---\ntitle: Undated one\ntags: [nlp]\n---\nWords.\n",
@@ -563,7 +563,8 @@ SAME_DAY = {
 
 
 @pytest.mark.parametrize("edit, in_place", [
-    (("p.md", "title: Alpha", "title: Bz"), True),        # past Beta, which shares a tag and no paper
+    (("p.md", "title: Alpha", "title: Bz"), True),        # past Beta, which shares a tag, not a paper: the
+                                                          # tag's citation files list their papers anew
     (("q.md", "title: Beta", "title: Aa"), True),         # before Alpha, in the pages of both tags
     (("p.md", "title: Alpha", "title: Zulu"), False),     # past Gamma too, which discusses its paper
     (("r.md", "title: Gamma", "title: Abc"), False),      # the same, the other way

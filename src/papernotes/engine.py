@@ -1054,6 +1054,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
             return None
         graph, passed, relisted = reordered
         changed.update({*(f"note:{i}" for i in passed), *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
+        if len(passed) > 1:  # a tag's citation files list its notes' papers in the notes' order, holding no note
+            changed.update(UNDER + tag.url for tag in graph.tags_of.get(new.id, ()))
     if retagged_only:
         ((old, new),) = edited
         regrouped = retagged(previous, graph, (new.id,), config.urls.tag)
