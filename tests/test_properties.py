@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from papernotes.read.site import READERS
 from papernotes.config import Config
 from papernotes.dates import parse_date
+from papernotes.jsonbytes import compact_json
 from papernotes.read.frontmatter import tags_of
 from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.read import read_path
@@ -108,3 +110,16 @@ def test_a_feed_parsed_in_parts_gives_the_items_of_the_whole(text, count):
     source = SourceFile(path, path.name, text)
     whole = parse_feed(source, CONTEXT)
     assert parse_feed(source, CONTEXT, (count, lambda parts: [parse_part(part) for part in parts])) == whole
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(exclude_categories=())),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12)
+
+
+@PROPERTY
+@given(json_values, st.booleans())
+def test_compact_json_writes_what_the_standard_encoder_writes(value, sort_keys):
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    assert compact_json(value, sort_keys) == expected.encode("utf-8", "surrogatepass")

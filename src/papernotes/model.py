@@ -12,11 +12,12 @@ import operator
 import os
 import hashlib
 import io
-import json
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping
+
+from .jsonbytes import compact_json
 
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
@@ -327,7 +328,7 @@ class JsonData(dict[str, Any]):
     alone: a page key takes it by its text, one call instead of a walk through every value."""
 
     def serialised(self) -> bytes:
-        return json.dumps(self, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        return compact_json(self)
 
 
 @dataclass(frozen=True)

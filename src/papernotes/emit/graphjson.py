@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from itertools import chain, islice
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
 from ..config import Config
 from ..graph import Graph
+from ..jsonbytes import compact_json
 from ..model import JsonData, Note, Tag
 from ..papers.papergraph import Paper
 
@@ -36,26 +36,26 @@ def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
     own come note by note in the order of their ids."""
     base_path = config.base_path
     shelves = (authors(graph.papers.papers, config.urls.author), venues(graph.papers.papers, config.urls.venue))
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
     yield b'{"edges":['
-    yield from _joined(encode, (_edge(*edge) for edge in _edges(graph, *shelves)))
+    yield from _joined(_edge(*edge) for edge in _edges(graph, *shelves))
     yield b'],"nodes":['
     nodes = chain((_note_node(note, graph, base_path) for note in graph.notes),
                   (_paper_node(paper, base_path) for paper in graph.papers.papers),
                   (_tag_node(group.tag, base_path) for group in graph.tags),
                   (_shelf_node(shelf, base_path) for kind in shelves for shelf in kind))
-    yield from _joined(encode, nodes)
-    yield f'],"version":{encode(VERSION)}}}\n'.encode()
+    yield from _joined(nodes)
+    yield b'],"version":' + compact_json(VERSION) + b"}\n"
 
 
-def _joined(encode: Callable[[object], str], items: Iterable[object], batch: int = 1024) -> Iterator[bytes]:
-    """``items`` as JSON joined by commas, in UTF-8 pieces of ``batch`` items: each piece is the
-    array of its items without its brackets, what encoding them one by one gives, in one call."""
+def _joined(items: Iterable[object], batch: int = 1024) -> Iterator[bytes]:
+    """``items`` as JSON (keys sorted) joined by commas, in UTF-8 pieces of ``batch`` items: each
+    piece is the array of its items without its brackets, what encoding them one by one gives,
+    in one call."""
     items = iter(items)
     first = True
     while chunk := list(islice(items, batch)):
-        text = encode(chunk)[1:-1]
-        yield (text if first else "," + text).encode("utf-8")
+        data = compact_json(chunk, sort_keys=True)[1:-1]
+        yield data if first else b"," + data
         first = False
 
 
