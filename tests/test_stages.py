@@ -8,11 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.config import Config
 from papernotes.emit import plan_pages
 from papernotes.engine import dependencies, page_key
-from papernotes.graph import build_graph, shape
+from papernotes.graph import _group_tags, _regrouped, build_graph, shape
 from papernotes.markdown.assets import AssetFinder
 from papernotes.model import JsonData, Note, NoteDate, Page, RenderedBody, SourceSpan, TextFile
 from papernotes.output import start
@@ -285,3 +287,30 @@ def test_a_site_of_markdown_notes_asks_git_for_no_dates(tmp_path, monkeypatch):
     (tmp_path / "content" / "log.txt").write_text("A log\nhttps://arxiv.org/abs/2001.08361\n")
     build(SiteLayout.find(tmp_path), BuildOptions(search=False, workers=1, cache=False))
     assert len(asked) == 1 and "--format=%x00%cI" in asked[0]
+
+
+SPELLINGS = ("ml", "ML", "nlp", "rl", "Rl", "new")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(SPELLINGS), max_size=3), min_size=1, max_size=6),
+       st.integers(0, 5), st.lists(st.sampled_from(SPELLINGS), max_size=3))
+def test_tags_grouped_again_in_part_are_grouped_as_all_notes_would_be(tags, which, retagged):
+    """Only the groups of the tags a note took or left are made again after its tags change,
+    unless a tag's name or the problems found could change; then they are what grouping every
+    note gives."""
+    notes = tuple(Note(f"n{i}", f"N{i}", f"/notes/n{i}/", NoteDate(dt.datetime(2024, 1, 1 + i)), RenderedBody(""),
+                       SourceSpan(f"content/{chr(100 - i)}.md"), tags=tuple(own)) for i, own in enumerate(tags))
+    graph = build_graph(notes, Config())
+    edited = replace(notes[which % len(notes)], tags=tuple(retagged))
+    swapped, _ = graph.with_notes({edited.id: edited})
+    regrouped = _regrouped(graph, swapped, (edited.id,), Config().urls.tag)
+    before: list = []
+    after: list = []
+    _group_tags(graph.notes, Config().urls.tag, before)
+    whole = _group_tags(swapped.notes, Config().urls.tag, after)
+    if regrouped is not None:
+        assert regrouped == whole
+        assert before == after
+        assert all(group.tag.name == {g.tag.slug: g.tag.name for g in whole[0]}[group.tag.slug] for group in graph.tags
+                   if group.tag.slug in {g.tag.slug for g in whole[0]})

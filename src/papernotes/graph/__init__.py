@@ -188,13 +188,16 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
     of the notes sharing a tag they took or left; and the ids of the others whose related notes
     changed. None when more would change: the name of a tag that was there, or the problems
     found in tags."""
-    before: list[Diagnostic] = []
-    after: list[Diagnostic] = []
-    _group_tags(previous.notes, tag_url, before)
-    tags, tags_of = _group_tags(graph.notes, tag_url, after)
-    named = {group.tag.slug: group.tag for group in previous.tags}
-    if before != after or any(named.get(group.tag.slug, group.tag) != group.tag for group in tags):
-        return None
+    regrouped = _regrouped(previous, graph, note_ids, tag_url)
+    if regrouped is None:  # a tag's name may change, or a problem be found: every note grouped again to tell
+        before: list[Diagnostic] = []
+        after: list[Diagnostic] = []
+        _group_tags(previous.notes, tag_url, before)
+        regrouped = _group_tags(graph.notes, tag_url, after)
+        named = {group.tag.slug: group.tag for group in previous.tags}
+        if before != after or any(named.get(group.tag.slug, group.tag) != group.tag for group in regrouped[0]):
+            return None
+    tags, tags_of = regrouped
     moved = {tag.slug for note_id in note_ids for tag in set(previous.tags_of.get(note_id, ())) ^ set(tags_of[note_id])}
     relating = {*note_ids, *(note.id for group in (*previous.tags, *tags)
                              if group.tag.slug in moved and len(group.notes) <= RELATING_TAG for note in group.notes)}
@@ -202,6 +205,47 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
     relisted = frozenset(i for i, notes in fresh.items()
                          if i not in note_ids and [n.id for n in notes] != [n.id for n in graph.papers.related[i]])
     return replace(graph, tags=tags, tags_of=tags_of, papers=graph.papers.with_related(fresh)), relisted
+
+
+def _regrouped(previous: Graph, graph: Graph, note_ids: Collection[str],
+               tag_url: str) -> tuple[tuple[TagGroup, ...], dict[str, tuple[Tag, ...]]] | None:
+    """What ``_group_tags`` gives for ``graph`` (``previous`` with the notes ``note_ids``
+    retagged), in time proportional to the groups of the tags those notes took or left: only
+    those are grouped again. None when that could change a tag's name (the spelling of the
+    first note carrying it, by path) or the problems found (a tag spelt otherwise than its
+    name, but for case)."""
+    moved = [graph.notes[graph.positions[i]] for i in note_ids]
+    mine = {note.id: _own_tags(note) for note in moved}
+    before = {group.tag.slug: group for group in previous.tags}
+    groups = {group.tag.slug: group for group in graph.tags}  # with the notes swapped in
+    slugs = {tag.slug for i in note_ids for tag in previous.tags_of.get(i, ())} | {slug for own in mine.values() for slug in own}
+    regrouped: dict[str, TagGroup] = {}
+    for slug in slugs:
+        group = groups.get(slug)
+        members = [note for note in group.notes if note.id not in mine] if group is not None else []
+        members += [note for note in moved if slug in mine[note.id]]
+        if not members:
+            continue
+        first = min(members, key=lambda n: (n.source.path, n.source.item or 0))
+        name = _own_tags(first)[slug]
+        if group is not None and group.tag.name != name:
+            return None
+        tag = group.tag if group is not None else Tag(name, slug, tag_url.format(slug=slug))
+        regrouped[slug] = TagGroup(tag, tuple(sorted(members, key=lambda n: graph.positions[n.id])))
+    spelt = [(note, regrouped) for note in moved] + [(previous.notes[previous.positions[i]], before) for i in note_ids]
+    if any(name.lower() != named[slugify(name, "tag")].tag.name.lower() for note, named in spelt for name in note.tags):
+        return None  # a spelling merged with a warning, before or now
+    kept = [group for group in graph.tags if group.tag.slug not in slugs]
+    tags = tuple(sorted((*kept, *regrouped.values()), key=lambda g: (g.tag.name.lower(), g.tag.slug)))
+    return tags, {**previous.tags_of, **{i: tuple(regrouped[slug].tag for slug in own) for i, own in mine.items()}}
+
+
+def _own_tags(note: Note) -> dict[str, str]:
+    """The slugs of the note's tags, in order, each with the first name the note spells it by."""
+    own: dict[str, str] = {}
+    for name in note.tags:
+        own.setdefault(slugify(name, "tag"), name)
+    return own
 
 
 def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry(),
