@@ -37,7 +37,7 @@ def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
     base_path = config.base_path
     shelves = (authors(graph.papers.papers, config.urls.author), venues(graph.papers.papers, config.urls.venue))
     yield b'{"edges":['
-    yield from _joined(_edge(*edge) for edge in _edges(graph, *shelves))
+    yield from _joined(_edges(graph, *shelves))
     yield b'],"nodes":['
     nodes = chain((_note_node(note, graph, base_path) for note in graph.notes),
                   (_paper_node(paper, base_path) for paper in graph.papers.papers),
@@ -62,21 +62,30 @@ def _joined(items: Iterable[object], batch: int = 1024) -> Iterator[bytes]:
 Edge = tuple[str, str, str, str]  # (type, source, target, anchor): they sort as graph.json lists them
 
 
-def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) -> Iterator[Edge]:
+def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) -> Iterator[dict[str, Any]]:
     """Every edge of graph.json in its order: by type, then source, target and anchor. A note is
-    the source of its tagged, discusses and links edges alone, so those come note by note."""
+    the source of its tagged, discusses and links edges alone, so those come note by note,
+    each note's sorted by target and anchor (made as they are written: a site has a hundred
+    thousand of them)."""
     by_id = sorted(graph.notes, key=lambda note: note.id)
     forward = graph.forward
-    yield from sorted(("cites", f"paper:{citing}", f"paper:{cited}", "")
-                      for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids)
+    yield from (_edge(*edge) for edge in sorted(("cites", f"paper:{citing}", f"paper:{cited}", "")
+                                                 for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids))
     for note in by_id:
-        yield from sorted(_discusses(note, graph))
+        source = f"note:{note.id}"
+        yield from ({"anchor": anchor, "source": source, "target": target, "type": "discusses"}
+                    for target, anchor in _discussed(note, graph))
     for note in by_id:
-        yield from sorted(("links", f"note:{note.id}", f"note:{target}", "") for target in forward.get(note.id, ()))
-    yield from sorted(("published_in", f"paper:{paper.id}", shelf.id, "") for shelf in venues for paper in shelf.papers)
+        source = f"note:{note.id}"
+        yield from ({"source": source, "target": f"note:{target}", "type": "links"} for target in sorted(forward.get(note.id, ())))
+    yield from (_edge(*edge) for edge in sorted(("published_in", f"paper:{paper.id}", shelf.id, "")
+                                                 for shelf in venues for paper in shelf.papers))
     for note in by_id:
-        yield from sorted(_tagged(note, graph))
-    yield from sorted(("wrote", shelf.id, f"paper:{paper.id}", "") for shelf in authors for paper in shelf.papers)
+        source = f"note:{note.id}"
+        yield from ({"source": source, "target": f"tag:{slug}", "type": "tagged"}
+                    for slug in sorted(tag.slug for tag in graph.tags_of.get(note.id, ())))
+    yield from (_edge(*edge) for edge in sorted(("wrote", shelf.id, f"paper:{paper.id}", "")
+                                                 for shelf in authors for paper in shelf.papers))
 
 
 def neighbourhood(graph: Graph, note: Note, base_path: str) -> JsonData:
@@ -118,13 +127,18 @@ def _tagged(note: Note, graph: Graph) -> list[Edge]:
 
 
 def _discusses(note: Note, graph: Graph) -> list[Edge]:
+    source = f"note:{note.id}"
+    return [("discusses", source, target, anchor) for target, anchor in _discussed(note, graph)]
+
+
+def _discussed(note: Note, graph: Graph) -> list[tuple[str, str]]:
+    """(``paper:ID``, section) of each discussion of a paper by the note (one per section
+    mentioning it), sorted."""
     anchors: dict[str, set[str]] = {}
     for ref in note.papers:  # the paper's discussions by this note are its mentions
         anchors.setdefault(ref.id, set()).add(ref.anchor)
-    source = f"note:{note.id}"
-    return [("discusses", source, f"paper:{paper_id}", anchor)
-            for paper_id in (paper.id for paper in graph.papers.papers_of.get(note.id, ()))
-            for anchor in sorted(anchors.get(paper_id, ()))]
+    return sorted((f"paper:{paper.id}", anchor) for paper in graph.papers.papers_of.get(note.id, ())
+                  for anchor in anchors.get(paper.id, ()))
 
 
 def _edge(kind: str, source: str, target: str, anchor: str) -> dict[str, Any]:
