@@ -1115,3 +1115,38 @@ def test_a_setting_only_pages_show_reads_again_only_the_notes_whose_liquid_may_r
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)
+
+
+@pytest.mark.parametrize("edit", [("c.md", "tags: [ml]", "tags: [ml, nlp]"), ("d.md", "title: Digest", "title: A digest"),
+                                  ("b.md", "$$E = mc^2$$", "A new sentence.")], ids=["tags", "title", "text"])
+def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypatch, edit):
+    """With more than one worker, the text files an edit plans again (graph.json, feeds,
+    citation files) that were large are written by a forked process while the pages are
+    written; the output is a cold build's, this build's and the next's, which starts from the
+    state this one saved."""
+    monkeypatch.setattr(engine_module, "ASIDE_BYTES", 0)  # this site's files are small: each is written aside
+    aside: list[set[str]] = []  # the URLs each forked process wrote, as this one took them back
+    real = engine_module.Parallel.aside
+
+    def spied(self, work):
+        forked = real(self, work)
+        result = forked.result
+        forked.result = lambda: (lambda got: aside.append(set(got[1])) or got)(result())
+        return forked
+
+    monkeypatch.setattr(engine_module.Parallel, "aside", spied)
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=2)
+    build(layout, options)
+    restored = _engine_after_restore(layout, monkeypatch)
+    name, old, new = edit
+    path = root / "content" / name
+    path.write_text(path.read_text().replace(old, new))
+    build(layout, options)
+    (engine,) = restored
+    assert engine.changed is not None, "taken in place"
+    assert len(aside) == 1 and aside[0] and all(url.endswith((".json", ".xml", ".bib")) for url in aside[0])
+    if edit[0] != "b.md":
+        assert "/graph.json" in aside[0]
+    _as_cold_and_replayed(root, layout, options, path, restored)

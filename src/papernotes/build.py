@@ -83,7 +83,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
     from .emit.search import SEARCH_MEMO, Indexing
-    from .engine import Engine, Keeps, Stopwatch, pages_in_parallel
+    from .engine import Engine, Keeps, Parallel, Stopwatch
 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
@@ -104,7 +104,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         else:
             staging = output.start(layout.out)
         searching = Indexing(staging, options.workers, layout.cache / SEARCH_MEMO if options.cache else None) if options.search else None
-        parallel = pages_in_parallel(staging, options.workers) if options.workers > 1 else None
+        parallel = Parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, touched=touched, parallel=parallel,
                               beside=searching.start if searching is not None else None)
         diagnostics = list(made.diagnostics)

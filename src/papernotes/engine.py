@@ -60,6 +60,7 @@ from .names import Names
 from .output import OutputError
 from .emit import plan_pages
 from .emit.sitemap import SITEMAP, listed, sitemap_file
+from .forked import Forked
 from .papers.papergraph import Paper, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read as read_one, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
@@ -81,6 +82,7 @@ or date group: each shown on many pages), by identity and the ``bodies`` they we
 entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
+ASIDE_BYTES = 1 << 20  # text files planned again that were this large are written by a forked process (forking costs more for less)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
 STATE_FORMAT = 18  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
@@ -467,7 +469,7 @@ class Engine:
     # -- the build ------------------------------------------------------------------------------
 
     def produce(self, sink: Sink, progress: Progress = no_progress, touched: frozenset[str] | None = None,
-                parallel: ParallelWriter | None = None, beside: Beside | None = None) -> Production:
+                parallel: Parallel | None = None, beside: Beside | None = None) -> Production:
         """Read, link, plan and render the whole site into ``sink``; ``progress`` hears how far it
         is. ``touched`` (a file watcher's word) names the only files that may have changed in
         place since the last build. ``parallel`` renders every page in worker processes when
@@ -484,14 +486,13 @@ class Engine:
         begin = (lambda: beside(graph, config)) if beside is not None else (lambda: None)
         if parallel is not None and self._plans_in_full() and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)  # every page planned and keyed: in worker processes, each keeping what it can
-            written, self.pages, self.plan = parallel(env, lambda: plan_pages(graph, config), diagnostics,
-                                                      self.keeps is not Keeps.NOTHING, self.pages, self.stamps, begin)
+            written, self.pages, self.plan = parallel.everything(env, lambda: plan_pages(graph, config), diagnostics,
+                                                                 self.keeps is not Keeps.NOTHING, self.pages, self.stamps, begin)
             self.plan.setup = self.setup if self.plan.setup else ""
         else:
-            begin()
             pages, replanned, let_go = self._plan(graph, config)
             written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
-                                        lambda only: plan_pages(graph, config, only=only))
+                                        lambda only: plan_pages(graph, config, only=only), parallel, begin)
         if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
             diagnostics.extend(problem for problem in (_template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
@@ -667,22 +668,79 @@ class Engine:
 
     def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
                      let_go: bool, diagnostics: list[Diagnostic], progress: Progress,
-                     plan_again: Callable[[set[str] | None], Iterable[Planned]]) -> int:
+                     plan_again: Callable[[set[str] | None], Iterable[Planned]], parallel: Parallel | None = None,
+                     begin: Callable[[], None] = lambda: None) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
         they were then (a page known by its URL alone is planned again when it cannot be).
         Pages no longer planned are forgotten. A sink that holds the last build is given only the
         pages planned again, unless some page kept was ``let_go`` (the sink is then given every
-        page, so that it tells what it holds that no page made)."""
+        page, so that it tells what it holds that no page made). Given ``parallel``, the text
+        files planned again (graph.json, feeds, citation files: each made from many notes) are
+        written by a forked process meanwhile, when they were large (``ASIDE_BYTES``).
+        ``begin`` is called once any process is forked."""
         carried = replanned is not None and not let_go and self.keeps is Keeps.PAGES and sink.holds_last_build()
         if carried:  # a partial plan keeps every URL, and the sink has each kept page
             assert replanned is not None
             pages = [page or url for url, page in self.plan.pages.items() if url in replanned]
+        aside: Forked[_Aside] | None = None
+        if parallel is not None and replanned is not None:
+            pages = list(pages)
+            files = [page for page in pages if isinstance(page, TextFile) and page.url in replanned]
+            if self._last_sizes(files) >= ASIDE_BYTES:
+                aside = parallel.aside(lambda share: self._write_aside(share, env, files))
+        begin()
+        try:
+            written, planned = self._write_here(sink, env, pages, replanned, diagnostics, progress, plan_again,
+                                                aside is not None)
+            if aside is not None:
+                share, records, drawn, problems, count = aside.result()
+                assert parallel is not None
+                parallel.staging.join(share)
+                self.pages.update(records)
+                for url, keys in drawn.items():
+                    self.plan.depend(url, keys)
+                diagnostics.extend(problems)
+                written += count
+        except BaseException:
+            if aside is not None:
+                aside.stop()
+            raise
+        if carried:
+            return written + len(self.plan.pages) - len(planned)
+        self.pages = {url: page for url, page in self.pages.items() if url in planned}
+        return written
+
+    def _last_sizes(self, pages: Iterable[Planned]) -> int:
+        """The bytes of the files the last build wrote for ``pages`` (those it wrote)."""
+        rendered = (self.pages.get(page.url) for page in pages)
+        return sum(self.stamps.get(page.rel, (0, 0))[0] for page in rendered if page is not None)
+
+    def _write_aside(self, sink: ParallelSink, env: jinja2.Environment, files: list[TextFile]) -> _Aside:
+        """In a forked process: write the text files ``files`` planned again into ``sink`` (a
+        fork of the build's), as ``_write_pages`` would; what the build takes back of it."""
+        diagnostics: list[Diagnostic] = []
+        drawn: dict[str, set[str]] = {}
+        shared: Shared = {}
+        written = 0
+        for page in files:
+            previous = self.pages.get(page.url)
+            key, drawn[page.url] = digest_page(page, previous.bodies if previous is not None else None, shared)
+            written += self._write_page(sink, env, page, key, diagnostics, shared)
+        return sink, {page.url: self.pages[page.url] for page in files if page.url in self.pages}, drawn, diagnostics, written
+
+    def _write_here(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
+                    diagnostics: list[Diagnostic], progress: Progress,
+                    plan_again: Callable[[set[str] | None], Iterable[Planned]], files_aside: bool) -> tuple[int, set[str]]:
+        """``_write_pages`` in this process, but for the text files planned again when they are
+        written aside: the pages written, and the URLs of those planned."""
         written, planned, missing, learnt = 0, set(), set(), 0
         learning = replanned is None and self.keeps is not Keeps.NOTHING
         shared: Shared = {}
         for page in pages:
             url = page if isinstance(page, str) else page.url
             planned.add(url)
+            if files_aside and isinstance(page, TextFile) and replanned is not None and url in replanned:
+                continue
             if written % 200 == 0:
                 progress("writing pages", written, 0)
             previous = self.pages.get(url)
@@ -716,10 +774,7 @@ class Engine:
             written += self._write_page(sink, env, page, key, diagnostics, shared)
         if learning:  # two pages on one URL: plan all each time
             self.plan.setup = self.setup if len(self.plan.pages) == learnt else ""
-        if carried:
-            return written + len(self.plan.pages) - len(planned)
-        self.pages = {url: page for url, page in self.pages.items() if url in planned}
-        return written
+        return written, planned
 
     def _write_page(self, sink: Sink, env: jinja2.Environment, page: Planned, key: bytes | None,
                     diagnostics: list[Diagnostic], shared: Shared) -> bool:
@@ -1274,35 +1329,42 @@ class Stopwatch:
         self.last = now
 
 
-ParallelWriter = Callable[[jinja2.Environment, Callable[[], Iterable[Planned]], list[Diagnostic], bool,
-                           Mapping[str, Rendered], Mapping[str, tuple[int, int]], Callable[[], None]],
-                          tuple[int, dict[str, Rendered], Plan]]
 #: Work started with the graph while the pages are written (the search index).
 Beside = Callable[[Graph, Config], None]
+#: What writing text files aside brings back: the forked sink, the files' digests, what each is drawn from, the
+#: problems found and how many were written.
+_Aside = tuple["ParallelSink", dict[str, Rendered], dict[str, set[str]], list[Diagnostic], int]
 
 
-def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
-    """A way to plan, key and write every page in ``workers`` forked processes into ``staging``:
-    a page whose key is that of the ``previous`` build's page is kept when its file has the
-    stamp ``stamps`` give it, else rendered. It returns the number of pages written, their
-    digests and the plan (its pages not held; its ``setup`` empty when two pages wanted one URL),
-    or when told not to ``learn`` neither digests nor what the pages are drawn from (and keeps
-    nothing). ``forked`` is called once the workers are forked (a thread started before a fork
-    could leave a lock held in them)."""
+@dataclass(frozen=True)
+class Parallel:
+    """Ways to write pages in forked processes into ``staging``, each through its own fork of
+    it: every page, in ``workers`` processes (``everything``), or some while this process writes
+    the others (``aside``)."""
 
-    def write(env: jinja2.Environment, plan: Callable[[], Iterable[Planned]], diagnostics: list[Diagnostic], learn: bool,
-              previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]],
-              forked: Callable[[], None]) -> tuple[int, dict[str, Rendered], Plan]:
+    staging: ParallelSink
+    workers: int
+
+    def everything(self, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]], diagnostics: list[Diagnostic],
+                   learn: bool, previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]],
+                   forked: Callable[[], None]) -> tuple[int, dict[str, Rendered], Plan]:
+        """Plan, key and write every page: a page whose key is that of the ``previous`` build's
+        page is kept when its file has the stamp ``stamps`` give it, else rendered. The number
+        of pages written, their digests and the plan (its pages not held; its ``setup`` empty
+        when two pages wanted one URL), or when told not to ``learn`` neither digests nor what
+        the pages are drawn from (and nothing kept). ``forked`` is called once the workers are
+        forked (a thread started before a fork could leave a lock held in them)."""
         import multiprocessing  # here: a build writing a few pages starts no pool
         from concurrent.futures import ProcessPoolExecutor
 
+        staging = self.staging
         compile_templates(env)
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
-        with left_when_stopped(ProcessPoolExecutor(workers, mp_context=context, initializer=_start_render_worker,
+        with left_when_stopped(ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_render_worker,
                                                    initargs=(staging, env, plan, previous if learn else {}, stamps))) as pool:
-            shares = pool.map(_render_share, [(index, workers, learn) for index in range(workers)])  # forks every worker
+            shares = pool.map(_render_share, [(index, self.workers, learn) for index in range(self.workers)])  # forks every worker
             forked()
             for count, share, found, records, share_plan in shares:
                 written += count  # each share joined and let go as it comes
@@ -1317,7 +1379,10 @@ def pages_in_parallel(staging: "ParallelSink", workers: int) -> ParallelWriter:
         diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
         return written, rendered, learnt
 
-    return write
+    def aside(self, work: Callable[[ParallelSink], _Aside]) -> Forked[_Aside]:
+        """``work`` given a fork of the sink, in one forked process, while this one goes on."""
+        staging = self.staging
+        return Forked(lambda: work(staging.fork()))
 
 
 class ParallelSink(Sink, Protocol):

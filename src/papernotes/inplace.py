@@ -135,6 +135,11 @@ class InPlace:
         self.stamps.update(share.stamps)
         self.pending.update(share.pending)
 
+    def __getstate__(self) -> dict[str, object]:
+        """A fork's writer travels back to ``join`` without the stamps of the last build's files
+        (one per page), which ``join`` does not take."""
+        return {**self.__dict__, "old": {}, "current": {}}
+
     def _target(self, rel: str) -> str:
         return target_in(self.out_dir, rel, self.written)
 
