@@ -84,7 +84,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 ASIDE_BYTES = 1 << 20  # text files planned again that were this large are written by a forked process (forking costs more for less)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 18  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 19  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -891,7 +891,9 @@ class Engine:
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
                                  "pages": _pages_data(self.pages, self.saved_pages), "plan": _plan_data(self.plan),
                                  "registry": self.registry_files, "basis": basis, "head": self.reads.head,
-                                 "images": self.reads.images, "site": self.reads.site})
+                                 "images": self.reads.images, "site": self.reads.site,
+                                 "paper cards": marshal.dumps({paper.digest: paper.shown_cards for paper in self.graph.papers.papers
+                                                               if paper.shown_cards})})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
@@ -933,7 +935,7 @@ class Engine:
                 raise ValueError("changes made to another state")
             reads, notes_in, graph, walks = replayed(whole, changes, kept["graph setup"][0].urls.tag)
             (pages, saved_pages), plan, basis = _pages_of(state["pages"]), _plan_of(state["plan"]), state["basis"]
-            head = state["head"]
+            head, cards = state["head"], marshal.loads(state["paper cards"])
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
@@ -946,6 +948,9 @@ class Engine:
         self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
         self.reads.head, self.reads.images, self.reads.site = head, state["images"], state["site"]
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
+        for paper in graph.papers.papers:  # the cards a paper's lists took of it, while it is the same
+            if paper.digest in cards:
+                paper.shown_cards.update(cards[paper.digest])
         return self
 
 
@@ -1198,7 +1203,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
             if not viewed:
                 found(HELD_WHOLE + key)
         if update is not None:
-            update(value.digest if bodies is None else _card(value, bodies, shared))
+            update(value.digest if bodies is None else _card(value, bodies))
     elif branch == "dataclass":
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
@@ -1261,24 +1266,17 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     return taken
 
 
-def _card(value: Note | Paper, bodies: frozenset[str], shared: Shared | None) -> bytes:
+def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
     """A note or paper as a page that read the bodies of the notes ``bodies`` sees it. A page
     that read no body (a list of notes) takes the notes by the fields it read of them (``FIELD``
-    before their names in ``bodies``), a paper by those of its notes, once a build; one that read
-    some takes the others by their cards."""
+    before their names in ``bodies``), a paper by those of its notes (``Paper.card_showing``);
+    one that read some takes the others by their cards."""
     fields = _fields_read(bodies)
     if isinstance(value, Note):
         return value.digest if value.id in bodies else value.card if fields is None else value.card_of(fields)
     if fields is None:
         return value.card + b"".join(note.digest for note in value.notes if note.id in bodies)
-    place = (id(value), fields, True)  # a paper's pages and lists take it by the same fields
-    known = shared.get(place) if shared is not None else None
-    if known is not None and known[0] is value:
-        return known[1]
-    card = value.card_of(lambda note: note.card_of(fields))
-    if shared is not None:
-        shared[place] = (value, card, ())
-    return card
+    return value.card_showing(fields)  # a paper's pages and lists take it by the same fields
 
 
 @functools.lru_cache(maxsize=64)

@@ -58,6 +58,26 @@ class Paper:
         """A digest of the paper, its discussions and each discussing note as ``note_card`` takes it."""
         return hashlib.blake2b(b"".join([self.own, *map(note_card, self.notes)]), digest_size=16).digest()
 
+    def card_showing(self, fields: frozenset[str]) -> bytes:
+        """``card_of`` its notes' ``Note.card_of(fields)``, taken once for each set of fields: the
+        lists of papers read a few sets of fields of each. The cards taken are ``shown_cards``,
+        which a later process may give back to a paper of the same ``digest``."""
+        cards = self.shown_cards
+        card = cards.get(fields)
+        if card is None:
+            card = cards[fields] = self.card_of(lambda note: note.card_of(fields))
+        return card
+
+    @property
+    def shown_cards(self) -> dict[frozenset[str], bytes]:
+        """The cards ``card_showing`` took, by the fields they show."""
+        return self.__dict__.setdefault("_cards", {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Its state without the cards taken (kept apart, by digest: see ``card_showing``)."""
+        state = self.__dict__
+        return {name: value for name, value in state.items() if name != "_cards"} if "_cards" in state else state
+
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Paper) and self.digest == other.digest)
 
