@@ -1191,19 +1191,16 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
         for item in value:  # type: ignore[attr-defined]
-            _walk(item, found, update, bodies, shared, viewed)
+            if type(item) is Note:  # a list of notes: each taken without looking for its branch
+                _met(item, found, update, bodies, viewed)
+            else:
+                _walk(item, found, update, bodies, shared, viewed)
     elif branch == "scalar":
         if update is not None:
             update(f"{kind.__name__}:{value!r};".encode())
     elif branch == "note":
         assert isinstance(value, (Note, Paper))
-        if found is not None:
-            key = ("note:" if isinstance(value, Note) else "paper:") + value.id
-            found(key)
-            if not viewed:
-                found(HELD_WHOLE + key)
-        if update is not None:
-            update(value.digest if bodies is None else _card(value, bodies))
+        _met(value, found, update, bodies, viewed)
     elif branch == "dataclass":
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
@@ -1224,6 +1221,18 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         _walk(sorted(value, key=repr), found, update, None, shared)  # type: ignore[call-overload]
     elif update is not None:  # anything else by its text: an object without one of its own differs each time
         update(f"{kind.__qualname__}:{value!r};".encode())
+
+
+def _met(value: Note | Paper, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
+         bodies: frozenset[str] | None, viewed: bool) -> None:
+    """``_walk`` of a note or paper."""
+    if found is not None:
+        key = ("note:" if isinstance(value, Note) else "paper:") + value.id
+        found(key)
+        if not viewed:
+            found(HELD_WHOLE + key)
+    if update is not None:
+        update(value.digest if bodies is None else _card(value, bodies))
 
 
 @functools.cache
