@@ -1150,3 +1150,18 @@ def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypat
     if edit[0] != "b.md":
         assert "/graph.json" in aside[0]
     _as_cold_and_replayed(root, layout, options, path, restored)
+
+
+def test_a_plan_saved_after_a_few_new_dependencies_comes_back_whole():
+    """A plan restored, then given what some pages are drawn from anew, saves those alone beside
+    its dependents as saved whole, and comes back as it was."""
+    plan = engine_module.Plan("setup", dict.fromkeys(["/a/", "/b/", "/tags/ml/"]), {"note:a": {"/a/", "/tags/ml/"}},
+                              {"/a/", "/b/"})
+    restored = engine_module._plan_of(engine_module._plan_data(plan))
+    restored.depend("/b/", ["note:a", "paper:x"])
+    restored.pages["/c/"] = None
+    saved = restored.saved
+    again = engine_module._plan_of(engine_module._plan_data(restored))
+    assert restored.saved is saved, "the dependents saved whole are not written again"
+    assert (again.setup, list(again.pages), again.dependents, again.listed) == (
+        "setup", ["/a/", "/b/", "/tags/ml/", "/c/"], {"note:a": {"/a/", "/b/", "/tags/ml/"}, "paper:x": {"/b/"}}, {"/a/", "/b/"})
