@@ -1165,3 +1165,19 @@ def test_a_plan_saved_after_a_few_new_dependencies_comes_back_whole():
     assert restored.saved is saved, "the dependents saved whole are not written again"
     assert (again.setup, list(again.pages), again.dependents, again.listed) == (
         "setup", ["/a/", "/b/", "/tags/ml/", "/c/"], {"note:a": {"/a/", "/b/", "/tags/ml/"}, "paper:x": {"/b/"}}, {"/a/", "/b/"})
+
+
+def test_a_tag_page_left_to_be_rendered_when_read_shows_the_next_edit_of_its_notes(make_site):
+    """A note takes a tag new to the site: the preview plans the tag's pages and leaves them to
+    be rendered when read; the next edit of the note's text (its summary) plans them again, as
+    they hold it."""
+    root = make_site({f"content/{name}.md": "---\ntitle: Attention\n---\n## Idea\n\n" for name in "abcd"})
+    layout = SiteLayout.find(root)
+    preview = Engine(layout, BuildOptions(search=False, workers=1), render_now=lambda rel: rel.startswith("notes/"))
+    preview.produce(MemorySink())
+    path = root / "content" / "c.md"
+    assert _files(_after_edit(preview, path, "title: Attention\n", "title: Attention\ntags: [ml]\n")) == _fresh(layout)
+    assert preview.changed is not None, "taken in place"
+    sink = _after_edit(preview, path, "## Idea\n", "## Idea\n\nMore text.\n")
+    assert b"More text." in _files(sink)["tags/ml/index.html"]
+    assert _files(sink) == _fresh(layout)

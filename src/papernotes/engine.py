@@ -763,8 +763,9 @@ class Engine:
                 learnt += 1
             elif self.keeps is Keeps.NOTHING:
                 key = None
-            elif self._waits(page, previous):  # a page left to be rendered when read is keyed then, if ever
-                key = UNKEYED
+            elif self._waits(page, previous):  # a page left to be rendered when read is keyed then, if ever,
+                key = UNKEYED  # but what it holds now (a tag's page, a note that took the tag) is known at once
+                self.plan.depend(page.url, dependencies(page))
             else:  # a page planned again may hold other notes than before (an edit of tags)
                 key, drawn_from = digest_page(page, bodies, shared)
                 self.plan.depend(page.url, drawn_from)
