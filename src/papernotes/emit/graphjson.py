@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from itertools import chain, islice
 from typing import Any, Iterable, Iterator
 
@@ -15,17 +16,23 @@ from ..papers.papergraph import Paper
 VERSION = 1
 
 
-def graph_json_inputs(graph: Graph) -> JsonData:
-    """Everything graph.json is made from, and nothing else: an edit to a note's text alone
-    leaves it equal, so a rebuild can keep the previous file."""
-    notes = tuple((n.id, n.title, n.url, n.date.value.date().isoformat() if n.date else None,
-                   tuple(t.slug for t in graph.tags_of.get(n.id, ()))) for n in graph.notes)
-    links = tuple((target, tuple(n.id for n in sources)) for target, sources in sorted(graph.backlinks.items()))
-    papers = tuple((p.id, p.title, p.url, p.meta.year, p.meta.authors, p.meta.author_ids, p.meta.venue, p.meta.venue_id,
-                    graph.papers.cites.get(p.id, ()), tuple((d.note.id, d.anchor) for d in p.discussions))
-                   for p in graph.papers.papers)
-    tags = tuple((g.tag.slug, g.tag.name, g.tag.url) for g in graph.tags)
-    return JsonData(notes=notes, links=links, papers=papers, tags=tags)
+#: What graph.json shows of each note, as ``Note.card_of`` takes it.
+NOTE_FIELDS = frozenset({"id", "title", "url", "date", "tags"})
+
+
+def graph_json_inputs(graph: Graph) -> bytes:
+    """A digest of everything graph.json is made from, taken from the digests notes and papers
+    carry: each note's fields it shows, each paper's own (its metadata and discussions, their
+    excerpts too), the links, citations and tags. It changes with them, and only then: a build
+    that plans graph.json again keeps the previous file while it is the same."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(b"".join(note.card_of(NOTE_FIELDS) for note in graph.notes))
+    digest.update(b"".join(paper.own for paper in graph.papers.papers))
+    links = [(target, [note.id for note in sources]) for target, sources in sorted(graph.backlinks.items())]
+    cites = sorted((citing, list(cited)) for citing, cited in graph.papers.cites.items())
+    tags = [(group.tag.slug, group.tag.name, group.tag.url) for group in graph.tags]
+    digest.update(compact_json([links, cites, tags]))
+    return digest.digest()
 
 
 def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
