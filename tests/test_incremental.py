@@ -1181,3 +1181,38 @@ def test_a_tag_page_left_to_be_rendered_when_read_shows_the_next_edit_of_its_not
     sink = _after_edit(preview, path, "## Idea\n", "## Idea\n\nMore text.\n")
     assert b"More text." in _files(sink)["tags/ml/index.html"]
     assert _files(sink) == _fresh(layout)
+
+
+LITERATURE = {
+    "content/a.md": "---\ntitle: Attention Is All You Need\ndate: 2024-03-01\npapers: [\"1706.03762\"]\ntags: [nlp]\n---\n"
+                    "## Idea\n\nThe transformer; compare arXiv:2001.08361 and arXiv:2005.14165.\n",
+    "content/b.md": "---\ntitle: Scaling Laws for Neural Language Models\ndate: 2024-02-01\npapers: [\"2001.08361\"]\n---\n"
+                    "Power laws, after arXiv:1706.03762 and arXiv:2203.15556.\n",
+    "content/c.md": "---\ntitle: Training Compute-Optimal Large Language Models\ndate: 2024-01-01\npapers: [\"2203.15556\"]\n---\n"
+                    "Chinchilla, against arXiv:2001.08361, arXiv:2005.14165 and arXiv:1706.03762.\n",
+    "content/d.md": "---\ntitle: Language Models are Few-Shot Learners\ndate: 2023-12-01\npapers: [\"2005.14165\"]\n---\n"
+                    "GPT-3, after arXiv:1706.03762.\n",
+}
+
+
+@pytest.mark.parametrize("edit", [
+    ("a.md", "title: Attention Is All You Need", "title: Transformers Need Attention"),  # its key and place change
+    ("d.md", "title: Language Models are Few-Shot Learners", "title: Scaling Laws for Few-Shot Learners"),  # b's key too
+    ("c.md", "title: Training Compute-Optimal Large Language Models", "title: Chinchilla"),
+])
+def test_a_literature_note_retitled_gives_its_paper_the_new_title_in_place(make_site, monkeypatch, edit):
+    """A note named after the paper it is about, retitled, retitles the paper without building
+    the graph anew: the papers are sorted again by title, the co-mentions of those mentioned with
+    it too, and the pages showing a citation key that changed (the paper's, or another's that now
+    shares its base) are made again. The preview and the command line write what a cold build
+    writes, and the state saved after it replays."""
+    root, layout, options, preview, restored = _built_with_a_preview(make_site, LITERATURE, monkeypatch)
+    name, old, new = edit
+    path = root / "content" / name
+    sink = _after_edit(preview, path, old, new)
+    assert preview.changed is not None, "taken in place"
+    assert _files(sink) == _fresh(layout)
+    build(layout, options)
+    (engine,) = restored
+    assert engine.changed is not None, "taken in place"
+    _as_cold_and_replayed(root, layout, options, path, restored)

@@ -53,7 +53,7 @@ from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, build_graph, retagged, retitled_in_place, shape
+from .graph import Graph, build_graph, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile
 from .names import Names
@@ -61,7 +61,7 @@ from .output import OutputError
 from .emit import plan_pages
 from .emit.sitemap import SITEMAP, listed, sitemap_file
 from .forked import Forked
-from .papers.papergraph import Paper, canonical_papers
+from .papers.papergraph import Paper, PaperGraph, canonical_papers
 from .read.site import TIMED_OUT, Progress, ReadInputs, no_progress, published, read as read_one, read_site
 from .papers.registry import Registry, RegistryFiles, load_registry
 from .render import compile_templates, compiled_templates, make_environment, render_reading, render_stream
@@ -935,7 +935,7 @@ class Engine:
             whole, changes = kept["whole"], state["changes"]
             if state["token"] != whole.token:
                 raise ValueError("changes made to another state")
-            reads, notes_in, graph, walks = replayed(whole, changes, kept["graph setup"][0].urls.tag)
+            reads, notes_in, graph, walks = replayed(whole, changes, *kept["graph setup"])
             (pages, saved_pages), plan, basis = _pages_of(state["pages"]), _plan_of(state["plan"]), state["basis"]
             head, cards = state["head"], marshal.loads(state["paper cards"])
             if self.store is not None and not self.store.intact():
@@ -1102,7 +1102,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     for embedder in index.embedding(canonicals):  # their pages show the edited notes
         if embedder.id not in fresh:
             fresh[embedder.id] = link_note(embedder, index, base_path)[0]
-    graph, papers = previous.with_notes(fresh)
+    metas = titles_taken(previous, {new.id: fresh[new.id] for _, new in edited}, registry) if retitled else {}
+    graph, papers = previous.with_notes(fresh, metas)
     graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
     cards = {paper.id: paper.card for paper in previous.papers.papers if paper.id in papers}
     recarded = {paper.id for paper in graph.papers.papers if paper.id in papers and cards.get(paper.id) != paper.card}
@@ -1111,6 +1112,10 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
                *(f"paper:{p}" for p in recarded), *(f"{TEXT}paper:{p}" for p in papers - recarded)}
     if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
         changed.add(PAGE + config.urls.graph_json)
+    if metas:  # a paper retitled: the co-mentions sorted by title, the citation keys made of its title
+        keyed = _keyed_again(previous.papers, graph.papers)
+        changed.update(f"paper:{p}" for p in _comentioned_again(previous.papers, graph.papers) | keyed)
+        changed.update(PAGE + url for url in _citation_files(graph, config, metas.keys() | keyed))
     if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
         changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
     if retitled:  # its place among the notes of its date: the pages of those it passed, and the lists holding them
@@ -1132,6 +1137,32 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
         changed.update({PAGE + config.urls.tags, *(UNDER + tag.url for tag in moved),
                         *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
     return graph, frozenset(changed)
+
+
+def _comentioned_again(before: PaperGraph, after: PaperGraph) -> set[str]:
+    """The papers whose co-mentions (ids and counts, in order) differ between two paper graphs."""
+    def listed(graph: PaperGraph, pid: str) -> list[tuple[str, int]]:
+        return [(paper.id, count) for paper, count in graph.co_mentioned.get(pid, ())]
+
+    return {pid for pid in before.co_mentioned.keys() | after.co_mentioned.keys() if listed(before, pid) != listed(after, pid)}
+
+
+def _keyed_again(before: PaperGraph, after: PaperGraph) -> set[str]:
+    """The papers whose citation key differs between two paper graphs."""
+    keys, again = before.cite_keys, after.cite_keys
+    return {pid for pid in keys.keys() | again.keys() if keys.get(pid) != again.get(pid)}
+
+
+def _citation_files(graph: Graph, config: Config, paper_ids: Iterable[str]) -> set[str]:
+    """The URLs of the citation files (BibTeX, CSL-JSON) listing the papers ``paper_ids``: the
+    site's, each paper's own and those of the tags of the notes discussing them. They hold the
+    papers' metadata, not the papers: no paper's change plans them again."""
+    by_id = {paper.id: paper for paper in graph.papers.papers}
+    stems = {config.urls.bibliography.removesuffix(".bib")}
+    for paper in (by_id[pid] for pid in paper_ids if pid in by_id):
+        stems.add(f"{paper.url}cite")
+        stems.update(f"{tag.url}papers" for note in paper.notes for tag in graph.tags_of.get(note.id, ()))
+    return {stem + suffix for stem in stems for suffix in (".bib", ".csl.json")}
 
 
 def dependencies(page: Planned) -> set[str]:

@@ -15,8 +15,10 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .graph import Graph, retagged
+from .config import Config
+from .graph import Graph, retagged, titles_taken
 from .model import Diagnostic, Note
+from .papers.registry import Registry
 
 SAVED_EDITS = 200  # past this many notes or files changed since the whole, it is saved whole again
 
@@ -71,22 +73,25 @@ def changes_since(whole: Whole, reads: Reads, notes_in: tuple[Note, ...], graph:
                    None if same_walks else walks)
 
 
-def replayed(whole: Whole, changes: Changes, tag_url: str) -> tuple[Reads, tuple[Note, ...], Graph, Walks]:
+def replayed(whole: Whole, changes: Changes, config: Config,
+             registry: Registry) -> tuple[Reads, tuple[Note, ...], Graph, Walks]:
     """The reads, notes, graph and walks of the engine that saved ``changes`` after ``whole``
-    (``tag_url``: the config's, to group again the tags of notes whose tags changed)."""
+    (``config`` and ``registry``, those the graph was built with: to group again the tags of
+    notes whose tags changed, and title again the papers of those retitled)."""
     notes_in = list(whole.notes_in)
     for index, note in changes.notes_in.items():
         notes_in[index] = note
     graph = whole.graph
     if changes.diagnostics is not None:
-        swapped = graph.with_notes(changes.linked)[0]
+        retitled = [i for i, note in changes.linked.items() if note.title != graph.notes[graph.positions[i]].title]
+        metas = titles_taken(graph, {i: changes.linked[i] for i in retitled}, registry)
+        swapped = graph.with_notes(changes.linked, metas)[0]
         tagged = [i for i, note in changes.linked.items() if note.tags != graph.notes[graph.positions[i]].tags]
         if tagged:
-            regrouped = retagged(graph, swapped, tagged, tag_url)
+            regrouped = retagged(graph, swapped, tagged, config.urls.tag)
             if regrouped is None:
                 raise ValueError("the tags saved do not group as they did")
             swapped = regrouped[0]
-        retitled = [i for i, note in changes.linked.items() if note.title != graph.notes[graph.positions[i]].title]
         if retitled:  # each in its place among the notes of its date
             reordered = swapped.reordered(retitled)
             if reordered is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Callable, Collection, Iterable, Mapping
 
 from ..collector import paused
@@ -17,7 +18,7 @@ from .links import LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
 from ..papers.papergraph import (RELATING_TAG, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
                                  paper_titles, related_notes, subject_paper, swap_notes)
-from ..papers.registry import Registry
+from ..papers.registry import PaperMeta, Registry, with_hints
 from ..urls import slugify
 
 
@@ -63,12 +64,14 @@ class Graph:
     index: LinkIndex  # the names notes are linked by, for embeds shown again after an edit
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def with_notes(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
+    def with_notes(self, fresh: Mapping[str, Note],
+                   metas: Mapping[str, PaperMeta] = MappingProxyType({})) -> tuple[Graph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions, which
-        sit in the same places (their ``shape`` is the same); and the papers whose discussions changed."""
+        sit in the same places (their ``shape`` is the same), and the papers in ``metas`` under
+        that metadata (``titles_taken``); and the papers whose discussions or metadata changed."""
         placed = [self.notes[self.positions[note_id]] for note_id in fresh if note_id in self.positions]
         if len(placed) < len(fresh):  # a note the graph does not hold: looked for everywhere
-            return self._with_notes_anywhere(fresh)
+            return self._with_notes_anywhere(fresh, metas)
         months = {_month(note.date) for note in placed if note.date is not None}  # where the notes are, and stay
         slugs = {tag.slug for note in placed for tag in self.tags_of.get(note.id, ())}
         notes = list(self.notes)
@@ -80,17 +83,18 @@ class Graph:
         undated = swap_notes(self.undated, fresh) if any(note.date is None for note in placed) else self.undated
         tags = tuple(replace(group, notes=swap_notes(group.notes, fresh)) if group.tag.slug in slugs else group
                      for group in self.tags)
-        return self._swapped(fresh, tuple(notes), years, undated, tags)
+        return self._swapped(fresh, metas, tuple(notes), years, undated, tags)
 
-    def _with_notes_anywhere(self, fresh: Mapping[str, Note]) -> tuple[Graph, frozenset[str]]:
+    def _with_notes_anywhere(self, fresh: Mapping[str, Note], metas: Mapping[str, PaperMeta]) -> tuple[Graph, frozenset[str]]:
         years = tuple(replace(year, months=tuple(replace(month, notes=swap_notes(month.notes, fresh))
                                                  for month in year.months)) for year in self.years)
         tags = tuple(replace(group, notes=swap_notes(group.notes, fresh)) for group in self.tags)
-        return self._swapped(fresh, swap_notes(self.notes, fresh), years, swap_notes(self.undated, fresh), tags)
+        return self._swapped(fresh, metas, swap_notes(self.notes, fresh), years, swap_notes(self.undated, fresh), tags)
 
-    def _swapped(self, fresh: Mapping[str, Note], notes: tuple[Note, ...], years: tuple[YearGroup, ...],
-                 undated: tuple[Note, ...], tags: tuple[TagGroup, ...]) -> tuple[Graph, frozenset[str]]:
-        papers, renewed = self.papers.with_notes(fresh)
+    def _swapped(self, fresh: Mapping[str, Note], metas: Mapping[str, PaperMeta], notes: tuple[Note, ...],
+                 years: tuple[YearGroup, ...], undated: tuple[Note, ...],
+                 tags: tuple[TagGroup, ...]) -> tuple[Graph, frozenset[str]]:
+        papers, renewed = self.papers.with_notes(fresh, metas)
         return replace(
             self, notes=notes, years=years, undated=undated, tags=tags,
             backlinks={target: swap_notes(linking, fresh) for target, linking in self.backlinks.items()}, papers=papers,
@@ -157,11 +161,11 @@ def shape(note: Note) -> bytes:
 
 
 def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
-    """Whether ``new`` is ``old`` under another title that leaves every other note and paper as
-    it was but for the note's place among those of its date (``Graph.reordered``), so that the
-    graph can take it in place as after a text edit (its link index made again,
-    ``LinkIndex.renamed``): no link names either title, no problem found quotes the old one, and
-    the papers it is about keep theirs."""
+    """Whether ``new`` is ``old`` under another title that leaves every other note as it was but
+    for the note's place among those of its date (``Graph.reordered``), so that the graph can
+    take it in place as after a text edit (its link index made again, ``LinkIndex.renamed``; the
+    papers it is about under the titles it now gives them, ``titles_taken``): no link names
+    either title and no problem found quotes the old one."""
     if old.title == new.title or shape(replace(old, title=new.title)) != shape(new):
         return False
     if old.id not in graph.positions or len(graph.index.by_id) != len(graph.notes):
@@ -169,16 +173,25 @@ def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
     titles = {old.title.strip().lower(), new.title.strip().lower()}
     if any(name in titles for note in graph.index.by_id.values() for name in names_linked(note)):
         return False
-    if any(old.title in problem.message for problem in graph.diagnostics):
-        return False
-    subjects = {subject_paper(old), subject_paper(new)}
-    for paper in graph.papers.papers_of.get(old.id, ()):
-        if paper.id in subjects:
-            on_it = sorted(paper.notes, key=lambda note: graph.positions[note.id])  # as the graph met them
-            before = paper_titles(on_it).get(paper.id)
-            if paper_titles([new if note.id == new.id else note for note in on_it]).get(paper.id) != before:
-                return False
-    return True
+    return not any(old.title in problem.message for problem in graph.diagnostics)
+
+
+def titles_taken(graph: Graph, fresh: Mapping[str, Note], registry: Registry) -> dict[str, PaperMeta]:
+    """The metadata of the papers whose title changes once the notes in ``fresh`` replace their
+    earlier versions (a literature note named after its paper, retitled), as ``build_graph``
+    would title them: by the notes on each, in the site's order."""
+    metas: dict[str, PaperMeta] = {}
+    for new in fresh.values():
+        old = graph.notes[graph.positions[new.id]] if new.id in graph.positions else None
+        subjects = {subject_paper(new), subject_paper(old) if old is not None else None} - {None}
+        for paper in graph.papers.papers_of.get(new.id, ()):
+            if paper.id in subjects:
+                on_it = sorted(paper.notes, key=lambda note: graph.positions[note.id])  # as the graph met them
+                title = paper_titles([fresh.get(note.id, note) for note in on_it]).get(paper.id, "")
+                meta = with_hints(registry, [(paper.id, title)])[paper.id]
+                if meta != paper.meta:
+                    metas[paper.id] = meta
+    return metas
 
 
 def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],

@@ -8,6 +8,7 @@ import operator
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Any, Callable, Collection, Iterable, Mapping
 
 from ..dates import parse_date
@@ -121,12 +122,13 @@ class Paper:
                 found.append(discussion)
         return tuple((found[0].note, tuple(found)) for found in grouped.values())
 
-    def with_notes(self, fresh: Mapping[str, Note], refs_of: Callable[[Note], Mapping[str, list[PaperRef]]]) -> Paper:
+    def with_notes(self, fresh: Mapping[str, Note], refs_of: Callable[[Note], Mapping[str, list[PaperRef]]],
+                   meta: PaperMeta) -> Paper:
         """The paper as discussed once the notes in ``fresh`` replace their earlier versions
-        (``refs_of`` groups a note's mentions by paper)."""
+        (``refs_of`` groups a note's mentions by paper), under ``meta``."""
         notes = swap_notes(self.notes, fresh)
         discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in refs_of(note).get(self.id, ()))
-        return Paper(self.meta, self.slug, discussions, url_pattern=self.url_pattern)
+        return Paper(meta, self.slug, discussions, url_pattern=self.url_pattern)
 
 
 def refs_by_paper(note: Note) -> dict[str, list[PaperRef]]:
@@ -177,10 +179,13 @@ class PaperGraph:
         for paper in self.papers:
             paper.url, paper.read
 
-    def with_notes(self, fresh: Mapping[str, Note]) -> tuple[PaperGraph, frozenset[str]]:
+    def with_notes(self, fresh: Mapping[str, Note],
+                   metas: Mapping[str, PaperMeta] = MappingProxyType({})) -> tuple[PaperGraph, frozenset[str]]:
         """This graph with the notes in ``fresh`` (by id) in place of their earlier versions,
-        which mention the same papers; and the ids of the papers whose discussions changed."""
-        touched = {ref.id for note in fresh.values() for ref in note.papers}
+        which mention the same papers, and the papers in ``metas`` under that metadata (a new
+        title: the papers are sorted again, and so are the co-mentions of those mentioned with
+        them); and the ids of the papers whose discussions or metadata changed."""
+        touched = {ref.id for note in fresh.values() for ref in note.papers} | metas.keys()
         grouped: dict[str, dict[str, list[PaperRef]]] = {}
 
         def refs_of(note: Note) -> dict[str, list[PaperRef]]:
@@ -188,7 +193,8 @@ class PaperGraph:
                 grouped[note.id] = refs_by_paper(note)
             return grouped[note.id]
 
-        renewed = {paper.id: paper.with_notes(fresh, refs_of) for paper in self.papers if paper.id in touched}
+        renewed = {paper.id: paper.with_notes(fresh, refs_of, metas.get(paper.id, paper.meta))
+                   for paper in self.papers if paper.id in touched}
 
         def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
             return papers if renewed.keys().isdisjoint(map(_ID, papers)) else tuple(renewed.get(p.id, p) for p in papers)
@@ -204,9 +210,22 @@ class PaperGraph:
         for paper in renewed.values():  # a note lists exactly the papers it discusses
             for note in paper.notes:
                 papers_of[note.id] = swap(papers_of[note.id])
-        return (self._keys_kept(PaperGraph(swap(self.papers), papers_of, co_mentioned, related,
-                                           (notes_listed_by, papers_listed_by), self.cites, self.cited_by)),
-                frozenset(renewed))
+        if not metas:
+            return (self._keys_kept(PaperGraph(swap(self.papers), papers_of, co_mentioned, related,
+                                               (notes_listed_by, papers_listed_by), self.cites, self.cited_by)),
+                    frozenset(renewed))
+        papers = tuple(sorted(swap(self.papers), key=_title_order))
+        by_id = {paper.id: paper for paper in papers}
+        # the papers mentioned with a retitled one: their co-mentions are sorted by title, and cut
+        near = {other.id for pid in metas for note in by_id[pid].notes for other in papers_of[note.id]}
+        found = co_mentions(papers_of, by_id, only=near)
+        for pid in near:
+            if pid in found:
+                co_mentioned[pid] = found[pid]
+            else:
+                co_mentioned.pop(pid, None)
+        return (PaperGraph(papers, papers_of, co_mentioned, related, (notes_listed_by, _inverse(co_mentioned, _pair_id)),
+                           self.cites, self.cited_by), frozenset(renewed))
 
     def with_related(self, related: Mapping[str, tuple[Note, ...]]) -> PaperGraph:
         """This graph with the related notes of some notes found again."""
@@ -280,7 +299,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
         for ref in note.papers:
             discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
     papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found), url_pattern=paper_url) for pid, found in discussions.items()}
-    ordered = tuple(sorted(papers.values(), key=lambda p: (p.title.lower(), p.id)))
+    ordered = tuple(sorted(papers.values(), key=_title_order))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
     return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related_notes(notes, papers_of, tags_of),
@@ -298,13 +317,23 @@ def citations(papers: tuple[Paper, ...]) -> tuple[dict[str, tuple[str, ...]], di
     return ({k: v for k, v in cites.items() if v}, {k: tuple(sorted(v)) for k, v in cited_by.items()})
 
 
+def _title_order(paper: Paper) -> tuple[str, str]:
+    """Where a paper stands in the site's order of papers."""
+    return paper.title.lower(), paper.id
+
+
 def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str, Paper],
-                window: int = CO_MENTION_WINDOW, limit: int = 8) -> dict[str, tuple[tuple[Paper, int], ...]]:
-    """For each paper, the papers most often mentioned with it (see ``CO_MENTION_WINDOW``): time
-    and memory linear in the number of mentions."""
+                window: int = CO_MENTION_WINDOW, limit: int = 8,
+                only: Collection[str] | None = None) -> dict[str, tuple[tuple[Paper, int], ...]]:
+    """For each paper (each of ``only``), the papers most often mentioned with it (see
+    ``CO_MENTION_WINDOW``): time and memory linear in the number of mentions."""
     pairs: dict[str, Counter[str]] = {}
-    for mine in papers_of.values():
+    lists = papers_of.values() if only is None else [papers_of[note_id] for note_id in
+                                                     dict.fromkeys(n.id for pid in only for n in papers[pid].notes)]
+    for mine in lists:
         for index, paper in enumerate(mine):
+            if only is not None and paper.id not in only:
+                continue
             counts = pairs.setdefault(paper.id, Counter())
             for other in mine[max(0, index - window):index + window + 1]:
                 if other.id != paper.id:
