@@ -470,28 +470,36 @@ def test_a_build_run_from_another_folder_takes_the_short_way_and_prints_paths_fr
     assert unresolved.path == str(path) and str(unresolved).startswith("b.md:")
 
 
-@pytest.mark.parametrize("title, short_way", [
-    ("Digest of attention", True),   # no link names either title, and the note keeps its place
-    ("Nowhere", False),              # b.md's unresolved [[Nowhere]] now leads to it
-    ("Aardvark", True),              # first by title among notes of other dates: its place is its date's
+@pytest.mark.parametrize("title, file, short_way", [
+    ("Digest of attention", "d.md", True),  # no link names either title, and the note keeps its place
+    ("Nowhere", "d.md", True),              # b.md's unresolved [[Nowhere]] now leads to it
+    ("Aardvark", "d.md", True),             # first by title among notes of other dates: its place is its date's
+    ("Focus", "a.md", True),                # c.md's and d.md's [[Attention#Idea]] no longer lead to it
+    ("Chinchilla", "a.md", True),           # a title another note has: links naming it lead where a cold build says
 ])
-def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(make_site, monkeypatch, title, short_way):
+def test_a_new_title_is_taken_in_place_unless_a_link_or_the_order_depends_on_it(make_site, monkeypatch, title, file,
+                                                                                 short_way):
     """A title edit that moves nothing is swapped into the kept graph, as a text edit is (the
     pages naming the note, graph.json and the local graphs of the notes linking to it are made
-    again); one that a link resolves by builds the graph anew. Either way the output is a cold build's."""
+    again); the notes whose links name either title are linked again, with the notes they lead
+    to. Either way the output and the problems told are a cold build's."""
     root = make_site({**NOTES, "content/e.md": "---\ntitle: Elsewhere\ndate: 2024-06-01\n---\nBy its file name: [[d]].\n"})
     layout = SiteLayout.find(root)
     options = BuildOptions(search=False, workers=1)
     build(layout, options)
     restored = _engine_after_restore(layout, monkeypatch)
-    path = root / "content/d.md"
-    path.write_text(path.read_text().replace("title: Digest", f"title: {title}"))
-    build(layout, options)
+    path = root / "content" / file
+    old = "title: Digest" if file == "d.md" else "title: Attention"
+    path.write_text(path.read_text().replace(old, f"title: {title}"))
+    result = build(layout, options)
     (engine,) = restored
-    assert (engine.changed is not None and "note:d" in engine.changed) == short_way
+    assert (engine.changed is not None and f"note:{file[0]}" in engine.changed) == short_way
     scratch = SiteLayout.find(root, root / "scratch")
-    build(scratch, replace(options, cache=False))
+    cold = build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)
+    assert result.diagnostics == cold.diagnostics
+    if short_way:
+        _as_cold_and_replayed(root, layout, options, path, restored)
 
 
 @pytest.mark.parametrize("archive, archive_again", [
@@ -899,8 +907,11 @@ def test_state_saved_as_changes_comes_back_as_the_engine_held_it(make_site, monk
     assert restored[1:] == saved[:-1] and saved[-1][3] == {"n03", "n05"}
     path = root / "content" / "n04.md"
     path.write_text(path.read_text().replace("title: Note 4", "title: Retitled"))
+    build(layout, options)  # the notes linking to it by its old title are linked again: saved as changes too
+    assert (layout.cache / engine_module.STATE).read_bytes() == whole, "the whole state was written again"
+    path.write_text(path.read_text() + "\nEdit 3.\n")
     build(layout, options)
-    assert (layout.cache / engine_module.STATE).read_bytes() != whole, "a graph built anew is saved whole"
+    assert restored[-1] == saved[-2], "the links made again, and where they lead, come back"
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)

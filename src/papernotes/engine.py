@@ -53,7 +53,7 @@ from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, build_graph, retagged, retitled_in_place, shape, titles_taken
+from .graph import Graph, build_graph, in_order, linking_by_name, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile
 from .names import Names
@@ -84,7 +84,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 ASIDE_BYTES = 1 << 20  # text files planned again that were this large are written by a forked process (forking costs more for less)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 20  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 21  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -1102,9 +1102,23 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     for embedder in index.embedding(canonicals):  # their pages show the edited notes
         if embedder.id not in fresh:
             fresh[embedder.id] = link_note(embedder, index, base_path)[0]
+    relinked: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # the notes linking by either title: where to, before and now
+    told: set[Diagnostic] = set()  # the problems their links were, and are now
+    found_now: list[Diagnostic] = []
+    if retitled:
+        ((old, new),) = edited
+        for linking in linking_by_name(previous, (old.title, new.title)):
+            if linking.id in canonicals:  # the note itself
+                continue
+            _, was_to, was_found = link_note(linking, previous.index, base_path)
+            fresh[linking.id], now_to, now_found = link_note(linking, index, base_path)
+            relinked[linking.id] = (_linked_to(linking.id, was_to), _linked_to(linking.id, now_to))
+            told.update(was_found)
+            found_now += now_found
     metas = titles_taken(previous, {new.id: fresh[new.id] for _, new in edited}, registry) if retitled else {}
     graph, papers = previous.with_notes(fresh, metas)
-    graph = replace(graph, index=index, diagnostics=tuple(warnings.get(d, d) for d in graph.diagnostics))
+    problems = [warnings.get(d, d) for d in graph.diagnostics if d not in told] + found_now
+    graph = replace(graph.with_links(relinked) if relinked else graph, index=index, diagnostics=in_order(problems))
     cards = {paper.id: paper.card for paper in previous.papers.papers if paper.id in papers}
     recarded = {paper.id for paper in graph.papers.papers if paper.id in papers and cards.get(paper.id) != paper.card}
     was = {i: previous.notes[previous.positions[i]].card for i in fresh if i in previous.positions}
@@ -1118,6 +1132,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
         changed.update(PAGE + url for url in _citation_files(graph, config, metas.keys() | keyed))
     if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
         changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
+    # the notes a link now leads to, or no longer: their backlinks and local graphs
+    changed.update(f"note:{target}" for was, now in relinked.values() for target in was ^ now)
     if retitled:  # its place among the notes of its date: the pages of those it passed, and the lists holding them
         ((old, new),) = edited
         reordered = graph.reordered({new.id})
@@ -1137,6 +1153,11 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
         changed.update({PAGE + config.urls.tags, *(UNDER + tag.url for tag in moved),
                         *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
     return graph, frozenset(changed)
+
+
+def _linked_to(source: str, targets: Iterable[str | None]) -> frozenset[str]:
+    """The notes a note's links lead to, but for itself (``link_note``'s targets)."""
+    return frozenset(target for target in targets if target is not None and target != source)
 
 
 def _comentioned_again(before: PaperGraph, after: PaperGraph) -> set[str]:

@@ -12,7 +12,7 @@ build that saved it held it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import Config
@@ -46,7 +46,8 @@ class Whole:
 class Changes:
     """What changed since the whole: the reads of files read again, the notes as read at the
     positions that changed, the notes linked again (as the graph holds them and as its link
-    index does), the graph's problems (None with the graph unchanged) and the walks (None: the same)."""
+    index does), the graph's problems (None with the graph unchanged), the walks (None: the
+    same) and the ids of the notes linking to each note whose backlinks changed."""
 
     reads: Reads
     notes_in: dict[int, Note]
@@ -54,6 +55,7 @@ class Changes:
     indexed: dict[str, Note]
     diagnostics: tuple[Diagnostic, ...] | None
     walks: Walks | None
+    backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def changes_since(whole: Whole, reads: Reads, notes_in: tuple[Note, ...], graph: Graph, walks: Walks,
@@ -70,7 +72,19 @@ def changes_since(whole: Whole, reads: Reads, notes_in: tuple[Note, ...], graph:
     indexed = {note_id: graph.index.by_id[note_id] for note_id in relinked if note_id in graph.index.by_id}
     same_walks = walks.keys() == whole.walks.keys() and all(whole.walks[name] is walk for name, walk in walks.items())
     return Changes(read, moved, linked, indexed, None if graph is whole.graph else graph.diagnostics,
-                   None if same_walks else walks)
+                   None if same_walks else walks, _backlinks_since(whole.graph, graph))
+
+
+def _backlinks_since(whole: Graph, graph: Graph) -> dict[str, tuple[str, ...]]:
+    """The ids of the notes linking to each note whose backlinks differ from the whole's."""
+    if graph.backlinks is whole.backlinks:
+        return {}
+    ids, was = _ids(graph.backlinks), _ids(whole.backlinks)
+    return {target: ids.get(target, ()) for target in ids.keys() | was.keys() if ids.get(target, ()) != was.get(target, ())}
+
+
+def _ids(backlinks: dict[str, tuple[Note, ...]]) -> dict[str, tuple[str, ...]]:
+    return {target: tuple(note.id for note in sources) for target, sources in backlinks.items()}
 
 
 def replayed(whole: Whole, changes: Changes, config: Config,
@@ -86,6 +100,8 @@ def replayed(whole: Whole, changes: Changes, config: Config,
         retitled = [i for i, note in changes.linked.items() if note.title != graph.notes[graph.positions[i]].title]
         metas = titles_taken(graph, {i: changes.linked[i] for i in retitled}, registry)
         swapped = graph.with_notes(changes.linked, metas)[0]
+        if changes.backlinks:  # links that lead elsewhere since a note was retitled
+            swapped = swapped.with_backlinks(changes.backlinks)
         tagged = [i for i, note in changes.linked.items() if note.tags != graph.notes[graph.positions[i]].tags]
         if tagged:
             regrouped = retagged(graph, swapped, tagged, config.urls.tag)
@@ -97,5 +113,6 @@ def replayed(whole: Whole, changes: Changes, config: Config,
             if reordered is None:
                 raise ValueError("the notes retitled do not take their places as they did")
             swapped = reordered[0]
-        graph = replace(swapped, index=graph.index.with_notes(changes.indexed), diagnostics=changes.diagnostics)
+        names = graph.index.renamed(changes.indexed) if retitled else graph.index.with_notes(changes.indexed)
+        graph = replace(swapped, index=names, diagnostics=changes.diagnostics)
     return {**whole.reads, **changes.reads}, tuple(notes_in), graph, whole.walks if changes.walks is None else changes.walks

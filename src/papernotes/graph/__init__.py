@@ -142,6 +142,26 @@ class Graph:
         return (replace(self, notes=ordered, positions=positions, tags=tags, years=years, undated=undated,
                         backlinks=backlinks, papers=self.papers.with_related(fresh)), passed, relisted)
 
+    def with_links(self, relinked: Mapping[str, tuple[frozenset[str], frozenset[str]]]) -> Graph:
+        """This graph with the notes in ``relinked`` (by id) linking to other notes: for each, the
+        ids it linked to and those it links to now."""
+        backlinks = dict(self.backlinks)
+        for source, (was, now) in relinked.items():
+            note = self.notes[self.positions[source]]
+            for target in was - now:
+                backlinks[target] = tuple(n for n in backlinks.get(target, ()) if n.id != source)
+            for target in now - was:
+                backlinks[target] = tuple(sorted((*backlinks.get(target, ()), note), key=lambda n: self.positions[n.id]))
+        backlinks = {target: sources for target, sources in backlinks.items() if sources}
+        return replace(self, backlinks=backlinks, forward=_forward(backlinks))
+
+    def with_backlinks(self, backlinks: Mapping[str, tuple[str, ...]]) -> Graph:
+        """This graph with the notes linking to some notes (by id, in order; none: no note) given."""
+        notes = {**self.backlinks, **{target: tuple(self.notes[self.positions[i]] for i in ids)
+                                     for target, ids in backlinks.items()}}
+        notes = {target: sources for target, sources in notes.items() if sources}
+        return replace(self, backlinks=notes, forward=_forward(notes))
+
     def neighbours(self, note: Note) -> tuple[Note | None, Note | None]:
         """(newer, older) than ``note`` in the site's order."""
         index = self.positions[note.id]
@@ -162,18 +182,23 @@ def shape(note: Note) -> bytes:
 
 def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
     """Whether ``new`` is ``old`` under another title that leaves every other note as it was but
-    for the note's place among those of its date (``Graph.reordered``), so that the graph can
-    take it in place as after a text edit (its link index made again, ``LinkIndex.renamed``; the
-    papers it is about under the titles it now gives them, ``titles_taken``): no link names
-    either title and no problem found quotes the old one."""
+    for the note's place among those of its date (``Graph.reordered``) and the links naming
+    either title (``linking_by_name``), so that the graph can take it in place as after a text
+    edit (its link index made again, ``LinkIndex.renamed``; the papers it is about under the
+    titles it now gives them, ``titles_taken``): no problem found quotes the old title, but for
+    those of the links made again."""
     if old.title == new.title or shape(replace(old, title=new.title)) != shape(new):
         return False
     if old.id not in graph.positions or len(graph.index.by_id) != len(graph.notes):
         return False
-    titles = {old.title.strip().lower(), new.title.strip().lower()}
-    if any(name in titles for note in graph.index.by_id.values() for name in names_linked(note)):
-        return False
-    return not any(old.title in problem.message for problem in graph.diagnostics)
+    linking = {note.source.path for note in linking_by_name(graph, (old.title, new.title))}
+    return not any(old.title in problem.message for problem in graph.diagnostics if problem.path not in linking)
+
+
+def linking_by_name(graph: Graph, titles: Iterable[str]) -> list[Note]:
+    """The notes (as read, in the link index) with a link that names one of ``titles``."""
+    names = {title.strip().lower() for title in titles}
+    return [note for note in graph.index.by_id.values() if not names.isdisjoint(names_linked(note))]
 
 
 def titles_taken(graph: Graph, fresh: Mapping[str, Note], registry: Registry) -> dict[str, PaperMeta]:
@@ -287,7 +312,12 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     years, undated = _group_dates(ordered)
     papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
-                 tuple(problems))
+                 in_order(problems))
+
+
+def in_order(problems: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """The graph's problems as it tells them: by file, line and column."""
+    return tuple(sorted(problems, key=lambda problem: (problem.path, problem.line, problem.col)))
 
 
 def _forward(backlinks: dict[str, tuple[Note, ...]]) -> dict[str, tuple[str, ...]]:
