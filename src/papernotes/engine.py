@@ -167,7 +167,8 @@ class Plan:
     the URLs of the pages whose context holds it. ``setup`` is the environment digest it was
     planned under ("": not to be planned in part). ``saved``: the dependents as last saved whole
     (``marshal``'s bytes, a tenth of a second to write at 10,000 notes), and ``added`` those added
-    since, which alone are saved again while they are few."""
+    since, which alone are saved again while they are few; ``data``: the bytes the whole plan was
+    last saved or restored as, while it is what they hold."""
 
     setup: str = ""
     pages: dict[str, Planned | None] = field(default_factory=dict)
@@ -175,6 +176,7 @@ class Plan:
     listed: set[str] = field(default_factory=set)
     saved: bytes | None = field(default=None, repr=False)
     added: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    data: bytes | None = field(default=None, repr=False)
 
     def depend(self, url: str, drawn_from: Iterable[str]) -> None:
         """Add what the page at ``url``, planned again, is drawn from (what it was drawn from
@@ -184,10 +186,11 @@ class Plan:
             if url not in holding:
                 holding.add(url)
                 self.added.setdefault(key, set()).add(url)
+                self.data = None
 
     def learn(self, page: Planned, drawn_from: Iterable[str], keep: bool) -> None:
         """Add a page planned in full, drawn from the notes and papers ``drawn_from``."""
-        self.saved = None
+        self.saved = self.data = None
         self.pages[page.url] = page if keep else None
         if listed(page):
             self.listed.add(page.url)
@@ -197,6 +200,7 @@ class Plan:
     def relist(self, made: Iterable[Planned], gone: Iterable[str]) -> None:
         """Take in the pages ``made`` and let go of those ``gone`` since the plan was learnt (a
         plan in part adds them to ``pages``; what they are drawn from, as it writes them)."""
+        self.data = None
         for url in gone:
             self.pages.pop(url, None)
             self.listed.discard(url)
@@ -643,11 +647,14 @@ class Engine:
                 memo.relist([fresh[url] for url in made], gone)
                 fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
                 affected |= made | {SITEMAP}
+        known = len(memo.pages)
         if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
             memo.pages.update(dict.fromkeys(waiting))
         else:
             memo.pages.update(dict.fromkeys(fresh))
+        if len(memo.pages) != known:  # a page made where none was
+            memo.data = None
         return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected, bool(gone)
 
     def _plans_in_full(self) -> bool:
@@ -990,9 +997,12 @@ def _pages_of(data: bytes) -> tuple[dict[str, Rendered], SavedPages]:
 def _plan_data(plan: Plan) -> bytes:
     """The plan without its pages (their URLs alone, in order), as plain values: its dependents
     as last saved whole and those added since, unless many were."""
+    if plan.data is not None:
+        return plan.data
     if plan.saved is None or sum(map(len, plan.added.values())) > PAGES_CHANGED:
         plan.saved, plan.added = marshal.dumps(plan.dependents), {}
-    return marshal.dumps((plan.setup, list(plan.pages), list(plan.listed), plan.saved, plan.added))
+    plan.data = marshal.dumps((plan.setup, list(plan.pages), list(plan.listed), plan.saved, plan.added))
+    return plan.data
 
 
 def _plan_of(data: bytes) -> Plan:
@@ -1000,7 +1010,7 @@ def _plan_of(data: bytes) -> Plan:
     dependents = marshal.loads(saved)
     for key, urls_added in added.items():
         dependents.setdefault(key, set()).update(urls_added)
-    return Plan(setup, dict.fromkeys(urls), dependents, set(listed), saved, added)
+    return Plan(setup, dict.fromkeys(urls), dependents, set(listed), saved, added, data)
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
