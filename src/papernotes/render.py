@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator, MutableMapping
+from typing import Any, Callable, Iterator, MutableMapping
 import contextlib
 import copy
 import hashlib
@@ -58,15 +58,16 @@ def make_environment(config: Config, site_templates: Path | None, compiled: Path
         **_TEMPLATE_SYNTAX,
     )
     def date(value: NoteDate | None, form: str = "human") -> str:
-        if value is None:
-            return ""
-        return {"human": value.human, "iso": value.iso, "rfc3339": value.rfc3339}[form]()
+        return _DATE_FORMS[form](value) if value is not None else ""
 
     env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
                        excerpt=excerpt_html, first_image=first_image, toc=build_toc, plural=plural)
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
+
+
+_DATE_FORMS: dict[str, Callable[[NoteDate], str]] = {"human": NoteDate.human, "iso": NoteDate.iso, "rfc3339": NoteDate.rfc3339}
 
 
 def compiled_templates(cache: Path, setup: str) -> Path | None:
