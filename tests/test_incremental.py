@@ -1128,13 +1128,16 @@ def test_a_setting_only_pages_show_reads_again_only_the_notes_whose_liquid_may_r
     assert _folder(layout.out) == _folder(scratch.out)
 
 
-@pytest.mark.parametrize("edit", [("c.md", "tags: [ml]", "tags: [ml, nlp]"), ("d.md", "title: Digest", "title: A digest"),
-                                  ("b.md", "$$E = mc^2$$", "A new sentence.")], ids=["tags", "title", "text"])
-def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypatch, edit):
+@pytest.mark.parametrize("edit, search", [(("c.md", "tags: [ml]", "tags: [ml, nlp]"), False),
+                                          (("d.md", "title: Digest", "title: A digest"), False),
+                                          (("b.md", "$$E = mc^2$$", "A new sentence."), False),
+                                          (("c.md", "tags: [ml]", "tags: [ml, nlp]"), True)],
+                         ids=["tags", "title", "text", "tags-searched"])
+def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypatch, edit, search):
     """With more than one worker, the text files an edit plans again (graph.json, feeds,
     citation files) that were large are written by a forked process while the pages are
-    written; the output is a cold build's, this build's and the next's, which starts from the
-    state this one saved."""
+    written (the search index, a thread, starts once it is forked); the output is a cold
+    build's, this build's and the next's, which starts from the state this one saved."""
     monkeypatch.setattr(engine_module, "ASIDE_BYTES", 0)  # this site's files are small: each is written aside
     aside: list[set[str]] = []  # the URLs each forked process wrote, as this one took them back
     real = engine_module.Parallel.aside
@@ -1148,13 +1151,13 @@ def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypat
     monkeypatch.setattr(engine_module.Parallel, "aside", spied)
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
-    options = BuildOptions(search=False, workers=2)
+    options = BuildOptions(search=search, workers=2)
     build(layout, options)
     restored = _engine_after_restore(layout, monkeypatch)
     name, old, new = edit
     path = root / "content" / name
     path.write_text(path.read_text().replace(old, new))
-    build(layout, options)
+    assert build(layout, options).errors == 0
     (engine,) = restored
     assert engine.changed is not None, "taken in place"
     assert len(aside) == 1 and aside[0] and all(url.endswith((".json", ".xml", ".bib")) for url in aside[0])

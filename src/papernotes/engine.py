@@ -694,7 +694,7 @@ class Engine:
         if parallel is not None and replanned is not None:
             pages = list(pages)
             files = [page for page in pages if isinstance(page, TextFile) and page.url in replanned]
-            if self._last_sizes(files) >= ASIDE_BYTES:
+            if files and self._last_sizes(files) >= ASIDE_BYTES:
                 aside = parallel.aside(lambda share: self._write_aside(share, env, files))
         begin()
         try:
