@@ -1230,3 +1230,20 @@ def test_a_literature_note_retitled_gives_its_paper_the_new_title_in_place(make_
     (engine,) = restored
     assert engine.changed is not None, "taken in place"
     _as_cold_and_replayed(root, layout, options, path, restored)
+
+
+def test_a_note_embedding_a_note_whose_link_a_new_title_breaks_shows_it_broken(make_site, monkeypatch):
+    """A retitled note's old title is what another note links by; a third note embeds that one:
+    its page shows the link as it now is (left to lead nowhere), as a cold build does."""
+    root, layout, options, preview, restored = _built_with_a_preview(make_site, {
+        "content/a.md": "---\ntitle: Attention\ndate: 2024-03-01\n---\n## Idea\n\nText.\n",
+        "content/b.md": "---\ntitle: Bridge\ndate: 2024-02-01\n---\nSee [[Attention]].\n",
+        "content/c.md": "---\ntitle: Collage\ndate: 2024-01-01\n---\n![[Bridge]]\n"}, monkeypatch)
+    path = root / "content" / "a.md"
+    sink = _after_edit(preview, path, "title: Attention", "title: Focus")
+    assert preview.changed is not None, "taken in place"
+    assert _files(sink) == _fresh(layout)
+    build(layout, options)
+    (engine,) = restored
+    assert engine.changed is not None, "taken in place"
+    _as_cold_and_replayed(root, layout, options, path, restored)

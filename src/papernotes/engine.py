@@ -1125,6 +1125,9 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
             relinked[linking.id] = (_linked_to(linking.id, was_to), _linked_to(linking.id, now_to))
             told.update(was_found)
             found_now += now_found
+        for embedder in index.embedding(relinked):  # their pages show the notes linked again
+            if embedder.id not in relinked and embedder.id not in canonicals:
+                fresh[embedder.id] = link_note(embedder, index, base_path)[0]
     metas = titles_taken(previous, {new.id: fresh[new.id] for _, new in edited}, registry) if retitled else {}
     graph, papers = previous.with_notes(fresh, metas)
     problems = [warnings.get(d, d) for d in graph.diagnostics if d not in told] + found_now
@@ -1143,7 +1146,7 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
         changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
     # the notes a link now leads to, or no longer: their backlinks and local graphs
-    changed.update(f"note:{target}" for was, now in relinked.values() for target in was ^ now)
+    changed.update(f"note:{target}" for led, leads in relinked.values() for target in led ^ leads)
     if retitled:  # its place among the notes of its date: the pages of those it passed, and the lists holding them
         ((old, new),) = edited
         reordered = graph.reordered({new.id})
