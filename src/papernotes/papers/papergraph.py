@@ -384,16 +384,19 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
                   limit: int = 5) -> dict[str, tuple[Note, ...]]:
     """For each note (or each of the ids ``only``), the notes sharing most papers (weight 2) and
     tags (weight 1)."""
-    by_key: dict[str, list[Note]] = {}
-    for note in notes:
-        for paper in papers_of.get(note.id, ()):
-            by_key.setdefault("p:" + paper.id, []).append(note)
-        for tag in tags_of.get(note.id, ()):
-            by_key.setdefault("t:" + tag.slug, []).append(note)
-    position = {note.id: index for index, note in enumerate(notes)}
+    keys = None if only is None else {*("p:" + paper.id for i in only for paper in papers_of.get(i, ())),
+                                      *("t:" + tag.slug for i in only for tag in tags_of.get(i, ()))}
+    by_key: dict[str, list[int]] = {}  # the members of each paper and tag (those of ``keys``), by position
+    for at, note in enumerate(notes):
+        for key in (*("p:" + paper.id for paper in papers_of.get(note.id, ())),
+                    *("t:" + tag.slug for tag in tags_of.get(note.id, ()))):
+            if keys is None or key in keys:
+                by_key.setdefault(key, []).append(at)
+    position = {note.id: index for index, note in enumerate(notes)} if only is None else \
+        {note.id: at for at, note in enumerate(notes) if note.id in only}
     related = {}
-    # a tag or paper on more than RELATING_TAG notes says little about relatedness; members by position
-    members_at = {key: [position[n.id] for n in members] for key, members in by_key.items() if len(members) <= RELATING_TAG}
+    # a tag or paper on more than RELATING_TAG notes says little about relatedness
+    members_at = {key: members for key, members in by_key.items() if len(members) <= RELATING_TAG}
     for note in notes if only is None else (notes[position[i]] for i in only):
         scores: Counter[int] = Counter()
         for paper in papers_of.get(note.id, ()):
