@@ -77,14 +77,16 @@ def changes_since(whole: Whole, reads: Reads, notes_in: tuple[Note, ...], graph:
 
 def _backlinks_since(whole: Graph, graph: Graph) -> dict[str, tuple[str, ...]]:
     """The ids of the notes linking to each note whose backlinks differ from the whole's."""
-    if graph.backlinks is whole.backlinks:
+    now, was = graph.backlinks, whole.backlinks
+    if now is was:
         return {}
-    ids, was = _ids(graph.backlinks), _ids(whole.backlinks)
-    return {target: ids.get(target, ()) for target in ids.keys() | was.keys() if ids.get(target, ()) != was.get(target, ())}
+    differing = {target: _ids(now.get(target, ())) for target in now.keys() | was.keys()
+                 if now.get(target) is not was.get(target)}  # the same tuple: the same notes (most, after an edit)
+    return {target: ids for target, ids in differing.items() if ids != _ids(was.get(target, ()))}
 
 
-def _ids(backlinks: dict[str, tuple[Note, ...]]) -> dict[str, tuple[str, ...]]:
-    return {target: tuple(note.id for note in sources) for target, sources in backlinks.items()}
+def _ids(notes: tuple[Note, ...]) -> tuple[str, ...]:
+    return tuple(note.id for note in notes)
 
 
 def replayed(whole: Whole, changes: Changes, config: Config,
