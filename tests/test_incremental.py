@@ -1220,7 +1220,15 @@ def test_a_literature_note_retitled_gives_its_paper_the_new_title_in_place(make_
     it too, and the pages showing a citation key that changed (the paper's, or another's that now
     shares its base) are made again. The preview and the command line write what a cold build
     writes, and the state saved after it replays."""
-    root, layout, options, preview, restored = _built_with_a_preview(make_site, LITERATURE, monkeypatch)
+    _taken_in_place_as_cold(make_site, monkeypatch, LITERATURE, edit)
+
+
+def _taken_in_place_as_cold(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, files: dict[str, str],
+                            edit: tuple[str, str, str]) -> None:
+    """``edit`` (file, old text, new text) of the site ``files`` is taken in place by the
+    preview and the command line, each writing what a cold build writes, and the state saved
+    after it replays."""
+    root, layout, options, preview, restored = _built_with_a_preview(make_site, files, monkeypatch)
     name, old, new = edit
     path = root / "content" / name
     sink = _after_edit(preview, path, old, new)
@@ -1235,15 +1243,7 @@ def test_a_literature_note_retitled_gives_its_paper_the_new_title_in_place(make_
 def test_a_note_embedding_a_note_whose_link_a_new_title_breaks_shows_it_broken(make_site, monkeypatch):
     """A retitled note's old title is what another note links by; a third note embeds that one:
     its page shows the link as it now is (left to lead nowhere), as a cold build does."""
-    root, layout, options, preview, restored = _built_with_a_preview(make_site, {
+    _taken_in_place_as_cold(make_site, monkeypatch, {
         "content/a.md": "---\ntitle: Attention\ndate: 2024-03-01\n---\n## Idea\n\nText.\n",
         "content/b.md": "---\ntitle: Bridge\ndate: 2024-02-01\n---\nSee [[Attention]].\n",
-        "content/c.md": "---\ntitle: Collage\ndate: 2024-01-01\n---\n![[Bridge]]\n"}, monkeypatch)
-    path = root / "content" / "a.md"
-    sink = _after_edit(preview, path, "title: Attention", "title: Focus")
-    assert preview.changed is not None, "taken in place"
-    assert _files(sink) == _fresh(layout)
-    build(layout, options)
-    (engine,) = restored
-    assert engine.changed is not None, "taken in place"
-    _as_cold_and_replayed(root, layout, options, path, restored)
+        "content/c.md": "---\ntitle: Collage\ndate: 2024-01-01\n---\n![[Bridge]]\n"}, ("a.md", "title: Attention", "title: Focus"))
