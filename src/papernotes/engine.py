@@ -53,7 +53,7 @@ from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, build_graph, in_order, linking_by_name, retagged, retitled_in_place, shape, titles_taken
+from .graph import Graph, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile
 from .names import Names
@@ -1084,6 +1084,7 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     if len(edited) > EDITS_IN_PLACE:
         return None
     retitled = retagged_only = False  # one note under a new title or with other tags, moving nothing else
+    linking: list[Note] = []  # the notes whose links name the old or new title
     for old, new in edited:
         placed = previous.notes[previous.positions[old.id]] if old.id in previous.positions else None
         if placed is None or placed.source != old.source or placed.url != old.url or new.source.item is not None:
@@ -1092,9 +1093,11 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
             if len(edited) > 1:
                 return None
             retagged_only = shape(replace(old, tags=new.tags)) == shape(new)
-            if not retagged_only and not retitled_in_place(previous, old, new):
-                return None  # moved in the graph
-            retitled = not retagged_only
+            if not retagged_only:
+                in_place = retitled_in_place(previous, old, new)
+                if in_place is None:
+                    return None  # moved in the graph
+                retitled, linking = True, in_place
     canonicals = {new.id: canonical_papers((new,), registry)[0] for _, new in edited}
     # embeds show the notes as they are now; a new title is a new name to link by
     index = previous.index.renamed(canonicals) if retitled else previous.index.with_notes(canonicals)
@@ -1116,13 +1119,12 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     told: set[Diagnostic] = set()  # the problems their links were, and are now
     found_now: list[Diagnostic] = []
     if retitled:
-        ((old, new),) = edited
-        for linking in linking_by_name(previous, (old.title, new.title)):
-            if linking.id in canonicals:  # the note itself
+        for note in linking:
+            if note.id in canonicals:  # the note itself
                 continue
-            _, was_to, was_found = link_note(linking, previous.index, base_path)
-            fresh[linking.id], now_to, now_found = link_note(linking, index, base_path)
-            relinked[linking.id] = (_linked_to(linking.id, was_to), _linked_to(linking.id, now_to))
+            _, was_to, was_found = link_note(note, previous.index, base_path)
+            fresh[note.id], now_to, now_found = link_note(note, index, base_path)
+            relinked[note.id] = (_linked_to(note.id, was_to), _linked_to(note.id, now_to))
             told.update(was_found)
             found_now += now_found
         for embedder in index.embedding(relinked):  # their pages show the notes linked again

@@ -16,7 +16,7 @@ from ..collector import paused
 from ..config import Config
 from .links import LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
-from ..papers.papergraph import (RELATING_TAG, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
+from ..papers.papergraph import (RELATING_TAG, Paper, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
                                  paper_titles, related_notes, subject_paper, swap_notes)
 from ..papers.registry import PaperMeta, Registry, with_hints
 from ..urls import slugify
@@ -145,15 +145,14 @@ class Graph:
     def with_links(self, relinked: Mapping[str, tuple[frozenset[str], frozenset[str]]]) -> Graph:
         """This graph with the notes in ``relinked`` (by id) linking to other notes: for each, the
         ids it linked to and those it links to now."""
-        backlinks = dict(self.backlinks)
+        linking = {target: {note.id for note in self.backlinks.get(target, ())}
+                   for was, now in relinked.values() for target in was ^ now}
         for source, (was, now) in relinked.items():
-            note = self.notes[self.positions[source]]
             for target in was - now:
-                backlinks[target] = tuple(n for n in backlinks.get(target, ()) if n.id != source)
+                linking[target].discard(source)
             for target in now - was:
-                backlinks[target] = tuple(sorted((*backlinks.get(target, ()), note), key=lambda n: self.positions[n.id]))
-        backlinks = {target: sources for target, sources in backlinks.items() if sources}
-        return replace(self, backlinks=backlinks, forward=_forward(backlinks))
+                linking[target].add(source)
+        return self.with_backlinks({target: tuple(sorted(ids, key=self.positions.__getitem__)) for target, ids in linking.items()})
 
     def with_backlinks(self, backlinks: Mapping[str, tuple[str, ...]]) -> Graph:
         """This graph with the notes linking to some notes (by id, in order; none: no note) given."""
@@ -180,43 +179,42 @@ def shape(note: Note) -> bytes:
     return replace(note, body=body, summary="", papers=tuple(replace(ref, excerpt="") for ref in note.papers)).digest
 
 
-def retitled_in_place(graph: Graph, old: Note, new: Note) -> bool:
-    """Whether ``new`` is ``old`` under another title that leaves every other note as it was but
+def retitled_in_place(graph: Graph, old: Note, new: Note) -> list[Note] | None:
+    """When ``new`` is ``old`` under another title that leaves every other note as it was but
     for the note's place among those of its date (``Graph.reordered``) and the links naming
-    either title (``linking_by_name``), so that the graph can take it in place as after a text
-    edit (its link index made again, ``LinkIndex.renamed``; the papers it is about under the
-    titles it now gives them, ``titles_taken``): no problem found quotes the old title, but for
-    those of the links made again."""
+    either title, so that the graph can take it in place as after a text edit (its link index
+    made again, ``LinkIndex.renamed``; the papers it is about under the titles it now gives them,
+    ``titles_taken``): the notes (as read, in the link index) with a link naming either title,
+    to be linked again. None when it cannot: a problem found quotes the old title, but for those
+    of the links made again."""
     if old.title == new.title or shape(replace(old, title=new.title)) != shape(new):
-        return False
+        return None
     if old.id not in graph.positions or len(graph.index.by_id) != len(graph.notes):
-        return False
-    linking = {note.source.path for note in linking_by_name(graph, (old.title, new.title))}
-    return not any(old.title in problem.message for problem in graph.diagnostics if problem.path not in linking)
-
-
-def linking_by_name(graph: Graph, titles: Iterable[str]) -> list[Note]:
-    """The notes (as read, in the link index) with a link that names one of ``titles``."""
-    names = {title.strip().lower() for title in titles}
-    return [note for note in graph.index.by_id.values() if not names.isdisjoint(names_linked(note))]
+        return None
+    names = {old.title.strip().lower(), new.title.strip().lower()}
+    linking = [note for note in graph.index.by_id.values() if not names.isdisjoint(names_linked(note))]
+    paths = {note.source.path for note in linking}
+    if any(old.title in problem.message for problem in graph.diagnostics if problem.path not in paths):
+        return None
+    return linking
 
 
 def titles_taken(graph: Graph, fresh: Mapping[str, Note], registry: Registry) -> dict[str, PaperMeta]:
     """The metadata of the papers whose title changes once the notes in ``fresh`` replace their
     earlier versions (a literature note named after its paper, retitled), as ``build_graph``
     would title them: by the notes on each, in the site's order."""
-    metas: dict[str, PaperMeta] = {}
+    hints: dict[str, str] = {}
+    papers: dict[str, Paper] = {}
     for new in fresh.values():
         old = graph.notes[graph.positions[new.id]] if new.id in graph.positions else None
         subjects = {subject_paper(new), subject_paper(old) if old is not None else None} - {None}
         for paper in graph.papers.papers_of.get(new.id, ()):
             if paper.id in subjects:
                 on_it = sorted(paper.notes, key=lambda note: graph.positions[note.id])  # as the graph met them
-                title = paper_titles([fresh.get(note.id, note) for note in on_it]).get(paper.id, "")
-                meta = with_hints(registry, [(paper.id, title)])[paper.id]
-                if meta != paper.meta:
-                    metas[paper.id] = meta
-    return metas
+                hints[paper.id] = paper_titles([fresh.get(note.id, note) for note in on_it]).get(paper.id, "")
+                papers[paper.id] = paper
+    metas = with_hints(registry, hints.items()) if hints else {}
+    return {pid: metas[pid] for pid, paper in papers.items() if metas[pid] != paper.meta}
 
 
 def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
