@@ -4,6 +4,7 @@ digests the engine derives its invalidation from."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from papernotes.config import Config
 from papernotes.emit import plan_pages
 from papernotes.engine import dependencies, page_key
 from papernotes.graph import _group_tags, _regrouped, build_graph, shape
+from papernotes.graph.links import has_embeds
 from papernotes.markdown.assets import AssetFinder
 from papernotes.model import JsonData, Note, NoteDate, Page, RenderedBody, SourceSpan, TextFile
 from papernotes.output import start
@@ -314,3 +316,47 @@ def test_tags_grouped_again_in_part_are_grouped_as_all_notes_would_be(tags, whic
         assert before == after
         assert all(group.tag.name == {g.tag.slug: g.tag.name for g in whole[0]}[group.tag.slug] for group in graph.tags
                    if group.tag.slug in {g.tag.slug for g in whole[0]})
+
+
+LINKING = {  # file → its versions (a later one retitled or with other links)
+    "a.md": ("# Alpha\n\n## Part\n\nSee [[Beta]] and [[Gamma#Part]], on arXiv:1706.03762.\n",
+             "# Alpha renamed\n\nSee [[Beta]] and [[Nowhere]].\n"),
+    "b.md": ("# Beta\n\nBack to [[Alpha]], a block [[Gamma#^k1]].\n", "# Beta\n\nOnly [[Delta]].\n"),
+    "c.md": ("# Gamma\n\n## Part\n\nA line. ^k1\n\nSee [[Alpha renamed]].\n", "# Gamma\n\n![[Beta]]\n"),
+    "d.md": ("# Delta\n\n![[Alpha#Part]] and [[Beta]].\n", "# Delta\n\n[[Gamma]] [[Gamma]]\n"),
+    "e.md": ("# Epsilon\n\nNo links, arXiv:2001.08361.\n", "# Alpha\n\nA second [[Beta]].\n"),
+}
+
+
+@functools.cache
+def _linking_notes() -> dict[tuple[str, int], Note]:
+    """Every version of each note of ``LINKING``, read once."""
+    import tempfile
+    notes = {}
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = ReadInputs(Path(folder), Config(), Registry(), AssetFinder(Path(folder)))
+        for name, versions in LINKING.items():
+            for version, text in enumerate(versions):
+                (Path(folder) / name).write_text(text)
+                (notes[name, version],) = read(Path(folder) / name, inputs).notes
+    return notes
+
+
+def _graph_facts(graph):
+    return ([(n.id, n.url, n.digest, n.body.html) for n in graph.notes], graph.diagnostics,
+            {target: [n.id for n in sources] for target, sources in graph.backlinks.items()}, graph.forward)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(LINKING)), st.integers(0, 1), min_size=1),
+       st.dictionaries(st.sampled_from(sorted(LINKING)), st.integers(0, 1), min_size=1))
+def test_a_graph_built_again_takes_the_notes_linked_as_before_as_linking_them_anew_would(before, after):
+    """Notes added, removed, retitled or linking elsewhere: the graph built from the earlier one
+    is the one built from scratch, and a note whose links lead where they did is not linked again."""
+    pool = _linking_notes()
+    earlier = build_graph(tuple(pool[name, version] for name, version in before.items()), Config())
+    notes = tuple(pool[name, version] for name, version in after.items())
+    again, anew = build_graph(notes, Config(), earlier=earlier), build_graph(notes, Config())
+    assert _graph_facts(again) == _graph_facts(anew)
+    if before == after:  # a note that embeds another is linked anew
+        assert all(note is earlier.notes[earlier.positions[note.id]] for note in again.notes if not has_embeds(note))

@@ -592,7 +592,8 @@ class Engine:
                 if self.relinked is not None:
                     self.relinked |= _edited_notes(self.changed)
                 return self.graph
-        graph = build_graph(notes, config, registry, keep=self.store.keep if self.store is not None else None)
+        earlier = self.graph if self.graph is not None and self.graph_setup == setup else None
+        graph = build_graph(notes, config, registry, self.store.keep if self.store is not None else None, earlier)
         if self.store is not None:
             self.store.flush()
         lasts = self.keeps is not Keeps.NOTHING

@@ -95,11 +95,13 @@ class LinkIndex:
 
 
 def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
-                  keep: Callable[[Note], Note] | None = None) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
+                  keep: Callable[[Note], Note] | None = None,
+                  earlier: EarlierLinks | None = None) -> tuple[tuple[Note, ...], dict[str, tuple[str, ...]], list[Diagnostic]]:
     """Notes with link placeholders replaced by URLs (or marked broken) through ``index``, the ids
     of the notes linking to each note, and a warning per unresolved link. ``keep`` (a body
     store's) takes each linked note's new body out of memory as soon as it is made, so that the
-    bodies of a large site are never all held at once."""
+    bodies of a large site are never all held at once. A note linked as ``earlier`` linked it
+    (the same note, its links leading to the same notes, no embed) is taken from there."""
     problems: list[Diagnostic] = []
     linking: dict[str, list[str]] = {}
     resolved = []
@@ -107,13 +109,42 @@ def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
         if not note.body.links:
             resolved.append(note)
             continue
-        linked_note, target_ids, found = link_note(note, index, base_path)
+        again = earlier.link(note, index) if earlier is not None else None
+        if again is not None:
+            linked_note, target_ids, found = again
+        else:
+            linked_note, target_ids, found = link_note(note, index, base_path)
+            linked_note = linked_note if keep is None else keep(linked_note)
         problems.extend(found)
         for target_id in target_ids:
             if target_id is not None and target_id != note.id and note.id not in linking.setdefault(target_id, []):
                 linking[target_id].append(note.id)
-        resolved.append(linked_note if keep is None else keep(linked_note))
+        resolved.append(linked_note)
     return tuple(resolved), {k: tuple(v) for k, v in linking.items()}, problems
+
+
+@dataclass(frozen=True)
+class EarlierLinks:
+    """The notes as an earlier linking left them (``notes``, by id) and the index it linked
+    them through."""
+
+    index: LinkIndex
+    notes: Mapping[str, Note]
+
+    def link(self, note: Note, index: LinkIndex) -> tuple[Note, tuple[str | None, ...], tuple[Diagnostic, ...]] | None:
+        """What ``link_note`` gives ``note`` through ``index``, when the earlier linking made it
+        of the same note with each link leading to the same note (None otherwise): a link shows
+        its target's URL, title and headings, all in its digest. A note that embeds another is
+        linked anew (an embed shows the embedded note's own embeds)."""
+        before = self.index.by_id.get(note.id)
+        done = self.notes.get(note.id)
+        if before is None or done is None or before != note or has_embeds(note):
+            return None
+        links = note.body.links
+        targets = [index.find(link, note) for link in links]
+        if any(now != self.index.find(link, note) for link, now in zip(links, targets)):
+            return None
+        return done, tuple(t.id if t else None for t in targets), tuple(_link_problems(note, links, targets))
 
 
 def names_linked(note: Note) -> Iterator[str]:
@@ -152,14 +183,7 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
     targets = [index.find(link, note) for link in links]
     outermost = len(trail) == 1
     if outermost:
-        for link, target in zip(links, targets):
-            if target is None and not link.fallback:
-                kind = "embedded note not found: ![[" if link.embed else "unresolved wikilink [["
-                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
-                                           f"{kind}{link.target}{'#' + link.anchor if link.anchor else ''}]]"))
-            elif target is not None and link.anchor.startswith("^") and link.anchor[1:] not in target.body.blocks:
-                problems.append(Diagnostic("warning", note.source.path, link.line, link.col,
-                                           f"no block {link.anchor} in {target.title!r}"))
+        problems.extend(_link_problems(note, links, targets))
 
     def embed(match: re.Match[str]) -> str:
         position = int(match.group(1))
@@ -189,6 +213,17 @@ def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...]
 
     body = _EMBED.sub(embed, note.body.html) if any(link.embed for link in links) else note.body.html
     return _PLACEHOLDER.sub(lambda m: _link_html(m, links, targets, base_path), body), targets
+
+
+def _link_problems(note: Note, links: tuple[LinkRef, ...], targets: list[Note | None]) -> Iterator[Diagnostic]:
+    """A warning for each link of ``note`` that leads nowhere, or to a block its target lacks."""
+    for link, target in zip(links, targets):
+        if target is None and not link.fallback:
+            kind = "embedded note not found: ![[" if link.embed else "unresolved wikilink [["
+            yield Diagnostic("warning", note.source.path, link.line, link.col,
+                             f"{kind}{link.target}{'#' + link.anchor if link.anchor else ''}]]")
+        elif target is not None and link.anchor.startswith("^") and link.anchor[1:] not in target.body.blocks:
+            yield Diagnostic("warning", note.source.path, link.line, link.col, f"no block {link.anchor} in {target.title!r}")
 
 
 def _part(body: str, anchor: str, target: Note) -> str | None:
