@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -360,3 +361,22 @@ def test_a_graph_built_again_takes_the_notes_linked_as_before_as_linking_them_an
     assert _graph_facts(again) == _graph_facts(anew)
     if before == after:  # a note that embeds another is linked anew
         assert all(note is earlier.notes[earlier.positions[note.id]] for note in again.notes if not has_embeds(note))
+
+
+def test_the_state_pickler_gives_back_every_kind_of_value_it_is_handed(tmp_path: Path) -> None:
+    """Notes (dataclasses with and without slots), read-only mappings, classes, functions,
+    enum members and dates come back equal through ``packed``; a value that refuses to be
+    pickled still raises."""
+    import enum
+    import types
+    from papernotes import bodystore
+    from papernotes.engine import Keeps
+
+    note = _notes(tmp_path)[0]
+    values = [note, note.source, note.date, types.MappingProxyType({"a": (1, [2])}), Note, Keeps.PAGES, Keeps, len,
+              dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc), enum.Enum, (note, note), {"x": frozenset({1})}]
+    again = bodystore.unpacked(bodystore.packed(values))
+    assert again == values and again[4] is Note and again[6] is Keeps and again[9] is enum.Enum
+    assert again[10][0] is again[10][1] and again[0] is not note and again[0].digest == note.digest
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        bodystore.packed([lambda: 1])
