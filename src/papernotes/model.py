@@ -323,6 +323,35 @@ class Page:
     context: Mapping[str, Any]
 
 
+class LaterContext(Mapping[str, Any]):
+    """A page's context whose costlier values are made when first asked for: ``first`` at once
+    (what a plan asks of every page, such as its ``kind``), then what ``rest`` makes. A build's
+    render workers each plan every page and render a share of them: the others' contexts are
+    never made."""
+
+    __slots__ = ("first", "_rest", "_whole")
+
+    def __init__(self, first: dict[str, Any], rest: Callable[[], dict[str, Any]]) -> None:
+        self.first = first
+        self._rest: Callable[[], dict[str, Any]] | None = rest
+        self._whole: dict[str, Any] | None = None
+
+    def _made(self) -> dict[str, Any]:
+        if self._whole is None:
+            assert self._rest is not None
+            self._whole, self._rest = {**self.first, **self._rest()}, None
+        return self._whole
+
+    def __getitem__(self, key: str) -> Any:
+        return self.first[key] if key in self.first else self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+
 class JsonData(dict[str, Any]):
     """A JSON document in a page's context (a note's local graph), made of JSON's own values
     alone: a page key takes it by its text, one call instead of a walk through every value."""
