@@ -137,6 +137,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                           uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin),
                           os.path.realpath(layout.content) if engine.dated_by_files() else None, files, hashed=looked.to_hash())
     if kept is not None:
+        gc.freeze()  # all the build made lives on while it is saved: the collector need not walk a graph built anew
         engine.save(uptodate.basis_of(looked.inputs.key) if looked is not None else "")
         if engine.store is not None:
             engine.store.release()  # ``kept``, or the store it was compacted into

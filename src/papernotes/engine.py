@@ -977,8 +977,10 @@ def _pages_data(pages: Mapping[str, Rendered], saved: SavedPages | None) -> byte
     """The digests of ``pages`` (their bytes left out) as ``marshal`` writes plain values (tens of
     thousands of them load and save in a fraction of what as many pickled objects take): those
     last saved whole, as they were read, and the pages changed or gone since, unless many are."""
-    if saved is not None:
-        changed = {url: (page.key, page.rel, page.bodies) for url, page in pages.items() if saved.pages.get(url) is not page}
+    if saved is not None:  # a page written again, or kept by a render worker, is another object with the same digest
+        changed = {url: (page.key, page.rel, page.bodies) for url, page in pages.items()
+                   if (was := saved.pages.get(url)) is not page and (was is None or was.key != page.key
+                                                                     or was.rel != page.rel or was.bodies != page.bodies)}
         gone = [url for url in saved.pages if url not in pages]
         if len(changed) + len(gone) <= PAGES_CHANGED:
             return marshal.dumps((saved.base, changed, gone))
