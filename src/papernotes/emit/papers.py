@@ -4,12 +4,13 @@ year read and by year published."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator, Sequence
 
 from ..config import Config
 from ..papers.csljson import coins
 from ..graph import Graph
-from ..model import Page, TextFile
+from ..model import LaterContext, Page, TextFile
 from ..papers.papergraph import Paper
 from .common import Citations, Wanted, citation_files, everything
 from .shelves import browse, shelf_urls
@@ -28,15 +29,17 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     citations = Citations(graph.papers)
     by_id = {paper.id: paper for paper in papers}
     author_urls, venue_urls = shelf_urls(papers, config)
-    for paper in papers:
-        if wanted(paper.url):
-            yield Page(paper.url, "paper.html", {
-                "title": paper.title, "kind": "paper", "paper": paper, "bibtex": citations.bibtex(paper.meta),
-                "cite_key": citations.key(paper.id), "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
+    def about(paper: Paper) -> dict[str, object]:
+        return {"bibtex": citations.bibtex(paper.meta), "cite_key": citations.key(paper.id),
+                "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
                 "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
                 "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
-                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta),
-            })
+                "author_urls": author_urls.get(paper.id, {}), "venue_url": venue_urls.get(paper.id), "coins": coins(paper.meta)}
+
+    for paper in papers:
+        if wanted(paper.url):
+            yield Page(paper.url, "paper.html", LaterContext({"title": paper.title, "kind": "paper", "paper": paper},
+                                                             partial(about, paper)))
     yield from citation_files(stems[0], tuple(p.meta for p in papers), citations, wanted)
     for paper in papers:
         yield from citation_files(f"{paper.url}cite", (paper.meta,), citations, wanted)
