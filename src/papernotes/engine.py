@@ -1360,7 +1360,7 @@ def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
     if isinstance(value, Note):
         return value.digest if value.id in bodies else value.card if fields is None else value.card_of(fields)
     if fields is None:
-        return value.card + b"".join(note.digest for note in value.notes if note.id in bodies)
+        return value.card + value.digests_of(bodies)
     return value.card_showing(fields)  # a paper's pages and lists take it by the same fields
 
 

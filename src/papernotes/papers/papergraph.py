@@ -103,6 +103,16 @@ class Paper:
     def notes(self) -> tuple[Note, ...]:
         return tuple({d.note.id: d.note for d in self.discussions}.values())
 
+    def digests_of(self, ids: Collection[str]) -> bytes:
+        """The digests of its notes whose ids are among ``ids``, in its order of notes: a walk
+        of the few ids a page names rather than of every note on a much-discussed paper."""
+        at = self._note_at
+        return b"".join(self.notes[index].digest for index in sorted(at[i] for i in ids if i in at))
+
+    @functools.cached_property
+    def _note_at(self) -> dict[str, int]:
+        return {note.id: index for index, note in enumerate(self.notes)}
+
     @functools.cached_property
     def read(self) -> NoteDate | None:
         """When it was first read: the earliest ``read:`` front matter of the notes on it, each
