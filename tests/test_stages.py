@@ -320,9 +320,10 @@ def test_tags_grouped_again_in_part_are_grouped_as_all_notes_would_be(tags, whic
 
 
 LINKING = {  # file → its versions (a later one retitled or with other links)
-    "a.md": ("# Alpha\n\n## Part\n\nSee [[Beta]] and [[Gamma#Part]], on arXiv:1706.03762.\n",
+    "a.md": ("# Alpha\n\n## Part\n\nSee [[Beta]] and [[Gamma#Part]], on arXiv:1706.03762 and arXiv:2001.08361.\n",
              "# Alpha renamed\n\nSee [[Beta]] and [[Nowhere]].\n"),
-    "b.md": ("# Beta\n\nBack to [[Alpha]], a block [[Gamma#^k1]].\n", "# Beta\n\nOnly [[Delta]].\n"),
+    "b.md": ("# Beta\n\nBack to [[Alpha]], a block [[Gamma#^k1]], arXiv:1706.03762.\n",
+             "# Beta\n\nOnly [[Delta]], and [Attention Is All You Need](https://arxiv.org/abs/1706.03762).\n"),
     "c.md": ("# Gamma\n\n## Part\n\nA line. ^k1\n\nSee [[Alpha renamed]].\n", "# Gamma\n\n![[Beta]]\n"),
     "d.md": ("# Delta\n\n![[Alpha#Part]] and [[Beta]].\n", "# Delta\n\n[[Gamma]] [[Gamma]]\n"),
     "e.md": ("# Epsilon\n\nNo links, arXiv:2001.08361.\n", "# Alpha\n\nA second [[Beta]].\n"),
@@ -344,8 +345,13 @@ def _linking_notes() -> dict[tuple[str, int], Note]:
 
 
 def _graph_facts(graph):
+    papers = graph.papers
     return ([(n.id, n.url, n.digest, n.body.html) for n in graph.notes], graph.diagnostics,
-            {target: [n.id for n in sources] for target, sources in graph.backlinks.items()}, graph.forward)
+            {target: [n.id for n in sources] for target, sources in graph.backlinks.items()}, graph.forward,
+            [(p.id, p.title, p.url, p.digest, [n.digest for n in p.notes]) for p in papers.papers],
+            {i: [p.id for p in found] for i, found in papers.papers_of.items()},
+            {i: [(p.id, n) for p, n in found] for i, found in papers.co_mentioned.items()},
+            {i: [n.id for n in found] for i, found in papers.related.items()}, papers.cites)
 
 
 @settings(max_examples=150, deadline=None)
@@ -359,8 +365,10 @@ def test_a_graph_built_again_takes_the_notes_linked_as_before_as_linking_them_an
     notes = tuple(pool[name, version] for name, version in after.items())
     again, anew = build_graph(notes, Config(), earlier=earlier), build_graph(notes, Config())
     assert _graph_facts(again) == _graph_facts(anew)
-    if before == after:  # a note that embeds another is linked anew
+    if before == after:  # a note that embeds another is linked anew, and so are the papers it discusses
         assert all(note is earlier.notes[earlier.positions[note.id]] for note in again.notes if not has_embeds(note))
+        kept = {paper.id: paper for paper in earlier.papers.papers}
+        assert all(paper is kept[paper.id] for paper in again.papers.papers if not any(map(has_embeds, paper.notes)))
 
 
 def test_the_state_pickler_gives_back_every_kind_of_value_it_is_handed(tmp_path: Path) -> None:

@@ -310,7 +310,7 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = _group_dates(ordered)
-    papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper)
+    papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper, earlier.papers.papers if earlier is not None else ())
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
                  in_order(problems))
 

@@ -298,9 +298,11 @@ def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note
 
 
 def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
-                      paper_url: str = "/papers/{slug}/") -> PaperGraph:
+                      paper_url: str = "/papers/{slug}/", earlier: Iterable[Paper] = ()) -> PaperGraph:
     """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
-    ``paper_url`` is the pattern of a paper's page."""
+    ``paper_url`` is the pattern of a paper's page. A paper of ``earlier`` (an earlier graph's)
+    with the same metadata and discussions, by the same note objects, is taken as it was (with
+    what it worked out and the cards its lists took)."""
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
     metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
@@ -308,12 +310,25 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     for note in notes:
         for ref in note.papers:
             discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
-    papers = {pid: Paper(metas[pid], paper_slug(pid), tuple(found), url_pattern=paper_url) for pid, found in discussions.items()}
+    was = {paper.id: paper for paper in earlier}
+    papers = {pid: _same(was.get(pid), metas[pid], found, paper_url) or Paper(metas[pid], paper_slug(pid), tuple(found), url_pattern=paper_url)
+              for pid, found in discussions.items()}
     ordered = tuple(sorted(papers.values(), key=_title_order))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
     return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related_notes(notes, papers_of, tags_of),
                       cites=cites, cited_by=cited_by)
+
+
+def _same(paper: Paper | None, meta: PaperMeta, discussions: list[Discussion], url_pattern: str) -> Paper | None:
+    """``paper`` when it is the paper ``meta`` and ``discussions`` make under ``url_pattern`` (its
+    slug follows from its id)."""
+    if (paper is None or paper.meta != meta or paper.url_pattern != url_pattern
+            or len(paper.discussions) != len(discussions)):
+        return None
+    same = all(old.note is new.note and old.anchor == new.anchor and old.excerpt == new.excerpt
+               for old, new in zip(paper.discussions, discussions))
+    return paper if same else None
 
 
 def citations(papers: tuple[Paper, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
