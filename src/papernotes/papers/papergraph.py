@@ -422,15 +422,17 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
     related = {}
     # a tag or paper on more than RELATING_TAG notes says little about relatedness
     members_at = {key: members for key, members in by_key.items() if len(members) <= RELATING_TAG}
+    span = len(notes) + 1  # a score and a position as one number: ``at - score * span`` sorts as (-score, at)
     for note in notes if only is None else (notes[position[i]] for i in only):
-        scores: Counter[int] = Counter()
+        met: list[int] = []  # counted at once: one call rather than one a paper or tag
         for paper in papers_of.get(note.id, ()):
             shared = members_at.get("p:" + paper.id, ())
-            scores.update(shared)
-            scores.update(shared)  # a shared paper counts twice
+            met += shared
+            met += shared  # a shared paper counts twice
         for tag in tags_of.get(note.id, ()):
-            scores.update(members_at.get("t:" + tag.slug, ()))
+            met += members_at.get("t:" + tag.slug, ())
+        scores = Counter(met)
         scores.pop(position[note.id], None)
-        best = sorted([(-score, at) for at, score in scores.items()])[:limit]  # most shared first, then in order
-        related[note.id] = tuple(notes[at] for _, at in best)
+        best = sorted([at - score * span for at, score in scores.items()])[:limit]  # most shared first, then in order
+        related[note.id] = tuple(notes[value % span] for value in best)
     return related
