@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import example, HealthCheck, given, settings, strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes import engine as engine_module
@@ -62,20 +62,27 @@ def _fresh(layout: SiteLayout) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("render_now", [lambda rel: False, lambda rel: True], ids=["later", "at-once"])
-def test_each_rebuild_after_an_edit_equals_a_build_from_scratch(make_site, render_now):
+def test_each_rebuild_after_an_edit_equals_a_build_from_scratch(make_site, monkeypatch, render_now):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)
     engine = Engine(layout, BuildOptions(search=False), render_now=render_now)
     engine.produce(MemorySink())
-    shapes_kept = []
+    built: list[int] = []
+    real = engine_module.build_graph
+    monkeypatch.setattr(engine_module, "build_graph", lambda *arguments: built.append(1) or real(*arguments))
+    shapes_kept: list[bool] = []
+    planned_in_part = []
     for name, old, new in EDITS:
         path = root / "content" / name
         path.write_text(path.read_text().replace(old, new))
         sink = MemorySink()
+        before = len(built)
         engine.produce(sink)
-        shapes_kept.append(engine.changed is not None)
+        shapes_kept.append(len(built) == before)
+        planned_in_part.append(engine.changed is not None)
         assert _files(sink) == _fresh(layout), f"after editing {name}: {old!r} → {new!r}"
     assert shapes_kept == [True, True, True, True, True, False, False], "body and tag edits take the short way, others the long"
+    assert planned_in_part == [True, True, True, True, True, True, False], "a graph built anew is planned in part unless notes moved"
 
 
 def test_only_pages_holding_the_edited_note_are_planned_again(make_site):
@@ -325,6 +332,8 @@ def _folder(out: Path) -> dict[str, bytes]:
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(start=st.lists(_note(), min_size=len(NAMES), max_size=len(NAMES)), edits=st.lists(_EDIT, min_size=1, max_size=3))
+@example(start=["---\ntitle: Attention\n---\n## Idea\n\n"] * 3 + ["---\ntitle: Attention\ndate: 2024-01-01\naliases: [/old/w.html]\n---\n"],
+         edits=[("write", "a", "---\ntitle: Attention\naliases: [/old/w.html]\n---\n## Idea\n\n")])  # a second claim on an old URL
 def test_any_edit_sequence_rebuilds_as_a_build_from_scratch(tmp_path_factory, start, edits):
     """The preview's long-lived engine and the command line's engine restored from the cache
     folder both write, after every edit, exactly what a build from scratch writes."""
@@ -600,7 +609,8 @@ def test_a_new_title_moving_a_note_among_those_of_its_date_is_taken_in_place(mak
     (("b.md", "tags: [ml]", "tags: [ml, nlp]"), True, True),                        # and another note's related list
     (("a.md", "tags: [nlp, ml]", "tags: [ml, nlp]"), True, True),                   # the same tags in another order
     (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [ML]\n"), True, True),  # a tag named as another is
-    (("c.md", "tags: [ml]", "tags: [ml, nlp]\ndate: 2024-01-02"), False, False),    # and a new date: the order moves
+    (("c.md", "tags: [ml]", "tags: [ml, nlp]\ndate: 2024-01-02"), False, True),     # and a new date: built anew, in its place
+    (("c.md", "tags: [ml]", "tags: [ml, nlp]\ndate: 2024-03-02"), False, False),    # a date that moves it: planned in full
     (("e.md", "tags: [nlp, solo, lone]", "tags: [nlp, solo]"), True, True),          # lone is left without notes
     (("d.md", "date: 2023-12-01\n", "date: 2023-12-01\ntags: [new]\n"), True, True),    # a new tag: its pages come
     (("a.md", "tags: [nlp, ml]", "tags: [NLP, ml]"), False, False),                 # a new name for nlp (a.md is first)
@@ -626,15 +636,19 @@ def test_a_tag_edit_is_taken_in_place_while_the_tags_keep_their_pages(make_site,
     real = engine_module.plan_pages
     monkeypatch.setattr(engine_module, "plan_pages", lambda graph, config, only=None: planned.append(only is None)
                         or real(graph, config, only))
+    built: list[bool] = []
+    real_graph = engine_module.build_graph
+    monkeypatch.setattr(engine_module, "build_graph", lambda *arguments: built.append(True) or real_graph(*arguments))
     name, old, new = edit
     path = root / "content" / name
     sink = _after_edit(preview, path, old, new)
-    assert (preview.changed is not None, planned[-1] is False) == (in_place, planned_in_part)
+    assert (not built, planned[-1] is False) == (in_place, planned_in_part)
     assert _files(sink) == _fresh(layout)
     planned.clear()
+    built.clear()
     build(layout, options)
     (engine,) = restored
-    assert (engine.changed is not None, planned[-1] is False) == (in_place, planned_in_part)
+    assert (not built, planned[-1] is False) == (in_place, planned_in_part)
     _as_cold_and_replayed(root, layout, options, path, restored)
 
 

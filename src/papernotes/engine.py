@@ -59,6 +59,8 @@ from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult
 from .names import Names
 from .output import OutputError
 from .emit import plan_pages
+from .emit.redirects import HOST_FILE, redirects
+from .emit.shelves import shelf_urls, site_authors, site_venues
 from .emit.sitemap import SITEMAP, listed, sitemap_file
 from .forked import Forked
 from .papers.papergraph import Paper, PaperGraph, canonical_papers
@@ -599,7 +601,8 @@ class Engine:
         lasts = self.keeps is not Keeps.NOTHING
         if not lasts:  # its link index (every note by every name, as read) serves edits in a next build only
             graph = replace(graph, index=LinkIndex({}, {}))
-        self.notes_in, self.graph_setup, self.graph, self.changed = notes if lasts else (), setup, graph, None
+        changed = after_rebuild(earlier, graph, config) if earlier is not None else None
+        self.notes_in, self.graph_setup, self.graph, self.changed = notes if lasts else (), setup, graph, changed
         self.relinked = None
         return graph
 
@@ -636,7 +639,12 @@ class Engine:
                    if self._waits(memo.pages.get(url), self.pages.get(url))}
         affected |= named
         wanted = affected - waiting  # looked up for every note and paper: a set's own lookup, but for a tag edit
-        fresh = {page.url: page for page in plan_pages(graph, config, only=_Wanted(wanted, under) if under else wanted)}
+        fresh: dict[str, Planned] = {}
+        for page in plan_pages(graph, config, only=_Wanted(wanted, under) if under else wanted):
+            if page.url in fresh:  # two pages want one URL: planned in full, which tells it as a cold build does
+                self.plan = Plan()
+                return plan_pages(graph, config), None, True
+            fresh[page.url] = page
         gone: set[str] = set()
         if under:
             made = {url for url in fresh if url.startswith(under)} - were_under
@@ -648,6 +656,8 @@ class Engine:
                 memo.relist([fresh[url] for url in made], gone)
                 fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
                 affected |= made | {SITEMAP}
+        if SITEMAP in named and SITEMAP not in fresh:  # planned with every page alone: named, it is made here
+            fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
         known = len(memo.pages)
         if self.keeps is Keeps.PAGES:
             memo.pages.update(fresh)
@@ -1171,6 +1181,119 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
         changed.update({PAGE + config.urls.tags, *(UNDER + tag.url for tag in moved),
                         *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
     return graph, frozenset(changed)
+
+
+def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str] | None:
+    """What a graph built anew from ``earlier`` (``build_graph`` given it: notes and papers that
+    did not change are the same objects) changed, as ``after_edit`` tells it: the notes and
+    papers that are not the earlier ones, and the pages that list them in another order or show
+    other neighbours, backlinks, related notes, co-mentions or citation keys; the pages of notes
+    and papers added or gone, with their redirects, are made or dropped (``UNDER``). None when
+    notes moved among one another, a note's URL or a tag's name changed, or the site has
+    emitters of its own: every page is planned."""
+    if config.plugins.emitters:
+        return None
+    old = {note.id: note for note in earlier.notes}
+    new = {note.id: note for note in graph.notes}
+    if [i for i in old if i in new] != [i for i in new if i in old] or any(
+            old[i].url != note.url for i, note in new.items() if i in old):
+        return None  # moved among one another (a new date or title), or renamed for a collision
+    old_tags = {group.tag.slug: group for group in earlier.tags}
+    new_tags = {group.tag.slug: group for group in graph.tags}
+    if any(old_tags[slug].tag != group.tag for slug, group in new_tags.items() if slug in old_tags):
+        return None  # a tag now spelt as another note spells it: every page showing it
+    urls = config.urls
+    gone, added = old.keys() - new.keys(), new.keys() - old.keys()
+    others = {i for i, note in new.items() if old.get(i) is not note}  # added, or not the earlier note
+    changed = {f"note:{i}" for i in others | gone}
+    changed.update(UNDER + old[i].url for i in gone)
+    changed.update(UNDER + new[i].url for i in added)
+    changed.update({PAGE + urls.graph_json, PAGE + SITEMAP})  # the sitemap gives each note's date
+    if gone or added:  # the home page's list moved
+        changed.update({PAGE + "/", UNDER + "/page/"})
+    if [n.id for n in earlier.notes[:config.feed_size]] != [n.id for n in graph.notes[:config.feed_size]]:
+        changed.update({PAGE + urls.feed, PAGE + urls.json_feed})
+    for slug in old_tags.keys() | new_tags.keys():  # a tag's pages, feed and citation files list its notes
+        before, after = old_tags.get(slug), new_tags.get(slug)
+        if before is None or after is None or not _same_objects(before.notes, after.notes):
+            changed.update({PAGE + urls.tags, UNDER + (after or before).tag.url})  # type: ignore[union-attr]
+    old_years = {year.year: year for year in earlier.years}
+    new_years = {year.year: year for year in graph.years}
+    for number in old_years.keys() | new_years.keys():
+        before_year, after_year = old_years.get(number), new_years.get(number)
+        if before_year is None or after_year is None or [(m.month, m.notes) for m in before_year.months] != [
+                (m.month, m.notes) for m in after_year.months] or not _same_objects(before_year.notes, after_year.notes):
+            changed.update({PAGE + urls.archive, UNDER + urls.of_year(number)})
+    if not _same_objects(earlier.undated, graph.undated):
+        changed.add(PAGE + urls.archive)
+    for note in graph.notes:  # its page shows its neighbours, backlinks and related notes
+        was = old.get(note.id)
+        if was is None:
+            continue
+        if ([n and n.id for n in earlier.neighbours(was)] != [n and n.id for n in graph.neighbours(note)]
+                or _ids(earlier.backlinks.get(note.id, ())) != _ids(graph.backlinks.get(note.id, ()))
+                or _ids(earlier.papers.related.get(note.id, ())) != _ids(graph.papers.related.get(note.id, ()))):
+            changed.add(PAGE + note.url)
+    for i in others | gone:  # the local graphs of the notes linking to it show its title and tags
+        for source in (*earlier.backlinks.get(i, ()), *graph.backlinks.get(i, ())):
+            if source.id in new:
+                changed.add(PAGE + new[source.id].url)
+    owners = [_owners(redirects(notes)) for notes in (earlier.notes, graph.notes)]  # two notes may claim an old URL
+    moved = {url for url in owners[0].keys() | owners[1].keys() if owners[0].get(url) != owners[1].get(url)}
+    if moved:
+        changed.update({PAGE + HOST_FILE, *(UNDER + url for url in moved)})
+    changed.update(_papers_changed(earlier, graph, config))
+    return frozenset(changed)
+
+
+def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
+    """``after_rebuild``'s marks for the papers: those not the earlier objects, their feeds (which
+    hold notes, not the paper), the pages of papers added or gone, the lists of all papers and
+    the shelves when any came or went, and the papers whose co-mentions, citations or citation
+    keys moved, with the citation files listing them."""
+    urls = config.urls
+    old = {paper.id: paper for paper in earlier.papers.papers}
+    new = {paper.id: paper for paper in graph.papers.papers}
+    others = {pid for pid, paper in new.items() if old.get(pid) is not paper} | (old.keys() - new.keys())
+    changed = {f"paper:{pid}" for pid in others}
+    changed.update(PAGE + f"{paper.url}feed.xml" for pid, paper in new.items() if pid in others)
+    changed.update(UNDER + old[pid].url for pid in old.keys() - new.keys())
+    changed.update(UNDER + new[pid].url for pid in new.keys() - old.keys())
+    if old.keys() != new.keys():
+        changed.update(PAGE + url for url in (urls.papers, urls.papers_read, urls.papers_published))
+    shelves = [{shelf.url: _ids(shelf.papers) for shelf in (*site_authors(papers, config), *site_venues(papers, config))}
+               for papers in (earlier.papers.papers, graph.papers.papers)]
+    if shelves[0] != shelves[1]:
+        changed.update({UNDER + urls.authors, UNDER + urls.venues, PAGE + urls.papers})
+        changed.update(UNDER + url for url in shelves[0].keys() ^ shelves[1].keys())
+        changed.update(PAGE + url for url in shelves[0].keys() & shelves[1].keys() if shelves[0][url] != shelves[1][url])
+        linked = [shelf_urls(papers, config) for papers in (earlier.papers.papers, graph.papers.papers)]
+        changed.update(f"paper:{pid}" for pid in new  # a paper's page links its authors' and venue's pages
+                       if (linked[0][0].get(pid), linked[0][1].get(pid)) != (linked[1][0].get(pid), linked[1][1].get(pid)))
+    again = _comentioned_again(earlier.papers, graph.papers) | _keyed_again(earlier.papers, graph.papers)
+    again |= {pid for pid in new if earlier.papers.cites.get(pid) != graph.papers.cites.get(pid)
+              or earlier.papers.cited_by.get(pid) != graph.papers.cited_by.get(pid)}
+    changed.update(f"paper:{pid}" for pid in again)
+    listed = again | {pid for pid in others if pid not in old or pid not in new or old[pid].meta != new[pid].meta}
+    if listed:
+        changed.update(PAGE + url for url in _citation_files(graph, config, listed))
+    return changed
+
+
+def _owners(redirected: Iterable[tuple[str, Note]]) -> dict[str, list[str]]:
+    """The ids of the notes redirected to from each old URL, in order."""
+    owners: dict[str, list[str]] = {}
+    for url, note in redirected:
+        owners.setdefault(url, []).append(note.id)
+    return owners
+
+
+def _same_objects(one: tuple[Note, ...], other: tuple[Note, ...]) -> bool:
+    return len(one) == len(other) and all(a is b for a, b in zip(one, other))
+
+
+def _ids(notes: Iterable[Note | Paper]) -> list[str]:
+    return [item.id for item in notes]
 
 
 def _linked_to(source: str, targets: Iterable[str | None]) -> frozenset[str]:

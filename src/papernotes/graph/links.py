@@ -101,15 +101,16 @@ def resolve_links(notes: tuple[Note, ...], index: LinkIndex, base_path: str,
     of the notes linking to each note, and a warning per unresolved link. ``keep`` (a body
     store's) takes each linked note's new body out of memory as soon as it is made, so that the
     bodies of a large site are never all held at once. A note linked as ``earlier`` linked it
-    (the same note, its links leading to the same notes, no embed) is taken from there."""
+    (the same note, its links leading to the same notes, no embed) is taken from there, so
+    that a note that did not change stays the object it was."""
     problems: list[Diagnostic] = []
     linking: dict[str, list[str]] = {}
     resolved = []
     for note in notes:
-        if not note.body.links:
+        again = earlier.link(note, index) if earlier is not None else None
+        if again is None and not note.body.links:
             resolved.append(note)
             continue
-        again = earlier.link(note, index) if earlier is not None else None
         if again is not None:
             linked_note, target_ids, found = again
         else:
