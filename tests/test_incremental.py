@@ -15,7 +15,7 @@ from hypothesis import example, HealthCheck, given, settings, strategies as st
 
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes import engine as engine_module
-from papernotes.engine import Engine
+from papernotes.engine import CHANGES, Engine
 from papernotes.model import Page, TextFile
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
@@ -1261,3 +1261,34 @@ def test_a_note_embedding_a_note_whose_link_a_new_title_breaks_shows_it_broken(m
         "content/a.md": "---\ntitle: Attention\ndate: 2024-03-01\n---\n## Idea\n\nText.\n",
         "content/b.md": "---\ntitle: Bridge\ndate: 2024-02-01\n---\nSee [[Attention]].\n",
         "content/c.md": "---\ntitle: Collage\ndate: 2024-01-01\n---\n![[Bridge]]\n"}, ("a.md", "title: Attention", "title: Focus"))
+
+
+def test_a_state_saved_aside_after_a_deletion_is_the_one_the_next_build_takes(make_site, monkeypatch):
+    """A deletion builds the graph anew: the state to save whole is written by a forked process
+    while the pages are written (two workers), put in place once whole, and the next build
+    restores it and writes what a cold build writes; a build that fails meanwhile leaves no
+    part of it behind."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=2)
+    build(layout, options)
+    restored = _engine_after_restore(layout, monkeypatch)
+    asides: list[Engine] = []
+    real = Engine._save_whole_aside
+    monkeypatch.setattr(Engine, "_save_whole_aside", lambda self: asides.append(self) or real(self))
+    dumped: list[str] = []
+    real_dump = Engine._dump
+    monkeypatch.setattr(Engine, "_dump", lambda self, name, state: dumped.append(name) or real_dump(self, name, state))
+    (root / "content/d.md").unlink()
+    build(layout, options)
+    assert len(asides) == 1 and dumped == [CHANGES], "the whole state was written aside, the changes here"
+    assert restored[-1].whole_aside is None and restored[-1].relinked == frozenset()
+    _as_cold_and_replayed(root, layout, options, root / "content/a.md", restored)
+    assert not [p.name for p in layout.cache.iterdir() if ".tmp-" in p.name]
+
+    (root / "content/c.md").unlink()
+    monkeypatch.setattr(Engine, "_write_pages", lambda *arguments, **named: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        build(layout, options)
+    assert len(asides) == 2
+    assert not [p.name for p in layout.cache.iterdir() if ".tmp-" in p.name], "the state written aside is gone"

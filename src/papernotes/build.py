@@ -88,6 +88,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
     searching: Indexing | None = None
+    engine: Engine | None = None
     try:
         manifest = looked.manifest if looked is not None else None
         engine = Engine(layout, options, store=kept or _spill_store(layout, options),
@@ -123,6 +124,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         clock.lap("swap")
     except BaseException:
         gc.unfreeze()
+        if engine is not None:
+            engine.abandon()
         if searching is not None:
             searching.stop()  # before its folder goes
         if isinstance(staging, inplace.InPlace):

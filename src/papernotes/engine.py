@@ -472,6 +472,7 @@ class Engine:
         self.last_read: LastRead | None = None  # for a next build told which files changed
         self.basis = ""  # a digest of the inputs the build that saved the state restored began with
         self.saved_pages: SavedPages | None = None  # the page digests as the state restored holds them
+        self.whole_aside: tuple[Whole, Path, Forked[None]] | None = None  # the whole being saved by a forked process
 
     # -- the build ------------------------------------------------------------------------------
 
@@ -488,6 +489,8 @@ class Engine:
         registry = load_registry(layout.content, remembered=self.registry_files,
                                  memo=self.walks if self.keeps is not Keeps.NOTHING else None)
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
+        if parallel is not None and self.relinked is None and self.saved is not None:
+            self._save_whole_aside()
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
         begin = (lambda: beside(graph, config)) if beside is not None else (lambda: None)
@@ -892,6 +895,7 @@ class Engine:
         cache, walks = self.layout.cache, self.walks.used()
         if self.graph is None:
             return
+        self._taken_aside()
         changes = None
         if self.saved is not None and self.relinked is not None:
             changes = changes_since(self.saved, self.reads.memory, self.notes_in, self.graph, walks, self.relinked)
@@ -918,6 +922,44 @@ class Engine:
             for name in (STATE, CHANGES):
                 (cache / name).unlink(missing_ok=True)
 
+    def _save_whole_aside(self) -> None:
+        """After an edit that built the graph anew, write the state to save whole (``save``) in a
+        forked process while this one plans and writes the pages: the graph will not change, and
+        the next build needs all of it. Not when the body store is to be compacted first, which
+        moves the bodies the state refers to."""
+        store = self.store
+        if self.graph is None or store is None or not store.lasts or store.wasteful(self._stored_bodies()):
+            return
+        self.graph.papers.settle()
+        whole = Whole.taken(self.reads.memory, self.notes_in, self.graph, self.walks.used())
+        state = {"whole": whole, "graph setup": self.graph_setup}
+        temporary = (self.layout.cache / STATE).with_suffix(f".tmp-{os.getpid()}-aside")
+        self.layout.cache.mkdir(parents=True, exist_ok=True)
+        self.whole_aside = (whole, temporary, Forked(lambda: self._dump_into(temporary, state)))
+
+    def _taken_aside(self) -> None:
+        """The whole state the forked process wrote put in place, once it is whole; the state
+        saved whole is then that. Nothing is put in place when it failed."""
+        if self.whole_aside is None:
+            return
+        whole, temporary, forked = self.whole_aside
+        self.whole_aside = None
+        try:
+            forked.result()
+            os.replace(temporary, self.layout.cache / STATE)
+        except Exception:  # saved whole in this process instead
+            temporary.unlink(missing_ok=True)
+            return
+        self.saved, self.relinked = whole, frozenset()
+
+    def abandon(self) -> None:
+        """Stop saving the state aside (the build failed): nothing of it is left."""
+        if self.whole_aside is not None:
+            _, temporary, forked = self.whole_aside
+            self.whole_aside = None
+            forked.stop()
+            temporary.unlink(missing_ok=True)
+
     def _stored_bodies(self) -> list[StoredText]:
         """The bodies kept in the store that the notes of the state saved whole refer to (the
         notes as read and as linked); a body missed here makes ``dump`` refuse the state."""
@@ -930,11 +972,14 @@ class Engine:
         target = self.layout.cache / name
         temporary = target.with_suffix(f".tmp-{os.getpid()}")
         try:
-            with temporary.open("wb") as handle:
-                bodystore.dump({"format": STATE_FORMAT, "version": __version__, **state}, handle, self.store)
+            self._dump_into(temporary, state)
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
+
+    def _dump_into(self, path: Path, state: dict[str, object]) -> None:
+        with path.open("wb") as handle:
+            bodystore.dump({"format": STATE_FORMAT, "version": __version__, **state}, handle, self.store)
 
     def _load(self, name: str) -> dict[str, Any]:
         with (self.layout.cache / name).open("rb") as handle:
