@@ -16,7 +16,7 @@ from ..collector import paused
 from ..config import Config
 from .links import EarlierLinks, LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
-from ..papers.papergraph import (RELATING_TAG, Paper, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
+from ..papers.papergraph import (RELATING_TAG, Earlier, Paper, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
                                  paper_titles, related_notes, subject_paper, swap_notes)
 from ..papers.registry import PaperMeta, Registry, with_hints
 from ..urls import slugify
@@ -310,7 +310,8 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = _group_dates(ordered)
-    papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper, earlier.papers.papers if earlier is not None else ())
+    papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper,
+                               Earlier(earlier.notes, earlier.papers, earlier.tags_of) if earlier is not None else None)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
                  in_order(problems))
 

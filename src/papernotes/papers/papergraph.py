@@ -297,12 +297,22 @@ def match_feed_titles(notes: tuple[Note, ...], registry: Registry) -> tuple[Note
     return tuple(matched)
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier graph's notes, papers and tags, which a graph built again may take from."""
+
+    notes: tuple[Note, ...]
+    papers: PaperGraph
+    tags_of: Mapping[str, tuple[Tag, ...]]
+
+
 def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
-                      paper_url: str = "/papers/{slug}/", earlier: Iterable[Paper] = ()) -> PaperGraph:
+                      paper_url: str = "/papers/{slug}/", earlier: Earlier | None = None) -> PaperGraph:
     """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
     ``paper_url`` is the pattern of a paper's page. A paper of ``earlier`` (an earlier graph's)
     with the same metadata and discussions, by the same note objects, is taken as it was (with
-    what it worked out and the cards its lists took)."""
+    what it worked out and the cards its lists took), and so are the related notes of the notes
+    sharing no paper or tag with a note that changed."""
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
     metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
@@ -310,14 +320,14 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     for note in notes:
         for ref in note.papers:
             discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
-    was = {paper.id: paper for paper in earlier}
+    was = {paper.id: paper for paper in earlier.papers.papers} if earlier is not None else {}
     papers = {pid: _same(was.get(pid), metas[pid], found, paper_url) or Paper(metas[pid], paper_slug(pid), tuple(found), url_pattern=paper_url)
               for pid, found in discussions.items()}
     ordered = tuple(sorted(papers.values(), key=_title_order))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
-    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related_notes(notes, papers_of, tags_of),
-                      cites=cites, cited_by=cited_by)
+    related = related_notes(notes, papers_of, tags_of) if earlier is None else related_again(notes, papers_of, tags_of, earlier)
+    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related, cites=cites, cited_by=cited_by)
 
 
 def _same(paper: Paper | None, meta: PaperMeta, discussions: list[Discussion], url_pattern: str) -> Paper | None:
@@ -402,6 +412,31 @@ def subject_paper(note: Note) -> str | None:
 
 
 RELATING_TAG = 200  # the most notes a tag may have for its notes to be related by it
+
+
+def related_again(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]], tags_of: dict[str, tuple[Tag, ...]],
+                  earlier: Earlier) -> dict[str, tuple[Note, ...]]:
+    """``related_notes`` of ``notes``, found again only for the notes sharing a paper or tag with
+    a note that is not the earlier graph's (added, gone or changed): another note's candidates,
+    their scores and their order are what they were. All are found again when notes moved
+    among one another (ties go to the earlier note)."""
+    before = {note.id: note for note in earlier.notes}
+    now = {note.id: note for note in notes}
+    if [i for i in now if i in before] != [i for i in before if i in now]:
+        return related_notes(notes, papers_of, tags_of)
+    changed = {i for i, note in now.items() if before.get(i) is not note} | (before.keys() - now.keys())
+    touched = {key for i in changed for key in _relating(i, papers_of, tags_of)}
+    touched.update(key for i in changed for key in _relating(i, earlier.papers.papers_of, earlier.tags_of))
+    again = [i for i in now if i in changed or not touched.isdisjoint(_relating(i, papers_of, tags_of))]
+    related = related_notes(notes, papers_of, tags_of, only=again)
+    for i in now.keys() - related.keys():
+        related[i] = tuple(now[note.id] for note in earlier.papers.related.get(i, ()))
+    return {i: related[i] for i in now}
+
+
+def _relating(note_id: str, papers_of: Mapping[str, tuple[Paper, ...]], tags_of: Mapping[str, tuple[Tag, ...]]) -> tuple[str, ...]:
+    """The keys ``related_notes`` relates a note by: its papers and tags."""
+    return (*("p:" + paper.id for paper in papers_of.get(note_id, ())), *("t:" + tag.slug for tag in tags_of.get(note_id, ())))
 
 
 def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
