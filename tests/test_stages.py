@@ -327,9 +327,10 @@ LINKING = {  # file → its versions (a later one retitled or with other links)
     "c.md": ("---\ntags: [ml]\n---\n# Gamma\n\n## Part\n\nA line. ^k1\n\nSee [[Alpha renamed]].\n",
              "---\ntags: [ml, rl]\n---\n# Gamma\n\n![[Beta]]\n"),
     "d.md": ("---\ntags: [ml]\n---\n# Delta\n\n![[Alpha#Part]] and [[Beta]].\n", "# Delta\n\n[[Gamma]] [[Gamma]]\n"),
-    "e.md": ("---\ntags: [rl]\n---\n# Epsilon\n\nNo links, arXiv:2001.08361.\n",
+    "e.md": ("---\ntags: [rl]\n---\n# Epsilon\n\nNo links, arXiv:2001.08361 and arXiv:2203.15556.\n",
              "---\ntags: [ml]\n---\n# Alpha\n\nA second [[Beta]].\n"),
-    "f.md": ("---\ntags: [ml, rl]\n---\n# Zeta\n\nOn arXiv:2203.15556.\n", "---\ntags: [rl]\n---\n# Zeta\n\nOn arXiv:1706.03762.\n"),
+    "f.md": ("---\ntags: [ml, rl]\n---\n# Zeta\n\nOn [Training Compute-Optimal Large Language Models]"
+             "(https://arxiv.org/abs/2203.15556).\n", "---\ntags: [rl]\n---\n# Zeta\n\nOn arXiv:1706.03762.\n"),
 }
 
 

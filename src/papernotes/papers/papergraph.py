@@ -312,10 +312,9 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     ``paper_url`` is the pattern of a paper's page. A paper of ``earlier`` (an earlier graph's)
     with the same metadata and discussions, by the same note objects, is taken as it was (with
     what it worked out and the cards its lists took), and so are the related notes of the notes
-    sharing no paper or tag with a note that changed."""
-    titles = paper_titles(notes)
-    mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers)
-    metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
+    sharing no paper or tag with a note that changed, and the metadata of the papers no changed
+    note mentions."""
+    metas = _metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier)
     discussions: dict[str, list[Discussion]] = {}
     for note in notes:
         for ref in note.papers:
@@ -328,6 +327,28 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     cites, cited_by = citations(ordered)
     related = related_notes(notes, papers_of, tags_of) if earlier is None else related_again(notes, papers_of, tags_of, earlier)
     return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related, cites=cites, cited_by=cited_by)
+
+
+def _metas(notes: Iterable[Note], registry: Registry, only: Collection[str] | None = None) -> dict[str, PaperMeta]:
+    """The metadata of the papers the notes mention (those of ``only``), titled by the notes."""
+    notes = tuple(notes)
+    titles = paper_titles(notes)
+    mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers if only is None or ref.id in only)
+    return with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
+
+
+def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier) -> dict[str, PaperMeta]:
+    """``_metas``, titled again only for the papers a note added, gone or not the earlier one
+    mentions (now or before): the others' titles come from the same notes' evidence."""
+    before = {note.id: note for note in earlier.notes}
+    now = {note.id for note in notes}
+    changed = [note for note in notes if before.get(note.id) is not note]
+    was = [before[note.id] for note in changed if note.id in before] + [note for i, note in before.items() if i not in now]
+    touched = {ref.id for note in (*changed, *was) for ref in note.papers}
+    metas = {paper.id: paper.meta for paper in earlier.papers.papers}
+    fresh = _metas((note for note in notes if any(ref.id in touched for ref in note.papers)), registry, touched)
+    metas.update((paper_id, fresh[paper_id]) for paper_id in touched if paper_id in fresh)  # the rest as titled before
+    return metas
 
 
 def _same(paper: Paper | None, meta: PaperMeta, discussions: list[Discussion], url_pattern: str) -> Paper | None:
