@@ -9,8 +9,10 @@ stages return rather than from keys written by hand for each feature:
   again, unless it changed within a second of being looked at (racy, as git says);
 - folder walks, while no folder walked changed its time;
 - the graph: when every edited note keeps its ``graph.shape``, the previous graph with the new
-  notes swapped in (``Graph.with_notes``) instead of a new one;
-- the plan: only pages whose context holds an edited note or paper are planned again;
+  notes swapped in (``Graph.with_notes``) instead of a new one; else one built from the previous
+  graph, which keeps the notes and papers that did not change as the same objects;
+- the plan: only pages whose context holds an edited note or paper are planned again
+  (``after_edit``, ``after_rebuild`` tell which), unless notes moved among one another;
 - rendered pages, under a digest of their template and context (``page_key``), which takes
   each note by its card (``Note.card``, the body left out) unless the page's templates read
   its body when it was last rendered (``Rendered.bodies``): a body edit renders again the
