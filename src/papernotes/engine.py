@@ -12,7 +12,7 @@ stages return rather than from keys written by hand for each feature:
   notes swapped in (``Graph.with_notes``) instead of a new one; else one built from the previous
   graph, which keeps the notes and papers that did not change as the same objects;
 - the plan: only pages whose context holds an edited note or paper are planned again
-  (``after_edit``, ``after_rebuild`` tell which), unless notes moved among one another;
+  (``after_edit`` and ``after_rebuild`` tell which);
 - rendered pages, under a digest of their template and context (``page_key``), which takes
   each note by its card (``Note.card``, the body left out) unless the page's templates read
   its body when it was last rendered (``Rendered.bodies``): a body edit renders again the
@@ -1201,6 +1201,8 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
                *(f"paper:{p}" for p in recarded), *(f"{TEXT}paper:{p}" for p in papers - recarded)}
     if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
         changed.add(PAGE + config.urls.graph_json)
+    if retitled:  # the host's redirects file lists the notes' old URLs in the notes' order
+        changed.add(PAGE + HOST_FILE)
     if metas:  # a paper retitled: the co-mentions sorted by title, the citation keys made of its title
         keyed = _keyed_again(previous.papers, graph.papers)
         changed.update(f"paper:{p}" for p in _comentioned_again(previous.papers, graph.papers) | keyed)
@@ -1236,15 +1238,14 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
     papers that are not the earlier ones, and the pages that list them in another order or show
     other neighbours, backlinks, related notes, co-mentions or citation keys; the pages of notes
     and papers added or gone, with their redirects, are made or dropped (``UNDER``). None when
-    notes moved among one another, a note's URL or a tag's name changed, or the site has
-    emitters of its own: every page is planned."""
+    a note's URL or a tag's name changed, or the site has emitters of its own: every page is
+    planned."""
     if config.plugins.emitters:
         return None
     old = {note.id: note for note in earlier.notes}
     new = {note.id: note for note in graph.notes}
-    if [i for i in old if i in new] != [i for i in new if i in old] or any(
-            old[i].url != note.url for i, note in new.items() if i in old):
-        return None  # moved among one another (a new date or title), or renamed for a collision
+    if any(old[i].url != note.url for i, note in new.items() if i in old):
+        return None  # renamed for a collision
     old_tags = {group.tag.slug: group for group in earlier.tags}
     new_tags = {group.tag.slug: group for group in graph.tags}
     if any(old_tags[slug].tag != group.tag for slug, group in new_tags.items() if slug in old_tags):
@@ -1256,7 +1257,7 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
     changed.update(UNDER + old[i].url for i in gone)
     changed.update(UNDER + new[i].url for i in added)
     changed.update({PAGE + urls.graph_json, PAGE + SITEMAP})  # the sitemap gives each note's date
-    if gone or added:  # the home page's list moved
+    if list(old) != list(new):  # the home page's list moved: notes came, went, or took another place
         changed.update({PAGE + "/", UNDER + "/page/"})
     if [n.id for n in earlier.notes[:config.feed_size]] != [n.id for n in graph.notes[:config.feed_size]]:
         changed.update({PAGE + urls.feed, PAGE + urls.json_feed})
@@ -1285,10 +1286,11 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
         for source in (*earlier.backlinks.get(i, ()), *graph.backlinks.get(i, ())):
             if source.id in new:
                 changed.add(PAGE + new[source.id].url)
-    owners = [_owners(redirects(notes)) for notes in (earlier.notes, graph.notes)]  # two notes may claim an old URL
-    moved = {url for url in owners[0].keys() | owners[1].keys() if owners[0].get(url) != owners[1].get(url)}
-    if moved:
-        changed.update({PAGE + HOST_FILE, *(UNDER + url for url in moved)})
+    claims = [[(url, note.id) for url, note in redirects(notes)] for notes in (earlier.notes, graph.notes)]
+    if claims[0] != claims[1]:  # the host's file lists them in the notes' order
+        owners = [_owners(claimed) for claimed in claims]  # two notes may claim an old URL
+        changed.add(PAGE + HOST_FILE)
+        changed.update(UNDER + url for url in owners[0].keys() | owners[1].keys() if owners[0].get(url) != owners[1].get(url))
     changed.update(_papers_changed(earlier, graph, config))
     return frozenset(changed)
 
@@ -1327,11 +1329,11 @@ def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
     return changed
 
 
-def _owners(redirected: Iterable[tuple[str, Note]]) -> dict[str, list[str]]:
+def _owners(claims: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """The ids of the notes redirected to from each old URL, in order."""
     owners: dict[str, list[str]] = {}
-    for url, note in redirected:
-        owners.setdefault(url, []).append(note.id)
+    for url, note_id in claims:
+        owners.setdefault(url, []).append(note_id)
     return owners
 
 
