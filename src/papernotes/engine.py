@@ -57,7 +57,7 @@ from .config import Config
 from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
-from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile
+from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile, ids_of
 from .names import Names
 from .output import OutputError
 from .emit import plan_pages
@@ -1269,8 +1269,8 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
     new_years = {year.year: year for year in graph.years}
     for number in old_years.keys() | new_years.keys():
         before_year, after_year = old_years.get(number), new_years.get(number)
-        if before_year is None or after_year is None or [(m.month, m.notes) for m in before_year.months] != [
-                (m.month, m.notes) for m in after_year.months] or not _same_objects(before_year.notes, after_year.notes):
+        if (before_year is None or after_year is None or [m.month for m in before_year.months] != [m.month for m in after_year.months]
+                or not _same_objects(before_year.notes, after_year.notes)):
             changed.update({PAGE + urls.archive, UNDER + urls.of_year(number)})
     if not _same_objects(earlier.undated, graph.undated):
         changed.add(PAGE + urls.archive)
@@ -1279,8 +1279,8 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
         if was is None:
             continue
         if ([n and n.id for n in earlier.neighbours(was)] != [n and n.id for n in graph.neighbours(note)]
-                or _ids(earlier.backlinks.get(note.id, ())) != _ids(graph.backlinks.get(note.id, ()))
-                or _ids(earlier.papers.related.get(note.id, ())) != _ids(graph.papers.related.get(note.id, ()))):
+                or ids_of(earlier.backlinks.get(note.id, ())) != ids_of(graph.backlinks.get(note.id, ()))
+                or ids_of(earlier.papers.related.get(note.id, ())) != ids_of(graph.papers.related.get(note.id, ()))):
             changed.add(PAGE + note.url)
     for i in others | gone:  # the local graphs of the notes linking to it show its title and tags
         for source in (*earlier.backlinks.get(i, ()), *graph.backlinks.get(i, ())):
@@ -1310,7 +1310,7 @@ def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
     changed.update(UNDER + new[pid].url for pid in new.keys() - old.keys())
     if old.keys() != new.keys():
         changed.update(PAGE + url for url in (urls.papers, urls.papers_read, urls.papers_published))
-    shelves = [{shelf.url: _ids(shelf.papers) for shelf in (*site_authors(papers, config), *site_venues(papers, config))}
+    shelves = [{shelf.url: ids_of(shelf.papers) for shelf in (*site_authors(papers, config), *site_venues(papers, config))}
                for papers in (earlier.papers.papers, graph.papers.papers)]
     if shelves[0] != shelves[1]:
         changed.update({UNDER + urls.authors, UNDER + urls.venues, PAGE + urls.papers})
@@ -1339,10 +1339,6 @@ def _owners(claims: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _same_objects(one: tuple[Note, ...], other: tuple[Note, ...]) -> bool:
     return len(one) == len(other) and all(a is b for a, b in zip(one, other))
-
-
-def _ids(notes: Iterable[Note | Paper]) -> list[str]:
-    return [item.id for item in notes]
 
 
 def _linked_to(source: str, targets: Iterable[str | None]) -> frozenset[str]:

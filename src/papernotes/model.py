@@ -15,7 +15,7 @@ import io
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Protocol
 
 from .jsonbytes import compact_json
 
@@ -321,6 +321,16 @@ class Page:
     url: str
     template: str
     context: Mapping[str, Any]
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def ids_of(items: Iterable[_Identified]) -> tuple[str, ...]:
+    """The ids of ``items`` (notes or papers), in order."""
+    return tuple(item.id for item in items)
 
 
 class LaterContext(Mapping[str, Any]):

@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import Config
 from .graph import Graph, retagged, titles_taken
-from .model import Diagnostic, Note
+from .model import Diagnostic, Note, ids_of
 from .papers.registry import Registry
 
 SAVED_EDITS = 200  # past this many notes or files changed since the whole, it is saved whole again
@@ -80,13 +80,9 @@ def _backlinks_since(whole: Graph, graph: Graph) -> dict[str, tuple[str, ...]]:
     now, was = graph.backlinks, whole.backlinks
     if now is was:
         return {}
-    differing = {target: _ids(now.get(target, ())) for target in now.keys() | was.keys()
+    differing = {target: ids_of(now.get(target, ())) for target in now.keys() | was.keys()
                  if now.get(target) is not was.get(target)}  # the same tuple: the same notes (most, after an edit)
-    return {target: ids for target, ids in differing.items() if ids != _ids(was.get(target, ()))}
-
-
-def _ids(notes: tuple[Note, ...]) -> tuple[str, ...]:
-    return tuple(note.id for note in notes)
+    return {target: ids for target, ids in differing.items() if ids != ids_of(was.get(target, ()))}
 
 
 def replayed(whole: Whole, changes: Changes, config: Config,

@@ -17,8 +17,8 @@ from ..config import Config
 from .links import EarlierLinks, LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
 from ..papers.papergraph import (RELATING_TAG, Earlier, Paper, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
-                                 paper_titles, related_notes, subject_paper, swap_notes)
-from ..papers.registry import PaperMeta, Registry, with_hints
+                                 paper_metas, related_notes, subject_paper, swap_notes)
+from ..papers.registry import PaperMeta, Registry
 from ..urls import slugify
 
 
@@ -203,17 +203,16 @@ def titles_taken(graph: Graph, fresh: Mapping[str, Note], registry: Registry) ->
     """The metadata of the papers whose title changes once the notes in ``fresh`` replace their
     earlier versions (a literature note named after its paper, retitled), as ``build_graph``
     would title them: by the notes on each, in the site's order."""
-    hints: dict[str, str] = {}
     papers: dict[str, Paper] = {}
     for new in fresh.values():
         old = graph.notes[graph.positions[new.id]] if new.id in graph.positions else None
         subjects = {subject_paper(new), subject_paper(old) if old is not None else None} - {None}
-        for paper in graph.papers.papers_of.get(new.id, ()):
-            if paper.id in subjects:
-                on_it = sorted(paper.notes, key=lambda note: graph.positions[note.id])  # as the graph met them
-                hints[paper.id] = paper_titles([fresh.get(note.id, note) for note in on_it]).get(paper.id, "")
-                papers[paper.id] = paper
-    metas = with_hints(registry, hints.items()) if hints else {}
+        papers.update((paper.id, paper) for paper in graph.papers.papers_of.get(new.id, ()) if paper.id in subjects)
+    if not papers:
+        return {}
+    on_them = sorted({note.id: note for paper in papers.values() for note in paper.notes}.values(),
+                     key=lambda note: graph.positions[note.id])  # as the graph met them
+    metas = paper_metas((fresh.get(note.id, note) for note in on_them), registry, papers.keys())
     return {pid: metas[pid] for pid, paper in papers.items() if metas[pid] != paper.meta}
 
 

@@ -314,7 +314,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     what it worked out and the cards its lists took), and so are the related notes of the notes
     sharing no paper or tag with a note that changed, and the metadata of the papers no changed
     note mentions."""
-    metas = _metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier)
+    metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier)
     discussions: dict[str, list[Discussion]] = {}
     for note in notes:
         for ref in note.papers:
@@ -329,8 +329,9 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related, cites=cites, cited_by=cited_by)
 
 
-def _metas(notes: Iterable[Note], registry: Registry, only: Collection[str] | None = None) -> dict[str, PaperMeta]:
-    """The metadata of the papers the notes mention (those of ``only``), titled by the notes."""
+def paper_metas(notes: Iterable[Note], registry: Registry, only: Collection[str] | None = None) -> dict[str, PaperMeta]:
+    """The metadata of the papers the notes mention (those of ``only``), titled by the notes (in
+    their order: the first of equal evidence wins)."""
     notes = tuple(notes)
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers if only is None or ref.id in only)
@@ -338,7 +339,7 @@ def _metas(notes: Iterable[Note], registry: Registry, only: Collection[str] | No
 
 
 def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier) -> dict[str, PaperMeta]:
-    """``_metas``, titled again only for the papers a note added, gone or not the earlier one
+    """``paper_metas``, titled again only for the papers a note added, gone or not the earlier one
     mentions (now or before): the others' titles come from the same notes' evidence."""
     before = {note.id: note for note in earlier.notes}
     now = {note.id for note in notes}
@@ -346,7 +347,7 @@ def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier) 
     was = [before[note.id] for note in changed if note.id in before] + [note for i, note in before.items() if i not in now]
     touched = {ref.id for note in (*changed, *was) for ref in note.papers}
     metas = {paper.id: paper.meta for paper in earlier.papers.papers}
-    fresh = _metas((note for note in notes if any(ref.id in touched for ref in note.papers)), registry, touched)
+    fresh = paper_metas((note for note in notes if any(ref.id in touched for ref in note.papers)), registry, touched)
     metas.update((paper_id, fresh[paper_id]) for paper_id in touched if paper_id in fresh)  # the rest as titled before
     return metas
 
@@ -465,12 +466,10 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
                   limit: int = 5) -> dict[str, tuple[Note, ...]]:
     """For each note (or each of the ids ``only``), the notes sharing most papers (weight 2) and
     tags (weight 1)."""
-    keys = None if only is None else {*("p:" + paper.id for i in only for paper in papers_of.get(i, ())),
-                                      *("t:" + tag.slug for i in only for tag in tags_of.get(i, ()))}
+    keys = None if only is None else {key for i in only for key in _relating(i, papers_of, tags_of)}
     by_key: dict[str, list[int]] = {}  # the members of each paper and tag (those of ``keys``), by position
     for at, note in enumerate(notes):
-        for key in (*("p:" + paper.id for paper in papers_of.get(note.id, ())),
-                    *("t:" + tag.slug for tag in tags_of.get(note.id, ()))):
+        for key in _relating(note.id, papers_of, tags_of):
             if keys is None or key in keys:
                 by_key.setdefault(key, []).append(at)
     position = {note.id: index for index, note in enumerate(notes)} if only is None else \
