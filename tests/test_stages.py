@@ -331,6 +331,11 @@ LINKING = {  # file → its versions (a later one retitled or with other links)
              "---\ntags: [ml]\n---\n# Alpha\n\nA second [[Beta]].\n"),
     "f.md": ("---\ntags: [ml, rl]\n---\n# Zeta\n\nOn [Training Compute-Optimal Large Language Models]"
              "(https://arxiv.org/abs/2203.15556).\n", "---\ntags: [rl]\n---\n# Zeta\n\nOn arXiv:1706.03762.\n"),
+    "g.md": ("# Eta\n\narXiv:2203.15556, arXiv:1810.04805 and arXiv:2005.14165.\n",
+             "# Eta\n\nOn [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)"
+             " with arXiv:2001.08361.\n"),
+    "h.md": ("# Theta\n\narXiv:2005.14165, arXiv:2001.08361 and arXiv:1810.04805.\n",
+             "# Theta\n\narXiv:1810.04805 then [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165).\n"),
 }
 
 
@@ -354,7 +359,7 @@ def _graph_facts(graph):
             {target: [n.id for n in sources] for target, sources in graph.backlinks.items()}, graph.forward,
             [(p.id, p.title, p.url, p.digest, [n.digest for n in p.notes]) for p in papers.papers],
             {i: [p.id for p in found] for i, found in papers.papers_of.items()},
-            {i: [(p.id, n) for p, n in found] for i, found in papers.co_mentioned.items()},
+            [(i, [(p.id, n) for p, n in found]) for i, found in papers.co_mentioned.items()],
             {i: [n.id for n in found] for i, found in papers.related.items()}, papers.cites)
 
 
@@ -364,11 +369,19 @@ def _graph_facts(graph):
 def test_a_graph_built_again_takes_the_notes_linked_as_before_as_linking_them_anew_would(before, after):
     """Notes added, removed, retitled or linking elsewhere: the graph built from the earlier one
     is the one built from scratch, and a note whose links lead where they did is not linked again."""
+    from unittest import mock
+    from papernotes.papers import papergraph
+
     pool = _linking_notes()
     earlier = build_graph(tuple(pool[name, version] for name, version in before.items()), Config())
     notes = tuple(pool[name, version] for name, version in after.items())
     again, anew = build_graph(notes, Config(), earlier=earlier), build_graph(notes, Config())
     assert _graph_facts(again) == _graph_facts(anew)
+    with mock.patch.object(papergraph, "RELATING_TAG", 2):  # a paper or tag of three notes relates none of them
+        earlier_few = build_graph(tuple(pool[name, version] for name, version in before.items()), Config())
+        assert _graph_facts(build_graph(notes, Config(), earlier=earlier_few)) == _graph_facts(build_graph(notes, Config()))
+    by_id = {paper.id: paper for paper in again.papers.papers}
+    assert all(by_id[paper.id] is paper for found in again.papers.co_mentioned.values() for paper, _ in found)
     if before == after:  # a note that embeds another is linked anew, and so are the papers it discusses
         assert all(note is earlier.notes[earlier.positions[note.id]] for note in again.notes if not has_embeds(note))
         kept = {paper.id: paper for paper in earlier.papers.papers}

@@ -310,23 +310,29 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
                       paper_url: str = "/papers/{slug}/", earlier: Earlier | None = None) -> PaperGraph:
     """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
     ``paper_url`` is the pattern of a paper's page. A paper of ``earlier`` (an earlier graph's)
-    with the same metadata and discussions, by the same note objects, is taken as it was (with
-    what it worked out and the cards its lists took), and so are the related notes of the notes
-    sharing no paper or tag with a note that changed, and the metadata of the papers no changed
-    note mentions."""
-    metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier)
+    that no changed note mentions, or with the same metadata and discussions, by the same note
+    objects, is taken as it was (with what it worked out and the cards its lists took), and so
+    are the metadata of the papers no changed note mentions, the co-mentions of those mentioned
+    beside none, and the related notes of the notes sharing no paper or tag with a changed note."""
+    touched = _touched(notes, earlier) if earlier is not None else set()
+    metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier, touched)
+    was = {paper.id: paper for paper in earlier.papers.papers} if earlier is not None else {}
+    # a paper no changed note mentions, now or before, is discussed by the same notes in the same order
+    kept = {pid: paper for pid, paper in was.items() if pid not in touched and paper.url_pattern == paper_url}
     discussions: dict[str, list[Discussion]] = {}
     for note in notes:
         for ref in note.papers:
-            discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
-    was = {paper.id: paper for paper in earlier.papers.papers} if earlier is not None else {}
+            if ref.id not in kept:
+                discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
     papers = {pid: _same(was.get(pid), metas[pid], found, paper_url) or Paper(metas[pid], paper_slug(pid), tuple(found), url_pattern=paper_url)
               for pid, found in discussions.items()}
+    papers.update(kept)
     ordered = tuple(sorted(papers.values(), key=_title_order))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
     related = related_notes(notes, papers_of, tags_of) if earlier is None else related_again(notes, papers_of, tags_of, earlier)
-    return PaperGraph(ordered, papers_of, co_mentions(papers_of, papers), related, cites=cites, cited_by=cited_by)
+    mentioned = co_mentions(papers_of, papers) if earlier is None else _co_mentions_again(papers_of, papers, earlier.papers, touched)
+    return PaperGraph(ordered, papers_of, mentioned, related, cites=cites, cited_by=cited_by)
 
 
 def paper_metas(notes: Iterable[Note], registry: Registry, only: Collection[str] | None = None) -> dict[str, PaperMeta]:
@@ -338,14 +344,18 @@ def paper_metas(notes: Iterable[Note], registry: Registry, only: Collection[str]
     return with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
 
 
-def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier) -> dict[str, PaperMeta]:
-    """``paper_metas``, titled again only for the papers a note added, gone or not the earlier one
-    mentions (now or before): the others' titles come from the same notes' evidence."""
+def _touched(notes: tuple[Note, ...], earlier: Earlier) -> set[str]:
+    """The papers that a note added, gone or not the earlier graph's one mentions, now or before."""
     before = {note.id: note for note in earlier.notes}
     now = {note.id for note in notes}
     changed = [note for note in notes if before.get(note.id) is not note]
     was = [before[note.id] for note in changed if note.id in before] + [note for i, note in before.items() if i not in now]
-    touched = {ref.id for note in (*changed, *was) for ref in note.papers}
+    return {ref.id for note in (*changed, *was) for ref in note.papers}
+
+
+def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier, touched: set[str]) -> dict[str, PaperMeta]:
+    """``paper_metas``, titled again only for the papers ``touched`` (``_touched``): the others'
+    titles come from the same notes' evidence."""
     metas = {paper.id: paper.meta for paper in earlier.papers.papers}
     fresh = paper_metas((note for note in notes if any(ref.id in touched for ref in note.papers)), registry, touched)
     metas.update((paper_id, fresh[paper_id]) for paper_id in touched if paper_id in fresh)  # the rest as titled before
@@ -400,6 +410,23 @@ def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str,
             for pid, c in pairs.items() if c}
 
 
+def _co_mentions_again(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str, Paper], earlier: PaperGraph,
+                       touched: set[str]) -> dict[str, tuple[tuple[Paper, int], ...]]:
+    """``co_mentions``, counted again only for the papers a note mentions beside a paper of
+    ``touched`` (``_touched``): any other is mentioned by the same notes beside the same papers,
+    titled as before and taken from the ``earlier`` graph, so its list is the earlier one. In
+    the order ``co_mentions`` gives them."""
+    near = {other.id for pid in touched if pid in papers for note in papers[pid].notes for other in papers_of[note.id]}
+    found = co_mentions(papers_of, papers, only=near)
+    kept = earlier.co_mentioned
+    again: dict[str, tuple[tuple[Paper, int], ...]] = {}
+    for pid in dict.fromkeys(paper.id for mine in papers_of.values() for paper in mine):  # the order counting meets them
+        mentioned = found.get(pid) if pid in near else kept.get(pid)
+        if mentioned:
+            again[pid] = mentioned
+    return again
+
+
 def paper_titles(notes: Iterable[Note]) -> dict[str, str]:
     """The title the notes give each paper: the strongest evidence over all mentions (see
     ``titles.py``), counting a note or feed item whose subject is the paper."""
@@ -439,21 +466,25 @@ RELATING_TAG = 200  # the most notes a tag may have for its notes to be related 
 def related_again(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]], tags_of: dict[str, tuple[Tag, ...]],
                   earlier: Earlier) -> dict[str, tuple[Note, ...]]:
     """``related_notes`` of ``notes``, found again only for the notes sharing a paper or tag with
-    a note that is not the earlier graph's (added, gone or changed): another note's candidates,
-    their scores and their order are what they were. All are found again when notes moved
-    among one another (ties go to the earlier note)."""
+    a note that is not the earlier graph's (added, gone or changed), unless that paper or tag
+    has too many notes to relate them (``RELATING_TAG``) before and after: another note's
+    candidates, their scores and their order are what they were, and so is its list. All are
+    found again when notes moved among one another (ties go to the earlier note)."""
     before = {note.id: note for note in earlier.notes}
     now = {note.id: note for note in notes}
     if [i for i in now if i in before] != [i for i in before if i in now]:
         return related_notes(notes, papers_of, tags_of)
     changed = {i for i, note in now.items() if before.get(i) is not note} | (before.keys() - now.keys())
-    touched = {key for i in changed for key in _relating(i, papers_of, tags_of)}
-    touched.update(key for i in changed for key in _relating(i, earlier.papers.papers_of, earlier.tags_of))
-    again = [i for i in now if i in changed or not touched.isdisjoint(_relating(i, papers_of, tags_of))]
-    related = related_notes(notes, papers_of, tags_of, only=again)
-    for i in now.keys() - related.keys():
-        related[i] = tuple(now[note.id] for note in earlier.papers.related.get(i, ()))
-    return {i: related[i] for i in now}
+    keys_of = {i: _relating(i, papers_of, tags_of) for i in now}
+    members = Counter(key for keys in keys_of.values() for key in keys)
+    left = Counter(key for i in changed if i in now for key in keys_of[i])  # the changed notes' keys now…
+    came = Counter(key for i in changed for key in _relating(i, earlier.papers.papers_of, earlier.tags_of))  # …and before
+    touched = {key for key in left.keys() | came.keys()
+               if min(members[key], members[key] - left[key] + came[key]) <= RELATING_TAG}
+    again = [i for i, keys in keys_of.items() if i in changed or not touched.isdisjoint(keys)]
+    related = _related(notes, keys_of, papers_of, tags_of, again)
+    kept = earlier.papers.related  # the same notes: a list holding a note that changed was found again
+    return {i: related[i] if i in related else kept.get(i, ()) for i in now}
 
 
 def _relating(note_id: str, papers_of: Mapping[str, tuple[Paper, ...]], tags_of: Mapping[str, tuple[Tag, ...]]) -> tuple[str, ...]:
@@ -466,10 +497,17 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
                   limit: int = 5) -> dict[str, tuple[Note, ...]]:
     """For each note (or each of the ids ``only``), the notes sharing most papers (weight 2) and
     tags (weight 1)."""
-    keys = None if only is None else {key for i in only for key in _relating(i, papers_of, tags_of)}
+    keys_of = {note.id: _relating(note.id, papers_of, tags_of) for note in notes}
+    return _related(notes, keys_of, papers_of, tags_of, only, limit)
+
+
+def _related(notes: tuple[Note, ...], keys_of: Mapping[str, tuple[str, ...]], papers_of: dict[str, tuple[Paper, ...]],
+             tags_of: dict[str, tuple[Tag, ...]], only: Collection[str] | None, limit: int = 5) -> dict[str, tuple[Note, ...]]:
+    """``related_notes``, each note's keys (``_relating``) given."""
+    keys = None if only is None else {key for i in only for key in keys_of[i]}
     by_key: dict[str, list[int]] = {}  # the members of each paper and tag (those of ``keys``), by position
     for at, note in enumerate(notes):
-        for key in _relating(note.id, papers_of, tags_of):
+        for key in keys_of[note.id]:
             if keys is None or key in keys:
                 by_key.setdefault(key, []).append(at)
     position = {note.id: index for index, note in enumerate(notes)} if only is None else \
