@@ -81,7 +81,7 @@ def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) 
     for note in by_id:
         source = f"note:{note.id}"
         yield from ({"anchor": anchor, "source": source, "target": target, "type": "discusses"}
-                    for target, anchor in _discussed(note, graph))
+                    for target, anchor in _discussed(note))
     for note in by_id:
         source = f"note:{note.id}"
         yield from ({"source": source, "target": f"note:{target}", "type": "links"} for target in sorted(forward.get(note.id, ())))
@@ -126,26 +126,22 @@ def _note_node(note: Note, graph: Graph, base_path: str) -> dict[str, Any]:
 
 def _note_edge_keys(note: Note, graph: Graph) -> list[Edge]:
     """A note's tagged and discusses edges (one per section discussing the paper)."""
-    return [*_tagged(note, graph), *_discusses(note, graph)]
+    return [*_tagged(note, graph), *_discusses(note)]
 
 
 def _tagged(note: Note, graph: Graph) -> list[Edge]:
     return [("tagged", f"note:{note.id}", f"tag:{tag.slug}", "") for tag in graph.tags_of.get(note.id, ())]
 
 
-def _discusses(note: Note, graph: Graph) -> list[Edge]:
+def _discusses(note: Note) -> list[Edge]:
     source = f"note:{note.id}"
-    return [("discusses", source, target, anchor) for target, anchor in _discussed(note, graph)]
+    return [("discusses", source, target, anchor) for target, anchor in _discussed(note)]
 
 
-def _discussed(note: Note, graph: Graph) -> list[tuple[str, str]]:
+def _discussed(note: Note) -> list[tuple[str, str]]:
     """(``paper:ID``, section) of each discussion of a paper by the note (one per section
-    mentioning it), sorted."""
-    anchors: dict[str, set[str]] = {}
-    for ref in note.papers:  # the paper's discussions by this note are its mentions
-        anchors.setdefault(ref.id, set()).add(ref.anchor)
-    return sorted((f"paper:{paper.id}", anchor) for paper in graph.papers.papers_of.get(note.id, ())
-                  for anchor in anchors.get(paper.id, ()))
+    mentioning it), sorted: its mentions, as every paper it mentions has a page."""
+    return sorted({("paper:" + ref.id, ref.anchor) for ref in note.papers})
 
 
 def _edge(kind: str, source: str, target: str, anchor: str) -> dict[str, Any]:
