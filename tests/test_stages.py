@@ -331,11 +331,12 @@ LINKING = {  # file → its versions (a later one retitled or with other links)
              "---\ntags: [ml]\n---\n# Alpha\n\nA second [[Beta]].\n"),
     "f.md": ("---\ntags: [ml, rl]\n---\n# Zeta\n\nOn [Training Compute-Optimal Large Language Models]"
              "(https://arxiv.org/abs/2203.15556).\n", "---\ntags: [rl]\n---\n# Zeta\n\nOn arXiv:1706.03762.\n"),
-    "g.md": ("# Eta\n\narXiv:2203.15556, arXiv:1810.04805 and arXiv:2005.14165.\n",
-             "# Eta\n\nOn [BERT: Pre-training of Deep Bidirectional Transformers](https://arxiv.org/abs/1810.04805)"
-             " with arXiv:2001.08361.\n"),
-    "h.md": ("# Theta\n\narXiv:2005.14165, arXiv:2001.08361 and arXiv:1810.04805.\n",
-             "# Theta\n\narXiv:1810.04805 then [Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165).\n"),
+    "g.md": ("---\ndate: 2022-01-01\ntags: [rl]\n---\n# Eta\n\narXiv:2203.15556, arXiv:1810.04805 and arXiv:2005.14165.\n",
+             "---\ndate: 2025-01-01\ntags: [rl]\n---\n# Eta\n\nOn [BERT: Pre-training of Deep Bidirectional Transformers]"
+             "(https://arxiv.org/abs/1810.04805) with arXiv:2001.08361.\n"),
+    "h.md": ("---\ndate: 2023-05-01\ntags: [rl]\n---\n# Theta\n\narXiv:2005.14165, arXiv:2001.08361 and arXiv:1810.04805.\n",
+             "---\ndate: 2019-05-01\ntags: [rl]\n---\n# Theta\n\narXiv:1810.04805 then "
+             "[Language Models are Few-Shot Learners](https://arxiv.org/abs/2005.14165).\n"),
 }
 
 

@@ -469,12 +469,13 @@ def related_again(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
     a note that is not the earlier graph's (added, gone or changed), unless that paper or tag
     has too many notes to relate them (``RELATING_TAG``) before and after: another note's
     candidates, their scores and their order are what they were, and so is its list. All are
-    found again when notes moved among one another (ties go to the earlier note)."""
+    found again when the notes that did not change moved among one another (ties go to the
+    earlier note; a changed note that moved, a new date, is found again with those near it)."""
     before = {note.id: note for note in earlier.notes}
     now = {note.id: note for note in notes}
-    if [i for i in now if i in before] != [i for i in before if i in now]:
-        return related_notes(notes, papers_of, tags_of)
     changed = {i for i, note in now.items() if before.get(i) is not note} | (before.keys() - now.keys())
+    if [i for i in now if i not in changed] != [i for i in before if i not in changed]:
+        return related_notes(notes, papers_of, tags_of)
     keys_of = {i: _relating(i, papers_of, tags_of) for i in now}
     members = Counter(key for keys in keys_of.values() for key in keys)
     left = Counter(key for i in changed if i in now for key in keys_of[i])  # the changed notes' keys now…
