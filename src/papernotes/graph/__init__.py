@@ -372,10 +372,11 @@ def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic
     tags: dict[str, Tag] = {}
     members: dict[str, list[Note]] = {}
     tags_of: dict[str, tuple[Tag, ...]] = {}
+    slugs: dict[str, str] = {}  # a site names few tags, each on many notes
     for note in sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)):
         mine = []
         for name in note.tags:
-            slug = slugify(name, "tag")
+            slug = slugs.get(name) or slugs.setdefault(name, slugify(name, "tag"))
             tag = tags.get(slug)
             if tag is None:
                 tag = tags[slug] = Tag(name, slug, tag_url.format(slug=slug))
