@@ -106,8 +106,8 @@ class Paper:
     def digests_of(self, ids: Collection[str]) -> bytes:
         """The digests of its notes whose ids are among ``ids``, in its order of notes: a walk
         of the few ids a page names rather than of every note on a much-discussed paper."""
-        at = self._note_at
-        return b"".join(self.notes[index].digest for index in sorted(at[i] for i in ids if i in at))
+        at, notes = self._note_at, self.notes
+        return b"".join(notes[index].digest for index in sorted(at[i] for i in ids if i in at))
 
     @functools.cached_property
     def _note_at(self) -> dict[str, int]:
@@ -314,7 +314,8 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     objects, is taken as it was (with what it worked out and the cards its lists took), and so
     are the metadata of the papers no changed note mentions, the co-mentions of those mentioned
     beside none, and the related notes of the notes sharing no paper or tag with a changed note."""
-    touched = _touched(notes, earlier) if earlier is not None else set()
+    changes = _Changes.of(notes, earlier) if earlier is not None else None
+    touched = changes.papers() if changes is not None else set()
     metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier, touched)
     was = {paper.id: paper for paper in earlier.papers.papers} if earlier is not None else {}
     # a paper no changed note mentions, now or before, is discussed by the same notes in the same order
@@ -330,8 +331,11 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     ordered = tuple(sorted(papers.values(), key=_title_order))
     papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
-    related = related_notes(notes, papers_of, tags_of) if earlier is None else related_again(notes, papers_of, tags_of, earlier)
-    mentioned = co_mentions(papers_of, papers) if earlier is None else _co_mentions_again(papers_of, papers, earlier.papers, touched)
+    if changes is None:
+        related, mentioned = related_notes(notes, papers_of, tags_of), co_mentions(papers_of, papers)
+    else:
+        related = related_again(notes, papers_of, tags_of, changes)
+        mentioned = _co_mentions_again(papers_of, papers, changes.earlier.papers, touched)
     return PaperGraph(ordered, papers_of, mentioned, related, cites=cites, cited_by=cited_by)
 
 
@@ -344,18 +348,31 @@ def paper_metas(notes: Iterable[Note], registry: Registry, only: Collection[str]
     return with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
 
 
-def _touched(notes: tuple[Note, ...], earlier: Earlier) -> set[str]:
-    """The papers that a note added, gone or not the earlier graph's one mentions, now or before."""
-    before = {note.id: note for note in earlier.notes}
-    now = {note.id for note in notes}
-    changed = [note for note in notes if before.get(note.id) is not note]
-    was = [before[note.id] for note in changed if note.id in before] + [note for i, note in before.items() if i not in now]
-    return {ref.id for note in (*changed, *was) for ref in note.papers}
+@dataclass(frozen=True)
+class _Changes:
+    """Notes against an ``earlier`` graph's: both by id, and the ids of the notes added, gone or
+    not the earlier objects."""
+
+    earlier: Earlier
+    before: dict[str, Note]
+    now: dict[str, Note]
+    ids: set[str]
+
+    @classmethod
+    def of(cls, notes: tuple[Note, ...], earlier: Earlier) -> _Changes:
+        before = {note.id: note for note in earlier.notes}
+        now = {note.id: note for note in notes}
+        return cls(earlier, before, now, {i for i, note in now.items() if before.get(i) is not note} | (before.keys() - now.keys()))
+
+    def papers(self) -> set[str]:
+        """The papers those notes mention, now or before."""
+        return {ref.id for i in self.ids for note in (self.before.get(i), self.now.get(i)) if note is not None
+                for ref in note.papers}
 
 
 def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier, touched: set[str]) -> dict[str, PaperMeta]:
-    """``paper_metas``, titled again only for the papers ``touched`` (``_touched``): the others'
-    titles come from the same notes' evidence."""
+    """``paper_metas``, titled again only for the papers ``touched`` (``_Changes.papers``): the
+    others' titles come from the same notes' evidence."""
     metas = {paper.id: paper.meta for paper in earlier.papers.papers}
     fresh = paper_metas((note for note in notes if any(ref.id in touched for ref in note.papers)), registry, touched)
     metas.update((paper_id, fresh[paper_id]) for paper_id in touched if paper_id in fresh)  # the rest as titled before
@@ -413,7 +430,7 @@ def co_mentions(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str,
 def _co_mentions_again(papers_of: Mapping[str, tuple[Paper, ...]], papers: Mapping[str, Paper], earlier: PaperGraph,
                        touched: set[str]) -> dict[str, tuple[tuple[Paper, int], ...]]:
     """``co_mentions``, counted again only for the papers a note mentions beside a paper of
-    ``touched`` (``_touched``): any other is mentioned by the same notes beside the same papers,
+    ``touched`` (``_Changes.papers``): any other is mentioned by the same notes beside the same papers,
     titled as before and taken from the ``earlier`` graph, so its list is the earlier one. In
     the order ``co_mentions`` gives them."""
     near = {other.id for pid in touched if pid in papers for note in papers[pid].notes for other in papers_of[note.id]}
@@ -464,16 +481,14 @@ RELATING_TAG = 200  # the most notes a tag may have for its notes to be related 
 
 
 def related_again(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]], tags_of: dict[str, tuple[Tag, ...]],
-                  earlier: Earlier) -> dict[str, tuple[Note, ...]]:
+                  changes: _Changes) -> dict[str, tuple[Note, ...]]:
     """``related_notes`` of ``notes``, found again only for the notes sharing a paper or tag with
     a note that is not the earlier graph's (added, gone or changed), unless that paper or tag
     has too many notes to relate them (``RELATING_TAG``) before and after: another note's
     candidates, their scores and their order are what they were, and so is its list. All are
     found again when the notes that did not change moved among one another (ties go to the
     earlier note; a changed note that moved, a new date, is found again with those near it)."""
-    before = {note.id: note for note in earlier.notes}
-    now = {note.id: note for note in notes}
-    changed = {i for i, note in now.items() if before.get(i) is not note} | (before.keys() - now.keys())
+    earlier, before, now, changed = changes.earlier, changes.before, changes.now, changes.ids
     if [i for i in now if i not in changed] != [i for i in before if i not in changed]:
         return related_notes(notes, papers_of, tags_of)
     keys_of = {i: _relating(i, papers_of, tags_of) for i in now}
