@@ -158,3 +158,30 @@ def test_a_link_in_a_heading_is_a_mention_of_its_section() -> None:
     refs = papers_in_html(body.html)
     assert [(r.id, r.anchor, r.title) for r in refs] == [
         ("arxiv:1706.03762", "attention-is-all-you-need-2017", "Attention Is All You Need")]
+
+
+_MARKUP = st.sampled_from(["|", "| a | b |\n|---|---|\n", "$", "$$", "\\(", "\\[", "\\begin{align}", "\\end{align}", "{: .c}",
+                           "{:", "```", "~~~", "> ", "[^1]", "[^1]: n", "^[i]", "[a]: /u", "\n[b]:/v\n", "]:", "<b>", "<div>",
+                           "</div>", "# ", "## h", "\\", "\\*", "`", "~~", "==", "[[x]]", "![[x]]", "[@k]", "![a](b.png)",
+                           "![c](d)", "[a](b)", "<https://x.org>", "&amp;", "&lt;", "&#35;", "&", "- [ ] t", "- [x] t",
+                           "- [X] t", "* ", "1. ", "---", "===", "x", " ", "\n", "\n\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_MARKUP, max_size=25).map("".join), min_size=1, max_size=4), st.sampled_from(["commonmark", "kramdown"]))
+def test_rules_a_text_cannot_use_are_left_out_without_changing_what_it_renders(texts: list[str], flavor: str) -> None:
+    """A renderer that turns off, text by text, the rules whose marks a text lacks renders each
+    text as one that tries every rule."""
+    from papernotes.markdown.pipeline import MarkdownRenderer
+    fitting, trying_all = MarkdownRenderer(), MarkdownRenderer()
+    trying_all._rules.fit = lambda text: None  # type: ignore[method-assign]
+    for text in texts:
+        assert fitting.render(text, "n.md", flavor=flavor) == trying_all.render(text, "n.md", flavor=flavor)
+
+
+def test_rules_come_back_on_for_a_text_that_uses_them() -> None:
+    from papernotes.markdown.pipeline import MarkdownRenderer
+    renderer = MarkdownRenderer()
+    assert "<table>" not in renderer.render("plain text", "n.md")[0].html
+    assert "table" in renderer._rules.off
+    assert "<table>" in renderer.render("| a | b |\n|---|---|\n| 1 | 2 |\n", "n.md")[0].html

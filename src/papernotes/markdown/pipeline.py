@@ -47,6 +47,7 @@ from ..papers.registry import Registry
 from .sanitize import neutralise_script_urls
 from ..siteurls import SiteURLs
 from .texmacros import Macro
+from .unusedrules import RuleFitter
 from ..urls import slugify
 from .wikilinks import wikilinks_plugin
 
@@ -119,6 +120,7 @@ class MarkdownRenderer:
         for rule in ("math_inline", "math_inline_double", "math_block"):
             self._math_only.add_render_rule(rule, _as_rule(self._render_math))
         self._md = md
+        self._rules = RuleFitter.of(md if not plugins else None)  # a site's plugin may parse text it makes itself
 
     def forget(self) -> None:
         """Forget the formulas and snippets converted so far, as a new process has none."""
@@ -131,6 +133,7 @@ class MarkdownRenderer:
         ``flavor``; relative images are looked up from ``source_dir``."""
         state = _RenderState(path, first_line, source_dir)
         env: dict[str, Any] = {"papernotes": state, FLAVOR_KEY: flavor}
+        self._rules.fit(text)
         tokens = self._md.parse(text, env)
         body = neutralise_script_urls(self._md.renderer.render(tokens, self._md.options, env))
         tags = tuple(dict.fromkeys(env.get("papernotes_tags", ())))

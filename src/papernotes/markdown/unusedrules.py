@@ -1,0 +1,85 @@
+"""The Markdown rules a text cannot use, turned off while it is parsed.
+
+markdown-it tries its rules one after the other: every block rule at the start of each block,
+the rules that can end a paragraph at each of its lines, every inline rule at each character
+that may begin markup. Most rules below can only match where the text holds one of their
+marks (a table row holds ``|``, a footnote ``[^``, a wikilink ``[[``): without any of them in
+the text, the rule cannot match anywhere, so leaving it out changes no token and saves the
+calls (a twelfth of the time of parsing a typical note). Every text a rule sees is a piece of
+the text given to ``parse``, or that piece with some characters removed (a table cell's ``\\|``
+loses its backslash), and no mark holds ``|`` after a backslash: a mark missing from the text
+is missing from every piece. A site's own Markdown plugins may parse text they make
+themselves: with any, every rule stays on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from markdown_it import MarkdownIt
+from markdown_it.ruler import Ruler
+
+from ..text import any_in
+
+#: Each rule's marks: it matches only where one of them is (its code was read for this). Rules
+#: whose marks are in nearly every note (lists, emphasis, links) are not here.
+MARKS: dict[str, tuple[str, ...]] = {
+    # block rules
+    "table": ("|",),  # its head line holds a pipe
+    "math_block": ("$$",),
+    "math_environment": ("\\begin{",),
+    "kramdown_block": ("{:",),
+    "fence": ("```", "~~~"),
+    "blockquote": (">",),
+    "footnote_def": ("[^",),
+    "reference": ("]:",),  # a label's closing bracket right before its colon
+    "html_block": ("<",),
+    "heading": ("#",),
+    # inline rules (and their second passes, of the same names)
+    "math_inline": ("$",),
+    "math_brackets": ("\\(", "\\["),
+    "math_environment_inline": ("\\begin{",),
+    "kramdown_span": ("{:",),
+    "escape": ("\\",),
+    "backticks": ("`",),
+    "strikethrough": ("~~",),
+    "mark": ("==",),
+    "wikilink": ("[[",),
+    "citation": ("[@",),
+    "image": ("![",),
+    "footnote_inline": ("^[",),
+    "footnote_ref": ("[^",),
+    "autolink": ("<",),
+    "html_inline": ("<",),
+    "entity": ("&",),
+    # core rules
+    "github-tasklists": ("[ ]", "[x]", "[X]"),
+}
+
+
+@dataclass
+class RuleFitter:
+    """Turns off, for each text parsed, the rules of ``MARKS`` it cannot use, among those the
+    parser had on when made (a rule a site's plugin turned off stays off)."""
+
+    chains: tuple[tuple[Ruler, frozenset[str]], ...]
+    names: tuple[str, ...]  # those of every chain
+    off: frozenset[str] = field(default=frozenset())
+
+    @classmethod
+    def of(cls, md: MarkdownIt | None) -> RuleFitter:
+        """The fitter of ``md``'s rules; None: one that turns no rule off."""
+        rulers = (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2) if md is not None else ()
+        chains = tuple((ruler, frozenset(rule.name for rule in ruler.__rules__ if rule.enabled and rule.name in MARKS))
+                       for ruler in rulers)
+        return cls(chains, tuple(sorted(set().union(*(names for _, names in chains)))))
+
+    def fit(self, text: str) -> None:
+        """Leave on only the rules ``text`` may use (the rulers are changed only when those
+        differ from the last text's)."""
+        off = frozenset(name for name in self.names if not any_in(MARKS[name], text))
+        if off == self.off:
+            return
+        for ruler, names in self.chains:
+            ruler.enable(list(names & (self.off - off)))
+            ruler.disable(list(names & (off - self.off)))
+        self.off = off
