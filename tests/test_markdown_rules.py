@@ -160,7 +160,8 @@ def test_a_link_in_a_heading_is_a_mention_of_its_section() -> None:
         ("arxiv:1706.03762", "attention-is-all-you-need-2017", "Attention Is All You Need")]
 
 
-_MARKUP = st.sampled_from(["|", "| a | b |\n|---|---|\n", "$", "$$", "\\(", "\\[", "\\begin{align}", "\\end{align}", "{: .c}",
+_MARKUP = st.sampled_from(["|", "| a | b |\n|---|---|\n", "a | b\n--- | :-:\n", "> | a |\n> |---|\n", "| a |\n---\n", "| a\n---\n", "| a |\r|-|\r",
+                           "\r\n", "\r", "$", "$$", "\\(", "\\[", "\\begin{align}", "\\end{align}", "{: .c}",
                            "{:", "```", "~~~", "> ", "[^1]", "[^1]: n", "^[i]", "[a]: /u", "\n[b]:/v\n", "]:", "<b>", "<div>",
                            "</div>", "# ", "## h", "\\", "\\*", "`", "~~", "==", "[[x]]", "![[x]]", "[@k]", "![a](b.png)",
                            "![c](d)", "[a](b)", "<https://x.org>", "&amp;", "&lt;", "&#35;", "&", "- [ ] t", "- [x] t",

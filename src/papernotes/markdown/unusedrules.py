@@ -14,45 +14,66 @@ themselves: with any, every rule stays on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Callable
 from markdown_it import MarkdownIt
 from markdown_it.ruler import Ruler
 
 from ..text import any_in
 
+Mark = Callable[[str], bool]  # whether a text holds a rule's mark
+
+
+def _holding(*pieces: str) -> Mark:
+    return lambda text: any_in(pieces, text)
+
+
+#: A table's delimiter row ends its line with ``|``, ``-``, ``:``, spaces and tabs alone, one ``-``
+#: at least (``|---|:--:``), whatever the container markers (``> ``, ``- ``) before it.
+_DELIMITER_ROW = re.compile(r"[|:-][|: \t-]*$", re.MULTILINE)
+
+
+def _table(text: str) -> bool:
+    if "|" not in text:
+        return False
+    lines = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # as markdown-it splits them
+    return any("-" in row[0] for row in _DELIMITER_ROW.finditer(lines))
+
+
 #: Each rule's marks: it matches only where one of them is (its code was read for this). Rules
 #: whose marks are in nearly every note (lists, emphasis, links) are not here.
-MARKS: dict[str, tuple[str, ...]] = {
+MARKS: dict[str, Mark] = {
     # block rules
-    "table": ("|",),  # its head line holds a pipe
-    "math_block": ("$$",),
-    "math_environment": ("\\begin{",),
-    "kramdown_block": ("{:",),
-    "fence": ("```", "~~~"),
-    "blockquote": (">",),
-    "footnote_def": ("[^",),
-    "reference": ("]:",),  # a label's closing bracket right before its colon
-    "html_block": ("<",),
-    "heading": ("#",),
+    "table": _table,  # a head line holding ``|`` above a delimiter row
+    "math_block": _holding("$$"),
+    "math_environment": _holding("\\begin{"),
+    "kramdown_block": _holding("{:"),
+    "fence": _holding("```", "~~~"),
+    "blockquote": _holding(">"),
+    "footnote_def": _holding("[^"),
+    "reference": _holding("]:"),  # a label's closing bracket right before its colon
+    "html_block": _holding("<"),
+    "heading": _holding("#"),
     # inline rules (and their second passes, of the same names)
-    "math_inline": ("$",),
-    "math_brackets": ("\\(", "\\["),
-    "math_environment_inline": ("\\begin{",),
-    "kramdown_span": ("{:",),
-    "escape": ("\\",),
-    "backticks": ("`",),
-    "strikethrough": ("~~",),
-    "mark": ("==",),
-    "wikilink": ("[[",),
-    "citation": ("[@",),
-    "image": ("![",),
-    "footnote_inline": ("^[",),
-    "footnote_ref": ("[^",),
-    "autolink": ("<",),
-    "html_inline": ("<",),
-    "entity": ("&",),
+    "math_inline": _holding("$"),
+    "math_brackets": _holding("\\(", "\\["),
+    "math_environment_inline": _holding("\\begin{"),
+    "kramdown_span": _holding("{:"),
+    "escape": _holding("\\"),
+    "backticks": _holding("`"),
+    "strikethrough": _holding("~~"),
+    "mark": _holding("=="),
+    "wikilink": _holding("[["),
+    "citation": _holding("[@"),
+    "image": _holding("!["),
+    "footnote_inline": _holding("^["),
+    "footnote_ref": _holding("[^"),
+    "autolink": _holding("<"),
+    "html_inline": _holding("<"),
+    "entity": _holding("&"),
     # core rules
-    "github-tasklists": ("[ ]", "[x]", "[X]"),
+    "github-tasklists": _holding("[ ]", "[x]", "[X]"),
 }
 
 
@@ -76,7 +97,7 @@ class RuleFitter:
     def fit(self, text: str) -> None:
         """Leave on only the rules ``text`` may use (the rulers are changed only when those
         differ from the last text's)."""
-        off = frozenset(name for name in self.names if not any_in(MARKS[name], text))
+        off = frozenset(name for name in self.names if not MARKS[name](text))
         if off == self.off:
             return
         for ruler, names in self.chains:
