@@ -241,8 +241,7 @@ class Note:
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
         object.__setattr__(self, "card", content_digest(fields))
         object.__setattr__(self, "shown", b"".join(content_digest(fields[index]) for index in _SHOWN_AT))
-        fields.insert(_BODY_AT, self.body)
-        object.__setattr__(self, "digest", content_digest(fields))
+        object.__setattr__(self, "digest", bytes_digest(self.card + content_digest(self.body)))  # the card holds the rest
 
     def card_of(self, fields: frozenset[str]) -> bytes:
         """A digest of the note's id and of those of ``SHOWN_FIELDS`` named (what a list showing
@@ -290,7 +289,6 @@ def content_digest(value: object) -> bytes:
 
 
 _CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Note) if f.name not in ("body", "digest", "card", "shown"))  # meta last
-_BODY_AT = [f.name for f in dataclasses.fields(Note)].index("body")
 #: The fields of a note that its view shows templates (``views.NoteView``), its id first.
 SHOWN_FIELDS = ("id", "title", "url", "date", "updated", "summary", "tags", "meta", "original_url", "author")
 _SHOWN_AT = tuple(map(_CARD_FIELDS.index, SHOWN_FIELDS))
