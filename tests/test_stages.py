@@ -247,6 +247,18 @@ def test_a_note_digest_is_of_its_contents_whichever_of_its_strings_are_shared() 
     assert made((tag, "other")).digest != shared.digest
 
 
+def test_a_note_with_another_body_is_the_note_replace_makes() -> None:
+    note = Note("a", "A", "/notes/a/", NoteDate(dt.datetime(2024, 3, 1)), RenderedBody("<p>a</p>"),
+                SourceSpan("content/a.md", rel="a.md"), tags=("x",), meta={"k": 1})
+    note.card_of(frozenset({"title"}))  # a card taken of the first stays with it alone
+    body = RenderedBody('<p><a href="/notes/b/">b</a></p>')
+    made, replaced = note.with_body(body), replace(note, body=body)
+    assert made == replaced and made.body is body
+    assert vars(made) == vars(replaced)
+    assert made.digest != note.digest and (made.card, made.shown) == (note.card, note.shown)
+    assert "_cards" not in vars(made) and "_cards" in vars(note)
+
+
 def test_a_file_is_dated_by_its_last_commit_inside_a_git_checkout_and_by_its_time_outside(tmp_path, monkeypatch):
     """A plain-text note may take its file's date; a Markdown file never does, so none is looked for."""
     import shutil

@@ -243,6 +243,15 @@ class Note:
         object.__setattr__(self, "shown", b"".join(content_digest(fields[index]) for index in _SHOWN_AT))
         object.__setattr__(self, "digest", bytes_digest(self.card + content_digest(self.body)))  # the card holds the rest
 
+    def with_body(self, body: RenderedBody) -> Note:
+        """This note with another body (its links resolved): ``replace`` would make the same
+        note, but digest every field again where only the body's digest is new."""
+        note = object.__new__(Note)
+        note.__dict__.update(self.__getstate__())
+        object.__setattr__(note, "body", body)
+        object.__setattr__(note, "digest", bytes_digest(self.card + content_digest(body)))
+        return note
+
     def card_of(self, fields: frozenset[str]) -> bytes:
         """A digest of the note's id and of those of ``SHOWN_FIELDS`` named (what a list showing
         only those fields of it shows), taken once for each set of fields (held by this process

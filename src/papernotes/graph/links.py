@@ -172,7 +172,7 @@ def link_note(note: Note, index: LinkIndex, base_path: str) -> tuple[Note, tuple
         return note, (), ()
     problems: list[Diagnostic] = []
     body, targets = _linked(note, index, base_path, (note.id,), problems, [EMBED_LIMIT])
-    return replace(note, body=replace(note.body, stored=body)), tuple(t.id if t else None for t in targets), tuple(problems)
+    return note.with_body(replace(note.body, stored=body)), tuple(t.id if t else None for t in targets), tuple(problems)
 
 
 def _linked(note: Note, index: LinkIndex, base_path: str, trail: tuple[str, ...],

@@ -45,7 +45,7 @@ def _with_children(section: Note, children: list[Note], base_path: str) -> Note:
     listing = f'<ul class="section-notes">\n{items}</ul>\n' if items else ""
     body = section.body.html
     body = body.replace(CHILDREN_MARK, listing, 1) if CHILDREN_MARK in body else body + listing
-    return replace(section, body=replace(section.body, stored=body))
+    return section.with_body(replace(section.body, stored=body))
 
 
 def _order(note: Note) -> tuple[float, str]:
