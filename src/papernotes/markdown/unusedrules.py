@@ -5,7 +5,7 @@ the rules that can end a paragraph at each of its lines, every inline rule at ea
 that may begin markup. Most rules below can only match where the text holds one of their
 marks (a table row holds ``|``, a footnote ``[^``, a wikilink ``[[``): without any of them in
 the text, the rule cannot match anywhere, so leaving it out changes no token and saves the
-calls (a twelfth of the time of parsing a typical note). Every text a rule sees is a piece of
+calls (about a tenth of the time of rendering a typical note). Every text a rule sees is a piece of
 the text given to ``parse``, or that piece with some characters removed (a table cell's ``\\|``
 loses its backslash), and no mark holds ``|`` after a backslash: a mark missing from the text
 is missing from every piece. A site's own Markdown plugins may parse text they make
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.ruler import Ruler
 
@@ -80,7 +81,8 @@ MARKS: dict[str, Mark] = {
 @dataclass
 class RuleFitter:
     """Turns off, for each text parsed, the rules of ``MARKS`` it cannot use, among those the
-    parser had on when made (a rule a site's plugin turned off stays off)."""
+    parser had on when made (a rule a site's plugin turned off stays off). It changes the parser
+    it fits, which is used by one thread at a time, as its renderer is."""
 
     chains: tuple[tuple[Ruler, frozenset[str]], ...]
     names: tuple[str, ...]  # those of every chain
