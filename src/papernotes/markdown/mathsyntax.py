@@ -23,6 +23,10 @@ which MathJax cannot typeset either: its TeX is shown as TeX).
   MathJax looks for in text): a display block (also interrupting a paragraph), or display math
   inside a line; ``\\_`` and ``\\*`` in them were written to keep Markdown's emphasis away and
   are read as ``_`` and ``*``.
+- A ``$`` or ``$$`` formula that shows it was written with Markdown's escapes (Hugo's goldmark
+  and kramdown outside its ``$$`` undo them before MathJax reads the page): ``\\_`` before a
+  subscript or any ``\\*``, or inside a line ``\\\\{``, ``\\\\}``, ``\\\\|``; they are read as MathJax
+  read them (``markdown_unescaped``). Not in raw HTML, which no Markdown engine read.
 
 Macros defined in any formula of a note (``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``…),
 and those given to the plugin (config ``math.macros``), are expanded in every formula of the note.
@@ -56,6 +60,15 @@ _COMMAND = COMMAND = re.compile(r"\\[A-Za-z]")
 _CLEARLY_TEX = CLEARLY_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]|^\s*[A-Za-z]\s*$")
 _UNESCAPED_DOUBLE = re.compile(r"(?<!\\)\$\$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+#: Signs that a ``$`` formula went through a Markdown engine that does not know math (Hugo's
+#: goldmark; kramdown outside its ``$$``), which undid its escapes before MathJax read it: in
+#: TeX, ``\_`` before a subscript and ``\*`` print an underscore and a discretionary times sign,
+#: which no formula means (``kth\_excluding`` does mean an underscore), and inside a line
+#: ``\\{``, ``\\}`` and ``\\|`` are a line break, which means nothing there.
+_ESCAPED = re.compile(r"\\_(?:[{\\0-9]|[A-Za-z](?![A-Za-z]))|\\\*")
+_ESCAPED_IN_LINE = re.compile(r"\\\\[{}|]")
+_ESCAPES = re.compile(r"\\\\|\\([_*])")  # an escaped backslash stays; ``\_``, ``\*`` → ``_``, ``*``
+_ESCAPES_IN_LINE = re.compile(r"\\\\([{}|])|\\\\|\\([_*])")
 
 
 MATH_TOKENS = frozenset({"math_inline", "math_inline_double", "math_block"})
@@ -66,7 +79,7 @@ def math_syntax_plugin(md: MarkdownIt, macros: Mapping[str, Macro] | None = None
     ``raw_html``: the text is HTML's, where no Markdown ate a backslash, so ``\\(…\\)`` is
     always math (as it is for MathJax)."""
     known = dict(macros or {})
-    md.core.ruler.after("inline", "math_macros", lambda state: _expand_macros(state, known))
+    md.core.ruler.after("inline", "math_macros", lambda state: _expand_macros(state, known, not raw_html))
     md.inline.ruler.before("escape", "math_inline", _dollar_math)
     md.inline.ruler.before("escape", "math_brackets", lambda state, silent: _bracket_math(state, silent, raw_html))
     md.inline.ruler.before("escape", "math_environment_inline", _environment_inline)
@@ -238,17 +251,32 @@ def _push(state: StateInline, kind: str, markup: str, content: str) -> None:
     token.markup = markup
 
 
-def _expand_macros(state: StateCore, configured: Mapping[str, Macro]) -> None:
-    """Take macro definitions out of the note's formulas and expand them in all of them."""
+def _expand_macros(state: StateCore, configured: Mapping[str, Macro], markdown_escapes: bool = True) -> None:
+    """Take macro definitions out of the note's formulas and expand them in all of them; first,
+    undo in a ``$`` or ``$$`` formula the Markdown escapes it shows it was written with
+    (``markdown_escapes``: the text is Markdown's, not raw HTML's)."""
     formulas = [token for token in _all_tokens(state.tokens) if token.type in MATH_TOKENS]
     macros = dict(configured)
     for token in formulas:
+        if markdown_escapes and token.markup in ("$", "$$") and "\\" in token.content:
+            token.content = markdown_unescaped(token.content, in_line=token.markup == "$")
         if "\\" in token.content:
             token.content, defined = take_definitions(token.content)
             macros.update(defined)
     if macros:
         for token in formulas:
             token.content = expand(token.content, macros)
+
+
+def markdown_unescaped(tex: str, in_line: bool) -> str:
+    """``tex`` as MathJax read it, when it shows that a Markdown engine undid its escapes first
+    (``_ESCAPED``): ``\\_`` and ``\\*`` read as ``_`` and ``*``, and in a formula ``in_line`` (``$…$``)
+    ``\\\\{``, ``\\\\}`` and ``\\\\|`` as ``\\{``, ``\\}`` and ``\\|``; else ``tex`` as written."""
+    if not (_ESCAPED.search(tex) or (in_line and _ESCAPED_IN_LINE.search(tex))):
+        return tex
+    if in_line:
+        return _ESCAPES_IN_LINE.sub(lambda m: "\\" + m[1] if m[1] else m[2] or m[0], tex)
+    return _ESCAPES.sub(lambda m: m[1] or m[0], tex)
 
 
 def _all_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
