@@ -60,15 +60,17 @@ _COMMAND = COMMAND = re.compile(r"\\[A-Za-z]")
 _CLEARLY_TEX = CLEARLY_TEX = re.compile(r"\\[A-Za-z]|[\^_{}]|^\s*[A-Za-z]\s*$")
 _UNESCAPED_DOUBLE = re.compile(r"(?<!\\)\$\$")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
-#: Signs that a ``$`` formula went through a Markdown engine that does not know math (Hugo's
+#: Signs that a ``$`` or ``$$`` formula went through a Markdown engine that does not know math (Hugo's
 #: goldmark; kramdown outside its ``$$``), which undid its escapes before MathJax read it: in
 #: TeX, ``\_`` before a subscript and ``\*`` print an underscore and a discretionary times sign,
 #: which no formula means (``kth\_excluding`` does mean an underscore), and inside a line
 #: ``\\{``, ``\\}`` and ``\\|`` are a line break, which means nothing there.
 _ESCAPED = re.compile(r"\\_(?:[{\\0-9]|[A-Za-z](?![A-Za-z]))|\\\*")
 _ESCAPED_IN_LINE = re.compile(r"\\\\[{}|]")
-_ESCAPES = re.compile(r"\\\\|\\([_*])")  # an escaped backslash stays; ``\_``, ``\*`` → ``_``, ``*``
-_ESCAPES_IN_LINE = re.compile(r"\\\\([{}|])|\\\\|\\([_*])")
+#: In such a formula: ``\\\\`` (a line break written for Markdown) → ``\\``, ``\_``, ``\*`` → ``_``,
+#: ``*``, another ``\\`` as it is; inside a line also ``\\{``, ``\\}``, ``\\|`` → ``\{``, ``\}``, ``\|``.
+_ESCAPES = re.compile(r"(\\\\)\\\\|\\\\|\\([_*])")
+_ESCAPES_IN_LINE = re.compile(r"(\\\\)\\\\|\\\\([{}|])|\\\\|\\([_*])")
 
 
 MATH_TOKENS = frozenset({"math_inline", "math_inline_double", "math_block"})
@@ -270,13 +272,13 @@ def _expand_macros(state: StateCore, configured: Mapping[str, Macro], markdown_e
 
 def markdown_unescaped(tex: str, in_line: bool) -> str:
     """``tex`` as MathJax read it, when it shows that a Markdown engine undid its escapes first
-    (``_ESCAPED``): ``\\_`` and ``\\*`` read as ``_`` and ``*``, and in a formula ``in_line`` (``$…$``)
-    ``\\\\{``, ``\\\\}`` and ``\\\\|`` as ``\\{``, ``\\}`` and ``\\|``; else ``tex`` as written."""
+    (``_ESCAPED``), read with them undone (``_ESCAPES``; ``_ESCAPES_IN_LINE`` in a formula
+    ``in_line``, ``$…$``); else ``tex`` as written."""
     if not (_ESCAPED.search(tex) or (in_line and _ESCAPED_IN_LINE.search(tex))):
         return tex
     if in_line:
-        return _ESCAPES_IN_LINE.sub(lambda m: "\\" + m[1] if m[1] else m[2] or m[0], tex)
-    return _ESCAPES.sub(lambda m: m[1] or m[0], tex)
+        return _ESCAPES_IN_LINE.sub(lambda m: m[1] or ("\\" + m[2] if m[2] else m[3] or m[0]), tex)
+    return _ESCAPES.sub(lambda m: m[1] or m[2] or m[0], tex)
 
 
 def _all_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
