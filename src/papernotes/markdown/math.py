@@ -146,7 +146,9 @@ def mathml_text(element: Element) -> str:
     as a ``<b>`` tag, and ``\\text{<script>…}`` as a script, in pages and in sanitized feeds.
     Here text keeps its references and escapes every other ``&``, ``<`` and ``>``; attribute values
     are escaped as XML. Written without ElementTree's general serializer, a fifth of the time of
-    converting a formula. Tags are plain names (no namespace) in latex2mathml's trees."""
+    converting a formula. Tags are plain names (no namespace) in latex2mathml's trees. The text
+    of ``\\text{…}`` loses the backslash of its escaped characters (``\\#``, ``\\%``, ``\\_``…), which
+    latex2mathml keeps and MathJax does not show."""
     out: list[str] = []
 
     def write(node: Element) -> None:
@@ -157,6 +159,8 @@ def mathml_text(element: Element) -> str:
         for name, value in node.items():
             out.append(f' {name}="{_escaped(value, attribute=True)}"')
         text = node.text
+        if text and tag == "mtext" and "\\" in text:  # latex2mathml keeps ``\text{\# words}``'s escapes
+            text = _TEXT_ESCAPE.sub(r"\1", text)
         if text or len(node):
             out.append(">")
             if text:
@@ -173,6 +177,7 @@ def mathml_text(element: Element) -> str:
     return "".join(out)
 
 
+_TEXT_ESCAPE = re.compile(r"\\([#$%&_{}])")  # in text mode, as MathJax shows them: the character
 _RAW_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _ATTRIBUTE_ESCAPES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
