@@ -107,3 +107,14 @@ def test_a_display_formula_split_into_paragraphs_by_a_blank_line_is_one_formula(
     assert problems == [] and html.count("<math") == 1 and "$$" not in html and html.count("<p>") == html.count("</p>") == 1
     prose, _ = render_math_in_html("<p>It costs $$ here.</p>\n<p>And $$ there.</p>", "feed.xml", 1)
     assert "<math" not in prose
+
+
+def test_a_drawing_holding_drawings_leaves_no_label_in_the_text() -> None:
+    """diagrams.net exports put MathJax's own ``<svg>`` inside the drawing, with the TeX as a
+    fallback ``<text>``: the whole drawing goes, not only up to its first ``</svg>``."""
+    drawing = ('<svg viewBox="0 0 8 8"><foreignObject><svg><path d="M0 0"/></svg></foreignObject>'
+               '<text>\\sum</text><svg/></svg>')
+    assert html_to_text(f"<p>Consider a layer: {drawing} and then.</p>") == "Consider a layer: and then."
+    assert summarize(f"<p>Consider a single layer in an MLP as drawn below. {drawing}</p><p>Next.</p>").count("sum") == 0
+    assert prose_words(f"<p>one {drawing} two</p>") == 2
+    assert html_to_text("<p>a <svg> left open <svg>x</svg> b</p>") == "a b"  # as the pattern took it before

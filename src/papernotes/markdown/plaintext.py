@@ -20,6 +20,7 @@ _MATH = re.compile(r"<math\b.*?</math\s*>", re.IGNORECASE | re.DOTALL)
 _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b.*?</annotation(?:-xml)?\s*>", re.IGNORECASE | re.DOTALL)
 _FOOTNOTE_REF = re.compile(r"<sup\b[^>]*class=\"footnote-ref\"[^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL)
 _DROPPED = re.compile(r"<(script|style|template|button|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SVG_TAG = re.compile(r"<(/?)svg\b[^>]*>", re.IGNORECASE)  # a drawing may hold drawings (diagrams.net puts MathJax's in)
 _FOOTNOTES = re.compile(r"<(section|div)\b[^>]*class=\"footnotes\"[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p\s*>", re.IGNORECASE | re.DOTALL)
 #: Sentence ends: ., ! or ? (or an ellipsis) before a space and a capital, digit or quote, not after a
@@ -96,7 +97,7 @@ def _cut(text: str, limit: int) -> str:
 
 def html_to_text(fragment: str) -> str:
     """The text a reader sees in ``fragment``, on one line: formulas as text, tags gone, entities decoded."""
-    fragment = _DROPPED.sub(" ", _FOOTNOTE_REF.sub("", fragment))
+    fragment = _DROPPED.sub(" ", _without_drawings(_FOOTNOTE_REF.sub("", fragment)))
     fragment = _MATH.sub(lambda match: " " + html.escape(math_text(match.group(0)), quote=False) + " ", fragment)
     pieces = _CODE.split(fragment)
     text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
@@ -108,7 +109,27 @@ def html_to_text(fragment: str) -> str:
 def prose_words(fragment: str) -> int:
     """How many words of prose ``fragment`` holds, counted as a Markdown body's are: formulas,
     code and what no reader sees left out."""
-    return len(html.unescape(_TAG.sub(" ", _NOT_PROSE.sub(" ", _FOOTNOTE_REF.sub("", fragment)))).split())
+    return len(html.unescape(_TAG.sub(" ", _NOT_PROSE.sub(" ", _without_drawings(_FOOTNOTE_REF.sub("", fragment))))).split())
+
+
+def _without_drawings(fragment: str) -> str:
+    """``fragment`` with each outermost ``<svg>`` (the drawings it holds with it) as a space: a
+    drawing's labels are no prose. One left open stays, as the patterns above leave it."""
+    pieces: list[str] = []
+    depth = start = kept = 0
+    for tag in _SVG_TAG.finditer(fragment):
+        if not tag.group(1) and tag.group(0).endswith("/>"):  # an empty drawing holds no label
+            continue
+        if not tag.group(1):
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                pieces += [fragment[kept:start], " "]
+                kept = tag.end()
+    return "".join(pieces) + fragment[kept:] if pieces else fragment
 
 
 def text_with_tex(text: str) -> str:
