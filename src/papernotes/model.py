@@ -241,7 +241,7 @@ class Note:
         fields[-1] = sorted(self.meta.items(), key=lambda item: item[0])
         object.__setattr__(self, "card", content_digest(fields))
         object.__setattr__(self, "shown", b"".join(content_digest(fields[index]) for index in _SHOWN_AT))
-        object.__setattr__(self, "digest", bytes_digest(self.card + content_digest(self.body)))  # the card holds the rest
+        object.__setattr__(self, "digest", self._digest_with(self.body))
 
     def with_body(self, body: RenderedBody) -> Note:
         """This note with another body (its links resolved): ``replace`` would make the same
@@ -249,8 +249,12 @@ class Note:
         note = object.__new__(Note)
         note.__dict__.update(self.__getstate__())
         object.__setattr__(note, "body", body)
-        object.__setattr__(note, "digest", bytes_digest(self.card + content_digest(body)))
+        object.__setattr__(note, "digest", self._digest_with(body))
         return note
+
+    def _digest_with(self, body: RenderedBody) -> bytes:
+        """The digest of the note with ``body``: of its card, which holds every other field, and of the body."""
+        return bytes_digest(self.card + content_digest(body))
 
     def card_of(self, fields: frozenset[str]) -> bytes:
         """A digest of the note's id and of those of ``SHOWN_FIELDS`` named (what a list showing

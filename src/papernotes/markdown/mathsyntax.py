@@ -69,8 +69,7 @@ _ESCAPED = re.compile(r"\\_(?:[{\\0-9]|[A-Za-z](?![A-Za-z]))|\\\*")
 _ESCAPED_IN_LINE = re.compile(r"\\\\[{}|]")
 #: In such a formula: ``\\\\`` (a line break written for Markdown) → ``\\``, ``\_``, ``\*`` → ``_``,
 #: ``*``, another ``\\`` as it is; inside a line also ``\\{``, ``\\}``, ``\\|`` → ``\{``, ``\}``, ``\|``.
-_ESCAPES = re.compile(r"(\\\\)\\\\|\\\\|\\([_*])")
-_ESCAPES_IN_LINE = re.compile(r"(\\\\)\\\\|\\\\([{}|])|\\\\|\\([_*])")
+_ESCAPES = re.compile(r"(\\\\)\\\\|\\\\([{}|])|\\\\|\\([_*])")
 
 
 MATH_TOKENS = frozenset({"math_inline", "math_inline_double", "math_block"})
@@ -272,13 +271,11 @@ def _expand_macros(state: StateCore, configured: Mapping[str, Macro], markdown_e
 
 def markdown_unescaped(tex: str, in_line: bool) -> str:
     """``tex`` as MathJax read it, when it shows that a Markdown engine undid its escapes first
-    (``_ESCAPED``), read with them undone (``_ESCAPES``; ``_ESCAPES_IN_LINE`` in a formula
-    ``in_line``, ``$…$``); else ``tex`` as written."""
+    (``_ESCAPED``), read with them undone (``_ESCAPES``; ``\\\\{``, ``\\\\}``, ``\\\\|`` only in a
+    formula ``in_line``, ``$…$``); else ``tex`` as written."""
     if not (_ESCAPED.search(tex) or (in_line and _ESCAPED_IN_LINE.search(tex))):
         return tex
-    if in_line:
-        return _ESCAPES_IN_LINE.sub(lambda m: m[1] or ("\\" + m[2] if m[2] else m[3] or m[0]), tex)
-    return _ESCAPES.sub(lambda m: m[1] or m[2] or m[0], tex)
+    return _ESCAPES.sub(lambda m: m[1] or ("\\" + m[2] if m[2] and in_line else m[3] or m[0]), tex)
 
 
 def _all_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
