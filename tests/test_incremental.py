@@ -753,11 +753,12 @@ def test_a_second_build_at_the_same_time_keeps_no_state(make_site, monkeypatch):
 def test_the_body_store_is_compacted_once_most_of_it_is_no_longer_referred_to(make_site, monkeypatch, tmp_path):
     """Each edit appends the note's new body to the store; the bodies edited away are dropped
     once they outweigh the others (here at once: no slack), and the state then saved refers to
-    the bodies where they now are."""
+    the bodies where they now are (those of the notes its link index holds as they were too)."""
     from papernotes import bodystore
 
     monkeypatch.setattr(bodystore, "SLACK", 0)
-    root = make_site({**NOTES, "content/e.md": "---\ntitle: Long\n---\n" + "Many words in a long body.\n\n" * 400})
+    root = make_site({**NOTES, "content/d.md": "---\ntitle: Digest\ndate: 2023-12-01\n---\nNo embeds: the index keeps notes as they were.\n",
+                      "content/e.md": "---\ntitle: Long\n---\n" + "Many words in a long body.\n\n" * 400})
     layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
     build(layout, options)
     first = (layout.cache / bodystore.BODIES).stat().st_size
@@ -767,6 +768,7 @@ def test_the_body_store_is_compacted_once_most_of_it_is_no_longer_referred_to(ma
         path.write_text(path.read_text() + f"\nEdit {number}.\n")
         build(layout, options)
         sizes.append((layout.cache / bodystore.BODIES).stat().st_size)
+        assert (layout.cache / engine_module.STATE).is_file(), f"the state was saved after edit {number}"
     assert any(later < earlier for earlier, later in zip(sizes, sizes[1:])), sizes  # compacted
     assert max(sizes) < 2 * first, sizes  # appended only, the file would end with 13 long bodies
     restored = _engine_after_restore(layout, monkeypatch)

@@ -964,7 +964,8 @@ class Engine:
 
     def _stored_bodies(self) -> list[StoredText]:
         """The bodies kept in the store that the notes of the state saved whole refer to (the
-        notes as read and as linked); a body missed here makes ``dump`` refuse the state."""
+        notes as read and as linked); a body missed here makes ``dump`` refuse the state, and
+        the next build starts cold."""
         assert self.graph is not None
         read = (note for _, _, result in self.reads.memory.values() for note in result.notes)
         notes = itertools.chain(read, self.notes_in, self.graph.notes)

@@ -26,6 +26,15 @@ EMBED_DEPTH = 4
 EMBED_LIMIT = 200
 
 
+def _keys(note: Note) -> tuple[str | None, list[str]]:
+    """What ``LinkIndex`` files ``note`` under: its path without the suffix (None for a feed's
+    item) and its names (title, aliases, file name, id), lower-cased."""
+    stem_path = _NOTE_SUFFIX.sub("", note.source.rel).lower()
+    path = stem_path if note.source.item is None else None
+    names = (note.title, *note.aliases, posixpath.basename(stem_path) if path is not None else "", note.id)
+    return path, [name.strip().lower() for name in names if name]
+
+
 @dataclass(frozen=True)
 class LinkIndex:
     """Every name a note can be linked by (title, alias, file name, path, slug), lower-cased."""
@@ -42,24 +51,29 @@ class LinkIndex:
         by_id: dict[str, Note] = {}
         for note in notes:
             by_id.setdefault(note.id, note)
-            stem_path = _NOTE_SUFFIX.sub("", note.source.rel).lower()
-            if note.source.item is None:
-                by_path.setdefault(stem_path, note)
-            for name in (note.title, *note.aliases, posixpath.basename(stem_path) if note.source.item is None else "", note.id):
-                if name:
-                    by_name.setdefault(name.strip().lower(), note)
+            path, names = _keys(note)
+            if path is not None:
+                by_path.setdefault(path, note)
+            for name in names:
+                by_name.setdefault(name, note)
         return cls(by_name, by_path, by_id, tuple(n for n in by_id.values() if has_embeds(n)))
 
     def with_notes(self, fresh: Mapping[str, Note]) -> "LinkIndex":
         """This index with the notes in ``fresh`` (by id, under the same names) in place of their
-        earlier versions: what embeds show after an edit that kept every note's shape."""
-        if not self.embedders:  # the index holds the notes only for embeds
+        earlier versions: what embeds show after an edit that kept every note's shape (and no
+        body edited away stays held, in memory and in the state saved)."""
+        if not fresh:
             return self
-
-        def swap(notes: dict[str, Note]) -> dict[str, Note]:
-            return {key: fresh.get(note.id, note) for key, note in notes.items()}
-        return LinkIndex(swap(self.by_name), swap(self.by_path), swap(self.by_id),
-                         tuple(fresh.get(n.id, n) for n in self.embedders))
+        by_name, by_path, by_id = dict(self.by_name), dict(self.by_path), dict(self.by_id)
+        for note_id, note in fresh.items():
+            old = self.by_id.get(note_id)
+            if old is None:
+                continue
+            path, names = _keys(old)
+            for index, key in ((by_id, note_id), (by_path, path), *((by_name, name) for name in names)):
+                if key is not None and index.get(key) is old:  # the name may be another note's, which came first
+                    index[key] = note
+        return LinkIndex(by_name, by_path, by_id, tuple(fresh.get(n.id, n) for n in self.embedders))
 
     def renamed(self, fresh: Mapping[str, Note]) -> "LinkIndex":
         """The index made again with the notes in ``fresh`` (by id) in place of their earlier
