@@ -425,6 +425,44 @@ def _engine_after_restore(layout: SiteLayout, monkeypatch: pytest.MonkeyPatch) -
     return restored
 
 
+def test_notes_read_again_to_the_same_result_stay_the_objects_the_graph_holds(make_site, monkeypatch):
+    """Files read again under other inputs (here another read-cache format) that come out as
+    they were are taken as they were: a note the graph holds as read is the note in memory, not
+    an equal copy that the state would then hold beside it in every later build."""
+    from papernotes.read import site as read_site_module
+
+    root = make_site({**NOTES, "content/e.md": "---\ntitle: Plain\ndate: 2023-11-01\n---\nNo links here.\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    monkeypatch.setattr(read_site_module, "CACHE_FORMAT", read_site_module.CACHE_FORMAT + 1)
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    build(layout, options)
+    (engine,) = restored
+    held = {note.id: note for _, _, result in engine.reads.memory.values() for note in result.notes}
+    unlinked = [note for note in engine.graph.notes if not note.body.links]
+    assert unlinked and all(held[note.id] is note for note in unlinked)
+    assert held["a"] is engine.notes_in[[n.id for n in engine.notes_in].index("a")]
+
+
+def test_the_reads_of_deleted_files_are_forgotten(make_site, monkeypatch):
+    """A file deleted leaves no read behind: not in memory, nor in the state the next build restores."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    (root / "content/d.md").unlink()
+    build(layout, options)
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    build(layout, options)
+    (engine,) = restored
+    assert sorted(engine.reads.memory) == ["a.md", "b.md", "c.md"]
+
+
 def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_site, monkeypatch):
     """The graph, plan and reads the last build kept in the cache folder let the next one swap the
     edited note into the graph and plan again only the pages holding it, as the preview does."""

@@ -265,6 +265,13 @@ class ReadCache:
             del self.memory[rel]
         self.site, self.images, self.decided = inputs.site_digest, inputs.images, (None, ())
 
+    def forget_all_but(self, rels: Iterable[str]) -> None:
+        """Forget the results of the files not among ``rels`` (deleted or renamed): memory, and
+        the state saved from it, would hold them for as long as the cache folder lasts."""
+        present = set(rels)
+        for rel in [rel for rel in self.memory if rel not in present]:
+            del self.memory[rel]
+
     def recall(self, rel: str, path: str, inputs: ReadInputs, look: bool = True) -> ReadResult | None:
         """The result remembered in memory for an unchanged file under the same inputs. A file
         changed within a second of being looked at is checked by its bytes (its size and time
@@ -381,8 +388,14 @@ class ReadCache:
         return kept
 
     def _remember(self, rel: str, path: str, under: str, result: ReadResult) -> ReadResult:
+        """Hold ``result`` in memory as ``keep`` returns it; a result equal to the one held for
+        the file (read again under other inputs: another version, reading settings, registry)
+        is that one, so that the notes stay the objects the graph holds. Else every note of the
+        graph, taken from the earlier one where linking left it as it was, would be held twice
+        from then on: in memory, in the state saved and in each restore."""
         seen = time.time()
-        kept = self.keep(result)
+        held = self.memory.get(rel)
+        kept = held[2] if held is not None and held[2] == result else self.keep(result)
         try:
             stat = os.stat(path)
         except OSError:
@@ -550,6 +563,8 @@ class Engine:
             rels = relative_names(paths, layout.content)
             results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
+        if cached and (last is None or last.paths is not paths):  # another walk: files may be gone
+            self.reads.forget_all_but(rels)
         unknown = [index for index, result in enumerate(results) if result is None]
         dated = last.dated if last is not None and last.rels is rels else any(map(takes_file_date, rels))
         redated = self.reads.redated(layout.content, rels, results) if cached else []
