@@ -463,6 +463,32 @@ def test_the_reads_of_deleted_files_are_forgotten(make_site, monkeypatch):
     assert sorted(engine.reads.memory) == ["a.md", "b.md", "c.md"]
 
 
+@pytest.mark.parametrize("cites", ["Known as [@vaswani2017].", "---\ntitle: Cited\npaper: vaswani2017\n---\nOn it."],
+                         ids=["citation", "front-matter"])
+def test_a_registry_edit_reads_again_only_the_notes_that_looked_in_it(make_site, monkeypatch, cites):
+    """An edit of papers.bib reads again the notes that cite one of its keys or name one in
+    their front matter, not the others; the output is a cold build's."""
+    from papernotes.read import site as read_site_module
+
+    bib = "@article{vaswani2017,\n  title={Attention Is All You Need},\n  author={Vaswani, Ashish},\n  year={2017},\n" \
+          "  eprint={1706.03762},\n  archivePrefix={arXiv}\n}\n"
+    root = make_site({**NOTES, "content/papers.bib": bib, "content/e.md": cites})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    read_again: list[str] = []
+    real = read_site_module.read_guarded
+    monkeypatch.setattr(read_site_module, "read_guarded",
+                        lambda path, rel, context: read_again.append(rel) or real(path, rel, context))
+    registry = root / "content/papers.bib"
+    registry.write_text(bib.replace("Vaswani, Ashish", "Vaswani, Ashish and Shazeer, Noam"))
+    build(layout, options)
+    assert read_again == ["e.md"]
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_site, monkeypatch):
     """The graph, plan and reads the last build kept in the cache folder let the next one swap the
     edited note into the graph and plan again only the pages holding it, as the preview does."""

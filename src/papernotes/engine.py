@@ -88,7 +88,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 ASIDE_BYTES = 1 << 20  # text files planned again that were this large are written by a forked process (forking costs more for less)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 22  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 23  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -237,6 +237,7 @@ class ReadCache:
         self.head: str | None = None  # the git commit memory's results were read at ("": none; None: not known)
         self.images: dict[str, tuple[int, int]] | None = None  # the images (``ReadInputs.images``) memory agrees with
         self.site: str | None = None  # the site's variables (``ReadInputs.site_digest``) memory agrees with
+        self.registry: str | None = None  # the paper registry (``ReadInputs.registry_digest``) memory agrees with
 
     @staticmethod
     def key(inputs: ReadInputs, path: str, date: object) -> str:
@@ -252,18 +253,20 @@ class ReadCache:
         """Forget the results in memory whose files name an image or attachment that is no
         longer found as it was (added, removed, changed), once the site's images changed: an
         image added makes again the notes that looked for it, not every note. Likewise the
-        results that may have read the site's variables, once those changed."""
-        site, images = self.site != inputs.site_digest, self.images != inputs.images
-        if not (site or images):
+        results that may have read the site's variables, once those changed, and those that
+        looked a paper up in the registry, once it changed (a ``papers.bib`` edited)."""
+        site, images, registry = self.site != inputs.site_digest, self.images != inputs.images, self.registry != inputs.registry_digest
+        if not (site or images or registry):
             return
         before, after = self.images or {}, inputs.images
         names = None if self.images is None else \
             {os.path.basename(path).lower() for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
         stale = [rel for rel, (_, _, result) in self.memory.items()
-                 if (site and result.site_variables) or (images and not _still_found(result, inputs, names))]
+                 if (site and result.site_variables) or (registry and result.registry_lookups)
+                 or (images and not _still_found(result, inputs, names))]
         for rel in stale:
             del self.memory[rel]
-        self.site, self.images, self.decided = inputs.site_digest, inputs.images, (None, ())
+        self.site, self.images, self.registry, self.decided = inputs.site_digest, inputs.images, inputs.registry_digest, (None, ())
 
     def forget_all_but(self, rels: Iterable[str]) -> None:
         """Forget the results of the files not among ``rels`` (deleted or renamed): memory, and
@@ -361,10 +364,11 @@ class ReadCache:
             return None
         try:
             with self._file(rel).open("rb") as handle:
-                stored_key, images, site, result = pickle.load(handle)
+                stored_key, images, site, registry, result = pickle.load(handle)
         except Exception:  # missing, truncated or from another version: read the file again
             return None
-        if stored_key != key or not isinstance(result, ReadResult) or (result.site_variables and site != inputs.site_digest):
+        if (stored_key != key or not isinstance(result, ReadResult) or (result.site_variables and site != inputs.site_digest)
+                or (result.registry_lookups and registry != inputs.registry_digest)):
             return None
         if images != inputs.images_digest and not _still_found(result, inputs):
             return None
@@ -380,7 +384,7 @@ class ReadCache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".tmp-{os.getpid()}")
-            temporary.write_bytes(pickle.dumps((key, inputs.images_digest, inputs.site_digest, result),
+            temporary.write_bytes(pickle.dumps((key, inputs.images_digest, inputs.site_digest, inputs.registry_digest, result),
                                                protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, target)
         except OSError:
@@ -933,6 +937,7 @@ class Engine:
                                  "pages": _pages_data(self.pages, self.saved_pages), "plan": _plan_data(self.plan),
                                  "registry": self.registry_files, "basis": basis, "head": self.reads.head,
                                  "images": self.reads.images, "site": self.reads.site,
+                                 "registry digest": self.reads.registry,
                                  "paper cards": marshal.dumps({paper.digest: paper.shown_cards for paper in self.graph.papers.papers
                                                                if paper.shown_cards})})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
@@ -1030,6 +1035,7 @@ class Engine:
         # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
         self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
         self.reads.head, self.reads.images, self.reads.site = head, state["images"], state["site"]
+        self.reads.registry = state["registry digest"]
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         for paper in graph.papers.papers:  # the cards a paper's lists took of it, while it is the same
             if paper.digest in cards:

@@ -422,9 +422,11 @@ def utf8_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[bytes]:
 
 @dataclass(frozen=True, slots=True)
 class ReadResult:
-    """What reading one source file yields: its notes and the problems found, and whether its
-    reading rendered Liquid, which may read the site's variables (``site.*``)."""
+    """What reading one source file yields: its notes and the problems found, whether its
+    reading rendered Liquid, which may read the site's variables (``site.*``), and whether it
+    looked a paper up in the registry (a citation, a paper named in the front matter)."""
 
     notes: tuple[Note, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     site_variables: bool = False
+    registry_lookups: bool = False

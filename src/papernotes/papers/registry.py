@@ -7,7 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping, TypeVar
 
 from ..model import Diagnostic, DiagnosticError
 from .identifiers import arxiv_year, find_mentions, identify, links_for, title_key
@@ -65,6 +65,51 @@ class Registry:
     def resolve(self, value: str) -> str | None:
         """A canonical id for an identifier, URL or BibTeX key."""
         return self.keys.get(value.strip().lstrip("@")) or identify(value)
+
+
+V = TypeVar("V")
+
+
+class Lookups:
+    """Whether a registry made by ``noting`` was looked in since the last ``clear``: a read that
+    looked nothing up reads alike under any registry, and is kept when the registry changes."""
+
+    def __init__(self) -> None:
+        self.made = False
+
+    def clear(self) -> None:
+        self.made = False
+
+
+class _Noted(Mapping[str, V]):
+    """A registry's mapping that tells its ``Lookups`` of each look into it."""
+
+    def __init__(self, mapping: Mapping[str, V], lookups: Lookups) -> None:
+        self._mapping, self._lookups = mapping, lookups
+
+    def __getitem__(self, key: str) -> V:
+        self._lookups.made = True
+        return self._mapping[key]
+
+    def __contains__(self, key: object) -> bool:
+        self._lookups.made = True
+        return key in self._mapping
+
+    def __iter__(self) -> Iterator[str]:
+        self._lookups.made = True
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._lookups.made = True
+        return len(self._mapping)
+
+
+def noting(registry: Registry) -> tuple[Registry, Lookups]:
+    """``registry`` as reading sees it, each look into its papers, keys and aliases told to the
+    ``Lookups`` returned with it."""
+    lookups = Lookups()
+    return replace(registry, papers=_Noted(registry.papers, lookups), keys=_Noted(registry.keys, lookups),
+                   aliases=_Noted(registry.aliases, lookups)), lookups
 
 
 #: Where jekyll-scholar and al-folio keep the bibliographies posts cite (``bibliography: main.bib``).

@@ -14,7 +14,7 @@ from ..markdown.plaintext import summarize
 from ..papers.mentions import papers_in_html
 from ..model import Diagnostic, Note, NoteDate, PaperRef, ReadResult, RenderedBody, SourceSpan
 from ..papers.identifiers import find_mentions
-from ..papers.registry import Registry
+from ..papers.registry import Lookups, Registry
 from .sitevars import SiteSettings
 from ..text import name_text
 from ..urls import UnsafeURL, check_slug, expand_permalink, slugify
@@ -59,6 +59,7 @@ class ReadContext:
     plain_text: MarkdownRenderer
     file_dates: Mapping[str, tuple[dt.datetime, str]] = field(default_factory=dict)
     registry: Registry = field(default_factory=Registry)
+    lookups: Lookups = field(default_factory=Lookups)  # told of each look into ``registry`` (``registry.noting``)
     site: SiteSettings = field(default_factory=SiteSettings)  # ``site.*`` for Liquid (``_config.yml``)
 
 

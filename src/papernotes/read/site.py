@@ -12,7 +12,7 @@ import hashlib
 import os
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
@@ -24,7 +24,7 @@ from ..markdown.assets import AssetFinder
 from ..config import Config, for_reading
 from ..extensions import ReaderRule
 from ..model import Diagnostic, Progress, ReadResult, no_progress
-from ..papers.registry import Registry
+from ..papers.registry import Lookups, Registry, noting
 from . import READERS, as_drafts, file_dates, open_source, read_feed, read_path, reader_for, relative_names
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
@@ -42,7 +42,7 @@ PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 #: A feed this big is parsed in parts and its items read across the pool, not in one worker…
 SPLIT_BYTES = 1_000_000
 SHARES = 8  # …in this many parts and runs of items per worker, so that a slow worker holds up little
-CACHE_FORMAT = 19  # bump whenever the cached model changes shape, or what reading makes of a file
+CACHE_FORMAT = 20  # bump whenever the cached model changes shape, or what reading makes of a file
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
 #: take a third of this or less (a 900 KB reading list of 1,000 papers: 2.6 s of its 8.7 s).
@@ -64,7 +64,12 @@ class ReadInputs:
 
     def context(self, dates: Mapping[str, tuple[dt.datetime, str]]) -> ReadContext:
         """The context readers need, with the dates of the files to be read."""
-        return ReadContext(self.reading_config, *self.renderers, dates, self.registry, self.site)
+        return ReadContext(self.reading_config, *self.renderers, dates, *self.noted_registry, self.site)
+
+    @functools.cached_property
+    def noted_registry(self) -> tuple[Registry, Lookups]:
+        """The registry as readers see it, and what tells whether a read looked a paper up in it."""
+        return noting(self.registry)
 
     @functools.cached_property
     def reading_config(self) -> Config:
@@ -76,10 +81,11 @@ class ReadInputs:
         """The Markdown renderer of notes and the one of plain-text files (hard line breaks)."""
         from ..markdown.pipeline import MarkdownRenderer  # here: a build reading no file needs no Markdown
 
-        return (MarkdownRenderer(base_path=self.config.base_path, registry=self.registry, assets=self.assets,
+        registry = self.noted_registry[0]
+        return (MarkdownRenderer(base_path=self.config.base_path, registry=registry, assets=self.assets,
                                  raw_html=self.config.unsafe_html, math_macros=macros_from_config(self.config.math_macros),
                                  urls=self.config.urls, plugins=self.config.plugins.markdown),
-                MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=self.registry,
+                MarkdownRenderer(hard_breaks=True, base_path=self.config.base_path, registry=registry,
                                  assets=self.assets, urls=self.config.urls))
 
     @functools.cached_property
@@ -89,12 +95,20 @@ class ReadInputs:
 
     @functools.cached_property
     def digest(self) -> str:
-        """Changes whenever the config as readers see it, the paper registry or papernotes itself
-        change. The images a note names are not in it: a result keeps the lookups of its files
+        """Changes whenever the config as readers see it or papernotes itself change. The images
+        a note names are not in it: a result keeps the lookups of its files
         (``RenderedBody.lookups``), checked again when ``images`` changes (``still_found``); nor
-        are the site's variables, which only a note with Liquid may read (``site_digest``)."""
-        parts = [__version__, str(CACHE_FORMAT), repr(self.reading_config), repr(sorted(self.registry.papers.items())),
-                 repr(sorted(self.registry.keys.items())), repr(self.site.jekyll)]
+        are the site's variables, which only a note with Liquid may read (``site_digest``); nor
+        the paper registry, which only a note citing a key or naming a paper in its front
+        matter looks in (``registry_digest``, ``ReadResult.registry_lookups``)."""
+        parts = [__version__, str(CACHE_FORMAT), repr(self.reading_config), repr(self.site.jekyll)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @functools.cached_property
+    def registry_digest(self) -> str:
+        """Changes whenever the paper registry does (a ``papers.bib`` edited)."""
+        parts = [repr(sorted(self.registry.papers.items())), repr(sorted(self.registry.keys.items())),
+                 repr(sorted(self.registry.aliases.items()))]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     @functools.cached_property
@@ -116,7 +130,7 @@ class ReadInputs:
     @property
     def key(self) -> str:
         """Changes whenever anything reading depends on besides a file's bytes changes."""
-        return self.digest + self.images_digest + self.site_digest
+        return self.digest + self.registry_digest + self.images_digest + self.site_digest
 
 
 _worker_inputs: tuple[ReadInputs, Mapping[str, tuple[dt.datetime, str]]] | None = None  # per pool worker
@@ -178,7 +192,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 def read_guarded(path: Path, rel: str, context: ReadContext) -> ReadResult:
     """Read one file; a failure no reader foresaw, or a read past its time limit, costs this
     file alone, reported as an error naming it, never the build."""
-    return guarded(str(path), _size(path), lambda: read_path(path, rel, context, _readers(context)))
+    return _noting_lookups(context, lambda: guarded(str(path), _size(path), lambda: read_path(path, rel, context, _readers(context))))
 
 
 def read_feed_items(feed: FeedItems, context: ReadContext) -> ReadResult:
@@ -186,8 +200,21 @@ def read_feed_items(feed: FeedItems, context: ReadContext) -> ReadResult:
     from .feeds import read_items
 
     first, last = feed.items[0].index + 1, feed.items[-1].index + 1
-    return guarded(feed.source.shown, feed.size, lambda: as_drafts(feed.source.rel, read_items(feed, context)),
-                   f"items {first}–{last} skipped")
+    return _noting_lookups(context, lambda: guarded(feed.source.shown, feed.size,
+                                                    lambda: as_drafts(feed.source.rel, read_items(feed, context)),
+                                                    f"items {first}–{last} skipped"))
+
+
+R = TypeVar("R")
+
+
+def _noting_lookups(context: ReadContext, work: Callable[[], R]) -> R:
+    """``work()``, a result whose reading looked a paper up in the registry marked so."""
+    context.lookups.clear()
+    result = work()
+    if context.lookups.made and isinstance(result, ReadResult):
+        return replace(result, registry_lookups=True)
+    return result
 
 
 T = TypeVar("T")
@@ -344,4 +371,4 @@ def published(results: Iterable[ReadResult], drafts: bool) -> ReadResult:
     results = tuple(results)
     notes = tuple(note for result in results for note in result.notes if drafts or not note.draft)
     return ReadResult(notes, tuple(problem for result in results for problem in result.diagnostics),
-                      any(result.site_variables for result in results))
+                      any(result.site_variables for result in results), any(result.registry_lookups for result in results))
