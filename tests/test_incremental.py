@@ -425,6 +425,16 @@ def _engine_after_restore(layout: SiteLayout, monkeypatch: pytest.MonkeyPatch) -
     return restored
 
 
+def _engine_after_an_edit(root: Path, layout: SiteLayout, options: BuildOptions, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The engine of a build after a line was added to b.md, as it was restored."""
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    build(layout, options)
+    (engine,) = restored
+    return engine
+
+
 def test_notes_read_again_to_the_same_result_stay_the_objects_the_graph_holds(make_site, monkeypatch):
     """Files read again under other inputs (here another read-cache format) that come out as
     they were are taken as they were: a note the graph holds as read is the note in memory, not
@@ -436,11 +446,7 @@ def test_notes_read_again_to_the_same_result_stay_the_objects_the_graph_holds(ma
     options = BuildOptions(search=False, workers=1)
     build(layout, options)
     monkeypatch.setattr(read_site_module, "CACHE_FORMAT", read_site_module.CACHE_FORMAT + 1)
-    restored = _engine_after_restore(layout, monkeypatch)
-    path = root / "content/b.md"
-    path.write_text(path.read_text() + "\nOne more line.\n")
-    build(layout, options)
-    (engine,) = restored
+    engine = _engine_after_an_edit(root, layout, options, monkeypatch)
     held = {note.id: note for _, _, result in engine.reads.memory.values() for note in result.notes}
     unlinked = [note for note in engine.graph.notes if not note.body.links]
     assert unlinked and all(held[note.id] is note for note in unlinked)
@@ -455,11 +461,7 @@ def test_the_reads_of_deleted_files_are_forgotten(make_site, monkeypatch):
     build(layout, options)
     (root / "content/d.md").unlink()
     build(layout, options)
-    restored = _engine_after_restore(layout, monkeypatch)
-    path = root / "content/b.md"
-    path.write_text(path.read_text() + "\nOne more line.\n")
-    build(layout, options)
-    (engine,) = restored
+    engine = _engine_after_an_edit(root, layout, options, monkeypatch)
     assert sorted(engine.reads.memory) == ["a.md", "b.md", "c.md"]
 
 
@@ -496,11 +498,7 @@ def test_a_command_line_build_after_an_edit_takes_the_previews_short_way(make_si
     layout = SiteLayout.find(root)
     options = BuildOptions(search=False, workers=1)
     build(layout, options)
-    restored = _engine_after_restore(layout, monkeypatch)
-    path = root / "content/b.md"
-    path.write_text(path.read_text() + "\nOne more line.\n")
-    build(layout, options)
-    (engine,) = restored
+    engine = _engine_after_an_edit(root, layout, options, monkeypatch)
     assert engine.changed is not None and "note:b" in engine.changed, "the graph was not built anew"
     assert "/notes/b/" in engine.plan.dependents["note:b"]
     scratch = SiteLayout.find(root, root / "scratch")
