@@ -453,6 +453,26 @@ def test_notes_read_again_to_the_same_result_stay_the_objects_the_graph_holds(ma
     assert held["a"] is engine.notes_in[[n.id for n in engine.notes_in].index("a")]
 
 
+def test_a_feed_read_again_keeps_the_items_that_did_not_change(make_site, monkeypatch):
+    """A feed edited in one item is read again whole; its other items stay the notes the graph
+    holds, not equal copies held beside them."""
+    item = ("<item><title>{0}</title><link>https://blog.example/{0}</link><guid>https://blog.example/{0}</guid>"
+            "<pubDate>Fri, 03 Jan 2025 14:31:24 GMT</pubDate><description>About {0}.</description></item>")
+    feed = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Blog</title>'
+            "<link>https://blog.example/</link>{}</channel></rss>")
+    root = make_site({**NOTES, "content/blog.xml": feed.format("".join(item.format(n) for n in ("one", "two", "three")))})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    path = root / "content/blog.xml"
+    path.write_text(path.read_text().replace("About two.", "About the second."))
+    engine = _engine_after_an_edit(root, layout, options, monkeypatch)
+    (_, _, result) = engine.reads.memory["blog.xml"]
+    in_graph = {note.id: note for note in engine.graph.notes}
+    assert [note.summary for note in result.notes] == ["About one.", "About the second.", "About three."]
+    assert all(in_graph[note.id] is note for note in result.notes if note.summary != "About the second.")
+
+
 def test_the_reads_of_deleted_files_are_forgotten(make_site, monkeypatch):
     """A file deleted leaves no read behind: not in memory, nor in the state the next build restores."""
     root = make_site(NOTES)

@@ -394,12 +394,17 @@ class ReadCache:
     def _remember(self, rel: str, path: str, under: str, result: ReadResult) -> ReadResult:
         """Hold ``result`` in memory as ``keep`` returns it; a result equal to the one held for
         the file (read again under other inputs: another version, reading settings, registry)
-        is that one, so that the notes stay the objects the graph holds. Else every note of the
+        is that one, and a note equal to one of it (a feed's items but the edited one) that
+        note, so that the notes stay the objects the graph holds. Else every such note of the
         graph, taken from the earlier one where linking left it as it was, would be held twice
         from then on: in memory, in the state saved and in each restore."""
         seen = time.time()
         held = self.memory.get(rel)
-        kept = held[2] if held is not None and held[2] == result else self.keep(result)
+        if held is not None and held[2] == result:
+            kept = held[2]
+        else:
+            kept = self.keep(result)
+            kept = kept if held is None else _as_held(kept, held[2])
         try:
             stat = os.stat(path)
         except OSError:
@@ -410,6 +415,13 @@ class ReadCache:
     def _file(self, rel: str) -> Path:
         assert self.root is not None
         return self.root / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".pickle")
+
+
+def _as_held(result: ReadResult, held: ReadResult) -> ReadResult:
+    """``result`` with each note that equals the note of ``held`` with its id taken as that one."""
+    earlier = {note.id: note for note in held.notes}
+    return replace(result, notes=tuple(note if (was := earlier.get(note.id)) is None or was != note else was
+                                       for note in result.notes))
 
 
 def _still_found(result: ReadResult, inputs: ReadInputs, names: set[str] | None = None) -> bool:
