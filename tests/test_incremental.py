@@ -435,6 +435,38 @@ def _engine_after_an_edit(root: Path, layout: SiteLayout, options: BuildOptions,
     return engine
 
 
+KAPLAN = "@article{kaplan2020,\n  title={Scaling Laws for Neural Language Models},\n  author={Kaplan, Jared},\n" \
+         "  year={2020},\n  eprint={2001.08361},\n  archivePrefix={arXiv}\n}\n"
+
+
+@pytest.mark.parametrize("edit", [("Vaswani, Ashish", "Vaswani, Ashish and Shazeer, Noam"),
+                                  ("Attention Is All You Need", "Zebra Attention"),
+                                  ("@article{vaswani2017,", "@article{vaswani2017attention,"),
+                                  ("", KAPLAN), ("REMOVE", "")],
+                         ids=["authors", "title", "key", "entry-added", "entry-removed"])
+def test_a_registry_edit_builds_as_a_build_from_scratch(make_site, edit):
+    """After an edit of papers.bib the graph is built from the earlier one, each paper whose
+    entry changed made again: the output is a cold build's, and again after one more edit."""
+    bib = "@article{vaswani2017,\n  title={Attention Is All You Need},\n  author={Vaswani, Ashish},\n  year={2017},\n" \
+          "  eprint={1706.03762},\n  archivePrefix={arXiv}\n}\n"
+    root = make_site({**NOTES, "content/papers.bib": bib, "content/e.md": "Known as [@vaswani2017], beside arXiv:2001.08361."})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    old, new = edit
+    registry = root / "content/papers.bib"
+    registry.write_text("" if old == "REMOVE" else bib + new if not old else bib.replace(old, new))
+    build(layout, options)
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+    path = root / "content/b.md"
+    path.write_text(path.read_text() + "\nA line more.\n")
+    build(layout, options)
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 def test_notes_read_again_to_the_same_result_stay_the_objects_the_graph_holds(make_site, monkeypatch):
     """Files read again under other inputs (here another read-cache format) that come out as
     they were are taken as they were: a note the graph holds as read is the note in memory, not

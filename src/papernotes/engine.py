@@ -630,8 +630,11 @@ class Engine:
                 if self.relinked is not None:
                     self.relinked |= _edited_notes(self.changed)
                 return self.graph
-        earlier = self.graph if self.graph is not None and self.graph_setup == setup else None
-        graph = build_graph(notes, config, registry, self.store.keep if self.store is not None else None, earlier)
+        earlier, earlier_registry = None, None
+        if self.graph is not None and self.graph_setup[0] == config and isinstance(self.graph_setup[1], Registry):
+            earlier, earlier_registry = self.graph, self.graph_setup[1]  # the registry may be another: papers.bib edited
+        graph = build_graph(notes, config, registry, self.store.keep if self.store is not None else None, earlier,
+                            earlier_registry)
         if self.store is not None:
             self.store.flush()
         lasts = self.keeps is not Keeps.NOTHING
@@ -1347,7 +1350,7 @@ def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
     shelves = [{shelf.url: ids_of(shelf.papers) for shelf in (*site_authors(papers, config), *site_venues(papers, config))}
                for papers in (earlier.papers.papers, graph.papers.papers)]
     if shelves[0] != shelves[1]:
-        changed.update({UNDER + urls.authors, UNDER + urls.venues, PAGE + urls.papers})
+        changed.update({UNDER + urls.authors, UNDER + urls.venues, PAGE + urls.papers, PAGE + urls.graph})  # both offer to browse them
         changed.update(UNDER + url for url in shelves[0].keys() ^ shelves[1].keys())
         changed.update(PAGE + url for url in shelves[0].keys() & shelves[1].keys() if shelves[0][url] != shelves[1][url])
         linked = [shelf_urls(papers, config) for papers in (earlier.papers.papers, graph.papers.papers)]

@@ -18,7 +18,7 @@ from .links import EarlierLinks, LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
 from ..papers.papergraph import (RELATING_TAG, Earlier, Paper, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
                                  paper_metas, related_notes, subject_paper, swap_notes)
-from ..papers.registry import PaperMeta, Registry
+from ..papers.registry import PaperMeta, Registry, papers_changed
 from ..urls import slugify
 
 
@@ -284,18 +284,22 @@ def _own_tags(note: Note) -> dict[str, str]:
 
 
 def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Registry(),
-                keep: Callable[[Note], Note] | None = None, earlier: Graph | None = None) -> Graph:
+                keep: Callable[[Note], Note] | None = None, earlier: Graph | None = None,
+                earlier_registry: Registry | None = None) -> Graph:
     """Order the notes, make URLs unique, resolve links between notes, group tags, dates and
     papers. ``keep`` (a body store's) moves the body of each note that linking changed out of
     memory before the notes are grouped. A note linked as in the graph ``earlier`` (built with
-    the same config and registry) is taken from it. The notes and groups it makes all outlive
-    it, so the cycle collector waits meanwhile (a seventh of its time at 10,000 notes)."""
+    the same config, and with the registry ``earlier_registry`` when that is another) is taken
+    from it, and so is a paper whose notes and registry entry did not change. The notes and
+    groups it makes all outlive it, so the cycle collector waits meanwhile (a seventh of its
+    time at 10,000 notes)."""
     with paused():
-        return _build_graph(notes, config, registry, keep, earlier)
+        changed = frozenset(papers_changed(earlier_registry, registry)) if earlier_registry not in (None, registry) else frozenset()
+        return _build_graph(notes, config, registry, keep, earlier, changed)
 
 
 def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
-                 keep: Callable[[Note], Note] | None, earlier: Graph | None) -> Graph:
+                 keep: Callable[[Note], Note] | None, earlier: Graph | None, registry_changed: frozenset[str]) -> Graph:
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
@@ -310,7 +314,7 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = _group_dates(ordered)
     papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper,
-                               Earlier(earlier.notes, earlier.papers, earlier.tags_of) if earlier is not None else None)
+                               Earlier(earlier.notes, earlier.papers, earlier.tags_of, registry_changed) if earlier is not None else None)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
                  in_order(problems))
 

@@ -67,6 +67,17 @@ class Registry:
         return self.keys.get(value.strip().lstrip("@")) or identify(value)
 
 
+def papers_changed(before: Registry, after: Registry) -> set[str]:
+    """The ids of the papers whose entry differs between the registries ``before`` and
+    ``after``, or that a key or alias leads to in one and not the other."""
+    changed = {pid for pid in before.papers.keys() | after.papers.keys() if before.papers.get(pid) != after.papers.get(pid)}
+    for then, now in ((before.keys, after.keys), (before.aliases, after.aliases)):
+        for name in then.keys() | now.keys():
+            if then.get(name) != now.get(name):
+                changed.update(pid for pid in (then.get(name), now.get(name), name if then is before.aliases else None) if pid)
+    return changed
+
+
 V = TypeVar("V")
 
 
