@@ -1272,12 +1272,17 @@ def test_a_setting_only_pages_show_reads_again_only_the_notes_whose_liquid_may_r
                                           (("b.md", "$$E = mc^2$$", "A new sentence."), False),
                                           (("c.md", "tags: [ml]", "tags: [ml, nlp]"), True)],
                          ids=["tags", "title", "text", "tags-searched"])
-def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypatch, edit, search):
+@pytest.mark.parametrize("lists", [False, True], ids=["files", "lists-too"])
+def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypatch, edit, search, lists):
     """With more than one worker, the text files an edit plans again (graph.json, feeds,
     citation files) that were large are written by a forked process while the pages are
-    written (the search index, a thread, starts once it is forked); the output is a cold
-    build's, this build's and the next's, which starts from the state this one saved."""
+    written (the search index, a thread, starts once it is forked), and so are the large
+    pages when many are planned again (here every page, each counted large); the output is a
+    cold build's, this build's and the next's, which starts from the state this one saved."""
     monkeypatch.setattr(engine_module, "ASIDE_BYTES", 0)  # this site's files are small: each is written aside
+    if lists:
+        monkeypatch.setattr(engine_module, "MANY_PAGES", 1)
+        monkeypatch.setattr(engine_module, "LARGE_PAGE", 1)
     aside: list[set[str]] = []  # the URLs each forked process wrote, as this one took them back
     real = engine_module.Parallel.aside
 
@@ -1299,7 +1304,8 @@ def test_text_files_planned_again_are_written_aside_as_here(make_site, monkeypat
     assert build(layout, options).errors == 0
     (engine,) = restored
     assert engine.changed is not None, "taken in place"
-    assert len(aside) == 1 and aside[0] and all(url.endswith((".json", ".xml", ".bib", "/_redirects")) for url in aside[0])
+    files = {url for url in aside[0] if url.endswith((".json", ".xml", ".bib", "/_redirects"))} if aside else set()
+    assert len(aside) == 1 and files and (aside[0] != files) == lists
     if edit[0] != "b.md":
         assert "/graph.json" in aside[0]
     _as_cold_and_replayed(root, layout, options, path, restored)

@@ -87,6 +87,8 @@ entry holds its value, so that no other value takes the same id while it lasts."
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
 ASIDE_BYTES = 1 << 20  # text files planned again that were this large are written by a forked process (forking costs more for less)
+LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
+MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
 STATE_FORMAT = 23  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
@@ -734,22 +736,30 @@ class Engine:
         pages planned again, unless some page kept was ``let_go`` (the sink is then given every
         page, so that it tells what it holds that no page made). Given ``parallel``, the text
         files planned again (graph.json, feeds, citation files: each made from many notes) are
-        written by a forked process meanwhile, when they were large (``ASIDE_BYTES``).
-        ``begin`` is called once any process is forked."""
+        written by a forked process meanwhile, when they were large (``ASIDE_BYTES``), and so
+        are the large pages (the lists of every note or paper, ``LARGE_PAGE``) when this process
+        has many others to write (``MANY_PAGES``: a note added, deleted or re-dated moves the
+        home page's lists). ``begin`` is called once any process is forked."""
         carried = replanned is not None and not let_go and self.keeps is Keeps.PAGES and sink.holds_last_build()
         if carried:  # a partial plan keeps every URL, and the sink has each kept page
             assert replanned is not None
             pages = [page or url for url, page in self.plan.pages.items() if url in replanned]
         aside: Forked[_Aside] | None = None
+        elsewhere: list[Planned] = []  # the pages the forked process writes
         if parallel is not None and replanned is not None:
             pages = list(pages)
-            files = [page for page in pages if isinstance(page, TextFile) and page.url in replanned]
-            if files and self._last_sizes(files) >= ASIDE_BYTES:
-                aside = parallel.aside(lambda share: self._write_aside(share, env, files))
+            again = [page for page in pages if not isinstance(page, str) and page.url in replanned]
+            many = len(again) >= MANY_PAGES  # this process has pages enough to write: the large ones go aside too
+            elsewhere = [page for page in again
+                         if isinstance(page, TextFile) or (many and self._last_sizes([page]) >= LARGE_PAGE)]
+            if elsewhere and self._last_sizes(elsewhere) >= ASIDE_BYTES:
+                aside = parallel.aside(lambda share: self._write_aside(share, env, elsewhere))
+            else:
+                elsewhere = []
         begin()
         try:
             written, planned = self._write_here(sink, env, pages, replanned, diagnostics, progress, plan_again,
-                                                aside is not None)
+                                                frozenset(page.url for page in elsewhere))
             if aside is not None:
                 share, records, drawn, problems, count = aside.result()
                 assert parallel is not None
@@ -773,31 +783,31 @@ class Engine:
         rendered = (self.pages.get(page.url) for page in pages)
         return sum(self.stamps.get(page.rel, (0, 0))[0] for page in rendered if page is not None)
 
-    def _write_aside(self, sink: ParallelSink, env: jinja2.Environment, files: list[TextFile]) -> _Aside:
-        """In a forked process: write the text files ``files`` planned again into ``sink`` (a
-        fork of the build's), as ``_write_pages`` would; what the build takes back of it."""
+    def _write_aside(self, sink: ParallelSink, env: jinja2.Environment, pages: list[Planned]) -> _Aside:
+        """In a forked process: write the ``pages`` planned again into ``sink`` (a fork of the
+        build's), as ``_write_pages`` would; what the build takes back of it."""
         diagnostics: list[Diagnostic] = []
         drawn: dict[str, set[str]] = {}
         shared: Shared = {}
         written = 0
-        for page in files:
+        for page in pages:
             previous = self.pages.get(page.url)
             key, drawn[page.url] = digest_page(page, previous.bodies if previous is not None else None, shared)
             written += self._write_page(sink, env, page, key, diagnostics, shared)
-        return sink, {page.url: self.pages[page.url] for page in files if page.url in self.pages}, drawn, diagnostics, written
+        return sink, {page.url: self.pages[page.url] for page in pages if page.url in self.pages}, drawn, diagnostics, written
 
     def _write_here(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
                     diagnostics: list[Diagnostic], progress: Progress,
-                    plan_again: Callable[[set[str] | None], Iterable[Planned]], files_aside: bool) -> tuple[int, set[str]]:
-        """``_write_pages`` in this process, but for the text files planned again when they are
-        written aside: the pages written, and the URLs of those planned."""
+                    plan_again: Callable[[set[str] | None], Iterable[Planned]], elsewhere: frozenset[str]) -> tuple[int, set[str]]:
+        """``_write_pages`` in this process, but for the pages at the URLs ``elsewhere``, written
+        aside: the pages written, and the URLs of those planned."""
         written, planned, missing, learnt = 0, set(), set(), 0
         learning = replanned is None and self.keeps is not Keeps.NOTHING
         shared: Shared = {}
         for page in pages:
             url = page if isinstance(page, str) else page.url
             planned.add(url)
-            if files_aside and isinstance(page, TextFile) and replanned is not None and url in replanned:
+            if url in elsewhere:
                 continue
             if written % 200 == 0:
                 progress("writing pages", written, 0)
@@ -1619,7 +1629,7 @@ class Stopwatch:
 
 #: Work started with the graph while the pages are written (the search index).
 Beside = Callable[[Graph, Config], None]
-#: What writing text files aside brings back: the forked sink, the files' digests, what each is drawn from, the
+#: What writing pages aside brings back: the forked sink, the pages' digests, what each is drawn from, the
 #: problems found and how many were written.
 _Aside = tuple["ParallelSink", dict[str, Rendered], dict[str, set[str]], list[Diagnostic], int]
 
