@@ -43,17 +43,29 @@ class AssetFinder:
         def walk() -> tuple[list[str], tuple[dict[str, Path], tuple[Path, ...]]]:
             by_name: dict[str, Path] = {}
             every: list[Path] = []
-            folders = []
-            for root, dirs, files in os.walk(content_dir):
-                folders.append(root)
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    if os.path.islink(full) and not os.path.realpath(full).startswith(inside):
+            folders: list[str] = []
+
+            def visit(root: str) -> None:  # as os.walk goes, links to folders not followed, but by DirEntry:
+                folders.append(root)      # a file's kind and whether it is a link come with the folder's listing
+                try:
+                    with os.scandir(root) as listing:
+                        entries = sorted(listing, key=lambda entry: entry.name)
+                except OSError:
+                    return
+                for entry in entries:
+                    if entry.is_dir() or not _is_asset(entry.name):
+                        continue
+                    if entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
                         continue  # a link out of the notes folder is never published
-                    if _is_asset(name) and os.path.isfile(full):  # not a link to nothing
-                        every.append(Path(full))
-                        by_name.setdefault(name.lower(), every[-1])
+                    if entry.is_file():  # not a link to nothing
+                        every.append(Path(entry.path))
+                        by_name.setdefault(entry.name.lower(), every[-1])
+                for entry in entries:
+                    if (entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".")
+                            and os.path.realpath(entry.path) not in skipped):
+                        visit(entry.path)
+
+            visit(os.fspath(content_dir))
             return folders, (by_name, tuple(every))
 
         def walk_static() -> tuple[list[str], tuple[Path, ...]]:
