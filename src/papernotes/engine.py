@@ -86,7 +86,7 @@ or date group: each shown on many pages), by identity and the ``bodies`` they we
 entry holds its value, so that no other value takes the same id while it lasts."""
 PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) rendering in one process is as fast
 EDITS_IN_PLACE = 100  # more edited notes than this: the graph is built anew
-ASIDE_BYTES = 1 << 20  # text files planned again that were this large are written by a forked process (forking costs more for less)
+ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written there when they were this large in all (forking costs more for less)
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
