@@ -316,7 +316,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     are the metadata of the papers no changed note mentions, the co-mentions of those mentioned
     beside none, and the related notes of the notes sharing no paper or tag with a changed note."""
     changes = _Changes.of(notes, earlier) if earlier is not None else None
-    touched = changes.papers() | earlier.registry_changed if changes is not None and earlier is not None else set()
+    touched = changes.papers() | changes.earlier.registry_changed if changes is not None else set()
     metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier, touched)
     was = {paper.id: paper for paper in earlier.papers.papers} if earlier is not None else {}
     # a paper no changed note mentions, now or before, is discussed by the same notes in the same order

@@ -71,10 +71,12 @@ def papers_changed(before: Registry, after: Registry) -> set[str]:
     """The ids of the papers whose entry differs between the registries ``before`` and
     ``after``, or that a key or alias leads to in one and not the other."""
     changed = {pid for pid in before.papers.keys() | after.papers.keys() if before.papers.get(pid) != after.papers.get(pid)}
-    for then, now in ((before.keys, after.keys), (before.aliases, after.aliases)):
-        for name in then.keys() | now.keys():
-            if then.get(name) != now.get(name):
-                changed.update(pid for pid in (then.get(name), now.get(name), name if then is before.aliases else None) if pid)
+    for key in before.keys.keys() | after.keys.keys():  # a key → the paper it names
+        if before.keys.get(key) != after.keys.get(key):
+            changed.update(filter(None, (before.keys.get(key), after.keys.get(key))))
+    for alias in before.aliases.keys() | after.aliases.keys():  # an id → the id its paper is published under
+        if before.aliases.get(alias) != after.aliases.get(alias):
+            changed.update(filter(None, (alias, before.aliases.get(alias), after.aliases.get(alias))))
     return changed
 
 

@@ -205,19 +205,16 @@ def read_feed_items(feed: FeedItems, context: ReadContext) -> ReadResult:
                                                     f"items {first}–{last} skipped"))
 
 
-R = TypeVar("R")
+T = TypeVar("T")
 
 
-def _noting_lookups(context: ReadContext, work: Callable[[], R]) -> R:
+def _noting_lookups(context: ReadContext, work: Callable[[], T]) -> T:
     """``work()``, a result whose reading looked a paper up in the registry marked so."""
     context.lookups.clear()
     result = work()
     if context.lookups.made and isinstance(result, ReadResult):
         return replace(result, registry_lookups=True)
     return result
-
-
-T = TypeVar("T")
 
 
 def guarded(shown: str, size: int, work: Callable[[], T], skipped: str = "note skipped") -> T | ReadResult:
