@@ -257,13 +257,16 @@ class Note:
         return bytes_digest(self.card + content_digest(body))
 
     def card_of(self, fields: frozenset[str]) -> bytes:
-        """A digest of the note's id and of those of ``SHOWN_FIELDS`` named (what a list showing
-        only those fields of it shows), taken once for each set of fields (held by this process
-        alone: a note is listed on many pages, and each list reads the same fields)."""
+        """The digests of the note's id and of those of ``SHOWN_FIELDS`` named, joined (what a
+        list showing only those fields of it shows), taken once for each set of fields (held by
+        this process alone: a note is listed on many pages, and each list reads the same fields).
+        Of no field, the digest of the id alone (what a list counting notes, the tags index, sees)."""
+        if not fields:
+            return self.shown[:16]
         cards = self.__dict__.setdefault("_cards", {})
         card = cards.get(fields)
         if card is None:
-            card = cards[fields] = bytes_digest(b"".join(_shown_parts(fields)(self.shown)))
+            card = cards[fields] = b"".join(_shown_parts(fields)(self.shown))
         return card
 
     def __getstate__(self) -> dict[str, Any]:
