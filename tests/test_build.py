@@ -50,6 +50,22 @@ def test_home_is_paginated(build_site):
     assert "Page 2 of 3" in read(result, "page/2/index.html")
 
 
+def test_the_home_page_holds_the_newest_notes_and_sends_to_the_archive_for_the_rest(build_site):
+    """Ten pages of the newest notes (a page past them would move with every note written); the
+    last points to the archive, which lists every note."""
+    files = {f"content/n{i:02d}.md": note(f"Note {i}", f"2024-01-{i + 1:02d}") for i in range(25)}
+    files["papernotes.yaml"] = "page_size: 2\n"
+    result = build_site(files)
+    assert (result.out_dir / "page/10/index.html").is_file()
+    assert not (result.out_dir / "page/11").exists()
+    last = read(result, "page/10/index.html")
+    assert "Page 10 of 10" in last and 'href="/archive/">Older notes in the archive' in last
+    assert "/notes/n05/" in last and "/notes/n04/" not in last, "notes 24 down to 5 on ten pages"
+    archive = read(result, "archive/index.html")
+    assert all(f"/notes/n{i:02d}/" in archive for i in range(25))
+    assert "archive" not in read(result, "page/9/index.html").split('class="pager"')[1], "only the last page sends there"
+
+
 def test_broken_front_matter_is_reported_and_the_rest_builds(build_site):
     result = build_site({
         "content/good.md": note("Good"),

@@ -29,12 +29,17 @@ class Pagination:
     total: int
     newer_url: str | None
     older_url: str | None
+    rest_url: str | None = None  # on the last page, where the notes past it are listed
 
 
 def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wanted,
-              **extra: object) -> Iterator[Page]:
-    """``url``, ``url/page/2/``, … each listing ``size`` notes."""
+              most: int | None = None, rest_url: str | None = None, **extra: object) -> Iterator[Page]:
+    """``url``, ``url/page/2/``, … each listing ``size`` notes; no more than ``most`` pages,
+    the last of them then pointing to ``rest_url`` for the notes past it."""
     total = max(1, -(-len(notes) // size))
+    rest = None
+    if most is not None and total > most:
+        total, rest = most, rest_url
 
     def page_url(number: int) -> str:
         return url if number == 1 else f"{url}page/{number}/"
@@ -47,6 +52,7 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wa
             number, total,
             page_url(number - 1) if number > 1 else None,
             page_url(number + 1) if number < total else None,
+            rest if number == total else None,
         )
         shown = title if number == 1 else f"{title} (page {number})"
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})
