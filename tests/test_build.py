@@ -66,6 +66,26 @@ def test_the_home_page_holds_the_newest_notes_and_sends_to_the_archive_for_the_r
     assert "archive" not in read(result, "page/9/index.html").split('class="pager"')[1], "only the last page sends there"
 
 
+def test_a_tag_with_more_notes_than_ten_pages_lists_them_all_on_one_page_by_date(build_site):
+    """A tag's pages stop at ten, as the home page's do; the last points to a page listing every
+    note of the tag by year and month (a tag with fewer notes has no such page)."""
+    files = {f"content/n{i:02d}.md": note(f"Note {i}", f"20{20 + i % 3}-0{1 + i % 5}-{i + 1:02d}", "ml")
+             for i in range(25)}
+    files["content/other.md"] = note("Other", "2024-01-02", "nlp")
+    files["papernotes.yaml"] = "page_size: 2\n"
+    result = build_site(files)
+    assert (result.out_dir / "tags/ml/page/10/index.html").is_file()
+    assert not (result.out_dir / "tags/ml/page/11").exists()
+    assert 'href="/tags/ml/all/">All notes tagged #ml →' in read(result, "tags/ml/page/10/index.html")
+    every = read(result, "tags/ml/all/index.html")
+    assert "All notes tagged “ml”" in every and all(f"/notes/n{i:02d}/" in every for i in range(25))
+    assert "/notes/other/" not in every and "<h2>2022 <span" in every and "<h2>2020 <span" in every
+    assert every.index("<h2>2022") < every.index("<h2>2021") < every.index("<h2>2020"), "newest first"
+    assert 'href="/2022/' not in every, "the tag's own years, not the site's year pages"
+    assert not (result.out_dir / "tags/nlp/all").exists()
+    assert "/tags/ml/all/" in read(result, "sitemap.xml")
+
+
 def test_broken_front_matter_is_reported_and_the_rest_builds(build_site):
     result = build_site({
         "content/good.md": note("Good"),

@@ -32,6 +32,12 @@ class Pagination:
     rest_url: str | None = None  # on the last page, where the notes past it are listed
 
 
+#: The pages a list of notes (the home page's, a tag's) runs to; past them it points to a page
+#: listing them all by date. A page further on would hold notes that each new note moves along
+#: one place: a note written would make every one of them again, for a list nobody pages through.
+LIST_PAGES = 10
+
+
 def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wanted,
               most: int | None = None, rest_url: str | None = None, **extra: object) -> Iterator[Page]:
     """``url``, ``url/page/2/``, … each listing ``size`` notes; no more than ``most`` pages,

@@ -312,7 +312,7 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     positions = {note.id: index for index, note in enumerate(ordered)}
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
     tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
-    years, undated = _group_dates(ordered)
+    years, undated = group_dates(ordered)
     papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper,
                                Earlier(earlier.notes, earlier.papers, earlier.tags_of, registry_changed) if earlier is not None else None)
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
@@ -402,7 +402,8 @@ def _month(date: NoteDate) -> tuple[int, int]:
     return date.year, date.month if date.precision != "year" else 0
 
 
-def _group_dates(notes: tuple[Note, ...]) -> tuple[tuple[YearGroup, ...], tuple[Note, ...]]:
+def group_dates(notes: tuple[Note, ...]) -> tuple[tuple[YearGroup, ...], tuple[Note, ...]]:
+    """``notes`` by year and month, newest first, and those without a date."""
     months: dict[tuple[int, int], list[Note]] = {}
     undated = []
     for note in notes:
