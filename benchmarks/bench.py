@@ -24,14 +24,15 @@ times ``papernotes build SITE_DIR`` in a fresh process after each of these edits
 middle note, in CPU seconds (user + system, the build's worker processes included; wall time
 means little on a busy machine, and is given beside it: the work spans processes) and peak
 memory: its text (median of ``--edits``), one more tag that other notes have, its title (list
-pages change), one more tag new to the site, the note deleted and a new note written beside it,
-each from the site as it was (undone and the site built again, untimed, after each). The site must have been built
+pages change), one more tag new to the site, the note deleted and a new note written beside it
+(dated today, so first on the home page, with a tag other notes have), each from the site as it was (undone and the site built again, untimed, after each). The site must have been built
 once (its cache folder filled).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import resource
@@ -239,7 +240,8 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
         rows.append(run("title", with_line(title, "title: An edited title\n")))
         rows.append(run("tag", with_line(tags, lines[tags].replace("[", "[bench-tag, ", 1) if tags is not None else "tags: [bench-tag]\n")))
         rows.append(run("delete", None))
-        rows.append(run("new note", "---\ntitle: A note just written\ntags: [bench-tag]\n---\nOn arXiv:1706.03762.\n", added))
+        written = f"---\ntitle: A note just written\ndate: {dt.date.today().isoformat()}\ntags: [{known or 'bench-tag'}]\n---\n"
+        rows.append(run("new note", written + "On arXiv:1706.03762.\n", added))
     finally:
         target.write_text(original, encoding="utf-8")
         added.unlink(missing_ok=True)
