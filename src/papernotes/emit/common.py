@@ -30,6 +30,7 @@ class Pagination:
     newer_url: str | None
     older_url: str | None
     rest_url: str | None = None  # on the last page, where the notes past it are listed
+    rest_title: str = ""  # and what that page is
 
 
 #: The pages a list of notes (the home page's, a tag's) runs to; past them it points to a page
@@ -39,13 +40,13 @@ LIST_PAGES = 10
 
 
 def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wanted,
-              most: int | None = None, rest_url: str | None = None, **extra: object) -> Iterator[Page]:
+              most: int | None = None, rest: tuple[str, str] = ("", ""), **extra: object) -> Iterator[Page]:
     """``url``, ``url/page/2/``, … each listing ``size`` notes; no more than ``most`` pages,
-    the last of them then pointing to ``rest_url`` for the notes past it."""
+    the last of them then pointing to ``rest`` (the URL and title of a page listing them all)."""
     total = max(1, -(-len(notes) // size))
-    rest = None
+    rest_url, rest_title = None, ""
     if most is not None and total > most:
-        total, rest = most, rest_url
+        total, (rest_url, rest_title) = most, rest
 
     def page_url(number: int) -> str:
         return url if number == 1 else f"{url}page/{number}/"
@@ -58,7 +59,7 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wa
             number, total,
             page_url(number - 1) if number > 1 else None,
             page_url(number + 1) if number < total else None,
-            rest if number == total else None,
+            *((rest_url, rest_title) if number == total else (None, "")),
         )
         shown = title if number == 1 else f"{title} (page {number})"
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})

@@ -13,4 +13,4 @@ from .common import LIST_PAGES, Wanted, everything, paginated
 
 def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:
     yield from paginated("/", "Latest notes", graph.notes, config.page_size, wanted,
-                         most=LIST_PAGES, rest_url=config.urls.archive, kind="home")
+                         most=LIST_PAGES, rest=(config.urls.archive, "Older notes in the archive"), kind="home")

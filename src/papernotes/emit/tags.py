@@ -18,7 +18,7 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
     for group in graph.tags:
         every = f"{group.tag.url}all/"
         yield from paginated(group.tag.url, f"Tagged “{group.tag.name}”", group.notes, config.page_size, wanted,
-                             most=LIST_PAGES, rest_url=every, kind="tag", tag=group.tag)
+                             most=LIST_PAGES, rest=(every, f"All notes tagged #{group.tag.name}"), kind="tag", tag=group.tag)
         if len(group.notes) > LIST_PAGES * config.page_size and wanted(every):
             years, undated = group_dates(group.notes)
             yield Page(every, "archive.html", {"title": f"All notes tagged “{group.tag.name}”", "kind": "tag-archive",
