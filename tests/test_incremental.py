@@ -665,6 +665,30 @@ def test_a_page_is_made_again_only_when_a_field_it_shows_of_a_note_changed(make_
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+def test_a_list_reading_no_field_an_edit_changed_is_not_planned_again(make_site, monkeypatch):
+    """An edit of a note's tags plans again the pages holding the note, but not a list that read
+    none of its tags (the archive: dates and titles), whose key could not change; the output is
+    a cold build's."""
+    root = make_site(dict(NOTES))
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    keyed: list[str] = []
+    real = engine_module.digest_page
+    monkeypatch.setattr(engine_module, "digest_page", lambda page, *rest: keyed.append(page.url) or real(page, *rest))
+    restored = _engine_after_restore(layout, monkeypatch)
+    path = root / "content/b.md"
+    path.write_text(path.read_text().replace("tags: [ml]", "tags: [ml, nlp]"))  # a tag other notes have: in place
+    build(layout, options)
+    (engine,) = restored
+    assert engine.changed is not None, "taken in place"
+    assert "/notes/b/" in keyed and "/2024/02/" in keyed, "the note's page, and its month's list, which shows tags"
+    assert "/archive/" not in keyed and "/2024/" not in keyed, "lists of dates and titles"
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
+
+
 def _built_with_a_preview(make_site: Callable[..., Path], files: dict[str, str],
                           monkeypatch: pytest.MonkeyPatch) -> tuple[Path, SiteLayout, BuildOptions, Engine, list[Engine]]:
     """A site built from the command line, the preview's engine after its first build, and the

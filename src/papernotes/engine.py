@@ -670,7 +670,7 @@ class Engine:
         if changed is None or self._plans_in_full():
             self.plan = Plan()
             return plan_pages(graph, config), None, True
-        affected = set().union(*(memo.dependents.get(key, ()) for key in changed))
+        affected = set().union(*(self._holding(memo, key, shown) for shown in [_shown_apart(changed)] for key in changed))
         affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in changed if key.startswith(TEXT)}))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
         under = tuple(key.removeprefix(UNDER) for key in changed if key.startswith(UNDER))
@@ -712,6 +712,16 @@ class Engine:
     def _plans_in_full(self) -> bool:
         """Whether every page is planned: the graph was built anew, or the plan kept is not of these templates."""
         return self.changed is None or self.plan.setup != self.setup or not self.plan.pages
+
+    def _holding(self, memo: Plan, key: str, shown: Mapping[str, frozenset[str]]) -> Iterable[str]:
+        """The pages holding the changed note or paper ``key``, but the lists that read of their
+        notes none of the fields that ``shown`` says an edit changed in it (held in a view)."""
+        urls = memo.dependents.get(key, ())
+        fields = shown.get(key)
+        if fields is None or not urls:
+            return urls
+        whole = memo.dependents.get(HELD_WHOLE + key, ())
+        return [url for url in urls if url in whole or not _reads_none_of(self.pages.get(url), fields)]
 
     def _reading(self, memo: Plan, held: set[str]) -> Iterator[str]:
         """The pages that may show the text of a changed note through the notes and papers
@@ -1159,6 +1169,28 @@ PAGE, UNDER = "page:", "under:"  # what ``after_edit`` changed besides notes and
 #: read one of those notes' bodies; the others, which hold it whole (``HELD_WHOLE`` and its key, told
 #: by ``_walk``), change.
 TEXT, HELD_WHOLE = "text:", "whole:"
+#: Which of the fields a view shows changed in an edited note whose card changed (``SHOWN``, its
+#: ``note:ID``, then ``FIELD`` and the name of each such field; the key alone when none did): a
+#: list that read of its notes only other fields is keyed as before, so it is not planned again.
+SHOWN = "shown:"
+
+
+def _shown_apart(changed: Iterable[str]) -> dict[str, frozenset[str]]:
+    """By ``note:ID``, the fields (after ``FIELD``) that ``after_edit`` found changed in the
+    view of an edited note (``SHOWN``)."""
+    found: dict[str, set[str]] = {}
+    for entry in changed:
+        if entry.startswith(SHOWN):
+            key, _, name = entry.removeprefix(SHOWN).partition(FIELD)
+            found.setdefault(key, set()).update([FIELD + name] if name else [])
+    return {key: frozenset(names) for key, names in found.items()}
+
+
+def _reads_none_of(page: Rendered | None, fields: frozenset[str]) -> bool:
+    """Whether ``page`` is a list that read of its notes' views no field of ``fields`` and no
+    note's body (its key takes each note by the fields read: ``Note.card_of``)."""
+    return (page is not None and page.bodies is not None and page.bodies.isdisjoint(fields)
+            and all(name.startswith(FIELD) for name in page.bodies))
 
 
 def _edited_notes(changed: Iterable[str]) -> set[str]:
@@ -1246,6 +1278,9 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     was = {i: previous.notes[previous.positions[i]].card for i in fresh if i in previous.positions}
     changed = {*((TEXT if was.get(i) == note.card else "") + f"note:{i}" for i, note in fresh.items()),
                *(f"paper:{p}" for p in recarded), *(f"{TEXT}paper:{p}" for p in papers - recarded)}
+    for old, new in edited:
+        if old.card != new.card:
+            changed.update(f"{SHOWN}note:{new.id}{FIELD}{name}" for name in ("", *old.shown_apart(new)))
     if retitled or retagged_only:  # graph.json shows every note's title and tags, and holds no note
         changed.add(PAGE + config.urls.graph_json)
     if retitled:  # the host's redirects file lists the notes' old URLs in the notes' order
@@ -1254,10 +1289,13 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
         keyed = _keyed_again(previous.papers, graph.papers)
         changed.update(f"paper:{p}" for p in _comentioned_again(previous.papers, graph.papers) | keyed)
         changed.update(PAGE + url for url in _citation_files(graph, config, metas.keys() | keyed))
-    if retitled or retagged_only:  # the local graphs of the notes linking to it show its title and tags
-        changed.update(f"note:{linking.id}" for _, new in edited for linking in previous.backlinks.get(new.id, ()))
-    # the notes a link now leads to, or no longer: their backlinks and local graphs
-    changed.update(f"note:{target}" for led, leads in relinked.values() for target in led ^ leads)
+    # the pages of the notes linking to it, whose local graphs show its title and tags, and of those
+    # a link now leads to or no longer, whose backlinks and local graphs change: as none of their
+    # fields did, no list holding them is planned again for it (``SHOWN``)
+    around = [linking.id for _, new in edited for linking in previous.backlinks.get(new.id, ())] if retitled or retagged_only else []
+    around += [target for led, leads in relinked.values() for target in led ^ leads]
+    changed.update(f"note:{i}" for i in around)
+    changed.update(f"{SHOWN}note:{i}{FIELD}" for i in around)
     if retitled:  # its place among the notes of its date: the pages of those it passed, and the lists holding them
         ((old, new),) = edited
         reordered = graph.reordered({new.id})

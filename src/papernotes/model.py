@@ -269,6 +269,11 @@ class Note:
             card = cards[fields] = b"".join(_shown_parts(fields)(self.shown))
         return card
 
+    def shown_apart(self, other: Note) -> tuple[str, ...]:
+        """The names of ``SHOWN_FIELDS`` whose values differ in ``other`` (by their digests)."""
+        mine, theirs = self.shown, other.shown
+        return tuple(name for at, name in enumerate(SHOWN_FIELDS) if mine[16 * at:16 * at + 16] != theirs[16 * at:16 * at + 16])
+
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__
         return {name: value for name, value in state.items() if name != "_cards"} if "_cards" in state else state
