@@ -670,7 +670,8 @@ class Engine:
         if changed is None or self._plans_in_full():
             self.plan = Plan()
             return plan_pages(graph, config), None, True
-        affected = set().union(*(self._holding(memo, key, shown) for shown in [_shown_apart(changed)] for key in changed))
+        shown = _shown_apart(changed)
+        affected = set().union(*(self._holding(memo, key, shown) for key in changed))
         affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in changed if key.startswith(TEXT)}))
         affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
         under = tuple(key.removeprefix(UNDER) for key in changed if key.startswith(UNDER))
@@ -1519,20 +1520,11 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     elif branch == "sequence":
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
-        fields = _fields_read(bodies) if bodies is not None else None
         for item in value:  # type: ignore[attr-defined]
-            if type(item) is not Note:
+            if type(item) is Note:  # a list of notes: each taken without looking for its branch
+                _met(item, found, update, bodies, viewed)
+            else:
                 _walk(item, found, update, bodies, shared, viewed)
-                continue
-            # a list of notes (a tag's, a month's: thousands): each taken as ``_met`` takes it, inline
-            if found is not None:
-                key = "note:" + item.id
-                found(key)
-                if not viewed:
-                    found(HELD_WHOLE + key)
-            if update is not None:
-                update(item.digest if bodies is None or item.id in bodies
-                       else item.card if fields is None else item.card_of(fields))
     elif branch == "scalar":
         if update is not None:
             update(f"{kind.__name__}:{value!r};".encode())

@@ -59,7 +59,8 @@ def paginated(url: str, title: str, notes: Sequence[Note], size: int, wanted: Wa
             number, total,
             page_url(number - 1) if number > 1 else None,
             page_url(number + 1) if number < total else None,
-            *((rest_url, rest_title) if number == total else (None, "")),
+            rest_url if number == total else None,
+            rest_title if number == total else "",
         )
         shown = title if number == 1 else f"{title} (page {number})"
         yield Page(page_url(number), "list.html", {"title": shown, "notes": tuple(chunk), "pagination": pagination, **extra})
