@@ -113,6 +113,8 @@ class AssetFinder:
         elif note_dir is not None:
             candidates.append(note_dir / path)
         for candidate in candidates:
+            if not os.path.isfile(candidate):  # one look, where resolving would look at each folder on the way
+                continue
             resolved = candidate.resolve()
             if resolved.is_file() and any(resolved.is_relative_to(root) for root in self._roots):
                 return resolved
