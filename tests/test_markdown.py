@@ -181,7 +181,8 @@ def test_joined_lexer_gives_pygments_tokens_on_any_text(language, picks, noise):
 @pytest.mark.parametrize("join_after", [1, JOIN_AFTER])
 def test_joined_lexer_tries_rules_one_by_one_first_and_gives_the_same_tokens(join_after):
     """A state joins its rules for a character only after lexing so many tokens beginning with
-    it (or a character sharing with it) rule by rule; the tokens are Pygments' throughout."""
+    it (or a character sharing with it) rule by rule, and ``STATE_TOKENS`` times as many in all;
+    the tokens are Pygments' throughout."""
     from pygments.lexers import get_lexer_by_name
 
     from papernotes.markdown.joinedlexer import join_states
@@ -192,9 +193,30 @@ def test_joined_lexer_tries_rules_one_by_one_first_and_gives_the_same_tokens(joi
     short = JOINED_SAMPLES["python"][:30]
     assert list(joined.get_tokens(short)) == list(plain.get_tokens(short))
     root = joined.get_tokens_unprocessed.__self__.state("root")
-    assert bool(root.by_char) == (join_after == 1)  # a short snippet earns no joined pattern
+    if join_after == JOIN_AFTER:
+        assert not root.by_char  # a short snippet earns no joined pattern
     assert list(joined.get_tokens(code)) == list(plain.get_tokens(code))
     assert "i" in root.by_char and root.by_char["i"][0] is not None
+
+
+def test_a_state_joins_its_rules_only_once_it_has_lexed_enough_tokens_in_all():
+    """Tokens beginning with a letter seen often enough do not join a state's rules while the
+    state has lexed fewer than ``STATE_TOKENS`` times as many tokens in all: the first join
+    reads every rule's pattern, which a few snippets never pay back."""
+    from pygments.lexers import get_lexer_by_name
+
+    from papernotes.markdown.joinedlexer import STATE_TOKENS, join_states
+
+    joined = join_states(get_lexer_by_name("python", stripnl=False, ensurenl=False), join_after=4)
+    root = joined.get_tokens_unprocessed.__self__.state("root")
+    line = "x = 1\n"  # six tokens, one beginning with a letter
+    few = line * 5  # letters seen 5 times, 30 tokens in all: fewer than STATE_TOKENS * 4
+    assert 6 * 5 < STATE_TOKENS * 4 <= 6 * 20
+    plain = get_lexer_by_name("python", stripnl=False, ensurenl=False)
+    assert list(joined.get_tokens(few)) == list(plain.get_tokens(few))
+    assert not root.by_char
+    list(joined.get_tokens(line * 20))
+    assert "x" in root.by_char and root.by_char["x"][0] is not None
 
 
 @pytest.mark.parametrize(("pattern", "starts", "cannot"), [

@@ -16,7 +16,9 @@ character a token begins with, of only the rules whose pattern can begin with th
 (read from the parsed pattern; a rule that can match empty text, or whose start is not plainly a
 small set of characters, is kept for every character). Letters share one joined pattern and
 digits another, and four rules or fewer are tried one by one, so that a lexer compiles about as
-much as with one joined pattern a state.
+much as with one joined pattern a state. Joining costs set-up time (reading every rule's
+pattern, compiling), so a state lexes rule by rule until it has lexed enough tokens to pay for
+it (``JOIN_AFTER``, ``STATE_TOKENS``): the few snippets a note holds in a language seldom do.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ Joined = tuple[Matcher | None, dict[int, Rule], list[Rule]]
 def join_states(lexer: Lexer, join_after: int | None = None) -> Lexer:
     """``lexer``, its tokens found with joined states when it is a plain ``RegexLexer``; a
     state's rules are joined for a character once ``join_after`` tokens (``JOIN_AFTER``)
-    beginning with it were lexed rule by rule."""
+    beginning with it, and ``STATE_TOKENS`` times as many in all, were lexed rule by rule."""
     if isinstance(lexer, RegexLexer) and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed:
         joined = _JoinedStates(lexer, JOIN_AFTER if join_after is None else join_after)
         lexer.get_tokens_unprocessed = joined.tokens  # type: ignore[method-assign]
@@ -147,6 +149,11 @@ _TRIED_ONE_BY_ONE = 4  # rules or fewer: not joined
 #: before it joins its rules for them: joining costs as much as some hundred tokens tried rule by
 #: rule, which a short snippet (the one code block of an edited note) never earns back.
 JOIN_AFTER = 64
+#: …and ``STATE_TOKENS`` times as many tokens that the state lexes rule by rule in all before it
+#: joins anything: the first join reads every rule's pattern for the characters it can begin
+#: with (a few milliseconds for a lexer's main state), which about a thousand tokens lexed
+#: joined pay back. A lexer that highlights a few snippets in a process never joins.
+STATE_TOKENS = 16
 #: Characters that share the rules joined for them (each rule that can begin with one of them): a
 #: token is most often a word or a number, and a state joined for every letter would cost a
 #: compiled pattern each. Any other character has its own.
@@ -166,15 +173,15 @@ class _State:
         self._kept: dict[frozenset[str] | str, tuple[int, ...]] = {}
         self._by_rules: dict[tuple[int, ...], Joined] = {}
         self._seen: dict[frozenset[str] | str, int] = {}  # tokens lexed rule by rule, by ``_sharing``
+        self._lexed = 0  # tokens lexed rule by rule
 
     def join_for(self, char: str) -> Joined:
         """The joined pattern and its rules by group for a token beginning with ``char``: the
         rules one by one for the first ``join_after`` tokens beginning with it or a character
-        sharing with it."""
+        sharing with it, and until the state has lexed ``STATE_TOKENS`` times as many in all."""
         if self.alternatives is None:
             joined: Joined = (None, {}, self.rules)
-        elif self.join_after and (seen := self._seen.get(group := _sharing(char), 0)) < self.join_after:
-            self._seen[group] = seen + 1
+        elif self.join_after and not self._paid_for(char):
             return None, {}, self.rules
         else:
             kept = self._kept_for(char)
@@ -183,6 +190,17 @@ class _State:
                 [self.alternatives[index] for index in kept], [self.rules[index] for index in kept]))
         self.by_char[char] = joined
         return joined
+
+    def _paid_for(self, char: str) -> bool:
+        """Whether joining the rules for ``char`` would pay for itself, counting the token at
+        hand among those lexed rule by rule when it would not."""
+        group = _sharing(char)
+        seen = self._seen.get(group, 0)
+        if seen >= self.join_after and self._lexed >= STATE_TOKENS * self.join_after:
+            return True
+        self._seen[group] = seen + 1
+        self._lexed += 1
+        return False
 
     def _kept_for(self, char: str) -> tuple[int, ...]:
         """The rules that can match at a token beginning with ``char`` or a character sharing with it."""
