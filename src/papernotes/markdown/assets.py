@@ -115,8 +115,8 @@ class AssetFinder:
         for candidate in candidates:
             if not os.path.isfile(candidate):  # one look, where resolving would look at each folder on the way
                 continue
-            resolved = candidate.resolve()
-            if resolved.is_file() and any(resolved.is_relative_to(root) for root in self._roots):
+            resolved = candidate.resolve()  # a file, as the candidate is: only where it is remains to see
+            if any(resolved.is_relative_to(root) for root in self._roots):
                 return resolved
         if by_name or "/" not in path:
             return self.by_name.get(Path(path).name.lower())
