@@ -26,7 +26,8 @@ means little on a busy machine, and is given beside it: the work spans processes
 memory: its text (median of ``--edits``), one more tag that other notes have, its title (list
 pages change), one more tag new to the site, the note deleted and a new note written beside it
 (dated today, so first on the home page, with a tag other notes have), each from the site as it was (undone and the site built again, untimed, after each). The site must have been built
-once (its cache folder filled).
+once (its cache folder filled). With ``--watch``, each build is made as ``papernotes build
+--watch`` makes it after a change: in this process, by the engine the previous build kept.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 WORDS = ("attention model token gradient layer loss scaling context memory kernel sparse dense "
          "retrieval alignment reward policy diffusion sampler encoder decoder latent prior training "
@@ -196,8 +198,32 @@ def known_tag(target: Path, own: str) -> str | None:
     return None
 
 
-def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -> list[tuple[str, float, float, float]]:
-    """(edit, CPU s, wall s, peak MB) of a command-line build after each kind of edit of ``target``."""
+def kept_engine_costs(site: Path, out: Path | None, search: bool) -> Callable[[], tuple[float, float, float]]:
+    """What ``papernotes build --watch`` does after each change, in this process: a build by the
+    engine the last one kept (made here, untimed, by a first build). Each call gives the CPU
+    seconds (this process's and its workers'), wall seconds and peak RSS (MB) of one build."""
+    from papernotes.build import BuildOptions, KeptEngine, SiteLayout, build
+
+    layout, options, kept = SiteLayout.find(site, out), BuildOptions(search=search), KeptEngine()
+    build(layout, options, kept_engine=kept)
+
+    def costs() -> tuple[float, float, float]:
+        before, started = _cpu_seconds(), time.perf_counter()
+        build(layout, options, kept_engine=kept)
+        wall = time.perf_counter() - started
+        return _cpu_seconds() - before, wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    return costs
+
+
+def _cpu_seconds() -> float:
+    return sum(usage.ru_utime + usage.ru_stime for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
+
+def command_line_edits(site: Path, target: Path, costs: Callable[[], tuple[float, float, float]],
+                       edits: int) -> list[tuple[str, float, float, float]]:
+    """(edit, CPU s, wall s, peak MB) of a build (``costs`` makes one and says what it cost)
+    after each kind of edit of ``target``."""
     original = target.read_text(encoding="utf-8")
     lines = original.splitlines(keepends=True)
     title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
@@ -222,12 +248,12 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
         else:
             path.write_text(text, encoding="utf-8")
         time.sleep(1.1)  # not racy: the build sees the edit by the file's size and time, as it would a person's
-        costs = process_costs(build)
+        spent = costs()
         target.write_text(original, encoding="utf-8")
         added.unlink(missing_ok=True)
         time.sleep(1.1)
-        subprocess.run(build, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return (name, *costs)
+        costs()
+        return (name, *spent)
 
     rows = []
     try:
@@ -245,7 +271,7 @@ def command_line_edits(site: Path, target: Path, build: list[str], edits: int) -
     finally:
         target.write_text(original, encoding="utf-8")
         added.unlink(missing_ok=True)
-        subprocess.run(build, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        costs()
     return rows
 
 
@@ -259,13 +285,17 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="only time one-note edits in this existing site (its middle note)")
     parser.add_argument("--command-line", action="store_true", help="with --site: time `papernotes build` after edits")
     parser.add_argument("--out", type=Path, help="with --command-line: the output folder to build into")
+    parser.add_argument("--watch", action="store_true", help="with --command-line: build as `papernotes build --watch` "
+                        "does after a change, by the engine the last build kept, in this process")
     args = parser.parse_args()
     if args.site:
         notes = sorted((args.site / "content").glob("*.md")) or sorted(args.site.glob("*.md"))
         if args.command_line:
             build = [sys.executable, "-m", "papernotes", "build", str(args.site), "-q"]
             build += (["-o", str(args.out)] if args.out else []) + (["--no-search"] if args.no_search else [])
-            rows = command_line_edits(args.site, notes[len(notes) // 2], build, args.edits)
+            costs = (kept_engine_costs(args.site, args.out, not args.no_search) if args.watch
+                     else lambda: process_costs(build))
+            rows = command_line_edits(args.site, notes[len(notes) // 2], costs, args.edits)
             texts = [(cpu, wall) for name, cpu, wall, _ in rows if name == "text"]
             print(f"text edited: median {statistics.median(c for c, _ in texts):.2f} CPU s, "
                   f"{statistics.median(w for _, w in texts):.2f} s wall over {len(texts)} builds "

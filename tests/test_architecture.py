@@ -24,7 +24,7 @@ LAYERS = (
     {"render", "views"},
     {"output", "inplace"},
     {"build", "engine", "lookahead", "savedstate", "sitelayout", "uptodate"},
-    {"serve"},
+    {"serve", "watchbuilds"},
     {"cli", "launch", "__main__", "check", "deploy", "scaffold", "install_source"},
 )
 LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}

@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from hypothesis import example, HealthCheck, given, settings, strategies as st
 
-from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.build import BuildOptions, KeptEngine, SiteLayout, build
 from papernotes import engine as engine_module
 from papernotes.engine import CHANGES, Engine
 from papernotes.model import Page, TextFile
@@ -344,27 +344,35 @@ def _folder(out: Path) -> dict[str, bytes]:
                 "---\ntitle: Attention\n---\n", "---\ntitle: Attention\naliases: [/old/x.html]\n---\n"],
          edits=[("write", "b", "---\ntitle: Attention\naliases: [/old/w.html]\n---\n")])  # redirects listed in another order
 def test_any_edit_sequence_rebuilds_as_a_build_from_scratch(tmp_path_factory, start, edits):
-    """The preview's long-lived engine and the command line's engine restored from the cache
-    folder both write, after every edit, exactly what a build from scratch writes."""
+    """The preview's long-lived engine, the command line's engine restored from the cache
+    folder and the one ``build --watch`` keeps between builds all write, after every edit,
+    exactly what a build from scratch writes."""
     root = tmp_path_factory.mktemp("site")
     for name, text in zip(NAMES, start):
         (root / "content").mkdir(exist_ok=True)
         (root / "content" / f"{name}.md").write_text(text)
-    layout = SiteLayout.find(root)
+    layout, watched = SiteLayout.find(root), SiteLayout.find(root, root / "watched")
     options = BuildOptions(search=False, workers=1)
     preview = Engine(layout, options, render_now=lambda rel: rel.startswith("notes/"))
     preview.produce(MemorySink())
     build(layout, options)
-    for edit in edits:
-        _apply(root, edit)
-        sink = MemorySink()
-        preview.produce(sink)
-        fresh = _fresh(layout)
-        assert _files(sink) == fresh, f"preview after {edit}"
-        build(layout, options)
-        scratch = SiteLayout.find(root, root / "scratch")
-        build(scratch, replace(options, cache=False))
-        assert _folder(layout.out) == _folder(scratch.out), f"command line after {edit}"
+    kept = KeptEngine()
+    build(watched, options, kept_engine=kept)
+    try:
+        for edit in edits:
+            _apply(root, edit)
+            sink = MemorySink()
+            preview.produce(sink)
+            fresh = _fresh(layout)
+            assert _files(sink) == fresh, f"preview after {edit}"
+            build(layout, options)
+            scratch = SiteLayout.find(root, root / "scratch")
+            build(scratch, replace(options, cache=False))
+            assert _folder(layout.out) == _folder(scratch.out), f"command line after {edit}"
+            build(watched, options, kept_engine=kept)
+            assert _folder(watched.out) == _folder(scratch.out), f"kept engine after {edit}"
+    finally:
+        kept.close()
 
 
 def _renders_logged(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], list[str]]:

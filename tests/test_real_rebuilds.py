@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 
-from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.build import BuildOptions, KeptEngine, SiteLayout, build
 
 from .conftest import REAL, SHARED
 
@@ -68,8 +68,9 @@ def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".papernotes-site"}
 
 
+@pytest.mark.parametrize("keeps_engine", [False, True], ids=["restored", "kept"])
 @pytest.mark.parametrize("name", CASES)
-def test_each_rebuild_of_a_real_collection_writes_what_a_build_from_scratch_writes(tmp_path, name):
+def test_each_rebuild_of_a_real_collection_writes_what_a_build_from_scratch_writes(tmp_path, name, keeps_engine):
     source, edits = CASES[name]
     if not source.is_dir():
         pytest.skip(f"{source} is not beside the repository")
@@ -82,10 +83,15 @@ def test_each_rebuild_of_a_real_collection_writes_what_a_build_from_scratch_writ
             os.utime(path, (copied, copied))
     layout = SiteLayout.find(site, tmp_path / "out")
     options = BuildOptions(search=False, workers=1)
-    build(layout, options)
-    for step, edit in enumerate(edits):
-        edit(site)
-        build(layout, options)
-        scratch = SiteLayout.find(site, tmp_path / f"scratch-{step}")
-        build(scratch, replace(options, cache=False))
-        assert _files(layout.out) == _files(scratch.out), f"{name}: after {edit.__qualname__}"
+    kept = KeptEngine() if keeps_engine else None  # ``build --watch``: the engine kept in memory between builds
+    try:
+        build(layout, options, kept_engine=kept)
+        for step, edit in enumerate(edits):
+            edit(site)
+            build(layout, options, kept_engine=kept)
+            scratch = SiteLayout.find(site, tmp_path / f"scratch-{step}")
+            build(scratch, replace(options, cache=False))
+            assert _files(layout.out) == _files(scratch.out), f"{name}: after {edit.__qualname__}"
+    finally:
+        if kept is not None:
+            kept.close()

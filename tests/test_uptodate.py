@@ -323,7 +323,7 @@ def test_the_quick_answer_knows_every_build_option_or_leaves_the_command_line_to
     from papernotes.cli import build_command
     from papernotes.launch import FLAGS, VALUES, build_options
 
-    parsed = {"--strict", "-v", "--verbose", "--no-cache", "-h", "--help"}  # left to the full parser
+    parsed = {"--strict", "-v", "--verbose", "--no-cache", "-w", "--watch", "--poll", "-h", "--help"}  # left to the full parser
     given = {flag for param in build_command.params for flag in (*param.opts, *param.secondary_opts) if flag.startswith("-")}
     assert given | {"-h", "--help"} == {*FLAGS, *VALUES, *parsed}
     names = {param.name for param in build_command.params}

@@ -28,6 +28,22 @@ if TYPE_CHECKING:
 
 READ_AHEAD = 20  # changed note files read while the state is restored; more are read by the build's pool
 
+
+class KeptEngine:
+    """The engine of one process's builds, kept between them (``papernotes build --watch``): a
+    build after the first starts from what the last one left in memory, not from the cache
+    folder, unless another build wrote the site meanwhile. It holds the cache folder's store of
+    bodies until ``close``."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+
+    def close(self) -> None:
+        """Let another build keep its bodies in the cache folder: this process builds no more."""
+        if self.engine is not None and self.engine.store is not None:
+            self.engine.store.release()
+        self.engine = None
+
 __all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "SiteLayout", "build", "read_notes", "site_config",
            "static_files", "user_cache_dir"]
 
@@ -63,10 +79,11 @@ def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadRe
 
 
 def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: Progress = no_progress,
-          looked: uptodate.Check | None = None) -> BuildResult:
+          looked: uptodate.Check | None = None, kept_engine: KeptEngine | None = None) -> BuildResult:
     """Build the site into ``layout.out``; the old output stays intact if anything fails.
     ``looked``: the up-to-date check already made of this site with these options, if any
-    (``launch`` makes it before the command line is parsed)."""
+    (``launch`` makes it before the command line is parsed). ``kept_engine``: the engine of this
+    process's last build of the site with these options, to start from (and keep this one's)."""
     started, began = time.perf_counter(), time.time()
     output.check_output_dir(layout.out, options.force)
     if not options.cache:
@@ -77,7 +94,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             looked = uptodate.check(*asked, began)
         last = looked.last
         problems = looked.manifest.diagnostics() if last is not None and looked.manifest is not None else None
-        if last is not None and problems is not None:  # its problems gone with its details: built again to tell them
+        engine_wanted = kept_engine is not None and kept_engine.engine is None  # to keep for the next build
+        if last is not None and problems is not None and not engine_wanted:  # problems gone with its details: built again to tell them
             return BuildResult((), last.pages, problems, time.perf_counter() - started, layout.out,
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
@@ -85,18 +103,26 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     from .emit.search import SEARCH_MEMO, Indexing
     from .engine import Engine, Keeps, Parallel, Stopwatch
 
-    kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
+    manifest = looked.manifest if looked is not None else None
+    engine = _reusable(kept_engine, manifest)
+    if engine is not None:
+        kept = engine.store
+    else:
+        kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
     searching: Indexing | None = None
-    engine: Engine | None = None
     try:
-        manifest = looked.manifest if looked is not None else None
-        engine = Engine(layout, options, store=kept or _spill_store(layout, options),
-                        keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
         touched, differing = None, None
         with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
-            if kept is not None and manifest is not None and looked is not None:
-                touched, differing = _restore(engine, layout, options, looked)
+            if engine is not None and looked is not None and manifest is not None:  # as its last build left it
+                engine.stamps = uptodate.output_stamps(manifest)
+                changed = looked.changed_files()
+                touched = _as_discovered(layout, changed) if changed is not None else None
+            else:
+                engine = Engine(layout, options, store=kept or _spill_store(layout, options),
+                                keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
+                if kept is not None and manifest is not None and looked is not None:
+                    touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
             moved = set(lookahead.differing(layout, engine.stamps) if differing is None else differing)
@@ -134,6 +160,8 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             output.abandon(staging)
         if kept is not None:
             kept.release()
+        if kept_engine is not None:
+            kept_engine.engine = None  # what it kept may be half updated
         raise
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
@@ -142,11 +170,24 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     if kept is not None:
         gc.freeze()  # all the build made lives on while it is saved: the collector need not walk a graph built anew
         engine.save(uptodate.basis_of(looked.inputs.key) if looked is not None else "")
-        if engine.store is not None:
+        if kept_engine is not None:
+            kept_engine.engine = engine
+        elif engine.store is not None:
             engine.store.release()  # ``kept``, or the store it was compacted into
     gc.unfreeze()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
                        made.laps + tuple(clock.laps), tuple(sorted(staging.changed)), site_origin=made.config.site_origin)
+
+
+def _reusable(kept_engine: KeptEngine | None, manifest: uptodate.Manifest | None) -> Engine | None:
+    """The engine kept from this process's last build, when the output and the cache folder are
+    still as that build left them (the manifest is the one it wrote); None otherwise."""
+    engine = kept_engine.engine if kept_engine is not None else None
+    if engine is None or manifest is None or manifest.basis != engine.basis or not engine.basis:
+        if kept_engine is not None:
+            kept_engine.close()
+        return None
+    return engine
 
 
 def _restore(engine: Engine, layout: SiteLayout, options: BuildOptions,

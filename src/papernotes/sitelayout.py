@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Diagnostic
-from .sitefiles import CACHE_DIR, cache_folder, site_folders, user_cache_dir
+from .sitefiles import CACHE_DIR, CONFIG_FILE, cache_folder, site_folders, user_cache_dir
 from .theme import ON_DEMAND, theme_dir
 
 if TYPE_CHECKING:
@@ -32,6 +32,21 @@ class SiteLayout:
     def cache(self) -> Path:
         """Where reads are cached between builds (``sitefiles.cache_folder``)."""
         return Path(cache_folder(os.fspath(self.root), os.fspath(self.content), os.fspath(self.out)))
+
+    def inputs(self) -> tuple[Path, ...]:
+        """What a build reads: the notes, templates and static folders and the config file."""
+        return self.content, self.templates, self.static, self.root / CONFIG_FILE
+
+    def is_output(self, path: str) -> bool:
+        """Whether ``path`` is in the output folder or in the folders a build makes beside it
+        (``.OUT.staging-…``), which may be inside the notes folder."""
+        out = os.path.abspath(self.out)
+        parent, name = os.path.split(out)
+        path = os.path.abspath(path)
+        if path == out or path.startswith(out + os.sep):
+            return True
+        rel = os.path.relpath(path, parent)
+        return not rel.startswith(os.pardir) and rel.split(os.sep, 1)[0].startswith(f".{name}.")
 
     def folders(self) -> tuple[str, str, str, str, str]:
         """``(root, content, templates, static, out)`` as ``sitefiles.site_folders`` gives them."""

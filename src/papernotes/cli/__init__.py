@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Collection, Iterable, Iterator
 
 import click
 
@@ -75,19 +75,26 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for reading (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print each note with its URL and where its date came from.")
+@click.option("-w", "--watch", is_flag=True, help="Keep running: build again each time a note, template, static "
+              "file or the config changes (Ctrl-C stops).")
+@click.option("--poll", is_flag=True, help="With --watch: look for changes by polling (network drives, containers).")
 @click.pass_obj
 def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, drafts: bool, base_url: str | None,
                   strict: bool, force: bool, no_cache: bool, no_search: bool, jobs: int | None, quiet: bool,
-                  verbose: bool) -> None:
+                  verbose: bool, watch: bool, poll: bool) -> None:
     """Build the site in SITE_DIR (default: the current folder)."""
     if not site_dir.is_dir():
         raise click.ClickException(f"{site_dir} is not a folder")
+    if watch and no_cache:
+        raise click.UsageError("--watch keeps each build's state for the next one; it cannot be used with --no-cache")
     layout = SiteLayout.find(site_dir, out_dir)
+    options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
+    options = replace(options, workers=jobs) if jobs else options
+    if watch:
+        return _build_on_change(layout, options, quiet=quiet, verbose=verbose, strict=strict, poll=poll)
     try:
-        options = BuildOptions(drafts=drafts, base_url=base_url, force=force, cache=not no_cache, search=not no_search)
         with stopped_as_interrupted(end_outright), ProgressLine(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = build(layout, replace(options, workers=jobs) if jobs else options, progress=progress,
-                           looked=looked if isinstance(looked, Check) else None)
+            result = build(layout, options, progress=progress, looked=looked if isinstance(looked, Check) else None)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     report(result, quiet=quiet, verbose=verbose, strict=strict)
@@ -100,6 +107,37 @@ def build_command(looked: Check | None, site_dir: Path, out_dir: Path | None, dr
         click.echo(BASE_URL_WARNING, err=True)
     if result.errors or (strict and result.warnings):
         sys.exit(1)
+
+
+def _build_on_change(layout: SiteLayout, options: BuildOptions, *, quiet: bool, verbose: bool, strict: bool,
+                     poll: bool) -> None:
+    """``build --watch``: build, then build again on each change, reporting each build, until
+    interrupted."""
+    from ..watchbuilds import build_on_change
+
+    def failed(exc: Exception) -> None:
+        click.echo(f"error: the build failed: {exc!r}; the output is as the last build left it", err=True)
+
+    def watching() -> None:
+        if not quiet:
+            click.echo(f"watching {shown_path(str(layout.content))} for changes (Ctrl-C to stop)")
+
+    told: frozenset[Diagnostic] | None = None  # the problems of the last build reported (None: none yet)
+
+    def built(result: BuildResult) -> None:
+        nonlocal told
+        if told is None or result.up_to_date is None:  # a save that changed nothing is not worth a line
+            report(result, quiet=quiet, verbose=verbose, strict=strict, told=told or ())
+            told = frozenset(result.diagnostics)
+
+    try:
+        with stopped_as_interrupted(end_outright):
+            build_on_change(layout, options, built, failed, poll=poll, watching=watching)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        if not quiet:
+            click.echo("stopped")
 
 
 class ProgressLine:
@@ -137,16 +175,17 @@ def end_outright() -> None:
     os._exit(1)
 
 
-def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = False) -> None:
-    """Print diagnostics (errors always, warnings unless quiet) and a one-line summary. A build
-    that found the site up to date tells the last build's warnings again only when they fail it
-    (``strict``)."""
+def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = False,
+           told: Collection[Diagnostic] = ()) -> None:
+    """Print diagnostics (errors always, warnings unless quiet) but those ``told`` already, and a
+    one-line summary. A build that found the site up to date tells the last build's warnings
+    again only when they fail it (``strict``)."""
     color = sys.stderr.isatty()
     if verbose:
         for note in result.notes:
             date = note.date.iso() if note.date else "no date"
             click.echo(f"{shown_path(note.source.path)}: {note.url} · {date} ({note.date_source})")
-    shown = [d for d in result.diagnostics if d.severity == "error" or not quiet]
+    shown = [d for d in result.diagnostics if (d.severity == "error" or not quiet) and d not in told]
     if result.up_to_date is not None and not verbose and not strict:
         shown = [d for d in shown if d.severity == "error"]  # the warnings were printed when the site was built
     for line in summarized(shown, color, limit=None if verbose else REPEATS_SHOWN):

@@ -10,7 +10,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
-from ..config import CONFIG_FILE, load_config
+from ..config import load_config
 from ..engine import Engine, Production
 from ..model import Diagnostic
 from ..interrupt import stopped_as_interrupted
@@ -135,8 +135,7 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
 
     run = rebuild_loop(state, rebuild, report)
     debouncer = Debouncer(run)
-    watched = [layout.content, layout.templates, layout.static, layout.root / CONFIG_FILE]
-    observer = watch(watched, debouncer.poke, poll=poll)
+    observer = watch(layout.inputs(), debouncer.poke, poll=poll)
     if open_browser:
         webbrowser.open(address)
     try:

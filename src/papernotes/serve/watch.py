@@ -75,14 +75,18 @@ class Debouncer:
                 self._timer.cancel()
 
 
-def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], poll: bool = False) -> object:
-    """Start a watchdog observer over ``paths`` (folders or files); returns it (``stop()``)."""
+def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], poll: bool = False,
+          ignored: Callable[[str], bool] = lambda path: False) -> object:
+    """Start a watchdog observer over ``paths`` (folders or files), deaf to events of paths
+    ``ignored`` (a build's output inside a watched folder); returns it (``stop()``)."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
+            if all(ignored(str(path)) for path in (event.src_path, getattr(event, "dest_path", "")) if path):
+                return
             told = event_news(event.event_type, event.is_directory, str(event.src_path),
                               str(getattr(event, "dest_path", "") or ""))
             if told is not None:

@@ -1,0 +1,189 @@
+"""``papernotes build --watch``: an engine kept between builds writes what a build from scratch
+writes, gives way to another build of the site, and the command keeps building until stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from papernotes import watchbuilds
+from papernotes.build import BuildOptions, BuildResult, KeptEngine, SiteLayout, build
+
+NOTE = "---\ntitle: {title}\ndate: 2024-0{day}-02\ntags: [ml]\n---\n\nAbout arXiv:1706.03762 and [[{link}]].\n"
+OPTIONS = BuildOptions(search=False, workers=1)
+
+
+def _site(make_site) -> Path:
+    return make_site({f"content/{name}.md": NOTE.format(title=title, day=day, link=link)
+                      for name, title, day, link in (("a", "Attention", 1, "Scaling"), ("b", "Scaling", 2, "Attention"),
+                                                     ("c", "Chinchilla", 3, "Attention"))})
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".papernotes-site"}
+
+
+def _from_scratch(root: Path, name: str) -> dict[str, bytes]:
+    layout = SiteLayout.find(root, root.parent / name)
+    build(layout, replace(OPTIONS, cache=False))
+    return _files(layout.out)
+
+
+def test_each_build_after_an_edit_starts_from_the_engine_the_last_one_kept(make_site, monkeypatch):
+    root = _site(make_site)
+    layout = SiteLayout.find(root, root.parent / "out")
+    kept = KeptEngine()
+    try:
+        build(layout, OPTIONS, kept_engine=kept)
+        engine = kept.engine
+        assert engine is not None
+        restores: list[object] = []
+        monkeypatch.setattr(type(engine), "restore", lambda self, stamps: restores.append(self) or self)
+        edits = [("a.md", lambda text: text.replace("Attention", "Attention, revisited")),  # a title others link by
+                 ("b.md", lambda text: text.replace("[ml]", "[ml, scaling]")),
+                 ("c.md", lambda text: text + "\nA line more.\n")]
+        for step, (name, edit) in enumerate(edits):
+            path = root / "content" / name
+            path.write_text(edit(path.read_text()))
+            result = build(layout, OPTIONS, kept_engine=kept)
+            assert result.up_to_date is None and kept.engine is engine, name
+            assert _files(layout.out) == _from_scratch(root, f"scratch-{step}"), name
+        (root / "content" / "d.md").write_text(NOTE.format(title="Dropout", day=4, link="Chinchilla"))
+        (root / "content" / "b.md").unlink()
+        build(layout, OPTIONS, kept_engine=kept)
+        assert _files(layout.out) == _from_scratch(root, "scratch-added")
+        assert restores == []
+    finally:
+        kept.close()
+
+
+def test_a_site_up_to_date_is_restored_once_for_the_builds_that_follow(make_site):
+    root = _site(make_site)
+    layout = SiteLayout.find(root, root.parent / "out")
+    build(layout, OPTIONS)
+    kept = KeptEngine()
+    try:
+        first = build(layout, OPTIONS, kept_engine=kept)
+        assert first.up_to_date is None and kept.engine is not None  # restored, to be kept
+        assert build(layout, OPTIONS, kept_engine=kept).up_to_date == 3  # nothing changed: the engine stays
+        assert kept.engine is not None
+    finally:
+        kept.close()
+
+
+def test_another_build_of_the_site_meanwhile_makes_the_kept_engine_give_way(make_site):
+    root = _site(make_site)
+    layout = SiteLayout.find(root, root.parent / "out")
+    kept = KeptEngine()
+    try:
+        build(layout, OPTIONS, kept_engine=kept)
+        stale = kept.engine
+        note = root / "content" / "a.md"
+        note.write_text(note.read_text() + "\nWritten by another build.\n")
+        build(layout, OPTIONS)  # another process's build: the output and the manifest are no longer the kept engine's
+        note.write_text(note.read_text().replace("Attention", "Attention again"))
+        build(layout, OPTIONS, kept_engine=kept)
+        assert kept.engine is not stale
+        assert _files(layout.out) == _from_scratch(root, "scratch")
+    finally:
+        kept.close()
+
+
+def test_a_failed_build_lets_the_kept_engine_go(make_site, monkeypatch):
+    root = _site(make_site)
+    layout = SiteLayout.find(root, root.parent / "out")
+    kept = KeptEngine()
+    try:
+        build(layout, OPTIONS, kept_engine=kept)
+        engine = kept.engine
+        assert engine is not None
+        note = root / "content" / "a.md"
+        note.write_text(note.read_text() + "\nMore.\n")
+        monkeypatch.setattr(type(engine), "produce", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("bug")))
+        with pytest.raises(RuntimeError):
+            build(layout, OPTIONS, kept_engine=kept)
+        assert kept.engine is None
+        monkeypatch.undo()
+        build(layout, OPTIONS, kept_engine=kept)  # from the cache folder again
+        assert _files(layout.out) == _from_scratch(root, "scratch")
+    finally:
+        kept.close()
+
+
+@pytest.mark.parametrize("path, inside", [("out/notes/a/index.html", True), ("out", True), (".out.staging-12/x.html", True),
+                                          ("content/a.md", False), ("outline.md", False), (".outline/x.md", False)])
+def test_the_output_and_the_folders_made_beside_it_are_not_inputs(tmp_path, path, inside):
+    layout = SiteLayout(tmp_path, tmp_path, tmp_path / "templates", tmp_path / "static", tmp_path / "out")
+    assert layout.is_output(str(tmp_path / path)) is inside
+
+
+def _wait_for(condition, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_watch_builds_again_after_each_change_until_stopped(make_site):
+    root = _site(make_site)
+    root_out = root / "site"  # inside the folder watched: its writes must not set off builds
+    layout = SiteLayout.find(root, root_out)
+    builds: list[BuildResult] = []
+    failures: list[Exception] = []
+    stop, ready = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watchbuilds.build_on_change,
+                              args=(layout, OPTIONS, builds.append, failures.append),
+                              kwargs={"stop": stop, "watching": ready.set})
+    thread.start()
+    try:
+        assert ready.wait(60)
+        page = layout.out / "notes" / "a" / "index.html"
+        (root / "content" / "a.md").write_text(NOTE.format(title="Attention", day=1, link="Scaling") + "\nWatched edit.\n")
+        assert _wait_for(lambda: page.is_file() and "Watched edit." in page.read_text())
+        count = len(builds)
+        time.sleep(1)  # the build's own writes set off nothing
+        assert len(builds) == count
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not thread.is_alive() and failures == []
+    assert _files(layout.out) == _from_scratch(root, "scratch")
+
+
+def test_build_watch_from_the_command_line_stops_on_an_interrupt(make_site, tmp_path):
+    root = _site(make_site)
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "build", str(root), "-o", str(out), "--watch",
+                                "--no-search", "-j", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(2)]
+        assert lines[0].startswith("3 notes,") and lines[1].startswith("watching "), lines
+        note = root / "content" / "c.md"
+        note.write_text(note.read_text() + "\nSeen by the watch.\n")
+        page = out / "notes" / "c" / "index.html"
+        assert _wait_for(lambda: page.is_file() and "Seen by the watch." in page.read_text())
+        process.send_signal(signal.SIGINT)
+        said, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0
+    assert said.splitlines()[-1] == "stopped"
+
+
+def test_build_watch_refuses_no_cache(make_site):
+    root = _site(make_site)
+    done = subprocess.run([sys.executable, "-m", "papernotes", "build", str(root), "--watch", "--no-cache"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONUTF8": "1"})
+    assert done.returncode == 2 and "--no-cache" in done.stderr
