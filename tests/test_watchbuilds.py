@@ -187,3 +187,18 @@ def test_build_watch_refuses_no_cache(make_site):
     done = subprocess.run([sys.executable, "-m", "papernotes", "build", str(root), "--watch", "--no-cache"],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONUTF8": "1"})
     assert done.returncode == 2 and "--no-cache" in done.stderr
+
+
+def test_a_watched_folder_made_after_the_watch_began_is_watched_whole(tmp_path):
+    from papernotes.serve.watch import watch
+
+    heard: list[str | None] = []
+    observer = watch([tmp_path / "templates"], lambda saved, changed: heard.append(changed))
+    try:
+        (tmp_path / "templates" / "partials").mkdir(parents=True)
+        assert _wait_for(lambda: bool(heard), 30)
+        time.sleep(0.2)  # the folder is watched from its creation's event on
+        (tmp_path / "templates" / "partials" / "card.html").write_text("<p>{{ note.title }}</p>")
+        assert _wait_for(lambda: any((path or "").endswith("card.html") for path in heard), 30)
+    finally:
+        observer.stop()  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ rebuild that knows which files changed in place."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import threading
@@ -78,21 +79,29 @@ class Debouncer:
 def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], poll: bool = False,
           ignored: Callable[[str], bool] = lambda path: False) -> object:
     """Start a watchdog observer over ``paths`` (folders or files), deaf to events of paths
-    ``ignored`` (a build's output inside a watched folder); returns it (``stop()``)."""
+    ``ignored`` (a build's output inside a watched folder); returns it (``stop()``). A path that
+    is missing is watched for in its parent folder, and watched whole once a folder appears
+    there (a site's ``templates/`` or ``static/`` made while it is watched)."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
+    observer = PollingObserver(timeout=0.5) if poll else Observer()
+    awaited = {os.path.abspath(path) for path in paths if not path.is_dir()}
+
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if all(ignored(str(path)) for path in (event.src_path, getattr(event, "dest_path", "")) if path):
+            source, destination = str(event.src_path), str(getattr(event, "dest_path", "") or "")
+            if all(ignored(path) for path in (source, destination) if path):
                 return
-            told = event_news(event.event_type, event.is_directory, str(event.src_path),
-                              str(getattr(event, "dest_path", "") or ""))
+            appeared = os.path.abspath(destination or source)
+            if event.is_directory and event.event_type in ("created", "moved") and appeared in awaited:
+                awaited.discard(appeared)
+                observer.schedule(self, appeared, recursive=True)  # what it already holds: the build looks at every file
+            told = event_news(event.event_type, event.is_directory, source, destination)
             if told is not None:
                 on_change(*told)
 
-    observer = PollingObserver(timeout=0.5) if poll else Observer()
     handler = Handler()
     for path in paths:
         if path.is_dir():
