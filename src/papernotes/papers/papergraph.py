@@ -514,19 +514,28 @@ def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
                   limit: int = 5) -> dict[str, tuple[Note, ...]]:
     """For each note (or each of the ids ``only``), the notes sharing most papers (weight 2) and
     tags (weight 1)."""
-    keys_of = {note.id: _relating(note.id, papers_of, tags_of) for note in notes}
+    keys_of = {i: _relating(i, papers_of, tags_of) for i in (only if only is not None else (note.id for note in notes))}
     return _related(notes, keys_of, papers_of, tags_of, only, limit)
 
 
 def _related(notes: tuple[Note, ...], keys_of: Mapping[str, tuple[str, ...]], papers_of: dict[str, tuple[Paper, ...]],
              tags_of: dict[str, tuple[Tag, ...]], only: Collection[str] | None, limit: int = 5) -> dict[str, tuple[Note, ...]]:
-    """``related_notes``, each note's keys (``_relating``) given."""
-    keys = None if only is None else {key for i in only for key in keys_of[i]}
-    by_key: dict[str, list[int]] = {}  # the members of each paper and tag (those of ``keys``), by position
-    for at, note in enumerate(notes):
-        for key in keys_of[note.id]:
-            if keys is None or key in keys:
+    """``related_notes``, the keys (``_relating``) of each note given (of those ``only``, when given)."""
+    by_key: dict[str, list[int]] = {}  # the members of each paper and tag (those of the notes ``only``), by position
+    if only is None:
+        for at, note in enumerate(notes):
+            for key in keys_of[note.id]:
                 by_key.setdefault(key, []).append(at)
+    else:  # each note's papers and tags looked up, without making its keys: most are not wanted
+        keys = {key for i in only for key in keys_of[i]}
+        paper_ids, slugs = {key[2:] for key in keys if key[0] == "p"}, {key[2:] for key in keys if key[0] == "t"}
+        for at, note in enumerate(notes):
+            for paper in papers_of.get(note.id, ()):
+                if paper.id in paper_ids:
+                    by_key.setdefault("p:" + paper.id, []).append(at)
+            for tag in tags_of.get(note.id, ()):
+                if tag.slug in slugs:
+                    by_key.setdefault("t:" + tag.slug, []).append(at)
     position = {note.id: index for index, note in enumerate(notes)} if only is None else \
         {note.id: at for at, note in enumerate(notes) if note.id in only}
     related = {}
