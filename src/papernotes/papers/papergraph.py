@@ -492,16 +492,31 @@ def related_again(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...
     earlier, before, now, changed = changes.earlier, changes.before, changes.now, changes.ids
     if [i for i in now if i not in changed] != [i for i in before if i not in changed]:
         return related_notes(notes, papers_of, tags_of)
-    keys_of = {i: _relating(i, papers_of, tags_of) for i in now}
-    members = Counter(key for keys in keys_of.values() for key in keys)
-    left = Counter(key for i in changed if i in now for key in keys_of[i])  # the changed notes' keys now…
+    left = Counter(key for i in changed if i in now for key in _relating(i, papers_of, tags_of))  # the changed notes' keys now…
     came = Counter(key for i in changed for key in _relating(i, earlier.papers.papers_of, earlier.tags_of))  # …and before
-    touched = {key for key in left.keys() | came.keys()
-               if min(members[key], members[key] - left[key] + came[key]) <= RELATING_TAG}
-    again = [i for i, keys in keys_of.items() if i in changed or not touched.isdisjoint(keys)]
-    related = _related(notes, keys_of, papers_of, tags_of, again)
+    members = _members(notes, papers_of, tags_of, left.keys() | came.keys())
+    touched = [key for key, holding in members.items()
+               if min(len(holding), len(holding) - left[key] + came[key]) <= RELATING_TAG]
+    again = {*(i for i in changed if i in now), *(notes[at].id for key in touched for at in members[key])}
+    related = _related(notes, {i: _relating(i, papers_of, tags_of) for i in again}, papers_of, tags_of, again)
     kept = earlier.papers.related  # the same notes: a list holding a note that changed was found again
     return {i: related[i] if i in related else kept.get(i, ()) for i in now}
+
+
+def _members(notes: tuple[Note, ...], papers_of: Mapping[str, tuple[Paper, ...]], tags_of: Mapping[str, tuple[Tag, ...]],
+             keys: Collection[str]) -> dict[str, list[int]]:
+    """The positions in ``notes`` of the notes holding each of ``keys`` (``_relating``'s), found
+    by looking each note's papers and tags up rather than making its keys."""
+    paper_ids, slugs = {key[2:] for key in keys if key[0] == "p"}, {key[2:] for key in keys if key[0] == "t"}
+    members: dict[str, list[int]] = {key: [] for key in keys}
+    for at, note in enumerate(notes):
+        for paper in papers_of.get(note.id, ()):
+            if paper.id in paper_ids:
+                members["p:" + paper.id].append(at)
+        for tag in tags_of.get(note.id, ()):
+            if tag.slug in slugs:
+                members["t:" + tag.slug].append(at)
+    return members
 
 
 def _relating(note_id: str, papers_of: Mapping[str, tuple[Paper, ...]], tags_of: Mapping[str, tuple[Tag, ...]]) -> tuple[str, ...]:
@@ -527,15 +542,7 @@ def _related(notes: tuple[Note, ...], keys_of: Mapping[str, tuple[str, ...]], pa
             for key in keys_of[note.id]:
                 by_key.setdefault(key, []).append(at)
     else:  # each note's papers and tags looked up, without making its keys: most are not wanted
-        keys = {key for i in only for key in keys_of[i]}
-        paper_ids, slugs = {key[2:] for key in keys if key[0] == "p"}, {key[2:] for key in keys if key[0] == "t"}
-        for at, note in enumerate(notes):
-            for paper in papers_of.get(note.id, ()):
-                if paper.id in paper_ids:
-                    by_key.setdefault("p:" + paper.id, []).append(at)
-            for tag in tags_of.get(note.id, ()):
-                if tag.slug in slugs:
-                    by_key.setdefault("t:" + tag.slug, []).append(at)
+        by_key = _members(notes, papers_of, tags_of, {key for i in only for key in keys_of[i]})
     position = {note.id: index for index, note in enumerate(notes)} if only is None else \
         {note.id: at for at, note in enumerate(notes) if note.id in only}
     related = {}
