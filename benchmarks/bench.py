@@ -200,8 +200,9 @@ def known_tag(target: Path, own: str) -> str | None:
 
 def kept_engine_costs(site: Path, out: Path | None, search: bool) -> Callable[[], tuple[float, float, float]]:
     """What ``papernotes build --watch`` does after each change, in this process: a build by the
-    engine the last one kept (made here, untimed, by a first build). Each call gives the CPU
-    seconds (this process's and its workers'), wall seconds and peak RSS (MB) of one build."""
+    engine the last one kept (made here, untimed, by a first build), then, untimed, the state
+    saved as the watch saves it once the changes settle. Each call gives the CPU seconds (this
+    process's and its workers'), wall seconds and peak RSS (MB) of one build."""
     from papernotes.build import BuildOptions, KeptEngine, SiteLayout, build
 
     layout, options, kept = SiteLayout.find(site, out), BuildOptions(search=search), KeptEngine()
@@ -210,8 +211,9 @@ def kept_engine_costs(site: Path, out: Path | None, search: bool) -> Callable[[]
     def costs() -> tuple[float, float, float]:
         before, started = _cpu_seconds(), time.perf_counter()
         build(layout, options, kept_engine=kept)
-        wall = time.perf_counter() - started
-        return _cpu_seconds() - before, wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        wall, cpu = time.perf_counter() - started, _cpu_seconds() - before
+        kept.save()
+        return cpu, wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     return costs
 

@@ -202,3 +202,24 @@ def test_a_watched_folder_made_after_the_watch_began_is_watched_whole(tmp_path):
         assert _wait_for(lambda: any((path or "").endswith("card.html") for path in heard), 30)
     finally:
         observer.stop()  # type: ignore[attr-defined]
+
+
+def test_the_kept_state_is_saved_when_asked_and_a_later_build_starts_from_it(make_site, monkeypatch):
+    root = _site(make_site)
+    layout = SiteLayout.find(root, root.parent / "out")
+    kept = KeptEngine()
+    build(layout, OPTIONS, kept_engine=kept)
+    note = root / "content" / "b.md"
+    note.write_text(note.read_text() + "\nKept, not yet saved.\n")
+    build(layout, OPTIONS, kept_engine=kept)
+    assert kept.unsaved  # a build by a kept engine leaves saving to its owner
+    kept.close()
+    assert kept.engine is None and kept.unsaved is None
+    from papernotes.engine import Engine
+    restored: list[Engine] = []
+    real_restore = Engine.restore
+    monkeypatch.setattr(Engine, "restore", lambda self, stamps: restored.append(real_restore(self, stamps)) or restored[-1])
+    note.write_text(note.read_text() + "\nA plain build after the watch.\n")
+    build(layout, OPTIONS)
+    assert restored and restored[0].graph is not None  # the state saved on closing, taken up
+    assert _files(layout.out) == _from_scratch(root, "scratch")

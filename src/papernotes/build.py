@@ -32,17 +32,37 @@ READ_AHEAD = 20  # changed note files read while the state is restored; more are
 class KeptEngine:
     """The engine of one process's builds, kept between them (``papernotes build --watch``): a
     build after the first starts from what the last one left in memory, not from the cache
-    folder, unless another build wrote the site meanwhile. It holds the cache folder's store of
-    bodies until ``close``."""
+    folder, unless another build wrote the site meanwhile. Its state is saved to the cache
+    folder when ``save`` is called (once the changes settle), not by each build, and it holds
+    the cache folder's store of bodies until ``close``."""
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
+        self.unsaved: str | None = None  # the basis of the last build, while its state is not saved
+
+    def save(self) -> None:
+        """Keep in the cache folder the state of the last build, for a later build of another
+        process (nothing when it is kept already)."""
+        if self.engine is None or self.unsaved is None:
+            return
+        gc.freeze()  # all the builds made lives on while it is saved: the collector need not walk it
+        try:
+            self.engine.save(self.unsaved)
+        finally:
+            gc.unfreeze()
+        self.unsaved = None
 
     def close(self) -> None:
-        """Let another build keep its bodies in the cache folder: this process builds no more."""
+        """Save the state, then let another build keep its bodies in the cache folder: this
+        process builds no more."""
+        self.save()
+        self.let_go()
+
+    def let_go(self) -> None:
+        """Forget the engine, its state unsaved (what it holds is not the site's any more)."""
         if self.engine is not None and self.engine.store is not None:
             self.engine.store.release()
-        self.engine = None
+        self.engine, self.unsaved = None, None
 
 __all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "SiteLayout", "build", "read_notes", "site_config",
            "static_files", "user_cache_dir"]
@@ -120,7 +140,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                 touched = _as_discovered(layout, changed) if changed is not None else None
             else:
                 engine = Engine(layout, options, store=kept or _spill_store(layout, options),
-                                keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING)
+                                keeps=Keeps.DIGESTS if kept is not None else Keeps.NOTHING, saves_aside=kept_engine is None)
                 if kept is not None and manifest is not None and looked is not None:
                     touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
@@ -161,18 +181,20 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         if kept is not None:
             kept.release()
         if kept_engine is not None:
-            kept_engine.engine = None  # what it kept may be half updated
+            kept_engine.engine, kept_engine.unsaved = None, None  # what it kept may be half updated
         raise
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
                           uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin),
                           os.path.realpath(layout.content) if engine.dated_by_files() else None, files, hashed=looked.to_hash())
-    if kept is not None:
+    basis = uptodate.basis_of(looked.inputs.key) if looked is not None else ""
+    if kept is not None and kept_engine is not None:  # saved once the changes settle
+        engine.basis = basis
+        kept_engine.engine, kept_engine.unsaved = engine, basis
+    elif kept is not None:
         gc.freeze()  # all the build made lives on while it is saved: the collector need not walk a graph built anew
-        engine.save(uptodate.basis_of(looked.inputs.key) if looked is not None else "")
-        if kept_engine is not None:
-            kept_engine.engine = engine
-        elif engine.store is not None:
+        engine.save(basis)
+        if engine.store is not None:
             engine.store.release()  # ``kept``, or the store it was compacted into
     gc.unfreeze()
     return BuildResult(made.notes, made.pages, tuple(diagnostics), time.perf_counter() - started, layout.out,
@@ -185,7 +207,7 @@ def _reusable(kept_engine: KeptEngine | None, manifest: uptodate.Manifest | None
     engine = kept_engine.engine if kept_engine is not None else None
     if engine is None or manifest is None or manifest.basis != engine.basis or not engine.basis:
         if kept_engine is not None:
-            kept_engine.close()
+            kept_engine.let_go()
         return None
     return engine
 

@@ -483,9 +483,10 @@ class Engine:
     a cache, never saved) keeps nothing for a next build either: no folder walks, no notes as read."""
 
     def __init__(self, layout: SiteLayout, options: BuildOptions, *, render_now: Callable[[str], bool] | None = None,
-                 store: BodyStore | None = None, keeps: Keeps = Keeps.PAGES) -> None:
+                 store: BodyStore | None = None, keeps: Keeps = Keeps.PAGES, saves_aside: bool = True) -> None:
         self.layout, self.options = layout, options
         self.render_now, self.store, self.keeps = render_now, store, keeps
+        self.saves_aside = saves_aside  # a graph built anew saved whole by a forked process while the pages are written
         self.reads = ReadCache(layout.cache if options.cache else None, keep=self._stored)
         self.walks = WalkMemo()
         self.names = Names()
@@ -522,7 +523,7 @@ class Engine:
         registry = load_registry(layout.content, remembered=self.registry_files,
                                  memo=self.walks if self.keeps is not Keeps.NOTHING else None)
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
-        if parallel is not None and self.relinked is None and self.saved is not None:
+        if parallel is not None and self.relinked is None and self.saved is not None and self.saves_aside:
             self._save_whole_aside()
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)

@@ -12,7 +12,7 @@ from .build import BuildResult, KeptEngine, build
 from .serve.watch import Debouncer, watch
 from .sitelayout import BuildOptions, SiteLayout
 
-QUIET_SECONDS = 0.2  # how often the loop looks up from waiting, so that an interrupt is taken at once
+QUIET_SECONDS = 0.2  # how often the loop looks up from waiting (an interrupt is taken at once), and saves the state
 
 
 def build_on_change(layout: SiteLayout, options: BuildOptions, built: Callable[[BuildResult], None],
@@ -35,6 +35,7 @@ def build_on_change(layout: SiteLayout, options: BuildOptions, built: Callable[[
             watching()
             while stop is None or not stop.is_set():
                 if not changed.wait(QUIET_SECONDS):
+                    kept.save()  # the changes settled: the state kept for a later build of another process
                     continue
                 changed.clear()  # a change made while this build runs sets it again: one more build
                 try:
