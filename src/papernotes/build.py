@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from . import inplace, lookahead, output, uptodate
 from .collector import paused
@@ -145,8 +145,12 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
                     touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
-            moved = set(lookahead.differing(layout, engine.stamps) if differing is None else differing)
-            current = {rel: stamp for rel, stamp in engine.stamps.items() if rel not in moved}
+            current: Mapping[str, lookahead.Stamp]  # the files as the last build left them (looked at meanwhile, if not yet)
+            if differing is None:
+                current = lookahead.Unchanged(layout, engine.stamps)
+            else:
+                moved = set(differing)
+                current = {rel: stamp for rel, stamp in engine.stamps.items() if rel not in moved}
             staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)

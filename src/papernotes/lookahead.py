@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import marshal
 import os
+import threading
 from dataclasses import dataclass
 from stat import S_ISREG
-from typing import Collection, Mapping
+from typing import Collection, Iterator, Mapping
 
 from .sitelayout import BuildOptions, SiteLayout, site_config
 
@@ -82,6 +83,38 @@ def read_ahead(layout: SiteLayout, options: BuildOptions, notes: Collection[str]
     paths = [path for path in note_files(layout) if path in notes]
     for _ in ReadCache(layout.cache).read(inputs, paths, relative_names(paths, layout.content)):
         pass
+
+
+class Unchanged(Mapping[str, Stamp]):
+    """The files of ``output`` still as stamped, looked at (``differing``) by a thread begun when
+    this is made, so that the build reads and plans meanwhile (the system calls let it run); the
+    first look up waits for the thread. Should it fail, no file is taken as unchanged."""
+
+    def __init__(self, layout: SiteLayout, output: Mapping[str, Stamp]) -> None:
+        self._found: dict[str, Stamp] = {}
+        self._looking = threading.Thread(target=self._look, args=(layout, output), daemon=True)
+        self._looking.start()
+
+    def _look(self, layout: SiteLayout, output: Mapping[str, Stamp]) -> None:
+        moved = set(differing(layout, output))
+        self._found = {rel: stamp for rel, stamp in output.items() if rel not in moved}
+
+    def _current(self) -> dict[str, Stamp]:
+        if self._looking.is_alive():
+            self._looking.join()
+        return self._found
+
+    def get(self, rel: str, default: Stamp | None = None) -> Stamp | None:  # type: ignore[override]
+        return self._current().get(rel, default)
+
+    def __getitem__(self, rel: str) -> Stamp:
+        return self._current()[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
 
 
 def differing(layout: SiteLayout, output: Mapping[str, Stamp]) -> list[str]:
