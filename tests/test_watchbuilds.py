@@ -223,3 +223,20 @@ def test_the_kept_state_is_saved_when_asked_and_a_later_build_starts_from_it(mak
     build(layout, OPTIONS)
     assert restored and restored[0].graph is not None  # the state saved on closing, taken up
     assert _files(layout.out) == _from_scratch(root, "scratch")
+
+
+def test_a_watch_killed_before_it_saved_leaves_a_state_the_next_build_corrects(make_site):
+    root = _site(make_site)
+    layout = SiteLayout.find(root, root.parent / "out")
+    build(layout, OPTIONS)  # a state saved by a plain build
+    kept = KeptEngine()
+    build(layout, OPTIONS, kept_engine=kept)
+    a, b, c = (root / "content" / f"{name}.md" for name in "abc")
+    a.write_text(a.read_text().replace("Attention", "Attention, renamed"))
+    build(layout, OPTIONS, kept_engine=kept)
+    b.unlink()
+    build(layout, OPTIONS, kept_engine=kept)
+    kept.let_go()  # killed: its state never saved
+    c.write_text(c.read_text() + "\nAfter the watch was killed.\n")
+    build(layout, OPTIONS)
+    assert _files(layout.out) == _from_scratch(root, "scratch")
