@@ -20,7 +20,7 @@ from papernotes.emit import pagefindindex, search
 from papernotes.emit.pagefindindex import Document, write_bundle
 from papernotes.serve.preview import MemorySink
 
-from .conftest import write_files
+from .conftest import until, write_files
 
 NOTES = {
     "content/attention.md": "---\ntitle: Attention notes\ntags: [transformers]\npaper: arXiv:1706.03762\n---\n\n"
@@ -472,17 +472,6 @@ def _served_words(state) -> str:
                     for rel, data in files.items() if rel.startswith("pagefind/fragment/"))
 
 
-def _until(condition, seconds: float = 60.0) -> bool:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_the_previews_search_follows_its_edits(make_site):
     from papernotes.serve.preview import memory_builder
     from papernotes.serve.searching import PreviewSearch
@@ -497,14 +486,14 @@ def test_the_previews_search_follows_its_edits(make_site):
     searching = PreviewSearch(state, said.append)
     try:
         searching.offer(made[-1].graph, "en")
-        assert _until(lambda: "adaptive steps" in _served_words(state)), said
+        assert until(lambda: "adaptive steps" in _served_words(state)), said
         first = {rel: data for rel, data in state.snapshot.files.items() if rel.startswith("pagefind/")}
         note = root / "content/adam.md"
         note.write_text(note.read_text() + "\nA zorblaxian update.\n")
         state.publish(rebuild(frozenset({os.fspath(note)})))
         assert "pagefind/pagefind-entry.json" in state.snapshot.files, "a build keeps serving the bundle"
         searching.offer(made[-1].graph, "en")
-        assert _until(lambda: "zorblaxian" in _served_words(state)), said
+        assert until(lambda: "zorblaxian" in _served_words(state)), said
         now = {rel: data for rel, data in state.snapshot.files.items() if rel.startswith("pagefind/")}
         assert now.keys() >= {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js"} and now != first
         assert said == []

@@ -11,11 +11,14 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from papernotes import watchbuilds
 from papernotes.build import BuildOptions, BuildResult, KeptEngine, SiteLayout, build
+
+from .conftest import until
 
 NOTE = "---\ntitle: {title}\ndate: 2024-0{day}-02\ntags: [ml]\n---\n\nAbout arXiv:1706.03762 and [[{link}]].\n"
 OPTIONS = BuildOptions(search=False, workers=1)
@@ -37,85 +40,74 @@ def _from_scratch(root: Path, name: str) -> dict[str, bytes]:
     return _files(layout.out)
 
 
-def test_each_build_after_an_edit_starts_from_the_engine_the_last_one_kept(make_site, monkeypatch):
+@pytest.fixture
+def watched(make_site) -> Iterator[tuple[Path, SiteLayout, KeptEngine]]:
+    """A site, its layout and an engine to keep between its builds (closed after the test)."""
     root = _site(make_site)
-    layout = SiteLayout.find(root, root.parent / "out")
     kept = KeptEngine()
-    try:
-        build(layout, OPTIONS, kept_engine=kept)
-        engine = kept.engine
-        assert engine is not None
-        restores: list[object] = []
-        monkeypatch.setattr(type(engine), "restore", lambda self, stamps: restores.append(self) or self)
-        edits = [("a.md", lambda text: text.replace("Attention", "Attention, revisited")),  # a title others link by
-                 ("b.md", lambda text: text.replace("[ml]", "[ml, scaling]")),
-                 ("c.md", lambda text: text + "\nA line more.\n")]
-        for step, (name, edit) in enumerate(edits):
-            path = root / "content" / name
-            path.write_text(edit(path.read_text()))
-            result = build(layout, OPTIONS, kept_engine=kept)
-            assert result.up_to_date is None and kept.engine is engine, name
-            assert _files(layout.out) == _from_scratch(root, f"scratch-{step}"), name
-        (root / "content" / "d.md").write_text(NOTE.format(title="Dropout", day=4, link="Chinchilla"))
-        (root / "content" / "b.md").unlink()
-        build(layout, OPTIONS, kept_engine=kept)
-        assert _files(layout.out) == _from_scratch(root, "scratch-added")
-        assert restores == []
-    finally:
-        kept.close()
+    yield root, SiteLayout.find(root, root.parent / "out"), kept
+    kept.close()
 
 
-def test_a_site_up_to_date_is_restored_once_for_the_builds_that_follow(make_site):
-    root = _site(make_site)
-    layout = SiteLayout.find(root, root.parent / "out")
+def test_each_build_after_an_edit_starts_from_the_engine_the_last_one_kept(watched, monkeypatch):
+    root, layout, kept = watched
+    build(layout, OPTIONS, kept_engine=kept)
+    engine = kept.engine
+    assert engine is not None
+    restores: list[object] = []
+    monkeypatch.setattr(type(engine), "restore", lambda self, stamps: restores.append(self) or self)
+    edits = [("a.md", lambda text: text.replace("Attention", "Attention, revisited")),  # a title others link by
+             ("b.md", lambda text: text.replace("[ml]", "[ml, scaling]")),
+             ("c.md", lambda text: text + "\nA line more.\n")]
+    for step, (name, edit) in enumerate(edits):
+        path = root / "content" / name
+        path.write_text(edit(path.read_text()))
+        result = build(layout, OPTIONS, kept_engine=kept)
+        assert result.up_to_date is None and kept.engine is engine, name
+        assert _files(layout.out) == _from_scratch(root, f"scratch-{step}"), name
+    (root / "content" / "d.md").write_text(NOTE.format(title="Dropout", day=4, link="Chinchilla"))
+    (root / "content" / "b.md").unlink()
+    build(layout, OPTIONS, kept_engine=kept)
+    assert _files(layout.out) == _from_scratch(root, "scratch-added")
+    assert restores == []
+
+
+def test_a_site_up_to_date_is_restored_once_for_the_builds_that_follow(watched):
+    _, layout, kept = watched
     build(layout, OPTIONS)
-    kept = KeptEngine()
-    try:
-        first = build(layout, OPTIONS, kept_engine=kept)
-        assert first.up_to_date is None and kept.engine is not None  # restored, to be kept
-        assert build(layout, OPTIONS, kept_engine=kept).up_to_date == 3  # nothing changed: the engine stays
-        assert kept.engine is not None
-    finally:
-        kept.close()
+    first = build(layout, OPTIONS, kept_engine=kept)
+    assert first.up_to_date is None and kept.engine is not None  # restored, to be kept
+    assert build(layout, OPTIONS, kept_engine=kept).up_to_date == 3  # nothing changed: the engine stays
+    assert kept.engine is not None
 
 
-def test_another_build_of_the_site_meanwhile_makes_the_kept_engine_give_way(make_site):
-    root = _site(make_site)
-    layout = SiteLayout.find(root, root.parent / "out")
-    kept = KeptEngine()
-    try:
+def test_another_build_of_the_site_meanwhile_makes_the_kept_engine_give_way(watched):
+    root, layout, kept = watched
+    build(layout, OPTIONS, kept_engine=kept)
+    stale = kept.engine
+    note = root / "content" / "a.md"
+    note.write_text(note.read_text() + "\nWritten by another build.\n")
+    build(layout, OPTIONS)  # another process's build: the output and the manifest are no longer the kept engine's
+    note.write_text(note.read_text().replace("Attention", "Attention again"))
+    build(layout, OPTIONS, kept_engine=kept)
+    assert kept.engine is not stale
+    assert _files(layout.out) == _from_scratch(root, "scratch")
+
+
+def test_a_failed_build_lets_the_kept_engine_go(watched, monkeypatch):
+    root, layout, kept = watched
+    build(layout, OPTIONS, kept_engine=kept)
+    engine = kept.engine
+    assert engine is not None
+    note = root / "content" / "a.md"
+    note.write_text(note.read_text() + "\nMore.\n")
+    monkeypatch.setattr(type(engine), "produce", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("bug")))
+    with pytest.raises(RuntimeError):
         build(layout, OPTIONS, kept_engine=kept)
-        stale = kept.engine
-        note = root / "content" / "a.md"
-        note.write_text(note.read_text() + "\nWritten by another build.\n")
-        build(layout, OPTIONS)  # another process's build: the output and the manifest are no longer the kept engine's
-        note.write_text(note.read_text().replace("Attention", "Attention again"))
-        build(layout, OPTIONS, kept_engine=kept)
-        assert kept.engine is not stale
-        assert _files(layout.out) == _from_scratch(root, "scratch")
-    finally:
-        kept.close()
-
-
-def test_a_failed_build_lets_the_kept_engine_go(make_site, monkeypatch):
-    root = _site(make_site)
-    layout = SiteLayout.find(root, root.parent / "out")
-    kept = KeptEngine()
-    try:
-        build(layout, OPTIONS, kept_engine=kept)
-        engine = kept.engine
-        assert engine is not None
-        note = root / "content" / "a.md"
-        note.write_text(note.read_text() + "\nMore.\n")
-        monkeypatch.setattr(type(engine), "produce", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("bug")))
-        with pytest.raises(RuntimeError):
-            build(layout, OPTIONS, kept_engine=kept)
-        assert kept.engine is None
-        monkeypatch.undo()
-        build(layout, OPTIONS, kept_engine=kept)  # from the cache folder again
-        assert _files(layout.out) == _from_scratch(root, "scratch")
-    finally:
-        kept.close()
+    assert kept.engine is None
+    monkeypatch.undo()
+    build(layout, OPTIONS, kept_engine=kept)  # from the cache folder again
+    assert _files(layout.out) == _from_scratch(root, "scratch")
 
 
 @pytest.mark.parametrize("path, inside", [("out/notes/a/index.html", True), ("out", True), (".out.staging-12/x.html", True),
@@ -123,15 +115,6 @@ def test_a_failed_build_lets_the_kept_engine_go(make_site, monkeypatch):
 def test_the_output_and_the_folders_made_beside_it_are_not_inputs(tmp_path, path, inside):
     layout = SiteLayout(tmp_path, tmp_path, tmp_path / "templates", tmp_path / "static", tmp_path / "out")
     assert layout.is_output(str(tmp_path / path)) is inside
-
-
-def _wait_for(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_the_watch_builds_again_after_each_change_until_stopped(make_site):
@@ -149,7 +132,7 @@ def test_the_watch_builds_again_after_each_change_until_stopped(make_site):
         assert ready.wait(60)
         page = layout.out / "notes" / "a" / "index.html"
         (root / "content" / "a.md").write_text(NOTE.format(title="Attention", day=1, link="Scaling") + "\nWatched edit.\n")
-        assert _wait_for(lambda: page.is_file() and "Watched edit." in page.read_text())
+        assert until(lambda: page.is_file() and "Watched edit." in page.read_text())
         count = len(builds)
         time.sleep(1)  # the build's own writes set off nothing
         assert len(builds) == count
@@ -172,7 +155,7 @@ def test_build_watch_from_the_command_line_stops_on_an_interrupt(make_site, tmp_
         note = root / "content" / "c.md"
         note.write_text(note.read_text() + "\nSeen by the watch.\n")
         page = out / "notes" / "c" / "index.html"
-        assert _wait_for(lambda: page.is_file() and "Seen by the watch." in page.read_text())
+        assert until(lambda: page.is_file() and "Seen by the watch." in page.read_text())
         process.send_signal(signal.SIGINT)
         said, _ = process.communicate(timeout=60)
     finally:
@@ -196,18 +179,16 @@ def test_a_watched_folder_made_after_the_watch_began_is_watched_whole(tmp_path):
     observer = watch([tmp_path / "templates"], lambda saved, changed: heard.append(changed))
     try:
         (tmp_path / "templates" / "partials").mkdir(parents=True)
-        assert _wait_for(lambda: bool(heard), 30)
+        assert until(lambda: bool(heard), 30)
         time.sleep(0.2)  # the folder is watched from its creation's event on
         (tmp_path / "templates" / "partials" / "card.html").write_text("<p>{{ note.title }}</p>")
-        assert _wait_for(lambda: any((path or "").endswith("card.html") for path in heard), 30)
+        assert until(lambda: any((path or "").endswith("card.html") for path in heard), 30)
     finally:
         observer.stop()  # type: ignore[attr-defined]
 
 
-def test_the_kept_state_is_saved_when_asked_and_a_later_build_starts_from_it(make_site, monkeypatch):
-    root = _site(make_site)
-    layout = SiteLayout.find(root, root.parent / "out")
-    kept = KeptEngine()
+def test_the_kept_state_is_saved_when_asked_and_a_later_build_starts_from_it(watched, monkeypatch):
+    root, layout, kept = watched
     build(layout, OPTIONS, kept_engine=kept)
     note = root / "content" / "b.md"
     note.write_text(note.read_text() + "\nKept, not yet saved.\n")
@@ -225,11 +206,9 @@ def test_the_kept_state_is_saved_when_asked_and_a_later_build_starts_from_it(mak
     assert _files(layout.out) == _from_scratch(root, "scratch")
 
 
-def test_a_watch_killed_before_it_saved_leaves_a_state_the_next_build_corrects(make_site):
-    root = _site(make_site)
-    layout = SiteLayout.find(root, root.parent / "out")
+def test_a_watch_killed_before_it_saved_leaves_a_state_the_next_build_corrects(watched):
+    root, layout, kept = watched
     build(layout, OPTIONS)  # a state saved by a plain build
-    kept = KeptEngine()
     build(layout, OPTIONS, kept_engine=kept)
     a, b, c = (root / "content" / f"{name}.md" for name in "abc")
     a.write_text(a.read_text().replace("Attention", "Attention, renamed"))
