@@ -28,6 +28,32 @@ if TYPE_CHECKING:
 
 READ_AHEAD = 20  # changed note files read while the state is restored; more are read by the build's pool
 
+__all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "KeptEngine", "SiteLayout", "build", "read_notes", "site_config",
+           "static_files", "user_cache_dir"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the notes published, pages written, problems and time taken."""
+
+    notes: tuple[Note, ...]
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+    out_dir: Path
+    timings: tuple[tuple[str, float], ...] = ()
+    changed: tuple[str, ...] = ()  # output files whose bytes changed
+    up_to_date: int | None = None  # the last build's note count, when nothing changed since it and nothing was done
+    site_origin: str = ""  # ``scheme://host`` of the base URL built for ("": pages carry relative URLs)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
 
 class KeptEngine:
     """The engine of one process's builds, kept between them (``papernotes build --watch``): a
@@ -63,32 +89,6 @@ class KeptEngine:
         if self.engine is not None and self.engine.store is not None:
             self.engine.store.release()
         self.engine, self.unsaved = None, None
-
-__all__ = ["CACHE_DIR", "BuildOptions", "BuildResult", "SiteLayout", "build", "read_notes", "site_config",
-           "static_files", "user_cache_dir"]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did: the notes published, pages written, problems and time taken."""
-
-    notes: tuple[Note, ...]
-    pages: int
-    diagnostics: tuple[Diagnostic, ...]
-    seconds: float
-    out_dir: Path
-    timings: tuple[tuple[str, float], ...] = ()
-    changed: tuple[str, ...] = ()  # output files whose bytes changed
-    up_to_date: int | None = None  # the last build's note count, when nothing changed since it and nothing was done
-    site_origin: str = ""  # ``scheme://host`` of the base URL built for ("": pages carry relative URLs)
-
-    @property
-    def errors(self) -> int:
-        return sum(d.severity == "error" for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return sum(d.severity == "warning" for d in self.diagnostics)
 
 
 def read_notes(layout: SiteLayout, config: Config, registry: Registry) -> ReadResult:

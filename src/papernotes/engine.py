@@ -951,7 +951,6 @@ class Engine:
         longer referred to). Nothing is kept when the bodies would not last. ``basis``: a digest of
         the inputs this build began with, which the next build's ``restore`` gives back."""
         cache, walks = self.layout.cache, self.walks.used()
-        self.basis = basis  # what this engine holds now, saved or not
         if self.graph is None:
             return
         self._taken_aside()
