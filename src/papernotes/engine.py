@@ -1365,9 +1365,9 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
         was = old.get(note.id)
         if was is None:
             continue
-        if ([n and n.id for n in earlier.neighbours(was)] != [n and n.id for n in graph.neighbours(note)]
-                or ids_of(earlier.backlinks.get(note.id, ())) != ids_of(graph.backlinks.get(note.id, ()))
-                or ids_of(earlier.papers.related.get(note.id, ())) != ids_of(graph.papers.related.get(note.id, ()))):
+        if (not _same_notes(earlier.neighbours(was), graph.neighbours(note))
+                or not _same_notes(earlier.backlinks.get(note.id, ()), graph.backlinks.get(note.id, ()))
+                or not _same_notes(earlier.papers.related.get(note.id, ()), graph.papers.related.get(note.id, ()))):
             changed.add(PAGE + note.url)
     for i in others | gone:  # the local graphs of the notes linking to it show its title and tags
         for source in (*earlier.backlinks.get(i, ()), *graph.backlinks.get(i, ())):
@@ -1426,6 +1426,13 @@ def _owners(claims: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _same_objects(one: tuple[Note, ...], other: tuple[Note, ...]) -> bool:
     return len(one) == len(other) and all(a is b for a, b in zip(one, other))
+
+
+def _same_notes(one: tuple[Note | None, ...], other: tuple[Note | None, ...]) -> bool:
+    """Whether two lists name the same notes in the same order: the same objects (most, after a
+    note was added or deleted: the others are the earlier ones), else by their ids."""
+    return one is other or (len(one) == len(other) and all(
+        a is b or (a is not None and b is not None and a.id == b.id) for a, b in zip(one, other)))
 
 
 def _linked_to(source: str, targets: Iterable[str | None]) -> frozenset[str]:
