@@ -127,7 +127,7 @@ def _build_on_change(layout: SiteLayout, options: BuildOptions, *, quiet: bool, 
     def built(result: BuildResult) -> None:
         nonlocal told
         if told is None or result.up_to_date is None:  # a save that changed nothing is not worth a line
-            report(result, quiet=quiet, verbose=verbose, strict=strict, told=told or ())
+            report(result, quiet=quiet, verbose=verbose, strict=strict, told=told or (), count_changed=told is not None)
             told = frozenset(result.diagnostics)
 
     try:
@@ -176,10 +176,11 @@ def end_outright() -> None:
 
 
 def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = False,
-           told: Collection[Diagnostic] = ()) -> None:
+           told: Collection[Diagnostic] = (), count_changed: bool = False) -> None:
     """Print diagnostics (errors always, warnings unless quiet) but those ``told`` already, and a
-    one-line summary. A build that found the site up to date tells the last build's warnings
-    again only when they fail it (``strict``)."""
+    one-line summary (with the number of output files changed, when ``count_changed``). A build
+    that found the site up to date tells the last build's warnings again only when they fail it
+    (``strict``)."""
     color = sys.stderr.isatty()
     if verbose:
         for note in result.notes:
@@ -196,9 +197,10 @@ def report(result: BuildResult, *, quiet: bool, verbose: bool, strict: bool = Fa
         click.echo(up_to_date_line(result.up_to_date, result.pages, result.warnings, result.errors, result.seconds,
                                    result.out_dir))
     elif not quiet:
+        changed = f", {len(result.changed)} file{'s' if len(result.changed) != 1 else ''} changed" if count_changed else ""
         click.echo(
             f"{len(result.notes)} notes, {result.pages} pages, {result.warnings} warnings, "
-            f"{result.errors} errors in {result.seconds:.2f} s → {result.out_dir}"
+            f"{result.errors} errors in {result.seconds:.2f} s{changed} → {result.out_dir}"
         )
 
 
