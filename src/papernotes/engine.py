@@ -38,6 +38,7 @@ import hashlib
 import itertools
 import html
 import marshal
+import operator
 import os
 import pickle
 import threading
@@ -1528,9 +1529,16 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     elif branch == "sequence":
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
+        card = _note_card(bodies)
         for item in value:  # type: ignore[attr-defined]
-            if type(item) is Note:  # a list of notes: each taken without looking for its branch
-                _met(item, found, update, bodies, viewed)
+            if type(item) is Note:  # a list of notes: each taken as ``_met`` takes it, without looking for its branch
+                if found is not None:
+                    key = "note:" + item.id
+                    found(key)
+                    if not viewed:
+                        found(HELD_WHOLE + key)
+                if update is not None:
+                    update(card(item))
             else:
                 _walk(item, found, update, bodies, shared, viewed)
     elif branch == "scalar":
@@ -1611,6 +1619,19 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     if shared is not None:
         shared[place] = (value, *taken)
     return taken
+
+
+@functools.lru_cache(maxsize=64)
+def _note_card(bodies: frozenset[str] | None) -> Callable[[Note], bytes]:
+    """How ``_met`` takes a note for ``bodies`` (``_card``), decided once for a list of notes."""
+    if bodies is None:
+        return operator.attrgetter("digest")
+    fields = _fields_read(bodies)
+    if fields is None:
+        return lambda note: note.digest if note.id in bodies else note.card
+    if not fields:
+        return lambda note: note.shown[:16]  # ``card_of`` no field: what a list counting notes sees
+    return lambda note: note.card_of(fields)
 
 
 def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
