@@ -149,8 +149,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
             if differing is None:
                 current = lookahead.Unchanged(layout, engine.stamps)
             else:
-                moved = set(differing)
-                current = {rel: stamp for rel, stamp in engine.stamps.items() if rel not in moved}
+                current = lookahead.as_left(engine.stamps, differing)
             staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)

@@ -1529,16 +1529,10 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     elif branch == "sequence":
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
-        card = _note_card(bodies)
+        card = _taker(Note, bodies)
         for item in value:  # type: ignore[attr-defined]
-            if type(item) is Note:  # a list of notes: each taken as ``_met`` takes it, without looking for its branch
-                if found is not None:
-                    key = "note:" + item.id
-                    found(key)
-                    if not viewed:
-                        found(HELD_WHOLE + key)
-                if update is not None:
-                    update(card(item))
+            if type(item) is Note:  # a list of notes: each taken without looking for its branch
+                _met(item, found, update, card, viewed)
             else:
                 _walk(item, found, update, bodies, shared, viewed)
     elif branch == "scalar":
@@ -1546,7 +1540,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
             update(f"{kind.__name__}:{value!r};".encode())
     elif branch == "note":
         assert isinstance(value, (Note, Paper))
-        _met(value, found, update, bodies, viewed)
+        _met(value, found, update, _taker(kind, bodies), viewed)
     elif branch == "dataclass":
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
@@ -1570,15 +1564,15 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
 
 
 def _met(value: Note | Paper, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
-         bodies: frozenset[str] | None, viewed: bool) -> None:
-    """``_walk`` of a note or paper."""
+         card: Callable[[Any], bytes], viewed: bool) -> None:
+    """``_walk`` of a note or paper, which ``card`` (``_taker``'s) takes into the key."""
     if found is not None:
         key = ("note:" if isinstance(value, Note) else "paper:") + value.id
         found(key)
         if not viewed:
             found(HELD_WHOLE + key)
     if update is not None:
-        update(value.digest if bodies is None else _card(value, bodies))
+        update(card(value))
 
 
 @functools.cache
@@ -1621,30 +1615,26 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     return taken
 
 
-@functools.lru_cache(maxsize=64)
-def _note_card(bodies: frozenset[str] | None) -> Callable[[Note], bytes]:
-    """How ``_met`` takes a note for ``bodies`` (``_card``), decided once for a list of notes."""
+@functools.lru_cache(maxsize=128)
+def _taker(kind: type, bodies: frozenset[str] | None) -> Callable[[Any], bytes]:
+    """How a page that read the bodies of the notes ``bodies`` (None: a page taking every note
+    whole) takes a note or paper (of the type ``kind``) into its key, decided once for each:
+    a page that read no body (a list of notes) takes the notes by the fields it read of them
+    (``FIELD`` before their names in ``bodies``; of none, the id alone, what a list counting
+    notes sees), a paper by those of its notes (``Paper.card_showing``); one that read some
+    takes the others by their cards."""
     if bodies is None:
         return operator.attrgetter("digest")
     fields = _fields_read(bodies)
+    if issubclass(kind, Paper):
+        if fields is None:
+            return lambda paper: paper.card + paper.digests_of(bodies)
+        return lambda paper: paper.card_showing(fields)  # a paper's pages and lists take it by the same fields
     if fields is None:
         return lambda note: note.digest if note.id in bodies else note.card
     if not fields:
-        return lambda note: note.shown[:16]  # ``card_of`` no field: what a list counting notes sees
+        return lambda note: note.shown[:16]  # ``Note.card_of`` no field
     return lambda note: note.card_of(fields)
-
-
-def _card(value: Note | Paper, bodies: frozenset[str]) -> bytes:
-    """A note or paper as a page that read the bodies of the notes ``bodies`` sees it. A page
-    that read no body (a list of notes) takes the notes by the fields it read of them (``FIELD``
-    before their names in ``bodies``), a paper by those of its notes (``Paper.card_showing``);
-    one that read some takes the others by their cards."""
-    fields = _fields_read(bodies)
-    if isinstance(value, Note):
-        return value.digest if value.id in bodies else value.card if fields is None else value.card_of(fields)
-    if fields is None:
-        return value.card + value.digests_of(bodies)
-    return value.card_showing(fields)  # a paper's pages and lists take it by the same fields
 
 
 @functools.lru_cache(maxsize=64)

@@ -96,8 +96,7 @@ class Unchanged(Mapping[str, Stamp]):
         self._looking.start()
 
     def _look(self, layout: SiteLayout, output: Mapping[str, Stamp]) -> None:
-        moved = set(differing(layout, output))
-        self._found = {rel: stamp for rel, stamp in output.items() if rel not in moved}
+        self._found = as_left(output, differing(layout, output))
 
     def _current(self) -> dict[str, Stamp]:
         if self._looking.is_alive():
@@ -115,6 +114,12 @@ class Unchanged(Mapping[str, Stamp]):
 
     def __len__(self) -> int:
         return len(self._current())
+
+
+def as_left(output: Mapping[str, Stamp], moved: Collection[str]) -> dict[str, Stamp]:
+    """The files of ``output`` but those ``differing`` found ``moved``."""
+    moved = set(moved)
+    return {rel: stamp for rel, stamp in output.items() if rel not in moved}
 
 
 def differing(layout: SiteLayout, output: Mapping[str, Stamp]) -> list[str]:

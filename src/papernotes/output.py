@@ -170,11 +170,26 @@ def scratch_folder(out_dir: Path) -> Path:
     """A new empty folder beside ``out_dir``, on its file system; those a killed build left go."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in [*out_dir.parent.glob(f".{out_dir.name}.staging-*"), *out_dir.parent.glob(f".{out_dir.name}.old-*")]:
+    for leftover in [*out_dir.parent.glob(f"{_beside(out_dir)}staging-*"), *out_dir.parent.glob(f"{_beside(out_dir)}old-*")]:
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
-    root = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    root = out_dir.parent / f"{_beside(out_dir)}staging-{os.getpid()}"
     root.mkdir()
     return root
+
+
+def _beside(out_dir: Path) -> str:
+    """How the names of the folders a build makes beside ``out_dir`` begin (``.OUT.``)."""
+    return f".{out_dir.name}."
+
+
+def made_by_build(out_dir: Path, path: str) -> bool:
+    """Whether ``path`` is in ``out_dir`` or in a folder a build makes beside it (staging, the
+    old site while it is swapped out), which may be inside the notes folder."""
+    out, path = os.path.abspath(out_dir), os.path.abspath(path)
+    if path == out or path.startswith(out + os.sep):
+        return True
+    rel = os.path.relpath(path, os.path.dirname(out))
+    return not rel.startswith(os.pardir) and rel.split(os.sep, 1)[0].startswith(_beside(Path(out)))
 
 
 def finish(staging: Staging) -> None:
@@ -185,7 +200,7 @@ def finish(staging: Staging) -> None:
         shutil.rmtree(staging.root, ignore_errors=True)
         return
     if out_dir.exists():  # no atomic exchange here: two renames, a moment without the folder
-        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        old = out_dir.parent / f"{_beside(out_dir)}old-{os.getpid()}"
         os.rename(out_dir, old)
         os.rename(staging.root, out_dir)
         shutil.rmtree(old, ignore_errors=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Diagnostic
+from .output import made_by_build
 from .sitefiles import CACHE_DIR, CONFIG_FILE, cache_folder, site_folders, user_cache_dir
 from .theme import ON_DEMAND, theme_dir
 
@@ -39,14 +40,8 @@ class SiteLayout:
 
     def is_output(self, path: str) -> bool:
         """Whether ``path`` is in the output folder or in the folders a build makes beside it
-        (``.OUT.staging-…``), which may be inside the notes folder."""
-        out = os.path.abspath(self.out)
-        parent, name = os.path.split(out)
-        path = os.path.abspath(path)
-        if path == out or path.startswith(out + os.sep):
-            return True
-        rel = os.path.relpath(path, parent)
-        return not rel.startswith(os.pardir) and rel.split(os.sep, 1)[0].startswith(f".{name}.")
+        (``output.made_by_build``), which may be inside the notes folder."""
+        return made_by_build(self.out, path)
 
     def folders(self) -> tuple[str, str, str, str, str]:
         """``(root, content, templates, static, out)`` as ``sitefiles.site_folders`` gives them."""
