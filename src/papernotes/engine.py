@@ -91,7 +91,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 24  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 25  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -171,7 +171,8 @@ class Production:
 class Plan:
     """The previous build's pages by URL (in plan order; None: a page not held in memory), the
     URLs of those the sitemap lists and, for every note and paper (``note:ID``, ``paper:ID``),
-    the URLs of the pages whose context holds it. ``setup`` is the environment digest it was
+    the URLs of the pages whose context holds it (a tuple as restored, which loads in a fifth of
+    the time a set takes, and a set once added to). ``setup`` is the environment digest it was
     planned under ("": not to be planned in part). ``saved``: the dependents as last saved whole
     (``marshal``'s bytes, a tenth of a second to write at 10,000 notes), and ``added`` those added
     since, which alone are saved again while they are few; ``data``: the bytes the whole plan was
@@ -179,7 +180,7 @@ class Plan:
 
     setup: str = ""
     pages: dict[str, Planned | None] = field(default_factory=dict)
-    dependents: dict[str, set[str]] = field(default_factory=dict)
+    dependents: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
     listed: set[str] = field(default_factory=set)
     saved: bytes | None = field(default=None, repr=False)
     added: dict[str, set[str]] = field(default_factory=dict, repr=False)
@@ -189,7 +190,7 @@ class Plan:
         """Add what the page at ``url``, planned again, is drawn from (what it was drawn from
         before is kept: planned again for nothing at worst)."""
         for key in drawn_from:
-            holding = self.dependents.setdefault(key, set())
+            holding = self.holding(key)
             if url not in holding:
                 holding.add(url)
                 self.added.setdefault(key, set()).add(url)
@@ -202,7 +203,14 @@ class Plan:
         if listed(page):
             self.listed.add(page.url)
         for key in drawn_from:
-            self.dependents.setdefault(key, set()).add(page.url)
+            self.holding(key).add(page.url)
+
+    def holding(self, key: str) -> set[str]:
+        """The URLs of the pages holding ``key``, as a set to add to."""
+        urls = self.dependents.get(key)
+        if type(urls) is not set:
+            urls = self.dependents[key] = set(urls or ())
+        return urls
 
     def relist(self, made: Iterable[Planned], gone: Iterable[str]) -> None:
         """Take in the pages ``made`` and let go of those ``gone`` since the plan was learnt (a
@@ -1120,17 +1128,17 @@ def _plan_data(plan: Plan) -> bytes:
     if plan.data is not None:
         return plan.data
     if plan.saved is None or sum(map(len, plan.added.values())) > PAGES_CHANGED:
-        plan.saved, plan.added = marshal.dumps(plan.dependents), {}
+        plan.saved, plan.added = marshal.dumps({key: tuple(urls) for key, urls in plan.dependents.items()}), {}
     plan.data = marshal.dumps((plan.setup, list(plan.pages), list(plan.listed), plan.saved, plan.added))
     return plan.data
 
 
 def _plan_of(data: bytes) -> Plan:
     setup, urls, listed, saved, added = marshal.loads(data)
-    dependents = marshal.loads(saved)
+    plan = Plan(setup, dict.fromkeys(urls), marshal.loads(saved), set(listed), saved, added, data)
     for key, urls_added in added.items():
-        dependents.setdefault(key, set()).update(urls_added)
-    return Plan(setup, dict.fromkeys(urls), dependents, set(listed), saved, added, data)
+        plan.holding(key).update(urls_added)
+    return plan
 
 
 def _put(sink: Sink, rel: str, data: bytes | Later) -> None:
@@ -1730,7 +1738,7 @@ class Parallel:
                 learnt.pages = learnt.pages or share_plan.pages  # each worker sees every URL
                 learnt.listed = learnt.listed or share_plan.listed
                 for key, urls in share_plan.dependents.items():
-                    learnt.dependents.setdefault(key, set()).update(urls)
+                    learnt.holding(key).update(urls)
                 learnt.setup = learnt.setup and share_plan.setup
         diagnostics.extend(sorted(problems, key=lambda d: (d.path, d.line, d.col, d.message)))
         return written, rendered, learnt
