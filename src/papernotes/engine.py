@@ -189,10 +189,11 @@ class Plan:
     def depend(self, url: str, drawn_from: Iterable[str]) -> None:
         """Add what the page at ``url``, planned again, is drawn from (what it was drawn from
         before is kept: planned again for nothing at worst)."""
+        dependents = self.dependents
         for key in drawn_from:
-            holding = self.holding(key)
-            if url not in holding:
-                holding.add(url)
+            holding = dependents.get(key)
+            if holding is None or url not in holding:  # most pages planned again are drawn from what they were
+                self.holding(key).add(url)
                 self.added.setdefault(key, set()).add(url)
                 self.data = None
 
