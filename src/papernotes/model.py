@@ -15,11 +15,10 @@ import io
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Protocol, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Protocol
 
 from .jsonbytes import compact_json
 
-_T = TypeVar("_T")
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
 Progress = Callable[[str, int, int], None]  # a build telling how far it is: (stage, done, total; 0 when unknown)
@@ -29,20 +28,6 @@ def no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
-def pickled_by_fields(cls: type[_T]) -> type[_T]:
-    """``cls``, a frozen dataclass with slots, pickled as a call of itself with its fields' values:
-    otherwise each object unpickles through a loop in Python (dataclasses' ``__setstate__``),
-    twice as slow, and restoring a saved graph is mostly unpickling such objects."""
-    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))  # type: ignore[arg-type]
-
-    def __reduce__(self: Any) -> tuple[Any, ...]:
-        return cls, values(self)
-
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
-    return cls
-
-
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SourceSpan:
     """Where a note came from: a file, and for feeds the item's index."""
@@ -53,7 +38,6 @@ class SourceSpan:
     rel: str = ""  # the file's path inside the content folder, with ``/``
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found in the input, reported as ``path:line:col: severity: message``."""
@@ -90,7 +74,6 @@ class DiagnosticError(Exception):
         self.diagnostic = diagnostic
 
 
-@pickled_by_fields
 @dataclass(frozen=True, order=True, slots=True)
 class NoteDate:
     """A date known to some precision: a year-only date stays year-only."""
@@ -137,7 +120,6 @@ class NoteDate:
         return value.isoformat()
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     """One heading of a note body, for the table of contents and section anchors."""
@@ -147,7 +129,6 @@ class Heading:
     text: str
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LinkRef:
     """A link from a note to another note, as written; resolved once all notes are known.
@@ -163,7 +144,6 @@ class LinkRef:
     fallback: str = ""  # a root-relative link (``/folder/Note``) kept as written when no note has that path
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PaperRef:
     """A paper a note discusses: its canonical id, the section (heading id) of the mention,
@@ -202,7 +182,6 @@ class StoredText:
 Lookup = tuple[str, str, bool, str, int, int]  # (src, the note's folder, by name, file found or "", its size, time)
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
     """The HTML of a body rendered once, with the facts later stages need. The HTML may wait in
@@ -345,7 +324,6 @@ def _shown_parts(fields: frozenset[str]) -> Callable[[bytes], tuple[bytes, ...]]
     return operator.itemgetter(*(slice(16 * at, 16 * at + 16) for at in places))
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Tag:
     """A tag with the slug used in its URL."""
@@ -450,7 +428,6 @@ def utf8_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[bytes]:
         yield "".join(joined).encode("utf-8")
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ReadResult:
     """What reading one source file yields: its notes and the problems found, whether its

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Collection, Iterable, Mapping
 
 from ..dates import parse_date
-from ..model import Note, NoteDate, PaperRef, Tag, pickled_by_fields
+from ..model import Note, NoteDate, PaperRef, Tag
 from .bibtex import cite_keys
 from .identifiers import identify, normalise_title, paper_slug
 from .registry import PaperMeta, Registry, with_hints
@@ -24,7 +24,6 @@ from .titles import Evidence, heading_title, strongest
 CO_MENTION_WINDOW = 10
 
 
-@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Discussion:
     """One note discussing a paper: the note, the section anchor and the excerpt there."""
