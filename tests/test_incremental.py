@@ -1358,6 +1358,18 @@ def test_a_plan_saved_after_a_few_new_dependencies_comes_back_whole():
         "setup", ["/a/", "/b/", "/tags/ml/"], {"note:a": {"/a/", "/b/", "/tags/ml/"}, "paper:x": {"/b/"}}, {"/a/", "/b/"})
 
 
+def test_a_page_planned_again_from_what_it_was_drawn_from_leaves_the_plan_as_restored():
+    """Restored, a plan holds each key's pages as they were saved; a page drawn again from the
+    same notes adds nothing, so the plan is saved as the bytes it was restored from."""
+    plan = engine_module.Plan("setup", dict.fromkeys(["/a/", "/tags/ml/"]), {"note:a": {"/a/", "/tags/ml/"}, "note:b": {"/tags/ml/"}},
+                              {"/a/"})
+    restored = engine_module._plan_of(engine_module._plan_data(plan))
+    restored.depend("/tags/ml/", ["note:a", "note:b"])
+    assert restored.added == {} and engine_module._plan_data(restored) is restored.data
+    restored.learn(engine_module.Page("/b/", "note.html", {}), ["note:b"], keep=False)
+    assert set(restored.dependents["note:b"]) == {"/tags/ml/", "/b/"} and set(restored.dependents["note:a"]) == {"/a/", "/tags/ml/"}
+
+
 def test_a_tag_page_left_to_be_rendered_when_read_shows_the_next_edit_of_its_notes(make_site):
     """A note takes a tag new to the site: the preview plans the tag's pages and leaves them to
     be rendered when read; the next edit of the note's text (its summary) plans them again, as
