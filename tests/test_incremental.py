@@ -962,6 +962,7 @@ def test_a_command_line_build_after_an_edit_changes_the_output_folder_in_place(m
     assert stamp("")[0] == folder[0], "not a new folder swapped in"
     assert stamp("tags/nlp/index.html") == kept and "tags/nlp/index.html" not in result.changed
     assert "notes/b/index.html" in result.changed and not (layout.out / "notes/c").exists()
+    assert "notes/c/index.html" in result.changed, "a page deleted is a file the build changed"
     assert [p.name for p in root.iterdir() if p.name.startswith(".site.")] == []
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))

@@ -42,7 +42,7 @@ class BuildResult:
     seconds: float
     out_dir: Path
     timings: tuple[tuple[str, float], ...] = ()
-    changed: tuple[str, ...] = ()  # output files whose bytes changed
+    changed: tuple[str, ...] = ()  # output files whose bytes changed (a build in place: or that it deleted)
     up_to_date: int | None = None  # the last build's note count, when nothing changed since it and nothing was done
     site_origin: str = ""  # ``scheme://host`` of the base URL built for ("": pages carry relative URLs)
 

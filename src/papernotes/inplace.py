@@ -172,6 +172,7 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
         if rel.startswith(kept_whole) or not _inside(real, path.parent):
             continue
         path.unlink(missing_ok=True)
+        sink.changed.add(rel)  # gone: the build changed it too
         emptied.add(path.parent)
     for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
         _remove_empty(folder, out_dir)
