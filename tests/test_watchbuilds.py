@@ -152,7 +152,7 @@ def test_build_watch_from_the_command_line_stops_on_an_interrupt(make_site, tmp_
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(2)]
-        assert lines[0].startswith("3 notes,") and lines[1].startswith("watching "), lines
+        assert lines[0].startswith("3 notes,") and lines[1] == f"watching {root} for changes (Ctrl-C to stop)\n", lines
         note = root / "content" / "c.md"
         note.write_text(note.read_text() + "\nSeen by the watch.\n")
         page = out / "notes" / "c" / "index.html"

@@ -120,7 +120,7 @@ def _build_on_change(layout: SiteLayout, options: BuildOptions, *, quiet: bool, 
 
     def watching() -> None:
         if not quiet:
-            click.echo(f"watching {shown_path(str(layout.content))} for changes (Ctrl-C to stop)")
+            click.echo(f"watching {shown_path(str(layout.root))} for changes (Ctrl-C to stop)")  # notes, templates, config
 
     told: frozenset[Diagnostic] | None = None  # the problems of the last build reported (None: none yet)
 
