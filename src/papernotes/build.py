@@ -184,7 +184,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
         if kept is not None:
             kept.release()
         if kept_engine is not None:
-            kept_engine.engine, kept_engine.unsaved = None, None  # what it kept may be half updated
+            kept_engine.let_go()  # what it kept may be half updated (its store is ``kept``, let go above)
         raise
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
