@@ -13,7 +13,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "papernotes"
 # Bottom to top: a module may import from its own layer and the layers below it, never above.
 LAYERS = (
-    {"__init__", "", "model", "jsonbytes"},
+    {"__init__", "", "model", "jsonbytes", "sectioned"},
     {"config", "urls", "siteurls", "extensions", "theme", "yamltext", "dates", "text", "bodystore", "walks",
      "sitefiles", "names", "collector", "interrupt", "filedigests", "marshalfile", "forked"},
     {"papers"},
@@ -55,7 +55,8 @@ def test_imports_run_one_way() -> None:
         own = LAYER.get(name.split("/")[0])
         assert own is not None, f"{name}: place its folder or module in a layer of LAYERS"
         wrong += [f"{name} imports {target}" for target in imported(name, tree) if LAYER.get(target, -1) > own]
-    assert imported("model", modules()["model"]) <= {"jsonbytes"} and imported("jsonbytes", modules()["jsonbytes"]) == set()
+    assert imported("model", modules()["model"]) <= {"jsonbytes", "sectioned"}
+    assert imported("jsonbytes", modules()["jsonbytes"]) == imported("sectioned", modules()["sectioned"]) == set()
     assert not wrong
 
 

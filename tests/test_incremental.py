@@ -108,7 +108,7 @@ def _rendered_after(root: Path, edit: tuple[str, str, str], monkeypatch: pytest.
     engine.produce(MemorySink())
     rendered: list[str] = []
     real = engine_module.render_reading
-    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page: rendered.append(page.url) or real(env, page))
+    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page, *rest: rendered.append(page.url) or real(env, page, *rest))
     name, old, new = edit
     path = root / "content" / name
     path.write_text(path.read_text().replace(old, new))
@@ -663,7 +663,7 @@ def test_a_page_is_made_again_only_when_a_field_it_shows_of_a_note_changed(make_
     build(layout, options)
     rendered: list[str] = []
     real = engine_module.render_reading
-    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page: rendered.append(page.url) or real(env, page))
+    monkeypatch.setattr("papernotes.engine.render_reading", lambda env, page, *rest: rendered.append(page.url) or real(env, page, *rest))
     path = root / "content/b.md"
     path.write_text(path.read_text().replace("tags: [ml]", "tags: [ml, vision]"))
     build(layout, options)
@@ -1468,3 +1468,29 @@ def test_a_state_saved_aside_after_a_deletion_is_the_one_the_next_build_takes(ma
         build(layout, options)
     assert len(asides) == 2
     assert not [p.name for p in layout.cache.iterdir() if ".tmp-" in p.name], "the state written aside is gone"
+
+
+def test_graph_json_after_a_tag_edit_makes_again_only_the_runs_around_the_note(make_site, monkeypatch):
+    """graph.json comes in sections, runs of notes (``sectioned``): after a tag edit the build
+    makes again the runs holding the edited note's tags and node, copies every other section
+    from the file it wrote last, and writes what a build from scratch writes."""
+    from papernotes import sectioned
+    from papernotes.emit import graphjson
+
+    monkeypatch.setattr(sectioned.runs, "__defaults__", (4,))  # runs of about four notes
+    notes = {f"content/n{i:02}.md": f"---\ntitle: Note {i}\ndate: 2024-01-{i % 28 + 1:02}\ntags: [t{i % 3}]\n---\n"
+                                    f"On arXiv:2001.{i:05} and [[n{(i + 1) % 40:02}]].\n" for i in range(40)}
+    root = make_site(notes)
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    made: list[int] = []
+    real = graphjson._joined
+    monkeypatch.setattr(graphjson, "_joined", lambda items: made.append(1) or real(items))
+    build(layout, options)
+    cold = len(made)
+    path = root / "content/n17.md"
+    path.write_text(path.read_text().replace("tags: [t2]", "tags: [t2, new]"))
+    made.clear()
+    restored = _engine_after_restore(layout, monkeypatch)
+    build(layout, options)
+    assert cold > 40 and 0 < len(made) <= 4, "the runs holding the note's discusses and tagged edges and its node, and the tag nodes"
+    _as_cold_and_replayed(root, layout, options, path, restored)

@@ -59,6 +59,7 @@ from .graph.duplicates import merge_duplicates
 from .graph import Graph, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
 from .model import Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile, ids_of
+from .sectioned import Place, Written
 from .names import Names
 from .output import OutputError
 from .emit import plan_pages
@@ -91,7 +92,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 26  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 27  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -111,6 +112,10 @@ class Sink(Protocol):
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         """Put at ``rel`` the file the last build wrote there, if it still has the size and
         modification time ``stamp``; False when it cannot."""
+
+    def last(self, rel: str, stamp: tuple[int, int]) -> Written | None:
+        """The file the last build wrote at ``rel`` (its bytes, or the file mapped), if it still
+        has the size and modification time ``stamp``; None when it is not at hand."""
 
     def holds_last_build(self) -> bool:
         """Whether the sink still holds every file the last build put in it (the preview's
@@ -147,12 +152,14 @@ class Rendered:
     """A page as the last build wrote it: the digest of what it was made from, its file, its
     bytes (None when only the digest is known: an engine restored from disk), and the notes
     whose bodies its templates read (the digest took the others by their cards; None: every
-    note whole, as for a text file or a page not rendered yet)."""
+    note whole, as for a text file or a page not rendered yet); of a sectioned text file,
+    where its sections are in the file (``sectioned.Place``)."""
 
     key: bytes
     rel: str
     data: bytes | Later | None = None
     bodies: frozenset[str] | None = None
+    sections: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -925,15 +932,28 @@ class Engine:
 
         assumed = previous.bodies if previous is not None else None  # what ``key`` was taken with
         data: bytes | Later
+        sections: list[Place] = []
         if self._waits(page, previous):  # what it will read is not known yet: every note whole
             data, bodies = Later(make), None
         else:
-            data, bodies = render_reading(env, page)
+            last, places = self._last_sections(sink, previous, rel) if isinstance(page, TextFile) else (None, ())
+            data, bodies = render_reading(env, page, last, places, sections)
         _put(sink, rel, data)
         if key is not None:
             taken = key if bodies == assumed or not key else page_key(page, bodies=bodies, shared=shared)
             assert taken is not None  # a page or a text file with a key
-            self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies)
+            self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies, tuple(sections))
+
+    def _last_sections(self, sink: Sink, previous: Rendered | None, rel: str) -> tuple[Written | None, tuple[Place, ...]]:
+        """The file a sectioned text file's last build wrote at ``rel`` and where its sections
+        are in it, when both are at hand."""
+        if previous is None or not previous.sections or previous.rel != rel:
+            return None, ()
+        if isinstance(previous.data, bytes):
+            return previous.data, previous.sections
+        stamp = self.stamps.get(rel)
+        last = sink.last(rel, stamp) if stamp is not None else None
+        return (last, previous.sections) if last is not None else (None, ())
 
     def warm(self) -> None:
         """Make in this process what the first rebuild after a build read in worker processes
@@ -1104,22 +1124,28 @@ def _pages_data(pages: Mapping[str, Rendered], saved: SavedPages | None) -> byte
     thousands of them load and save in a fraction of what as many pickled objects take): those
     last saved whole, as they were read, and the pages changed or gone since, unless many are."""
     if saved is not None:  # a page written again, or kept by a render worker, is another object with the same digest
-        changed = {url: (page.key, page.rel, page.bodies) for url, page in pages.items()
+        changed = {url: _page_data(page) for url, page in pages.items()
                    if (was := saved.pages.get(url)) is not page and (was is None or was.key != page.key
-                                                                     or was.rel != page.rel or was.bodies != page.bodies)}
+                                                                     or was.rel != page.rel or was.bodies != page.bodies
+                                                                     or was.sections != page.sections)}
         gone = [url for url in saved.pages if url not in pages]
         if len(changed) + len(gone) <= PAGES_CHANGED:
             return marshal.dumps((saved.base, changed, gone))
-    return marshal.dumps((marshal.dumps({url: (page.key, page.rel, page.bodies) for url, page in pages.items()}), {}, []))
+    return marshal.dumps((marshal.dumps({url: _page_data(page) for url, page in pages.items()}), {}, []))
+
+
+def _page_data(page: Rendered) -> tuple[Any, ...]:
+    """What is kept of a page (not its bytes), as plain values."""
+    return (page.key, page.rel, page.bodies, page.sections) if page.sections else (page.key, page.rel, page.bodies)
 
 
 def _pages_of(data: bytes) -> tuple[dict[str, Rendered], SavedPages]:
     base, changed, gone = marshal.loads(data)
-    whole = {url: Rendered(key, rel, None, bodies) for url, (key, rel, bodies) in marshal.loads(base).items()}
+    whole = {url: Rendered(page[0], page[1], None, *page[2:]) for url, page in marshal.loads(base).items()}
     pages = dict(whole)
     for url in gone:
         del pages[url]
-    pages.update((url, Rendered(key, rel, None, bodies)) for url, (key, rel, bodies) in changed.items())
+    pages.update((url, Rendered(page[0], page[1], None, *page[2:])) for url, page in changed.items())
     return pages, SavedPages(base, whole)
 
 
@@ -1815,7 +1841,9 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
                     records[page.url] = before
                     continue
             reads = BodyReads() if isinstance(page, Page) else None
-            problem = write_one(sink, page, lambda: sink.write_stream(rel, render_stream(env, page, reads)))
+            sections: list[Place] = []
+            problem = write_one(sink, page, lambda: sink.write_stream(rel, page.pieces(record=sections) if isinstance(page, TextFile)
+                                                                           else render_stream(env, page, reads)))
             written += problem is None
             problems += [problem] if problem else []
             if not learn:
@@ -1824,7 +1852,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             key, drawn_from = digest_page(page, bodies, shared)
             learnt.learn(page, drawn_from, keep=False)
             if problem is None and key is not None:
-                records[page.url] = Rendered(key, rel, None, bodies)
+                records[page.url] = Rendered(key, rel, None, bodies, tuple(sections))
     learnt.setup = learnt.setup if len(learnt.pages) == planned else ""
     return written, sink, problems + (unwritable if mine == 0 else []), records, learnt  # told once
 

@@ -15,9 +15,10 @@ import io
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Protocol
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Protocol, Sequence
 
 from .jsonbytes import compact_json
+from .sectioned import Place, Sectioned, Written
 
 Severity = Literal["error", "warning", "info"]
 Precision = Literal["year", "month", "day", "time"]
@@ -394,11 +395,12 @@ class TextFile:
     """A file of the output written as is (graph.json, papers.bib), not through a template.
 
     ``make`` produces the text (or, for a large file, its UTF-8 bytes in pieces, which a build
-    writes as they come); ``key`` is what it is made from, so a rebuild whose key equals the
-    previous one's reuses the previous bytes instead of calling ``make``."""
+    writes as they come, or its sections, which a build copies from the file it wrote last
+    when they did not change); ``key`` is what it is made from, so a rebuild whose key equals
+    the previous one's reuses the previous bytes instead of calling ``make``."""
 
     url: str
-    make: Callable[[], str | bytes | Iterable[bytes]]
+    make: Callable[[], str | bytes | Iterable[bytes] | Sectioned]
     key: Any = None
 
     @property
@@ -409,10 +411,15 @@ class TextFile:
         """What ``make`` produces, as bytes."""
         return b"".join(self.pieces())
 
-    def pieces(self) -> Iterator[bytes]:
-        """What ``make`` produces, as UTF-8 bytes in the pieces it comes in."""
+    def pieces(self, last: Written | None = None, places: Sequence[Place] = (),
+               record: list[Place] | None = None) -> Iterator[bytes]:
+        """What ``make`` produces, as UTF-8 bytes in the pieces it comes in; of a sectioned file,
+        the sections at ``places`` in ``last`` (the file as last written) copied from there
+        (``Sectioned.pieces``, which tells ``record`` where each section goes)."""
         made = self.make()
-        if isinstance(made, str):
+        if isinstance(made, Sectioned):
+            yield from made.pieces(last, places, record)
+        elif isinstance(made, str):
             yield made.encode("utf-8")
         elif isinstance(made, bytes):
             yield made

@@ -7,6 +7,7 @@ the swap and the new complete site after it.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import shutil
 from stat import S_ISREG
@@ -67,6 +68,10 @@ class Staging:
         if not (self.replacing and same_bytes(target, current, size) and _linked_over(current, target)):
             self.changed.add(rel)
         self.written.add(rel)
+
+    def last(self, rel: str, stamp: tuple[int, int]) -> mmap.mmap | None:
+        """The current site's file at ``rel``, when it still has the ``stamp`` the last build left it with."""
+        return mapped(os.path.join(self.out_dir, rel), stamp) if self.replacing else None
 
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         """Hard-link the current site's file at ``rel`` into the new one when it still has the
@@ -251,6 +256,24 @@ def _write_all(descriptor: int, data: bytes) -> int:
     while view:
         view = view[os.write(descriptor, view):]
     return len(data)
+
+
+def mapped(path: str, stamp: tuple[int, int]) -> mmap.mmap | None:
+    """The regular file at ``path`` (not a link) mapped for reading, when it has the (size,
+    modification time) ``stamp``; None when it is not there so, or empty."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        stat = os.fstat(descriptor)
+        if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp) or not stat.st_size:
+            return None
+        return mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def same_bytes(made: str, current: str, size: int | None = None) -> bool:

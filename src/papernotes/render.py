@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterator, MutableMapping
+from typing import Any, Callable, Iterator, MutableMapping, Sequence
 import contextlib
 import copy
 import hashlib
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .config import Config
 from .model import NoteDate, Page, TextFile, utf8_pieces
+from .sectioned import Place, Written
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
 from .theme import theme_dir
@@ -161,11 +162,13 @@ def render(env: jinja2.Environment, page: Page | TextFile) -> bytes:
     return render_reading(env, page)[0]
 
 
-def render_reading(env: jinja2.Environment, page: Page | TextFile) -> tuple[bytes, frozenset[str] | None]:
+def render_reading(env: jinja2.Environment, page: Page | TextFile, last: Written | None = None, places: Sequence[Place] = (),
+                   record: list[Place] | None = None) -> tuple[bytes, frozenset[str] | None]:
     """``render``, with the ids of the notes whose bodies a page's templates read (None: a text
-    file, which may read anything)."""
+    file, which may read anything). A sectioned text file copies from ``last`` the sections at
+    ``places`` there (``TextFile.pieces``)."""
     if isinstance(page, TextFile):
-        return page.data(), None
+        return b"".join(page.pieces(last, places, record)), None
     reads = BodyReads()
     return render_page(env, page, reads).encode("utf-8"), frozenset(reads)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from itertools import chain, islice
-from typing import Any, Iterable, Iterator
+from functools import partial
+from itertools import islice
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
+from ..sectioned import Section, Sectioned, digest, runs
 from ..config import Config
 from ..graph import Graph
 from ..jsonbytes import compact_json
@@ -35,23 +39,92 @@ def graph_json_inputs(graph: Graph) -> bytes:
     return digest.digest()
 
 
-def graph_json(graph: Graph, config: Config) -> Iterator[bytes]:
+def graph_json(graph: Graph, config: Config) -> Sectioned:
     """The site graph as stable, sorted JSON in UTF-8, with the bytes ``json.dumps`` of the whole
-    document would give; URLs carry the base path. It comes in pieces, a node or an edge at a
-    time (written as they come, the document is never held whole), and only the edges of papers
-    and shelves are held to be sorted (a 100,000-note site has about a million edges): the notes'
-    own come note by note in the order of their ids."""
+    document would give; URLs carry the base path. It comes in sections (``sectioned``): the
+    notes' own edges and nodes in runs of notes, each known by the digests notes carry, so that
+    a build after an edit makes again the runs around the notes it changed and copies the rest
+    from the file it wrote last. Written as it comes, the document is never held whole, and
+    only the edges of papers and shelves are held to be sorted (a 100,000-note site has about a
+    million edges): the notes' own come note by note in the order of their ids."""
     base_path = config.base_path
-    shelves = (authors(graph.papers.papers, config.urls.author), venues(graph.papers.papers, config.urls.venue))
-    yield b'{"edges":['
-    yield from _joined(_edges(graph, *shelves))
-    yield b'],"nodes":['
-    nodes = chain((_note_node(note, graph, base_path) for note in graph.notes),
-                  (_paper_node(paper, base_path) for paper in graph.papers.papers),
-                  (_tag_node(group.tag, base_path) for group in graph.tags),
-                  (_shelf_node(shelf, base_path) for kind in shelves for shelf in kind))
-    yield from _joined(nodes)
-    yield b'],"version":' + compact_json(VERSION) + b"}\n"
+    by_id = sorted(graph.notes, key=lambda note: note.id)
+    forward, tags_of = graph.forward, graph.tags_of
+    papers = graph.papers.papers
+    shelves = _Shelves(papers, config)
+    cites = sorted(("cites", f"paper:{citing}", f"paper:{cited}", "") for citing, cited_ids in graph.papers.cites.items()
+                   for cited in cited_ids)
+    tag_nodes = [_tag_node(group.tag, base_path) for group in graph.tags]
+
+    slugs_of = {note_id: "\0".join([tag.slug for tag in tags]) for note_id, tags in tags_of.items()}
+
+    def slugs(note: Note) -> str:
+        return slugs_of.get(note.id, "")
+
+    def by_note(kind: str, notes: Iterable[list[Note]], items: Callable[[list[Note]], Iterator[object]],
+                cards: Callable[[Note], bytes] | None = None, texts: Callable[[Note], str] | None = None) -> Iterator[Section]:
+        """A section for each run of ``notes``, made of its ``items``, known by the notes' ids,
+        ``cards`` (digests, each of one length) and ``texts`` (free of the bytes 0 and 1)."""
+        for run in notes:
+            known: list[str | bytes] = [kind, base_path, "\0".join([note.id for note in run])]
+            if cards is not None:
+                known.append(b"".join(map(cards, run)))
+            if texts is not None:
+                known.append("\1".join(map(texts, run)))
+            yield Section(digest(*known), partial(lambda run: _joined(items(run)), run))
+
+    id_runs = list(runs(by_id, attrgetter("id")))
+    discusses = by_note("discusses", id_runs, lambda run: (
+        {"anchor": anchor, "source": f"note:{note.id}", "target": target, "type": "discusses"}
+        for note in run for target, anchor in _discussed(note)), cards=attrgetter("card"))
+    links = by_note("links", id_runs, lambda run: (
+        {"source": f"note:{note.id}", "target": f"note:{target}", "type": "links"}
+        for note in run for target in sorted(forward.get(note.id, ()))),
+        texts=lambda note: "\0".join(sorted(forward.get(note.id, ()))))
+    tagged = by_note("tagged", id_runs, lambda run: (
+        {"source": f"note:{note.id}", "target": f"tag:{slug}", "type": "tagged"}
+        for note in run for slug in sorted(tag.slug for tag in tags_of.get(note.id, ()))), texts=slugs)
+    note_nodes = by_note("note nodes", runs(graph.notes, attrgetter("id")),
+                         lambda run: (_note_node(note, graph, base_path) for note in run),
+                         cards=lambda note: note.card_of(NOTE_FIELDS), texts=slugs)
+    paper_nodes = (Section(digest("paper nodes", base_path, *(f"{p.id}\0{p.title}\0{p.url}\0{p.meta.year}" for p in run)),
+                           partial(lambda run: _joined(_paper_node(paper, base_path) for paper in run), run))
+                   for run in runs(papers, attrgetter("id")))
+    return Sectioned((
+        b'{"edges":[',
+        Section(digest("cites", compact_json(cites)), lambda: _joined(_edge(*edge) for edge in cites)),
+        *discusses, *links,
+        Section(digest("published in", shelves.digest), lambda: _joined(_edge(*edge) for edge in shelves.published_in())),
+        *tagged,
+        Section(digest("wrote", shelves.digest), lambda: _joined(_edge(*edge) for edge in shelves.wrote())),
+        b'],"nodes":[',
+        *note_nodes, *paper_nodes,
+        Section(digest("tag nodes", compact_json(tag_nodes)), lambda: _joined(tag_nodes)),
+        Section(digest("shelf nodes", base_path, shelves.digest), lambda: _joined(shelves.nodes(base_path))),
+        b'],"version":' + compact_json(VERSION) + b"}\n"), separator=b",")
+
+
+class _Shelves:
+    """The authors and venues of ``papers`` as graph.json shows them, made when first asked for;
+    ``digest`` takes everything they are made from."""
+
+    def __init__(self, papers: tuple[Paper, ...], config: Config) -> None:
+        self.papers, self.config = papers, config
+        self.digest = digest(config.urls.author, config.urls.venue, repr([
+            (paper.id, paper.meta.authors, paper.meta.author_ids, paper.meta.venue, paper.meta.venue_id) for paper in papers]))
+
+    @functools.cached_property
+    def shelves(self) -> tuple[tuple[Shelf, ...], tuple[Shelf, ...]]:
+        return authors(self.papers, self.config.urls.author), venues(self.papers, self.config.urls.venue)
+
+    def published_in(self) -> list[Edge]:
+        return sorted(("published_in", f"paper:{paper.id}", shelf.id, "") for shelf in self.shelves[1] for paper in shelf.papers)
+
+    def wrote(self) -> list[Edge]:
+        return sorted(("wrote", shelf.id, f"paper:{paper.id}", "") for shelf in self.shelves[0] for paper in shelf.papers)
+
+    def nodes(self, base_path: str) -> Iterator[dict[str, Any]]:
+        return (_shelf_node(shelf, base_path) for kind in self.shelves for shelf in kind)
 
 
 def _joined(items: Iterable[object], batch: int = 1024) -> Iterator[bytes]:
@@ -67,32 +140,6 @@ def _joined(items: Iterable[object], batch: int = 1024) -> Iterator[bytes]:
 
 
 Edge = tuple[str, str, str, str]  # (type, source, target, anchor): they sort as graph.json lists them
-
-
-def _edges(graph: Graph, authors: tuple[Shelf, ...], venues: tuple[Shelf, ...]) -> Iterator[dict[str, Any]]:
-    """Every edge of graph.json in its order: by type, then source, target and anchor. A note is
-    the source of its tagged, discusses and links edges alone, so those come note by note,
-    each note's sorted by target and anchor (made as they are written: a site has a hundred
-    thousand of them)."""
-    by_id = sorted(graph.notes, key=lambda note: note.id)
-    forward = graph.forward
-    yield from (_edge(*edge) for edge in sorted(("cites", f"paper:{citing}", f"paper:{cited}", "")
-                                                 for citing, cited_ids in graph.papers.cites.items() for cited in cited_ids))
-    for note in by_id:
-        source = f"note:{note.id}"
-        yield from ({"anchor": anchor, "source": source, "target": target, "type": "discusses"}
-                    for target, anchor in _discussed(note))
-    for note in by_id:
-        source = f"note:{note.id}"
-        yield from ({"source": source, "target": f"note:{target}", "type": "links"} for target in sorted(forward.get(note.id, ())))
-    yield from (_edge(*edge) for edge in sorted(("published_in", f"paper:{paper.id}", shelf.id, "")
-                                                 for shelf in venues for paper in shelf.papers))
-    for note in by_id:
-        source = f"note:{note.id}"
-        yield from ({"source": source, "target": f"tag:{slug}", "type": "tagged"}
-                    for slug in sorted(tag.slug for tag in graph.tags_of.get(note.id, ())))
-    yield from (_edge(*edge) for edge in sorted(("wrote", shelf.id, f"paper:{paper.id}", "")
-                                                 for shelf in authors for paper in shelf.papers))
 
 
 def neighbourhood(graph: Graph, note: Note, base_path: str) -> JsonData:

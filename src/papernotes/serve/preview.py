@@ -44,6 +44,10 @@ class MemorySink(dict[str, FileData]):
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         return False  # nothing of an earlier build is on disk
 
+    def last(self, rel: str, stamp: tuple[int, int]) -> bytes | None:
+        data = self.get(rel) if rel not in self.written else None
+        return data if isinstance(data, bytes) else None
+
     def holds_last_build(self) -> bool:
         self.relied_on = self.carried
         return self.carried
