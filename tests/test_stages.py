@@ -418,3 +418,28 @@ def test_the_state_pickler_gives_back_every_kind_of_value_it_is_handed(tmp_path:
     assert again[10][0] is again[10][1] and again[0] is not note and again[0].digest == note.digest
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         bodystore.packed([lambda: 1])
+
+
+_NAMES = st.sampled_from(["Attention", "attention", "Scaling", "Chinchilla", "a", "b", "c"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(titles=st.lists(_NAMES, min_size=1, max_size=5), aliases=st.lists(st.lists(_NAMES, max_size=2), min_size=5, max_size=5),
+       renames=st.dictionaries(st.integers(0, 4), st.tuples(_NAMES, st.lists(_NAMES, max_size=2)), max_size=2))
+def test_an_index_renamed_in_place_is_the_index_made_again(titles, aliases, renames):
+    """Titles and aliases changed in place file each note under the names a link index made
+    from scratch would (the first note claiming a name takes it), whichever names clash."""
+    from papernotes.graph.links import LinkIndex
+
+    def linked(at: int, title: str, names: list[str]) -> Note:
+        slug = "abcde"[at]
+        return Note(slug, title, f"/notes/{slug}/", None, RenderedBody(f"<p>{slug}</p>"),
+                    SourceSpan(f"content/{slug}.md", rel=f"{slug}.md"), aliases=tuple(names))
+
+    notes = [linked(at, title, aliases[at]) for at, title in enumerate(titles)]
+    fresh = {notes[at].id: linked(at, title, names) for at, (title, names) in renames.items() if at < len(notes)}
+    renamed = LinkIndex.of(notes).renamed(fresh)
+    again = LinkIndex.of([fresh.get(note.id, note) for note in notes])
+    assert ({k: n.id for k, n in renamed.by_name.items()}, renamed.by_path, renamed.by_id, renamed.embedders) == (
+        {k: n.id for k, n in again.by_name.items()}, again.by_path, again.by_id, again.embedders)
+    assert all(renamed.by_name[name] is again.by_name[name] for name in again.by_name)

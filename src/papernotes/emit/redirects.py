@@ -28,6 +28,8 @@ def redirects(notes: Iterable[Note]) -> Iterator[tuple[str, Note]]:
     """(old URL, note) for every alias or ``redirect_from`` that is a path (``/2019/01/x.html``);
     aliases that are names (``Chinchilla``) only serve wikilinks."""
     for note in notes:
+        if not note.aliases and "redirect_from" not in note.meta:
+            continue
         for alias in (*note.aliases, *_as_strings(note.meta.get("redirect_from"))):
             if alias.startswith("/") or alias.endswith((".html", ".htm")):
                 try:

@@ -43,20 +43,23 @@ class LinkIndex:
     by_path: dict[str, Note]
     by_id: dict[str, Note] = field(default_factory=dict)
     embedders: tuple[Note, ...] = ()  # the notes that embed other notes
+    shared: frozenset[str] = frozenset()  # the names more than one note is filed under (the first takes each)
 
     @classmethod
     def of(cls, notes: Iterable[Note]) -> "LinkIndex":
         by_name: dict[str, Note] = {}
         by_path: dict[str, Note] = {}
         by_id: dict[str, Note] = {}
+        shared: set[str] = set()
         for note in notes:
             by_id.setdefault(note.id, note)
             path, names = _keys(note)
             if path is not None:
                 by_path.setdefault(path, note)
             for name in names:
-                by_name.setdefault(name, note)
-        return cls(by_name, by_path, by_id, tuple(n for n in by_id.values() if has_embeds(n)))
+                if by_name.setdefault(name, note) is not note:
+                    shared.add(name)
+        return cls(by_name, by_path, by_id, tuple(n for n in by_id.values() if has_embeds(n)), frozenset(shared))
 
     def with_notes(self, fresh: Mapping[str, Note]) -> "LinkIndex":
         """This index with the notes in ``fresh`` (by id, under the same names) in place of their
@@ -73,11 +76,37 @@ class LinkIndex:
             for index, key in ((by_id, note_id), (by_path, path), *((by_name, name) for name in names)):
                 if key is not None and index.get(key) is old:  # the name may be another note's, which came first
                     index[key] = note
-        return LinkIndex(by_name, by_path, by_id, tuple(fresh.get(n.id, n) for n in self.embedders))
+        return LinkIndex(by_name, by_path, by_id, tuple(fresh.get(n.id, n) for n in self.embedders), self.shared)
 
     def renamed(self, fresh: Mapping[str, Note]) -> "LinkIndex":
-        """The index made again with the notes in ``fresh`` (by id) in place of their earlier
-        versions, under the names they have now."""
+        """The index with the notes in ``fresh`` (by id) in place of their earlier versions, under
+        the names they have now: each name a note left or took changed in place, when no other
+        note is filed under it; else the index made again, where the first note to claim a name
+        takes it."""
+        by_name, by_path, by_id = dict(self.by_name), dict(self.by_path), dict(self.by_id)
+        for note_id, note in fresh.items():
+            old = self.by_id.get(note_id)
+            if old is None:
+                return self._made_again(fresh)
+            (old_path, old_names), (path, names) = _keys(old), _keys(note)
+            left, taken = set(old_names) - set(names), set(names) - set(old_names)
+            if path != old_path or not self.shared.isdisjoint(left | taken) or any(name in by_name for name in taken):
+                return self._made_again(fresh)
+            for name in left:
+                del by_name[name]
+            for name in names:
+                if name in taken or by_name.get(name) is old:
+                    by_name[name] = note
+            if path is not None and by_path.get(path) is old:
+                by_path[path] = note
+            by_id[note_id] = note
+        if all(has_embeds(note) == has_embeds(self.by_id[note_id]) for note_id, note in fresh.items()):
+            embedders = tuple(fresh.get(n.id, n) for n in self.embedders)
+        else:
+            embedders = tuple(n for n in by_id.values() if has_embeds(n))
+        return LinkIndex(by_name, by_path, by_id, embedders, self.shared)
+
+    def _made_again(self, fresh: Mapping[str, Note]) -> "LinkIndex":
         return LinkIndex.of(fresh.get(note.id, note) for note in self.by_id.values())
 
     def embedding(self, ids: Iterable[str]) -> list[Note]:
