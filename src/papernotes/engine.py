@@ -52,6 +52,7 @@ import jinja2
 from . import __version__
 from .markdown.assets import AssetFinder, file_name, still_found
 from . import bodystore
+from .collector import paused
 from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
@@ -550,10 +551,11 @@ class Engine:
             written, self.pages, self.plan = parallel.everything(env, lambda: plan_pages(graph, config), diagnostics,
                                                                  self.keeps is not Keeps.NOTHING, self.pages, self.stamps, begin)
             self.plan.setup = self.setup if self.plan.setup else ""
-        else:
-            pages, replanned, let_go = self._plan(graph, config)
-            written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
-                                        lambda only: plan_pages(graph, config, only=only), parallel, begin)
+        else:  # the collector waits: it would walk the graph just made, which lives on, for pages that leave no cycles
+            with paused():
+                pages, replanned, let_go = self._plan(graph, config)
+                written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
+                                            lambda only: plan_pages(graph, config, only=only), parallel, begin)
         if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
             diagnostics.extend(problem for problem in (_template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
@@ -572,7 +574,8 @@ class Engine:
         clock.lap("read")
         notes, repeated = merge_duplicates(read.notes)
         notes = list_section_children(notes, config.base_path)
-        graph = self._graph(tuple(notes), config, registry)
+        with paused():  # the graph lives on: a collection would walk it for nothing
+            graph = self._graph(tuple(notes), config, registry)
         clock.lap("graph")
         return graph, [*once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
 
