@@ -19,7 +19,7 @@ from papernotes.engine import dependencies, page_key
 from papernotes.graph import _group_tags, _regrouped, build_graph, shape
 from papernotes.graph.links import has_embeds
 from papernotes.markdown.assets import AssetFinder
-from papernotes.model import JsonData, Note, NoteDate, Page, RenderedBody, SourceSpan, TextFile
+from papernotes.model import JsonData, Note, NoteDate, Page, PaperRef, RenderedBody, SourceSpan, TextFile
 from papernotes.output import start
 from papernotes.papers.registry import Registry
 from papernotes.config import FeedSource
@@ -443,3 +443,22 @@ def test_an_index_renamed_in_place_is_the_index_made_again(titles, aliases, rena
     assert ({k: n.id for k, n in renamed.by_name.items()}, renamed.by_path, renamed.by_id, renamed.embedders) == (
         {k: n.id for k, n in again.by_name.items()}, again.by_path, again.by_id, again.embedders)
     assert all(renamed.by_name[name] is again.by_name[name] for name in again.by_name)
+
+
+@pytest.mark.parametrize("title, moves", [("Beta revised", False), ("Aardvark", True), ("Zulu", True)])
+def test_a_retitled_note_is_placed_as_a_graph_built_anew_places_it(title, moves):
+    """Notes of one date sort by title: a new title that keeps the note between its neighbours
+    leaves the graph as it is; one that moves it gives the graph a build from scratch gives."""
+    def dated(slug: str, name: str, papers: tuple[str, ...]) -> Note:
+        return Note(slug, name, f"/notes/{slug}/", NoteDate(dt.datetime(2024, 3, 1)), RenderedBody(f"<p>{slug}</p>"),
+                    SourceSpan(f"content/{slug}.md", rel=f"{slug}.md"), tags=("ml",),
+                    papers=tuple(PaperRef(paper, "", "") for paper in papers))
+
+    notes = [dated("a", "Alpha", ("arxiv:1706.03762",)), dated("b", "Beta", ("arxiv:2001.08361",)),
+             dated("c", "Gamma", ("arxiv:2203.15556",))]  # related by their tag; a note passing one discussing its paper is built anew
+    graph = build_graph(tuple(notes), Config())
+    retitled = replace(notes[1], title=title)
+    swapped, _ = graph.with_notes({"b": retitled}, {})
+    placed, passed, _ = swapped.reordered({"b"})
+    assert (placed is swapped) != moves and "b" in passed
+    assert _graph_facts(placed) == _graph_facts(build_graph((notes[0], retitled, notes[2]), Config()))

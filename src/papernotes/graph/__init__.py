@@ -109,6 +109,8 @@ class Graph:
         that changed places discusses a paper of one moved (the order of a paper's discussions
         decides which title it takes)."""
         note_ids = frozenset(note_ids)
+        if all(self._between_neighbours(i, note_ids) for i in note_ids):  # nothing moves: nor do related notes
+            return self, note_ids, frozenset()
         moving = sorted((self.notes[self.positions[i]] for i in note_ids), key=lambda n: n.sort_key)
         notes = [note for note in self.notes if note.id not in note_ids]
         for note in moving:
@@ -141,6 +143,13 @@ class Graph:
                              if i not in note_ids and [n.id for n in found] != [n.id for n in self.papers.related[i]])
         return (replace(self, notes=ordered, positions=positions, tags=tags, years=years, undated=undated,
                         backlinks=backlinks, papers=self.papers.with_related(fresh)), passed, relisted)
+
+    def _between_neighbours(self, note_id: str, moving: Collection[str]) -> bool:
+        """Whether the note ``note_id`` still sorts between the notes beside it, neither of them ``moving``."""
+        at = self.positions[note_id]
+        beside = self.notes[max(at - 1, 0):at + 2]
+        keys = [note.sort_key for note in beside]
+        return all(note.id == note_id or note.id not in moving for note in beside) and keys == sorted(keys)
 
     def with_links(self, relinked: Mapping[str, tuple[frozenset[str], frozenset[str]]]) -> Graph:
         """This graph with the notes in ``relinked`` (by id) linking to other notes: for each, the
