@@ -93,7 +93,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 28  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 29  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -1139,16 +1139,16 @@ def _pages_data(pages: Mapping[str, Rendered], saved: SavedPages | None) -> byte
 
 def _page_data(page: Rendered) -> tuple[Any, ...]:
     """What is kept of a page (not its bytes), as plain values."""
-    return (page.key, page.rel, page.bodies, page.sections) if page.sections else (page.key, page.rel, page.bodies)
+    return page.key, page.rel, page.bodies, page.sections
 
 
 def _pages_of(data: bytes) -> tuple[dict[str, Rendered], SavedPages]:
     base, changed, gone = marshal.loads(data)
-    whole = {url: Rendered(page[0], page[1], None, *page[2:]) for url, page in marshal.loads(base).items()}
+    whole = {url: Rendered(key, rel, None, bodies, sections) for url, (key, rel, bodies, sections) in marshal.loads(base).items()}
     pages = dict(whole)
     for url in gone:
         del pages[url]
-    pages.update((url, Rendered(page[0], page[1], None, *page[2:])) for url, page in changed.items())
+    pages.update((url, Rendered(key, rel, None, bodies, sections)) for url, (key, rel, bodies, sections) in changed.items())
     return pages, SavedPages(base, whole)
 
 
