@@ -427,8 +427,9 @@ _NAMES = st.sampled_from(["Attention", "attention", "Scaling", "Chinchilla", "a"
 @given(titles=st.lists(_NAMES, min_size=1, max_size=5), aliases=st.lists(st.lists(_NAMES, max_size=2), min_size=5, max_size=5),
        renames=st.dictionaries(st.integers(0, 4), st.tuples(_NAMES, st.lists(_NAMES, max_size=2)), max_size=2))
 def test_an_index_renamed_in_place_is_the_index_made_again(titles, aliases, renames):
-    """Titles and aliases changed in place file each note under the names a link index made
-    from scratch would (the first note claiming a name takes it), whichever names clash."""
+    """Titles and aliases changed, a note deleted or added: the index updated in place files each
+    note under the names a link index made from scratch would (the first note claiming a name
+    takes it), whichever names clash."""
     from papernotes.graph.links import LinkIndex
 
     def linked(at: int, title: str, names: list[str]) -> Note:
@@ -438,11 +439,21 @@ def test_an_index_renamed_in_place_is_the_index_made_again(titles, aliases, rena
 
     notes = [linked(at, title, aliases[at]) for at, title in enumerate(titles)]
     fresh = {notes[at].id: linked(at, title, names) for at, (title, names) in renames.items() if at < len(notes)}
-    renamed = LinkIndex.of(notes).renamed(fresh)
-    again = LinkIndex.of([fresh.get(note.id, note) for note in notes])
-    assert ({k: n.id for k, n in renamed.by_name.items()}, renamed.by_path, renamed.by_id, renamed.embedders) == (
-        {k: n.id for k, n in again.by_name.items()}, again.by_path, again.by_id, again.embedders)
-    assert all(renamed.by_name[name] is again.by_name[name] for name in again.by_name)
+    index = LinkIndex.of(notes)
+    _same_index(index.renamed(fresh), LinkIndex.of([fresh.get(note.id, note) for note in notes]))
+    for gone in range(len(notes)):  # a note deleted, or added where it sorts
+        fewer = notes[:gone] + notes[gone + 1:]
+        _same_index(index.updated(fewer), LinkIndex.of(fewer))
+        _same_index(LinkIndex.of(fewer).updated(notes), index)
+
+
+def _same_index(index, made) -> None:
+    """``index`` files each note under the names and paths ``made`` files it under."""
+    assert ({k: n.id for k, n in index.by_name.items()}, {k: n.id for k, n in index.by_path.items()},
+            list(index.by_id), [n.id for n in index.embedders]) == (
+        {k: n.id for k, n in made.by_name.items()}, {k: n.id for k, n in made.by_path.items()},
+        list(made.by_id), [n.id for n in made.embedders])
+    assert all(index.by_name[name] is made.by_name[name] for name in made.by_name)
 
 
 @pytest.mark.parametrize("title, moves", [("Beta revised", False), ("Aardvark", True), ("Zulu", True)])

@@ -312,7 +312,7 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     problems: list[Diagnostic] = []
     kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
-    index = LinkIndex.of(kept)
+    index = earlier.index.updated(kept) if earlier is not None else LinkIndex.of(kept)
     links = EarlierLinks(earlier.index, {note.id: note for note in earlier.notes}) if earlier is not None else None
     linked, linking, link_problems = resolve_links(tuple(kept), index, config.base_path, keep, links)
     problems.extend(link_problems)

@@ -8,7 +8,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..model import Diagnostic, LinkRef, Note
 from ..urls import slugify
@@ -24,6 +24,15 @@ EMBED_DEPTH = 4
 #: How many embeds one page fills in all (nested ones count): past it they are links, so a vault
 #: whose notes each embed many notes that embed many notes cannot make a page grow exponentially.
 EMBED_LIMIT = 200
+
+
+_ONE_ID = "\0two notes of one id"  # among an index's shared keys: it is made again whenever notes change
+
+
+def _filed(note: Note) -> dict[tuple[bool, str], None]:
+    """Where ``note`` is filed, each place once: (True, its path) and (False, each of its names)."""
+    path, names = _keys(note)
+    return dict.fromkeys([*([(True, path)] if path is not None else []), *((False, name) for name in names)])
 
 
 def _keys(note: Note) -> tuple[str | None, list[str]]:
@@ -43,7 +52,7 @@ class LinkIndex:
     by_path: dict[str, Note]
     by_id: dict[str, Note] = field(default_factory=dict)
     embedders: tuple[Note, ...] = ()  # the notes that embed other notes
-    shared: frozenset[str] = frozenset()  # the names more than one note is filed under (the first takes each)
+    shared: frozenset[str] = frozenset()  # the names and paths more than one note is filed under (the first takes each)
 
     @classmethod
     def of(cls, notes: Iterable[Note]) -> "LinkIndex":
@@ -52,14 +61,56 @@ class LinkIndex:
         by_id: dict[str, Note] = {}
         shared: set[str] = set()
         for note in notes:
-            by_id.setdefault(note.id, note)
+            if by_id.setdefault(note.id, note) is not note:
+                shared.add(_ONE_ID)
             path, names = _keys(note)
-            if path is not None:
-                by_path.setdefault(path, note)
+            if path is not None and by_path.setdefault(path, note) is not note:
+                shared.add(path)
             for name in names:
                 if by_name.setdefault(name, note) is not note:
                     shared.add(name)
         return cls(by_name, by_path, by_id, tuple(n for n in by_id.values() if has_embeds(n)), frozenset(shared))
+
+    def updated(self, notes: Sequence[Note]) -> "LinkIndex":
+        """``LinkIndex.of(notes)``, made from this index: the names of the notes gone or changed
+        taken out and those of the notes new or changed filed, in place, while no other note is
+        filed under any of them; else made again (the first note to claim a name takes it)."""
+        by_id: dict[str, Note] = {}
+        for note in notes:
+            by_id.setdefault(note.id, note)
+        left = [note for note_id, note in self.by_id.items() if by_id.get(note_id) is not note]
+        came = [note for note_id, note in by_id.items() if self.by_id.get(note_id) is not note]
+        if len(by_id) != len(notes) or _ONE_ID in self.shared or len(left) + len(came) > len(notes) // 8 + 8:
+            return LinkIndex.of(notes)
+        by_name, by_path = dict(self.by_name), dict(self.by_path)
+        was = {note.id: _filed(note) for note in left}
+        for note in left:  # the notes gone first: a note new may take a name one left
+            if note.id not in by_id and self._clash(was[note.id]):
+                return LinkIndex.of(notes)
+            for is_path, key in was[note.id] if note.id not in by_id else ():
+                del (by_path if is_path else by_name)[key]  # this note's alone
+        for note in came:  # a note changed keeps its place in the index under each name it kept
+            before, now = was.get(note.id, {}), _filed(note)
+            if self._clash(before) or self._clash(now):
+                return LinkIndex.of(notes)
+            for is_path, key in before.keys() - now.keys():
+                del (by_path if is_path else by_name)[key]
+            for place in now:
+                index = by_path if place[0] else by_name
+                if place not in before and place[1] in index:
+                    return LinkIndex.of(notes)
+                index[place[1]] = note
+        embedders = tuple(n for n in by_id.values() if has_embeds(n)) if any(map(has_embeds, left + came)) else self.embedders
+        return LinkIndex(by_name, by_path, by_id, embedders, self.shared)
+
+    def _clash(self, places: Iterable[tuple[bool, str]]) -> bool:
+        """Whether another note may be filed at any of ``places`` (``_filed``'s)."""
+        return any(key in self.shared for _, key in places)
+
+    def renamed(self, fresh: Mapping[str, Note]) -> "LinkIndex":
+        """The index with the notes in ``fresh`` (by id) in place of their earlier versions,
+        under the names they have now (``updated``)."""
+        return self.updated([fresh.get(note.id, note) for note in self.by_id.values()])
 
     def with_notes(self, fresh: Mapping[str, Note]) -> "LinkIndex":
         """This index with the notes in ``fresh`` (by id, under the same names) in place of their
@@ -77,37 +128,6 @@ class LinkIndex:
                 if key is not None and index.get(key) is old:  # the name may be another note's, which came first
                     index[key] = note
         return LinkIndex(by_name, by_path, by_id, tuple(fresh.get(n.id, n) for n in self.embedders), self.shared)
-
-    def renamed(self, fresh: Mapping[str, Note]) -> "LinkIndex":
-        """The index with the notes in ``fresh`` (by id) in place of their earlier versions, under
-        the names they have now: each name a note left or took changed in place, when no other
-        note is filed under it; else the index made again, where the first note to claim a name
-        takes it."""
-        by_name, by_path, by_id = dict(self.by_name), dict(self.by_path), dict(self.by_id)
-        for note_id, note in fresh.items():
-            old = self.by_id.get(note_id)
-            if old is None:
-                return self._made_again(fresh)
-            (old_path, old_names), (path, names) = _keys(old), _keys(note)
-            left, taken = set(old_names) - set(names), set(names) - set(old_names)
-            if path != old_path or not self.shared.isdisjoint(left | taken) or any(name in by_name for name in taken):
-                return self._made_again(fresh)
-            for name in left:
-                del by_name[name]
-            for name in names:
-                if name in taken or by_name.get(name) is old:
-                    by_name[name] = note
-            if path is not None and by_path.get(path) is old:
-                by_path[path] = note
-            by_id[note_id] = note
-        if all(has_embeds(note) == has_embeds(self.by_id[note_id]) for note_id, note in fresh.items()):
-            embedders = tuple(fresh.get(n.id, n) for n in self.embedders)
-        else:
-            embedders = tuple(n for n in by_id.values() if has_embeds(n))
-        return LinkIndex(by_name, by_path, by_id, embedders, self.shared)
-
-    def _made_again(self, fresh: Mapping[str, Note]) -> "LinkIndex":
-        return LinkIndex.of(fresh.get(note.id, note) for note in self.by_id.values())
 
     def embedding(self, ids: Iterable[str]) -> list[Note]:
         """The notes whose embeds show (directly or through other embeds) any note in ``ids``."""
