@@ -1494,3 +1494,25 @@ def test_graph_json_after_a_tag_edit_makes_again_only_the_runs_around_the_note(m
     build(layout, options)
     assert cold > 40 and 0 < len(made) <= 4, "the runs holding the note's discusses and tagged edges and its node, and the tag nodes"
     _as_cold_and_replayed(root, layout, options, path, restored)
+
+
+def test_a_graph_json_changed_in_the_output_is_not_copied_from(make_site, monkeypatch):
+    """The sections of graph.json are copied only from the file the last build left: one changed
+    since (here by hand, keeping its size) is made whole again, as a build from scratch makes it."""
+    from papernotes.emit import graphjson
+
+    root = make_site(NOTES)
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    build(layout, options)
+    written = layout.out / "graph.json"
+    written.write_bytes(written.read_bytes().replace(b'"type":"note"', b'"type":"NOTE"'))
+    made: list[int] = []
+    real = graphjson._joined
+    monkeypatch.setattr(graphjson, "_joined", lambda items: made.append(1) or real(items))
+    path = root / "content" / "c.md"
+    path.write_text(path.read_text().replace("tags: [ml]", "tags: [ml, nlp]"))
+    build(layout, options)
+    assert b'"NOTE"' not in written.read_bytes() and len(made) > 4, "every section made again"
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out)
