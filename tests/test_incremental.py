@@ -1516,3 +1516,27 @@ def test_a_graph_json_changed_in_the_output_is_not_copied_from(make_site, monkey
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, replace(options, cache=False))
     assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_the_citation_files_after_a_paper_added_make_again_its_run_alone(make_site, monkeypatch):
+    """The library's BibTeX and CSL-JSON files of more than one run of papers come in sections:
+    a note bringing a new paper makes again the run it joins, copies the others from the last
+    files, and writes what a build from scratch writes."""
+    from papernotes import sectioned
+    from papernotes.emit import common
+
+    monkeypatch.setattr(sectioned.runs, "__defaults__", (4,))  # runs of about four papers
+    notes = {f"content/n{i:02}.md": f"---\ntitle: Note {i}\ndate: 2024-01-{i % 28 + 1:02}\n---\n"
+                                    f"On arXiv:2001.{i:05} and arXiv:2002.{i:05}.\n" for i in range(30)}
+    root = make_site(notes)
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    build(layout, options)
+    made: list[str] = []
+    real = common.Citations.csl
+    monkeypatch.setattr(common.Citations, "csl", lambda self, meta: made.append(meta.id) or real(self, meta))
+    path = root / "content" / "new.md"
+    path.write_text("---\ntitle: A new note\ndate: 2024-02-01\n---\nOn arXiv:2003.00001.\n")
+    restored = _engine_after_restore(layout, monkeypatch)
+    build(layout, options)
+    assert "arxiv:2003.00001" in made and 0 < len(made) < 20, "the new paper's run, not the library's 61 papers"
+    _as_cold_and_replayed(root, layout, options, path, restored)

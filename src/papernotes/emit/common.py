@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..papers.bibtex import bibliography, bibtex_entry
 from ..papers.csljson import csl_entry, csl_json
-from ..model import Note, Page, TextFile, utf8_pieces
+from ..model import Note, Page, TextFile, content_digest, utf8_pieces
+from ..sectioned import Section, Sectioned, digest, runs
 from ..papers.papergraph import PaperGraph
 from ..papers.registry import PaperMeta
 
@@ -77,6 +79,7 @@ class Citations:
         self._papers: PaperGraph | None = papers
         self._keys: Mapping[str, str] = {}
         self.made: dict[tuple[str, str], str] = {}  # (format, paper id) → entry
+        self.digests: dict[str, tuple[PaperMeta, bytes]] = {}  # paper id → its metadata and their digest
 
     def key(self, paper_id: str) -> str:
         if self._papers is not None:
@@ -95,6 +98,27 @@ class Citations:
             entry = self.made[kind, meta.id] = make(meta, self.key(meta.id))
         return entry
 
+    def file(self, kind: str, metas: tuple[PaperMeta, ...]) -> Iterator[bytes] | Sectioned:
+        """The BibTeX (``bib``) or CSL-JSON (``csl``) file of ``metas``; of more than one run of
+        papers (``sectioned.runs``), in sections, each known by its papers' keys and metadata,
+        which a build copies from the file it wrote last while they are the same."""
+        entry, join, separator = (self.bibtex, bibliography, "\n") if kind == "bib" else (self.csl, csl_json, ",\n ")
+        parts = list(runs(metas, attrgetter("id")))
+        if len(parts) < 2:
+            return utf8_pieces(join(map(entry, metas)))
+        sections = tuple(Section(digest(kind, *(piece for meta in run for piece in (self.key(meta.id), self._digest(meta)))),
+                                 partial(lambda run: (separator.join(map(entry, run)).encode("utf-8"),), run))
+                         for run in parts)
+        if kind == "bib":
+            return Sectioned(sections, b"\n")
+        return Sectioned((b"[\n ", *sections, b"\n]\n"), separator.encode())
+
+    def _digest(self, meta: PaperMeta) -> bytes:
+        found = self.digests.get(meta.id)
+        if found is None or found[0] is not meta:
+            found = self.digests[meta.id] = (meta, content_digest(meta))
+        return found[1]
+
 
 def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations, wanted: Wanted) -> Iterator[TextFile]:
     """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
@@ -103,11 +127,6 @@ def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations
         return  # no keys made: a rebuild after a text edit plans no export
     used = tuple((meta.id, citations.key(meta.id)) for meta in metas)
     if wanted(bib):
-        yield TextFile(bib, partial(_utf8, bibliography, citations.bibtex, metas), ("bib", metas, used))
+        yield TextFile(bib, partial(citations.file, "bib", metas), ("bib", metas, used))
     if wanted(csl):
-        yield TextFile(csl, partial(_utf8, csl_json, citations.csl, metas), ("csl", metas, used))
-
-
-def _utf8(join: Callable[[Iterable[str]], Iterable[str]], entry: Callable[[PaperMeta], str],
-          metas: tuple[PaperMeta, ...]) -> Iterator[bytes]:
-    return utf8_pieces(join(map(entry, metas)))
+        yield TextFile(csl, partial(citations.file, "csl", metas), ("csl", metas, used))
