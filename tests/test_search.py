@@ -396,14 +396,15 @@ def test_one_pagefind_runs_beside_the_render_workers_and_one_per_core_once_the_p
     monkeypatch.setattr(search, "SHARD_TEXT", 10)
     root = write_files(tmp_path / "src", MANY)
     made = Engine(SiteLayout.find(root), BuildOptions(search=False, cache=False, workers=1)).produce(MemorySink())
-    phase, running, most, lock = ["pages"], [0], {"pages": 0, "after": 0}, threading.Lock()
+    phase, running, started, most, lock = ["pages"], [0], [0], {"pages": 0, "after": 0}, threading.Lock()
 
     def counting_bundle(documents, bundle_dir, exclude_selectors=(), interface=True, cancelled=None):
         list(documents)
         with lock:
             running[0] += 1
+            started[0] += 1
             most[phase[0]] = max(most[phase[0]], running[0])
-        time.sleep(0.05)
+        time.sleep(0.1)
         with lock:
             running[0] -= 1
         bundle_dir.mkdir(parents=True, exist_ok=True)
@@ -413,11 +414,11 @@ def test_one_pagefind_runs_beside_the_render_workers_and_one_per_core_once_the_p
     staging = output.start(tmp_path / "out")
     indexing = search.Indexing(staging, workers=2)
     indexing.start(made.graph, made.config)
-    time.sleep(0.3)  # the render workers at work
+    assert until(lambda: started[0] >= 2)  # the render workers at work meanwhile
     with lock:
         phase[0] = "after"
+    assert started[0] <= search.ShardPlan.of(made.graph, "en", 2).count - 4, "bundles left for the workers"
     assert indexing.result() is None
-    assert search.ShardPlan.of(made.graph, "en", 2).count >= 6
     assert most == {"pages": 1, "after": 2}
     output.abandon(staging)
 
