@@ -70,3 +70,31 @@ def test_an_item_added_changes_its_own_run_alone(names, at, new):
     after = list(runs(names[:at] + [new] + names[at:], str, average=4))
     assert [item for run in after for item in run] == names[:at] + [new] + names[at:]
     assert len([run for run in before if run not in after]) <= 1 and len([run for run in after if run not in before]) <= 2
+
+
+def test_the_last_file_changed_since_it_was_written_is_not_copied_from(tmp_path):
+    """``output.LastFile`` reads the file only while it has the size and time it was written
+    with: once it changed (here its bytes, its size kept), every section is made again."""
+    import os
+
+    from papernotes.output import LastFile
+
+    made = []
+
+    def file() -> Sectioned:
+        return Sectioned((b"<", *(Section(digest(name), lambda name=name: made.append(name) or [name.encode()])
+                                  for name in ("a", "b")), b">"), b",")
+
+    places: list = []
+    written = b"".join(file().pieces(record=places))
+    path = tmp_path / "graph.json"
+    path.write_bytes(written)
+    stat = path.stat()
+    last = LastFile(str(path), (stat.st_size, stat.st_mtime_ns))
+    made.clear()
+    assert b"".join(file().pieces(last, places)) == written and made == []
+    path.write_bytes(written.replace(b"a", b"A"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert b"".join(file().pieces(last, places)) == written and made == ["a", "b"]
+    path.unlink()
+    assert last[0:1] == b""

@@ -115,8 +115,8 @@ class Sink(Protocol):
         modification time ``stamp``; False when it cannot."""
 
     def last(self, rel: str, stamp: tuple[int, int]) -> Written | None:
-        """The file the last build wrote at ``rel`` (its bytes, or the file mapped), if it still
-        has the size and modification time ``stamp``; None when it is not at hand."""
+        """The file the last build wrote at ``rel`` (its bytes, or a way to read parts of it), if
+        it still has the size and modification time ``stamp``; None when it is not at hand."""
 
     def holds_last_build(self) -> bool:
         """Whether the sink still holds every file the last build put in it (the preview's

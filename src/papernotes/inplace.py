@@ -13,7 +13,6 @@ differs. Files put in the output folder by hand stay until a build from scratch.
 
 from __future__ import annotations
 
-import mmap
 import os
 import shutil
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Callable, Iterable, Mapping
 
-from .output import MARKER, OutputError, exchange, mapped, same_bytes, scratch_folder, target_in, write_pieces
+from .output import MARKER, LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
 
 Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
 
@@ -105,11 +104,12 @@ class InPlace:
         self.stamps[rel] = stamp
         return True
 
-    def last(self, rel: str, stamp: Stamp) -> mmap.mmap | None:
-        """The file at ``rel`` as the last build left it, when it had the ``stamp`` it left it with as this build began."""
+    def last(self, rel: str, stamp: Stamp) -> LastFile | None:
+        """The file at ``rel`` as the last build left it, when it had the ``stamp`` it left it with
+        as this build began (read while it still has it)."""
         if rel in self.written or self.current.get(rel) != stamp:
             return None
-        return mapped(os.path.join(self.out_dir, rel), stamp)
+        return LastFile(os.path.join(self.out_dir, rel), stamp)
 
     def holds_last_build(self) -> bool:
         """A folder is given every file of each build."""

@@ -7,7 +7,6 @@ the swap and the new complete site after it.
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import shutil
 from stat import S_ISREG
@@ -69,9 +68,9 @@ class Staging:
             self.changed.add(rel)
         self.written.add(rel)
 
-    def last(self, rel: str, stamp: tuple[int, int]) -> mmap.mmap | None:
-        """The current site's file at ``rel``, when it still has the ``stamp`` the last build left it with."""
-        return mapped(os.path.join(self.out_dir, rel), stamp) if self.replacing else None
+    def last(self, rel: str, stamp: tuple[int, int]) -> LastFile | None:
+        """The current site's file at ``rel``, read while it has the ``stamp`` the last build left it with."""
+        return LastFile(os.path.join(self.out_dir, rel), stamp) if self.replacing else None
 
     def reuse(self, rel: str, stamp: tuple[int, int]) -> bool:
         """Hard-link the current site's file at ``rel`` into the new one when it still has the
@@ -258,22 +257,33 @@ def _write_all(descriptor: int, data: bytes) -> int:
     return len(data)
 
 
-def mapped(path: str, stamp: tuple[int, int]) -> mmap.mmap | None:
-    """The regular file at ``path`` (not a link) mapped for reading, when it has the (size,
-    modification time) ``stamp``; None when it is not there so, or empty."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        stat = os.fstat(descriptor)
-        if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp) or not stat.st_size:
-            return None
-        return mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        return None
-    finally:
-        os.close(descriptor)
+@dataclass(frozen=True)
+class LastFile:
+    """A file of the output as the last build left it, read in parts while it is still the
+    regular file (not a link) with the (size, modification time) ``stamp`` that build left: a
+    part read once it changed comes back empty, and a part cut short by the file changing
+    meanwhile comes back short, so that no read of it is taken for what that build wrote."""
+
+    path: str
+    stamp: tuple[int, int]
+
+    def __len__(self) -> int:
+        return self.stamp[0]
+
+    def __getitem__(self, part: slice) -> bytes:
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return b""
+        try:
+            stat = os.fstat(descriptor)
+            if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(self.stamp):
+                return b""
+            return os.pread(descriptor, part.stop - part.start, part.start)
+        except OSError:
+            return b""
+        finally:
+            os.close(descriptor)
 
 
 def same_bytes(made: str, current: str, size: int | None = None) -> bool:

@@ -11,16 +11,23 @@ before (a comma between runs of one array's items) is written between them, not 
 from __future__ import annotations
 
 import hashlib
-import mmap
 import zlib
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 Place = tuple[bytes, int, int]  # a section's digest, and the offset and length of its bytes in the file written
-Written = bytes | mmap.mmap  # a file as last written: its bytes, or the file mapped
 Item = TypeVar("Item")
 
 RUN = 256  # the items of a run (``runs``), on average
+
+
+class Written(Protocol):
+    """A file as last written: its bytes, or a way to read parts of it (``output.LastFile``),
+    which gives fewer bytes than asked for once the file is no longer as it was written."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, part: slice, /) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,8 @@ class Sectioned:
                 offset, joined = offset + len(part), False
                 continue
             found = known.get(part.digest)
-            made = part.make() if found is None or last is None else (last[found[0]:found[0] + found[1]],)
+            copied = last[found[0]:found[0] + found[1]] if found is not None and last is not None else None
+            made = (copied,) if found is not None and copied is not None and len(copied) == found[1] else part.make()
             start, length = None, 0
             for piece in made:
                 if not piece:
