@@ -16,9 +16,9 @@ import marshal
 import os
 import threading
 from dataclasses import dataclass
-from stat import S_ISREG
 from typing import Collection, Iterator, Mapping
 
+from .output import as_stamped
 from .sitelayout import BuildOptions, SiteLayout, site_config
 
 Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
@@ -127,12 +127,12 @@ def differing(layout: SiteLayout, output: Mapping[str, Stamp]) -> list[str]:
     with the stamps given."""
     folder = os.path.join(os.fspath(layout.out.resolve()), "")
     found = []
-    for rel, (size, mtime) in output.items():
+    for rel, stamp in output.items():
         try:
             stat = os.lstat(folder + rel)
         except OSError:
             found.append(rel)
             continue
-        if not S_ISREG(stat.st_mode) or stat.st_size != size or stat.st_mtime_ns != mtime:
+        if not as_stamped(stat, stamp):
             found.append(rel)
     return found

@@ -78,8 +78,7 @@ class Staging:
         target = self._target(rel)
         current = os.path.join(self.out_dir, rel)
         try:
-            stat = os.lstat(current)
-            if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(stamp):
+            if not as_stamped(os.lstat(current), stamp):
                 return False
             self._folder(target)
             os.link(current, target)
@@ -257,6 +256,11 @@ def _write_all(descriptor: int, data: bytes) -> int:
     return len(data)
 
 
+def as_stamped(stat: os.stat_result, stamp: tuple[int, int]) -> bool:
+    """Whether ``stat`` is of a regular file with the (size, modification time) ``stamp``."""
+    return S_ISREG(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == tuple(stamp)
+
+
 @dataclass(frozen=True)
 class LastFile:
     """A file of the output as the last build left it, read in parts while it is still the
@@ -276,8 +280,7 @@ class LastFile:
         except OSError:
             return b""
         try:
-            stat = os.fstat(descriptor)
-            if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != tuple(self.stamp):
+            if not as_stamped(os.fstat(descriptor), self.stamp):
                 return b""
             return os.pread(descriptor, part.stop - part.start, part.start)
         except OSError:
