@@ -21,7 +21,7 @@ LAYERS = (
     {"read"},
     {"graph"},
     {"emit"},
-    {"render", "views"},
+    {"render", "views", "pagesections"},
     {"output", "inplace"},
     {"build", "engine", "lookahead", "savedstate", "sitelayout", "uptodate"},
     {"serve", "watchbuilds"},

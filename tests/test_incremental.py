@@ -1540,3 +1540,37 @@ def test_the_citation_files_after_a_paper_added_make_again_its_run_alone(make_si
     build(layout, options)
     assert "arxiv:2003.00001" in made and 0 < len(made) < 20, "the new paper's run, not the library's 61 papers"
     _as_cold_and_replayed(root, layout, options, path, restored)
+
+
+def test_the_lists_of_every_note_and_paper_after_a_deletion_render_again_only_the_runs_around_it(make_site, monkeypatch):
+    """The archive and the lists of papers come in sections, runs of notes or papers
+    (``pagesections``): after a note is deleted the build renders again the runs that held it
+    or its papers and copies the others from the pages it wrote last; a title edited after that
+    is shown (the page, sections copied, is still compared by the fields they show), and every
+    page is a build from scratch's."""
+    from papernotes import pagesections
+
+    monkeypatch.setattr(pagesections.section_runs, "__defaults__", (4,))  # runs of about four
+    notes = {f"content/n{i:02}.md": f"---\ntitle: Note {i}\ndate: 2024-0{i % 3 + 1}-{i % 28 + 1:02}\n---\n"
+                                    f"On arXiv:2001.{i:05}.\n" for i in range(40)}
+    root = make_site(notes)
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    build(layout, options)
+    outcomes: list[bool] = []
+    real = pagesections.PageSections._copied
+
+    def copied(self: pagesections.PageSections, digest: bytes) -> str | None:
+        text = real(self, digest)
+        outcomes.append(text is not None)
+        return text
+
+    monkeypatch.setattr(pagesections.PageSections, "_copied", copied)
+    (root / "content/n17.md").unlink()
+    restored = _engine_after_restore(layout, monkeypatch)
+    build(layout, options)
+    assert outcomes.count(True) > 20 and 0 < outcomes.count(False) <= 8, "the runs that held the note or its paper"
+    path = root / "content/n05.md"
+    path.write_text(path.read_text().replace("title: Note 5", "title: A title edited"))
+    build(layout, options)
+    assert b"A title edited" in (layout.out / "archive/index.html").read_bytes()
+    _as_cold_and_replayed(root, layout, options, path, restored)

@@ -939,8 +939,8 @@ class Engine:
         if self._waits(page, previous):  # what it will read is not known yet: every note whole
             data, bodies = Later(make), None
         else:
-            last, places = self._last_sections(sink, previous, rel) if isinstance(page, TextFile) else (None, ())
-            data, bodies = render_reading(env, page, last, places, sections)
+            last, places = self._last_sections(sink, previous, rel)
+            data, bodies = render_reading(env, page, last, places, sections, assumed or ())
         _put(sink, rel, data)
         if key is not None:
             taken = key if bodies == assumed or not key else page_key(page, bodies=bodies, shared=shared)
@@ -948,7 +948,7 @@ class Engine:
             self.pages[page.url] = Rendered(taken, rel, data if self.keeps is Keeps.PAGES else None, bodies, tuple(sections))
 
     def _last_sections(self, sink: Sink, previous: Rendered | None, rel: str) -> tuple[Written | None, tuple[Place, ...]]:
-        """The file a sectioned text file's last build wrote at ``rel`` and where its sections
+        """The file a sectioned page's last build wrote at ``rel`` and where its sections
         are in it, when both are at hand."""
         if previous is None or not previous.sections or previous.rel != rel:
             return None, ()
@@ -1845,8 +1845,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
                     continue
             reads = BodyReads() if isinstance(page, Page) else None
             sections: list[Place] = []
-            problem = write_one(sink, page, lambda: sink.write_stream(rel, page.pieces(record=sections) if isinstance(page, TextFile)
-                                                                           else render_stream(env, page, reads)))
+            problem = write_one(sink, page, lambda: sink.write_stream(rel, render_stream(env, page, reads, sections)))
             written += problem is None
             problems += [problem] if problem else []
             if not learn:

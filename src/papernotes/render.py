@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterator, MutableMapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, MutableMapping, Sequence
 import contextlib
 import copy
 import hashlib
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .config import Config
 from .model import NoteDate, Page, TextFile, utf8_pieces
+from .pagesections import PageSections, section_runs
 from .sectioned import Place, Written
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
@@ -62,7 +63,8 @@ def make_environment(config: Config, site_templates: Path | None, compiled: Path
         return _DATE_FORMS[form](value) if value is not None else ""
 
     env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
-                       excerpt=excerpt_html, first_image=first_image, toc=build_toc, plural=plural)
+                       excerpt=excerpt_html, first_image=first_image, toc=build_toc, plural=plural,
+                       runs=section_runs)
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)
     return env
@@ -150,11 +152,16 @@ def _json_ld(value: Any) -> Markup:
 def render_page(env: jinja2.Environment, page: Page, reads: BodyReads | None = None) -> str:
     """The text of one page; its template sees views of the model values in its context, which
     tell ``reads`` of each note body read."""
-    return env.get_template(page.template).render(_context(page, reads))
+    sections = PageSections()
+    return "".join(sections.unmarked([_template(env, page).render(_context(page, reads, sections))]))
 
 
-def _context(page: Page, reads: BodyReads | None) -> dict[str, Any]:
-    return {"page_url": page.url, **{key: as_view(value, reads) for key, value in page.context.items()}}
+def _template(env: jinja2.Environment, page: Page) -> jinja2.Template:
+    return env.get_template(page.template)
+
+
+def _context(page: Page, reads: BodyReads | None, sections: PageSections) -> dict[str, Any]:
+    return {"page_url": page.url, "section": sections, **{key: as_view(value, reads) for key, value in page.context.items()}}
 
 
 def render(env: jinja2.Environment, page: Page | TextFile) -> bytes:
@@ -163,21 +170,28 @@ def render(env: jinja2.Environment, page: Page | TextFile) -> bytes:
 
 
 def render_reading(env: jinja2.Environment, page: Page | TextFile, last: Written | None = None, places: Sequence[Place] = (),
-                   record: list[Place] | None = None) -> tuple[bytes, frozenset[str] | None]:
+                   record: list[Place] | None = None, earlier: Iterable[str] = ()) -> tuple[bytes, frozenset[str] | None]:
     """``render``, with the ids of the notes whose bodies a page's templates read (None: a text
-    file, which may read anything). A sectioned text file copies from ``last`` the sections at
-    ``places`` there (``TextFile.pieces``)."""
+    file, which may read anything). The sections of the file (a text file's ``Sectioned``, a
+    page's ``PageSections``) at ``places`` in ``last``, the file as last written, are copied from
+    there; ``record`` hears where each section goes in this file. ``earlier``: what the render
+    that wrote ``last`` read, which a page copying a section from it reads too."""
     if isinstance(page, TextFile):
         return b"".join(page.pieces(last, places, record)), None
     reads = BodyReads()
-    return render_page(env, page, reads).encode("utf-8"), frozenset(reads)
+    sections = PageSections(last, places, reads, earlier)
+    text = _template(env, page).render(_context(page, reads, sections))
+    return "".join(sections.unmarked([text], record)).encode("utf-8"), frozenset(reads)
 
 
-def render_stream(env: jinja2.Environment, page: Page | TextFile, reads: BodyReads | None = None) -> Iterator[bytes]:
+def render_stream(env: jinja2.Environment, page: Page | TextFile, reads: BodyReads | None = None,
+                  record: list[Place] | None = None) -> Iterator[bytes]:
     """``render``'s bytes in pieces, for a file written as it is made: the text of a large page
     (a list of every note, graph.json) is never held whole. ``reads`` hears of each note body a
-    page's templates read, as the pieces are made."""
+    page's templates read, as the pieces are made; ``record``, where each section goes."""
     if isinstance(page, TextFile):
-        yield from page.pieces()
+        yield from page.pieces(record=record)
         return
-    yield from utf8_pieces(env.get_template(page.template).generate(_context(page, reads)), TEMPLATE_PIECES)
+    sections = PageSections()
+    pieces = _template(env, page).generate(_context(page, reads, sections))
+    yield from utf8_pieces(sections.unmarked(pieces, record), TEMPLATE_PIECES)
