@@ -296,3 +296,36 @@ def test_a_number_found_at_its_hint_is_one_a_search_of_the_whole_text_finds(text
 
     anywhere = any(number.search(text) for _, number, _ in identifiers._MAYBE_NUMBERS)
     assert identifiers._maybe_paper(text, "") == bool(anywhere)
+
+
+_MENTIONS = st.lists(st.lists(st.tuples(st.sampled_from(["arxiv:2001.00001", "arxiv:2001.00002", "doi:10.1/x"]),
+                                        st.sampled_from(["", "idea", "results"]), st.sampled_from(["", "one", "two"])),
+                              max_size=4), min_size=1, max_size=6)
+
+
+@settings(max_examples=60)
+@given(mentions=_MENTIONS)
+def test_a_paper_saved_without_its_discussions_makes_the_same_ones_again(mentions):
+    """A paper's state leaves its discussions out; restored, it makes them again from its notes:
+    the same notes (the restored objects), anchors and excerpts, in the same order, as the graph
+    built them (a note mentioning the paper twice, or mentioning others between, included)."""
+    import datetime as dt
+
+    from papernotes.bodystore import packed, unpacked
+    from papernotes.model import Note, NoteDate, PaperRef, RenderedBody, SourceSpan
+    from papernotes.papers.papergraph import build_paper_graph
+    from papernotes.papers.registry import Registry
+
+    notes = tuple(Note(f"n{i}", f"Note {i}", f"/notes/n{i}/", NoteDate(dt.datetime(2024, 1, i + 1)), RenderedBody("<p>x</p>"),
+                       SourceSpan(f"n{i}.md", rel=f"n{i}.md"),
+                       papers=tuple(PaperRef(pid, anchor, excerpt) for pid, anchor, excerpt in refs))
+                  for i, refs in enumerate(mentions))
+    graph = build_paper_graph(notes, Registry(), {})
+    restored_notes, restored = unpacked(packed((notes, graph.papers)))
+    assert "discussions" not in restored[0].__dict__ if restored else True
+    by_id = {note.id: note for note in restored_notes}
+    for before, after in zip(graph.papers, restored, strict=True):
+        assert [(d.note.id, d.anchor, d.excerpt) for d in after.discussions] == \
+               [(d.note.id, d.anchor, d.excerpt) for d in before.discussions]
+        assert all(d.note is by_id[d.note.id] for d in after.discussions)
+        assert after.digest == before.digest and after.notes == before.notes

@@ -75,9 +75,23 @@ class Paper:
         return self.__dict__.setdefault("_cards", {})
 
     def __getstate__(self) -> dict[str, Any]:
-        """Its state without the cards taken (kept apart, by digest: see ``card_showing``)."""
-        state = self.__dict__
-        return {name: value for name, value in state.items() if name != "_cards"} if "_cards" in state else state
+        """Its state without the cards taken (kept apart, by digest: see ``card_showing``) and
+        without its discussions, which its notes make again when first asked for (``__getattr__``):
+        tens of thousands of them would be a sixth of the objects of a saved state."""
+        self.notes  # what the discussions are made again from
+        return {name: value for name, value in self.__dict__.items() if name not in _NOT_KEPT}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        """The discussions of a paper restored from its state (``__getstate__``): each mention of
+        it in its notes, in their order (as ``build_paper_graph`` and ``with_notes`` make them)."""
+        if name != "discussions" or "notes" not in self.__dict__:
+            raise AttributeError(name)
+        made = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in self.notes for ref in note.papers if ref.id == self.id)
+        self.__dict__["discussions"] = made
+        return made
 
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Paper) and self.digest == other.digest)
@@ -139,6 +153,9 @@ class Paper:
         notes = swap_notes(self.notes, fresh)
         discussions = tuple(Discussion(note, ref.anchor, ref.excerpt) for note in notes for ref in refs_of(note).get(self.id, ()))
         return Paper(meta, self.slug, discussions, url_pattern=self.url_pattern)
+
+
+_NOT_KEPT = frozenset({"_cards", "discussions"})  # what a paper's state leaves out
 
 
 def refs_by_paper(note: Note) -> dict[str, list[PaperRef]]:
