@@ -1574,3 +1574,28 @@ def test_the_lists_of_every_note_and_paper_after_a_deletion_render_again_only_th
     build(layout, options)
     assert b"A title edited" in (layout.out / "archive/index.html").read_bytes()
     _as_cold_and_replayed(root, layout, options, path, restored)
+
+
+def test_a_retitled_note_passing_others_of_its_date_moves_them_in_the_lists_holding_it_alone(make_site, monkeypatch):
+    """Notes of one date are in title order: a retitled note passing others changes their order in
+    the lists that hold it, whatever field of their notes those lists show (here the archive shows
+    URLs alone), and their own pages (neighbours); the lists holding only the notes it passed, or
+    showing no field of any note (the tags index), are not planned again."""
+    import papernotes.engine as engine_module
+
+    notes = {f"content/{name}.md": f"---\ntitle: {title}\ndate: 2024-05-01\ntags: [{tag}]\n---\nText of {name}.\n"
+             for name, title, tag in [("a", "Alpha", "ml"), ("c", "Gamma", "ml"), ("e", "Epsilon", "cv"), ("g", "Eta", "cv")]}
+    archive = ("{% extends 'base.html' %}{% block content %}{% for year in years %}{% for month in year.months %}"
+               "{% for note in month.notes %}<a href='{{ note.url }}'></a>{% endfor %}{% endfor %}{% endfor %}{% endblock %}")
+    root = make_site({**notes, "templates/archive.html": archive})
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    build(layout, options)
+    keyed: list[str] = []
+    real = engine_module.digest_page
+    monkeypatch.setattr(engine_module, "digest_page", lambda page, *a, **k: keyed.append(page.url) or real(page, *a, **k))
+    path = root / "content/a.md"
+    path.write_text(path.read_text().replace("title: Alpha", "title: Zeta"))
+    restored = _engine_after_restore(layout, monkeypatch)
+    build(layout, options)
+    assert "/archive/" in keyed and "/tags/" not in keyed
+    _as_cold_and_replayed(root, layout, options, path, restored)
