@@ -45,7 +45,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Self
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Self
 
 import jinja2
 
@@ -93,7 +93,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 PAGES_CHANGED = 2_000  # pages changed since their digests were saved whole: past this, saved whole again
-STATE_FORMAT = 31  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 32  # bump whenever what ``save`` writes changes shape
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -148,13 +148,13 @@ class Later:
     __hash__ = object.__hash__
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
+class Rendered(NamedTuple):
     """A page as the last build wrote it: the digest of what it was made from, its file, its
     bytes (None when only the digest is known: an engine restored from disk), and the notes
     whose bodies its templates read (the digest took the others by their cards; None: every
-    note whole, as for a text file or a page not rendered yet); of a sectioned text file,
-    where its sections are in the file (``sectioned.Place``)."""
+    note whole, as for a text file or a page not rendered yet); of a sectioned file, where its
+    sections are in the file (``sectioned.Place``). A tuple: the tens of thousands a restored
+    engine holds are made from their saved values in C (``_pages_of``)."""
 
     key: bytes
     rel: str
@@ -1138,18 +1138,23 @@ def _pages_data(pages: Mapping[str, Rendered], saved: SavedPages | None) -> byte
 
 
 def _page_data(page: Rendered) -> tuple[Any, ...]:
-    """What is kept of a page (not its bytes), as plain values."""
-    return page.key, page.rel, page.bodies, page.sections
+    """What is kept of a page, as plain values: the page without its bytes."""
+    return page.key, page.rel, None, page.bodies, page.sections
 
 
 def _pages_of(data: bytes) -> tuple[dict[str, Rendered], SavedPages]:
     base, changed, gone = marshal.loads(data)
-    whole = {url: Rendered(key, rel, None, bodies, sections) for url, (key, rel, bodies, sections) in marshal.loads(base).items()}
+    whole = _rendered(marshal.loads(base))
     pages = dict(whole)
     for url in gone:
         del pages[url]
-    pages.update((url, Rendered(key, rel, None, bodies, sections)) for url, (key, rel, bodies, sections) in changed.items())
+    pages.update(_rendered(changed))
     return pages, SavedPages(base, whole)
+
+
+def _rendered(saved: dict[str, tuple[Any, ...]]) -> dict[str, Rendered]:
+    """The pages ``_page_data`` gave, each made by ``tuple.__new__`` (no call in Python)."""
+    return dict(zip(saved.keys(), map(functools.partial(tuple.__new__, Rendered), saved.values())))
 
 
 def _plan_data(plan: Plan) -> bytes:
