@@ -9,35 +9,35 @@ grows past a few times the text it came from or it nests deeper than anyone writ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-import yaml
-
 from .model import Diagnostic, DiagnosticError
-
-try:  # the C loader is several times faster on large front matter
-    _Base: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
 
 MAX_DEPTH = 200
 EXPANSION_FACTOR = 4  # an expanded document may be this many times the size of its text…
 EXPANSION_FLOOR = 65_536  # …or this many characters, whichever is larger
 
 
-class _Loader(_Base):
-    """The safe loader, except that an impossible date (``2024-02-30``) stays the text it was,
-    so the key holding it can be reported instead of the whole document failing."""
+@functools.cache
+def _loader() -> Any:
+    """The safe loader (the C one, several times faster on large front matter, when PyYAML has
+    it), except that an impossible date (``2024-02-30``) stays the text it was, so the key
+    holding it can be reported instead of the whole document failing. PyYAML is imported here,
+    when a document is first parsed: a rebuild that reads no YAML does not load it."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def _timestamp_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        return node.value
+    def timestamp_or_text(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            return node.value
 
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+    loader: Any = type("_Loader", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_text)
+    return loader
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
@@ -51,9 +51,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
 def load_yaml_with_lines(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[str, int]]:
     """The parsed document and the file line of each of its top-level keys (``urls``) and of the
     keys of a mapping under one (``urls.tag``)."""
+    import yaml
+
     try:
         key_lines = _measure(text, path, first_line)
-        return yaml.load(text, Loader=_Loader), key_lines
+        return yaml.load(text, Loader=_loader()), key_lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -70,9 +72,11 @@ def _measure(text: str, path: str, first_line: int) -> dict[str, int]:
     budget = max(EXPANSION_FLOOR, EXPANSION_FACTOR * len(text))
     anchors: dict[str, int] = {}
     stack: list[list[Any]] = []  # per open collection: [expanded size, anchor, is mapping, children so far]
+    import yaml
+
     key_lines: dict[str, int] = {}
     top_key = ""
-    parser = _Loader(text)
+    parser = _loader()(text)
     try:
         while parser.check_event():
             event = parser.get_event()
