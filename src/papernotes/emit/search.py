@@ -18,12 +18,14 @@ import re
 import os
 import shutil
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape, unescape
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol
+
+if TYPE_CHECKING:  # the thread pools are imported where they are made: a build without search needs none
+    from concurrent.futures import Future
 
 from .. import marshalfile
 from ..config import Config
@@ -268,6 +270,8 @@ def _index(graph: Graph, language: str, plan: ShardPlan, numbers: list[int], fol
             return write_bundle(documents(graph, language, functools.partial(_in_bucket, plan.buckets, number)),
                                 folder(place), ("annotation",), interface=not place, cancelled=cancelled)
 
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max(1, workers)) as pool:
         return [job.result() for job in [pool.submit(index, number) for number in numbers]]
 
@@ -376,6 +380,8 @@ class Indexing:
     about 50 bytes per character of its bundle, a render worker a copy of the graph)."""
 
     def __init__(self, staging: Staging, workers: int, memo: Path | None = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.staging, self.workers, self.memo = staging, workers, memo
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="search")
         self._bundle: Future[Diagnostic | None] | None = None
