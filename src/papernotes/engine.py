@@ -867,7 +867,8 @@ class Engine:
                 self.plan.depend(page.url, dependencies(page))
             else:  # a page planned again may hold other notes than before (an edit of tags)
                 key, drawn_from = digest_page(page, bodies, shared)
-                self.plan.depend(page.url, drawn_from)
+                if previous is None or key != previous.key:  # the same digest: drawn from what it was, and told so then
+                    self.plan.depend(page.url, drawn_from)
             written += self._write_page(sink, env, page, key, diagnostics, shared)
         for page in (page for page in plan_again(None) if page.url in missing) if missing else ():  # in full: the sitemap too
             previous = self.pages.get(page.url)
