@@ -430,9 +430,14 @@ class TextFile:
 def utf8_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[bytes]:
     """The text ``pieces`` make as UTF-8, ``batch`` pieces joined at a time: a large file is
     written without its text being held whole."""
+    return (text.encode("utf-8") for text in joined_pieces(pieces, batch))
+
+
+def joined_pieces(pieces: Iterable[str], batch: int = 256) -> Iterator[str]:
+    """The text ``pieces`` make, ``batch`` pieces joined at a time."""
     pieces = iter(pieces)
     while joined := list(islice(pieces, batch)):
-        yield "".join(joined).encode("utf-8")
+        yield "".join(joined)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import Config
-from .model import NoteDate, Page, TextFile, utf8_pieces
+from .model import NoteDate, Page, TextFile, joined_pieces
 from .pagesections import PageSections, section_runs
 from .sectioned import Place, Written
 from .papers.mentions import excerpt_html
@@ -193,5 +193,5 @@ def render_stream(env: jinja2.Environment, page: Page | TextFile, reads: BodyRea
         yield from page.pieces(record=record)
         return
     sections = PageSections()
-    pieces = _template(env, page).generate(_context(page, reads, sections))
-    yield from utf8_pieces(sections.unmarked(pieces, record), TEMPLATE_PIECES)
+    pieces = joined_pieces(_template(env, page).generate(_context(page, reads, sections)), TEMPLATE_PIECES)
+    yield from (text.encode("utf-8") for text in sections.unmarked(pieces, record))  # marks looked for in each batch
