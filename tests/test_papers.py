@@ -329,3 +329,29 @@ def test_a_paper_saved_without_its_discussions_makes_the_same_ones_again(mention
                [(d.note.id, d.anchor, d.excerpt) for d in before.discussions]
         assert all(d.note is by_id[d.note.id] for d in after.discussions)
         assert after.digest == before.digest and after.notes == before.notes
+
+
+@settings(max_examples=40, deadline=None)
+@given(notes=st.lists(st.tuples(st.lists(st.sampled_from(["ml", "cv", "rl", "nlp"]), max_size=3, unique=True),
+                                st.lists(st.sampled_from(["arxiv:2001.00001", "arxiv:2001.00002", "arxiv:2001.00003"]),
+                                         max_size=2, unique=True)), min_size=1, max_size=12),
+       picked=st.sets(st.integers(0, 11), max_size=5))
+def test_related_notes_found_from_where_the_notes_are_are_those_found_by_walking_every_note(notes, picked):
+    """The related notes of a few notes, their papers' and tags' notes taken from the graph's
+    positions and tag groups (``Placed``), are those found by looking at every note."""
+    import datetime as dt
+
+    from papernotes.config import Config
+    from papernotes.graph import build_graph
+    from papernotes.model import Note, NoteDate, PaperRef, RenderedBody, SourceSpan
+    from papernotes.papers.papergraph import Placed, related_notes
+
+    made = tuple(Note(f"n{i}", f"Note {i}", f"/notes/n{i}/", NoteDate(dt.datetime(2024, 1, 1 + i % 3)), RenderedBody("<p>x</p>"),
+                      SourceSpan(f"n{i}.md", rel=f"n{i}.md"), tags=tuple(tags),
+                      papers=tuple(PaperRef(pid, "", "") for pid in papers))
+                 for i, (tags, papers) in enumerate(notes))
+    graph = build_graph(made, Config())
+    only = {f"n{i}" for i in picked if i < len(made)}
+    placed = Placed(graph.positions, {group.tag.slug: group.notes for group in graph.tags})
+    walked = related_notes(graph.notes, graph.papers.papers_of, graph.tags_of, only=only)
+    assert related_notes(graph.notes, graph.papers.papers_of, graph.tags_of, only=only, placed=placed) == walked

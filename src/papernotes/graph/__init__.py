@@ -16,8 +16,8 @@ from ..collector import paused
 from ..config import Config
 from .links import EarlierLinks, LinkIndex, names_linked, resolve_links
 from ..model import Diagnostic, Note, NoteDate, Tag
-from ..papers.papergraph import (RELATING_TAG, Earlier, Paper, PaperGraph, build_paper_graph, canonical_papers, match_feed_titles,
-                                 paper_metas, related_notes, subject_paper, swap_notes)
+from ..papers.papergraph import (RELATING_TAG, Earlier, Paper, PaperGraph, Placed, build_paper_graph, canonical_papers,
+                                 match_feed_titles, paper_metas, related_notes, subject_paper, swap_notes)
 from ..papers.registry import PaperMeta, Registry, papers_changed
 from ..urls import slugify
 
@@ -138,7 +138,8 @@ class Graph:
                     *(n.id for paper in {p.id: p for i in note_ids for p in self.papers.papers_of.get(i, ())}.values()
                       if len(paper.notes) <= RELATING_TAG for n in paper.notes)}
         ordered = tuple(notes)
-        fresh = related_notes(ordered, self.papers.papers_of, self.tags_of, only=relating)
+        fresh = related_notes(ordered, self.papers.papers_of, self.tags_of, only=relating,
+                              placed=Placed(positions, {group.tag.slug: group.notes for group in tags}))
         relisted = frozenset(i for i, found in fresh.items()
                              if i not in note_ids and [n.id for n in found] != [n.id for n in self.papers.related[i]])
         return (replace(self, notes=ordered, positions=positions, tags=tags, years=years, undated=undated,
@@ -245,7 +246,8 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
     moved = {tag.slug for note_id in note_ids for tag in set(previous.tags_of.get(note_id, ())) ^ set(tags_of[note_id])}
     relating = {*note_ids, *(note.id for group in (*previous.tags, *tags)
                              if group.tag.slug in moved and len(group.notes) <= RELATING_TAG for note in group.notes)}
-    fresh = related_notes(graph.notes, graph.papers.papers_of, tags_of, only=relating)
+    fresh = related_notes(graph.notes, graph.papers.papers_of, tags_of, only=relating,
+                          placed=Placed(graph.positions, {group.tag.slug: group.notes for group in tags}))
     relisted = frozenset(i for i, notes in fresh.items()
                          if i not in note_ids and [n.id for n in notes] != [n.id for n in graph.papers.related[i]])
     return replace(graph, tags=tags, tags_of=tags_of, papers=graph.papers.with_related(fresh)), relisted

@@ -541,27 +541,46 @@ def _relating(note_id: str, papers_of: Mapping[str, tuple[Paper, ...]], tags_of:
     return (*("p:" + paper.id for paper in papers_of.get(note_id, ())), *("t:" + tag.slug for tag in tags_of.get(note_id, ())))
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where the notes of a graph are (by id, their positions) and the notes of each tag (by
+    slug): what finds the notes holding a paper or tag without walking every note."""
+
+    positions: Mapping[str, int]
+    tagged: Mapping[str, tuple[Note, ...]]
+
+
 def related_notes(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]],
                   tags_of: dict[str, tuple[Tag, ...]], only: Collection[str] | None = None,
-                  limit: int = 5) -> dict[str, tuple[Note, ...]]:
+                  limit: int = 5, placed: Placed | None = None) -> dict[str, tuple[Note, ...]]:
     """For each note (or each of the ids ``only``), the notes sharing most papers (weight 2) and
-    tags (weight 1)."""
+    tags (weight 1). ``placed``: where ``notes`` are, for a few notes of a large graph."""
     keys_of = {i: _relating(i, papers_of, tags_of) for i in (only if only is not None else (note.id for note in notes))}
-    return _related(notes, keys_of, papers_of, tags_of, only, limit)
+    return _related(notes, keys_of, papers_of, tags_of, only, limit, placed)
 
 
 def _related(notes: tuple[Note, ...], keys_of: Mapping[str, tuple[str, ...]], papers_of: dict[str, tuple[Paper, ...]],
-             tags_of: dict[str, tuple[Tag, ...]], only: Collection[str] | None, limit: int = 5) -> dict[str, tuple[Note, ...]]:
+             tags_of: dict[str, tuple[Tag, ...]], only: Collection[str] | None, limit: int = 5,
+             placed: Placed | None = None) -> dict[str, tuple[Note, ...]]:
     """``related_notes``, the keys (``_relating``) of each note given (of those ``only``, when given)."""
     by_key: dict[str, list[int]] = {}  # the members of each paper and tag (those of the notes ``only``), by position
     if only is None:
         for at, note in enumerate(notes):
             for key in keys_of[note.id]:
                 by_key.setdefault(key, []).append(at)
+    elif placed is not None:  # each paper's and tag's own notes, placed
+        papers = {paper.id: paper for i in only for paper in papers_of.get(i, ())}
+        by_key = {key: sorted(placed.positions[note.id] for note in
+                              (papers[key[2:]].notes if key[0] == "p" else placed.tagged.get(key[2:], ())))
+                  for key in {key for i in only for key in keys_of[i]}}
     else:  # each note's papers and tags looked up, without making its keys: most are not wanted
         by_key = _members(notes, papers_of, tags_of, {key for i in only for key in keys_of[i]})
-    position = {note.id: index for index, note in enumerate(notes)} if only is None else \
-        {note.id: at for at, note in enumerate(notes) if note.id in only}
+    if only is None:
+        position = {note.id: index for index, note in enumerate(notes)}
+    elif placed is not None:
+        position = {i: placed.positions[i] for i in only}
+    else:
+        position = {note.id: at for at, note in enumerate(notes) if note.id in only}
     related = {}
     # a tag or paper on more than RELATING_TAG notes says little about relatedness
     members_at = {key: members for key, members in by_key.items() if len(members) <= RELATING_TAG}
