@@ -1525,12 +1525,9 @@ def test_the_citation_files_after_a_paper_added_make_again_its_run_alone(make_si
     from papernotes import sectioned
     from papernotes.emit import common
 
-    monkeypatch.setattr(sectioned.runs, "__defaults__", (4,))  # runs of about four papers
     notes = {f"content/n{i:02}.md": f"---\ntitle: Note {i}\ndate: 2024-01-{i % 28 + 1:02}\n---\n"
                                     f"On arXiv:2001.{i:05} and arXiv:2002.{i:05}.\n" for i in range(30)}
-    root = make_site(notes)
-    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
-    build(layout, options)
+    root, layout, options = _built_in_runs_of_four(make_site, monkeypatch, sectioned.runs, notes)  # of papers
     made: list[str] = []
     real = common.Citations.csl
     monkeypatch.setattr(common.Citations, "csl", lambda self, meta: made.append(meta.id) or real(self, meta))
@@ -1550,12 +1547,9 @@ def test_the_lists_of_every_note_and_paper_after_a_deletion_render_again_only_th
     page is a build from scratch's."""
     from papernotes import pagesections
 
-    monkeypatch.setattr(pagesections.section_runs, "__defaults__", (4,))  # runs of about four
     notes = {f"content/n{i:02}.md": f"---\ntitle: Note {i}\ndate: 2024-0{i % 3 + 1}-{i % 28 + 1:02}\n---\n"
                                     f"On arXiv:2001.{i:05}.\n" for i in range(40)}
-    root = make_site(notes)
-    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
-    build(layout, options)
+    root, layout, options = _built_in_runs_of_four(make_site, monkeypatch, pagesections.section_runs, notes)
     outcomes: list[bool] = []
     real = pagesections.PageSections._copied
 
@@ -1599,3 +1593,14 @@ def test_a_retitled_note_passing_others_of_its_date_moves_them_in_the_lists_hold
     build(layout, options)
     assert "/archive/" in keyed and "/tags/" not in keyed
     _as_cold_and_replayed(root, layout, options, path, restored)
+
+
+def _built_in_runs_of_four(make_site, monkeypatch: pytest.MonkeyPatch, cut: Callable[..., object],
+                           notes: dict[str, str]) -> tuple[Path, SiteLayout, BuildOptions]:
+    """A site of ``notes`` built once (one worker, no search), ``cut`` (a function cutting items
+    into runs, ``sectioned.runs`` or ``pagesections.section_runs``) making runs of about four."""
+    monkeypatch.setattr(cut, "__defaults__", (4,))
+    root = make_site(notes)
+    layout, options = SiteLayout.find(root), BuildOptions(search=False, workers=1)
+    build(layout, options)
+    return root, layout, options
