@@ -1350,12 +1350,13 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
             return None
         graph, passed, relisted = reordered
         changed.update({*(f"note:{i}" for i in passed), *(PAGE + graph.notes[graph.positions[i]].url for i in relisted)})
-        if len(passed) > 1:  # the notes it passed changed nowhere but in their order beside it: the lists that
-            # show any field of their notes and hold the note show another order; those holding only the
-            # notes passed show theirs as it was, and their pages (neighbours) read their notes whole
+        if len(passed) > 1:
+            # the notes it passed changed nowhere but in their order beside it: the lists that show any field
+            # of their notes and hold the note show another order; those holding only the notes passed show
+            # theirs as it was, and their pages (neighbours) read their notes whole
             changed.update(f"{SHOWN}note:{i}{FIELD}" for i in passed if i != new.id)
             changed.update(f"{SHOWN}note:{new.id}{FIELD}{name}" for name in SHOWN_FIELDS)
-        if len(passed) > 1:  # a tag's citation files list its notes' papers in the notes' order, holding no note
+            # a tag's citation files list its notes' papers in the notes' order, holding no note
             changed.update(UNDER + tag.url for tag in graph.tags_of.get(new.id, ()))
     if retagged_only:
         ((old, new),) = edited

@@ -12,7 +12,7 @@ the digest of all they hold, so the section's bytes are the same whenever its di
 same templates and config (the engine forgets every page, and so every section, when those
 change). A render that has the file the page's last render wrote, and where its sections are
 there, copies each section whose digest is among them and renders the others; after a note is
-added or deleted, the archive renders the month that holds it and copies the others.
+added or deleted, the archive renders the run that holds it and copies the others.
 
 A section must show nothing but what it is given: its label, the values named and what the
 templates around it hold for every page alike (``site``).
