@@ -11,6 +11,7 @@ before (a comma between runs of one array's items) is written between them, not 
 from __future__ import annotations
 
 import hashlib
+import operator
 import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
@@ -92,11 +93,14 @@ def runs(items: Iterable[Item], name: Callable[[Item], str], average: int = RUN)
     """``items`` cut into runs, one ending after each item whose ``name`` hashes to a multiple
     of ``average``: where a run ends depends on its own items alone, so an item added or
     removed changes its run and leaves every other as it was."""
-    run: list[Item] = []
-    for item in items:
-        run.append(item)
-        if zlib.crc32(name(item).encode("utf-8", "surrogatepass")) % average == 0:
-            yield run
-            run = []
-    if run:
-        yield run
+    items = list(items)
+    start = 0
+    for end, mark in enumerate(map(zlib.crc32, map(_ENCODED, map(name, items))), 1):  # hashed in C, item by item
+        if not mark % average:
+            yield items[start:end]
+            start = end
+    if start < len(items):
+        yield items[start:]
+
+
+_ENCODED = operator.methodcaller("encode", "utf-8", "surrogatepass")

@@ -18,6 +18,7 @@ from ..model import JsonData, Note, Tag
 from ..papers.papergraph import Paper
 
 VERSION = 1
+_ID = attrgetter("id")
 
 
 #: What graph.json shows of each note, as ``Note.card_of`` takes it.
@@ -48,7 +49,7 @@ def graph_json(graph: Graph, config: Config) -> Sectioned:
     only the edges of papers and shelves are held to be sorted (a 100,000-note site has about a
     million edges): the notes' own come note by note in the order of their ids."""
     base_path = config.base_path
-    by_id = sorted(graph.notes, key=lambda note: note.id)
+    by_id = sorted(graph.notes, key=_ID)
     forward, tags_of = graph.forward, graph.tags_of
     papers = graph.papers.papers
     shelves = _Shelves(papers, config)
@@ -66,14 +67,14 @@ def graph_json(graph: Graph, config: Config) -> Sectioned:
         """A section for each run of ``notes``, made of its ``items``, known by the notes' ids,
         ``cards`` (digests, each of one length) and ``texts`` (free of the bytes 0 and 1)."""
         for run in notes:
-            known: list[str | bytes] = [kind, base_path, "\0".join([note.id for note in run])]
+            known: list[str | bytes] = [kind, base_path, "\0".join(map(_ID, run))]
             if cards is not None:
                 known.append(b"".join(map(cards, run)))
             if texts is not None:
                 known.append("\1".join(map(texts, run)))
             yield Section(digest(*known), partial(lambda run: _joined(items(run)), run))
 
-    id_runs = list(runs(by_id, attrgetter("id")))
+    id_runs = list(runs(by_id, _ID))
     discusses = by_note("discusses", id_runs, lambda run: (
         {"anchor": anchor, "source": f"note:{note.id}", "target": target, "type": "discusses"}
         for note in run for target, anchor in _discussed(note)), cards=attrgetter("card"))
@@ -84,12 +85,12 @@ def graph_json(graph: Graph, config: Config) -> Sectioned:
     tagged = by_note("tagged", id_runs, lambda run: (
         {"source": f"note:{note.id}", "target": f"tag:{slug}", "type": "tagged"}
         for note in run for slug in sorted(tag.slug for tag in tags_of.get(note.id, ()))), texts=slugs)
-    note_nodes = by_note("note nodes", runs(graph.notes, attrgetter("id")),
+    note_nodes = by_note("note nodes", runs(graph.notes, _ID),
                          lambda run: (_note_node(note, graph, base_path) for note in run),
                          cards=lambda note: note.card_of(NOTE_FIELDS), texts=slugs)
     paper_nodes = (Section(digest("paper nodes", base_path, *(f"{p.id}\0{p.title}\0{p.url}\0{p.meta.year}" for p in run)),
                            partial(lambda run: _joined(_paper_node(paper, base_path) for paper in run), run))
-                   for run in runs(papers, attrgetter("id")))
+                   for run in runs(papers, _ID))
     return Sectioned((
         b'{"edges":[',
         Section(digest("cites", compact_json(cites)), lambda: _joined(_edge(*edge) for edge in cites)),
