@@ -1477,7 +1477,8 @@ def test_graph_json_after_a_tag_edit_makes_again_only_the_runs_around_the_note(m
     from papernotes import sectioned
     from papernotes.emit import graphjson
 
-    monkeypatch.setattr(sectioned.runs, "__defaults__", (4,))  # runs of about four notes
+    monkeypatch.setattr(sectioned.runs, "__defaults__", (4,))  # runs of about four papers…
+    monkeypatch.setattr(sectioned.cut, "__defaults__", (4,))  # …and notes
     notes = {f"content/n{i:02}.md": f"---\ntitle: Note {i}\ndate: 2024-01-{i % 28 + 1:02}\ntags: [t{i % 3}]\n---\n"
                                     f"On arXiv:2001.{i:05} and [[n{(i + 1) % 40:02}]].\n" for i in range(40)}
     root = make_site(notes)

@@ -27,10 +27,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from markupsafe import Markup
 
-from .sectioned import Place, Written, runs
+from .sectioned import Place, Written, cut, runs
 from .views import BodyReads, NoteView, NoteViews, PaperView
 
-_DIGEST, _ID = operator.attrgetter("digest"), operator.attrgetter("id")
+_DIGEST, _SHOWN, _FIRST = operator.attrgetter("digest"), operator.attrgetter("shown"), operator.itemgetter(0)
 RUN = 32  # the items of a section (``runs``), on average: a list's rows render in tens of microseconds each
 
 
@@ -134,11 +134,13 @@ def _take(value: Any, update: Callable[[bytes], None]) -> bool:
 
 def section_runs(items: Iterable[Any], average: int = RUN) -> list[Sequence[Any]]:
     """The ``runs`` filter: ``items`` (notes or papers as templates see them) cut into runs of
-    about ``average``, each ending where its own items say (``sectioned.runs``), so that an item
-    added or removed changes its own run alone. A list of notes is cut as notes, each run a list
-    whose views are made when a template reaches them (a run copied makes none)."""
+    about ``average``, each ending where its own items say (``sectioned.runs``; a note by the
+    digest of its id), so that an item added or removed changes its own run alone. A list of
+    notes is cut as notes, each run a list whose views are made when a template reaches them (a
+    run copied makes none)."""
     if isinstance(items, NoteViews):
-        return [NoteViews(tuple(run), items._reads) for run in runs(items._notes, _ID, average)]
+        notes = list(items._notes)
+        return [NoteViews(tuple(run), items._reads) for run in cut(notes, map(_FIRST, map(_SHOWN, notes)), average)]
     return list(runs(items, _name, average))
 
 

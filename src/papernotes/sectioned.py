@@ -94,8 +94,14 @@ def runs(items: Iterable[Item], name: Callable[[Item], str], average: int = RUN)
     of ``average``: where a run ends depends on its own items alone, so an item added or
     removed changes its run and leaves every other as it was."""
     items = list(items)
+    return cut(items, map(zlib.crc32, map(_ENCODED, map(name, items))), average)  # hashed in C, item by item
+
+
+def cut(items: list[Item], marks: Iterable[int], average: int = RUN) -> Iterator[list[Item]]:
+    """``items`` cut into runs, one ending after each item whose mark (one for each item, a hash
+    of what it is, such as the digest of a note's id) is a multiple of ``average``."""
     start = 0
-    for end, mark in enumerate(map(zlib.crc32, map(_ENCODED, map(name, items))), 1):  # hashed in C, item by item
+    for end, mark in enumerate(marks, 1):
         if not mark % average:
             yield items[start:end]
             start = end

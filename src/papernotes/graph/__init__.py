@@ -336,7 +336,8 @@ def in_order(problems: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 
 def _forward(backlinks: dict[str, tuple[Note, ...]]) -> dict[str, tuple[str, ...]]:
-    """For each note id, the ids of the notes it links to (backlinks turned around)."""
+    """For each note id, the ids of the notes it links to (backlinks turned around), in order of
+    id (graph.json lists them so)."""
     forward: dict[str, list[str]] = {}
     for target, sources in sorted(backlinks.items()):
         for source in sources:
