@@ -824,7 +824,9 @@ class Engine:
         written = 0
         for page in pages:
             previous = self.pages.get(page.url)
-            key, drawn[page.url] = digest_page(page, previous.bodies if previous is not None else None, shared)
+            key, found = digest_page(page, previous.bodies if previous is not None else None, shared)
+            if previous is None or key != previous.key:  # else told when it was last keyed (``_write_here``)
+                drawn[page.url] = found
             written += self._write_page(sink, env, page, key, diagnostics, shared)
         return sink, {page.url: self.pages[page.url] for page in pages if page.url in self.pages}, drawn, diagnostics, written
 
