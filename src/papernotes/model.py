@@ -316,6 +316,12 @@ SHOWN_FIELDS = ("id", "title", "url", "date", "updated", "summary", "tags", "met
 _SHOWN_AT = tuple(map(_CARD_FIELDS.index, SHOWN_FIELDS))
 
 
+def id_marks(notes: Iterable[Note]) -> Iterator[int]:
+    """Where runs of ``notes`` end (``sectioned.cut``): the first byte of the digest of each one's
+    id (``Note.shown``), taken in C."""
+    return map(operator.itemgetter(0), map(operator.attrgetter("shown"), notes))
+
+
 @functools.lru_cache(maxsize=64)
 def _shown_parts(fields: frozenset[str]) -> Callable[[bytes], tuple[bytes, ...]]:
     """What takes the digests of the id and of ``fields`` out of ``Note.shown``."""

@@ -27,10 +27,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from markupsafe import Markup
 
-from .sectioned import Place, Written, cut, runs
+from .model import id_marks
+from .sectioned import LastSections, Place, Written, cut, runs
 from .views import BodyReads, NoteView, NoteViews, PaperView
 
-_DIGEST, _SHOWN, _FIRST = operator.attrgetter("digest"), operator.attrgetter("shown"), operator.itemgetter(0)
+_DIGEST = operator.attrgetter("digest")
 RUN = 32  # the items of a section (``runs``), on average: a list's rows render in tens of microseconds each
 
 
@@ -44,9 +45,7 @@ class PageSections:
     def __init__(self, last: Written | None = None, places: Sequence[Place] = (),
                  reads: BodyReads | None = None, earlier: Iterable[str] = ()) -> None:
         self.mark = "\x00" + os.urandom(8).hex()  # no text of a note can hold it
-        self._last = last
-        self._known = {digest: (start, length) for digest, start, length in places
-                       if last is not None and start + length <= len(last)}
+        self._copies = LastSections(last, places)
         self._reads, self._earlier = reads, earlier
         self._open = False
 
@@ -66,12 +65,8 @@ class PageSections:
         return Markup(f"{self.mark}[{digest.hex()}]{text}{self.mark}/")
 
     def _copied(self, digest: bytes) -> str | None:
-        found = self._known.get(digest)
-        if found is None or self._last is None:
-            return None
-        start, length = found
-        data = self._last[start:start + length]
-        if len(data) != length:
+        data = self._copies.get(digest)
+        if data is None:
             return None
         try:
             text = data.decode("utf-8")
@@ -140,7 +135,7 @@ def section_runs(items: Iterable[Any], average: int = RUN) -> list[Sequence[Any]
     run copied makes none)."""
     if isinstance(items, NoteViews):
         notes = list(items._notes)
-        return [NoteViews(tuple(run), items._reads) for run in cut(notes, map(_FIRST, map(_SHOWN, notes)), average)]
+        return [NoteViews(tuple(run), items._reads) for run in cut(notes, id_marks(notes), average)]
     return list(runs(items, _name, average))
 
 

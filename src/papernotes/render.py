@@ -149,13 +149,6 @@ def _json_ld(value: Any) -> Markup:
     return Markup(text)
 
 
-def render_page(env: jinja2.Environment, page: Page, reads: BodyReads | None = None) -> str:
-    """The text of one page; its template sees views of the model values in its context, which
-    tell ``reads`` of each note body read."""
-    sections = PageSections()
-    return "".join(sections.unmarked([_template(env, page).render(_context(page, reads, sections))]))
-
-
 def _template(env: jinja2.Environment, page: Page) -> jinja2.Template:
     return env.get_template(page.template)
 

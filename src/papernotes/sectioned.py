@@ -52,17 +52,15 @@ class Sectioned:
         """The file in pieces: each section whose digest is among ``places`` (where the
         sections of ``last``, the file as last written, are) copied from there, the others
         made; ``record`` hears where each section goes in this file."""
-        known = {digest: (start, length) for digest, start, length in places
-                 if last is not None and start + length <= len(last)}
+        copies = LastSections(last, places)
         offset, joined = 0, False
         for part in self.parts:
             if isinstance(part, bytes):
                 yield part
                 offset, joined = offset + len(part), False
                 continue
-            found = known.get(part.digest)
-            copied = last[found[0]:found[0] + found[1]] if found is not None and last is not None else None
-            made = (copied,) if found is not None and copied is not None and len(copied) == found[1] else part.make()
+            copied = copies.get(part.digest)
+            made = (copied,) if copied is not None else part.make()
             start, length = None, 0
             for piece in made:
                 if not piece:
@@ -77,6 +75,25 @@ class Sectioned:
             joined = joined or start is not None
             if record is not None:
                 record.append((part.digest, offset if start is None else start, length))
+
+
+class LastSections:
+    """The sections of a file as last written (``last``) at ``places`` there, each one's bytes
+    by its digest while the file still holds them whole."""
+
+    def __init__(self, last: Written | None, places: Sequence[Place]) -> None:
+        self._last = last
+        self._known = {digest: (start, length) for digest, start, length in places
+                       if last is not None and start + length <= len(last)}
+
+    def get(self, digest: bytes) -> bytes | None:
+        """The bytes of the section ``digest`` in the last file; None when it has none, or no longer."""
+        found = self._known.get(digest)
+        if found is None or self._last is None:
+            return None
+        start, length = found
+        data = self._last[start:start + length]
+        return data if len(data) == length else None
 
 
 def digest(*pieces: bytes | str) -> bytes:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from functools import partial
 from itertools import islice
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator
 
 from ..papers.authorship import Shelf, authors, venues
@@ -14,20 +13,12 @@ from ..sectioned import Section, Sectioned, cut, digest, runs
 from ..config import Config
 from ..graph import Graph
 from ..jsonbytes import compact_json
-from ..model import JsonData, Note, Tag
+from ..model import JsonData, Note, Tag, id_marks
 from ..papers.papergraph import Paper
 
 VERSION = 1
 _ID = attrgetter("id")
 
-
-def _note_marks(notes: Iterable[Note]) -> Iterator[int]:
-    """Where runs of ``notes`` end (``sectioned.cut``): the first byte of the digest of each
-    one's id, taken in C."""
-    return map(itemgetter(0), map(_SHOWN, notes))
-
-
-_SHOWN = attrgetter("shown")
 
 
 #: What graph.json shows of each note, as ``Note.card_of`` takes it.
@@ -81,9 +72,9 @@ def graph_json(graph: Graph, config: Config) -> Sectioned:
                 known.append(b"".join(map(cards, run)))
             if texts is not None:
                 known.append("\1".join(map(texts, run)))
-            yield Section(digest(*known), partial(lambda run: _joined(items(run)), run))
+            yield Section(digest(*known), functools.partial(lambda run: _joined(items(run)), run))
 
-    id_runs = list(cut(by_id, _note_marks(by_id)))
+    id_runs = list(cut(by_id, id_marks(by_id)))
     discusses = by_note("discusses", id_runs, lambda run: (
         {"anchor": anchor, "source": f"note:{note.id}", "target": target, "type": "discusses"}
         for note in run for target, anchor in _discussed(note)), cards=attrgetter("card"))
@@ -94,11 +85,11 @@ def graph_json(graph: Graph, config: Config) -> Sectioned:
     tagged = by_note("tagged", id_runs, lambda run: (
         {"source": f"note:{note.id}", "target": f"tag:{slug}", "type": "tagged"}
         for note in run for slug in sorted(tag.slug for tag in tags_of.get(note.id, ()))), texts=slugs)
-    note_nodes = by_note("note nodes", cut(list(graph.notes), _note_marks(graph.notes)),
+    note_nodes = by_note("note nodes", cut(list(graph.notes), id_marks(graph.notes)),
                          lambda run: (_note_node(note, graph, base_path) for note in run),
                          cards=lambda note: note.card_of(NOTE_FIELDS), texts=slugs)
     paper_nodes = (Section(digest("paper nodes", base_path, *(f"{p.id}\0{p.title}\0{p.url}\0{p.meta.year}" for p in run)),
-                           partial(lambda run: _joined(_paper_node(paper, base_path) for paper in run), run))
+                           functools.partial(lambda run: _joined(_paper_node(paper, base_path) for paper in run), run))
                    for run in runs(papers, _ID))
     return Sectioned((
         b'{"edges":[',
