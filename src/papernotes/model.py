@@ -15,7 +15,7 @@ import io
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Protocol, Sequence
 
 from .jsonbytes import compact_json
 from .sectioned import Place, Sectioned, Written
@@ -145,11 +145,11 @@ class LinkRef:
     fallback: str = ""  # a root-relative link (``/folder/Note``) kept as written when no note has that path
 
 
-@dataclass(frozen=True, slots=True)
-class PaperRef:
+class PaperRef(NamedTuple):
     """A paper a note discusses: its canonical id, the section (heading id) of the mention,
     a title the note gives it and what gave it (a key of ``titles.STRENGTH``, or ``generic`` when
-    a link such as "paper" or "pdf" names it), and the text around the mention."""
+    a link such as "paper" or "pdf" names it), and the text around the mention. A tuple: the
+    tens of thousands a saved state holds (six a note) are made again in C (``__reduce__``)."""
 
     id: str
     anchor: str = ""
@@ -157,6 +157,9 @@ class PaperRef:
     excerpt: str = ""
     declared: bool = False
     title_source: str = ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple.__new__, (PaperRef, tuple(self))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ class Names:
         name = self.name
         body = note.body
         headings = tuple(map(self.heading, body.headings))
-        papers = tuple(replace(ref, id=name(ref.id), anchor=name(ref.anchor), title_source=name(ref.title_source),
+        papers = tuple(ref._replace(id=name(ref.id), anchor=name(ref.anchor), title_source=name(ref.title_source),
                                title=None if ref.title is None else name(ref.title)) for ref in note.papers)
         shared = copy.copy(note)  # not replace(): the digest, taken of the content, stays as it is
         for field, value in (("body", replace(body, headings=headings, tags=self._names(body.tags))), ("papers", papers),

@@ -186,7 +186,7 @@ def shape(note: Note) -> bytes:
     site as it was; any other field, present or added later, counts."""
     body = replace(note.body, stored="", words=0, assets=(), lookups=(),
                    links=tuple(replace(link, line=0, col=0) for link in note.body.links))
-    return replace(note, body=body, summary="", papers=tuple(replace(ref, excerpt="") for ref in note.papers)).digest
+    return replace(note, body=body, summary="", papers=tuple(ref._replace(excerpt="") for ref in note.papers)).digest
 
 
 def retitled_in_place(graph: Graph, old: Note, new: Note) -> list[Note] | None:

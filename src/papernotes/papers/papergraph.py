@@ -287,7 +287,7 @@ def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note,
 def _canonical(note: Note, registry: Registry) -> Note:
     refs = note.papers
     if any(r.id in registry.aliases for r in refs):
-        refs = tuple(replace(r, id=registry.canonical(r.id)) for r in refs)
+        refs = tuple(r._replace(id=registry.canonical(r.id)) for r in refs)
     stem = PurePosixPath(note.source.rel or note.source.path).stem
     paper_id = registry.keys.get(stem[1:]) if stem.startswith("@") and note.source.item is None else None
     if paper_id and not any(r.declared and r.id == paper_id for r in refs):
