@@ -325,7 +325,8 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = group_dates(ordered)
     papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper,
-                               Earlier(earlier.notes, earlier.papers, earlier.tags_of, registry_changed) if earlier is not None else None)
+                               Earlier(earlier.notes, earlier.papers, earlier.tags_of, registry_changed) if earlier is not None else None,
+                               Placed(positions, {group.tag.slug: group.notes for group in tags}))
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
                  in_order(problems))
 

@@ -325,13 +325,15 @@ class Earlier:
 
 
 def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict[str, tuple[Tag, ...]],
-                      paper_url: str = "/papers/{slug}/", earlier: Earlier | None = None) -> PaperGraph:
+                      paper_url: str = "/papers/{slug}/", earlier: Earlier | None = None,
+                      placed: Placed | None = None) -> PaperGraph:
     """Papers (newest discussion first within each), per-note paper lists, co-mentions, related notes;
     ``paper_url`` is the pattern of a paper's page. A paper of ``earlier`` (an earlier graph's)
     that no changed note mentions, or with the same metadata and discussions, by the same note
     objects, is taken as it was (with what it worked out and the cards its lists took), and so
     are the metadata of the papers no changed note mentions, the co-mentions of those mentioned
-    beside none, and the related notes of the notes sharing no paper or tag with a changed note."""
+    beside none, and the related notes of the notes sharing no paper or tag with a changed note
+    (``placed``: where ``notes`` are, and the notes of each tag)."""
     changes = _Changes.of(notes, earlier) if earlier is not None else None
     touched = changes.papers() | changes.earlier.registry_changed if changes is not None else set()
     metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier, touched)
@@ -352,7 +354,7 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     if changes is None:
         related, mentioned = related_notes(notes, papers_of, tags_of), co_mentions(papers_of, papers)
     else:
-        related = related_again(notes, papers_of, tags_of, changes)
+        related = related_again(notes, papers_of, tags_of, changes, papers, placed)
         mentioned = _co_mentions_again(papers_of, papers, changes.earlier.papers, touched)
     return PaperGraph(ordered, papers_of, mentioned, related, cites=cites, cited_by=cited_by)
 
@@ -499,23 +501,27 @@ RELATING_TAG = 200  # the most notes a tag may have for its notes to be related 
 
 
 def related_again(notes: tuple[Note, ...], papers_of: dict[str, tuple[Paper, ...]], tags_of: dict[str, tuple[Tag, ...]],
-                  changes: _Changes) -> dict[str, tuple[Note, ...]]:
+                  changes: _Changes, papers: Mapping[str, Paper] | None = None,
+                  placed: Placed | None = None) -> dict[str, tuple[Note, ...]]:
     """``related_notes`` of ``notes``, found again only for the notes sharing a paper or tag with
     a note that is not the earlier graph's (added, gone or changed), unless that paper or tag
     has too many notes to relate them (``RELATING_TAG``) before and after: another note's
     candidates, their scores and their order are what they were, and so is its list. All are
     found again when the notes that did not change moved among one another (ties go to the
-    earlier note; a changed note that moved, a new date, is found again with those near it)."""
+    earlier note; a changed note that moved, a new date, is found again with those near it).
+    ``placed`` (with every paper by id, ``papers``): where the notes are, to find the notes of a
+    paper or tag from its own rather than by walking every note."""
     earlier, before, now, changed = changes.earlier, changes.before, changes.now, changes.ids
     if [i for i in now if i not in changed] != [i for i in before if i not in changed]:
         return related_notes(notes, papers_of, tags_of)
     left = Counter(key for i in changed if i in now for key in _relating(i, papers_of, tags_of))  # the changed notes' keys now…
     came = Counter(key for i in changed for key in _relating(i, earlier.papers.papers_of, earlier.tags_of))  # …and before
-    members = _members(notes, papers_of, tags_of, left.keys() | came.keys())
+    keys = left.keys() | came.keys()
+    members = _members(notes, papers_of, tags_of, keys) if placed is None or papers is None else _placed_members(placed, papers, keys)
     touched = [key for key, holding in members.items()
                if min(len(holding), len(holding) - left[key] + came[key]) <= RELATING_TAG]
     again = {*(i for i in changed if i in now), *(notes[at].id for key in touched for at in members[key])}
-    related = _related(notes, {i: _relating(i, papers_of, tags_of) for i in again}, papers_of, tags_of, again)
+    related = _related(notes, {i: _relating(i, papers_of, tags_of) for i in again}, papers_of, tags_of, again, placed=placed)
     kept = earlier.papers.related  # the same notes: a list holding a note that changed was found again
     return {i: related[i] if i in related else kept.get(i, ()) for i in now}
 
@@ -533,6 +539,18 @@ def _members(notes: tuple[Note, ...], papers_of: Mapping[str, tuple[Paper, ...]]
         for tag in tags_of.get(note.id, ()):
             if tag.slug in slugs:
                 members["t:" + tag.slug].append(at)
+    return members
+
+
+def _placed_members(placed: Placed, papers: Mapping[str, Paper], keys: Collection[str]) -> dict[str, list[int]]:
+    """``_members``, found from each paper's (of ``papers``) and tag's own notes where ``placed``
+    puts them: a paper none holds any more has none."""
+    at = placed.positions
+    members: dict[str, list[int]] = {}
+    for key in keys:
+        paper = papers.get(key[2:]) if key[0] == "p" else None
+        holding = (paper.notes if paper is not None else ()) if key[0] == "p" else placed.tagged.get(key[2:], ())
+        members[key] = sorted(at[note.id] for note in holding)
     return members
 
 
@@ -569,10 +587,8 @@ def _related(notes: tuple[Note, ...], keys_of: Mapping[str, tuple[str, ...]], pa
             for key in keys_of[note.id]:
                 by_key.setdefault(key, []).append(at)
     elif placed is not None:  # each paper's and tag's own notes, placed
-        papers = {paper.id: paper for i in only for paper in papers_of.get(i, ())}
-        by_key = {key: sorted(placed.positions[note.id] for note in
-                              (papers[key[2:]].notes if key[0] == "p" else placed.tagged.get(key[2:], ())))
-                  for key in {key for i in only for key in keys_of[i]}}
+        by_key = _placed_members(placed, {paper.id: paper for i in only for paper in papers_of.get(i, ())},
+                                 {key for i in only for key in keys_of[i]})
     else:  # each note's papers and tags looked up, without making its keys: most are not wanted
         by_key = _members(notes, papers_of, tags_of, {key for i in only for key in keys_of[i]})
     if only is None:
