@@ -1414,14 +1414,12 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
             changed.update({PAGE + urls.archive, UNDER + urls.of_year(number)})
     if not _same_objects(earlier.undated, graph.undated):
         changed.add(PAGE + urls.archive)
-    for note in graph.notes:  # its page shows its neighbours, backlinks and related notes
-        was = old.get(note.id)
-        if was is None:
-            continue
-        if (not _same_notes(earlier.neighbours(was), graph.neighbours(note))
-                or not _same_notes(earlier.backlinks.get(note.id, ()), graph.backlinks.get(note.id, ()))
-                or not _same_notes(earlier.papers.related.get(note.id, ()), graph.papers.related.get(note.id, ()))):
-            changed.add(PAGE + note.url)
+    # a note's page shows its neighbours, backlinks and related notes
+    beside = [_neighbour_ids(notes) for notes in (earlier.notes, graph.notes)]
+    shown_apart = {i for i, pair in beside[1].items() if beside[0].get(i, pair) != pair}
+    for before_lists, lists in ((earlier.backlinks, graph.backlinks), (earlier.papers.related, graph.papers.related)):
+        shown_apart.update(i for i in before_lists.keys() | lists.keys() if not _same_notes(before_lists.get(i, ()), lists.get(i, ())))
+    changed.update(PAGE + new[i].url for i in shown_apart if i in old and i in new)
     for i in others | gone:  # the local graphs of the notes linking to it show its title and tags
         for source in (*earlier.backlinks.get(i, ()), *graph.backlinks.get(i, ())):
             if source.id in new:
@@ -1479,6 +1477,12 @@ def _owners(claims: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def _same_objects(one: tuple[Note, ...], other: tuple[Note, ...]) -> bool:
     return len(one) == len(other) and all(a is b for a, b in zip(one, other))
+
+
+def _neighbour_ids(notes: tuple[Note, ...]) -> dict[str, tuple[str | None, str | None]]:
+    """The ids of each note's neighbours (``Graph.neighbours``: newer, older), by its id."""
+    ids = [note.id for note in notes]
+    return dict(zip(ids, zip([None, *ids[:-1]], [*ids[1:], None])))
 
 
 def _same_notes(one: tuple[Note | None, ...], other: tuple[Note | None, ...]) -> bool:
