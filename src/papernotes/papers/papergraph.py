@@ -336,12 +336,15 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
     (``placed``: where ``notes`` are, and the notes of each tag)."""
     changes = _Changes.of(notes, earlier) if earlier is not None else None
     touched = changes.papers() | changes.earlier.registry_changed if changes is not None else set()
-    metas = paper_metas(notes, registry) if earlier is None else _metas_again(notes, registry, earlier, touched)
     was = {paper.id: paper for paper in earlier.papers.papers} if earlier is not None else {}
     # a paper no changed note mentions, now or before, is discussed by the same notes in the same order
     kept = {pid: paper for pid, paper in was.items() if pid not in touched and paper.url_pattern == paper_url}
+    mentioning = notes  # the notes that may mention a paper not kept: the others' papers are the earlier ones
+    if changes is not None and placed is not None and len(kept) + len(was.keys() & touched) == len(was):
+        mentioning = changes.mentioning(touched, was, notes, placed)
+    metas = paper_metas(notes, registry) if earlier is None else _metas_again(mentioning, registry, earlier, touched)
     discussions: dict[str, list[Discussion]] = {}
-    for note in notes:
+    for note in mentioning:
         for ref in note.papers:
             if ref.id not in kept:
                 discussions.setdefault(ref.id, []).append(Discussion(note, ref.anchor, ref.excerpt))
@@ -349,7 +352,10 @@ def build_paper_graph(notes: tuple[Note, ...], registry: Registry, tags_of: dict
               for pid, found in discussions.items()}
     papers.update(kept)
     ordered = tuple(sorted(papers.values(), key=_title_order))
-    papers_of = {note.id: tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
+    earlier_of = earlier.papers.papers_of if earlier is not None and mentioning is not notes else {}
+    again = {note.id for note in mentioning} if earlier_of else set()
+    papers_of = {note.id: earlier_of[note.id] if note.id in earlier_of and note.id not in again else
+                 tuple(papers[pid] for pid in dict.fromkeys(ref.id for ref in note.papers)) for note in notes}
     cites, cited_by = citations(ordered)
     if changes is None:
         related, mentioned = related_notes(notes, papers_of, tags_of), co_mentions(papers_of, papers)
@@ -389,10 +395,20 @@ class _Changes:
         return {ref.id for i in self.ids for note in (self.before.get(i), self.now.get(i)) if note is not None
                 for ref in note.papers}
 
+    def mentioning(self, papers: Collection[str], was: Mapping[str, Paper], notes: tuple[Note, ...],
+                   placed: Placed) -> tuple[Note, ...]:
+        """Of ``notes`` (where ``placed`` puts them), in their order, those mentioning any of
+        ``papers`` (of the earlier ones, ``was``, by id) and those changed: any other mentions
+        what it did, and only papers no changed note mentions."""
+        ids = {note.id for pid in papers if pid in was for note in was[pid].notes} | self.ids
+        at = placed.positions
+        return tuple(notes[index] for index in sorted(at[i] for i in ids if i in at))
+
 
 def _metas_again(notes: tuple[Note, ...], registry: Registry, earlier: Earlier, touched: set[str]) -> dict[str, PaperMeta]:
-    """``paper_metas``, titled again only for the papers ``touched`` (``_Changes.papers``): the
-    others' titles come from the same notes' evidence."""
+    """``paper_metas``, titled again only for the papers ``touched`` (``_Changes.papers``), from
+    ``notes`` (every note mentioning one, in order): the others' titles come from the same
+    notes' evidence."""
     metas = {paper.id: paper.meta for paper in earlier.papers.papers}
     fresh = paper_metas((note for note in notes if any(ref.id in touched for ref in note.papers)), registry, touched)
     metas.update((paper_id, fresh[paper_id]) for paper_id in touched if paper_id in fresh)  # the rest as titled before
