@@ -202,9 +202,13 @@ class EarlierLinks:
         linked anew (an embed shows the embedded note's own embeds)."""
         before = self.index.by_id.get(note.id)
         done = self.notes.get(note.id)
-        if before is None or done is None or before != note or has_embeds(note):
+        if before is None or done is None or (before is not note and before != note):
             return None
         links = note.body.links
+        if not links:  # most notes: nothing to look up
+            return done, (), ()
+        if has_embeds(note):
+            return None
         targets = [index.find(link, note) for link in links]
         if any(now != self.index.find(link, note) for link, now in zip(links, targets)):
             return None
