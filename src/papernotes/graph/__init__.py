@@ -7,6 +7,7 @@ same writing found twice, ``sections`` gives Hugo section pages their children; 
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -318,7 +319,7 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     links = EarlierLinks(earlier.index, {note.id: note for note in earlier.notes}) if earlier is not None else None
     linked, linking, link_problems = resolve_links(tuple(kept), index, config.base_path, keep, links)
     problems.extend(link_problems)
-    ordered = tuple(sorted(linked, key=lambda n: n.sort_key))
+    ordered = _in_order(linked, earlier.notes if earlier is not None else ())
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
@@ -329,6 +330,24 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
                                Placed(positions, {group.tag.slug: group.notes for group in tags}))
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
                  in_order(problems))
+
+
+def _in_order(notes: tuple[Note, ...], earlier: tuple[Note, ...]) -> tuple[Note, ...]:
+    """``notes`` in the site's order (``Note.sort_key``). The notes of the ``earlier`` graph that
+    are among them keep their order, each other note put in its place among them (a few
+    notes added, changed or gone: not every note's key taken again)."""
+    now = {note.id: note for note in notes}
+    kept = [note for note in earlier if now.get(note.id) is note]
+    if len(notes) - len(kept) > REORDERED_AT_MOST:
+        return tuple(sorted(notes, key=_SORT_KEY))
+    placed = {note.id for note in kept}
+    for note in sorted((note for note in notes if note.id not in placed), key=_SORT_KEY):
+        kept.insert(bisect.bisect(kept, note.sort_key, key=_SORT_KEY), note)
+    return tuple(kept)
+
+
+REORDERED_AT_MOST = 100  # notes not in the earlier graph's order: past this many, all are sorted again
+_SORT_KEY = operator.attrgetter("sort_key")
 
 
 def in_order(problems: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
