@@ -1502,7 +1502,8 @@ def _comentioned_again(before: PaperGraph, after: PaperGraph) -> set[str]:
     def listed(graph: PaperGraph, pid: str) -> list[tuple[str, int]]:
         return [(paper.id, count) for paper, count in graph.co_mentioned.get(pid, ())]
 
-    return {pid for pid in before.co_mentioned.keys() | after.co_mentioned.keys() if listed(before, pid) != listed(after, pid)}
+    was, now = before.co_mentioned, after.co_mentioned
+    return {pid for pid in was.keys() | now.keys() if was.get(pid) is not now.get(pid) and listed(before, pid) != listed(after, pid)}
 
 
 def _keyed_again(before: PaperGraph, after: PaperGraph) -> set[str]:
