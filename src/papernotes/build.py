@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from . import inplace, lookahead, output, uptodate
-from .collector import paused
+from .collector import paused, seldom
 from .model import Diagnostic, Note, Progress, ReadResult, no_progress
 from .sitelayout import CACHE_DIR, BuildOptions, SiteLayout, site_config, static_files, user_cache_dir
 
@@ -103,7 +103,14 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
     """Build the site into ``layout.out``; the old output stays intact if anything fails.
     ``looked``: the up-to-date check already made of this site with these options, if any
     (``launch`` makes it before the command line is parsed). ``kept_engine``: the engine of this
-    process's last build of the site with these options, to start from (and keep this one's)."""
+    process's last build of the site with these options, to start from (and keep this one's).
+    The cycle collector runs ``seldom`` meanwhile."""
+    with seldom():
+        return _build(layout, options, progress, looked, kept_engine)
+
+
+def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked: uptodate.Check | None,
+           kept_engine: KeptEngine | None) -> BuildResult:
     started, began = time.perf_counter(), time.time()
     output.check_output_dir(layout.out, options.force)
     if not options.cache:
