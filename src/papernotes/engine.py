@@ -57,7 +57,7 @@ from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
+from .graph import Graph, TagGroup, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
 from .model import SHOWN_FIELDS, Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile, ids_of
 from .sectioned import Place, Written
@@ -1603,7 +1603,10 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         inside = bodies if isinstance(value, VIEWED) else None
         seen = viewed and isinstance(value, VIEWED)
         if frozen:
-            digest, held = _frozen_digest(value, names, inside, shared, seen)
+            if kind is TagGroup:
+                digest, held = _tag_group_digest(value, names, inside, shared, seen)  # type: ignore[arg-type]
+            else:
+                digest, held = _frozen_digest(value, names, inside, shared, seen)
             if update is not None:
                 update(digest)
             if found is not None:
@@ -1670,6 +1673,25 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     if shared is not None:
         shared[place] = (value, *taken)
     return taken
+
+
+def _tag_group_digest(group: TagGroup, names: tuple[str, ...], bodies: frozenset[str] | None,
+                      shared: Shared | None, viewed: bool) -> tuple[bytes, tuple[str, ...]]:
+    """``_frozen_digest`` of a tag's group, whose digests are kept with it (and with the graph
+    saved): a group is made again only when its notes are not the same objects, so a digest
+    taken once, of its notes' cards, holds while it lasts; the notes it holds are its own. The
+    tags index holds every group (tens of thousands of notes in all)."""
+    kept: dict[tuple[frozenset[str] | None, bool], bytes] = group.__dict__.setdefault("_digests", {})
+    digest = kept.get((bodies, viewed))
+    if digest is None:
+        digest, held = _frozen_digest(group, names, bodies, shared, viewed)
+        kept[bodies, viewed] = digest
+        return digest, held
+    keys = [*map("note:".__add__, map(_ID, group.notes))]
+    return digest, tuple(keys if viewed else itertools.chain.from_iterable(zip(keys, map(HELD_WHOLE.__add__, keys))))
+
+
+_ID = operator.attrgetter("id")
 
 
 @functools.lru_cache(maxsize=128)
