@@ -1677,10 +1677,10 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
 
 def _tag_group_digest(group: TagGroup, names: tuple[str, ...], bodies: frozenset[str] | None,
                       shared: Shared | None, viewed: bool) -> tuple[bytes, tuple[str, ...]]:
-    """``_frozen_digest`` of a tag's group, whose digests are kept with it (and with the graph
-    saved): a group is made again only when its notes are not the same objects, so a digest
-    taken once, of its notes' cards, holds while it lasts; the notes it holds are its own. The
-    tags index holds every group (tens of thousands of notes in all)."""
+    """``_frozen_digest`` of a tag's group, whose digests are kept with it while it lasts (a
+    process that builds again: ``--watch``, the preview): a group is made again only when its
+    notes are not the same objects, so a digest taken once, of its notes' cards, holds; the
+    notes it holds are its own. The tags index holds every group (tens of thousands of notes)."""
     kept: dict[tuple[frozenset[str] | None, bool], bytes] = group.__dict__.setdefault("_digests", {})
     digest = kept.get((bodies, viewed))
     if digest is None:
