@@ -159,3 +159,26 @@ def test_a_lookahead_that_fails_leaves_the_build_to_do_its_work(make_site, monke
     (root / "content/a.md").write_text(NOTES["content/a.md"] + "Edited.\n")
     result = build(layout, OPTIONS)
     assert b"Edited." in (layout.out / "notes/a/index.html").read_bytes() and not result.errors
+
+
+def test_a_fork_of_the_output_writer_finds_unchanged_what_a_thread_is_still_looking_at(tmp_path, monkeypatch):
+    """The writer a forked process is given (a render worker, the pages written aside in
+    ``build --watch``) has the files found as the last build left them though the thread
+    looking at them had not finished: the forked process has no such thread, and found no file
+    unchanged (every sectioned page it wrote rendered in full, not copied)."""
+    from papernotes import inplace
+    from papernotes.forked import Forked
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.html").write_text("a", encoding="utf-8")
+    stat = os.lstat(out / "a.html")
+    stamps = {"a.html": (stat.st_size, stat.st_mtime_ns)}
+    looking = lookahead.differing
+    monkeypatch.setattr(lookahead, "differing", lambda layout, output: (time.sleep(0.3), looking(layout, output))[1])
+    sink = inplace.start(out, stamps, lookahead.Unchanged(SiteLayout.find(tmp_path, out), stamps))
+    try:
+        share = sink.fork()
+        assert Forked(lambda: share.current.get("a.html")).result() == stamps["a.html"]
+    finally:
+        inplace.abandon(sink)

@@ -1798,7 +1798,7 @@ class Parallel:
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
         with left_when_stopped(ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_render_worker,
-                                                   initargs=(staging, env, plan, previous if learn else {}, stamps))) as pool:
+                                                   initargs=(staging.fork(), env, plan, previous if learn else {}, stamps))) as pool:
             shares = pool.map(_render_share, [(index, self.workers, learn) for index in range(self.workers)])  # forks every worker
             forked()
             for count, share, found, records, share_plan in shares:
@@ -1815,9 +1815,10 @@ class Parallel:
         return written, rendered, learnt
 
     def aside(self, work: Callable[[ParallelSink], _Aside]) -> Forked[_Aside]:
-        """``work`` given a fork of the sink, in one forked process, while this one goes on."""
-        staging = self.staging
-        return Forked(lambda: work(staging.fork()))
+        """``work`` given a fork of the sink (made here, before the process is: see
+        ``InPlace.fork``), in one forked process, while this one goes on."""
+        share = self.staging.fork()
+        return Forked(lambda: work(share))
 
 
 class ParallelSink(Sink, Protocol):

@@ -133,8 +133,11 @@ class InPlace:
         return True
 
     def fork(self) -> "InPlace":
-        """The same writer for a forked process, whose records ``join`` takes back."""
-        return InPlace(self.out_dir, self.scratch, self.old, self.current, set(self.written))
+        """The same writer for a forked process, whose records ``join`` takes back. It takes
+        the files found as the last build left them as a plain dict: a thread still looking
+        (``lookahead.Unchanged``) is not in the forked process, which would find none so and
+        render every page it writes in full."""
+        return InPlace(self.out_dir, self.scratch, self.old, dict(self.current), set(self.written))
 
     def join(self, share: "InPlace") -> None:
         self.written |= share.written
