@@ -133,11 +133,12 @@ class InPlace:
         return True
 
     def fork(self) -> "InPlace":
-        """The same writer for a forked process, whose records ``join`` takes back. It takes
-        the files found as the last build left them as a plain dict: a thread still looking
-        (``lookahead.Unchanged``) is not in the forked process, which would find none so and
-        render every page it writes in full."""
-        return InPlace(self.out_dir, self.scratch, self.old, dict(self.current), set(self.written))
+        """The same writer for a forked process, whose records ``join`` takes back (made before
+        the fork). It takes the files found as the last build left them as the dict they are,
+        waiting for a thread still looking at them (``lookahead.Unchanged``): the forked process
+        has no such thread, and would find none so and render every page it writes in full."""
+        found = getattr(self.current, "found", None)  # a mapping still looked at (``lookahead.Unchanged``): its dict
+        return InPlace(self.out_dir, self.scratch, self.old, found() if found is not None else self.current, set(self.written))
 
     def join(self, share: "InPlace") -> None:
         self.written |= share.written

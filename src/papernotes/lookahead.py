@@ -103,6 +103,11 @@ class Unchanged(Mapping[str, Stamp]):
             self._looking.join()
         return self._found
 
+    def found(self) -> dict[str, Stamp]:
+        """The files found as the last build left them, as the dict they are (waiting for the
+        thread): what a forked process is given, which has no such thread."""
+        return self._current()
+
     def get(self, rel: str, default: Stamp | None = None) -> Stamp | None:  # type: ignore[override]
         return self._current().get(rel, default)
 
