@@ -30,7 +30,7 @@ YOUNG_OBJECTS = 10_000
 def seldom() -> Iterator[None]:
     """The cycle collector runs meanwhile once ``YOUNG_OBJECTS`` more are alive rather than
     700: most of a build's objects die young, before a collection looks at them (a deletion at
-    10,000 notes: the collector's time 50 -> 26 ms; those that live on are walked all the same)."""
+    10,000 notes: the collector's time 50 -> 18 ms; those that live on are walked all the same)."""
     thresholds = gc.get_threshold()
     gc.set_threshold(max(YOUNG_OBJECTS, thresholds[0]), *thresholds[1:])
     try:
