@@ -167,6 +167,7 @@ def test_a_fork_of_the_output_writer_finds_unchanged_what_a_thread_is_still_look
     looking at them had not finished: the forked process has no such thread, and found no file
     unchanged (every sectioned page it wrote rendered in full, not copied)."""
     from papernotes import inplace
+    from papernotes.engine import Parallel
     from papernotes.forked import Forked
 
     out = tmp_path / "out"
@@ -178,6 +179,8 @@ def test_a_fork_of_the_output_writer_finds_unchanged_what_a_thread_is_still_look
     monkeypatch.setattr(lookahead, "differing", lambda layout, output: (time.sleep(0.3), looking(layout, output))[1])
     sink = inplace.start(out, stamps, lookahead.Unchanged(SiteLayout.find(tmp_path, out), stamps))
     try:
+        aside = Parallel(sink, 2).aside(lambda forked: forked.current.get("a.html"))  # type: ignore[arg-type,return-value]
+        assert aside.result() == stamps["a.html"]  # the build's own forked writer
         share = sink.fork()
         assert Forked(lambda: share.current.get("a.html")).result() == stamps["a.html"]
     finally:
