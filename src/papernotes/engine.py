@@ -785,7 +785,8 @@ class Engine:
             elsewhere = [page for page in again
                          if isinstance(page, TextFile) or (many and self._last_sizes([page]) >= LARGE_PAGE)]
             if elsewhere and self._last_sizes(elsewhere) >= ASIDE_BYTES:
-                aside = parallel.aside(lambda share: self._write_aside(share, env, elsewhere))
+                keyed = self._keyed(elsewhere)
+                aside = parallel.aside(lambda share: self._write_aside(share, env, keyed))
             else:
                 elsewhere = []
         begin()
@@ -793,12 +794,10 @@ class Engine:
             written, planned = self._write_here(sink, env, pages, replanned, diagnostics, progress, plan_again,
                                                 frozenset(page.url for page in elsewhere))
             if aside is not None:
-                share, records, drawn, problems, count = aside.result()
+                share, records, problems, count = aside.result()
                 assert parallel is not None
                 parallel.staging.join(share)
                 self.pages.update(records)
-                for url, keys in drawn.items():
-                    self.plan.depend(url, keys)
                 diagnostics.extend(problems)
                 written += count
         except BaseException:
@@ -815,20 +814,29 @@ class Engine:
         rendered = (self.pages.get(page.url) for page in pages)
         return sum(self.stamps.get(page.rel, (0, 0))[0] for page in rendered if page is not None)
 
-    def _write_aside(self, sink: ParallelSink, env: jinja2.Environment, pages: list[Planned]) -> _Aside:
-        """In a forked process: write the ``pages`` planned again into ``sink`` (a fork of the
-        build's), as ``_write_pages`` would; what the build takes back of it."""
-        diagnostics: list[Diagnostic] = []
-        drawn: dict[str, set[str]] = {}
+    def _keyed(self, pages: list[Planned]) -> list[tuple[Planned, bytes | None]]:
+        """The ``pages`` to write aside with their keys, taken here (told what each is drawn
+        from, as ``_write_here`` tells it): a forked process copies each page of memory it
+        first touches, and keying the lists of every note touches every note."""
         shared: Shared = {}
-        written = 0
+        keyed = []
         for page in pages:
             previous = self.pages.get(page.url)
             key, found = digest_page(page, previous.bodies if previous is not None else None, shared)
-            if previous is None or key != previous.key:  # else told when it was last keyed (``_write_here``)
-                drawn[page.url] = found
+            if previous is None or key != previous.key:  # else told when it was last keyed
+                self.plan.depend(page.url, found)
+            keyed.append((page, key))
+        return keyed
+
+    def _write_aside(self, sink: ParallelSink, env: jinja2.Environment, keyed: list[tuple[Planned, bytes | None]]) -> _Aside:
+        """In a forked process: write the pages planned again (``_keyed``) into ``sink`` (a fork
+        of the build's), as ``_write_pages`` would; what the build takes back of it."""
+        diagnostics: list[Diagnostic] = []
+        shared: Shared = {}
+        written = 0
+        for page, key in keyed:
             written += self._write_page(sink, env, page, key, diagnostics, shared)
-        return sink, {page.url: self.pages[page.url] for page in pages if page.url in self.pages}, drawn, diagnostics, written
+        return sink, {page.url: self.pages[page.url] for page, _ in keyed if page.url in self.pages}, diagnostics, written
 
     def _write_here(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
                     diagnostics: list[Diagnostic], progress: Progress,
@@ -1766,9 +1774,9 @@ class Stopwatch:
 
 #: Work started with the graph while the pages are written (the search index).
 Beside = Callable[[Graph, Config], None]
-#: What writing pages aside brings back: the forked sink, the pages' digests, what each is drawn from, the
-#: problems found and how many were written.
-_Aside = tuple["ParallelSink", dict[str, Rendered], dict[str, set[str]], list[Diagnostic], int]
+#: What writing pages aside brings back: the forked sink, the pages' digests, the problems found and how
+#: many were written.
+_Aside = tuple["ParallelSink", dict[str, Rendered], list[Diagnostic], int]
 
 
 @dataclass(frozen=True)
