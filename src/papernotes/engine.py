@@ -57,7 +57,7 @@ from .interrupt import left_when_stopped
 from .bodystore import BodyStore
 from .config import Config
 from .graph.duplicates import merge_duplicates
-from .graph import Graph, TagGroup, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
+from .graph import Graph, build_graph, in_order, retagged, retitled_in_place, shape, titles_taken
 from .graph.links import LinkIndex, link_note
 from .model import SHOWN_FIELDS, Diagnostic, DiagnosticError, JsonData, Note, Page, ReadResult, StoredText, TextFile, ids_of
 from .sectioned import Place, Written
@@ -819,14 +819,15 @@ class Engine:
         from, as ``_write_here`` tells it): a forked process copies each page of memory it
         first touches, and keying the lists of every note touches every note."""
         shared: Shared = {}
-        keyed = []
-        for page in pages:
-            previous = self.pages.get(page.url)
-            key, found = digest_page(page, previous.bodies if previous is not None else None, shared)
-            if previous is None or key != previous.key:  # else told when it was last keyed
-                self.plan.depend(page.url, found)
-            keyed.append((page, key))
-        return keyed
+        return [(page, self._key(page, self.pages.get(page.url), shared)) for page in pages]
+
+    def _key(self, page: Planned, previous: Rendered | None, shared: Shared) -> bytes | None:
+        """The digest of ``page``, planned again (taken as its last one was, with the notes whose
+        bodies it read), the plan told what it is drawn from when it differs from the last."""
+        key, drawn_from = digest_page(page, previous.bodies if previous is not None else None, shared)
+        if previous is None or key != previous.key:  # the same digest: drawn from what it was, and told so then
+            self.plan.depend(page.url, drawn_from)
+        return key
 
     def _write_aside(self, sink: ParallelSink, env: jinja2.Environment, keyed: list[tuple[Planned, bytes | None]]) -> _Aside:
         """In a forked process: write the pages planned again (``_keyed``) into ``sink`` (a fork
@@ -876,9 +877,7 @@ class Engine:
                 key = UNKEYED  # but what it holds now (a tag's page, a note that took the tag) is known at once
                 self.plan.depend(page.url, dependencies(page))
             else:  # a page planned again may hold other notes than before (an edit of tags)
-                key, drawn_from = digest_page(page, bodies, shared)
-                if previous is None or key != previous.key:  # the same digest: drawn from what it was, and told so then
-                    self.plan.depend(page.url, drawn_from)
+                key = self._key(page, previous, shared)
             written += self._write_page(sink, env, page, key, diagnostics, shared)
         for page in (page for page in plan_again(None) if page.url in missing) if missing else ():  # in full: the sitemap too
             previous = self.pages.get(page.url)
@@ -1611,10 +1610,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         inside = bodies if isinstance(value, VIEWED) else None
         seen = viewed and isinstance(value, VIEWED)
         if frozen:
-            if kind is TagGroup:
-                digest, held = _tag_group_digest(value, names, inside, shared, seen)  # type: ignore[arg-type]
-            else:
-                digest, held = _frozen_digest(value, names, inside, shared, seen)
+            digest, held = _frozen_digest(value, names, inside, shared, seen)
             if update is not None:
                 update(digest)
             if found is not None:
@@ -1681,25 +1677,6 @@ def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str]
     if shared is not None:
         shared[place] = (value, *taken)
     return taken
-
-
-def _tag_group_digest(group: TagGroup, names: tuple[str, ...], bodies: frozenset[str] | None,
-                      shared: Shared | None, viewed: bool) -> tuple[bytes, tuple[str, ...]]:
-    """``_frozen_digest`` of a tag's group, whose digests are kept with it while it lasts (a
-    process that builds again: ``--watch``, the preview): a group is made again only when its
-    notes are not the same objects, so a digest taken once, of its notes' cards, holds; the
-    notes it holds are its own. The tags index holds every group (tens of thousands of notes)."""
-    kept: dict[tuple[frozenset[str] | None, bool], bytes] = group.__dict__.setdefault("_digests", {})
-    digest = kept.get((bodies, viewed))
-    if digest is None:
-        digest, held = _frozen_digest(group, names, bodies, shared, viewed)
-        kept[bodies, viewed] = digest
-        return digest, held
-    keys = [*map("note:".__add__, map(_ID, group.notes))]
-    return digest, tuple(keys if viewed else itertools.chain.from_iterable(zip(keys, map(HELD_WHOLE.__add__, keys))))
-
-
-_ID = operator.attrgetter("id")
 
 
 @functools.lru_cache(maxsize=128)

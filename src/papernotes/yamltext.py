@@ -69,11 +69,11 @@ def load_yaml_with_lines(text: str, path: str, first_line: int = 1) -> tuple[Any
 def _measure(text: str, path: str, first_line: int) -> dict[str, int]:
     """Walk the parser's events without building anything: refuse a document that nests too
     deeply or whose aliases expand past the budget, and note where each top-level key stands."""
+    import yaml
+
     budget = max(EXPANSION_FLOOR, EXPANSION_FACTOR * len(text))
     anchors: dict[str, int] = {}
     stack: list[list[Any]] = []  # per open collection: [expanded size, anchor, is mapping, children so far]
-    import yaml
-
     key_lines: dict[str, int] = {}
     top_key = ""
     parser = _loader()(text)

@@ -20,7 +20,6 @@ VERSION = 1
 _ID = attrgetter("id")
 
 
-
 #: What graph.json shows of each note, as ``Note.card_of`` takes it.
 NOTE_FIELDS = frozenset({"id", "title", "url", "date", "tags"})
 

@@ -140,7 +140,7 @@ class Graph:
                       if len(paper.notes) <= RELATING_TAG for n in paper.notes)}
         ordered = tuple(notes)
         fresh = related_notes(ordered, self.papers.papers_of, self.tags_of, only=relating,
-                              placed=Placed(positions, {group.tag.slug: group.notes for group in tags}))
+                              placed=_placed(positions, tags))
         relisted = frozenset(i for i, found in fresh.items()
                              if i not in note_ids and [n.id for n in found] != [n.id for n in self.papers.related[i]])
         return (replace(self, notes=ordered, positions=positions, tags=tags, years=years, undated=undated,
@@ -239,7 +239,7 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
         before: list[Diagnostic] = []
         after: list[Diagnostic] = []
         _group_tags(previous.notes, tag_url, before)
-        regrouped = _group_tags(graph.notes, tag_url, after, previous.tags)
+        regrouped = _group_tags(graph.notes, tag_url, after)
         named = {group.tag.slug: group.tag for group in previous.tags}
         if before != after or any(named.get(group.tag.slug, group.tag) != group.tag for group in regrouped[0]):
             return None
@@ -248,7 +248,7 @@ def retagged(previous: Graph, graph: Graph, note_ids: Collection[str],
     relating = {*note_ids, *(note.id for group in (*previous.tags, *tags)
                              if group.tag.slug in moved and len(group.notes) <= RELATING_TAG for note in group.notes)}
     fresh = related_notes(graph.notes, graph.papers.papers_of, tags_of, only=relating,
-                          placed=Placed(graph.positions, {group.tag.slug: group.notes for group in tags}))
+                          placed=_placed(graph.positions, tags))
     relisted = frozenset(i for i, notes in fresh.items()
                          if i not in note_ids and [n.id for n in notes] != [n.id for n in graph.papers.related[i]])
     return replace(graph, tags=tags, tags_of=tags_of, papers=graph.papers.with_related(fresh)), relisted
@@ -323,13 +323,18 @@ def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
     by_id = {note.id: note for note in ordered}
     positions = {note.id: index for index, note in enumerate(ordered)}
     backlinks = {target: tuple(sorted((by_id[i] for i in ids), key=lambda n: positions[n.id])) for target, ids in linking.items()}
-    tags, tags_of = _group_tags(ordered, config.urls.tag, problems, earlier.tags if earlier is not None else ())
+    tags, tags_of = _group_tags(ordered, config.urls.tag, problems)
     years, undated = group_dates(ordered)
     papers = build_paper_graph(ordered, registry, tags_of, config.urls.paper,
                                Earlier(earlier.notes, earlier.papers, earlier.tags_of, registry_changed) if earlier is not None else None,
-                               Placed(positions, {group.tag.slug: group.notes for group in tags}))
+                               _placed(positions, tags))
     return Graph(ordered, tags, years, undated, tags_of, positions, backlinks, _forward(backlinks), papers, index,
                  in_order(problems))
+
+
+def _placed(positions: Mapping[str, int], tags: tuple[TagGroup, ...]) -> Placed:
+    """Where the notes are (``positions``) and the notes of each tag, by slug."""
+    return Placed(positions, {group.tag.slug: group.notes for group in tags})
 
 
 def _in_order(notes: tuple[Note, ...], earlier: tuple[Note, ...]) -> tuple[Note, ...]:
@@ -404,8 +409,7 @@ def _renamed(note: Note, taken_urls: dict[str, Note], taken_ids: set[str]) -> No
     return None
 
 
-def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic],
-                earlier: tuple[TagGroup, ...] = ()) -> tuple[tuple[TagGroup, ...], dict[str, tuple[Tag, ...]]]:
+def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic]) -> tuple[tuple[TagGroup, ...], dict[str, tuple[Tag, ...]]]:
     tags: dict[str, Tag] = {}
     members: dict[str, list[Note]] = {}
     tags_of: dict[str, tuple[Tag, ...]] = {}
@@ -426,17 +430,8 @@ def _group_tags(notes: tuple[Note, ...], tag_url: str, problems: list[Diagnostic
     for note in notes:
         for tag in tags_of[note.id]:
             members.setdefault(tag.slug, []).append(note)
-    was = {group.tag.slug: group for group in earlier}
-    groups = tuple(_group(tags[slug], tuple(members[slug]), was.get(slug)) for slug in sorted(members, key=lambda s: (tags[s].name.lower(), s)))
+    groups = tuple(TagGroup(tags[slug], tuple(members[slug])) for slug in sorted(members, key=lambda s: (tags[s].name.lower(), s)))
     return groups, tags_of
-
-
-def _group(tag: Tag, notes: tuple[Note, ...], earlier: TagGroup | None) -> TagGroup:
-    """The tag's group: the ``earlier`` one when it is of the same tag and the same note objects
-    (with the digests pages took of it)."""
-    if earlier is not None and earlier.tag == tag and len(earlier.notes) == len(notes) and all(map(operator.is_, earlier.notes, notes)):
-        return earlier
-    return TagGroup(tag, notes)
 
 
 def _month(date: NoteDate) -> tuple[int, int]:
