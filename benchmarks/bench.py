@@ -225,14 +225,21 @@ def _cpu_seconds() -> float:
 def command_line_edits(site: Path, target: Path, costs: Callable[[], tuple[float, float, float]],
                        edits: int) -> list[tuple[str, float, float, float]]:
     """(edit, CPU s, wall s, peak MB) of a build (``costs`` makes one and says what it cost)
-    after each kind of edit of ``target``."""
+    after each kind of edit of ``target``. Each edit writes text no earlier run wrote (a mark
+    of this run in it: in a comment where the edit is to front matter), as a person's edit
+    would: a build keeps each file's read by its contents, and an edit made again would be
+    given the read kept by the earlier run rather than the note read anew."""
     original = target.read_text(encoding="utf-8")
+    run_mark = time.time_ns()
     lines = original.splitlines(keepends=True)
     title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
     tags = next((i for i, line in enumerate(lines) if line.startswith("tags:")), None)
 
     def with_line(index: int | None, text: str) -> str:
+        """The note with line ``index`` (None: a new line after the opening fence) made ``text``,
+        this run's mark in a comment after it."""
         changed = list(lines)
+        text = f"{text.rstrip()}  # edit {run_mark}\n"
         if index is None:
             changed.insert(1, text)
         else:
@@ -260,16 +267,16 @@ def command_line_edits(site: Path, target: Path, costs: Callable[[], tuple[float
     rows = []
     try:
         for edit in range(edits):
-            rows.append(run("text", f"{original}\nCommand-line edit {edit}.\n"))
+            rows.append(run("text", f"{original}\nCommand-line edit {edit} of run {run_mark}.\n"))
         known = known_tag(target, lines[tags] if tags is not None else "")
         if known is not None:
             rows.append(run("known tag", with_line(tags, lines[tags].replace("[", f"[{known}, ", 1) if tags is not None
                                                    else f"tags: [{known}]\n")))
-        rows.append(run("title", with_line(title, "title: An edited title\n")))
+        rows.append(run("title", with_line(title, "title: An edited title")))
         rows.append(run("tag", with_line(tags, lines[tags].replace("[", "[bench-tag, ", 1) if tags is not None else "tags: [bench-tag]\n")))
         rows.append(run("delete", None))
         written = f"---\ntitle: A note just written\ndate: {dt.date.today().isoformat()}\ntags: [{known or 'bench-tag'}]\n---\n"
-        rows.append(run("new note", written + "On arXiv:1706.03762.\n", added))
+        rows.append(run("new note", written + f"On arXiv:1706.03762 (run {run_mark}).\n", added))
     finally:
         target.write_text(original, encoding="utf-8")
         added.unlink(missing_ok=True)
