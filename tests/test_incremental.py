@@ -15,6 +15,7 @@ from hypothesis import example, HealthCheck, given, settings, strategies as st
 
 from papernotes.build import BuildOptions, KeptEngine, SiteLayout, build
 from papernotes import engine as engine_module
+from papernotes.engine import saved as saved_module
 from papernotes.engine import CHANGES, Engine
 from papernotes.model import Page, TextFile
 from papernotes.serve.preview import MemorySink
@@ -385,7 +386,7 @@ def _renders_logged(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], 
         return render
 
     monkeypatch.setattr("papernotes.engine.render_reading", logged(engine_module.render_reading))
-    monkeypatch.setattr("papernotes.engine.render_stream", logged(engine_module.render_stream))
+    monkeypatch.setattr("papernotes.engine.parallel.render_stream", logged(engine_module.parallel.render_stream))
     return lambda: log.read_text(encoding="utf-8").split() if log.exists() else []
 
 
@@ -1094,18 +1095,18 @@ def test_page_digests_are_saved_as_the_ones_restored_and_the_pages_changed_since
     pages changed, added or gone since; past ``PAGES_CHANGED`` of those, the digests whole."""
     first = {f"/notes/{i}/": engine_module.Rendered(bytes([i]) * 16, f"notes/{i}/index.html", None, frozenset({str(i)}))
              for i in range(6)}
-    pages, saved = engine_module._pages_of(engine_module._pages_data(first, None))
+    pages, saved = saved_module.pages_of(saved_module.pages_data(first, None))
     assert pages == first and saved.pages == first
     pages["/notes/1/"] = engine_module.Rendered(b"k" * 16, "notes/1/index.html", None, None)
     pages["/new/"] = engine_module.Rendered(b"n" * 16, "new/index.html", None, frozenset())
     del pages["/notes/2/"]
-    data = engine_module._pages_data(pages, saved)
+    data = saved_module.pages_data(pages, saved)
     base, changed, gone = marshal.loads(data)
     assert base == saved.base and set(changed) == {"/notes/1/", "/new/"} and gone == ["/notes/2/"]
-    again, saved_again = engine_module._pages_of(data)
+    again, saved_again = saved_module.pages_of(data)
     assert again == pages and saved_again.base == saved.base
-    monkeypatch.setattr(engine_module, "PAGES_CHANGED", 1)
-    whole, latest = engine_module._pages_of(engine_module._pages_data(pages, saved))
+    monkeypatch.setattr(saved_module, "PAGES_CHANGED", 1)
+    whole, latest = saved_module.pages_of(saved_module.pages_data(pages, saved))
     assert whole == pages and latest.pages == pages, "saved whole again"
 
 
@@ -1349,11 +1350,11 @@ def test_a_plan_saved_after_a_few_new_dependencies_comes_back_whole():
     its dependents as saved whole, and comes back as it was."""
     plan = engine_module.Plan("setup", dict.fromkeys(["/a/", "/b/", "/tags/ml/"]), {"note:a": {"/a/", "/tags/ml/"}},
                               {"/a/", "/b/"})
-    restored = engine_module._plan_of(engine_module._plan_data(plan))
-    assert engine_module._plan_data(restored) is restored.data, "a plan unchanged is saved as it was restored"
+    restored = saved_module.plan_of(saved_module.plan_data(plan))
+    assert saved_module.plan_data(restored) is restored.data, "a plan unchanged is saved as it was restored"
     restored.depend("/b/", ["note:a", "paper:x"])
     saved = restored.saved
-    again = engine_module._plan_of(engine_module._plan_data(restored))
+    again = saved_module.plan_of(saved_module.plan_data(restored))
     assert restored.saved is saved, "the dependents saved whole are not written again"
     assert (again.setup, list(again.pages), again.dependents, again.listed) == (
         "setup", ["/a/", "/b/", "/tags/ml/"], {"note:a": {"/a/", "/b/", "/tags/ml/"}, "paper:x": {"/b/"}}, {"/a/", "/b/"})
@@ -1364,10 +1365,10 @@ def test_a_page_planned_again_from_what_it_was_drawn_from_leaves_the_plan_as_res
     same notes adds nothing, so the plan is saved as the bytes it was restored from."""
     plan = engine_module.Plan("setup", dict.fromkeys(["/a/", "/tags/ml/"]), {"note:a": {"/a/", "/tags/ml/"}, "note:b": {"/tags/ml/"}},
                               {"/a/"})
-    restored = engine_module._plan_of(engine_module._plan_data(plan))
+    restored = saved_module.plan_of(saved_module.plan_data(plan))
     restored.depend("/tags/ml/", ["note:a", "note:b"])
-    assert restored.added == {} and engine_module._plan_data(restored) is restored.data
-    restored.learn(engine_module.Page("/b/", "note.html", {}), ["note:b"], keep=False)
+    assert restored.added == {} and saved_module.plan_data(restored) is restored.data
+    restored.learn(Page("/b/", "note.html", {}), ["note:b"], keep=False)
     assert set(restored.dependents["note:b"]) == {"/tags/ml/", "/b/"} and set(restored.dependents["note:a"]) == {"/a/", "/tags/ml/"}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import FrozenInstanceError, dataclass, field, replace
-from typing import Any, Iterator, Mapping, Sequence, overload
+from typing import Any, Iterator, Sequence, overload
 
 from .graph import MonthGroup, TagGroup, YearGroup
 from .model import SHOWN_FIELDS, Note, NoteDate, RenderedBody

@@ -72,7 +72,6 @@ class _JoinedStates:
     def tokens(self, text: str, stack: Iterable[str] = ("root",)) -> Iterator[tuple[int, _TokenType, str]]:
         """``RegexLexer.get_tokens_unprocessed``, each rule found by its state's joined pattern."""
         lexer = self.lexer
-        tokendefs = self.tokendefs
         pos = 0
         statestack = list(stack)
         state = self.state(statestack[-1])

@@ -7,7 +7,6 @@ import time
 from dataclasses import replace
 import webbrowser
 from operator import attrgetter
-from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
 from ..config import load_config

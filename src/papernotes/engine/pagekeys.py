@@ -1,0 +1,222 @@
+"""A page's digest (``page_key``, ``digest_page``): of its template and context, each note by the
+fields its templates read of it, and what the page is drawn from (``dependencies``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import operator
+from typing import Any, Callable, Mapping
+
+from ..model import JsonData, Note, Page, TextFile
+from ..papers.papergraph import Paper
+from ..views import FIELD, VIEWED
+from .pages import Planned, Shared
+from .edits import HELD_WHOLE
+
+
+def dependencies(page: Planned) -> set[str]:
+    """``note:ID`` and ``paper:ID`` of every note and paper the page is drawn from, and each
+    with ``whole:`` before it for those it holds other than through a view (see ``_walk``)."""
+    found: set[str] = set()
+    if isinstance(page, Page):
+        _walk_items(page.context, found.add, None, None, None, True)
+    else:
+        _walk(page.key, found.add, None)
+    return found
+
+
+def page_key(page: Planned, found: Callable[[str], None] | None = None,
+             bodies: frozenset[str] | None = None, shared: Shared | None = None) -> bytes | None:
+    """A digest of what the page is made from: its template and context, or a text file's key
+    (None: a text file without one, made every time); ``found`` hears its ``dependencies``.
+    Given ``bodies``, the notes its templates see as views are taken by their cards, but for
+    those named there (whose bodies the page read): a page's templates can read no more of a
+    note than its view, and they decide what to read from what the digest covers. ``shared``
+    spares digesting again a frozen value another page of the same build held."""
+    if isinstance(page, TextFile) and page.key is None:
+        return None
+    pieces: list[bytes] = []  # hashed at once: the same digest as fed piece by piece, for far fewer calls
+    if isinstance(page, Page):
+        pieces.append(page.template.encode() + b"\0")
+        _walk_items(page.context, found, pieces.append, bodies, shared, True)  # each value as ``as_view`` gives it
+    else:
+        _walk(page.key, found, pieces.append, None, shared)
+    return hashlib.blake2b(b"".join(pieces), digest_size=16).digest()
+
+
+def digest_page(page: Planned, bodies: frozenset[str] | None = None,
+                shared: Shared | None = None) -> tuple[bytes | None, set[str]]:
+    """``page_key`` and ``dependencies`` in one walk."""
+    found: set[str] = set()
+    return page_key(page, found.add, bodies, shared), found
+
+
+def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
+          bodies: frozenset[str] | None = None, shared: Shared | None = None, viewed: bool = False) -> None:
+    """Visit ``value`` and everything it holds: each note and paper met is told to ``found``
+    (``note:ID``, ``paper:ID``), and ``update`` is fed bytes that change whenever any part of
+    the value does (notes and papers by the digest of their content they carry, a frozen
+    dataclass by a digest of its fields, other values by type and contents). Given ``bodies``,
+    the value is one a template sees through ``as_view``: its notes and papers count by their
+    cards, but for the notes named there; inside values that ``as_view`` leaves as they are,
+    every note counts whole. ``viewed``: the value is one a template sees through ``as_view``
+    (``bodies`` known or not); a note or paper held otherwise is told as ``whole:note:ID`` or
+    ``whole:paper:ID`` too, as a page may read its notes' bodies through it unseen."""
+    kind: type = type(value)
+    branch = _branch(kind)
+    if branch == "text":
+        if update is not None:
+            update(_text(value))  # type: ignore[arg-type]
+    elif branch == "mapping":
+        _walk_items(value, found, update, None, shared)  # type: ignore[arg-type]
+    elif branch == "json":
+        if update is not None:
+            data = value.serialised()  # type: ignore[attr-defined]
+            update(b"j%d:" % len(data) + data)
+    elif branch == "sequence":
+        if update is not None:
+            update(b"(%d" % len(value))  # type: ignore[arg-type]
+        card = _taker(Note, bodies)
+        for item in value:  # type: ignore[attr-defined]
+            if type(item) is Note:  # a list of notes: each taken without looking for its branch
+                _met(item, found, update, card, viewed)
+            else:
+                _walk(item, found, update, bodies, shared, viewed)
+    elif branch == "scalar":
+        if update is not None:
+            update(f"{kind.__name__}:{value!r};".encode())
+    elif branch == "note":
+        assert isinstance(value, (Note, Paper))
+        _met(value, found, update, _taker(kind, bodies), viewed)
+    elif branch == "dataclass":
+        frozen, names = _dataclass_fields(kind)
+        inside = bodies if isinstance(value, VIEWED) else None
+        seen = viewed and isinstance(value, VIEWED)
+        if frozen:
+            digest, held = _frozen_digest(value, names, inside, shared, seen)
+            if update is not None:
+                update(digest)
+            if found is not None:
+                for key in held:
+                    found(key)
+            return
+        if update is not None:
+            update(kind.__qualname__.encode())
+        for name in names:
+            _walk(getattr(value, name), found, update, inside, shared, seen)
+    elif branch == "set":
+        _walk(sorted(value, key=repr), found, update, None, shared)  # type: ignore[call-overload]
+    elif update is not None:  # anything else by its text: an object without one of its own differs each time
+        update(f"{kind.__qualname__}:{value!r};".encode())
+
+
+def _met(value: Note | Paper, found: Callable[[str], None] | None, update: Callable[[bytes], None] | None,
+         card: Callable[[Any], bytes], viewed: bool) -> None:
+    """``_walk`` of a note or paper, which ``card`` (``_taker``'s) takes into the key."""
+    if found is not None:
+        key = ("note:" if isinstance(value, Note) else "paper:") + value.id
+        found(key)
+        if not viewed:
+            found(HELD_WHOLE + key)
+    if update is not None:
+        update(card(value))
+
+
+@functools.cache
+def _branch(kind: type) -> str:
+    """How ``_walk`` takes a value of the type ``kind``: as the first of these it is a kind of."""
+    if issubclass(kind, str):
+        return "text"
+    if issubclass(kind, (Note, Paper)):
+        return "note"
+    if issubclass(kind, (tuple, list)):
+        return "sequence"
+    if issubclass(kind, (int, float, bytes, type(None), dt.date, dt.time)):
+        return "scalar"
+    if issubclass(kind, JsonData):
+        return "json"
+    if issubclass(kind, dict):
+        return "mapping"
+    if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
+        return "dataclass"
+    if issubclass(kind, (set, frozenset)):
+        return "set"
+    return "mapping" if issubclass(kind, Mapping) else "other"
+
+
+def _frozen_digest(value: object, names: tuple[str, ...], bodies: frozenset[str] | None,
+                   shared: Shared | None, viewed: bool) -> tuple[bytes, tuple[str, ...]]:
+    """The digest of a frozen dataclass value (its type and fields) and the notes and papers it
+    holds, taken once per value, ``bodies`` and ``viewed`` when ``shared`` is given."""
+    place = (id(value), bodies, viewed)
+    known = shared.get(place) if shared is not None else None
+    if known is not None and known[0] is value:
+        return known[1], known[2]
+    pieces = [type(value).__qualname__.encode()]
+    held: list[str] = []
+    for name in names:
+        _walk(getattr(value, name), held.append, pieces.append, bodies, shared, viewed)
+    taken = hashlib.blake2b(b"".join(pieces), digest_size=16).digest(), tuple(held)
+    if shared is not None:
+        shared[place] = (value, *taken)
+    return taken
+
+
+@functools.lru_cache(maxsize=128)
+def _taker(kind: type, bodies: frozenset[str] | None) -> Callable[[Any], bytes]:
+    """How a page that read the bodies of the notes ``bodies`` (None: a page taking every note
+    whole) takes a note or paper (of the type ``kind``) into its key, decided once for each:
+    a page that read no body (a list of notes) takes the notes by the fields it read of them
+    (``FIELD`` before their names in ``bodies``; of none, the id alone, what a list counting
+    notes sees), a paper by those of its notes (``Paper.card_showing``); one that read some
+    takes the others by their cards."""
+    if bodies is None:
+        return operator.attrgetter("digest")
+    fields = _fields_read(bodies)
+    if issubclass(kind, Paper):
+        if fields is None:
+            return lambda paper: paper.card + paper.digests_of(bodies)
+        return lambda paper: paper.card_showing(fields)  # a paper's pages and lists take it by the same fields
+    if fields is None:
+        return lambda note: note.digest if note.id in bodies else note.card
+    if not fields:
+        return lambda note: note.shown[:16]  # ``Note.card_of`` no field
+    return lambda note: note.card_of(fields)
+
+
+@functools.lru_cache(maxsize=64)
+def _fields_read(bodies: frozenset[str]) -> frozenset[str] | None:
+    """The names of the note fields among a page's reads; None when it read a note's body."""
+    if not all(name.startswith(FIELD) for name in bodies):
+        return None
+    return frozenset(name[len(FIELD):] for name in bodies)
+
+
+def _walk_items(value: Mapping[Any, object], found: Callable[[str], None] | None,
+                update: Callable[[bytes], None] | None, bodies: frozenset[str] | None = None,
+                shared: Shared | None = None, viewed: bool = False) -> None:
+    """``_walk`` of a mapping's names and values (``viewed``: a page's context, each value as
+    ``as_view`` gives it)."""
+    if update is not None:
+        update(b"{%d" % len(value))
+    for name, item in value.items():
+        if type(name) is not str:
+            _walk(name, None, update)
+        elif update is not None:  # a name, as ``_walk`` takes text, without finding its branch
+            update(_text(name))
+        _walk(item, found, update, bodies, shared, viewed)
+
+
+def _text(value: str) -> bytes:
+    """Text as a page key takes it: its length in bytes, then its UTF-8 (lone surrogates kept)."""
+    data = value.encode("utf-8", "surrogatepass")
+    return b"s%d:" % len(data) + data
+
+
+@functools.cache
+def _dataclass_fields(kind: type) -> tuple[bool, tuple[str, ...]]:
+    """Whether instances of the dataclass ``kind`` are frozen, and the names of their fields."""
+    return kind.__dataclass_params__.frozen, tuple(item.name for item in dataclasses.fields(kind))  # type: ignore[attr-defined]
