@@ -16,9 +16,6 @@ import time
 from . import uptodate
 from .sitefiles import cache_folder, site_folders
 
-BASE_URL_WARNING = ("warning: base_url has no scheme and host, so feeds, the sitemap and social tags (og:url) carry "
-                    "relative URLs that readers and crawlers reject; set base_url: https://… in papernotes.yaml "
-                    "or pass --base-url")
 #: ``build``'s options a plain up-to-date answer understands, by the name ``build_command`` gives them.
 FLAGS = {"--drafts": "drafts", "--force": "force", "--no-search": "no_search", "-q": "quiet", "--quiet": "quiet"}
 VALUES = {"-o": "out_dir", "--output": "out_dir", "--base-url": "base_url", "-j": "jobs", "--jobs": "jobs"}
@@ -42,9 +39,9 @@ def main() -> None:
         return
     last, out = looked[0].last, looked[1]
     if not options.get("quiet"):
-        print(up_to_date_line(last.notes, last.pages, last.warnings, 0, time.perf_counter() - started, out))
+        print(uptodate.up_to_date_line(last.notes, last.pages, last.warnings, 0, time.perf_counter() - started, out))
         if not last.site_origin:
-            print(BASE_URL_WARNING, file=sys.stderr)
+            print(uptodate.BASE_URL_WARNING, file=sys.stderr)
 
 
 def _in_utf8_mode() -> None:
@@ -65,12 +62,6 @@ def _exit_at_once(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def up_to_date_line(notes: int, pages: int, warnings: int, errors: int, seconds: float, out: object) -> str:
-    """What ``papernotes build`` says when nothing changed since the last build."""
-    return (f"up to date: nothing changed since the last build ({notes} notes, {pages} pages, {warnings} warnings, "
-            f"{errors} errors); checked in {seconds:.2f} s → {out}")
 
 
 def build_options(args: list[str]) -> dict[str, object] | None:

@@ -51,6 +51,10 @@ _MARSHAL = marshalfile.VERSION  # without back-references: equal values, equal b
 _SKIPPED = frozenset({".git", "__pycache__"})  # git's own files (the commit is taken instead), compiled Python
 _NAME, _SIZE, _MTIME = attrgetter("name"), attrgetter("st_size"), attrgetter("st_mtime_ns")
 _SEVERITY = 0  # where a problem's severity is in its tuple (``Diagnostic``'s fields in order)
+#: Said after every build of a site whose base URL has no scheme and host (``LastBuild.site_origin`` empty).
+BASE_URL_WARNING = ("warning: base_url has no scheme and host, so feeds, the sitemap and social tags (og:url) carry "
+                    "relative URLs that readers and crawlers reject; set base_url: https://… in papernotes.yaml "
+                    "or pass --base-url")
 
 
 class LastBuild:
@@ -562,3 +566,9 @@ def _output_files(out_dir: str | os.PathLike[str]) -> dict[str, tuple[int, int]]
             stat = os.stat(path)
             files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
     return files
+
+
+def up_to_date_line(notes: int, pages: int, warnings: int, errors: int, seconds: float, out: object) -> str:
+    """What ``papernotes build`` says when nothing changed since the last build."""
+    return (f"up to date: nothing changed since the last build ({notes} notes, {pages} pages, {warnings} warnings, "
+            f"{errors} errors); checked in {seconds:.2f} s → {out}")

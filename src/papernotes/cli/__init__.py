@@ -20,8 +20,7 @@ import click
 
 from .. import __version__
 from ..build import BuildOptions, BuildResult, SiteLayout, build
-from ..launch import BASE_URL_WARNING, up_to_date_line
-from ..uptodate import Check
+from ..uptodate import BASE_URL_WARNING, Check, up_to_date_line
 from ..model import Diagnostic, shown_path
 from ..interrupt import GRACE, stopped_as_interrupted
 from ..output import OutputError
