@@ -24,6 +24,12 @@ stages return rather than from keys written by hand for each feature:
 but the rendered bytes (the page digests alone: a page the last build wrote is linked, not
 rendered again) and the note bodies (in the cache folder's body store, read when used), so that
 a command-line build after an edit takes the preview's short way; the preview keeps one alive.
+
+The ``Engine`` is here; its parts each have a module: ``pages`` (the sinks, a page rendered when
+read, the record of a page written, the plan), ``readcache`` (the reads kept), ``edits`` (what
+an edit changed, and so which pages to plan again), ``pagekeys`` (a page's digest and what it
+is drawn from), ``saved`` (the page digests and plan between processes) and ``parallel`` (the
+render workers and the pages written aside).
 """
 
 from __future__ import annotations
