@@ -476,7 +476,7 @@ def _served_words(state) -> str:
 def test_the_previews_search_follows_its_edits(make_site):
     from papernotes.serve.preview import memory_builder
     from papernotes.serve.searching import PreviewSearch
-    from papernotes.serve.state import PreviewState, Snapshot
+    from papernotes.serve.state import PreviewState
 
     root = make_site(NOTES)
     layout = SiteLayout.find(root)

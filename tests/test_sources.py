@@ -102,7 +102,7 @@ def test_relative_urls_in_items_are_the_original_sites(build_site):
     body = ('<p><img src="/assets/fig.png" alt="Figure 1" width="50%"> <a href="../older/">older</a> '
             '<a href="#part-2">below</a> <a href="mailto:me@blog.example">mail</a></p>'
             '<pre><code>&lt;img src="/not/a/link.png"&gt;</code></pre>')
-    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+    atom = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id><updated>2024-01-01T00:00:00Z</updated>
 <entry xml:base="https://mirror.example/blog/"><title>Based</title><id>urn:based</id><updated>2024-02-03T04:05:06Z</updated>
 <content type="html">&lt;img src="fig.png"&gt;</content></entry></feed>"""
