@@ -148,7 +148,7 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     if metas:  # a paper retitled: the co-mentions sorted by title, the citation keys made of its title
         keyed = _keyed_again(previous.papers, graph.papers)
         changed.update(f"paper:{p}" for p in _comentioned_again(previous.papers, graph.papers) | keyed)
-        changed.update(PAGE + url for url in citation_files_of(graph, config, metas.keys() | keyed))
+        changed.update(PAGE + url for url in _citation_files(graph, config, metas.keys() | keyed))
     # the pages of the notes linking to it, whose local graphs show its title and tags, and of those
     # a link now leads to or no longer, whose backlinks and local graphs change: as none of their
     # fields did, no list holding them is planned again for it (``SHOWN``)
@@ -274,7 +274,7 @@ def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
     changed.update(f"paper:{pid}" for pid in again)
     listed = again | {pid for pid in others if pid not in old or pid not in new or old[pid].meta != new[pid].meta}
     if listed:
-        changed.update(PAGE + url for url in citation_files_of(graph, config, listed))
+        changed.update(PAGE + url for url in _citation_files(graph, config, listed))
     return changed
 
 
@@ -323,7 +323,7 @@ def _keyed_again(before: PaperGraph, after: PaperGraph) -> set[str]:
     return {pid for pid in keys.keys() | again.keys() if keys.get(pid) != again.get(pid)}
 
 
-def citation_files_of(graph: Graph, config: Config, paper_ids: Iterable[str]) -> set[str]:
+def _citation_files(graph: Graph, config: Config, paper_ids: Iterable[str]) -> set[str]:
     """The URLs of the citation files (BibTeX, CSL-JSON) listing the papers ``paper_ids``: the
     site's, each paper's own and those of the tags of the notes discussing them. They hold the
     papers' metadata, not the papers: no paper's change plans them again."""

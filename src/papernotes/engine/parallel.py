@@ -56,9 +56,9 @@ class Parallel:
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
-        with left_when_stopped(ProcessPoolExecutor(self.workers, mp_context=context, initializer=start_render_worker,
+        with left_when_stopped(ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_render_worker,
                                                    initargs=(staging.fork(), env, plan, previous if learn else {}, stamps))) as pool:
-            shares = pool.map(render_share, [(index, self.workers, learn) for index in range(self.workers)])  # forks every worker
+            shares = pool.map(_render_share, [(index, self.workers, learn) for index in range(self.workers)])  # forks every worker
             forked()
             for count, share, found, records, share_plan in shares:
                 written += count  # each share joined and let go as it comes
@@ -98,7 +98,7 @@ _shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]]
               Mapping[str, tuple[int, int]]] | None = None  # per render worker
 
 
-def start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
+def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
                          previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]]) -> None:
     """Take the sink, templates and plan the worker was forked with. Everything it inherited
     (the graph, every note) lives as long as the worker: the cycle collector is told to leave
@@ -109,7 +109,7 @@ def start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Ca
     _shared = (staging.fork(), env, plan, previous, stamps)
 
 
-def render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
+def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
     """Plan every page (so that no list of all pages is held) and write every n-th one; the
     first worker also reports the pages that cannot be written, as the serial path does. The
     plan it returns has every URL and, when it is to ``learn``, what its own pages are drawn from."""

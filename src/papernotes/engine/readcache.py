@@ -78,7 +78,7 @@ class ReadCache:
             {os.path.basename(path).lower() for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
         stale = [rel for rel, (_, _, result) in self.memory.items()
                  if (site and result.site_variables) or (registry and result.registry_lookups)
-                 or (images and not still_found_all(result, inputs, names))]
+                 or (images and not _still_found(result, inputs, names))]
         for rel in stale:
             del self.memory[rel]
         self.site, self.images, self.registry, self.decided = inputs.site_digest, inputs.images, inputs.registry_digest, (None, ())
@@ -155,7 +155,7 @@ class ReadCache:
         for index, (rel, path) in enumerate(zip(rels, paths)):
             if self.root is not None:
                 keys[index] = self.key(inputs, path, dates.get(rel))
-                found = self.get(rel, path, read_under(inputs, dates.get(rel)), keys[index], inputs)
+                found = self.get(rel, path, _read_under(inputs, dates.get(rel)), keys[index], inputs)
                 if found is not None:
                     yield index, found, True
                     continue
@@ -168,13 +168,13 @@ class ReadCache:
                 yield index, self.keep(result), False
             else:
                 rel = rels[index]
-                yield index, self.put(rel, paths[index], read_under(inputs, dates.get(rel)), keys[index], result,
+                yield index, self.put(rel, paths[index], _read_under(inputs, dates.get(rel)), keys[index], result,
                                       inputs), True
 
     def get(self, rel: str, path: str, under: str, key: str, inputs: ReadInputs) -> ReadResult | None:
         """The result kept on disk under ``key`` whose lookups of images still hold under
         ``inputs``, as ``keep`` returns it (and so remembered in memory from then on, as read
-        ``under`` what ``read_under`` says)."""
+        ``under`` what ``_read_under`` says)."""
         if self.root is None or not key:
             return None
         try:
@@ -185,7 +185,7 @@ class ReadCache:
         if (stored_key != key or not isinstance(result, ReadResult) or (result.site_variables and site != inputs.site_digest)
                 or (result.registry_lookups and registry != inputs.registry_digest)):
             return None
-        if images != inputs.images_digest and not still_found_all(result, inputs):
+        if images != inputs.images_digest and not _still_found(result, inputs):
             return None
         return self._remember(rel, path, under, result)
 
@@ -239,14 +239,14 @@ def _as_held(result: ReadResult, held: ReadResult) -> ReadResult:
                                        for note in result.notes))
 
 
-def still_found_all(result: ReadResult, inputs: ReadInputs, names: set[str] | None = None) -> bool:
+def _still_found(result: ReadResult, inputs: ReadInputs, names: set[str] | None = None) -> bool:
     """Whether every image and attachment the notes of ``result`` looked up is found as it was
     (those of the file ``names`` alone, when given: no other lookup can find another file)."""
     return all(still_found(inputs.assets, lookup) for note in result.notes for lookup in note.body.lookups
                if names is None or file_name(lookup[0]) in names)
 
 
-def read_under(inputs: ReadInputs, dated: tuple[object, str] | None) -> str:
+def _read_under(inputs: ReadInputs, dated: tuple[object, str] | None) -> str:
     """What a file's result was read under, as memory keeps it: the read inputs' digest, marked
     when the file's time was a copy's (``dated_copies`` finds the files whose mark no longer holds)."""
     return inputs.digest + COPIED if dated is not None and dated[1] == "copy time" else inputs.digest
