@@ -235,6 +235,50 @@ def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_pa
     assert memo.recall(f"notes:{folder}") is None, "a walk within a second of a change is not trusted"
 
 
+def test_a_walk_taken_again_that_finds_the_same_files_gives_the_list_it_gave(tmp_path):
+    """A note saved by renaming a new file over it (vim, Emacs, a git checkout) changes its
+    folder's time, so the walk is taken again; finding the same files, it gives the very list it
+    gave before, which later steps know by identity. A file added gives a new list."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    note = folder / "a.md"
+    note.write_text("A")
+    memo = WalkMemo()
+    old = time.time() - 60
+    os.utime(folder, (old, old))
+    first = discover(folder, memo=memo)
+    saved = folder / ".a.md.tmp"
+    saved.write_text("A, saved again")
+    os.replace(saved, note)
+    assert memo.recall(f"notes:{folder}") is None, "the rename changed the folder's time"
+    assert discover(folder, memo=memo) is first
+    (folder / "b.md").write_text("B")
+    again = discover(folder, memo=memo)
+    assert again == [str(note), str(folder / "b.md")] and again is not first
+
+
+def test_a_note_saved_by_renaming_over_it_keeps_the_last_read_of_its_folder(make_site):
+    """A kept engine (the preview) told of a note saved by renaming a new file over it keeps the
+    last read's list of files and their places, as after a save in place, so it looks at that
+    note alone: the folder's new time has the walk taken again, and it finds the same files."""
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    engine = Engine(layout, BuildOptions(search=False))
+    old = time.time() - 60
+    os.utime(root / "content", (old, old))
+    engine.produce(MemorySink())
+    assert engine.last_read is not None
+    files = engine.last_read.paths
+    edited = root / "content/a.md"
+    saved = root / "content/.a.md.tmp"
+    saved.write_text(edited.read_text().replace("More text.", "Renamed text."))
+    os.replace(saved, edited)
+    seen = MemorySink()
+    engine.produce(seen, touched=frozenset({str(edited)}))
+    assert b"Renamed text." in seen["notes/a/index.html"]
+    assert engine.last_read.paths is files, "the same files: the same list, and the places found in it"
+
+
 def test_a_watcher_naming_the_changed_files_spares_looking_at_the_others(make_site):
     root = make_site(NOTES)
     layout = SiteLayout.find(root)

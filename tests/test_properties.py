@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from papernotes.markdown.pipeline import MarkdownRenderer
 from papernotes.read import read_path
 from papernotes.read.common import ReadContext, SourceFile
 from papernotes.read.feeds import parse as parse_feed, parse_part
+from papernotes.sitefiles import extension_of
 from papernotes.urls import UnsafeURL, check_url, output_file, slugify
 
 from .conftest import scratch
@@ -122,3 +124,11 @@ json_values = st.recursive(
 def test_compact_json_writes_what_the_standard_encoder_writes(value, sort_keys):
     expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
     assert compact_json(value, sort_keys) == expected.encode("utf-8", "surrogatepass")
+
+
+@PROPERTY
+@given(st.lists(st.text(alphabet=st.sampled_from("aZ.é_-/ "), max_size=8), min_size=1, max_size=4).map("/".join))
+def test_a_file_extension_is_what_splitext_gives_in_lower_case(path):
+    """``extension_of`` stands in for ``os.path.splitext(path)[1].lower()`` where every file of a
+    folder is asked: names of dots alone, leading dots, trailing dots, dots in folder names."""
+    assert extension_of(path) == os.path.splitext(path)[1].lower()

@@ -12,6 +12,15 @@ CACHE_DIR = ".papernotes-cache"
 RACY_SECONDS = 1.0  # a file changed this close to a build may change again unseen in the same clock tick
 
 
+def extension_of(path: str) -> str:
+    """The extension of the file at ``path``, in lower case, as ``os.path.splitext`` gives it
+    ("" for none, or for a name that only begins with dots), without its cost: it is asked of
+    every file of folders that hold thousands, at each walk of them."""
+    name = path[max(path.rfind("/"), path.rfind(os.sep)) + 1:].lstrip(".")
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
 def site_folders(site_dir: str, out_dir: str | None = None) -> tuple[str, str, str, str, str]:
     """``(root, content, templates, static, out)`` of the site in ``site_dir``: ``site_dir/content``
     holds the notes; a folder without one is itself the notes folder, and then the default output

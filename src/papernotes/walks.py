@@ -57,13 +57,20 @@ class WalkMemo:
 
 def walked(memo: WalkMemo | None, name: str, walk: Callable[[], tuple[list[str], Found]]) -> Found:
     """What ``walk`` finds (it returns the folders it went through and its finding), taken from
-    ``memo`` while none of those folders changed."""
+    ``memo`` while none of those folders changed. A walk taken again that finds what the last
+    one found gives that finding itself, the same object, so that what later steps made of it
+    holds: an editor that saves a note by renaming a new file over it (vim, Emacs, JetBrains'
+    safe write, a git checkout) changes its folder's time, not the files in the folder."""
+    earlier = None
     if memo is not None:
         remembered = memo.recall(name)
         if remembered is not None:
             return remembered
+        earlier = memo.walks.get(name)
     started = time.time()
     folders, found = walk()
+    if earlier is not None and earlier[2] == found:
+        found = earlier[2]
     if memo is not None:
         memo.keep(name, folders, started, found)
     return found

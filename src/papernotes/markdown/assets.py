@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import operator
 import os
 import sys
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
 from ..model import Lookup
+from ..sitefiles import extension_of
 from ..urls import slugify
 from ..walks import WalkMemo, walked
 
@@ -21,6 +23,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".
 ATTACHMENT_SUFFIXES = frozenset({".pdf", ".mp3", ".wav", ".m4a", ".ogg", ".flac", ".webm", ".mp4", ".ogv", ".mov",
                                  ".mkv", ".3gp", ".csv", ".zip"})
 _ASSET_SUFFIXES = IMAGE_SUFFIXES | ATTACHMENT_SUFFIXES
+_NAME = operator.attrgetter("name")
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,8 @@ class AssetFinder:
             def visit(root: str) -> None:  # as os.walk goes, links to folders not followed, but by DirEntry:
                 folders.append(root)      # a file's kind and whether it is a link come with the folder's listing
                 try:
-                    with os.scandir(root) as listing:
-                        entries = sorted(listing, key=lambda entry: entry.name)
+                    with os.scandir(root) as listing:  # the folders and assets alone sorted: a folder may hold thousands of notes
+                        entries = sorted((entry for entry in listing if entry.is_dir() or _is_asset(entry.name)), key=_NAME)
                 except OSError:
                     return
                 for entry in entries:
@@ -156,7 +159,7 @@ def still_found(finder: AssetFinder, lookup: Lookup) -> bool:
 
 
 def _is_asset(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in _ASSET_SUFFIXES
+    return extension_of(name) in _ASSET_SUFFIXES
 
 
 def is_remote(src: str) -> bool:

@@ -26,7 +26,7 @@ from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
-from ..sitefiles import in_git_checkout
+from ..sitefiles import extension_of, in_git_checkout
 from ..text import name_text
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
@@ -82,9 +82,9 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                              and d not in JEKYLL_DIRS and d not in jekyll_output
                              and os.path.realpath(os.path.join(root, d)) not in excluded)
-            found += [os.path.join(root, name) for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
-                      and os.path.splitext(name)[1].lower() not in ASSET_SUFFIXES
-                      and not (jekyll_root and _README.match(name))]
+            inside = os.path.join(root, "")
+            found += [inside + name for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
+                      and extension_of(name) not in ASSET_SUFFIXES and not (jekyll_root and _README.match(name))]
         return folders, sorted(found)
 
     return walked(memo, f"notes:{content_dir}", walk)
@@ -196,7 +196,7 @@ Bursts = tuple[tuple[int, int], ...]  # the first and last modification time (na
 def takes_file_date(rel: str) -> bool:
     """Whether the file may be dated by its commit or time: a plain-text note may, a Markdown
     file (read as Markdown whatever it holds) never is."""
-    return os.path.splitext(rel)[1].lower() not in MARKDOWN_SUFFIXES
+    return extension_of(rel) not in MARKDOWN_SUFFIXES
 
 
 def file_dates(content_dir: Path, paths: Iterable[str | Path],
