@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import shutil
@@ -248,12 +249,17 @@ def command_line_edits(site: Path, target: Path, costs: Callable[[], tuple[float
 
     added = target.with_name("bench-added-note.md")
 
-    def run(name: str, text: str | None, path: Path = target) -> tuple[str, float, float, float]:
-        """The costs of the build after one edit (``text`` written to ``path``, or the note
-        deleted) of the site as it was: each edit is undone (and the site built again, untimed)
-        before the next, so that no edit is timed with another."""
+    def run(name: str, text: str | None, path: Path = target, renamed: bool = False) -> tuple[str, float, float, float]:
+        """The costs of the build after one edit (``text`` written to ``path``, in place or, as
+        vim, Emacs and JetBrains' safe write save, into a new file ``renamed`` over it; or the
+        note deleted) of the site as it was: each edit is undone (and the site built again,
+        untimed) before the next, so that no edit is timed with another."""
         if text is None:
             target.unlink()
+        elif renamed:
+            saving = path.with_name(f".{path.name}.saving")
+            saving.write_text(text, encoding="utf-8")
+            os.replace(saving, path)
         else:
             path.write_text(text, encoding="utf-8")
         time.sleep(1.1)  # not racy: the build sees the edit by the file's size and time, as it would a person's
@@ -268,6 +274,7 @@ def command_line_edits(site: Path, target: Path, costs: Callable[[], tuple[float
     try:
         for edit in range(edits):
             rows.append(run("text", f"{original}\nCommand-line edit {edit} of run {run_mark}.\n"))
+        rows.append(run("text saved by renaming", f"{original}\nA renamed save of run {run_mark}.\n", renamed=True))
         known = known_tag(target, lines[tags] if tags is not None else "")
         if known is not None:
             rows.append(run("known tag", with_line(tags, lines[tags].replace("[", f"[{known}, ", 1) if tags is not None
