@@ -316,7 +316,8 @@ def test_the_command_answers_an_unchanged_site_before_loading_its_parser(site):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "up to date: nothing changed since the last build (2 notes" in done.stdout
     loaded = set(done.stdout.split("\n")[-2].split())
-    assert not {"click", "pathlib", "dataclasses", "typing", "pickle", "papernotes.cli", "papernotes.model"} & loaded
+    assert not {"click", "pathlib", "dataclasses", "typing", "pickle", "collections", "papernotes.cli",
+                "papernotes.model"} & loaded
 
 
 def test_the_quick_answer_knows_every_build_option_or_leaves_the_command_line_to_the_parser():

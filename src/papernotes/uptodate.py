@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections import Counter
 from operator import attrgetter, itemgetter
 
 from . import __version__, filedigests, marshalfile
@@ -72,6 +71,7 @@ class LastBuild:
 
     @classmethod
     def of(cls, notes: int, pages: int, diagnostics: Iterable[Diagnostic], site_origin: str) -> LastBuild:
+        from collections import Counter  # here: the up-to-date answer, which makes no LastBuild, loads none of it
         from dataclasses import fields
 
         from .model import Diagnostic
