@@ -420,6 +420,30 @@ def test_the_state_pickler_gives_back_every_kind_of_value_it_is_handed(tmp_path:
         bodystore.packed([lambda: 1])
 
 
+def test_a_saved_note_makes_its_papers_again_when_first_asked_for(tmp_path: Path) -> None:
+    """The state pickler keeps a note's papers as one packed value, shared by the notes that
+    share the tuple (a note and its copy with links resolved), made again into the same papers
+    on first use; a note never asked for them is saved again as it was restored."""
+    from papernotes import bodystore
+
+    refs = (PaperRef("arxiv:1706.03762", "intro", "Attention", "Attention is all you need", True, "link"),
+            PaperRef("arxiv:2005.14165", "", None, "few-shot " * 40))
+    note = replace(_notes(tmp_path)[0], papers=refs)
+    copy = note.with_body(RenderedBody("<p>linked</p>"))
+    data = bodystore.packed((note, copy))
+    once = bodystore.packed((note, replace(copy, papers=tuple(map(lambda ref: PaperRef(*ref), refs)))))
+    assert len(data) < len(once) - len("few-shot " * 40)  # the packed papers written once
+    restored, restored_copy = bodystore.unpacked(data)
+    assert "papers" not in vars(restored)
+    again = bodystore.unpacked(bodystore.packed(restored))  # saved again without being read
+    assert "papers" not in vars(again) and again.papers == refs
+    assert restored.papers == refs and all(type(ref) is PaperRef for ref in restored.papers)
+    assert restored.papers is restored.papers and restored_copy.papers == refs
+    assert restored == note and restored.digest == note.digest and replace(restored, title="x").papers == refs
+    with pytest.raises(AttributeError):
+        restored.no_such_field  # noqa: B018
+
+
 _NAMES = st.sampled_from(["Attention", "attention", "Scaling", "Chinchilla", "a", "b", "c"])
 
 

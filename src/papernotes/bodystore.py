@@ -13,6 +13,7 @@ into a new file (``wasteful``, ``compacted``).
 from __future__ import annotations
 
 import copy
+import copyreg
 import dataclasses
 import functools
 import io
@@ -26,7 +27,7 @@ from types import MappingProxyType
 from typing import IO, Any, Callable, Iterable
 
 from .collector import paused
-from .model import Note, StoredText, bytes_digest
+from .model import Note, StoredText, bytes_digest, pack_papers
 
 try:
     import fcntl
@@ -238,12 +239,13 @@ def _place_of(store: BodyStore | None, obj: StoredText) -> tuple[Callable[..., S
 class _Reductions(dict[type, Callable[[Any], Any]]):
     """The pickler's reduction of each type, found when the type is first met (the pickler
     looks a type up here in C; ``reducer_override`` would be a call in Python for every object):
-    a stored body by its place, a read-only mapping as a dict, a dataclass with slots by its
-    fields (``_fields_of``), any other object as pickle's default would reduce it. A class is
-    left to pickle, which saves it by name."""
+    a stored body by its place, a read-only mapping as a dict, a note with its papers packed
+    (``Note.packed_state``; notes sharing their papers share the bytes), a dataclass with slots
+    by its fields (``_fields_of``), any other object as pickle's default would reduce it. A class
+    is left to pickle, which saves it by name."""
 
     def __init__(self, stored: Callable[[StoredText], Any]) -> None:
-        super().__init__({StoredText: stored, MappingProxyType: _as_dict})
+        super().__init__({StoredText: stored, MappingProxyType: _as_dict, Note: functools.partial(_packed_note, {})})
 
     def __missing__(self, kind: type) -> Callable[[Any], Any]:
         if issubclass(kind, type):
@@ -255,6 +257,20 @@ class _Reductions(dict[type, Callable[[Any], Any]]):
 
 
 _default_reduction = operator.methodcaller("__reduce_ex__", 5)  # what pickle calls for a type it has no reduction of
+_NEW_OBJECT = copyreg.__newobj__  # type: ignore[attr-defined]  # pickle writes its NEWOBJ for it: ``cls.__new__`` in C
+
+
+def _packed_note(packed: dict[int, tuple[tuple[Any, ...], bytes]], note: Note) -> tuple[Any, ...]:
+    """A note's reduction, made again in C (``copyreg.__newobj__``, then its state): its papers
+    packed once for each tuple of them (``packed``, by the tuple's identity, which it holds)."""
+
+    def pack(papers: tuple[Any, ...]) -> bytes:
+        found = packed.get(id(papers))
+        if found is None:
+            found = packed[id(papers)] = (papers, pack_papers(papers))
+        return found[1]
+
+    return _NEW_OBJECT, (Note,), note.packed_state(pack)
 
 
 def _by_fields(kind: type, fields: Callable[[object], tuple[Any, ...]], obj: object) -> tuple[type, tuple[Any, ...]]:

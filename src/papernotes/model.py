@@ -12,6 +12,7 @@ import operator
 import os
 import hashlib
 import io
+import marshal
 import pickle
 from dataclasses import dataclass, field
 from itertools import islice
@@ -234,7 +235,7 @@ class Note:
     aliases: tuple[str, ...] = ()
     original_url: str | None = None
     author: str | None = None
-    papers: tuple[PaperRef, ...] = ()
+    papers: tuple[PaperRef, ...] = field(default_factory=tuple)  # no class attribute: see ``__getattr__``
     meta: Mapping[str, Any] = field(default_factory=dict)
     digest: bytes = field(default=b"", repr=False)
     card: bytes = field(default=b"", repr=False)
@@ -282,6 +283,29 @@ class Note:
         state = self.__dict__
         return {name: value for name, value in state.items() if name != "_cards"} if "_cards" in state else state
 
+    def packed_state(self, pack: Callable[[tuple[PaperRef, ...]], bytes]) -> dict[str, Any]:
+        """Its state with its papers as the bytes ``pack`` makes of them (``pack_papers``), made
+        again when first asked for (``__getattr__``): the papers a saved state's notes discuss,
+        each a tuple of strings, are a quarter of its objects, and a build after an edit reads
+        those of a few notes."""
+        state = self.__getstate__()
+        papers = state.get("papers")
+        if not papers:
+            return state
+        state = {name: value for name, value in state.items() if name != "papers"}
+        state[_PACKED_PAPERS] = pack(papers)
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        """The papers of a note restored from ``packed_state``, made when first asked for (by
+        two threads at once, each makes the same)."""
+        packed = self.__dict__.get(_PACKED_PAPERS) if name == "papers" else None
+        if packed is None:
+            raise AttributeError(name)
+        papers = self.__dict__["papers"] = tuple(map(_paper_ref, marshal.loads(packed)))
+        self.__dict__.pop(_PACKED_PAPERS, None)
+        return papers
+
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
@@ -295,6 +319,15 @@ class Note:
         """Newest first, then by title and id, so every ordering is deterministic."""
         seconds = self.date.seconds() if self.date else float("-inf")
         return (-seconds, self.title.lower(), self.id)
+
+
+_PACKED_PAPERS = "_packed_papers"
+_paper_ref = functools.partial(tuple.__new__, PaperRef)  # a PaperRef of its fields, made in C
+
+
+def pack_papers(papers: tuple[PaperRef, ...]) -> bytes:
+    """``papers`` as ``Note.packed_state`` keeps them."""
+    return marshal.dumps(tuple(map(tuple, papers)))
 
 
 def bytes_digest(data: bytes | memoryview) -> bytes:

@@ -82,7 +82,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written there when they were this large in all (forking costs more for less)
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
-STATE_FORMAT = 33  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 34  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 
