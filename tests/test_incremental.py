@@ -1308,6 +1308,64 @@ def test_an_image_added_or_changed_reads_again_only_the_notes_naming_it(make_sit
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+def test_a_rebuild_copies_again_only_the_images_and_static_files_whose_sources_changed(make_site, monkeypatch):
+    """After an edit of a note, an image or static file is neither read nor compared again while
+    its source and the output's copy are as the last build left them (on disk, and in the
+    preview's memory); a source changed, one changed within a second of its copy, or a copy
+    changed in the output is copied again."""
+    from papernotes.engine import copies as copies_module
+    from papernotes.serve.preview import memory_builder
+
+    root = make_site({"content/a.md": "---\ntitle: A\n---\n\n![Figure](fig.png)\n",
+                      "content/fig.png": _png(2, 1), "static/notes.txt": "kept as it is\n"})
+    old = time.time() - 10
+    for name in ("content/fig.png", "static/notes.txt"):
+        os.utime(root / name, (old, old))
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    read: list[str] = []
+
+    class Recording(type(Path())):  # type: ignore[misc]  # the files the copier reads
+        def read_bytes(self) -> bytes:
+            read.append(self.name)
+            return super().read_bytes()
+
+    monkeypatch.setattr(copies_module, "Path", Recording)
+    build(layout, options)
+    assert {"fig.png", "notes.txt"} <= set(read)
+    copied = next(layout.out.glob("assets/*fig.png"))
+    read.clear()
+    (root / "content/a.md").write_text("---\ntitle: A\n---\n\n![Figure](fig.png)\n\nEdited.\n")
+    build(layout, options)
+    assert "fig.png" not in read and "notes.txt" not in read
+    assert copied.read_bytes() == _png(2, 1) and (layout.out / "notes.txt").read_text() == "kept as it is\n"
+    (root / "content/fig.png").write_bytes(_png(3, 2))  # changed now: copied, and copied again next time
+    (root / "static/notes.txt").write_text("changed\n")
+    build(layout, options)
+    assert {"fig.png", "notes.txt"} <= set(read) and (layout.out / "notes.txt").read_text() == "changed\n"
+    assert next(layout.out.glob("assets/*fig.png")).read_bytes() == _png(3, 2)
+    read.clear()
+    (root / "content/a.md").write_text("---\ntitle: A\n---\n\n![Figure](fig.png)\n\nEdited once more.\n")
+    build(layout, options)
+    assert {"fig.png", "notes.txt"} <= set(read), "changed within a second of their copy: copied again"
+    for name in ("content/fig.png", "static/notes.txt"):
+        os.utime(root / name, (old, old))
+    build(layout, options)
+    read.clear()
+    (layout.out / "notes.txt").write_text("changed in the output\n")
+    (root / "content/a.md").write_text("---\ntitle: A\n---\n\n![Figure](fig.png)\n\nEdited again.\n")
+    build(layout, options)
+    assert read == ["notes.txt"] and (layout.out / "notes.txt").read_text() == "changed\n"
+
+    rebuild = memory_builder(layout, options)
+    rebuild(None)
+    read.clear()
+    (root / "content/a.md").write_text("---\ntitle: A\n---\n\n![Figure](fig.png)\n\nIn the preview.\n")
+    files = rebuild(None).files
+    assert read == [] and files["notes.txt"] == b"changed\n"
+    assert [data for rel, data in files.items() if rel.endswith("fig.png")] == [_png(3, 2)]
+
+
 def test_a_setting_only_pages_show_reads_again_only_the_notes_whose_liquid_may_read_it(make_site, monkeypatch):
     """A new site title renders every page again but reads again only the notes with Liquid
     (``{{ site.title }}``); a setting reading depends on (the permalinks) reads every note."""

@@ -71,6 +71,7 @@ from ..read.unsupported import once_per_site
 from ..savedstate import Changes, Whole, changes_since, replayed
 from ..urls import UnsafeURL, output_file
 from ..walks import WalkMemo
+from .copies import Copies
 from .pages import Later, Plan, Planned, Rendered, Shared, Sink, UNKEYED, put, template_problem, write_one
 from .readcache import LastRead, ReadCache, note_files, read_inputs
 from .saved import SavedPages, pages_data, pages_of, plan_data, plan_of
@@ -134,6 +135,7 @@ class Engine:
         self.plan = Plan()
         self.pages: dict[str, Rendered] = {}
         self.stamps: Mapping[str, tuple[int, int]] = {}  # output files as the last build left them
+        self.copies = Copies()  # the images and static files the last build copied, by their sources
         self.saved: Whole | None = None  # the reads and graph as last saved whole
         self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
         self.last_read: LastRead | None = None  # for a next build told which files changed
@@ -174,10 +176,9 @@ class Engine:
         if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
             diagnostics.extend(problem for problem in (template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
-        for url, source in sorted({url: source for note in graph.notes for url, source in note.body.assets}.items()):
-            sink.write(output_file(url), Path(source).read_bytes())
-        for rel, path in sorted(static_files(layout).items()):
-            sink.write(rel, path.read_bytes())
+        assets = sorted({url: source for note in graph.notes for url, source in note.body.assets}.items())
+        self.copies.copy(sink, [*((output_file(url), source) for url, source in assets),
+                                *((rel, os.fspath(path)) for rel, path in sorted(static_files(layout).items()))], self.stamps)
         clock.lap("plan+render+write")
         return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
 
@@ -632,7 +633,7 @@ class Engine:
                                  "pages": pages_data(self.pages, self.saved_pages), "plan": plan_data(self.plan),
                                  "registry": self.registry_files, "basis": basis, "head": self.reads.head,
                                  "images": self.reads.images, "site": self.reads.site,
-                                 "registry digest": self.reads.registry,
+                                 "registry digest": self.reads.registry, "copied": self.copies.copied,
                                  "paper cards": marshal.dumps({paper.digest: paper.shown_cards for paper in self.graph.papers.papers
                                                                if paper.shown_cards})})
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be kept (a plugin's)
@@ -718,7 +719,7 @@ class Engine:
                 raise ValueError("changes made to another state")
             reads, notes_in, graph, walks = replayed(whole, changes, *kept["graph setup"])
             (pages, saved_pages), plan, basis = pages_of(state["pages"]), plan_of(state["plan"]), state["basis"]
-            head, cards = state["head"], marshal.loads(state["paper cards"])
+            head, cards, copied = state["head"], marshal.loads(state["paper cards"]), Copies(state["copied"])
             if self.store is not None and not self.store.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
@@ -730,7 +731,7 @@ class Engine:
         # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
         self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
         self.reads.head, self.reads.images, self.reads.site = head, state["images"], state["site"]
-        self.reads.registry = state["registry digest"]
+        self.reads.registry, self.copies = state["registry digest"], copied
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis
         for paper in graph.papers.papers:  # the cards a paper's lists took of it, while it is the same
             if paper.digest in cards:
