@@ -310,7 +310,7 @@ class Engine:
         shown = shown_apart(changed)
         affected = set().union(*(self._holding(memo, key, shown) for key in changed))
         affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in changed if key.startswith(TEXT)}))
-        affected.update(url for url in memo.pages if url not in self.pages)  # made every time, or failed last time
+        affected.update(memo.pages.keys() - self.pages.keys())  # made every time, or failed last time
         under = tuple(key.removeprefix(UNDER) for key in changed if key.startswith(UNDER))
         were_under = {url for url in memo.pages if url.startswith(under)} if under else set()
         named = {key.removeprefix(PAGE) for key in changed if key.startswith(PAGE)} | were_under
@@ -391,7 +391,8 @@ class Engine:
         carried = replanned is not None and not let_go and self.keeps is Keeps.PAGES and sink.holds_last_build()
         if carried:  # a partial plan keeps every URL, and the sink has each kept page
             assert replanned is not None
-            pages = [page or url for url, page in self.plan.pages.items() if url in replanned]
+            planned = self.plan.pages  # the URLs planned again in plan order, looked for in C
+            pages = [planned[url] or url for url in filter(replanned.__contains__, planned)]
         aside: Forked[Aside] | None = None
         elsewhere: list[Planned] = []  # the pages the forked process writes
         if parallel is not None and replanned is not None:

@@ -19,8 +19,8 @@ SECTION_STEM = "_index"
 def list_section_children(notes: Iterable[Note], base_path: str) -> tuple[Note, ...]:
     """``notes`` with each Hugo section note's children listed in its body."""
     notes = tuple(notes)
-    sections = [note for note in notes if note.source.item is None and SECTION_STEM in note.source.rel.lower()
-                and _stem(note.source.rel) == SECTION_STEM]
+    sections = [note for note in notes if "_" in note.source.rel and note.source.item is None
+                and SECTION_STEM in note.source.rel.lower() and _stem(note.source.rel) == SECTION_STEM]
     if not sections:
         return notes
     by_folder: dict[str, list[Note]] = {}
