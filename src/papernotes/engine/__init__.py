@@ -391,8 +391,8 @@ class Engine:
         carried = replanned is not None and not let_go and self.keeps is Keeps.PAGES and sink.holds_last_build()
         if carried:  # a partial plan keeps every URL, and the sink has each kept page
             assert replanned is not None
-            planned = self.plan.pages  # the URLs planned again in plan order, looked for in C
-            pages = [planned[url] or url for url in filter(replanned.__contains__, planned)]
+            in_plan = self.plan.pages  # the URLs planned again in plan order, looked for in C
+            pages = [in_plan[url] or url for url in filter(replanned.__contains__, in_plan)]
         aside: Forked[Aside] | None = None
         elsewhere: list[Planned] = []  # the pages the forked process writes
         if parallel is not None and replanned is not None:
