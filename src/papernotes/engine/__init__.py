@@ -178,7 +178,8 @@ class Engine:
                                if problem not in diagnostics)
         assets = sorted({url: source for note in graph.notes for url, source in note.body.assets}.items())
         self.copies.copy(sink, [*((output_file(url), source) for url, source in assets),
-                                *((rel, os.fspath(path)) for rel, path in sorted(static_files(layout).items()))], self.stamps)
+                                *((rel, os.fspath(path)) for rel, path in sorted(static_files(layout).items()))],
+                         self.stamps, self.inputs.images if self.inputs is not None else {})
         clock.lap("plan+render+write")
         return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
 

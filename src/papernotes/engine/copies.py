@@ -27,22 +27,28 @@ class Copies:
     def __init__(self, copied: Mapping[str, Source] | None = None) -> None:
         self.copied: dict[str, Source] = dict(copied or {})
 
-    def copy(self, sink: Sink, files: Iterable[tuple[str, str]], stamps: Mapping[str, Stamp]) -> None:
+    def copy(self, sink: Sink, files: Iterable[tuple[str, str]], stamps: Mapping[str, Stamp],
+             looked: Mapping[str, Stamp]) -> None:
         """Put each ``(rel, source path)`` of ``files`` into ``sink``: as the last build left it
         when the source is as it was then and the sink still holds that file (``stamps``: the
-        output files as the last build left them), else read anew. What was copied is
-        remembered for the next build, instead of what the last one copied."""
+        output files as the last build left them), else read anew. ``looked``: the size and time
+        of sources this build looked at already (the images the notes may name), by path.
+        What was copied is remembered for the next build, instead of what the last one copied."""
         settled = time.time_ns() - int(RACY_SECONDS * 1e9)
         copied: dict[str, Source] = {}
         for rel, path in files:
-            stat = os.stat(path)
-            source = (path, stat.st_size, stat.st_mtime_ns)
+            size, mtime = looked.get(path) or _stamp(os.stat(path))
+            source = (path, size, mtime)
             if self.copied.get(rel) != source or not _kept(sink, rel, stamps.get(rel)):
                 sink.write(rel, Path(path).read_bytes())
-                if stat.st_mtime_ns >= settled:
+                if mtime >= settled:
                     continue
             copied[rel] = source
         self.copied = copied
+
+
+def _stamp(stat: os.stat_result) -> Stamp:
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _kept(sink: Sink, rel: str, stamp: Stamp | None) -> bool:
