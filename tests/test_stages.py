@@ -497,3 +497,39 @@ def test_a_retitled_note_is_placed_as_a_graph_built_anew_places_it(title, moves)
     placed, passed, _ = swapped.reordered({"b"})
     assert (placed is swapped) != moves and "b" in passed
     assert _graph_facts(placed) == _graph_facts(build_graph((notes[0], retitled, notes[2]), Config()))
+
+
+def test_a_gathering_after_an_edit_is_the_gathering_made_in_full(tmp_path: Path) -> None:
+    """The notes and problems gathered after some files' results changed, from the last
+    gathering, are those gathered from scratch; a changed result gathering would not leave as
+    read (a draft, a second note, a syntax told once for the site, a section note) has them
+    gathered in full."""
+    from papernotes.engine.gathering import gathered
+    from papernotes.model import Diagnostic, ReadResult
+    from papernotes.read.unsupported import NOT_SUPPORTED
+
+    inputs = _inputs(tmp_path)
+    read_at = {path.name: read(path, inputs) for path in sorted(tmp_path.glob("*.md"))}
+    a, b = read_at["a.md"].notes[0], read_at["b.md"].notes[0]
+
+    def result(note: Note, *problems: str) -> ReadResult:
+        return ReadResult((note,), tuple(Diagnostic("warning", note.source.path, 1, 1, text) for text in problems))
+
+    results = [result(a, "one"), None, result(b), result(replace(b, id="b2", url="/b2/"), "two", "three")]
+    last = gathered(results, False, "/")
+    assert last.starts is not None and last == gathered(results, False, "/", None, None)
+    edits = {
+        "text": result(replace(a, title="Attention, edited"), "one, moved"),
+        "draft": result(replace(a, draft=True), "one"),
+        "two notes": ReadResult((a, replace(a, id="a2", url="/a2/")), ()),
+        "unsupported": result(a, "{% gist %}" + NOT_SUPPORTED),
+        "section": result(replace(a, source=replace(a.source, rel="posts/_index.md")), "one"),
+        "no problem": result(a),
+    }
+    for name, edited in edits.items():
+        now = [edited, *results[1:]]
+        again, full = gathered(now, False, "/", last, [0]), gathered(now, False, "/")
+        assert (again.notes, again.problems) == (full.notes, full.problems), name
+        assert (again.starts is last.starts) == (name == "text"), name
+    drafts = gathered([result(replace(a, draft=True)), *results[1:]], False, "/")
+    assert drafts.starts is None and len(drafts.notes) == 2  # a draft left out: gathered in full next time

@@ -12,6 +12,7 @@ from .model import Diagnostic
 from .output import made_by_build
 from .sitefiles import CACHE_DIR, CONFIG_FILE, cache_folder, site_folders, user_cache_dir
 from .theme import ON_DEMAND, theme_dir
+from .walks import WalkMemo, walked
 
 if TYPE_CHECKING:
     from .config import Config
@@ -72,21 +73,33 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
     return with_overrides(config, base_url=options.base_url, drafts=options.drafts or None), problems
 
 
-def static_files(layout: SiteLayout) -> dict[str, Path]:
-    """The theme's static files with the site's own on top (hidden files left out)."""
+def static_files(layout: SiteLayout, memo: WalkMemo | None = None) -> dict[str, Path]:
+    """The theme's static files with the site's own on top (hidden files left out); taken from
+    ``memo`` while no folder of them changed."""
+    return walked(memo, f"static files:{layout.static}", lambda: _static_walk(layout))
+
+
+def _static_walk(layout: SiteLayout) -> tuple[list[str], dict[str, Path]]:
+    """The folders ``static_files`` walks, and what it finds."""
     files: dict[str, Path] = {}
+    folders: list[str] = []
     for folder in (theme_dir() / "static", layout.static):
-        if folder.is_dir():
-            root = folder.resolve()
-            on_demand = ON_DEMAND if folder == theme_dir() / "static" else None  # copied as the pages' assets
-            for path in sorted(folder.rglob("*")):
-                rel = path.relative_to(folder).as_posix()
-                inside = path.resolve().is_relative_to(root)  # a symlink out of the folder is not published
-                if on_demand and rel.startswith(on_demand):
-                    continue
-                if inside and path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-                    files[rel] = path
-    return files
+        if not folder.is_dir():
+            folders.append(os.fspath(folder.parent))  # where it would be made
+            continue
+        root = folder.resolve()
+        folders.append(os.fspath(folder))
+        on_demand = ON_DEMAND if folder == theme_dir() / "static" else None  # copied as the pages' assets
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_dir():
+                folders.append(os.fspath(path))
+            inside = path.resolve().is_relative_to(root)  # a symlink out of the folder is not published
+            if on_demand and rel.startswith(on_demand):
+                continue
+            if inside and path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
+                files[rel] = path
+    return folders, files
 
 
 def templates_stamp(folder: Path) -> str:

@@ -52,7 +52,6 @@ from .. import bodystore
 from ..collector import paused
 from ..bodystore import BodyStore
 from ..config import Config
-from ..graph.duplicates import merge_duplicates
 from ..graph import Graph, build_graph
 from ..graph.links import LinkIndex
 from ..model import Diagnostic, Note, ReadResult, StoredText, TextFile
@@ -64,10 +63,8 @@ from ..forked import Forked
 from ..read.site import Progress, ReadInputs, no_progress, published, read as read_one
 from ..papers.registry import Registry, RegistryFiles, load_registry
 from ..render import compile_templates, compiled_templates, make_environment, render_reading
-from ..graph.sections import list_section_children
 from ..sitelayout import BuildOptions, SiteLayout, site_config, static_files, templates_stamp
 from ..read import relative_names, takes_file_date
-from ..read.unsupported import once_per_site
 from ..savedstate import Changes, Whole, changes_since, replayed
 from ..urls import UnsafeURL, output_file
 from ..walks import WalkMemo
@@ -75,6 +72,7 @@ from .copies import Copies
 from .pages import Later, Plan, Planned, Rendered, Shared, Sink, UNKEYED, put, template_problem, write_one
 from .readcache import LastRead, ReadCache, note_files, read_inputs
 from .saved import SavedPages, pages_data, pages_of, plan_data, plan_of
+from .gathering import Gathered, gathered
 from .edits import HELD_WHOLE, PAGE, TEXT, UNDER, Wanted, after_edit, after_rebuild, edited_notes, reads_none_of, shown_apart
 from .pagekeys import dependencies, digest_page, page_key
 from .parallel import Aside, Beside, Parallel, ParallelSink
@@ -139,6 +137,7 @@ class Engine:
         self.saved: Whole | None = None  # the reads and graph as last saved whole
         self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
         self.last_read: LastRead | None = None  # for a next build told which files changed
+        self.gathering: tuple[LastRead | None, Gathered] | None = None  # the notes published after that read
         self.basis = ""  # a digest of the inputs the build that saved the state restored began with
         self.saved_pages: SavedPages | None = None  # the page digests as the state restored holds them
         self.whole_aside: tuple[Whole, Path, Forked[None]] | None = None  # the whole being saved by a forked process
@@ -178,7 +177,7 @@ class Engine:
                                if problem not in diagnostics)
         assets = sorted({url: source for note in graph.notes for url, source in note.body.assets}.items())
         self.copies.copy(sink, [*((output_file(url), source) for url, source in assets),
-                                *((rel, os.fspath(path)) for rel, path in sorted(static_files(layout).items()))],
+                                *((rel, os.fspath(path)) for rel, path in sorted(static_files(layout, self.walks if self.keeps is not Keeps.NOTHING else None).items()))],
                          self.stamps, self.inputs.images if self.inputs is not None else {})
         clock.lap("plan+render+write")
         return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
@@ -187,19 +186,30 @@ class Engine:
                        clock: Stopwatch) -> tuple[Graph, list[Diagnostic]]:
         """The graph of the notes read, and the problems found on the way (the notes as read
         are let go here unless the engine keeps them)."""
-        read = self.read(config, registry, progress, touched)
+        before, kept = self.last_read, self.gathering
+        self.gathering = None
+        results, changed = self._results(config, registry, progress, touched)
         clock.lap("read")
-        notes, repeated = merge_duplicates(read.notes)
-        notes = list_section_children(notes, config.base_path)
+        last = kept[1] if kept is not None and before is not None and kept[0] is before else None  # gathered from that read
+        gathering = gathered(results, config.drafts, config.base_path, last, changed)
+        if self.keeps is not Keeps.NOTHING:
+            self.gathering = (self.last_read, gathering)
         with paused():  # the graph lives on: a collection would walk it for nothing
-            graph = self._graph(tuple(notes), config, registry)
+            graph = self._graph(gathering.notes, config, registry)
         clock.lap("graph")
-        return graph, [*once_per_site(read.diagnostics), *repeated, *graph.diagnostics]
+        return graph, [*gathering.problems, *graph.diagnostics]
 
     def read(self, config: Config, registry: Registry, progress: Progress = no_progress,
              touched: frozenset[str] | None = None) -> ReadResult:
         """Every note file of the site read, or recalled when neither it nor what its reading
         depends on changed (drafts dropped unless the config asks for them)."""
+        results, _ = self._results(config, registry, progress, touched)
+        return published((result for result in results if result is not None), config.drafts)
+
+    def _results(self, config: Config, registry: Registry, progress: Progress,
+                 touched: frozenset[str] | None) -> tuple[list[ReadResult | None], list[int] | None]:
+        """Each note file's result, read or recalled, and the places of those that may differ
+        from the last read's (None: any may)."""
         layout = self.layout
         walks = self.walks if self.keeps is not Keeps.NOTHING else None
         paths, inputs = note_files(layout, walks), read_inputs(layout, config, registry, walks)
@@ -211,9 +221,11 @@ class Engine:
             self.reads.agree(inputs)
         last = self.last_read
         results: list[ReadResult | None]
+        changed: list[int] | None = None
         if cached and touched is not None and last is not None and last.paths is paths and last.inputs == inputs.key:
             rels, results = last.rels, list(last.results)  # the same walk: only the files touched are looked at
-            for index in last.places(touched):
+            changed = last.places(touched)
+            for index in changed:
                 results[index] = self.reads.recall(rels[index], paths[index], inputs)
         else:
             rels = relative_names(paths, layout.content)
@@ -244,7 +256,9 @@ class Engine:
             remembered = tuple(None if index in unremembered else result for index, result in enumerate(results)) \
                 if unremembered else tuple(results)
             self.last_read = LastRead.of(paths, rels, inputs.key, remembered, last, dated)
-        return published((result for result in results if result is not None), config.drafts)
+        if changed is not None and (unknown or redated):
+            changed = sorted({*changed, *unknown, *redated})
+        return results, changed
 
     def dated_by_files(self) -> bool:
         """Whether a note file of the last read may take its date from its file (its last commit,

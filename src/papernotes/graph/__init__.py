@@ -96,11 +96,10 @@ class Graph:
                  years: tuple[YearGroup, ...], undated: tuple[Note, ...],
                  tags: tuple[TagGroup, ...]) -> tuple[Graph, frozenset[str]]:
         papers, renewed = self.papers.with_notes(fresh, metas)
-        return replace(
-            self, notes=notes, years=years, undated=undated, tags=tags,
-            backlinks={target: swap_notes(linking, fresh) for target, linking in self.backlinks.items()}, papers=papers,
-            index=self.index.with_notes(fresh),
-        ), renewed
+        linked = {target for note_id in fresh for target in self.forward.get(note_id, ())}  # whose backlinks hold them
+        backlinks = {**self.backlinks, **{target: swap_notes(self.backlinks[target], fresh) for target in linked}}
+        return replace(self, notes=notes, years=years, undated=undated, tags=tags, backlinks=backlinks, papers=papers,
+                       index=self.index.with_notes(fresh)), renewed
 
     def reordered(self, note_ids: Collection[str]) -> tuple[Graph, frozenset[str], frozenset[str]] | None:
         """This graph with the notes ``note_ids`` (retitled) moved to their places in the site's

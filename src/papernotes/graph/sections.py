@@ -19,8 +19,7 @@ SECTION_STEM = "_index"
 def list_section_children(notes: Iterable[Note], base_path: str) -> tuple[Note, ...]:
     """``notes`` with each Hugo section note's children listed in its body."""
     notes = tuple(notes)
-    sections = [note for note in notes if "_" in note.source.rel and note.source.item is None
-                and SECTION_STEM in note.source.rel.lower() and _stem(note.source.rel) == SECTION_STEM]
+    sections = [note for note in notes if is_section_note(note)]
     if not sections:
         return notes
     by_folder: dict[str, list[Note]] = {}
@@ -36,6 +35,12 @@ def list_section_children(notes: Iterable[Note], base_path: str) -> tuple[Note, 
     listed = {note.source.rel: _with_children(note, by_folder.get(posixpath.dirname(note.source.rel), []), base_path)
               for note in sections}
     return tuple(listed.get(note.source.rel, note) if note.source.item is None else note for note in notes)
+
+
+def is_section_note(note: Note) -> bool:
+    """Whether ``note`` is a Hugo section's own note (``_index.md``), which lists its children."""
+    rel = note.source.rel
+    return "_" in rel and note.source.item is None and SECTION_STEM in rel.lower() and _stem(rel) == SECTION_STEM
 
 
 def _with_children(section: Note, children: list[Note], base_path: str) -> Note:

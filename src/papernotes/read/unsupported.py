@@ -5,7 +5,7 @@ number of other notes that use it: a site using one theme tag in every post gets
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from typing import Sequence
 
 from ..model import Diagnostic
 
@@ -13,9 +13,9 @@ from ..model import Diagnostic
 NOT_SUPPORTED = " is not supported"
 
 
-def once_per_site(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """``diagnostics`` with each 'not supported' warning kept at its first note only, counting the others."""
-    diagnostics = list(diagnostics)
+def once_per_site(diagnostics: Sequence[Diagnostic]) -> Sequence[Diagnostic]:
+    """``diagnostics`` with each 'not supported' warning kept at its first note only, counting
+    the others (``diagnostics`` itself when it holds none)."""
     if not any(NOT_SUPPORTED in diagnostic.message for diagnostic in diagnostics):
         return diagnostics
     seen: dict[str, int] = {}
