@@ -353,7 +353,7 @@ def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_b
         (staging.root / "pagefind").mkdir(parents=True, exist_ok=True)
         (staging.root / "pagefind" / "late.txt").write_text("written after a while")
 
-    def failing_static_files(layout):
+    def failing_static_files(layout, memo=None):
         assert begun.wait(5)  # the index was begun before the pages were all written
         raise OSError("disk full")
 
