@@ -295,6 +295,29 @@ def test_a_watcher_naming_the_changed_files_spares_looking_at_the_others(make_si
     assert _files(seen) == _fresh(layout)
 
 
+
+def test_a_watched_text_edit_publishes_the_last_notes_with_the_edited_one_put_in_place(make_site):
+    """After a text edit the watcher names, the notes the graph takes are the last gathering's
+    with the edited file's put where its were (no pass over every file's result), and they are
+    those a gathering in full makes of the same results."""
+    from papernotes.engine.gathering import gathered
+
+    root = make_site(NOTES)
+    engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
+    engine.produce(MemorySink())
+    assert engine.gathering is not None
+    last = engine.gathering[1]
+    edited = root / "content/a.md"
+    edited.write_text(edited.read_text().replace("More text.", "Watched text."))
+    engine.produce(MemorySink(), touched=frozenset({str(edited)}))
+    assert engine.gathering is not None
+    now = engine.gathering[1]
+    assert last.starts is not None and now.starts is last.starts, "put in place, not gathered in full"
+    full = gathered(now.results, now.drafts, now.base_path)
+    assert (now.notes, now.problems) == (full.notes, full.problems)
+    assert any("Watched text." in note.body.html for note in now.notes)
+
+
 # --- hypothesis: any sequence of edits, each rebuild checked against a build from scratch ---------
 
 NAMES = ("a", "b", "c", "d")
