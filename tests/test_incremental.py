@@ -8,7 +8,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from hypothesis import example, HealthCheck, given, settings, strategies as st
@@ -473,6 +473,50 @@ def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, 
     scratch = SiteLayout.find(root, root / "scratch")
     build(scratch, BuildOptions(search=False, cache=False, workers=1))
     assert _folder(layout.out) == _folder(scratch.out)
+
+
+def test_a_command_line_build_after_a_text_edit_gives_the_output_folder_only_the_pages_planned_again(make_site, monkeypatch):
+    """With every file of the output as the last build left it, a build planning some pages
+    again writes those and keeps the others in bulk (no look at each); a static file gone since
+    is deleted all the same, the manifest names every file, and the output is a build from
+    scratch's. With a file of the output changed by hand, every page is looked at again."""
+    from papernotes import inplace, uptodate
+    from papernotes.sitefiles import cache_folder
+
+    root = make_site({**NOTES, "static/extra.css": "p { color: red }\n"})
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=1)
+    build(layout, options)
+    kept, looked = [], []
+    monkeypatch.setattr(inplace.InPlace, "keep", _recorded(inplace.InPlace.keep, kept))
+    monkeypatch.setattr(inplace.InPlace, "reuse", _recorded(inplace.InPlace.reuse, looked))
+    time.sleep(1.1)  # no file of the last build racy
+    path = root / "content/a.md"
+    path.write_text(path.read_text().replace("More text.", "Other text."))
+    (root / "static/extra.css").unlink()
+    build(layout, options)
+    ((pages,),) = kept  # every page's file named once, in bulk: only those planned again are looked at each
+    assert sum(rel.endswith(".html") for rel, _ in looked) < len(pages) / 2
+    scratch = SiteLayout.find(root, root / "scratch")
+    build(scratch, replace(options, cache=False))
+    assert _folder(layout.out) == _folder(scratch.out) and not (layout.out / "extra.css").exists()
+    manifest = uptodate.load(cache_folder(str(root), str(layout.content), str(layout.out)))
+    assert manifest is not None and set(uptodate.output_stamps(manifest)) == {
+        p.relative_to(layout.out).as_posix() for p in layout.out.rglob("*") if p.is_file()}
+    kept.clear()
+    (layout.out / "tags" / "index.html").write_text("changed by hand")
+    path.write_text(path.read_text().replace("Other text.", "More text."))
+    build(layout, options)
+    again = SiteLayout.find(root, root / "scratch-again")
+    build(again, replace(options, cache=False))
+    assert not kept and _folder(layout.out) == _folder(again.out), "looked at page by page, the hand's change undone"
+
+
+def _recorded(method: Any, calls: list[object]) -> Any:
+    def recording(self: object, *args: object) -> Any:
+        calls.append(args)
+        return method(self, *args)
+    return recording
 
 
 def test_a_build_planning_every_page_keeps_in_parallel_the_pages_that_did_not_change(make_site, monkeypatch, tmp_path):

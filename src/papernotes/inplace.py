@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Callable, Iterable, Mapping
+from typing import AbstractSet, Callable, Iterable, Mapping
 
 from .output import MARKER, LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
 
@@ -41,6 +41,7 @@ class InPlace:
     pending: dict[str, str] = field(default_factory=dict)  # rel → its new bytes' file in the scratch folder
     trees: set[str] = field(default_factory=set)  # folders kept as the last build left them
     wholes: set[str] = field(default_factory=set)  # folders made whole in ``root``, each to replace its namesake
+    kept: set[str] = field(default_factory=set)  # files kept as the last build left them (``keep``)
 
     @property
     def root(self) -> Path:
@@ -112,8 +113,16 @@ class InPlace:
         return LastFile(os.path.join(self.out_dir, rel), stamp)
 
     def holds_last_build(self) -> bool:
-        """A folder is given every file of each build."""
-        return False
+        """Whether every file the last build left is as it left it (``current`` holds them all):
+        a build planning only some pages again then writes those and ``keep``s the others."""
+        return len(self.current) == len(self.old)
+
+    def keep(self, rels: AbstractSet[str]) -> None:
+        """Keep each file at ``rels`` that the last build left, and this build did not write, as
+        it is (in C: every page of the site not planned again; ``finish`` takes their stamps)."""
+        kept = (rels - self.written) & self.old.keys()
+        self.written |= kept
+        self.kept |= kept
 
     def reuse_tree(self, rel: str, apart: frozenset[str] = frozenset()) -> bool:
         """Keep a folder of the output (the search bundle) as the last build made it, when its
@@ -204,7 +213,13 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
         stat = os.stat(out_dir / MARKER)
         sink.stamps[MARKER] = (stat.st_size, stat.st_mtime_ns)
     shutil.rmtree(sink.scratch, ignore_errors=True)
-    return sink.stamps
+    if not sink.kept:
+        return sink.stamps
+    stamps = dict(sink.old)  # most files kept: the last build's stamps copied in C, but for the others
+    for rel in sink.old.keys() - sink.kept:
+        del stamps[rel]
+    stamps.update(sink.stamps)
+    return stamps
 
 
 def abandon(sink: InPlace) -> None:

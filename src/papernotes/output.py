@@ -12,7 +12,7 @@ import shutil
 from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import AbstractSet, Callable, Iterable
 
 MARKER = ".papernotes-site"
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -136,6 +136,10 @@ class Staging:
     def holds_last_build(self) -> bool:
         """A folder is given every file of each build."""
         return False
+
+    def keep(self, rels: AbstractSet[str]) -> None:
+        """Never asked: a staging folder holds nothing of the last build."""
+        raise OutputError("a new output folder keeps no file of the last build")
 
     def folder(self, rel: str) -> Path:
         """The folder to make whole at ``rel`` (the search bundle)."""

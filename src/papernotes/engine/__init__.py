@@ -38,6 +38,7 @@ import enum
 import hashlib
 import itertools
 import marshal
+import operator
 import os
 import pickle
 import time
@@ -81,6 +82,7 @@ PARALLEL_NOTES = 500  # below this many notes and papers (each a page or more) r
 ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written there when they were this large in all (forking costs more for less)
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
+_REL = operator.attrgetter("rel")  # a page's file
 STATE_FORMAT = 34  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
@@ -169,9 +171,9 @@ class Engine:
             self.plan.setup = self.setup if self.plan.setup else ""
         else:  # the collector waits: it would walk the graph just made, which lives on, for pages that leave no cycles
             with paused():
-                pages, replanned, let_go = self._plan(graph, config)
+                pages, replanned, let_go, fresh = self._plan(graph, config)
                 written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
-                                            lambda only: plan_pages(graph, config, only=only), parallel, begin)
+                                            lambda only: plan_pages(graph, config, only=only), parallel, begin, fresh)
         if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
             diagnostics.extend(problem for problem in (template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
@@ -310,9 +312,9 @@ class Engine:
             self.setup, self.environment = digest, make_environment(config, self.layout.templates, compiled)
         return self.environment
 
-    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None, bool]:
-        """Every page of the site, the URLs planned again (None: all) and whether any page kept
-        was let go. Only the pages that hold a changed note or paper, that the edit names
+    def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None, bool, dict[str, Planned]]:
+        """Every page of the site, the URLs planned again (None: all), whether any page kept
+        was let go, and the pages planned again by URL (none when all were). Only the pages that hold a changed note or paper, that the edit names
         (``PAGE``, ``UNDER``: any page under such a prefix, made, kept or gone; the sitemap with
         them) or that the last build did not keep, are planned again when config, templates and
         the site's shape are what they were; a page not held in memory (a one-off build keeps
@@ -321,7 +323,7 @@ class Engine:
         memo, changed = self.plan, self.changed
         if changed is None or self._plans_in_full():
             self.plan = Plan()
-            return plan_pages(graph, config), None, True
+            return plan_pages(graph, config), None, True, {}
         shown = shown_apart(changed)
         affected = set().union(*(self._holding(memo, key, shown) for key in changed))
         affected.update(self._reading(memo, {key.removeprefix(TEXT) for key in changed if key.startswith(TEXT)}))
@@ -337,7 +339,7 @@ class Engine:
         for page in plan_pages(graph, config, only=Wanted(wanted, under) if under else wanted):
             if page.url in fresh:  # two pages want one URL: planned in full, which tells it as a cold build does
                 self.plan = Plan()
-                return plan_pages(graph, config), None, True
+                return plan_pages(graph, config), None, True, {}
             fresh[page.url] = page
         gone: set[str] = set()
         if under:
@@ -345,7 +347,7 @@ class Engine:
             gone = were_under - set(fresh)
             if config.plugins.emitters or not made.isdisjoint(memo.pages):  # a site's own pages may show tags
                 self.plan = Plan()  # without their notes; or a page made where another was: planned in full
-                return plan_pages(graph, config), None, True
+                return plan_pages(graph, config), None, True, {}
             if made or gone:  # a tag's pages came or went: the sitemap lists them
                 memo.relist([fresh[url] for url in made], gone)
                 fresh[SITEMAP] = sitemap_file(graph, config, memo.listed)
@@ -360,7 +362,7 @@ class Engine:
             memo.pages.update(dict.fromkeys(fresh))
         if len(memo.pages) != known:  # a page made where none was
             memo.data = None
-        return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected, bool(gone)
+        return (fresh.get(url) or page or url for url, page in memo.pages.items()), affected, bool(gone), fresh
 
     def _plans_in_full(self) -> bool:
         """Whether every page is planned: the graph was built anew, or the plan kept is not of these templates."""
@@ -392,22 +394,23 @@ class Engine:
     def _write_pages(self, sink: Sink, env: jinja2.Environment, pages: Iterable[Planned | str], replanned: set[str] | None,
                      let_go: bool, diagnostics: list[Diagnostic], progress: Progress,
                      plan_again: Callable[[set[str] | None], Iterable[Planned]], parallel: Parallel | None = None,
-                     begin: Callable[[], None] = lambda: None) -> int:
+                     begin: Callable[[], None] = lambda: None, fresh: Mapping[str, Planned] | None = None) -> int:
         """Render and write ``pages``; those not ``replanned`` since the last build are written as
         they were then (a page known by its URL alone is planned again when it cannot be).
         Pages no longer planned are forgotten. A sink that holds the last build is given only the
-        pages planned again, unless some page kept was ``let_go`` (the sink is then given every
-        page, so that it tells what it holds that no page made). Given ``parallel``, the text
+        pages planned again (``fresh``, by URL), and told to keep the others, unless some page
+        kept was ``let_go`` (the sink is then given every page, so that it tells what it holds
+        that no page made). Given ``parallel``, the text
         files planned again (graph.json, feeds, citation files: each made from many notes) are
         written by a forked process meanwhile, when they were large (``ASIDE_BYTES``), and so
         are the large pages (the lists of every note or paper, ``LARGE_PAGE``) when this process
         has many others to write (``MANY_PAGES``: a note added, deleted or re-dated moves the
         home page's lists). ``begin`` is called once any process is forked."""
-        carried = replanned is not None and not let_go and self.keeps is Keeps.PAGES and sink.holds_last_build()
+        carried = replanned is not None and not let_go and self.keeps is not Keeps.NOTHING and sink.holds_last_build()
         if carried:  # a partial plan keeps every URL, and the sink has each kept page
             assert replanned is not None
-            in_plan = self.plan.pages  # the URLs planned again in plan order, looked for in C
-            pages = [in_plan[url] or url for url in filter(replanned.__contains__, in_plan)]
+            in_plan, fresh = self.plan.pages, fresh or {}  # the URLs planned again in plan order, looked for in C
+            pages = [fresh.get(url) or in_plan[url] or url for url in filter(replanned.__contains__, in_plan)]
         aside: Forked[Aside] | None = None
         elsewhere: list[Planned] = []  # the pages the forked process writes
         if parallel is not None and replanned is not None:
@@ -437,6 +440,7 @@ class Engine:
                 aside.stop()
             raise
         if carried:
+            sink.keep(set(map(_REL, self.pages.values())))  # each page not planned again, as the last build left it
             return written + len(self.plan.pages) - len(planned)
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written

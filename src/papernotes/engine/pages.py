@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, NamedTuple, Protocol
+from typing import AbstractSet, Callable, Iterable, NamedTuple, Protocol
 
 import jinja2
 
@@ -47,7 +47,12 @@ class Sink(Protocol):
 
     def holds_last_build(self) -> bool:
         """Whether the sink still holds every file the last build put in it (the preview's
-        memory), so that a build planning only some pages again need write only those."""
+        memory; an output folder as the last build left it), so that a build planning only
+        some pages again need write only those, and ``keep`` the others."""
+
+    def keep(self, rels: AbstractSet[str]) -> None:
+        """Keep the files at ``rels`` that this build did not write as the last build left them
+        (asked only of a sink that ``holds_last_build``)."""
 
 
 class Later:
