@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import AbstractSet, Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .output import MARKER, LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
 
@@ -117,10 +117,10 @@ class InPlace:
         a build planning only some pages again then writes those and ``keep``s the others."""
         return len(self.current) == len(self.old)
 
-    def keep(self, rels: AbstractSet[str]) -> None:
+    def keep(self, rels: Iterable[str]) -> None:
         """Keep each file at ``rels`` that the last build left, and this build did not write, as
         it is (in C: every page of the site not planned again; ``finish`` takes their stamps)."""
-        kept = (rels - self.written) & self.old.keys()
+        kept = (set(rels) - self.written) & self.old.keys()
         self.written |= kept
         self.kept |= kept
 

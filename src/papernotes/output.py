@@ -12,7 +12,7 @@ import shutil
 from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AbstractSet, Callable, Iterable
+from typing import Callable, Iterable
 
 MARKER = ".papernotes-site"
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -137,7 +137,7 @@ class Staging:
         """A folder is given every file of each build."""
         return False
 
-    def keep(self, rels: AbstractSet[str]) -> None:
+    def keep(self, rels: Iterable[str]) -> None:
         """Never asked: a staging folder holds nothing of the last build."""
         raise OutputError("a new output folder keeps no file of the last build")
 

@@ -178,8 +178,9 @@ class Engine:
             diagnostics.extend(problem for problem in (template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
         assets = sorted({url: source for note in graph.notes for url, source in note.body.assets}.items())
+        static = static_files(layout, self.walks if self.keeps is not Keeps.NOTHING else None)
         self.copies.copy(sink, [*((output_file(url), source) for url, source in assets),
-                                *((rel, os.fspath(path)) for rel, path in sorted(static_files(layout, self.walks if self.keeps is not Keeps.NOTHING else None).items()))],
+                                *((rel, os.fspath(path)) for rel, path in sorted(static.items()))],
                          self.stamps, self.inputs.images if self.inputs is not None else {})
         clock.lap("plan+render+write")
         return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
@@ -314,12 +315,13 @@ class Engine:
 
     def _plan(self, graph: Graph, config: Config) -> tuple[Iterable[Planned | str], set[str] | None, bool, dict[str, Planned]]:
         """Every page of the site, the URLs planned again (None: all), whether any page kept
-        was let go, and the pages planned again by URL (none when all were). Only the pages that hold a changed note or paper, that the edit names
-        (``PAGE``, ``UNDER``: any page under such a prefix, made, kept or gone; the sitemap with
-        them) or that the last build did not keep, are planned again when config, templates and
-        the site's shape are what they were; a page not held in memory (a one-off build keeps
-        none, the preview not the pages it leaves to be planned when read) then comes as its
-        URL. A plan in full is learnt as its pages are written."""
+        was let go, and the pages planned again by URL (none when all were). Only the pages that
+        hold a changed note or paper, that the edit names (``PAGE``, ``UNDER``: any page under
+        such a prefix, made, kept or gone; the sitemap with them) or that the last build did not
+        keep, are planned again when config, templates and the site's shape are what they were;
+        a page not held in memory (a one-off build keeps none, the preview not the pages it
+        leaves to be planned when read) then comes as its URL. A plan in full is learnt as its
+        pages are written."""
         memo, changed = self.plan, self.changed
         if changed is None or self._plans_in_full():
             self.plan = Plan()
@@ -440,7 +442,7 @@ class Engine:
                 aside.stop()
             raise
         if carried:
-            sink.keep(set(map(_REL, self.pages.values())))  # each page not planned again, as the last build left it
+            sink.keep(map(_REL, self.pages.values()))  # each page not planned again, as the last build left it
             return written + len(self.plan.pages) - len(planned)
         self.pages = {url: page for url, page in self.pages.items() if url in planned}
         return written

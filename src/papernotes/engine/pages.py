@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import threading
 from dataclasses import dataclass, field
-from typing import AbstractSet, Callable, Iterable, NamedTuple, Protocol
+from typing import Callable, Iterable, NamedTuple, Protocol
 
 import jinja2
 
@@ -50,7 +50,7 @@ class Sink(Protocol):
         memory; an output folder as the last build left it), so that a build planning only
         some pages again need write only those, and ``keep`` the others."""
 
-    def keep(self, rels: AbstractSet[str]) -> None:
+    def keep(self, rels: Iterable[str]) -> None:
         """Keep the files at ``rels`` that this build did not write as the last build left them
         (asked only of a sink that ``holds_last_build``)."""
 

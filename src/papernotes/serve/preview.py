@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 import webbrowser
 from operator import attrgetter
-from typing import AbstractSet, Callable, Collection, Iterable, Sequence
+from typing import Callable, Collection, Iterable, Sequence
 
 from ..config import load_config
 from ..engine import Engine, Production
@@ -51,7 +51,7 @@ class MemorySink(dict[str, FileData]):
         self.relied_on = self.carried
         return self.carried
 
-    def keep(self, rels: AbstractSet[str]) -> None:
+    def keep(self, rels: Iterable[str]) -> None:
         """Every file of the last build is here already (``drop_stale`` removes those no longer made)."""
 
     def drop_stale(self, pages: Callable[[], Iterable[str]]) -> frozenset[str]:
