@@ -318,6 +318,36 @@ def test_a_watched_text_edit_publishes_the_last_notes_with_the_edited_one_put_in
     assert any("Watched text." in note.body.html for note in now.notes)
 
 
+
+def test_a_partial_plan_runs_no_emitter_after_the_one_giving_its_last_page(make_site, monkeypatch):
+    """A text edit's pages are pages the last plan made, at URLs no emitter can newly claim: the
+    emitters after the one that gives the last of them are not run (none at all when every page
+    to plan again waits to be read), and the site is a build from scratch's."""
+    from papernotes import emit
+    from papernotes.emit import redirects
+
+    ran: list[str] = []
+
+    def recorded(graph: object, config: object, wanted: Callable[[str], bool]) -> Any:
+        ran.append("redirects")
+        return redirects.emit(graph, config, wanted)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(emit, "EMITTERS", tuple(recorded if f is redirects.emit else f for f in emit.EMITTERS))
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    engine = Engine(layout, BuildOptions(search=False), render_now=lambda rel: rel == "notes/a/index.html")
+    engine.produce(MemorySink())
+    ran.clear()
+    sink = _after_edit(engine, root / "content/a.md", "More text.", "More text, edited.")
+    assert not ran, "the note's page planned again, then no emitter more"
+    assert b"More text, edited." in file_bytes(sink["notes/a/index.html"])
+    hidden = Engine(layout, BuildOptions(search=False), render_now=lambda rel: False)
+    hidden.produce(MemorySink())
+    ran.clear()
+    _after_edit(hidden, root / "content/a.md", "More text, edited.", "More text.")
+    assert not ran
+
+
 # --- hypothesis: any sequence of edits, each rebuild checked against a build from scratch ---------
 
 NAMES = ("a", "b", "c", "d")

@@ -338,11 +338,18 @@ class Engine:
         affected |= named
         wanted = affected - waiting  # looked up for every note and paper: a set's own lookup, but for a tag edit
         fresh: dict[str, Planned] = {}
-        for page in plan_pages(graph, config, only=Wanted(wanted, under) if under else wanted):
+        # pages the last plan made, whose URLs no emitter can newly claim (no page named, no
+        # prefix, no site emitter): the emitters after the one giving the last are not run
+        unfound = set(wanted) if not named and not under and not config.plugins.emitters and wanted <= memo.pages.keys() else None
+        for page in plan_pages(graph, config, only=Wanted(wanted, under) if under else wanted) if unfound != set() else ():
             if page.url in fresh:  # two pages want one URL: planned in full, which tells it as a cold build does
                 self.plan = Plan()
                 return plan_pages(graph, config), None, True, {}
             fresh[page.url] = page
+            if unfound is not None:
+                unfound.discard(page.url)
+                if not unfound:
+                    break
         gone: set[str] = set()
         if under:
             made = {url for url in fresh if url.startswith(under)} - were_under
