@@ -348,6 +348,26 @@ def test_a_partial_plan_runs_no_emitter_after_the_one_giving_its_last_page(make_
     assert not ran
 
 
+
+def test_the_images_notes_use_are_gathered_again_only_when_an_edit_changes_a_notes_images(make_site):
+    """A text edit leaves the list of images the notes use as it was (the same list, not made
+    again from every note); an edit that adds or drops an image has the image copied or gone."""
+    root = make_site({**NOTES, "content/fig.png": _png(2, 1)})
+    engine = Engine(SiteLayout.find(root), BuildOptions(search=False))
+    sink = MemorySink()
+    engine.produce(sink)
+    assert engine.assets is not None
+    listed = engine.assets[1]
+    sink = MemorySink(_after_edit(engine, root / "content/a.md", "More text.", "More text, edited."))
+    assert engine.assets is not None and engine.assets[1] is listed
+    with_image = _after_edit(engine, root / "content/b.md", "unlike [[Nowhere]].", "unlike [[Nowhere]].\n\n![A figure](fig.png)")
+    assert any(rel.startswith("assets/") and rel.endswith("fig.png") for rel in with_image)
+    assert engine.assets is not None and engine.assets[1] != listed
+    engine.produce(MemorySink())
+    without = _after_edit(engine, root / "content/b.md", "\n\n![A figure](fig.png)", "")
+    assert not any(rel.endswith("fig.png") for rel in without) and engine.assets is not None and engine.assets[1] == listed
+
+
 # --- hypothesis: any sequence of edits, each rebuild checked against a build from scratch ---------
 
 NAMES = ("a", "b", "c", "d")

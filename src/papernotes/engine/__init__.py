@@ -140,6 +140,7 @@ class Engine:
         self.relinked: frozenset[str] | None = None  # notes swapped into the graph since (None: built anew)
         self.last_read: LastRead | None = None  # for a next build told which files changed
         self.gathering: tuple[LastRead | None, Gathered] | None = None  # the notes published after that read
+        self.assets: tuple[Graph, list[tuple[str, str]]] | None = None  # the images the notes of a graph use
         self.basis = ""  # a digest of the inputs the build that saved the state restored began with
         self.saved_pages: SavedPages | None = None  # the page digests as the state restored holds them
         self.whole_aside: tuple[Whole, Path, Forked[None]] | None = None  # the whole being saved by a forked process
@@ -158,6 +159,7 @@ class Engine:
         config, problems = site_config(layout, self.options)
         registry = load_registry(layout.content, remembered=self.registry_files,
                                  memo=self.walks if self.keeps is not Keeps.NOTHING else None)
+        before = self.graph
         graph, found = self._read_and_link(config, registry, progress, touched, clock)
         if parallel is not None and self.relinked is None and self.saved is not None and self.saves_aside:
             self._save_whole_aside()
@@ -177,13 +179,29 @@ class Engine:
         if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
             diagnostics.extend(problem for problem in (template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
-        assets = sorted({url: source for note in graph.notes for url, source in note.body.assets}.items())
+        assets = self._assets(graph, before)
         static = static_files(layout, self.walks if self.keeps is not Keeps.NOTHING else None)
         self.copies.copy(sink, [*((output_file(url), source) for url, source in assets),
                                 *((rel, os.fspath(path)) for rel, path in sorted(static.items()))],
                          self.stamps, self.inputs.images if self.inputs is not None else {})
         clock.lap("plan+render+write")
         return Production(graph.notes, written, tuple(diagnostics), tuple(clock.laps), graph, config)
+
+    def _assets(self, graph: Graph, before: Graph | None) -> list[tuple[str, str]]:
+        """Each image and attachment the notes use, as (URL, file) by URL: the last build's when
+        ``graph`` is the one it built (``before``) with some notes swapped in place, each using
+        the files it used."""
+        kept = self.assets
+        if kept is not None and before is not None and kept[0] is before and graph.positions is before.positions \
+                and self.changed is not None:
+            notes = [(before.notes[before.positions[i]], graph.notes[graph.positions[i]])
+                     for i in edited_notes(self.changed) if i in graph.positions]
+            if all(old.body.assets == new.body.assets for old, new in notes):
+                self.assets = (graph, kept[1])
+                return kept[1]
+        assets = sorted({url: source for note in graph.notes for url, source in note.body.assets}.items())
+        self.assets = (graph, assets) if self.keeps is not Keeps.NOTHING else None
+        return assets
 
     def _read_and_link(self, config: Config, registry: Registry, progress: Progress, touched: frozenset[str] | None,
                        clock: Stopwatch) -> tuple[Graph, list[Diagnostic]]:
