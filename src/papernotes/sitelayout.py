@@ -76,7 +76,7 @@ def site_config(layout: SiteLayout, options: BuildOptions) -> tuple[Config, tupl
 def static_files(layout: SiteLayout, memo: WalkMemo | None = None) -> dict[str, Path]:
     """The theme's static files with the site's own on top (hidden files left out); taken from
     ``memo`` while no folder of them changed."""
-    return walked(memo, f"static files:{layout.static}", lambda: _static_walk(layout))
+    return walked(memo, f"static files:{theme_dir()}:{layout.static}", lambda: _static_walk(layout))
 
 
 def _static_walk(layout: SiteLayout) -> tuple[list[str], dict[str, Path]]:
