@@ -152,16 +152,20 @@ def measure(notes: int, runs: int, edits: int, search: bool) -> dict[str, object
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def edit_latency(site: Path, target: Path, edits: int, named: bool = False, cpu: list[float] | None = None) -> list[float]:
+def edit_latency(site: Path, target: Path, edits: int, named: bool = False, cpu: list[float] | None = None,
+                 stages: dict[str, list[float]] | None = None) -> list[float]:
     """Seconds of each in-process rebuild after an edit of ``target``, done the way ``papernotes
     serve`` rebuilds (no browser open; ``named``: the watcher names the changed file), and into
-    ``cpu`` each one's processor seconds. The note gets one line added each time and is put back
-    at the end."""
+    ``cpu`` each one's processor seconds and into ``stages`` the seconds of each of the engine's
+    stages (reading, the graph, planning and writing). The note gets one line added each time
+    and is put back at the end."""
     from papernotes.build import BuildOptions, SiteLayout
     from papernotes.serve.preview import memory_builder
 
-    rebuild = memory_builder(SiteLayout.find(site), BuildOptions(search=False))
+    timed: list[tuple[tuple[str, float], ...]] = []
+    rebuild = memory_builder(SiteLayout.find(site), BuildOptions(search=False), built=lambda made: timed.append(made.laps))
     rebuild(None)
+    timed.clear()
     original, times = target.read_text(), []
     try:
         for edit in range(edits):
@@ -174,6 +178,9 @@ def edit_latency(site: Path, target: Path, edits: int, named: bool = False, cpu:
                 cpu.append(time.process_time() - processor)
     finally:
         target.write_text(original)
+    if stages is not None:
+        for name, seconds in (lap for laps in timed for lap in laps):
+            stages.setdefault(name, []).append(seconds)
     return times
 
 
@@ -323,10 +330,12 @@ def main() -> None:
             return
         for named in (True, False):
             cpu: list[float] = []
-            times = edit_latency(args.site, notes[len(notes) // 2], args.edits, named, cpu)
+            stages: dict[str, list[float]] = {}
+            times = edit_latency(args.site, notes[len(notes) // 2], args.edits, named, cpu, stages)
             print(f"one edit, {'file named by the watcher' if named else 'every file looked at'}: median "
                   f"{statistics.median(times) * 1000:.0f} ms over {len(times)} edits "
-                  f"({statistics.median(cpu) * 1000:.0f} ms of processor time)")
+                  f"({statistics.median(cpu) * 1000:.0f} ms of processor time; "
+                  + ", ".join(f"{name} {statistics.median(seconds) * 1000:.0f}" for name, seconds in stages.items()) + " ms)")
         return
     results = [measure(n, args.runs, args.edits, not args.no_search) for n in (args.notes or [1000])]
     print("| notes | cold s | warm s (nothing changed) | one file changed s | one edit in the preview s | cold peak MB |")

@@ -252,6 +252,8 @@ class Engine:
             rels = relative_names(paths, layout.content)
             results = [self.reads.recall(rel, path, inputs, look=touched is None or path in touched)
                        if cached else None for rel, path in zip(rels, paths)]
+            if cached and last is not None and last.paths is paths and last.inputs == inputs.key:  # the same walk
+                changed = [index for index, (was, now) in enumerate(zip(last.results, results)) if was is not now]
         if cached and (last is None or last.paths is not paths):  # another walk: files may be gone
             self.reads.forget_all_but(rels)
         unknown = [index for index, result in enumerate(results) if result is None]
