@@ -373,7 +373,8 @@ def _graph_facts(graph):
             [(p.id, p.title, p.url, p.digest, [n.digest for n in p.notes]) for p in papers.papers],
             {i: [p.id for p in found] for i, found in papers.papers_of.items()},
             [(i, [(p.id, n) for p, n in found]) for i, found in papers.co_mentioned.items()],
-            {i: [n.id for n in found] for i, found in papers.related.items()}, papers.cites)
+            {i: [n.id for n in found] for i, found in papers.related.items()}, papers.cites,
+            [{i: sorted(owners) for i, owners in listed.items()} for listed in papers.listed_by])
 
 
 @settings(max_examples=150, deadline=None)
@@ -478,6 +479,24 @@ def _same_index(index, made) -> None:
         {k: n.id for k, n in made.by_name.items()}, {k: n.id for k, n in made.by_path.items()},
         list(made.by_id), [n.id for n in made.embedders])
     assert all(index.by_name[name] is made.by_name[name] for name in made.by_name)
+
+
+_LISTED = tuple(Note(f"n{i}", f"N{i}", f"/n{i}/", None, RenderedBody(""), SourceSpan(f"n{i}.md")) for i in range(5))
+_LISTS = st.dictionaries(st.sampled_from([n.id for n in _LISTED]), st.lists(st.sampled_from(_LISTED), max_size=4).map(tuple))
+
+
+@settings(max_examples=100, deadline=None)
+@given(_LISTS, _LISTS)
+def test_the_notes_listing_each_note_are_kept_as_related_lists_change(before, after):
+    """After some notes' related lists change, who lists each note (``PaperGraph.listed_by``,
+    kept from the graph before) is who the lists made anew say."""
+    from papernotes.papers.papergraph import PaperGraph
+
+    earlier = PaperGraph((), {}, {}, before)
+    earlier.listed_by  # made, as an edit makes it, to be handed on
+    later = earlier.with_related(after)
+    assert [{i: sorted(owners) for i, owners in listed.items()} for listed in later.listed_by] == \
+        [{i: sorted(owners) for i, owners in listed.items()} for listed in PaperGraph((), {}, {}, {**before, **after}).listed_by]
 
 
 @pytest.mark.parametrize("title, moves", [("Beta revised", False), ("Aardvark", True), ("Zulu", True)])

@@ -83,7 +83,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 _REL = operator.attrgetter("rel")  # a page's file
-STATE_FORMAT = 34  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 35  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 
@@ -636,17 +636,15 @@ class Engine:
     def warm(self) -> None:
         """Make in this process what the first rebuild after a build read in worker processes
         would otherwise make then, in the time of an edit: the Markdown pipeline's lexers and
-        formula converter (the newest note is read again, its result dropped) and the papers'
-        maps from each note and paper to the lists holding it, which an edit looks up, and
-        what planning asks of the papers (``PaperGraph.settle``)."""
+        formula converter (the newest note is read again, its result dropped) and what planning
+        and an edit ask of the papers (``PaperGraph.settle``: among them the maps from each note
+        and paper to the lists holding it, which an edit looks up)."""
         if self.graph is None or self.inputs is None or not self.graph.notes:
             return
         newest = Path(self.graph.notes[0].source.path)
         if newest.is_file():
             read_one(newest, self.inputs)
-        papers, _ = self.graph.papers.with_notes({})  # the same graph, its inverse maps made
-        papers.settle()
-        self.graph = replace(self.graph, papers=papers)
+        self.graph.papers.settle()
 
     # -- between processes ----------------------------------------------------------------------
 

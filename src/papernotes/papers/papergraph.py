@@ -186,9 +186,6 @@ class PaperGraph:
     papers_of: dict[str, tuple[Paper, ...]]
     co_mentioned: dict[str, tuple[tuple[Paper, int], ...]]
     related: dict[str, tuple[Note, ...]]
-    # who lists whom, made on the first edit and kept while the structure stays: note id →
-    # notes whose related list holds it, paper id → papers whose co-mentions hold it
-    listed_by: tuple[dict[str, list[str]], dict[str, list[str]]] | None = field(default=None, compare=False, repr=False)
     # paper id → ids of the papers with pages it cites, and that cite it (from fetched references)
     cites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -198,11 +195,19 @@ class PaperGraph:
         """Every paper's citation key, unique across the site: made once for all the pages that show one."""
         return cite_keys(paper.meta for paper in self.papers)
 
+    @functools.cached_property
+    def listed_by(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Who lists whom: note id → the notes whose related list holds it, paper id → the papers
+        whose co-mentions hold it. Made on the first edit, and handed on to the graphs made from
+        this one while the lists stay (``with_notes``, ``with_related``)."""
+        return _inverse(self.related, _ID), _inverse(self.co_mentioned, _pair_id)
+
     def settle(self) -> None:
-        """Make now what planning asks of this graph, so that it is kept with it (a build's pages
-        are planned in worker processes, where it is made and lost): the citation keys, and
-        each paper's URL and first reading, which the pages listing papers sort by."""
-        self.cite_keys
+        """Make now what planning and the next edit ask of this graph, so that it is kept with
+        it (a build's pages are planned in worker processes, where it is made and lost): the
+        citation keys, who lists whom, and each paper's URL and first reading, which the pages
+        listing papers sort by."""
+        self.cite_keys, self.listed_by
         for paper in self.papers:
             paper.url, paper.read
 
@@ -226,7 +231,7 @@ class PaperGraph:
         def swap(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
             return papers if renewed.keys().isdisjoint(map(_ID, papers)) else tuple(renewed.get(p.id, p) for p in papers)
 
-        notes_listed_by, papers_listed_by = self.listed_by or (_inverse(self.related, _ID), _inverse(self.co_mentioned, _pair_id))
+        notes_listed_by, papers_listed_by = self.listed_by
         co_mentioned = dict(self.co_mentioned)
         for pid in {holder for paper_id in renewed for holder in papers_listed_by.get(paper_id, ())}:
             co_mentioned[pid] = tuple((renewed.get(p.id, p), n) for p, n in co_mentioned[pid])
@@ -238,9 +243,8 @@ class PaperGraph:
             for note in paper.notes:
                 papers_of[note.id] = swap(papers_of[note.id])
         if not metas:
-            return (self._keys_kept(PaperGraph(swap(self.papers), papers_of, co_mentioned, related,
-                                               (notes_listed_by, papers_listed_by), self.cites, self.cited_by)),
-                    frozenset(renewed))
+            graph = PaperGraph(swap(self.papers), papers_of, co_mentioned, related, self.cites, self.cited_by)
+            return _listing(self._keys_kept(graph), notes_listed_by, papers_listed_by), frozenset(renewed)
         papers = tuple(sorted(swap(self.papers), key=_title_order))
         by_id = {paper.id: paper for paper in papers}
         # the papers mentioned with a retitled one: their co-mentions are sorted by title, and cut
@@ -251,12 +255,16 @@ class PaperGraph:
                 co_mentioned[pid] = found[pid]
             else:
                 co_mentioned.pop(pid, None)
-        return (PaperGraph(papers, papers_of, co_mentioned, related, (notes_listed_by, _inverse(co_mentioned, _pair_id)),
-                           self.cites, self.cited_by), frozenset(renewed))
+        graph = PaperGraph(papers, papers_of, co_mentioned, related, self.cites, self.cited_by)
+        return _listing(graph, notes_listed_by, _inverse(co_mentioned, _pair_id)), frozenset(renewed)
 
     def with_related(self, related: Mapping[str, tuple[Note, ...]]) -> PaperGraph:
         """This graph with the related notes of some notes found again."""
-        return self._keys_kept(replace(self, related={**self.related, **related}, listed_by=None))
+        graph = self._keys_kept(replace(self, related={**self.related, **related}))
+        if "listed_by" not in self.__dict__:
+            return graph
+        notes_listed_by, papers_listed_by = self.listed_by
+        return _listing(graph, _relisted(notes_listed_by, self.related, related), papers_listed_by)
 
     def _keys_kept(self, graph: PaperGraph) -> PaperGraph:
         """``graph``, made from this one with the same papers' metadata, given the citation keys
@@ -273,6 +281,30 @@ def _inverse(lists: Mapping[str, tuple[Any, ...]], key: Callable[[Any], str]) ->
         for item in items:
             holders.setdefault(key(item), []).append(owner)
     return holders
+
+
+def _relisted(holders: dict[str, list[str]], before: Mapping[str, tuple[Note, ...]],
+              after: Mapping[str, tuple[Note, ...]]) -> dict[str, list[str]]:
+    """``holders`` (``_inverse`` of the lists ``before``) once the lists of ``after`` replace
+    theirs: only the entries of the notes they list, or listed, are made again."""
+    owners = after.keys()
+    relisted = dict(holders)
+    for note_id in {note.id for owner in owners for note in (*before.get(owner, ()), *after[owner])}:
+        kept = [owner for owner in holders.get(note_id, ()) if owner not in owners]
+        if kept:
+            relisted[note_id] = kept
+        else:
+            relisted.pop(note_id, None)
+    for owner, notes in after.items():
+        for note in notes:
+            relisted.setdefault(note.id, []).append(owner)
+    return relisted
+
+
+def _listing(graph: PaperGraph, notes_listed_by: dict[str, list[str]], papers_listed_by: dict[str, list[str]]) -> PaperGraph:
+    """``graph``, told who lists whom in it (``PaperGraph.listed_by``)."""
+    graph.__dict__["listed_by"] = notes_listed_by, papers_listed_by
+    return graph
 
 
 def canonical_papers(notes: tuple[Note, ...], registry: Registry) -> tuple[Note, ...]:
