@@ -222,6 +222,21 @@ def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Pat
     assert page_key(TextFile("/x", lambda: "")) is None, "a text file without a key is made every time"
 
 
+@pytest.mark.parametrize("read", [None, (), ("title", "date"), ("id",), ("b", "field")])
+def test_a_list_of_notes_is_keyed_as_each_note_of_it_would_be(tmp_path: Path, monkeypatch, read) -> None:
+    """Every page keyed with its lists of notes taken at once is keyed as when each note of
+    them is taken alone: the same digest, the same notes named, whatever the page read (no
+    note whole, no field, some fields, a body)."""
+    from papernotes.engine import pagekeys
+    from papernotes.views import FIELD
+
+    bodies = None if read is None else frozenset({read[0]} if read[1:] == ("field",) else {FIELD + name for name in read})
+    pages = list(plan_pages(build_graph(_notes(tmp_path), Config()), Config()))
+    at_once = [pagekeys.digest_page(page, bodies, {}) for page in pages]
+    monkeypatch.setattr(pagekeys, "_NOTES_ALONE", set())
+    assert at_once == [pagekeys.digest_page(page, bodies, {}) for page in pages]
+
+
 def test_a_json_document_in_a_page_is_keyed_by_its_text_in_its_own_order() -> None:
     def key(data: JsonData) -> bytes | None:
         return page_key(Page("/n/", "note.html", {"neighbourhood": data}))
