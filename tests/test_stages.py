@@ -514,6 +514,18 @@ def test_the_notes_listing_each_note_are_kept_as_related_lists_change(before, af
         [{i: sorted(owners) for i, owners in listed.items()} for listed in PaperGraph((), {}, {}, {**before, **after}).listed_by]
 
 
+def test_a_paper_graph_is_kept_with_who_lists_whom() -> None:
+    """A paper graph pickled (as the state saved whole is, perhaps by a forked process) carries
+    who lists whom, made then if it was not, for the next edit to look up."""
+    from papernotes.bodystore import packed, unpacked
+    from papernotes.papers.papergraph import PaperGraph
+
+    graph = PaperGraph((), {}, {}, {"n0": _LISTED[1:3], "n1": _LISTED[:1]})
+    assert "listed_by" not in vars(graph)
+    kept = unpacked(packed(graph))
+    assert vars(kept)["listed_by"] == ({"n1": ["n0"], "n2": ["n0"], "n0": ["n1"]}, {}) and kept == graph
+
+
 @pytest.mark.parametrize("title, moves", [("Beta revised", False), ("Aardvark", True), ("Zulu", True)])
 def test_a_retitled_note_is_placed_as_a_graph_built_anew_places_it(title, moves):
     """Notes of one date sort by title: a new title that keeps the note between its neighbours

@@ -636,15 +636,16 @@ class Engine:
     def warm(self) -> None:
         """Make in this process what the first rebuild after a build read in worker processes
         would otherwise make then, in the time of an edit: the Markdown pipeline's lexers and
-        formula converter (the newest note is read again, its result dropped) and what planning
-        and an edit ask of the papers (``PaperGraph.settle``: among them the maps from each note
-        and paper to the lists holding it, which an edit looks up)."""
+        formula converter (the newest note is read again, its result dropped), what planning
+        asks of the papers (``PaperGraph.settle``) and their maps from each note and paper to
+        the lists holding it, which an edit looks up."""
         if self.graph is None or self.inputs is None or not self.graph.notes:
             return
         newest = Path(self.graph.notes[0].source.path)
         if newest.is_file():
             read_one(newest, self.inputs)
         self.graph.papers.settle()
+        self.graph.papers.listed_by
 
     # -- between processes ----------------------------------------------------------------------
 

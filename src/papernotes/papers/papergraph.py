@@ -203,13 +203,18 @@ class PaperGraph:
         return _inverse(self.related, _ID), _inverse(self.co_mentioned, _pair_id)
 
     def settle(self) -> None:
-        """Make now what planning and the next edit ask of this graph, so that it is kept with
-        it (a build's pages are planned in worker processes, where it is made and lost): the
-        citation keys, who lists whom, and each paper's URL and first reading, which the pages
-        listing papers sort by."""
-        self.cite_keys, self.listed_by
+        """Make now what planning asks of this graph, so that it is kept with it (a build's pages
+        are planned in worker processes, where it is made and lost): the citation keys, and
+        each paper's URL and first reading, which the pages listing papers sort by."""
+        self.cite_keys
         for paper in self.papers:
             paper.url, paper.read
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Its fields and what it made, with who lists whom (made now if it was not): a graph is
+        pickled to be kept, and the next edit looks them up (the process pickling it may be
+        one forked to save it, which is not waited for)."""
+        return {**self.__dict__, "listed_by": self.listed_by}
 
     def with_notes(self, fresh: Mapping[str, Note],
                    metas: Mapping[str, PaperMeta] = MappingProxyType({})) -> tuple[PaperGraph, frozenset[str]]:
