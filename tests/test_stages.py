@@ -222,15 +222,15 @@ def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Pat
     assert page_key(TextFile("/x", lambda: "")) is None, "a text file without a key is made every time"
 
 
-@pytest.mark.parametrize("read", [None, (), ("title", "date"), ("id",), ("b", "field")])
+@pytest.mark.parametrize("read", ["every note whole", "no field", "the title and date", "the id", "the body of b"])
 def test_a_list_of_notes_is_keyed_as_each_note_of_it_would_be(tmp_path: Path, monkeypatch, read) -> None:
     """Every page keyed with its lists of notes taken at once is keyed as when each note of
-    them is taken alone: the same digest, the same notes named, whatever the page read (no
-    note whole, no field, some fields, a body)."""
+    them is taken alone: the same digest, the same notes named, whatever the page read of them."""
     from papernotes.engine import pagekeys
     from papernotes.views import FIELD
 
-    bodies = None if read is None else frozenset({read[0]} if read[1:] == ("field",) else {FIELD + name for name in read})
+    bodies = {"every note whole": None, "no field": frozenset(), "the title and date": frozenset({FIELD + "title", FIELD + "date"}),
+              "the id": frozenset({FIELD + "id"}), "the body of b": frozenset({"b"})}[read]
     pages = list(plan_pages(build_graph(_notes(tmp_path), Config()), Config()))
     at_once = [pagekeys.digest_page(page, bodies, {}) for page in pages]
     monkeypatch.setattr(pagekeys, "_NOTES_ALONE", set())
