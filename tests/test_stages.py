@@ -237,6 +237,15 @@ def test_a_list_of_notes_is_keyed_as_each_note_of_it_would_be(tmp_path: Path, mo
     assert at_once == [pagekeys.digest_page(page, bodies, {}) for page in pages]
 
 
+def test_what_a_page_is_drawn_from_is_what_its_key_names(tmp_path: Path) -> None:
+    """``dependencies`` (a page left to be rendered when read: its notes and papers alone, no
+    digest taken) names what the page's key names."""
+    from papernotes.engine import pagekeys
+
+    for page in plan_pages(build_graph(_notes(tmp_path), Config()), Config()):
+        assert pagekeys.dependencies(page) == pagekeys.digest_page(page, None, {})[1], page.url
+
+
 def test_a_json_document_in_a_page_is_keyed_by_its_text_in_its_own_order() -> None:
     def key(data: JsonData) -> bytes | None:
         return page_key(Page("/n/", "note.html", {"neighbourhood": data}))

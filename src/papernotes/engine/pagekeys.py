@@ -99,10 +99,9 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
         seen = viewed and isinstance(value, VIEWED)
-        if frozen:
+        if frozen and update is not None:  # walked for its notes alone (``dependencies``), it needs no digest
             digest, held = _frozen_digest(value, names, inside, shared, seen)
-            if update is not None:
-                update(digest)
+            update(digest)
             if found is not None:
                 for key in held:
                     found(key)
