@@ -28,6 +28,8 @@ pages change), one more tag new to the site, the note deleted and a new note wri
 (dated today, so first on the home page, with a tag other notes have), each from the site as it was (undone and the site built again, untimed, after each). The site must have been built
 once (its cache folder filled). With ``--watch``, each build is made as ``papernotes build
 --watch`` makes it after a change: in this process, by the engine the previous build kept.
+With ``--preview``, as ``papernotes serve`` rebuilds after a change: in memory, in this
+process, by the preview's engine, no page open and every file looked at (as after a poll).
 """
 
 from __future__ import annotations
@@ -226,6 +228,25 @@ def kept_engine_costs(site: Path, out: Path | None, search: bool) -> Callable[[]
     return costs
 
 
+def preview_costs(site: Path) -> Callable[[], tuple[float, float, float]]:
+    """What ``papernotes serve`` does after each change, in this process: a rebuild into memory
+    by the preview's engine (made here, untimed, by a first build), no page open, every file
+    looked at. Each call gives the CPU seconds, wall seconds and peak RSS (MB) of one rebuild."""
+    from papernotes.build import BuildOptions, SiteLayout
+    from papernotes.serve.preview import memory_builder
+
+    rebuild = memory_builder(SiteLayout.find(site), BuildOptions(search=False))
+    rebuild(None)
+
+    def costs() -> tuple[float, float, float]:
+        before, started = _cpu_seconds(), time.perf_counter()
+        if not rebuild(None).files:
+            raise SystemExit("the rebuild failed")
+        return _cpu_seconds() - before, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    return costs
+
+
 def _cpu_seconds() -> float:
     return sum(usage.ru_utime + usage.ru_stime for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
@@ -310,13 +331,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="with --command-line: the output folder to build into")
     parser.add_argument("--watch", action="store_true", help="with --command-line: build as `papernotes build --watch` "
                         "does after a change, by the engine the last build kept, in this process")
+    parser.add_argument("--preview", action="store_true", help="with --command-line: rebuild as `papernotes serve` "
+                        "does after a change, into memory, in this process")
     args = parser.parse_args()
     if args.site:
         notes = sorted((args.site / "content").glob("*.md")) or sorted(args.site.glob("*.md"))
         if args.command_line:
             build = [sys.executable, "-m", "papernotes", "build", str(args.site), "-q"]
             build += (["-o", str(args.out)] if args.out else []) + (["--no-search"] if args.no_search else [])
-            costs = (kept_engine_costs(args.site, args.out, not args.no_search) if args.watch
+            costs = (preview_costs(args.site) if args.preview
+                     else kept_engine_costs(args.site, args.out, not args.no_search) if args.watch
                      else lambda: process_costs(build))
             rows = command_line_edits(args.site, notes[len(notes) // 2], costs, args.edits)
             texts = [(cpu, wall) for name, cpu, wall, _ in rows if name == "text"]
