@@ -224,8 +224,9 @@ def test_a_page_digest_follows_its_context_and_names_what_it_holds(tmp_path: Pat
 
 @pytest.mark.parametrize("read", ["every note whole", "no field", "the title and date", "the id", "the body of b"])
 def test_a_list_of_notes_is_keyed_as_each_note_of_it_would_be(tmp_path: Path, monkeypatch, read) -> None:
-    """Every page keyed with its lists of notes taken at once is keyed as when each note of
-    them is taken alone: the same digest, the same notes named, whatever the page read of them."""
+    """Every page keyed with its lists of notes or papers taken at once is keyed as when each
+    of them is taken alone: the same digest, the same notes and papers named, whatever the page
+    read of them."""
     from papernotes.engine import pagekeys
     from papernotes.views import FIELD
 
@@ -233,7 +234,7 @@ def test_a_list_of_notes_is_keyed_as_each_note_of_it_would_be(tmp_path: Path, mo
               "the id": frozenset({FIELD + "id"}), "the body of b": frozenset({"b"})}[read]
     pages = list(plan_pages(build_graph(_notes(tmp_path), Config()), Config()))
     at_once = [pagekeys.digest_page(page, bodies, {}) for page in pages]
-    monkeypatch.setattr(pagekeys, "_NOTES_ALONE", set())
+    monkeypatch.setattr(pagekeys, "_LISTED_ALONE", {})
     assert at_once == [pagekeys.digest_page(page, bodies, {}) for page in pages]
 
 

@@ -80,8 +80,9 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
     elif branch == "sequence":
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
-        if value and set(map(type, value)) == _NOTES_ALONE:  # type: ignore[call-overload]
-            _met_all(value, found, update, bodies, viewed)  # type: ignore[arg-type]
+        kinds = set(map(type, value))  # type: ignore[call-overload]
+        if len(kinds) == 1 and (alone := kinds.pop()) in _LISTED_ALONE:  # a list of notes, or of papers
+            _met_all(value, alone, found, update, bodies, viewed)  # type: ignore[arg-type]
             return
         card = _taker(Note, bodies)
         for item in value:  # type: ignore[attr-defined]
@@ -128,33 +129,34 @@ def _met(value: Note | Paper, found: Callable[[str], None] | None, update: Calla
         update(card(value))
 
 
-_NOTES_ALONE = {Note}
+_LISTED_ALONE = {Note: "note:", Paper: "paper:"}  # the names ``_met`` tells of each
 _ID = operator.attrgetter("id")
 _SHOWN = operator.attrgetter("shown")
 _ID_CARD = operator.itemgetter(slice(0, 16))  # ``Note.card_of`` no field but the id
 
 
-def _met_all(notes: tuple[Note, ...] | list[Note], found: Callable[[str], None] | None,
+def _met_all(items: tuple[Note | Paper, ...] | list[Note | Paper], kind: type, found: Callable[[str], None] | None,
              update: Callable[[bytes], None] | None, bodies: frozenset[str] | None, viewed: bool) -> None:
-    """``_met`` of each of ``notes`` (a list of notes alone, as a list page holds thousands),
-    taken in C where the notes' cards allow: the same keys told and the same bytes fed."""
+    """``_met`` of each of ``items``, notes alone or papers alone (``kind``), as a list page
+    holds thousands: their names made and told in C, and the notes' cards taken in C where the
+    fields the page read allow; the same names told and the same bytes fed."""
     if found is not None:
-        keys = list(map("note:".__add__, map(_ID, notes)))
+        keys = list(map(_LISTED_ALONE[kind].__add__, map(_ID, items)))
         collections.deque(map(found, keys), maxlen=0)
         if not viewed:
             collections.deque(map(found, map(HELD_WHOLE.__add__, keys)), maxlen=0)
     if update is not None:
-        update(b"".join(_cards_of(bodies)(notes)))
+        update(b"".join(_cards_of(kind, bodies)(items)))
 
 
 @functools.lru_cache(maxsize=128)
-def _cards_of(bodies: frozenset[str] | None) -> Callable[[tuple[Note, ...] | list[Note]], Iterable[bytes]]:
-    """What gives each note's bytes in a key as ``_taker(Note, bodies)`` gives them, for a list
-    of notes: from ``Note.shown`` in C when the page read fields of them alone."""
-    fields = _fields_read(bodies) if bodies is not None else None
+def _cards_of(kind: type, bodies: frozenset[str] | None) -> Callable[[tuple[Any, ...] | list[Any]], Iterable[bytes]]:
+    """What gives each item's bytes in a key as ``_taker(kind, bodies)`` gives them, for a list
+    of notes or papers: a note's from ``Note.shown`` in C when the page read fields of it alone."""
+    fields = _fields_read(bodies) if bodies is not None and kind is Note else None
     if fields is None:
-        card = _taker(Note, bodies)
-        return lambda notes: map(card, notes)
+        card = _taker(kind, bodies)
+        return lambda items: map(card, items)
     parts = sorted({SHOWN_FIELDS.index(name) for name in fields} | {0})
     if len(parts) == 1:
         return lambda notes: map(_ID_CARD, map(_SHOWN, notes))
