@@ -93,4 +93,3 @@ def _as_read(result: ReadResult) -> bool:
     its notes, no syntax left unrendered among its problems."""
     return (not any(note.draft or note.source.item is not None or is_section_note(note) for note in result.notes)
             and not any(NOT_SUPPORTED in problem.message for problem in result.diagnostics))
-

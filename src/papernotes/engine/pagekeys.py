@@ -84,12 +84,8 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if len(kinds) == 1 and (alone := kinds.pop()) in _LISTED_ALONE:  # a list of notes, or of papers
             _met_all(value, alone, found, update, bodies, viewed)  # type: ignore[arg-type]
             return
-        card = _taker(Note, bodies)
         for item in value:  # type: ignore[attr-defined]
-            if type(item) is Note:  # a list of notes: each taken without looking for its branch
-                _met(item, found, update, card, viewed)
-            else:
-                _walk(item, found, update, bodies, shared, viewed)
+            _walk(item, found, update, bodies, shared, viewed)
     elif branch == "scalar":
         if update is not None:
             update(f"{kind.__name__}:{value!r};".encode())
