@@ -3,11 +3,13 @@ digests the engine derives its invalidation from."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import pickle
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Literal, Mapping
 
 import pytest
 from hypothesis import given, settings
@@ -245,6 +247,48 @@ def test_what_a_page_is_drawn_from_is_what_its_key_names(tmp_path: Path) -> None
 
     for page in plan_pages(build_graph(_notes(tmp_path), Config()), Config()):
         assert pagekeys.dependencies(page) == pagekeys.digest_page(page, None, {})[1], page.url
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plain:
+    name: str
+    years: tuple[int, ...]
+    links: Mapping[str, str]
+    kind: Literal["a", "b"] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Holding:
+    name: str
+    held: Any
+
+
+@dataclasses.dataclass(frozen=True)
+class _Nested:
+    inner: _Nested | None
+
+
+def test_a_value_typed_to_hold_no_note_is_not_walked_for_notes(tmp_path: Path, monkeypatch) -> None:
+    """``dependencies`` passes over a value whose type says it holds no note or paper (text,
+    numbers, dates, papernotes' own dataclasses of such, as the export files' ``PaperMeta``),
+    but walks anything that may (a note, a paper, a field typed ``Any``, a dataclass holding
+    itself, a dataclass of a site's plugin, whose annotations nothing checks)."""
+    from papernotes import graph
+    from papernotes.engine import pagekeys
+    from papernotes.model import Diagnostic
+    from papernotes.papers.papergraph import Paper
+    from papernotes.papers.registry import PaperMeta
+
+    for kind in (str, int, dt.datetime, PaperMeta, Registry, Diagnostic, graph.Tag):
+        assert pagekeys._holds_none(kind), kind
+    for kind in (Note, Paper, RenderedBody, graph.TagGroup, graph.MonthGroup, tuple, dict, _Plain):
+        assert not pagekeys._holds_none(kind), kind
+    monkeypatch.setattr(pagekeys, "_OURS", _Plain.__module__)  # these classes taken as papernotes' own
+    assert pagekeys._holds_none.__wrapped__(_Plain)
+    assert not pagekeys._holds_none.__wrapped__(_Holding) and not pagekeys._holds_none.__wrapped__(_Nested)
+    note = _notes(tmp_path)[0]
+    held = Page("/x/", "list.html", {"items": (_Holding("x", note), PaperMeta("arxiv:1"), "text")})
+    assert f"note:{note.id}" in dependencies(held) == pagekeys.digest_page(held, None, {})[1]
 
 
 def test_a_json_document_in_a_page_is_keyed_by_its_text_in_its_own_order() -> None:

@@ -4,11 +4,14 @@ fields its templates read of it, and what the page is drawn from (``dependencies
 from __future__ import annotations
 
 import collections
+import collections.abc
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import operator
+import types
+import typing
 from typing import Any, Callable, Iterable, Mapping
 
 from ..model import SHOWN_FIELDS, JsonData, Note, Page, TextFile
@@ -81,6 +84,8 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         if update is not None:
             update(b"(%d" % len(value))  # type: ignore[arg-type]
         kinds = set(map(type, value))  # type: ignore[call-overload]
+        if update is None and all(map(_holds_none, kinds)):  # walked for its notes alone: it has none
+            return
         if len(kinds) == 1 and (alone := kinds.pop()) in _LISTED_ALONE:  # a list of notes, or of papers
             _met_all(value, alone, found, update, bodies, viewed)  # type: ignore[arg-type]
             return
@@ -93,6 +98,8 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
         assert isinstance(value, (Note, Paper))
         _met(value, found, update, _taker(kind, bodies), viewed)
     elif branch == "dataclass":
+        if update is None and _holds_none(kind):
+            return
         frozen, names = _dataclass_fields(kind)
         inside = bodies if isinstance(value, VIEWED) else None
         seen = viewed and isinstance(value, VIEWED)
@@ -249,6 +256,41 @@ def _text(value: str) -> bytes:
     """Text as a page key takes it: its length in bytes, then its UTF-8 (lone surrogates kept)."""
     data = value.encode("utf-8", "surrogatepass")
     return b"s%d:" % len(data) + data
+
+
+_PLAIN = (str, int, float, bool, bytes, type(None), dt.date, dt.datetime, dt.time)
+_CONTAINERS = (tuple, list, frozenset, set, dict, collections.abc.Mapping, typing.Union, types.UnionType)
+
+
+@functools.cache
+def _holds_none(kind: type) -> bool:
+    """Whether a value of the type ``kind`` holds no note or paper, as its type alone tells:
+    text, a number, a date, or a dataclass of papernotes' own (its fields' types are checked)
+    whose every field is typed as such, as tuples, sets and mappings of such, or as another such
+    dataclass (``PaperMeta``: the keys of the export files hold thousands)."""
+    return _branch(kind) in ("text", "scalar") or _plain(kind, frozenset())
+
+
+def _plain(hint: Any, within: frozenset[type]) -> bool:
+    """Whether a value of the type ``hint`` holds no note or paper (``_holds_none``); ``within``:
+    the dataclasses whose fields are being looked at (one that may hold itself is not plain)."""
+    if hint is Ellipsis or hint in _PLAIN:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return all(type(value) in _PLAIN for value in typing.get_args(hint))
+    if origin in _CONTAINERS:
+        return all(_plain(argument, within) for argument in typing.get_args(hint))
+    if not isinstance(hint, type) or _branch(hint) != "dataclass" or hint in within or not hint.__module__.startswith(_OURS):
+        return False  # a note or paper is not plain, nor anything that may be one (``Any``, ``object``)
+    try:
+        hints = typing.get_type_hints(hint)
+    except (NameError, TypeError):  # a type it names is not where its module can find it
+        return False
+    return all(_plain(hints.get(item.name, Any), within | {hint}) for item in dataclasses.fields(hint))
+
+
+_OURS = f"{__package__.partition('.')[0]}."  # the modules whose annotations mypy checks
 
 
 @functools.cache
