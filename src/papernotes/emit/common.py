@@ -14,6 +14,7 @@ from ..sectioned import Section, Sectioned, digest, runs
 from ..papers.papergraph import PaperGraph
 from ..papers.registry import PaperMeta
 
+_ID = attrgetter("id")
 #: Whether a URL is to be planned: every URL for a full build, the affected ones when re-planning.
 Wanted = Callable[[str], bool]
 
@@ -113,6 +114,12 @@ class Citations:
             return Sectioned(sections, b"\n")
         return Sectioned((b"[\n ", *sections, b"\n]\n"), separator.encode())
 
+    def contents(self, metas: tuple[PaperMeta, ...]) -> bytes:
+        """A digest of what an export of ``metas`` is made from: each paper's metadata and key, in
+        order. An export's key holds it rather than the metadata (thousands of papers that each
+        page key would walk field by field)."""
+        return digest("citations", "\0".join(map(self.key, map(_ID, metas))), b"".join(map(self._digest, metas)))
+
     def _digest(self, meta: PaperMeta) -> bytes:
         found = self.digests.get(meta.id)
         if found is None or found[0] is not meta:
@@ -125,8 +132,8 @@ def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations
     bib, csl = f"{stem}.bib", f"{stem}.csl.json"
     if not (wanted(bib) or wanted(csl)):
         return  # no keys made: a rebuild after a text edit plans no export
-    used = tuple((meta.id, citations.key(meta.id)) for meta in metas)
+    contents = citations.contents(metas)
     if wanted(bib):
-        yield TextFile(bib, partial(citations.file, "bib", metas), ("bib", metas, used))
+        yield TextFile(bib, partial(citations.file, "bib", metas), ("bib", contents))
     if wanted(csl):
-        yield TextFile(csl, partial(citations.file, "csl", metas), ("csl", metas, used))
+        yield TextFile(csl, partial(citations.file, "csl", metas), ("csl", contents))
