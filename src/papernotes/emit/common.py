@@ -80,12 +80,16 @@ class Citations:
         self._papers: PaperGraph | None = papers
         self._keys: Mapping[str, str] = {}
         self.made: dict[tuple[str, str], str] = {}  # (format, paper id) → entry
-        self.digests: dict[str, tuple[PaperMeta, bytes]] = {}  # paper id → its metadata and their digest
+        self.digests: dict[str, bytes] = {}  # paper id → a digest of its metadata (one graph's: one metadata an id)
 
     def key(self, paper_id: str) -> str:
+        return self.keys()[paper_id]
+
+    def keys(self) -> Mapping[str, str]:
+        """Each paper's citation key, by its id."""
         if self._papers is not None:
             self._keys, self._papers = self._papers.cite_keys, None
-        return self._keys[paper_id]
+        return self._keys
 
     def bibtex(self, meta: PaperMeta) -> str:
         return self._entry("bib", meta, bibtex_entry)
@@ -107,7 +111,7 @@ class Citations:
         parts = list(runs(metas, attrgetter("id")))
         if len(parts) < 2:
             return utf8_pieces(join(map(entry, metas)))
-        sections = tuple(Section(digest(kind, *(piece for meta in run for piece in (self.key(meta.id), self._digest(meta)))),
+        sections = tuple(Section(digest(kind, *(piece for meta in run for piece in (self.key(meta.id), self._digested(meta)))),
                                  partial(lambda run: (separator.join(map(entry, run)).encode("utf-8"),), run))
                          for run in parts)
         if kind == "bib":
@@ -117,14 +121,17 @@ class Citations:
     def contents(self, metas: tuple[PaperMeta, ...]) -> bytes:
         """A digest of what an export of ``metas`` is made from: each paper's metadata and key, in
         order. An export's key holds it rather than the metadata (thousands of papers that each
-        page key would walk field by field)."""
-        return digest("citations", "\0".join(map(self.key, map(_ID, metas))), b"".join(map(self._digest, metas)))
+        page key would walk field by field); the digests are looked up in C."""
+        digests = self.digests
+        digests.update((meta.id, content_digest(meta)) for meta in metas if meta.id not in digests)
+        ids = list(map(_ID, metas))
+        return digest("citations", "\0".join(map(self.keys().__getitem__, ids)), b"".join(map(digests.__getitem__, ids)))
 
-    def _digest(self, meta: PaperMeta) -> bytes:
+    def _digested(self, meta: PaperMeta) -> bytes:
         found = self.digests.get(meta.id)
-        if found is None or found[0] is not meta:
-            found = self.digests[meta.id] = (meta, content_digest(meta))
-        return found[1]
+        if found is None:
+            found = self.digests[meta.id] = content_digest(meta)
+        return found
 
 
 def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations, wanted: Wanted) -> Iterator[TextFile]:
