@@ -291,6 +291,18 @@ def test_a_value_typed_to_hold_no_note_is_not_walked_for_notes(tmp_path: Path, m
     assert f"note:{note.id}" in dependencies(held) == pagekeys.digest_page(held, None, {})[1]
 
 
+@given(st.integers(0, 30_000), st.integers(1, 16))
+def test_the_runs_of_files_a_read_pool_is_handed_shrink_to_a_few_files(count: int, workers: int) -> None:
+    """Every file is in one run; runs never grow, hold at most ``RUN_MOST`` files, and end
+    with runs of ``RUN_LEAST`` or fewer, so that no worker is left reading a long last run."""
+    from papernotes.read.site import RUN_LEAST, RUN_MOST, run_sizes
+
+    sizes = list(run_sizes(count, workers))
+    assert sum(sizes) == count and all(0 < size <= RUN_MOST for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    assert not sizes or sizes[-1] <= RUN_LEAST
+
+
 def test_a_json_document_in_a_page_is_keyed_by_its_text_in_its_own_order() -> None:
     def key(data: JsonData) -> bytes | None:
         return page_key(Page("/n/", "note.html", {"neighbourhood": data}))

@@ -304,12 +304,13 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
     """The result of each path, in order, read in ``pool``: files in runs; a large feed, once the
     workers have those, opened here, parsed in parts there, then its items read in runs there."""
     large = [index for index, path in enumerate(paths) if _size(path) >= SPLIT_BYTES]
-    size = max(1, min(200, len(paths) // (workers * 8)))
     runs: dict[int, Future[bytes]] = {}  # by the index of their first path
     start = 0
     for stop in [*large, len(paths)]:
-        for first in range(start, stop, size):
-            runs[first] = pool.submit(_read_in_worker, tuple(paths[first:min(first + size, stop)]))
+        first = start
+        for size in run_sizes(stop - start, workers):
+            runs[first] = pool.submit(_read_in_worker, tuple(paths[first:first + size]))
+            first += size
         start = stop + 1
     feeds: dict[int, ReadResult | list[Future[bytes]]] = {}
     for index in large:
@@ -330,6 +331,23 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
             results = unpacked(runs.pop(index).result())
             yield from results
             index += len(results)
+
+
+def run_sizes(count: int, workers: int) -> Iterator[int]:
+    """How many of ``count`` files each run handed to a pool of ``workers`` holds: a share of
+    the files left (``SHARES`` runs a worker), no more than ``RUN_MOST``, no fewer than
+    ``RUN_LEAST``. The runs shrink as the files run out, so that the workers finish together:
+    runs of one size left one worker reading its last run (a second or two at 10,000 notes)
+    while the other had nothing to do."""
+    left = count
+    while left > 0:
+        size = min(left, max(RUN_LEAST, min(RUN_MOST, left // (workers * SHARES // 2))))
+        yield size
+        left -= size
+
+
+RUN_MOST = 200  # files a run holds at most (each run's results are sent back at once)…
+RUN_LEAST = 4  # …and at least (a run is a task of the pool, its results packed and sent)
 
 
 def _parse_parts(pool: ProcessPoolExecutor, parts: Sequence[FeedPart]) -> list[tuple[FeedItem, ...] | None]:
