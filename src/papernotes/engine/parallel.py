@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Protocol, Self
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Protocol, Self
 
 import jinja2
 
@@ -21,6 +21,9 @@ from ..urls import UnsafeURL, output_file
 from ..views import BodyReads
 from .pages import Plan, Planned, Rendered, Shared, Sink, WHOLE, write_one
 from .pagekeys import digest_page
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 
 #: Work started with the graph while the pages are written (the search index).
@@ -56,9 +59,11 @@ class Parallel:
         context = multiprocessing.get_context("fork")
         written, rendered, learnt = 0, {}, Plan(WHOLE)
         problems: list[Diagnostic] = []
+        taken = context.Value("q", 0)  # the pages taken so far, by their place in the plan
         with left_when_stopped(ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_render_worker,
-                                                   initargs=(staging.fork(), env, plan, previous if learn else {}, stamps))) as pool:
-            shares = pool.map(_render_share, [(index, self.workers, learn) for index in range(self.workers)])  # forks every worker
+                                                   initargs=(staging.fork(), env, plan, previous if learn else {}, stamps,
+                                                             taken))) as pool:
+            shares = pool.map(_render_share, [(index, learn) for index in range(self.workers)])  # forks every worker
             forked()
             for count, share, found, records, share_plan in shares:
                 written += count  # each share joined and let go as it comes
@@ -95,27 +100,31 @@ class ParallelSink(Sink, Protocol):
 
 
 _shared: tuple[ParallelSink, jinja2.Environment, Callable[[], Iterable[Planned]], Mapping[str, Rendered],
-              Mapping[str, tuple[int, int]]] | None = None  # per render worker
+              Mapping[str, tuple[int, int]], Synchronized[int]] | None = None  # per render worker
 
 
 def _start_render_worker(staging: ParallelSink, env: jinja2.Environment, plan: Callable[[], Iterable[Planned]],
-                         previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]]) -> None:
+                         previous: Mapping[str, Rendered], stamps: Mapping[str, tuple[int, int]], taken: Synchronized[int]) -> None:
     """Take the sink, templates and plan the worker was forked with. Everything it inherited
     (the graph, every note) lives as long as the worker: the cycle collector is told to leave
     it be, rather than walk it again at each full collection (about a sixth of a worker's time
     at 10,000 notes)."""
     global _shared
     gc.freeze()
-    _shared = (staging.fork(), env, plan, previous, stamps)
+    _shared = (staging.fork(), env, plan, previous, stamps, taken)
 
 
-def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
-    """Plan every page (so that no list of all pages is held) and write every n-th one; the
-    first worker also reports the pages that cannot be written, as the serial path does. The
-    plan it returns has every URL and, when it is to ``learn``, what its own pages are drawn from."""
+def _render_share(job: tuple[int, bool]) -> tuple[int, ParallelSink, list[Diagnostic], dict[str, Rendered], Plan]:
+    """Plan every page (so that no list of all pages is held) and write those it takes: the
+    workers take the pages one at a time in the plan's order, each the next no worker took yet
+    (the count shared, ``taken``), so that they finish together whatever the pages cost (every
+    n-th page each left one worker with seconds of the largest at 10,000 notes). The first
+    worker also reports the pages that cannot be written, as the serial path does. The plan it
+    returns has every URL and, when it is to ``learn``, what its own pages are drawn from."""
     assert _shared is not None
-    sink, env, plan, previous, stamps = _shared
-    mine, step, learn = job
+    sink, env, plan, previous, stamps, taken = _shared
+    mine, learn = job
+    target = _take(taken)
     claimed, unwritable, problems, written = set(sink.written), [], [], 0
     records: dict[str, Rendered] = {}
     learnt, planned = Plan(WHOLE), 0
@@ -126,6 +135,9 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             learnt.pages[page.url] = None
             if listed(page):
                 learnt.listed.add(page.url)
+        ours = position == target
+        if ours:
+            target = _take(taken)
         try:
             rel = output_file(page.url)
         except UnsafeURL as exc:
@@ -135,7 +147,7 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
             unwritable.append(Diagnostic("error", page.url, 1, 1, f"two pages want to write {rel!r}"))
             continue
         claimed.add(rel)
-        if position % step == mine:
+        if ours:
             before = previous.get(page.url)
             if before is not None and before.rel == rel:  # keyed as the page it was, with the bodies it read
                 key, drawn_from = digest_page(page, before.bodies, shared)
@@ -158,3 +170,11 @@ def _render_share(job: tuple[int, int, bool]) -> tuple[int, ParallelSink, list[D
                 records[page.url] = Rendered(key, rel, None, bodies, tuple(sections))
     learnt.setup = learnt.setup if len(learnt.pages) == planned else ""
     return written, sink, problems + (unwritable if mine == 0 else []), records, learnt  # told once
+
+
+def _take(taken: Synchronized[int]) -> int:
+    """The place in the plan of the next page no worker took, taken."""
+    with taken.get_lock():
+        place = taken.value
+        taken.value = place + 1
+    return place
