@@ -15,6 +15,7 @@ from ..papers.papergraph import PaperGraph
 from ..papers.registry import PaperMeta
 
 _ID = attrgetter("id")
+
 #: Whether a URL is to be planned: every URL for a full build, the affected ones when re-planning.
 Wanted = Callable[[str], bool]
 
@@ -80,7 +81,7 @@ class Citations:
         self._papers: PaperGraph | None = papers
         self._keys: Mapping[str, str] = {}
         self.made: dict[tuple[str, str], str] = {}  # (format, paper id) → entry
-        self.digests: dict[str, bytes] = {}  # paper id → a digest of its metadata (one graph's: one metadata an id)
+        self.digests: dict[str, bytes] = {}  # paper id → a digest of its metadata (of one graph: one metadata an id)
 
     def key(self, paper_id: str) -> str:
         return self.keys()[paper_id]

@@ -334,20 +334,21 @@ def _pooled(pool: ProcessPoolExecutor, paths: Sequence[Path], inputs: ReadInputs
 
 
 def run_sizes(count: int, workers: int) -> Iterator[int]:
-    """How many of ``count`` files each run handed to a pool of ``workers`` holds: a share of
-    the files left (``SHARES`` runs a worker), no more than ``RUN_MOST``, no fewer than
-    ``RUN_LEAST``. The runs shrink as the files run out, so that the workers finish together:
-    runs of one size left one worker reading its last run (a second or two at 10,000 notes)
-    while the other had nothing to do."""
+    """How many of ``count`` files each run handed to a pool of ``workers`` holds: a
+    ``RUN_PARTS``-th of each worker's share of the files left, no more than ``RUN_MOST``, no
+    fewer than ``RUN_LEAST``. The runs shrink as the files run out, so that the workers finish
+    together: runs of one size left one worker reading its last run (a second or two at 10,000
+    notes) while the other had nothing to do."""
     left = count
     while left > 0:
-        size = min(left, max(RUN_LEAST, min(RUN_MOST, left // (workers * SHARES // 2))))
+        size = min(left, max(RUN_LEAST, min(RUN_MOST, left // (workers * RUN_PARTS))))
         yield size
         left -= size
 
 
-RUN_MOST = 200  # files a run holds at most (each run's results are sent back at once)…
-RUN_LEAST = 4  # …and at least (a run is a task of the pool, its results packed and sent)
+RUN_PARTS = 4  # runs of a worker's share of the files left…
+RUN_MOST = 200  # …holding at most this many files (each run's results are sent back at once)…
+RUN_LEAST = 4  # …and at least this many (a run is a task of the pool, its results packed and sent)
 
 
 def _parse_parts(pool: ProcessPoolExecutor, parts: Sequence[FeedPart]) -> list[tuple[FeedItem, ...] | None]:
