@@ -334,3 +334,20 @@ def test_two_pages_on_one_file_is_one_error_whatever_the_worker_count(build_site
     clashes = [d for d in result.diagnostics if "two pages want to write" in d.message]
     assert len(clashes) == 1 and clashes[0].severity == "error"
     assert (result.out_dir / "notes/a/index.html").exists()
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_render_workers_write_every_page_once_between_them(make_site, monkeypatch, cache):
+    """The render workers take the pages from a count they share: together they write the site
+    one process writes, each page once (the pages they report add up to the site's), whether
+    the build keeps its state or not."""
+    monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)
+    root = make_site({f"content/n{i}.md": note(title=f"Note {i}", date=f"2024-01-{i + 1:02d}", tags="ml" if i % 2 else "nlp")
+                      + f"\nOn arXiv:2305.{10601 + i}, see [[Note {(i + 1) % 12}]].\n" for i in range(12)})
+    together = build(SiteLayout.find(root, root / "together"), BuildOptions(search=False, cache=cache, workers=2))
+    alone = build(SiteLayout.find(root, root / "alone"), BuildOptions(search=False, cache=False, workers=1))
+
+    def files(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    assert together.pages == alone.pages and files(together.out_dir) == files(alone.out_dir)
