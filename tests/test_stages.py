@@ -303,6 +303,27 @@ def test_the_runs_of_files_a_read_pool_is_handed_shrink_to_a_few_files(count: in
     assert not sizes or sizes[-1] <= RUN_LEAST
 
 
+def test_an_export_is_keyed_by_its_papers_metadata_and_citation_keys(tmp_path: Path) -> None:
+    """A BibTeX export's key is the same however often it is planned, and changes with a
+    paper's metadata; it is digested only when a page key takes it."""
+    from papernotes.emit.common import CitedPapers
+    from papernotes.papers.registry import PaperMeta
+
+    notes = _notes(tmp_path)
+
+    def export(title: str) -> TextFile:
+        registry = Registry(papers={"arxiv:1706.03762": PaperMeta("arxiv:1706.03762", title=title, year=2017)})
+        (page,) = [page for page in plan_pages(build_graph(notes, Config(), registry), Config()) if page.url == "/papers.bib"]
+        assert isinstance(page, TextFile)
+        return page
+
+    planned = export("Attention Is All You Need")
+    cited = planned.key[1]
+    assert isinstance(cited, CitedPapers) and cited.digest is None, "not digested when planned"
+    assert page_key(planned) == page_key(export("Attention Is All You Need")) != page_key(export("Attention"))
+    assert cited.digest is not None
+
+
 def test_a_json_document_in_a_page_is_keyed_by_its_text_in_its_own_order() -> None:
     def key(data: JsonData) -> bytes | None:
         return page_key(Page("/n/", "note.html", {"neighbourhood": data}))

@@ -424,9 +424,19 @@ class LaterContext(Mapping[str, Any]):
         return len(self._made())
 
 
-class JsonData(dict[str, Any]):
+class Serialised:
+    """A value a page key takes by the bytes it gives (``serialised``), one call instead of a
+    walk through every value it holds; it holds no note or paper."""
+
+    __slots__ = ()
+
+    def serialised(self) -> bytes:
+        raise NotImplementedError
+
+
+class JsonData(dict[str, Any], Serialised):
     """A JSON document in a page's context (a note's local graph), made of JSON's own values
-    alone: a page key takes it by its text, one call instead of a walk through every value."""
+    alone: a page key takes it by its text."""
 
     def serialised(self) -> bytes:
         return compact_json(self)

@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 from ..papers.bibtex import bibliography, bibtex_entry
 from ..papers.csljson import csl_entry, csl_json
-from ..model import Note, Page, TextFile, content_digest, utf8_pieces
+from ..model import Note, Page, Serialised, TextFile, content_digest, utf8_pieces
 from ..sectioned import Section, Sectioned, digest, runs
 from ..papers.papergraph import PaperGraph
 from ..papers.registry import PaperMeta
@@ -121,8 +121,7 @@ class Citations:
 
     def contents(self, metas: tuple[PaperMeta, ...]) -> bytes:
         """A digest of what an export of ``metas`` is made from: each paper's metadata and key, in
-        order. An export's key holds it rather than the metadata (thousands of papers that each
-        page key would walk field by field); the digests are looked up in C."""
+        order (``CitedPapers``); the digests are looked up in C."""
         digests = self.digests
         digests.update((meta.id, content_digest(meta)) for meta in metas if meta.id not in digests)
         ids = list(map(_ID, metas))
@@ -135,13 +134,31 @@ class Citations:
         return found
 
 
+class CitedPapers(Serialised):
+    """What an export is made from, as its key holds it: a page key takes it by one digest of
+    its papers' metadata and citation keys (``Citations.contents``), not by walking thousands
+    of papers field by field, and takes it only when it keys the export (a build that keeps no
+    state never does)."""
+
+    __slots__ = ("citations", "metas", "digest")
+
+    def __init__(self, citations: Citations, metas: tuple[PaperMeta, ...]) -> None:
+        self.citations, self.metas = citations, metas
+        self.digest: bytes | None = None
+
+    def serialised(self) -> bytes:
+        if self.digest is None:
+            self.digest = self.citations.contents(self.metas)
+        return self.digest
+
+
 def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations, wanted: Wanted) -> Iterator[TextFile]:
     """``stem.bib`` and ``stem.csl.json`` for ``metas``, under the site's citation keys."""
     bib, csl = f"{stem}.bib", f"{stem}.csl.json"
     if not (wanted(bib) or wanted(csl)):
         return  # no keys made: a rebuild after a text edit plans no export
-    contents = citations.contents(metas)
+    cited = CitedPapers(citations, metas)
     if wanted(bib):
-        yield TextFile(bib, partial(citations.file, "bib", metas), ("bib", contents))
+        yield TextFile(bib, partial(citations.file, "bib", metas), ("bib", cited))
     if wanted(csl):
-        yield TextFile(csl, partial(citations.file, "csl", metas), ("csl", contents))
+        yield TextFile(csl, partial(citations.file, "csl", metas), ("csl", cited))

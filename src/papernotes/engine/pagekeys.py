@@ -14,7 +14,7 @@ import types
 import typing
 from typing import Any, Callable, Iterable, Mapping
 
-from ..model import SHOWN_FIELDS, JsonData, Note, Page, TextFile
+from ..model import SHOWN_FIELDS, Note, Page, Serialised, TextFile
 from ..papers.papergraph import Paper
 from ..views import FIELD, VIEWED
 from .pages import Planned, Shared
@@ -76,7 +76,7 @@ def _walk(value: object, found: Callable[[str], None] | None, update: Callable[[
             update(_text(value))  # type: ignore[arg-type]
     elif branch == "mapping":
         _walk_items(value, found, update, None, shared)  # type: ignore[arg-type]
-    elif branch == "json":
+    elif branch == "serialised":
         if update is not None:
             data = value.serialised()  # type: ignore[attr-defined]
             update(b"j%d:" % len(data) + data)
@@ -178,8 +178,8 @@ def _branch(kind: type) -> str:
         return "sequence"
     if issubclass(kind, (int, float, bytes, type(None), dt.date, dt.time)):
         return "scalar"
-    if issubclass(kind, JsonData):
-        return "json"
+    if issubclass(kind, Serialised):
+        return "serialised"
     if issubclass(kind, dict):
         return "mapping"
     if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
@@ -265,10 +265,10 @@ _CONTAINERS = (tuple, list, frozenset, set, dict, collections.abc.Mapping, typin
 @functools.cache
 def _holds_none(kind: type) -> bool:
     """Whether a value of the type ``kind`` holds no note or paper, as its type alone tells:
-    text, a number, a date, or a dataclass of papernotes' own (its fields' types are checked)
+    text, a number, a date, a ``Serialised`` value, or a dataclass of papernotes' own (its fields' types are checked)
     whose every field is typed as such, as tuples, sets and mappings of such, or as another such
     dataclass (``PaperMeta``: the keys of the export files hold thousands)."""
-    return _branch(kind) in ("text", "scalar") or _plain(kind, frozenset())
+    return _branch(kind) in ("text", "scalar", "serialised") or _plain(kind, frozenset())
 
 
 def _plain(hint: Any, within: frozenset[type]) -> bool:
