@@ -47,8 +47,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
+Done = TypeVar("Done")
 WORDS = ("attention model token gradient layer loss scaling context memory kernel sparse dense "
          "retrieval alignment reward policy diffusion sampler encoder decoder latent prior training "
          "inference benchmark dataset throughput latency batch optimizer schedule warmup").split()
@@ -219,11 +220,9 @@ def kept_engine_costs(site: Path, out: Path | None, search: bool) -> Callable[[]
     build(layout, options, kept_engine=kept)
 
     def costs() -> tuple[float, float, float]:
-        before, started = _cpu_seconds(), time.perf_counter()
-        build(layout, options, kept_engine=kept)
-        wall, cpu = time.perf_counter() - started, _cpu_seconds() - before
+        cpu, wall, _ = _timed(lambda: build(layout, options, kept_engine=kept))
         kept.save()
-        return cpu, wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return cpu, wall, _peak_mb()
 
     return costs
 
@@ -239,12 +238,24 @@ def preview_costs(site: Path) -> Callable[[], tuple[float, float, float]]:
     rebuild(None)
 
     def costs() -> tuple[float, float, float]:
-        before, started = _cpu_seconds(), time.perf_counter()
-        if not rebuild(None).files:
+        cpu, wall, snapshot = _timed(lambda: rebuild(None))
+        if not snapshot.files:
             raise SystemExit("the rebuild failed")
-        return _cpu_seconds() - before, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return cpu, wall, _peak_mb()
 
     return costs
+
+
+def _timed(work: Callable[[], Done]) -> tuple[float, float, Done]:
+    """The CPU seconds (this process's and its workers') and wall seconds ``work`` took, and what it gave."""
+    before, started = _cpu_seconds(), time.perf_counter()
+    done = work()
+    return _cpu_seconds() - before, time.perf_counter() - started, done
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu_seconds() -> float:

@@ -112,7 +112,8 @@ class Citations:
         parts = list(runs(metas, attrgetter("id")))
         if len(parts) < 2:
             return utf8_pieces(join(map(entry, metas)))
-        sections = tuple(Section(digest(kind, *(piece for meta in run for piece in (self.key(meta.id), self._digested(meta)))),
+        digests = self._digests(metas)
+        sections = tuple(Section(digest(kind, *(piece for meta in run for piece in (self.key(meta.id), digests[meta.id]))),
                                  partial(lambda run: (separator.join(map(entry, run)).encode("utf-8"),), run))
                          for run in parts)
         if kind == "bib":
@@ -122,16 +123,13 @@ class Citations:
     def contents(self, metas: tuple[PaperMeta, ...]) -> bytes:
         """A digest of what an export of ``metas`` is made from: each paper's metadata and key, in
         order (``CitedPapers``); the digests are looked up in C."""
-        digests = self.digests
-        digests.update((meta.id, content_digest(meta)) for meta in metas if meta.id not in digests)
-        ids = list(map(_ID, metas))
+        digests, ids = self._digests(metas), list(map(_ID, metas))
         return digest("citations", "\0".join(map(self.keys().__getitem__, ids)), b"".join(map(digests.__getitem__, ids)))
 
-    def _digested(self, meta: PaperMeta) -> bytes:
-        found = self.digests.get(meta.id)
-        if found is None:
-            found = self.digests[meta.id] = content_digest(meta)
-        return found
+    def _digests(self, metas: tuple[PaperMeta, ...]) -> Mapping[str, bytes]:
+        """The digests of the metadata by paper id, those of ``metas`` taken if not yet."""
+        self.digests.update((meta.id, content_digest(meta)) for meta in metas if meta.id not in self.digests)
+        return self.digests
 
 
 class CitedPapers(Serialised):

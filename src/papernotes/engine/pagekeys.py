@@ -265,9 +265,9 @@ _CONTAINERS = (tuple, list, frozenset, set, dict, collections.abc.Mapping, typin
 @functools.cache
 def _holds_none(kind: type) -> bool:
     """Whether a value of the type ``kind`` holds no note or paper, as its type alone tells:
-    text, a number, a date, a ``Serialised`` value, or a dataclass of papernotes' own (its fields' types are checked)
-    whose every field is typed as such, as tuples, sets and mappings of such, or as another such
-    dataclass (``PaperMeta``: the keys of the export files hold thousands)."""
+    text, a number, a date, a ``Serialised`` value, or a dataclass of papernotes' own (its
+    fields' types are checked) whose every field is typed as such, as tuples, sets and mappings
+    of such, or as another such dataclass (``PaperMeta``)."""
     return _branch(kind) in ("text", "scalar", "serialised") or _plain(kind, frozenset())
 
 
