@@ -525,6 +525,35 @@ def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, 
     assert _folder(layout.out) == _folder(scratch.out)
 
 
+def test_a_build_into_an_output_folder_that_is_gone_renders_every_page_in_the_render_workers(make_site, monkeypatch):
+    """A fresh checkout with the cache folder kept (as the publishing workflows keep it) has
+    no output folder: the state is restored, but no page of the last build is at hand, so the
+    render workers render them all rather than this process one by one; the output is a build
+    from scratch's, and the next build after an edit plans only what the edit changed."""
+    import shutil
+
+    from papernotes.engine.parallel import Parallel
+
+    monkeypatch.setattr("papernotes.engine.PARALLEL_NOTES", 1)
+    root = make_site(NOTES)
+    layout = SiteLayout.find(root)
+    options = BuildOptions(search=False, workers=2)
+    build(layout, options)
+    shutil.rmtree(layout.out)
+    pooled: list[int] = []
+    everything = Parallel.everything
+    monkeypatch.setattr(Parallel, "everything", lambda self, *args: pooled.append(1) or everything(self, *args))
+    again = build(layout, options)
+    scratch = SiteLayout.find(root, root / "scratch")
+    cold = build(scratch, BuildOptions(search=False, cache=False, workers=1))
+    assert pooled == [1] and again.pages == cold.pages and _folder(layout.out) == _folder(scratch.out)
+    rendered = _renders_logged(monkeypatch, root / "rendered.txt")
+    path = root / "content/c.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    build(layout, options)
+    assert pooled == [1] and "/notes/c/" in rendered() and "/tags/nlp/" not in rendered()
+
+
 def test_a_command_line_build_after_a_text_edit_gives_the_output_folder_only_the_pages_planned_again(make_site, monkeypatch):
     """With every file of the output as the last build left it, a build planning some pages
     again writes those and keeps the others in bulk (no look at each); a static file gone since

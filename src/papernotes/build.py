@@ -151,6 +151,8 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
                 if kept is not None and manifest is not None and looked is not None:
                     touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
+        if not layout.out.is_dir():  # the last build's files went with it: none can be written as it was
+            engine.stamps = {}
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
             current: Mapping[str, lookahead.Stamp]  # the files as the last build left them (looked at meanwhile, if not yet)
             if differing is None:

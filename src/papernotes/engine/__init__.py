@@ -166,7 +166,7 @@ class Engine:
         diagnostics = [*problems, *registry.diagnostics, *found]
         env = self._environment(repr(config) + templates_stamp(layout.templates), config)
         begin = (lambda: beside(graph, config)) if beside is not None else (lambda: None)
-        if parallel is not None and self._plans_in_full() and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
+        if parallel is not None and self._renders_all() and len(graph.notes) + len(graph.papers.papers) >= PARALLEL_NOTES:
             progress("writing pages", 0, 0)  # every page planned and keyed: in worker processes, each keeping what it can
             written, self.pages, self.plan = parallel.everything(env, lambda: plan_pages(graph, config), diagnostics,
                                                                  self.keeps is not Keeps.NOTHING, self.pages, self.stamps, begin)
@@ -396,6 +396,13 @@ class Engine:
     def _plans_in_full(self) -> bool:
         """Whether every page is planned: the graph was built anew, or the plan kept is not of these templates."""
         return self.changed is None or self.plan.setup != self.setup or not self.plan.pages
+
+    def _renders_all(self) -> bool:
+        """Whether every page is to be rendered: planned in full, or no page of the last build
+        can be written as it was, none held in memory and none of its files at hand (a build into
+        an output folder that is not there: a fresh checkout with the cache folder kept, as the
+        publishing workflows keep it)."""
+        return self._plans_in_full() or (self.keeps is not Keeps.PAGES and not self.stamps)
 
     def _holding(self, memo: Plan, key: str, shown: Mapping[str, frozenset[str]]) -> Iterable[str]:
         """The pages holding the changed note or paper ``key``, but the lists that read of their
