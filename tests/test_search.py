@@ -339,6 +339,36 @@ def test_a_bundle_missing_from_the_current_site_is_indexed_again(site, monkeypat
     assert (lost / "pagefind-entry.json").is_file()
 
 
+def test_a_fresh_checkout_with_its_cache_folder_indexes_only_the_bundles_an_edit_changed(site, tmp_path, monkeypatch):
+    """A build into an output folder that is not there (a checkout whose cache folder the
+    publishing workflow restored) keeps a copy of its search folder in the cache folder; the
+    next such build links from it every bundle whose documents are the same (none indexed when
+    nothing changed) and indexes the others; the search folder is a build from scratch's."""
+    import shutil
+
+    monkeypatch.setattr(search, "SHARD_TEXT", 40)
+    write_files(site.root, MANY)
+    build(site, BuildOptions(workers=1))
+    spare = site.cache / search.SPARE
+    assert _bundle_files(spare.parent) == _bundle_files(site.out)
+    indexed: list[str] = []
+    real = search.write_bundle
+    monkeypatch.setattr(search, "write_bundle", lambda documents, folder, *args, **kwargs:
+                        indexed.append(folder.name) or real(documents, folder, *args, **kwargs))
+    shutil.rmtree(site.out)
+    assert not [d for d in build(site, BuildOptions(workers=1)).diagnostics if "search" in d.message]
+    assert indexed == [] and _bundle_files(site.out) == _bundle_files(spare.parent)
+    shutil.rmtree(site.out)
+    write_files(site.root, {"content/note-5.md": MANY["content/note-5.md"].replace("shared", "edited")})
+    build(site, BuildOptions(workers=1))
+    plan = search.ShardPlan.of(graph_of(site.root), "en")
+    assert len(indexed) == 1 and plan.count >= 3  # the edited note's bundle alone
+    scratch = SiteLayout.find(site.root, tmp_path / "scratch")
+    build(scratch, BuildOptions(workers=1, cache=False))
+    assert _bundle_files(site.out) == _bundle_files(scratch.out) == _bundle_files(spare.parent)
+    assert not list(spare.parent.glob(f"{search.SPARE}.*")), "no half-made copy left beside it"
+
+
 def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_build_fails(site, monkeypatch):
     """The bundle is begun with the graph, before the static files are copied; a build that
     fails after that waits for it before its staging folder goes, so nothing is left behind."""
@@ -347,7 +377,7 @@ def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_b
 
     begun, told = threading.Event(), []
 
-    def slow_bundle(staging, graph, language, workers=1, cancelled=None, slots=None, memo=None):
+    def slow_bundle(staging, graph, language, workers=1, cancelled=None, slots=None, memo=None, spare=None):
         begun.set()
         told.append(cancelled.wait(10))  # still indexing when the build fails, until told to stop
         (staging.root / "pagefind").mkdir(parents=True, exist_ok=True)

@@ -127,7 +127,7 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
                                (("up to date", time.perf_counter() - started),), (), up_to_date=last.notes,
                                site_origin=last.site_origin)
     from .bodystore import BodyStore
-    from .emit.search import SEARCH_MEMO, Indexing
+    from .emit.search import BUNDLE, SPARE, Indexing, keep_spare
     from .engine import Engine, Keeps, Parallel, Stopwatch
 
     manifest = looked.manifest if looked is not None else None
@@ -138,6 +138,7 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
         kept = BodyStore.lasting(layout.cache) if options.cache else None  # None: --no-cache, or another build holds it
     staging: output.Staging | inplace.InPlace | None = None
     searching: Indexing | None = None
+    fresh = not layout.out.is_dir()  # no output folder: the last build's files went with it
     try:
         touched, differing = None, None
         with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
@@ -151,7 +152,7 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
                 if kept is not None and manifest is not None and looked is not None:
                     touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
-        if not layout.out.is_dir():  # the last build's files went with it: none can be written as it was
+        if fresh:  # none of the last build's files can be written as it was
             engine.stamps = {}
         if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
             current: Mapping[str, lookahead.Stamp]  # the files as the last build left them (looked at meanwhile, if not yet)
@@ -162,7 +163,7 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
             staging = inplace.start(layout.out, engine.stamps, current)  # what the last build left is known: change only what differs
         else:
             staging = output.start(layout.out)
-        searching = Indexing(staging, options.workers, layout.cache / SEARCH_MEMO if options.cache else None) if options.search else None
+        searching = Indexing(staging, options.workers, layout.cache if options.cache else None) if options.search else None
         parallel = Parallel(staging, options.workers) if options.workers > 1 else None
         made = engine.produce(staging, progress, touched=touched, parallel=parallel,
                               beside=searching.start if searching is not None else None)
@@ -195,6 +196,8 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
         if kept_engine is not None:
             kept_engine.let_go()  # what it kept may be half updated (its store is ``kept``, let go above)
         raise
+    if searching is not None and fresh and kept is not None:  # the next build of a fresh checkout starts from it
+        keep_spare(layout.out / BUNDLE, layout.cache / SPARE)
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,
                           uptodate.LastBuild.of(len(made.notes), made.pages, diagnostics, made.config.site_origin),

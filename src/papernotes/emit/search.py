@@ -37,6 +37,7 @@ from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 
 BUNDLE = "pagefind"
 SEARCH_MEMO = "search-papers.marshal"  # in the cache folder: the papers' prints (``paper_prints``)
+SPARE = "pagefind"  # in the cache folder: a copy of the bundle a build into an output folder not there made (``keep_spare``)
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 3_000_000  # characters of documents per Pagefind process (about 150 MB of its memory)
 MOST_BUNDLES = 100  # past this many, bundles grow instead: a search asks every bundle for each word
@@ -327,30 +328,31 @@ class Staging(Protocol):
 
 def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 1,
                   cancelled: threading.Event | None = None, slots: threading.Semaphore | None = None,
-                  memo: Path | None = None) -> Diagnostic | None:
+                  memo: Path | None = None, spare: Path | None = None) -> Diagnostic | None:
     """Give the staged site a search bundle: the current site's, kept, when it was made from
     the same documents; otherwise each bundle whose documents did not change is kept and the
     others are indexed again (an edit indexes its own bundle, not every one). When the bundles
     are where they were and the first one (with the interface, at the top of the folder) is
     kept, only the changed bundles' folders are made anew, each to replace its namesake;
     otherwise the whole folder is. ``memo``: a file keeping the papers' prints between builds
-    (an edit makes again the documents of the papers its note discusses, not every paper's)."""
+    (an edit makes again the documents of the papers its note discusses, not every paper's).
+    ``spare``: the copy of a bundle the cache folder keeps (``keep_spare``), whose bundles are
+    kept as the current site's would be when the current site has none (a fresh checkout)."""
     recalled = _recalled_prints(memo, language)
     prints = paper_prints(graph, language, recalled)
     if prints != recalled:
         _kept_prints(memo, language, prints)
     plan = ShardPlan.of(graph, language, workers, prints)
     current = staging.out_dir / BUNDLE
-    try:
-        manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
-        known, shards, merged = manifest.get("digest"), manifest.get("shards"), manifest.get("merge")
-    except (OSError, ValueError, AttributeError):
-        known, shards, merged = None, None, None
+    known, shards, merged = _manifest_of(current)
+    if known is None and spare is not None:  # no bundle in the output: the cache folder's copy stands for it
+        _, shards, _ = _manifest_of(spare)
+        return make_bundle(graph, language, staging.folder(BUNDLE), workers, plan, spare, _same_bundles(plan, shards),
+                           cancelled, slots)
     if known == plan.digest and staging.reuse_tree(BUNDLE):
         return None
     places = plan.places
-    kept = frozenset(b for b, digest in enumerate(plan.digests)
-                     if digest and isinstance(shards, list) and len(shards) == plan.count and shards[b] == digest)
+    kept = _same_bundles(plan, shards)
     changed = [b for b, place in enumerate(places) if place is not None and b not in kept]
     remade = [place.rstrip("/") for b in changed if (place := places[b])]  # the changed bundles' folders
     if (merged == [place for place in places if place] and len(remade) == len(changed)
@@ -371,6 +373,53 @@ def update_bundle(staging: Staging, graph: Graph, language: str, workers: int = 
     return make_bundle(graph, language, staging.folder(BUNDLE), workers, plan, current, kept, cancelled, slots)
 
 
+def _manifest_of(folder: Path) -> tuple[Any, Any, Any]:
+    """The digest, the bundles' digests and the bundles merged that the search folder
+    ``folder``'s manifest gives (None each when it has none that can be read)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return manifest.get("digest"), manifest.get("shards"), manifest.get("merge")
+    except (OSError, ValueError, AttributeError):
+        return None, None, None
+
+
+def _same_bundles(plan: ShardPlan, shards: object) -> frozenset[int]:
+    """The bundles of ``plan`` that a search folder whose manifest gives the bundles' digests
+    ``shards`` holds as they are to be."""
+    if not isinstance(shards, list) or len(shards) != plan.count:
+        return frozenset()
+    return frozenset(b for b, digest in enumerate(plan.digests) if digest and shards[b] == digest)
+
+
+def keep_spare(bundle: Path, spare: Path) -> None:
+    """Make ``spare`` (in the cache folder) a copy of the search folder ``bundle`` (the
+    output's) in hard links, or copied where they cannot be made: what a build into an output
+    folder that is not there starts from (``update_bundle``), as on a fresh checkout whose cache
+    folder was kept (the publishing workflows keep it), so that it indexes only the bundles
+    whose documents changed. Nothing is done when the copy is of the same documents already;
+    the copy is put in place whole, and when it cannot be made the last one goes."""
+    made_of = _manifest_of(bundle)
+    if made_of[0] is None or _manifest_of(spare) == made_of:  # no bundle made, or the copy is of it already
+        return
+    made = spare.with_name(f"{spare.name}.tmp-{os.getpid()}")
+    gone = spare.with_name(f"{spare.name}.old-{os.getpid()}")
+    try:
+        shutil.rmtree(made, ignore_errors=True)
+        try:
+            shutil.copytree(bundle, made, copy_function=os.link)
+        except (OSError, shutil.Error):  # another file system, or one without links
+            shutil.rmtree(made, ignore_errors=True)
+            shutil.copytree(bundle, made)
+        if spare.exists():
+            os.replace(spare, gone)
+        os.replace(made, spare)
+    except (OSError, shutil.Error):
+        shutil.rmtree(spare, ignore_errors=True)
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+        shutil.rmtree(gone, ignore_errors=True)
+
+
 class Indexing:
     """``update_bundle`` in a thread of its own, begun with the graph while the pages are written:
     a Pagefind process takes the processor time the render workers leave idle (their uneven
@@ -379,10 +428,12 @@ class Indexing:
     build's processes together stay within a few hundred megabytes (a Pagefind process holds
     about 50 bytes per character of its bundle, a render worker a copy of the graph)."""
 
-    def __init__(self, staging: Staging, workers: int, memo: Path | None = None) -> None:
+    def __init__(self, staging: Staging, workers: int, cache: Path | None = None) -> None:
+        """``cache``: the cache folder, where the papers' prints (``SEARCH_MEMO``) and a spare
+        bundle (``SPARE``) are kept between builds (None: nothing is kept)."""
         from concurrent.futures import ThreadPoolExecutor
 
-        self.staging, self.workers, self.memo = staging, workers, memo
+        self.staging, self.workers, self.cache = staging, workers, cache
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="search")
         self._bundle: Future[Diagnostic | None] | None = None
         self._cancelled = threading.Event()
@@ -390,8 +441,10 @@ class Indexing:
 
     def start(self, graph: Graph, config: Config) -> None:
         """Begin making the bundle of ``graph`` (called once its pages begin to be written)."""
+        cache = self.cache
         self._bundle = self._thread.submit(update_bundle, self.staging, graph, config.language, self.workers,
-                                           self._cancelled, self._slots, self.memo)
+                                           self._cancelled, self._slots, cache / SEARCH_MEMO if cache else None,
+                                           cache / SPARE if cache else None)
 
     def _pages_written(self) -> None:
         if self.workers > 1:
