@@ -152,9 +152,9 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
                 if kept is not None and manifest is not None and looked is not None:
                     touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
-        if fresh:  # none of the last build's files can be written as it was
+        if fresh or manifest is None or manifest.out != os.fspath(layout.out):  # its stamps tell of no file here
             engine.stamps = {}
-        if engine.stamps and manifest is not None and manifest.out == os.fspath(layout.out) and layout.out.is_dir():
+        if engine.stamps:
             current: Mapping[str, lookahead.Stamp]  # the files as the last build left them (looked at meanwhile, if not yet)
             if differing is None:
                 current = lookahead.Unchanged(layout, engine.stamps)

@@ -400,8 +400,8 @@ class Engine:
     def _renders_all(self) -> bool:
         """Whether every page is to be rendered: planned in full, or no page of the last build
         can be written as it was, none held in memory and none of its files at hand (a build into
-        an output folder that is not there: a fresh checkout with the cache folder kept, as the
-        publishing workflows keep it)."""
+        an output folder that is not there, or not the last build's: a fresh checkout with the
+        cache folder kept, as the publishing workflows keep it)."""
         return self._plans_in_full() or (self.keeps is not Keeps.PAGES and not self.stamps)
 
     def _holding(self, memo: Plan, key: str, shown: Mapping[str, frozenset[str]]) -> Iterable[str]:
