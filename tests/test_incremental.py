@@ -525,11 +525,13 @@ def test_a_command_line_build_renders_only_the_pages_an_edit_changed(make_site, 
     assert _folder(layout.out) == _folder(scratch.out)
 
 
-def test_a_build_into_an_output_folder_that_is_gone_renders_every_page_in_the_render_workers(make_site, monkeypatch):
+@pytest.mark.parametrize("emptied", [False, True], ids=["gone", "emptied"])
+def test_a_build_into_an_output_folder_that_is_gone_renders_every_page_in_the_render_workers(make_site, monkeypatch, emptied):
     """A fresh checkout with the cache folder kept (as the publishing workflows keep it) has
-    no output folder: the state is restored, but no page of the last build is at hand, so the
-    render workers render them all rather than this process one by one; the output is a build
-    from scratch's, and the next build after an edit plans only what the edit changed."""
+    no output folder, or an empty one: the state is restored, but no page of the last build is
+    at hand, so the render workers render them all rather than this process one by one; the
+    output is a build from scratch's, and the next build after an edit plans only what the
+    edit changed."""
     import shutil
 
     from papernotes.engine.parallel import Parallel
@@ -540,6 +542,8 @@ def test_a_build_into_an_output_folder_that_is_gone_renders_every_page_in_the_re
     options = BuildOptions(search=False, workers=2)
     build(layout, options)
     shutil.rmtree(layout.out)
+    if emptied:
+        layout.out.mkdir()
     pooled: list[int] = []
     everything = Parallel.everything
     monkeypatch.setattr(Parallel, "everything", lambda self, *args: pooled.append(1) or everything(self, *args))

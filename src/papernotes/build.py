@@ -139,6 +139,7 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
     staging: output.Staging | inplace.InPlace | None = None
     searching: Indexing | None = None
     fresh = not layout.out.is_dir()  # no output folder: the last build's files went with it
+    unsearched = not (layout.out / BUNDLE).is_dir()  # no search folder to take unchanged bundles from
     try:
         touched, differing = None, None
         with paused():  # what is restored lives as long as the build: the collector need not walk it, now or later
@@ -152,7 +153,8 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
                 if kept is not None and manifest is not None and looked is not None:
                     touched, differing = _restore(engine, layout, options, looked)
             gc.freeze()
-        if fresh or manifest is None or manifest.out != os.fspath(layout.out):  # its stamps tell of no file here
+        if (fresh or manifest is None or manifest.out != os.fspath(layout.out)  # its stamps tell of no file here
+                or (differing is not None and len(differing) >= len(engine.stamps))):  # nor does any file match them
             engine.stamps = {}
         if engine.stamps:
             current: Mapping[str, lookahead.Stamp]  # the files as the last build left them (looked at meanwhile, if not yet)
@@ -196,7 +198,7 @@ def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked
         if kept_engine is not None:
             kept_engine.let_go()  # what it kept may be half updated (its store is ``kept``, let go above)
         raise
-    if searching is not None and fresh and kept is not None:  # the next build of a fresh checkout starts from it
+    if searching is not None and unsearched and kept is not None:  # the next build of a fresh checkout starts from it
         keep_spare(layout.out / BUNDLE, layout.cache / SPARE)
     if looked is not None:
         uptodate.remember(layout.cache, layout.out, looked.inputs, began,

@@ -37,7 +37,7 @@ from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 
 BUNDLE = "pagefind"
 SEARCH_MEMO = "search-papers.marshal"  # in the cache folder: the papers' prints (``paper_prints``)
-SPARE = "pagefind"  # in the cache folder: a copy of the bundle a build into an output folder not there made (``keep_spare``)
+SPARE = "pagefind"  # in the cache folder: a copy of the bundle a build whose output had none made (``keep_spare``)
 MANIFEST = "papernotes.json"  # in the bundle: the digest of its documents and the bundles to merge
 SHARD_TEXT = 3_000_000  # characters of documents per Pagefind process (about 150 MB of its memory)
 MOST_BUNDLES = 100  # past this many, bundles grow instead: a search asks every bundle for each word
@@ -393,8 +393,8 @@ def _same_bundles(plan: ShardPlan, shards: object) -> frozenset[int]:
 
 def keep_spare(bundle: Path, spare: Path) -> None:
     """Make ``spare`` (in the cache folder) a copy of the search folder ``bundle`` (the
-    output's) in hard links, or copied where they cannot be made: what a build into an output
-    folder that is not there starts from (``update_bundle``), as on a fresh checkout whose cache
+    output's) in hard links, or copied where they cannot be made: what a build whose output
+    holds no search folder starts from (``update_bundle``), as on a fresh checkout whose cache
     folder was kept (the publishing workflows keep it), so that it indexes only the bundles
     whose documents changed. Nothing is done when the copy is of the same documents already;
     the copy is put in place whole, and when it cannot be made the last one goes."""
