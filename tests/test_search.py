@@ -369,6 +369,24 @@ def test_a_fresh_checkout_with_its_cache_folder_indexes_only_the_bundles_an_edit
     assert not list(spare.parent.glob(f"{search.SPARE}.*")), "no half-made copy left beside it"
 
 
+def test_a_copy_in_the_cache_folder_that_is_not_one_is_passed_over_and_made_again(site):
+    """A file where the copy of the search folder should be, or a copy whose manifest is not
+    JSON, is never trusted: every bundle is indexed, and the copy is made again whole, nothing
+    left beside it."""
+    import shutil
+
+    site.cache.mkdir(parents=True, exist_ok=True)
+    spare = site.cache / search.SPARE
+    spare.write_text("not a folder")
+    assert not [d for d in build(site, BuildOptions(workers=1)).diagnostics if "search" in d.message]
+    assert (site.out / "pagefind" / "pagefind-entry.json").is_file() and _bundle_files(site.cache) == _bundle_files(site.out)
+    shutil.rmtree(site.out)
+    (spare / "papernotes.json").write_text("{not json")
+    assert not [d for d in build(site, BuildOptions(workers=1)).diagnostics if "search" in d.message]
+    assert (site.out / "pagefind" / "pagefind-entry.json").is_file() and _bundle_files(site.cache) == _bundle_files(site.out)
+    assert sorted(path.name for path in site.cache.glob(f"{search.SPARE}*")) == [search.SPARE]
+
+
 def test_the_index_is_made_while_the_pages_are_written_and_waited_for_when_the_build_fails(site, monkeypatch):
     """The bundle is begun with the graph, before the static files are copied; a build that
     fails after that waits for it before its staging folder goes, so nothing is left behind."""

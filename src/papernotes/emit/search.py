@@ -404,20 +404,29 @@ def keep_spare(bundle: Path, spare: Path) -> None:
     made = spare.with_name(f"{spare.name}.tmp-{os.getpid()}")
     gone = spare.with_name(f"{spare.name}.old-{os.getpid()}")
     try:
-        shutil.rmtree(made, ignore_errors=True)
+        _remove(made)
         try:
             shutil.copytree(bundle, made, copy_function=os.link)
-        except (OSError, shutil.Error):  # another file system, or one without links
-            shutil.rmtree(made, ignore_errors=True)
+        except OSError:  # another file system, or one without links (``shutil.Error`` is an ``OSError``)
+            _remove(made)
             shutil.copytree(bundle, made)
-        if spare.exists():
+        if spare.exists() or spare.is_symlink():
             os.replace(spare, gone)
         os.replace(made, spare)
-    except (OSError, shutil.Error):
-        shutil.rmtree(spare, ignore_errors=True)
+    except OSError:
+        _remove(spare)
     finally:
-        shutil.rmtree(made, ignore_errors=True)
-        shutil.rmtree(gone, ignore_errors=True)
+        _remove(made)
+        _remove(gone)
+
+
+def _remove(path: Path) -> None:
+    """Remove the folder, file or link at ``path``, if there is one, as far as it can be."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 class Indexing:
