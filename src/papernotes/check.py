@@ -1,4 +1,9 @@
-"""Check a written site: every internal ``href``/``src`` resolves to a file (and anchor) in it."""
+"""Check a written site: every internal ``href``/``src`` resolves to a file (and anchor) in it.
+
+Pages are read by Lexbor (``selectolax``), an HTML5 parser in C, as a browser reads them: only
+the elements that link or can be linked to are looked at. Each link is resolved once for every
+page it is found on that would resolve it alike (a root-relative link once for the whole site).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import re
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 
 @dataclass(frozen=True)
@@ -33,31 +39,45 @@ class CheckResult:
     relative: tuple[str, ...] = ()  # places that need an absolute URL (feeds, sitemap, social tags)
 
 
-class _LinkParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-        self.empty: list[str] = []  # ``<a href="">``, ``<img>`` without a source: broken wherever they are
-        self.must_be_absolute: list[tuple[str, str]] = []
+@dataclass
+class _Page:
+    """What a page links to and can be linked to by."""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    empty: list[str] = field(default_factory=list)  # ``<a href="">``, ``<img>`` without a source: broken wherever they are
+    must_be_absolute: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: The elements a page's check looks at (a node matching several is given once for each).
+_LOOKED_AT = "[href], [src], [id], a[name], img, meta, link"
+
+
+def _read_page(html: str) -> _Page:
+    """The links, ids, empty sources and URLs that must be absolute of one page, in page order."""
+    page = _Page()
+    seen: set[int] = set()
+    for node in LexborHTMLParser(html).css(_LOOKED_AT):
+        if node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
+        tag, values = node.tag, node.attributes
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
-                self.ids.add(values[name] or "")
+                page.ids.add(values[name] or "")
         if tag == "img" and not (values.get("src") or "").strip() and not (values.get("srcset") or "").strip():
-            self.empty.append("<img> without a source" if "src" not in values else '<img src="">')
+            page.empty.append("<img> without a source" if "src" not in values else '<img src="">')
         if tag == "meta" and values.get("property", values.get("name")) in _ABSOLUTE_META:
-            self.must_be_absolute.append((str(values.get("property", values.get("name"))), values.get("content") or ""))
+            page.must_be_absolute.append((str(values.get("property", values.get("name"))), values.get("content") or ""))
         if tag == "link" and values.get("rel") == "canonical":
-            self.must_be_absolute.append(("canonical", values.get("href") or ""))
+            page.must_be_absolute.append(("canonical", values.get("href") or ""))
         for name in ("href", "src"):
             value = values.get(name)
             if value is not None and not value.strip() and not (tag == "img" and name == "src"):
-                self.empty.append(f'<{tag} {name}="">')
+                page.empty.append(f'<{tag} {name}="">')
             if value and not (tag == "link" and values.get("rel") in ("canonical", "alternate") and "://" in value):
-                self.links.append(value)
+                page.links.append(value)
+    return page
 
 
 def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
@@ -65,30 +85,36 @@ def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
     path the site is served under (``/notes/`` for ``https://user.github.io/notes/``)."""
     out_dir = out_dir.resolve()
     pages = sorted(out_dir.rglob("*.html"))
-    parsed: dict[Path, _LinkParser] = {}
-    for page in pages:
-        parser = _LinkParser()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-        parsed[page] = parser
+    parsed = {page: _read_page(page.read_text(encoding="utf-8", errors="replace")) for page in pages}
     broken: list[BrokenLink] = []
     external: set[str] = set()
+    resolved: dict[tuple[str, str], str | None] = {}  # by the page URL or folder a link resolves against
+    files = _Files()
     count = 0
-    for page, parser in parsed.items():
-        page_url = base_path + page.relative_to(out_dir).as_posix()
-        for element in parser.empty:
-            count += 1
-            broken.append(BrokenLink(page.relative_to(out_dir).as_posix(), element, "empty link"))
-        for link in parser.links:
-            count += 1
-            problem = _resolve(link, page_url, out_dir, base_path, parsed, external)
+    for page, read in parsed.items():
+        rel = page.relative_to(out_dir).as_posix()
+        page_url = base_path + rel
+        folder = page_url.rpartition("/")[0]
+        count += len(read.empty) + len(read.links)
+        broken.extend(BrokenLink(rel, element, "empty link") for element in read.empty)
+        for link in read.links:
+            if link.startswith("#"):  # a section of this very page
+                problem = _no_section(link[1:], read)
+            else:
+                against = "" if link.startswith("/") or _SCHEME.match(link) else page_url if link.startswith("?") else folder
+                key = (against, link)
+                if key not in resolved:
+                    resolved[key] = _resolve(link, page_url, out_dir, base_path, parsed, external, files)
+                problem = resolved[key]
             if problem:
-                broken.append(BrokenLink(page.relative_to(out_dir).as_posix(), link, problem))
+                broken.append(BrokenLink(rel, link, problem))
     relative = [f"{page.relative_to(out_dir).as_posix()}: {where} is not an absolute URL ({value!r})"
                 for page, parser in parsed.items() for where, value in parser.must_be_absolute if not _absolute(value)]
     return CheckResult(len(pages), count, tuple(broken), tuple(sorted(external)), (*relative, *_relative_in_files(out_dir)))
 
 
 _ABSOLUTE_META = ("og:url", "og:image", "twitter:image")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # as ``urlsplit`` tells a scheme: such a link leaves the page aside
 _XML_URL = re.compile(r"<(id|loc|uri)>([^<]*)</\1>|<link\b[^>]*\bhref=\"([^\"]*)\"")
 
 
@@ -134,8 +160,35 @@ def _json_urls(feed: object) -> Iterable[tuple[str, str]]:
             yield "items[].url", item["url"]
 
 
+class _Files:
+    """The output folder's files as a check looks at them: each path's kind and real path
+    looked up once (a page's links to its own sections all look at that page)."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[Path, tuple[bool, bool]] = {}
+        self._real: dict[Path, Path] = {}
+
+    def kind(self, path: Path) -> tuple[bool, bool]:
+        """Whether ``path`` is a folder, and whether it is a file."""
+        found = self._kinds.get(path)
+        if found is None:
+            found = self._kinds[path] = (path.is_dir(), path.is_file())
+        return found
+
+    def real(self, path: Path) -> Path:
+        found = self._real.get(path)
+        if found is None:
+            found = self._real[path] = path.resolve()
+        return found
+
+
+def _no_section(fragment: str, page: _Page) -> str | None:
+    """Why a link to the section ``fragment`` of ``page`` is broken (None: it is not)."""
+    return f"no element with id {fragment!r}" if fragment and unquote(fragment) not in page.ids else None
+
+
 def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,
-             parsed: dict[Path, _LinkParser], external: set[str]) -> str | None:
+             parsed: dict[Path, _Page], external: set[str], files: _Files) -> str | None:
     parts = urlsplit(link)
     if parts.scheme in ("mailto", "tel", "data", "javascript"):
         return None
@@ -147,14 +200,13 @@ def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,
     if not path.startswith(base_path):
         return f"outside the site's base path {base_path}"
     target = out_dir / path[len(base_path):]
-    if path.endswith("/") or target.is_dir():
+    if path.endswith("/") or files.kind(target)[0]:
         target = target / "index.html"
-    if not target.is_file():
+    if not files.kind(target)[1]:
         return "no such file"
     if fragment and target.suffix == ".html":
-        ids = parsed[target.resolve()].ids if target.resolve() in parsed else set()
-        if unquote(fragment) not in ids:
-            return f"no element with id {fragment!r}"
+        real = files.real(target)
+        return _no_section(fragment, parsed[real] if real in parsed else _Page())
     return None
 
 
