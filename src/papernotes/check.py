@@ -8,6 +8,7 @@ page it is found on that would resolve it alike (a root-relative link once for t
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.error
 import urllib.request
@@ -80,18 +81,40 @@ def _read_page(html: str) -> _Page:
     return page
 
 
-def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
+PARALLEL_PAGES = 400  # below this many pages, reading them in one process is as fast
+
+
+def _read_pages(pages: list[Path], workers: int) -> Iterable[_Page]:
+    """What each of ``pages`` holds, in order, read in ``workers`` forked processes when there
+    are many."""
+    if workers < 2 or len(pages) < PARALLEL_PAGES:
+        return map(_read_file, pages)
+    import multiprocessing  # here: a small site starts no pool
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_read_file, pages, chunksize=max(1, len(pages) // (workers * 8))))
+
+
+def _read_file(path: Path) -> _Page:
+    return _read_page(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def check_site(out_dir: Path, base_path: str = "/", workers: int | None = None) -> CheckResult:
     """Every HTML page of ``out_dir`` with its internal links checked; ``base_path`` is the
-    path the site is served under (``/notes/`` for ``https://user.github.io/notes/``)."""
+    path the site is served under (``/notes/`` for ``https://user.github.io/notes/``). The
+    pages of a large site are read by ``workers`` processes (default: one per core)."""
     out_dir = out_dir.resolve()
     pages = sorted(out_dir.rglob("*.html"))
-    parsed = {page: _read_page(page.read_text(encoding="utf-8", errors="replace")) for page in pages}
+    parsed = {os.fspath(page): read for page, read in zip(pages, _read_pages(pages, workers or os.cpu_count() or 1))}
     broken: list[BrokenLink] = []
     external: set[str] = set()
     resolved: dict[tuple[str, str], str | None] = {}  # by the page URL or folder a link resolves against
     files = _Files()
+    folder_of_site = os.fspath(out_dir)
     count = 0
-    for page, read in parsed.items():
+    relative = []
+    for page, read in zip(pages, parsed.values()):
         rel = page.relative_to(out_dir).as_posix()
         page_url = base_path + rel
         folder = page_url.rpartition("/")[0]
@@ -104,12 +127,12 @@ def check_site(out_dir: Path, base_path: str = "/") -> CheckResult:
                 against = "" if link.startswith("/") or _SCHEME.match(link) else page_url if link.startswith("?") else folder
                 key = (against, link)
                 if key not in resolved:
-                    resolved[key] = _resolve(link, page_url, out_dir, base_path, parsed, external, files)
+                    resolved[key] = _resolve(link, page_url, folder_of_site, base_path, parsed, external, files)
                 problem = resolved[key]
             if problem:
                 broken.append(BrokenLink(rel, link, problem))
-    relative = [f"{page.relative_to(out_dir).as_posix()}: {where} is not an absolute URL ({value!r})"
-                for page, parser in parsed.items() for where, value in parser.must_be_absolute if not _absolute(value)]
+        relative += [f"{rel}: {where} is not an absolute URL ({value!r})" for where, value in read.must_be_absolute
+                     if not _absolute(value)]
     return CheckResult(len(pages), count, tuple(broken), tuple(sorted(external)), (*relative, *_relative_in_files(out_dir)))
 
 
@@ -127,11 +150,12 @@ def _relative_in_files(out_dir: Path) -> list[str]:
     JSON Feed URLs and robots.txt's ``Sitemap:``."""
     found = []
     for path in sorted(out_dir.rglob("*.xml")):
+        rel = path.relative_to(out_dir).as_posix()
         for match in _XML_URL.finditer(path.read_text(encoding="utf-8", errors="replace")):
             value = match.group(2) if match.group(1) else match.group(3)
             if value and not _absolute(value):
                 where = f"<{match.group(1)}>" if match.group(1) else "<link href>"
-                found.append(f"{path.relative_to(out_dir).as_posix()}: {where} is not an absolute URL ({value!r})")
+                found.append(f"{rel}: {where} is not an absolute URL ({value!r})")
     for path in sorted(out_dir.rglob("feed.json")):
         try:
             feed = json.loads(path.read_text(encoding="utf-8"))
@@ -165,20 +189,20 @@ class _Files:
     looked up once (a page's links to its own sections all look at that page)."""
 
     def __init__(self) -> None:
-        self._kinds: dict[Path, tuple[bool, bool]] = {}
-        self._real: dict[Path, Path] = {}
+        self._kinds: dict[str, tuple[bool, bool]] = {}
+        self._real: dict[str, str] = {}
 
-    def kind(self, path: Path) -> tuple[bool, bool]:
+    def kind(self, path: str) -> tuple[bool, bool]:
         """Whether ``path`` is a folder, and whether it is a file."""
         found = self._kinds.get(path)
         if found is None:
-            found = self._kinds[path] = (path.is_dir(), path.is_file())
+            found = self._kinds[path] = (os.path.isdir(path), os.path.isfile(path))
         return found
 
-    def real(self, path: Path) -> Path:
+    def real(self, path: str) -> str:
         found = self._real.get(path)
         if found is None:
-            found = self._real[path] = path.resolve()
+            found = self._real[path] = os.path.realpath(path)
         return found
 
 
@@ -187,8 +211,10 @@ def _no_section(fragment: str, page: _Page) -> str | None:
     return f"no element with id {fragment!r}" if fragment and unquote(fragment) not in page.ids else None
 
 
-def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,
-             parsed: dict[Path, _Page], external: set[str], files: _Files) -> str | None:
+def _resolve(link: str, page_url: str, out_dir: str, base_path: str,
+             parsed: dict[str, _Page], external: set[str], files: _Files) -> str | None:
+    """Why ``link`` on the page at ``page_url`` is broken (None: it is not, or it leaves the
+    site and is added to ``external``); ``parsed``: every page read, by its real path."""
     parts = urlsplit(link)
     if parts.scheme in ("mailto", "tel", "data", "javascript"):
         return None
@@ -199,12 +225,12 @@ def _resolve(link: str, page_url: str, out_dir: Path, base_path: str,
     path = unquote(urlsplit(absolute).path)
     if not path.startswith(base_path):
         return f"outside the site's base path {base_path}"
-    target = out_dir / path[len(base_path):]
+    target = os.path.join(out_dir, path[len(base_path):])
     if path.endswith("/") or files.kind(target)[0]:
-        target = target / "index.html"
+        target = os.path.join(target, "index.html")
     if not files.kind(target)[1]:
         return "no such file"
-    if fragment and target.suffix == ".html":
+    if fragment and os.path.splitext(target)[1] == ".html":
         real = files.real(target)
         return _no_section(fragment, parsed[real] if real in parsed else _Page())
     return None
