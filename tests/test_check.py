@@ -59,3 +59,17 @@ def test_a_link_resolves_against_the_folder_of_each_page_it_is_on(tmp_path: Path
         "b/c/index.html: broken link → x.html (no such file)",
     ]
     assert result.links == 8
+
+
+def test_pages_read_by_several_processes_give_the_same_check(tmp_path: Path, monkeypatch):
+    """A large site's pages are read by one process per core: the check is the one a single
+    process makes, broken links in the same order."""
+    from papernotes import check
+
+    for index in range(12):
+        (tmp_path / f"p{index}.html").write_text(f'<h2 id="s{index}">{index}</h2><a href="p{index + 1}.html">next</a> '
+                                                 f'<a href="#s{index - 1}">back</a> <img src="">')
+    alone = check_site(tmp_path, workers=1)
+    monkeypatch.setattr(check, "PARALLEL_PAGES", 1)
+    together = check_site(tmp_path, workers=2)
+    assert together == alone and len(alone.broken) == 12 + 1 + 12  # the empty images, p12.html, each page's own section link
