@@ -7,6 +7,7 @@ page it is found on that would resolve it alike (a root-relative link once for t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,6 +20,8 @@ from typing import Iterable
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
+
+from .interrupt import left_when_stopped
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,12 @@ def _read_pages(pages: list[Path], workers: int) -> Iterable[_Page]:
         return map(_read_file, pages)
     import multiprocessing  # here: a small site starts no pool
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    with contextlib.suppress(BrokenProcessPool), left_when_stopped(pool):  # a worker killed (out of memory): read here
         return list(pool.map(_read_file, pages, chunksize=max(1, len(pages) // (workers * 8))))
+    return map(_read_file, pages)
 
 
 def _read_file(path: Path) -> _Page:
