@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.build import SiteLayout
+from papernotes.bodystore import BodyStore
+from papernotes.build import SiteLayout, build
+from papernotes.engine.readcache import ReadCache
 from papernotes import engine as engine_module
 from papernotes.model import Diagnostic
 from papernotes.serve.preview import memory_builder
@@ -222,6 +224,42 @@ def test_rebuilds_from_the_last_files_equal_a_build_from_scratch(make_site, open
         assert changes_between(last, snapshot) == changes_between(replace(last, version=0), snapshot), "the same pages reported"
         last = snapshot
     assert not [rel for rel in files if rel.endswith(("x.png", "extra.css")) or rel.startswith("notes/b/")]
+
+
+def test_the_preview_starts_from_the_state_a_build_saved(make_site, monkeypatch):
+    """The preview's first build takes up the state the last command-line build saved: only the
+    note edited since is read, and the preview serves what one built without any cache serves, then and after each
+    edit. It leaves the store of note bodies to the next build, which may empty it meanwhile."""
+    root = make_site({"content/a.md": "---\ntitle: A\ndate: 2024-01-01\ntags: [ml]\n---\nText A, see [[B]] and arXiv:1706.03762.",
+                      "content/b.md": "---\ntitle: B\ndate: 2023-01-01\ntags: [ml, nlp]\n---\nText B.",
+                      "content/c.md": "---\ntitle: C\ndate: 2022-01-01\n---\nText C."})
+    long_ago = time.time() - 60
+    for path in (root / "content").iterdir():  # not written within the build's second, when a time tells too little
+        os.utime(path, (long_ago, long_ago))
+    build(SiteLayout.find(root, root / "site"), BuildOptions(search=False))
+    (root / "content/b.md").write_text("---\ntitle: B\ndate: 2023-01-01\ntags: [ml, nlp]\n---\nText B, edited.")
+    read: list[str] = []
+    real = ReadCache.read
+    monkeypatch.setattr(ReadCache, "read", lambda self, inputs, paths, *rest: (read.extend(paths) or real(self, inputs, paths, *rest)))
+    layout = SiteLayout.find(root)
+    rebuild = memory_builder(layout, BuildOptions(search=False))
+
+    def files(snapshot: Snapshot) -> dict[str, bytes]:
+        return {rel: file_bytes(data) for rel, data in snapshot.files.items()}
+
+    def from_scratch() -> dict[str, bytes]:
+        return files(memory_builder(layout, BuildOptions(search=False, cache=False))())
+
+    first = rebuild(None)
+    assert [os.path.basename(path) for path in read] == ["b.md"], "the other notes as the build left them"
+    store = BodyStore.lasting(layout.cache)
+    assert store is not None, "the preview holds no lock on the store"
+    store.clear()  # as a build that cannot take up the state does
+    store.release()
+    assert files(first) == from_scratch() and b"Text C." in files(first)["notes/c/index.html"]
+    (root / "content/c.md").write_text("---\ntitle: C\ndate: 2022-01-01\ntags: [nlp]\n---\nText C, tagged.")
+    (root / "content/a.md").unlink()
+    assert files(rebuild(None)) == from_scratch()
 
 
 def test_a_list_nobody_has_open_is_planned_and_rendered_when_read(make_site, monkeypatch):

@@ -12,6 +12,7 @@ into a new file (``wasteful``, ``compacted``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import copyreg
 import dataclasses
@@ -24,7 +25,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Callable, Iterable
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from .collector import paused
 from .model import Note, StoredText, bytes_digest, pack_papers
@@ -41,9 +42,11 @@ SLACK = 64 << 20  # bytes of bodies nothing refers to that a kept file may hold 
 class BodyStore:
     """An append-only file of note bodies."""
 
-    def __init__(self, folder: Path | None = None, *, handle: IO[bytes] | None = None, lock: IO[bytes] | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, handle: IO[bytes] | None = None, lock: IO[bytes] | None = None,
+                 kept_in: Path | None = None) -> None:
         self._file = handle if handle is not None else tempfile.TemporaryFile(prefix="papernotes-bodies-", dir=folder)
         self._lock = lock  # held while this store lives: one build at a time appends to a kept file
+        self._kept_in = kept_in  # the cache folder of a kept file, which is replaced rather than emptied
         self._known: dict[bytes, tuple[int, int]] = {}  # digest → (offset, length) of each body written
         self._moved: tuple[BodyStore, dict[int, int]] | None = None  # compacted from: that store, its offsets → ours
 
@@ -51,6 +54,29 @@ class BodyStore:
     def lasting(cls, folder: Path) -> BodyStore | None:
         """The store kept in ``folder`` between builds, this process's alone while it lives; None
         when it cannot be opened or another build holds it."""
+        store = cls._locked(folder, "a+b")
+        if store is not None:
+            store._file.seek(0, os.SEEK_END)
+        return store
+
+    @classmethod
+    @contextlib.contextmanager
+    def borrowed(cls, folder: Path) -> Iterator[BodyStore | None]:
+        """The store kept in ``folder``, to load a saved state from while no build writes to it
+        (None when there is none or a build holds it). Its bodies stay readable once the block
+        ends, when builds may write to the file again: they only append to it, and replace it
+        (``compacted``, ``clear``) rather than change what it holds."""
+        store = cls._locked(folder, "rb") if (folder / BODIES).is_file() else None
+        try:
+            yield store
+        finally:
+            if store is not None:
+                store.release()
+
+    @classmethod
+    def _locked(cls, folder: Path, mode: str) -> BodyStore | None:
+        """The store kept in ``folder``, its file opened in ``mode``, once this process holds its
+        lock; None when it cannot be opened or another process holds the lock."""
         if fcntl is None or not cls.available():
             return None
         try:
@@ -58,14 +84,13 @@ class BodyStore:
             lock = open(folder / LOCK, "ab")
             try:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                handle = open(folder / BODIES, "a+b")
+                handle = open(folder / BODIES, mode)
             except OSError:
                 lock.close()
                 raise
         except OSError:
             return None
-        handle.seek(0, os.SEEK_END)
-        return cls(handle=handle, lock=lock)
+        return cls(handle=handle, lock=lock, kept_in=folder)
 
     def release(self) -> None:
         """Let another build keep bodies here; this store's bodies stay readable (until a build
@@ -131,7 +156,7 @@ class BodyStore:
             handle.close()
             temporary.unlink(missing_ok=True)
             raise
-        store = BodyStore(handle=handle, lock=self._lock)
+        store = BodyStore(handle=handle, lock=self._lock, kept_in=folder)
         store._known = {text.digest: (moved[text.offset], text.length) for text in live if text.store is self}
         store._moved = (self, moved)
         self._lock = None
@@ -150,9 +175,13 @@ class BodyStore:
         return None
 
     def clear(self) -> None:
-        """Forget every body kept (nothing refers to them any more)."""
-        self._file.truncate(0)
-        self._file.seek(0)
+        """Forget every body kept (nothing refers to them any more). A kept file is replaced by
+        an empty one, so that a preview that read a state from it still reads its bodies."""
+        if self._kept_in is None:
+            self._file.truncate(0)
+            self._file.seek(0)
+        else:
+            self._file = _replaced(self._file, self._kept_in / BODIES)
         self._known.clear()
 
     def flush(self) -> None:
@@ -165,6 +194,20 @@ class BodyStore:
     @staticmethod
     def available() -> bool:
         return hasattr(os, "pread")
+
+
+def _replaced(handle: IO[bytes], path: Path) -> IO[bytes]:
+    """An empty file put in place of ``path`` (whose open ``handle`` is closed), open to append."""
+    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    fresh = open(temporary, "a+b")
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        fresh.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    handle.close()
+    return fresh
 
 
 def dump(value: object, handle: IO[bytes], store: BodyStore | None) -> None:

@@ -35,6 +35,7 @@ render workers and the pages written aside).
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import itertools
 import marshal
@@ -175,7 +176,7 @@ class Engine:
             with paused():
                 pages, replanned, let_go, fresh = self._plan(graph, config)
                 written = self._write_pages(sink, env, pages, replanned, let_go, diagnostics, progress,
-                                            lambda only: plan_pages(graph, config, only=only), parallel, begin, fresh)
+                                            functools.partial(self._plan_again, graph, config), parallel, begin, fresh)
         if self.render_now is not None:  # the preview renders the pages on screen alone: a template's error is told anyway
             diagnostics.extend(problem for problem in (template_problem(exc, "template") for exc in compile_templates(env))
                                if problem not in diagnostics)
@@ -580,6 +581,13 @@ class Engine:
         except UnsafeURL:
             return False
 
+    def _plan_again(self, graph: Graph, config: Config, only: set[str] | None) -> Iterator[Planned]:
+        """The pages at the URLs ``only`` planned again (None: every page); the sitemap, which
+        lists every page, made from the URLs the plan lists."""
+        if only is not None and SITEMAP in only:
+            yield sitemap_file(graph, config, self.plan.listed)
+        yield from plan_pages(graph, config, only=only)
+
     def _write_unplanned(self, sink: Sink, env: jinja2.Environment, url: str, rel: str,
                          plan: Callable[[set[str] | None], Iterable[Planned]]) -> None:
         """Write the page at ``url`` (as ``rel``, the file it was last) to be planned and
@@ -755,27 +763,29 @@ class Engine:
         with path.open("wb") as handle:
             bodystore.dump({"format": STATE_FORMAT, "version": __version__, **state}, handle, self.store)
 
-    def _load(self, name: str) -> dict[str, Any]:
+    def _load(self, name: str, bodies: BodyStore | None) -> dict[str, Any]:
         with (self.layout.cache / name).open("rb") as handle:
-            state = bodystore.load(handle, self.store)
+            state = bodystore.load(handle, bodies)
         if state["format"] != STATE_FORMAT or state["version"] != __version__:
             raise ValueError("a state from another version")
         return state
 
-    def restore(self, stamps: Mapping[str, tuple[int, int]]) -> "Engine":
+    def restore(self, stamps: Mapping[str, tuple[int, int]], borrowed: BodyStore | None = None) -> "Engine":
         """This engine as the last command-line build left it (``save``), with the (size,
         modification time) ``stamps`` of the output files that build left; an unreadable,
         corrupt or older state is ignored (the build reads, links and renders every note), and
-        so are the bodies its store kept."""
+        so are the bodies its store kept. The notes' bodies are read from ``borrowed`` when it
+        is given (the preview's: this engine keeps none in a store), else from the engine's own."""
+        bodies = borrowed or self.store
         try:
-            kept, state = self._load(STATE), self._load(CHANGES)
+            kept, state = self._load(STATE, bodies), self._load(CHANGES, bodies)
             whole, changes = kept["whole"], state["changes"]
             if state["token"] != whole.token:
                 raise ValueError("changes made to another state")
             reads, notes_in, graph, walks = replayed(whole, changes, *kept["graph setup"])
             (pages, saved_pages), plan, basis = pages_of(state["pages"]), plan_of(state["plan"]), state["basis"]
             head, cards, copied = state["head"], marshal.loads(state["paper cards"]), Copies(state["copied"])
-            if self.store is not None and not self.store.intact():
+            if bodies is not None and not bodies.intact():
                 raise ValueError("the bodies the state refers to are gone")
         except Exception:  # missing, written by another version or cut short: start cold
             if self.store is not None and self.store.lasts:

@@ -9,6 +9,7 @@ import webbrowser
 from operator import attrgetter
 from typing import Callable, Collection, Iterable, Sequence
 
+from ..bodystore import BodyStore
 from ..config import load_config
 from ..engine import Engine, Production
 from ..model import Diagnostic
@@ -72,10 +73,15 @@ class MemorySink(dict[str, FileData]):
 def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callable[[], Collection[str]] = frozenset,
                    built: Callable[[Production], None] = lambda made: None) -> Callable[[frozenset[str] | None], Snapshot]:
     """A function building the site into memory; it remembers reads and rendered pages between
-    calls, and turns an unexpected failure into a diagnostic instead of raising. After the first
-    build, changed pages other than notes are rendered at once only when ``open_pages`` (files
-    shown in a browser) names them, the others when first asked for."""
+    calls, and turns an unexpected failure into a diagnostic instead of raising. Changed pages
+    are rendered at once only when ``open_pages`` (files shown in a browser) names them, the
+    others when first asked for. The first build starts from the state the last command-line
+    build saved in the cache folder, when there is one: only the notes changed since are read."""
     engine = Engine(layout, options, render_now=lambda rel: rel in open_pages())
+    if options.cache:
+        with BodyStore.borrowed(layout.cache) as bodies:  # read, never written: builds go on beside the preview
+            if bodies is not None:
+                engine.restore({}, bodies)  # no file of that build's output is served
     version = 0
     last: MemorySink | None = None  # the files of the last build, which the next one starts from
 
