@@ -3,7 +3,9 @@
     python benchmarks/serve_latency.py SITE_DIR [--edits 10] [--chromium /usr/bin/chromium]
 
 Starts the preview server on a free port, opens the middle note of SITE_DIR/content in
-headless Chromium (Playwright), then appends a marker line to that note's file and times
+headless Chromium (Playwright), printing how long after the start it was serving and the page
+was loaded (the preview starts from the state a ``papernotes build`` of SITE_DIR saved, when there is one),
+then appends a marker line to that note's file and times
 until the marker is on screen. Prints each time and the median, how many edits were swapped
 into the page without a reload, and the server's rebuild times. The note is put back as it
 was at the end.
@@ -32,6 +34,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
+    launched = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "papernotes", "serve", str(args.site), "--port", "0", "--no-search"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert server.stdout is not None  # a pipe, asked for above
@@ -43,6 +46,7 @@ def main() -> None:
                 raise SystemExit("the server stopped")
             match = re.search(r"serving (http://\S+)", line)
             url = match.group(1) if match else None
+        serving = time.perf_counter() - launched
         notes = sorted((args.site / "content").glob("*.md"))
         target = notes[len(notes) // 2]
         slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", target.stem)
@@ -51,6 +55,8 @@ def main() -> None:
                 tempfile.mkdtemp(), executable_path=args.chromium, headless=True, args=FLAGS)
             page = browser.new_page()
             page.goto(f"{url}notes/{slug}/")
+            print(f"serving {serving:.2f} s after the server was started; the note loaded after "
+                  f"{time.perf_counter() - launched:.2f} s (Chromium started meanwhile)")
             page.wait_for_timeout(500)
             times, swapped = [], 0
             original = target.read_text()
