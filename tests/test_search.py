@@ -549,3 +549,39 @@ def test_the_previews_search_follows_its_edits(make_site):
     finally:
         searching.close()
     assert not searching.folder.exists()
+
+
+def test_the_previews_first_index_takes_the_bundles_a_build_made(site, monkeypatch):
+    """After ``papernotes build``, the preview's first index takes every bundle of the build's
+    search folder whose documents are its own (copied here, as from another file system, where
+    no link can be made): no Pagefind runs, and it serves the build's bundle."""
+    import errno
+
+    from papernotes.serve.preview import _built_search, memory_builder
+    from papernotes.serve.searching import PreviewSearch
+    from papernotes.serve.state import PreviewState
+
+    monkeypatch.setattr(search, "SHARD_TEXT", 40)
+    write_files(site.root, MANY)
+    build(site, BuildOptions(workers=1))
+    indexed: list[str] = []
+    real = search.write_bundle
+    monkeypatch.setattr(search, "write_bundle", lambda documents, folder, *args, **kwargs:
+                        indexed.append(folder.name) or real(documents, folder, *args, **kwargs))
+
+    def no_link(source: str, target: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    made: list = []
+    rebuild = memory_builder(site, BuildOptions(search=False, workers=1), built=made.append)
+    state = PreviewState(rebuild(None), "/")
+    said: list[str] = []
+    searching = PreviewSearch(state, said.append, _built_search(site))
+    try:
+        searching.offer(made[-1].graph, "en")
+        assert until(lambda: "pagefind/pagefind-entry.json" in state.snapshot.files), said
+        served = {rel: data for rel, data in state.snapshot.files.items() if rel.startswith("pagefind/")}
+        assert indexed == [] and said == [] and served == _bundle_files(site.out)
+    finally:
+        searching.close()

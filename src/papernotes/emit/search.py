@@ -11,6 +11,7 @@ keeps every bundle whose documents did not change and indexes the others again.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import json
@@ -304,13 +305,27 @@ def _in_bucket(buckets: dict[str, int], number: int, url: str) -> bool:
 
 def _link_bundle(current: Path, bundle: Path, place: str) -> None:
     """Hard-link the bundle at ``place`` of the search folder ``current`` into ``bundle`` (the
-    one at the top without the other bundles' folders and the manifest)."""
+    one at the top without the other bundles' folders and the manifest), copying the files
+    where links cannot be made (another file system)."""
     if place:
-        shutil.copytree(current / place, bundle / place, copy_function=os.link)
+        shutil.copytree(current / place, bundle / place, copy_function=_linked)
         return
-    shutil.copytree(current, bundle, copy_function=os.link, dirs_exist_ok=True,
+    shutil.copytree(current, bundle, copy_function=_linked, dirs_exist_ok=True,
                     ignore=lambda where, names: [name for name in names if Path(where) == current
                                                  and (name == MANIFEST or _SHARD_FOLDER.fullmatch(name))])
+
+
+def _linked(source: str, target: str) -> None:
+    """``target`` made a hard link to ``source``, or a copy of it where no link can be made."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        shutil.copyfile(source, target)
+
+
+_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}  # errors of the file system, not of the file
 
 
 class Staging(Protocol):

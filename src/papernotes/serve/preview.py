@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import replace
+from pathlib import Path
 import webbrowser
 from operator import attrgetter
 from typing import Callable, Collection, Iterable, Sequence
 
 from ..bodystore import BodyStore
 from ..config import load_config
+from ..emit.search import BUNDLE, MANIFEST, SPARE
 from ..engine import Engine, Production
 from ..model import Diagnostic
 from ..interrupt import stopped_as_interrupted
@@ -106,6 +108,15 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
     return rebuild
 
 
+def _built_search(layout: SiteLayout) -> Path | None:
+    """The search folder the last build of the site made: its output's, else the copy its cache
+    folder keeps (None when there is neither)."""
+    for folder in (layout.out / BUNDLE, layout.cache / SPARE):
+        if (folder / MANIFEST).is_file():
+            return folder
+    return None
+
+
 def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_browser: bool, poll: bool,
                 search: bool, echo: Callable[[str], None], allowed_hosts: Iterable[str] = (),
                 show: Callable[[Sequence[Diagnostic]], None] | None = None) -> None:
@@ -115,7 +126,7 @@ def run_preview(layout: SiteLayout, host: str, port: int, *, drafts: bool, open_
     options = BuildOptions(drafts=drafts, search=False)
     config, _ = load_config(layout.root)
     state = PreviewState(Snapshot({}), config.base_path, allowed_hosts=frozenset((host, *allowed_hosts)))
-    searching = PreviewSearch(state, echo) if search else None
+    searching = PreviewSearch(state, echo, _built_search(layout)) if search else None
 
     def built(made: Production) -> None:
         if searching is not None:

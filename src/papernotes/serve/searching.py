@@ -23,10 +23,13 @@ PRINTS = "papers.marshal"  # the papers' document prints, kept beside the bundle
 class PreviewSearch:
     """Index each graph ``offer`` hands over, one at a time and the latest first (builds made
     while one is indexed are taken together), into a folder of its own, and serve the bundle
-    (``PreviewState.extra_files``); ``close`` stops it and removes the folder."""
+    (``PreviewState.extra_files``); ``close`` stops it and removes the folder. ``built``: the
+    search folder a build made (its output's), whose bundles the first index takes where their
+    documents are the preview's (after a ``papernotes build``, every one), as a build takes
+    those of the output it replaces."""
 
-    def __init__(self, state: PreviewState, echo: Callable[[str], None]) -> None:
-        self.state, self.echo = state, echo
+    def __init__(self, state: PreviewState, echo: Callable[[str], None], built: Path | None = None) -> None:
+        self.state, self.echo, self.built = state, echo, built
         self.folder = Path(tempfile.mkdtemp(prefix="papernotes-preview-"))
         self.site = self.folder / "site"
         self._waiting: tuple[Graph, str] | None = None
@@ -62,7 +65,7 @@ class PreviewSearch:
     def _update(self, graph: Graph, language: str) -> None:
         staging = output.start(self.site)
         try:
-            problem = update_bundle(staging, graph, language, cancelled=self._stop, memo=self.folder / PRINTS)
+            problem = update_bundle(staging, graph, language, cancelled=self._stop, memo=self.folder / PRINTS, spare=self.built)
             if self._stop.is_set():
                 output.abandon(staging)
                 return
