@@ -50,3 +50,17 @@ def test_a_damaged_file_of_digests_is_ignored(tmp_path):
                     marshal.dumps({"/n": ("a.md", 1, 2)})):
         (tmp_path / filedigests.FILE).write_bytes(damaged)
         assert filedigests.looked_up(filedigests.load(tmp_path), ["/n/a.md"]) == {}
+
+
+def test_the_stamps_of_a_folders_files_are_those_os_walk_finds(tmp_path):
+    for rel in ("a.html", "x/index.html", "x/y/z.css", "w/b.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    os.symlink(tmp_path / "x", tmp_path / "linked")  # a link to a folder: not followed
+    expected = {}
+    for folder, _, names in os.walk(tmp_path):
+        for name in names:
+            stat = os.stat(os.path.join(folder, name))
+            expected[os.path.relpath(os.path.join(folder, name), tmp_path)] = (stat.st_size, stat.st_mtime_ns)
+    assert filedigests.file_stamps(str(tmp_path)) == expected and len(expected) == 4
+    assert set(filedigests.file_stamps(str(tmp_path / "x"), "out/x/", "/")) == {"out/x/index.html", "out/x/y/z.css"}

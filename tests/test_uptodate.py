@@ -227,6 +227,25 @@ def test_files_of_a_new_time_alone_leave_the_site_up_to_date_and_are_hashed_once
     assert "Y" in (site.out / "notes/b/index.html").read_text(encoding="utf-8")
 
 
+def test_the_files_of_a_fresh_checkout_are_hashed_once(site, monkeypatch):
+    """Every file checked out anew since the last build (as in a publishing workflow, a note
+    pushed) is hashed by the up-to-date check, and that digest is the one kept once the build
+    is done, not taken again."""
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 30)  # the next run, half a minute later
+    (site.root / "content/b.md").write_text(NOTE.format(title="B, pushed"))
+    checked_out = real() + 10  # after the last build, settled before this one
+    for path in (site.root / "content").iterdir():
+        os.utime(path, (checked_out, checked_out))
+    hashed: list[str] = []
+    content = filedigests.content
+    monkeypatch.setattr(filedigests, "content", lambda path: hashed.append(os.path.basename(path)) or content(path))
+    assert _again(site) is None, "built"
+    assert sorted(hashed) == ["a.md", "b.md"]
+    kept = filedigests.looked_up(filedigests.load(site.cache), [os.path.realpath(site.root / "content/a.md")])
+    assert [entry[2] for entry in kept.values()] == [content(str(site.root / "content/a.md"))]
+
+
 def test_files_written_just_before_a_build_are_hashed_until_settled_then_never(make_site, monkeypatch):
     root = make_site({"content/a.md": NOTE.format(title="A"), "content/b.md": NOTE.format(title="B")})
     layout = SiteLayout.find(root, root / "site")  # a folder copied or checked out just now: every file racy

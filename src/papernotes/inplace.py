@@ -22,6 +22,7 @@ from stat import S_ISREG
 from typing import Callable, Iterable, Mapping
 
 from .output import MARKER, LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
+from .filedigests import file_stamps
 
 Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
 
@@ -246,13 +247,7 @@ def _swap_in(made: Path, target: Path, rel: str) -> dict[str, Stamp]:
         elif target.exists() or target.is_symlink():
             target.unlink()
         os.rename(made, target)
-    stamps = {}
-    for folder, _, names in os.walk(target):
-        inside = rel + folder[len(os.fspath(target)):].replace(os.sep, "/")
-        for name in names:
-            stat = os.stat(os.path.join(folder, name))
-            stamps[f"{inside}/{name}"] = (stat.st_size, stat.st_mtime_ns)
-    return stamps
+    return file_stamps(os.fspath(target), f"{rel}/", "/")
 
 
 def _remove_empty(folder: Path, out_dir: Path) -> None:

@@ -490,7 +490,7 @@ def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     token = f"{started!r}:{os.getpid()}"
     skipped = os.path.join(dated_folder, "") if dated_folder is not None else None
     try:
-        files = _output_files(out_dir) if output is None else output
+        files = filedigests.file_stamps(os.fspath(out_dir)) if output is None else output
         header = {"format": (FORMAT, __version__), "inputs": inputs.key, "out": os.fspath(out_dir),
                   "output": output_stamp(out_dir), "time": started,
                   "last": (made.notes, made.pages, made.warnings, made.errors, made.site_origin),
@@ -501,7 +501,7 @@ def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
         marshalfile.save(os.path.join(cache_dir, MANIFEST), header)
     except (OSError, ValueError):
         return
-    found = filedigests.taken(_stamps(inputs.key, hashed), int((started - RACY_SECONDS) * 1e9), skipped)
+    found = filedigests.taken(_stamps(inputs.key, hashed), int((started - RACY_SECONDS) * 1e9), skipped, inputs.recent)
     known = filedigests.load(cache_dir) if hashed is not None else {}
     digests = filedigests.updated(known, found, skipped)
     if digests != known:
@@ -555,17 +555,6 @@ def _stamps(key: bytes, paths: frozenset[str] | None = None) -> dict[str, tuple[
                 if (index := positions.get(name)) is not None:
                     found[os.path.join(top, name)] = (sizes[index], times[index])
     return found
-
-
-def _output_files(out_dir: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:
-    """Every file in the output folder with its (size, modification time)."""
-    files = {}
-    for folder, _, found in os.walk(out_dir):
-        for name in found:
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            files[os.path.relpath(path, out_dir)] = (stat.st_size, stat.st_mtime_ns)
-    return files
 
 
 def up_to_date_line(notes: int, pages: int, warnings: int, errors: int, seconds: float, out: object) -> str:
