@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
+from papernotes import uptodate
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.engine import Engine
 from papernotes.emit import pagefindindex, search
@@ -552,9 +553,9 @@ def test_the_previews_search_follows_its_edits(make_site):
 
 
 def test_the_previews_first_index_takes_the_bundles_a_build_made(site, monkeypatch):
-    """After ``papernotes build``, the preview's first index takes every bundle of the build's
-    search folder whose documents are its own (copied here, as from another file system, where
-    no link can be made): no Pagefind runs, and it serves the build's bundle."""
+    """After ``papernotes build -o OUT``, the preview's first index takes every bundle of the
+    build's search folder whose documents are its own (copied here, as from another file system,
+    where no link can be made): no Pagefind runs, and it serves the build's bundle."""
     import errno
 
     from papernotes.serve.preview import _built_search, memory_builder
@@ -563,7 +564,9 @@ def test_the_previews_first_index_takes_the_bundles_a_build_made(site, monkeypat
 
     monkeypatch.setattr(search, "SHARD_TEXT", 40)
     write_files(site.root, MANY)
-    build(site, BuildOptions(workers=1))
+    build(site, BuildOptions(workers=1))  # into another folder than the preview's default output
+    site = SiteLayout.find(site.root)
+    assert _built_search(site) != site.out / search.BUNDLE
     indexed: list[str] = []
     real = search.write_bundle
     monkeypatch.setattr(search, "write_bundle", lambda documents, folder, *args, **kwargs:
@@ -582,6 +585,6 @@ def test_the_previews_first_index_takes_the_bundles_a_build_made(site, monkeypat
         searching.offer(made[-1].graph, "en")
         assert until(lambda: "pagefind/pagefind-entry.json" in state.snapshot.files), said
         served = {rel: data for rel, data in state.snapshot.files.items() if rel.startswith("pagefind/")}
-        assert indexed == [] and said == [] and served == _bundle_files(site.out)
+        assert indexed == [] and said == [] and served == _bundle_files(Path(uptodate.load(site.cache).out))
     finally:
         searching.close()

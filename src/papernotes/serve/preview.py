@@ -10,6 +10,7 @@ import webbrowser
 from operator import attrgetter
 from typing import Callable, Collection, Iterable, Sequence
 
+from .. import uptodate
 from ..bodystore import BodyStore
 from ..config import load_config
 from ..emit.search import BUNDLE, MANIFEST, SPARE
@@ -109,9 +110,12 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
 
 
 def _built_search(layout: SiteLayout) -> Path | None:
-    """The search folder the last build of the site made: its output's, else the copy its cache
-    folder keeps (None when there is neither)."""
-    for folder in (layout.out / BUNDLE, layout.cache / SPARE):
+    """The search folder the last build of the site made: in the output folder it was built
+    into (``-o``, as its manifest in the cache folder says) or the default one, else the copy the
+    cache folder keeps (None when there is none)."""
+    last = uptodate.load(layout.cache)
+    outputs = [Path(last.out)] if last is not None else []
+    for folder in (*(out / BUNDLE for out in (*outputs, layout.out)), layout.cache / SPARE):
         if (folder / MANIFEST).is_file():
             return folder
     return None
