@@ -12,6 +12,7 @@ from typing import Callable, Collection, Iterable, Sequence
 
 from .. import uptodate
 from ..bodystore import BodyStore
+from ..collector import paused
 from ..config import load_config
 from ..emit.search import BUNDLE, MANIFEST, SPARE
 from ..engine import Engine, Production
@@ -81,10 +82,11 @@ def memory_builder(layout: SiteLayout, options: BuildOptions, open_pages: Callab
     others when first asked for. The first build starts from the state the last command-line
     build saved in the cache folder, when there is one: only the notes changed since are read."""
     engine = Engine(layout, options, render_now=lambda rel: rel in open_pages())
-    if options.cache:
-        with BodyStore.borrowed(layout.cache) as bodies:  # read, never written: builds go on beside the preview
+    if options.cache:  # the collector waits: it would walk every object restored, which all live on
+        with paused(), BodyStore.borrowed(layout.cache) as bodies:  # read, never written: builds go on beside the preview
             if bodies is not None:
                 engine.restore({}, bodies)  # no file of that build's output is served
+                gc.freeze()  # as long as the preview: later collections skip them
     version = 0
     last: MemorySink | None = None  # the files of the last build, which the next one starts from
 
