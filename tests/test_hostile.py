@@ -169,3 +169,22 @@ def test_a_pool_is_left_without_waiting_when_its_block_is_interrupted():
     with pytest.raises(KeyboardInterrupt), left_when_stopped(stopped):
         raise KeyboardInterrupt
     assert finished.shutdowns == [(True, False)] and stopped.shutdowns == [(False, True)]
+
+
+def test_an_interrupt_lost_where_it_was_raised_is_raised_again(capsys):
+    """SIGTERM handled in code whose exceptions Python only reports (a callback around a fork,
+    such as logging's while a pool starts a worker; a ``__del__``) still stops the command: the
+    interrupt is sent again and raised at the next point that can take it, nothing reported."""
+    import os
+
+    from papernotes.interrupt import stopped_as_interrupted
+
+    class StoppedWhileDeleted:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)  # raised here, where Python can only report it
+
+    with pytest.raises(KeyboardInterrupt), stopped_as_interrupted():
+        StoppedWhileDeleted()
+        for _ in range(500):
+            time.sleep(0.01)
+    assert "Exception ignored" not in capsys.readouterr().err

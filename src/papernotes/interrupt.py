@@ -6,15 +6,18 @@ removed, its search documents in ``/dev/shm`` with them)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
-from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 GRACE = 30.0  # seconds a stopped command has to clean up before it is ended outright
+RESEND = 0.01  # seconds after which an interrupt lost where it was raised is sent again
 Pool = TypeVar("Pool", bound="Executor")
 
 
@@ -29,21 +32,38 @@ def stopped_as_interrupted(stuck: Callable[[], None] | None = None) -> Iterator[
         yield
         return
 
+    taken: list[int] = []  # the signals raised as KeyboardInterrupt so far
+
     def interrupt(signum: int, frame: object) -> None:
         import multiprocessing  # here: loaded already wherever a pool was started
 
-        for child in multiprocessing.active_children():
-            child.kill()
-        if stuck is not None:
-            last_resort = threading.Timer(GRACE, stuck)
-            last_resort.daemon = True  # a command that cleans up in time ends before it
-            last_resort.start()
+        if not taken:
+            for child in multiprocessing.active_children():
+                child.kill()
+            if stuck is not None:
+                last_resort = threading.Timer(GRACE, stuck)
+                last_resort.daemon = True  # a command that cleans up in time ends before it
+                last_resort.start()
+        taken.append(signum)
         raise KeyboardInterrupt
 
+    def unraisable(unraised: Any) -> None:
+        """The interrupt raised where no exception can go on (a callback Python runs around a
+        fork, such as logging's, while a pool starts a worker) is sent again, to be raised at
+        the next point that can take it; any other such exception is told as before."""
+        if isinstance(unraised.exc_value, KeyboardInterrupt) and taken:
+            again = threading.Timer(RESEND, os.kill, (os.getpid(), taken[-1]))
+            again.daemon = True
+            again.start()
+        else:
+            told(unraised)
+
     previous = {number: signal.signal(number, interrupt) for number in SIGNALS}
+    told, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = told
         for number, handler in previous.items():
             signal.signal(number, handler)
 
