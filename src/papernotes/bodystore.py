@@ -143,19 +143,14 @@ class BodyStore:
         open); ``dump`` given the new store refers to them by their places in the new file (and
         refuses a body not in ``live``)."""
         live = list(live)
-        temporary = folder / f"{BODIES}.tmp-{os.getpid()}"
         moved: dict[int, int] = {}
-        handle = open(temporary, "w+b")
-        try:
+
+        def copy_live(handle: IO[bytes]) -> None:
             for offset, length in sorted(self._places(live).items()):
                 moved[offset] = handle.tell()
                 handle.write(self.read(offset, length))
-            handle.flush()
-            os.replace(temporary, folder / BODIES)
-        except BaseException:
-            handle.close()
-            temporary.unlink(missing_ok=True)
-            raise
+
+        handle = _put_in_place(folder / BODIES, copy_live)
         store = BodyStore(handle=handle, lock=self._lock, kept_in=folder)
         store._known = {text.digest: (moved[text.offset], text.length) for text in live if text.store is self}
         store._moved = (self, moved)
@@ -181,7 +176,9 @@ class BodyStore:
             self._file.truncate(0)
             self._file.seek(0)
         else:
-            self._file = _replaced(self._file, self._kept_in / BODIES)
+            emptied = _put_in_place(self._kept_in / BODIES, lambda handle: None)
+            self._file.close()
+            self._file = emptied
         self._known.clear()
 
     def flush(self) -> None:
@@ -196,18 +193,20 @@ class BodyStore:
         return hasattr(os, "pread")
 
 
-def _replaced(handle: IO[bytes], path: Path) -> IO[bytes]:
-    """An empty file put in place of ``path`` (whose open ``handle`` is closed), open to append."""
+def _put_in_place(path: Path, fill: Callable[[IO[bytes]], None]) -> IO[bytes]:
+    """A new file put whole in place of ``path`` once ``fill`` has written it, open to read and
+    write on (a process holding the old file open still reads what it held)."""
     temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    fresh = open(temporary, "a+b")
+    handle = open(temporary, "w+b")
     try:
+        fill(handle)
+        handle.flush()
         os.replace(temporary, path)
     except BaseException:
-        fresh.close()
+        handle.close()
         temporary.unlink(missing_ok=True)
         raise
-    handle.close()
-    return fresh
+    return handle
 
 
 def dump(value: object, handle: IO[bytes], store: BodyStore | None) -> None:

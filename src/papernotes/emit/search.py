@@ -420,11 +420,7 @@ def keep_spare(bundle: Path, spare: Path) -> None:
     gone = spare.with_name(f"{spare.name}.old-{os.getpid()}")
     try:
         _remove(made)
-        try:
-            shutil.copytree(bundle, made, copy_function=os.link)
-        except OSError:  # another file system, or one without links (``shutil.Error`` is an ``OSError``)
-            _remove(made)
-            shutil.copytree(bundle, made)
+        shutil.copytree(bundle, made, copy_function=_linked)
         if spare.exists() or spare.is_symlink():
             os.replace(spare, gone)
         os.replace(made, spare)
