@@ -64,3 +64,26 @@ def test_the_stamps_of_a_folders_files_are_those_os_walk_finds(tmp_path):
             expected[os.path.relpath(os.path.join(folder, name), tmp_path)] = (stat.st_size, stat.st_mtime_ns)
     assert filedigests.file_stamps(str(tmp_path)) == expected and len(expected) == 4
     assert set(filedigests.file_stamps(str(tmp_path / "x"), "out/x/", "/")) == {"out/x/index.html", "out/x/y/z.css"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=300_000))
+def test_a_file_digest_is_hashlibs_blake2b_of_its_bytes(tmp_path_factory, data):
+    import hashlib
+
+    path = tmp_path_factory.mktemp("digest") / "note.md"
+    path.write_bytes(data)
+    assert filedigests.content(str(path)) == hashlib.blake2b(data, digest_size=filedigests.SIZE).digest()
+    assert filedigests.hasher("sha256", data).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert filedigests.content(str(path.with_name("missing.md"))) == b""
+
+
+def test_the_up_to_date_check_hashes_without_loading_openssl(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "a.md").write_text("x")
+    probe = ("import sys; from papernotes import filedigests, sitefiles; filedigests.content(sys.argv[1]); "
+             "sitefiles.notes_cache_name(sys.argv[1]); print('hashlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.md")], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -7,18 +7,19 @@ handful of objects rather than tens of thousands (the up-to-date check loads the
 file's time changed). A digest counts only while its file keeps the size and time it was taken
 at; one that no longer does is harmless, and left until the next build that hashes every file.
 The (size, time) of every file under a folder, the output's, are taken here too (``file_stamps``).
-Only ``os`` and ``marshalfile`` are imported (``hashlib`` when hashing), as by the up-to-date check.
+Only ``os`` and ``marshalfile`` are imported (``hashlib``'s BLAKE2 when hashing), as by the up-to-date check.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 from . import marshalfile
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:
-    from typing import Iterable, Mapping
+    from typing import Any, Iterable, Mapping
 
     Digests = dict[str, tuple[str, bytes, bytes]]  # folder → (names, packed (size, time) pairs, packed digests)
     Stamp = tuple[int, int]  # (size, modification time in nanoseconds)
@@ -31,13 +32,29 @@ SIZE = 16  # bytes of a digest, and of a packed (size, time) pair
 
 def content(path: str) -> bytes:
     """A digest of the file's bytes (b"": it cannot be read)."""
-    import hashlib  # here: only a racy or touched file is hashed
-
+    digest = hasher("blake2b", digest_size=SIZE)
     try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=SIZE)).digest()
+        with open(path, "rb", buffering=0) as handle:
+            while chunk := handle.read(1 << 18):
+                digest.update(chunk)
     except OSError:
         return b""
+    return digest.digest()
+
+
+#: CPython's own module of each hash hashlib offers, by version (``hashlib.__get_builtin_constructor``).
+_BUILT_IN = {"blake2b": "_blake2", "sha256": "_sha2" if sys.version_info >= (3, 12) else "_sha256"}
+
+
+def hasher(name: str, data: bytes = b"", **options: int) -> Any:
+    """``hashlib``'s ``name`` hash (``"blake2b"`` or ``"sha256"``) of ``data``, from CPython's own
+    module for it: hashlib's import loads OpenSSL, which took 5 ms of every up-to-date check."""
+    try:
+        return getattr(__import__(_BUILT_IN[name]), name)(data, **options)
+    except (ImportError, AttributeError):  # another Python
+        import hashlib
+
+        return hashlib.new(name, data, **options)
 
 
 def settled(path: str, stamp: Stamp, digest: bytes = b"") -> bytes | None:

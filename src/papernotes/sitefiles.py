@@ -51,9 +51,9 @@ def cache_folder(root: str, content: str, out: str) -> str:
 
 def notes_cache_name(content: str) -> str:
     """The cache folder's name for the bare notes folder ``content``: its own name and a digest of its path."""
-    import hashlib  # here: only a bare notes folder needs it
+    from .filedigests import hasher  # here: only a bare notes folder needs it
 
-    return f"{os.path.basename(content) or 'notes'}-{hashlib.sha256(os.fsencode(content)).hexdigest()[:16]}"
+    return f"{os.path.basename(content) or 'notes'}-{hasher('sha256', os.fsencode(content)).hexdigest()[:16]}"
 
 
 def is_within(path: str, folder: str) -> bool:

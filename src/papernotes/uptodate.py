@@ -510,9 +510,7 @@ def remember(cache_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
 
 def basis_of(key: bytes) -> str:
     """A digest of the inputs a build began with (``Inputs.key``), by which its saved state is told."""
-    import hashlib
-
-    return hashlib.blake2b(key, digest_size=16).hexdigest()
+    return filedigests.hasher("blake2b", key, digest_size=16).hexdigest()
 
 
 def _racy(recent: dict[str, bytes], started: float) -> dict[str, bytes]:
