@@ -547,6 +547,20 @@ def test_a_saved_note_makes_its_papers_again_when_first_asked_for(tmp_path: Path
         restored.no_such_field  # noqa: B018
 
 
+def test_restoring_a_saved_note_asks_for_no_attribute_it_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unpickling finds a note's ``__setstate__`` rather than asking ``__getattr__`` (and raising
+    twice) for each note of a saved state."""
+    from papernotes import bodystore
+
+    asked: list[str] = []
+    lacking = Note.__getattr__
+    monkeypatch.setattr(Note, "__getattr__", lambda note, name: asked.append(name) or lacking(note, name))
+    note = replace(_notes(tmp_path)[0], papers=(PaperRef("arxiv:1706.03762", "", None, "x"),))
+    restored = bodystore.unpacked(bodystore.packed([note, note.with_body(RenderedBody("<p>linked</p>"))]))
+    assert asked == [] and restored[0] == note and restored[1].body.html == "<p>linked</p>"
+    assert restored[0].papers == note.papers and asked == ["papers"]
+
+
 _NAMES = st.sampled_from(["Attention", "attention", "Scaling", "Chinchilla", "a", "b", "c"])
 
 
