@@ -246,6 +246,27 @@ def test_the_files_of_a_fresh_checkout_are_hashed_once(site, monkeypatch):
     assert [entry[2] for entry in kept.values()] == [content(str(site.root / "content/a.md"))]
 
 
+def test_the_notes_of_a_fresh_checkout_are_recalled_from_the_saved_state(site, monkeypatch):
+    """A fresh checkout's notes have new times but, all except the one pushed, the bytes the
+    last build read: their reads are taken from the state it saved, not loaded again from the
+    read cache's files one note at a time."""
+    from papernotes.engine.readcache import ReadCache
+
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 30)  # the next run, half a minute later
+    (site.root / "content/b.md").write_text(NOTE.format(title="B, pushed"))
+    checked_out = real() + 10
+    for path in (site.root / "content").iterdir():
+        os.utime(path, (checked_out, checked_out))
+    opened: list[str] = []
+    file_of = ReadCache._file
+    monkeypatch.setattr(ReadCache, "_file", lambda cache, rel: opened.append(rel) or file_of(cache, rel))
+    assert _again(site) is None, "built"
+    assert "a.md" not in opened and "b.md" in opened  # b.md read and kept anew
+    assert "B, pushed" in (site.out / "notes/b/index.html").read_text(encoding="utf-8")
+    assert "<h1" in (site.out / "notes/a/index.html").read_text(encoding="utf-8")
+
+
 def test_files_written_just_before_a_build_are_hashed_until_settled_then_never(make_site, monkeypatch):
     root = make_site({"content/a.md": NOTE.format(title="A"), "content/b.md": NOTE.format(title="B")})
     layout = SiteLayout.find(root, root / "site")  # a folder copied or checked out just now: every file racy

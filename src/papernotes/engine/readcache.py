@@ -47,7 +47,8 @@ class ReadCache:
     def __init__(self, folder: Path | None, keep: Callable[[ReadResult], ReadResult] = lambda result: result) -> None:
         self.root = folder / "read" if folder is not None else None
         self.keep = keep
-        self.memory: dict[str, tuple[tuple[int, int, float], str, ReadResult]] = {}  # rel → (stat, inputs, result)
+        # rel → ((size, time, when seen, the digest kept on disk under), inputs, result)
+        self.memory: dict[str, tuple[tuple[int, int, float, str], str, ReadResult]] = {}
         self.decided: tuple[object, Bursts] = (None, ())  # the memory whose marks agree with these copy bursts
         self.head: str | None = None  # the git commit memory's results were read at ("": none; None: not known)
         self.images: dict[str, tuple[int, int]] | None = None  # the images (``ReadInputs.images``) memory agrees with
@@ -98,7 +99,7 @@ class ReadCache:
         remembered = self.memory.get(rel)
         if remembered is None:
             return None
-        (size, mtime, seen), digest, result = remembered
+        (size, mtime, seen, _), digest, result = remembered
         if look:
             try:
                 stat = os.stat(path)
@@ -174,9 +175,14 @@ class ReadCache:
     def get(self, rel: str, path: str, under: str, key: str, inputs: ReadInputs) -> ReadResult | None:
         """The result kept on disk under ``key`` whose lookups of images still hold under
         ``inputs``, as ``keep`` returns it (and so remembered in memory from then on, as read
-        ``under`` what ``_read_under`` says)."""
+        ``under`` what ``_read_under`` says). Memory's result for the file is that result when
+        it was kept under the same key: a file of a new time but the same bytes (a fresh
+        checkout, a restored backup) is not loaded from disk again, one pickle a file."""
         if self.root is None or not key:
             return None
+        held = self.memory.get(rel)
+        if held is not None and held[0][3] == key and held[1] == under:  # the same bytes, date and inputs: memory's
+            return self._remember(rel, path, under, held[2], key)
         try:
             with self._file(rel).open("rb") as handle:
                 stored_key, images, site, registry, result = pickle.load(handle)
@@ -187,12 +193,12 @@ class ReadCache:
             return None
         if images != inputs.images_digest and not _still_found(result, inputs):
             return None
-        return self._remember(rel, path, under, result)
+        return self._remember(rel, path, under, result, key)
 
     def put(self, rel: str, path: str, under: str, key: str, result: ReadResult, inputs: ReadInputs) -> ReadResult:
         """Keep ``result``, read under ``inputs`` (among their images, with their site's
         variables), on disk and in memory; it comes back as memory holds it."""
-        kept = self._remember(rel, path, under, result)
+        kept = self._remember(rel, path, under, result, key)
         if self.root is None or not key:
             return kept
         target = self._file(rel)
@@ -206,13 +212,13 @@ class ReadCache:
             pass  # a read-only notes folder builds without a cache
         return kept
 
-    def _remember(self, rel: str, path: str, under: str, result: ReadResult) -> ReadResult:
-        """Hold ``result`` in memory as ``keep`` returns it; a result equal to the one held for
-        the file (read again under other inputs: another version, reading settings, registry)
-        is that one, and a note equal to one of it (a feed's items but the edited one) that
-        note, so that the notes stay the objects the graph holds. Else every such note of the
-        graph, taken from the earlier one where linking left it as it was, would be held twice
-        from then on: in memory, in the state saved and in each restore."""
+    def _remember(self, rel: str, path: str, under: str, result: ReadResult, key: str) -> ReadResult:
+        """Hold ``result`` (kept on disk under ``key``) in memory as ``keep`` returns it; a result
+        equal to the one held for the file (read again under other inputs: another version,
+        reading settings, registry) is that one, and a note equal to one of it (a feed's items
+        but the edited one) that note, so that the notes stay the objects the graph holds. Else
+        every such note of the graph, taken from the earlier one where linking left it as it
+        was, would be held twice from then on: in memory, in the state saved and in each restore."""
         seen = time.time()
         held = self.memory.get(rel)
         if held is not None and held[2] == result:
@@ -224,7 +230,7 @@ class ReadCache:
             stat = os.stat(path)
         except OSError:
             return kept
-        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen), under, kept)
+        self.memory[rel] = ((stat.st_size, stat.st_mtime_ns, seen, key), under, kept)
         return kept
 
     def _file(self, rel: str) -> Path:
