@@ -547,10 +547,16 @@ def test_a_build_into_an_output_folder_that_is_gone_renders_every_page_in_the_re
     pooled: list[int] = []
     everything = Parallel.everything
     monkeypatch.setattr(Parallel, "everything", lambda self, *args: pooled.append(1) or everything(self, *args))
+    keyed = root / "keyed.txt"  # no file of the last build to keep: each page keyed once, as rendered
+    digest = engine_module.parallel.digest_page
+    monkeypatch.setattr("papernotes.engine.parallel.digest_page",
+                        lambda page, *rest: keyed.open("a").write(page.url + "\n") and digest(page, *rest))
     again = build(layout, options)
     scratch = SiteLayout.find(root, root / "scratch")
     cold = build(scratch, BuildOptions(search=False, cache=False, workers=1))
     assert pooled == [1] and again.pages == cold.pages and _folder(layout.out) == _folder(scratch.out)
+    urls = keyed.read_text().split()
+    assert len(urls) == len(set(urls)) > 0
     rendered = _renders_logged(monkeypatch, root / "rendered.txt")
     path = root / "content/c.md"
     path.write_text(path.read_text() + "\nOne more line.\n")

@@ -149,9 +149,10 @@ def _render_share(job: tuple[int, bool]) -> tuple[int, ParallelSink, list[Diagno
         claimed.add(rel)
         if ours:
             before = previous.get(page.url)
-            if before is not None and before.rel == rel:  # keyed as the page it was, with the bodies it read
+            stamp = stamps.get(rel)  # None: no file the last build left here to keep (a new output folder)
+            if before is not None and before.rel == rel and stamp is not None:  # keyed as it was, with the bodies it read
                 key, drawn_from = digest_page(page, before.bodies, shared)
-                if key and key == before.key and (stamp := stamps.get(rel)) is not None and sink.reuse(rel, stamp):
+                if key and key == before.key and sink.reuse(rel, stamp):
                     written += 1
                     learnt.learn(page, drawn_from, keep=False)
                     records[page.url] = before
