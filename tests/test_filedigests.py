@@ -87,3 +87,11 @@ def test_the_up_to_date_check_hashes_without_loading_openssl(tmp_path):
              "sitefiles.notes_cache_name(sys.argv[1]); print('hashlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.md")], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_python_without_cpythons_hash_modules_hashes_through_hashlib(monkeypatch):
+    import hashlib
+
+    monkeypatch.setattr(filedigests, "_BUILT_IN", {"blake2b": "_no_such_module", "sha256": "_no_such_module"})
+    assert filedigests.hasher("blake2b", b"notes", digest_size=16).digest() == hashlib.blake2b(b"notes", digest_size=16).digest()
+    assert filedigests.hasher("sha256", b"notes").hexdigest() == hashlib.sha256(b"notes").hexdigest()

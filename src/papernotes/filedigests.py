@@ -54,7 +54,8 @@ def hasher(name: str, data: bytes = b"", **options: int) -> Any:
     except (ImportError, AttributeError):  # another Python
         import hashlib
 
-        return hashlib.new(name, data, **options)
+        made: Any = getattr(hashlib, name)
+        return made(data, **options)
 
 
 def settled(path: str, stamp: Stamp, digest: bytes = b"") -> bytes | None:
