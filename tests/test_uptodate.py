@@ -267,6 +267,36 @@ def test_the_notes_of_a_fresh_checkout_are_recalled_from_the_saved_state(site, m
     assert "<h1" in (site.out / "notes/a/index.html").read_text(encoding="utf-8")
 
 
+def test_a_fresh_checkout_keeps_the_reads_of_notes_whose_images_hold_the_same_bytes(make_site, monkeypatch):
+    """A note's read depends on the images it shows (their digest and size are in its page): a
+    fresh checkout gives them new times but the same bytes, so the note is not read again; an
+    image with other bytes makes its note read again."""
+    from papernotes.engine import readcache
+
+    root = make_site({"content/a.md": NOTE.format(title="A") + "\n![Figure](figure.png)\n",
+                      "content/b.md": NOTE.format(title="B"), "content/figure.png": b"\x89PNG one"})
+    _age(root)
+    layout = SiteLayout.find(root, root / "site")
+    build(layout, BuildOptions(search=False))
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 30)  # the next run, half a minute later
+    (root / "content/b.md").write_text(NOTE.format(title="B, pushed"))
+    checked_out = real() + 10
+    for path in (root / "content").iterdir():
+        os.utime(path, (checked_out, checked_out))
+    monkeypatch.setattr("papernotes.build.READ_AHEAD", 0)  # a checkout changes more notes than are read ahead
+    read: list[str] = []
+    read_site = readcache.read_site
+    monkeypatch.setattr(readcache, "read_site", lambda paths, *rest: read.extend(p.name for p in paths) or read_site(paths, *rest))
+    assert _again(layout) is None, "built"
+    assert read == ["b.md"]
+    page = (layout.out / "notes/a/index.html").read_text(encoding="utf-8")
+    read.clear()
+    (root / "content/figure.png").write_bytes(b"\x89PNG two")  # the same size, a new time
+    assert _again(layout) is None and read == ["a.md"]
+    assert (layout.out / "notes/a/index.html").read_text(encoding="utf-8") != page
+
+
 def test_files_written_just_before_a_build_are_hashed_until_settled_then_never(make_site, monkeypatch):
     root = make_site({"content/a.md": NOTE.format(title="A"), "content/b.md": NOTE.format(title="B")})
     layout = SiteLayout.find(root, root / "site")  # a folder copied or checked out just now: every file racy

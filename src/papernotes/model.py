@@ -184,7 +184,7 @@ class StoredText:
         return str(self)
 
 
-Lookup = tuple[str, str, bool, str, int, int]  # (src, the note's folder, by name, file found or "", its size, time)
+Lookup = tuple[str, str, bool, str, int, str]  # (src, the note's folder, by name, file found or "", its size, bytes' digest)
 
 
 @dataclass(frozen=True, slots=True)

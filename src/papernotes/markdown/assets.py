@@ -8,6 +8,7 @@ import html
 import operator
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -16,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from ..model import Lookup
 from ..sitefiles import extension_of
 from ..urls import slugify
-from ..walks import WalkMemo, walked
+from ..walks import RACY_SECONDS, WalkMemo, walked
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 #: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
@@ -133,29 +134,48 @@ def file_name(src: str) -> str:
 
 def looked_up(src: str, note_dir: Path | None, by_name: bool, found: Path | None) -> Lookup:
     """What a note's reading depended on when it looked ``src`` up: the file it found (and its
-    size and time: the page shows its content's digest and its size), or none."""
+    size and the digest of its bytes: the page shows that digest and the image's size), or none."""
     folder = sys.intern(os.fspath(note_dir or ""))  # one string for a folder's notes, in memory and in the state kept
     if found is None:
-        return (src, folder, by_name, "", 0, 0)
+        return (src, folder, by_name, "", 0, "")
     try:
-        stat = found.stat()
+        size, digest = _stamped_digest(found)
     except OSError:  # gone meanwhile: a lookup that no longer holds
-        return (src, folder, by_name, os.fspath(found), -1, -1)
-    return (src, folder, by_name, os.fspath(found), stat.st_size, stat.st_mtime_ns)
+        return (src, folder, by_name, os.fspath(found), -1, "")
+    return (src, folder, by_name, os.fspath(found), size, digest)
 
 
 def still_found(finder: AssetFinder, lookup: Lookup) -> bool:
-    """Whether ``finder`` finds what ``lookup`` found: the same file, of the same size and time,
-    or still none."""
-    src, note_dir, by_name, was, size, time = lookup
+    """Whether ``finder`` finds what ``lookup`` found: the same file, with the same bytes (a
+    file of a new time alone, as a fresh checkout gives every file, still is), or still none."""
+    src, note_dir, by_name, was, size, digest = lookup
     found = finder.find(src, Path(note_dir) if note_dir else None, by_name)
     if found is None or was == "":
         return found is None and was == ""
     try:
-        stat = found.stat()
+        return os.fspath(found) == was and _stamped_digest(found) == (size, digest)
     except OSError:
         return False
-    return os.fspath(found) == was and (stat.st_size, stat.st_mtime_ns) == (size, time)
+
+
+def content_digest(path: Path) -> str:
+    """The SHA-256 of the file's bytes, in hex (raises OSError when it cannot be read)."""
+    return _stamped_digest(path)[1]
+
+
+def _stamped_digest(path: Path) -> tuple[int, str]:
+    """The file's size and ``content_digest``, hashed once a process for each size and time it
+    has, but while that time is recent (a second write within its clock tick would not show)."""
+    stat = path.stat()
+    if time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1e9:
+        return stat.st_size, _digest_of.__wrapped__(os.fspath(path), stat.st_size, stat.st_mtime_ns)
+    return stat.st_size, _digest_of(os.fspath(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest_of(path: str, size: int, mtime: int) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _is_asset(name: str) -> bool:
@@ -169,7 +189,7 @@ def is_remote(src: str) -> bool:
 
 def asset_url(path: Path) -> str:
     """``/assets/<first 10 hex of sha256>-<name>``: a new file name whenever the bytes change."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    digest = content_digest(path)[:10]
     stem = slugify(path.stem, "image")[:60]
     return f"/assets/{digest}-{stem}{path.suffix.lower()}"
 
