@@ -7,7 +7,8 @@ handful of objects rather than tens of thousands (the up-to-date check loads the
 file's time changed). A digest counts only while its file keeps the size and time it was taken
 at; one that no longer does is harmless, and left until the next build that hashes every file.
 The (size, time) of every file under a folder, the output's, are taken here too (``file_stamps``).
-Only ``os`` and ``marshalfile`` are imported (``hashlib``'s BLAKE2 when hashing), as by the up-to-date check.
+Only ``os``, ``sys`` and ``marshalfile`` are imported (CPython's BLAKE2 module when hashing), as
+by the up-to-date check.
 """
 
 from __future__ import annotations

@@ -158,14 +158,10 @@ def still_found(finder: AssetFinder, lookup: Lookup) -> bool:
         return False
 
 
-def content_digest(path: Path) -> str:
-    """The SHA-256 of the file's bytes, in hex (raises OSError when it cannot be read)."""
-    return _stamped_digest(path)[1]
-
-
 def _stamped_digest(path: Path) -> tuple[int, str]:
-    """The file's size and ``content_digest``, hashed once a process for each size and time it
-    has, but while that time is recent (a second write within its clock tick would not show)."""
+    """The file's size and the SHA-256 of its bytes in hex (OSError: it cannot be read), hashed
+    once a process for each size and time it has, but while that time is recent (a second
+    write within its clock tick would not show)."""
     stat = path.stat()
     if time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1e9:
         return stat.st_size, _digest_of.__wrapped__(os.fspath(path), stat.st_size, stat.st_mtime_ns)
@@ -189,7 +185,7 @@ def is_remote(src: str) -> bool:
 
 def asset_url(path: Path) -> str:
     """``/assets/<first 10 hex of sha256>-<name>``: a new file name whenever the bytes change."""
-    digest = content_digest(path)[:10]
+    digest = _stamped_digest(path)[1][:10]
     stem = slugify(path.stem, "image")[:60]
     return f"/assets/{digest}-{stem}{path.suffix.lower()}"
 
