@@ -10,7 +10,8 @@ folder and built once to fill its cache folder. Then each run, for each ``--src`
 notes copied in again (every file with a new modification time, as a checkout gives it), one
 note edited (a push), and ``papernotes build SITE -o SITE/site -q`` timed in a fresh process.
 Prints each build's wall and processor seconds (user + system, its workers and Pagefind
-included) and the medians.
+included) with the time of each stage ``-v`` reports (reading, linking, writing: the stages
+move less with the machine than the whole), and the medians.
 """
 
 from __future__ import annotations
@@ -38,17 +39,20 @@ def checkout(notes: Path, site: Path, run: int) -> None:
     os.sync()
 
 
-def build(site: Path, src: str | None, search: bool) -> tuple[float, float]:
-    """Wall and processor seconds of one ``papernotes build`` of ``site`` with the code at ``src``."""
+def build(site: Path, src: str | None, search: bool) -> tuple[float, float, str]:
+    """Wall and processor seconds of one ``papernotes build -v`` of ``site`` with the code at
+    ``src``, and the time of each stage it reported."""
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
-    command = [sys.executable, "-m", "papernotes", "build", str(site), "-o", str(site / "site"), "-q"]
+    command = [sys.executable, "-m", "papernotes", "build", str(site), "-o", str(site / "site"), "-v"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command + ([] if search else ["--no-search"]), env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command + ([] if search else ["--no-search"]), env=env, check=True,
+                          capture_output=True, text=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    stages = next((line.removeprefix("time: ") for line in (done.stdout + done.stderr).splitlines()
+                   if line.startswith("time: ")), "")
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, stages
 
 
 def main() -> None:
@@ -70,9 +74,9 @@ def main() -> None:
         for run in range(1, args.runs + 1):
             for src, site in sites.items():
                 checkout(args.notes, site, run)
-                times[src].append(build(site, src, args.search))
-                wall, cpu = times[src][-1]
-                print(f"{src or 'papernotes'}: {wall:.2f} s wall, {cpu:.2f} s processor", flush=True)
+                wall, cpu, stages = build(site, src, args.search)
+                times[src].append((wall, cpu))
+                print(f"{src or 'papernotes'}: {wall:.2f} s wall, {cpu:.2f} s processor ({stages})", flush=True)
         for src, found in times.items():
             print(f"{src or 'papernotes'}: median {statistics.median(w for w, _ in found):.2f} s wall, "
                   f"{statistics.median(c for _, c in found):.2f} s processor over {len(found)} builds")
