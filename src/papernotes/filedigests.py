@@ -33,14 +33,19 @@ SIZE = 16  # bytes of a digest, and of a packed (size, time) pair
 
 def content(path: str) -> bytes:
     """A digest of the file's bytes (b"": it cannot be read)."""
-    digest = hasher("blake2b", digest_size=SIZE)
     try:
-        with open(path, "rb", buffering=0) as handle:
-            while chunk := handle.read(1 << 18):
-                digest.update(chunk)
+        return file_hash(path, "blake2b", digest_size=SIZE).digest()
     except OSError:
         return b""
-    return digest.digest()
+
+
+def file_hash(path: str, name: str, **options: int) -> Any:
+    """``hasher(name, **options)`` fed the file's bytes, read in blocks (OSError: it cannot be read)."""
+    digest = hasher(name, b"", **options)
+    with open(path, "rb", buffering=0) as handle:
+        while block := handle.read(1 << 18):
+            digest.update(block)
+    return digest
 
 
 #: CPython's own module of each hash hashlib offers, by version (``hashlib.__get_builtin_constructor``).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import operator
 import os
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
+from ..filedigests import file_hash
 from ..model import Lookup
 from ..sitefiles import extension_of
 from ..urls import slugify
@@ -170,8 +170,7 @@ def _stamped_digest(path: Path) -> tuple[int, str]:
 
 @functools.lru_cache(maxsize=4096)
 def _digest_of(path: str, size: int, mtime: int) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    return file_hash(path, "sha256").hexdigest()
 
 
 def _is_asset(name: str) -> bool:
