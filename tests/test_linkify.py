@@ -1,4 +1,5 @@
-"""The quicker linkify pretest answers exactly as linkify-it's own."""
+"""The quicker linkify pretest answers exactly as linkify-it's own, and the quicker link
+normalization as markdown-it's."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import sys
 
 from hypothesis import given, settings, strategies as st
 from linkify_it import LinkifyIt
+from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText
 
 from papernotes.markdown.linkify import QuickLinkify
+from papernotes.markdown.linkurls import _UNCHANGED, normalized_link, normalized_link_text
 from papernotes.text import IGNORECASE_FOLDS
 
 ORIGINAL, QUICK = LinkifyIt(), QuickLinkify()
@@ -37,3 +40,26 @@ def test_folds_are_every_non_ascii_character_matching_an_ascii_letter() -> None:
     everything = "".join(map(chr, [*range(128, 0xD800), *range(0xE000, sys.maxunicode + 1)]))
     folding = set(re.findall("[a-z]", everything, re.IGNORECASE))
     assert folding == {chr(code) for code in IGNORECASE_FOLDS}
+
+
+URL_PIECES = ["http://", "https://", "HTTP://", "//", "///", "mailto:", "ftp://", "javascript:", "arxiv.org", "ArXiv.org", "xn--r8jz45g.",
+              "example.com", "a.b", ":", ":8000", "@", "user@", "/", "?", "#", "%", "%20", "%zz", "[", "]", "\\", " ", "é",
+              "ü.de", "xn--", "abs/1706.03762", "~", "'", "(", ")", "*", "!", "$", "&", "=", "+", ",", ";", ".", "..", "-"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES) | st.text(max_size=3), max_size=10).map("".join))
+def test_link_normalization_agrees_with_markdown_it(url: str) -> None:
+    assert normalized_link(url) == normalizeLink(url)
+    assert normalized_link_text(url) == normalizeLinkText(url)
+
+
+def test_links_of_notes_are_given_back_as_written() -> None:
+    for url in ("https://arxiv.org/abs/1706.03762", "/notes/a-note/", "#key-ideas", "../images/fig-1.png",
+                "https://openreview.net/forum?id=abc:d@e", "http://localhost/x"):
+        assert _UNCHANGED.fullmatch(url) and normalized_link(url) == normalizeLink(url) == url, url
+        assert normalized_link_text(url) == normalizeLinkText(url) == url, url
+    for url in ("https://ArXiv.org/abs/1", "https://example.com:8000/", "mailto:a@b.c", "https://例え.jp/", "a b", "%41"):
+        assert not _UNCHANGED.fullmatch(url) and normalized_link(url) == normalizeLink(url), url
+        assert normalized_link_text(url) == normalizeLinkText(url), url
+    assert normalized_link_text("https://xn--r8jz45g.jp/") == normalizeLinkText("https://xn--r8jz45g.jp/") == "https://例え.jp/"

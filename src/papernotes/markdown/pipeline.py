@@ -38,6 +38,7 @@ from .htmlrefs import html_refs_plugin
 from .joinedlexer import join_states
 from .kramdown import kramdown_plugin
 from .linkify import QuickLinkify
+from .linkurls import normalized_link, normalized_link_text
 from .math import Converted, convert_tex, references_decoded, tex_fallback
 from .mathsyntax import FLAVOR_KEY, MATH_TOKENS, math_syntax_plugin
 from ..model import Diagnostic, Heading, LinkRef, Lookup, RenderedBody
@@ -72,6 +73,16 @@ class _RenderState:
     lookups: dict[tuple[str, bool], Lookup] = field(default_factory=dict)  # local files named, as looked up
 
 
+class _MarkdownIt(MarkdownIt):
+    """markdown-it with links normalized quicker (``linkurls``)."""
+
+    def normalizeLink(self, url: str) -> str:
+        return normalized_link(url)
+
+    def normalizeLinkText(self, link: str) -> str:
+        return normalized_link_text(link)
+
+
 class MarkdownRenderer:
     """Renders Markdown text to a RenderedBody. Create one per process and reuse it."""
 
@@ -86,7 +97,7 @@ class MarkdownRenderer:
         self._highlighted = functools.lru_cache(maxsize=1024)(self._highlight)
         self._lexers: dict[str, Lexer | None] = {}
         self._formatter = HtmlFormatter(nowrap=True)
-        md = MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False, "breaks": hard_breaks})
+        md = _MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False, "breaks": hard_breaks})
         md.enable(["table", "strikethrough", "linkify"])
         md.linkify = QuickLinkify()
         for rule in ("math_inline", "math_inline_double", "math_block"):
