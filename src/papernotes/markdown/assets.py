@@ -15,9 +15,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..filedigests import file_hash
 from ..model import Lookup
-from ..sitefiles import extension_of
+from ..sitefiles import RACY_SECONDS, extension_of
 from ..urls import slugify
-from ..walks import RACY_SECONDS, WalkMemo, walked
+from ..walks import WalkMemo, walked
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 #: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
