@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -188,3 +189,24 @@ def test_an_interrupt_lost_where_it_was_raised_is_raised_again(capsys):
         for _ in range(500):
             time.sleep(0.01)
     assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_a_worker_terminated_while_the_command_is_stopped_ends_quietly(tmp_path: Path):
+    """A worker process forked while SIGTERM is taken as an interrupt (a pool's, which its
+    shutdown terminates with SIGTERM; one started after the command's own workers were killed)
+    ends as SIGTERM ends a process, with nothing said: not an interrupt with its traceback."""
+    script = tmp_path / "terminated.py"
+    script.write_text(textwrap.dedent("""
+        import multiprocessing, time
+        from papernotes.interrupt import stopped_as_interrupted
+        with stopped_as_interrupted():
+            worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+            worker.start()
+            time.sleep(0.2)
+            worker.terminate()
+            worker.join(10)
+            print(worker.exitcode)
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == str(-signal.SIGTERM), done.stderr
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr

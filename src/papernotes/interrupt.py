@@ -27,14 +27,22 @@ def stopped_as_interrupted(stuck: Callable[[], None] | None = None) -> Iterator[
     elsewhere signals cannot be handled, and nothing changes), after the worker processes this
     one started are killed (they would finish their share of the pages before the build could
     clean up; they hold nothing to clean up, their writes being in the folders this one
-    removes). ``stuck`` is called if the command has not ended ``GRACE`` seconds later."""
+    removes). ``stuck`` is called if the command has not ended ``GRACE`` seconds later. A process
+    forked meanwhile inherits the handler (a pool's worker, which the pool's shutdown may end by
+    SIGTERM): there the signal ends it as it would without one, rather than as an interrupt
+    raised in the worker, whose traceback multiprocessing prints."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     taken: list[int] = []  # the signals raised as KeyboardInterrupt so far
+    command = os.getpid()
 
     def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != command:  # a worker forked meanwhile: ended by the signal, as without this handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         import multiprocessing  # here: loaded already wherever a pool was started
 
         if not taken:
