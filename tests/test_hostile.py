@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import signal
@@ -210,3 +211,28 @@ def test_a_worker_terminated_while_the_command_is_stopped_ends_quietly(tmp_path:
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == str(-signal.SIGTERM), done.stderr
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+def test_a_build_stopped_with_ctrl_c_ends_with_its_workers(tmp_path: Path):
+    """Ctrl-C in a terminal sends SIGINT to the build and its worker processes at once: the
+    build cleans up and ends, and so does every worker (they used to be left waiting, for ever,
+    to send back the interrupt they had caught, holding the terminal's output open)."""
+    site = tmp_path / "interrupted-site"
+    (site / "content").mkdir(parents=True)
+    (site / "plugins").mkdir()
+    (site / "plugins" / "slow.py").write_text(SLOW_EMITTER)
+    (site / "papernotes.yaml").write_text("plugins: [plugins.slow]\n")
+    for i in range(500):  # enough to be read and rendered by worker processes
+        (site / "content" / f"n{i}.md").write_text(f"---\ntitle: Note {i}\n---\n\n" + "Text. " * 100)
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "build", str(site), "-q", "--no-cache", "-j", "2"],
+                               stderr=subprocess.PIPE, start_new_session=True)  # a process group, as a terminal's job
+    deadline = time.monotonic() + 120
+    while not list(site.glob(".site.staging-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it was stopped"
+    time.sleep(0.3)  # the render workers at work
+    os.killpg(process.pid, signal.SIGINT)
+    _, said = process.communicate(timeout=60)  # every process holding its standard error has ended
+    assert process.returncode == 1 and b"Aborted" in said and b"Traceback" not in said
+    assert not list(site.glob(".site.*")) and not (site / "site").exists()
+    assert _processes_naming(str(site)) == [], "a worker outlived the build"

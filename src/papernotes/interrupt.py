@@ -1,7 +1,8 @@
 """Stopping a command politely: SIGTERM (and SIGHUP, a closed terminal) raised as
 ``KeyboardInterrupt`` in the main thread, so that a build stopped by ``kill``, a CI timeout or a
 service manager cleans up as one stopped with Ctrl-C does (its staging and scratch folders
-removed, its search documents in ``/dev/shm`` with them)."""
+removed, its search documents in ``/dev/shm`` with them); and SIGINT (Ctrl-C) the same way, its
+worker processes ended with it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: Ctrl-C, taken over while Python's own handler has it (not when it is ignored: a command
+#: started in the background): Python raises it as ``KeyboardInterrupt`` too, but leaves the
+#: workers, which a terminal interrupts at the same time, to catch it in the task at hand and
+#: wait for ever to send it back to a command that has ended.
+INTERRUPT = signal.SIGINT
 GRACE = 30.0  # seconds a stopped command has to clean up before it is ended outright
 RESEND = 0.01  # seconds after which an interrupt lost where it was raised is sent again
 Pool = TypeVar("Pool", bound="Executor")
@@ -23,7 +29,7 @@ Pool = TypeVar("Pool", bound="Executor")
 
 @contextlib.contextmanager
 def stopped_as_interrupted(stuck: Callable[[], None] | None = None) -> Iterator[None]:
-    """While inside, SIGTERM and SIGHUP raise ``KeyboardInterrupt`` (in the main thread only:
+    """While inside, SIGTERM, SIGHUP and SIGINT raise ``KeyboardInterrupt`` (in the main thread only:
     elsewhere signals cannot be handled, and nothing changes), after the worker processes this
     one started are killed (they would finish their share of the pages before the build could
     clean up; they hold nothing to clean up, their writes being in the folders this one
@@ -66,7 +72,8 @@ def stopped_as_interrupted(stuck: Callable[[], None] | None = None) -> Iterator[
         else:
             told(unraised)
 
-    previous = {number: signal.signal(number, interrupt) for number in SIGNALS}
+    taken_over = (*SIGNALS, INTERRUPT) if signal.getsignal(INTERRUPT) is signal.default_int_handler else SIGNALS
+    previous = {number: signal.signal(number, interrupt) for number in taken_over}
     told, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
