@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,6 +115,25 @@ emitters = [emit]
 '''
 
 
+def _writing_pages(site: Path, **popen: Any) -> tuple[Path, subprocess.Popen[bytes]]:
+    """``site`` (500 notes and a slow emitter) made, and a build of it started in worker
+    processes (``popen``: more of ``Popen``'s arguments), once it writes its pages."""
+    (site / "content").mkdir(parents=True)
+    (site / "plugins").mkdir()
+    (site / "plugins" / "slow.py").write_text(SLOW_EMITTER)
+    (site / "papernotes.yaml").write_text("plugins: [plugins.slow]\n")
+    for i in range(500):  # enough to be read and rendered by worker processes
+        (site / "content" / f"n{i}.md").write_text(f"---\ntitle: Note {i}\n---\n\n" + "Text. " * 100)
+    process = subprocess.Popen([sys.executable, "-m", "papernotes", "build", str(site), "-q", "--no-cache", "-j", "2"],
+                               stderr=subprocess.PIPE, **popen)
+    deadline = time.monotonic() + 120
+    while not list(site.glob(".site.staging-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it was stopped"
+    time.sleep(0.3)  # the render workers at work
+    return site, process
+
+
 def _processes_naming(text: str) -> list[int]:
     """The processes whose command line holds ``text``."""
     found = []
@@ -130,20 +150,7 @@ def test_a_build_stopped_by_sigterm_cleans_up_as_one_stopped_with_ctrl_c(tmp_pat
     """``kill``, a CI timeout or a service manager sends SIGTERM to the build alone: its render
     workers are stopped with it and its staging folder removed (it used to die at once, leaving
     a half-made site beside the output folder and its search documents in memory)."""
-    site = tmp_path / "stopped-site"
-    (site / "content").mkdir(parents=True)
-    (site / "plugins").mkdir()
-    (site / "plugins" / "slow.py").write_text(SLOW_EMITTER)
-    (site / "papernotes.yaml").write_text("plugins: [plugins.slow]\n")
-    for i in range(500):  # enough to be read and rendered by worker processes
-        (site / "content" / f"n{i}.md").write_text(f"---\ntitle: Note {i}\n---\n\n" + "Text. " * 100)
-    process = subprocess.Popen([sys.executable, "-m", "papernotes", "build", str(site), "-q", "--no-cache", "-j", "2"],
-                               stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not list(site.glob(".site.staging-*")) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert process.poll() is None, "the build ended before it was stopped"
-    time.sleep(0.3)  # the render workers at work
+    site, process = _writing_pages(tmp_path / "stopped-site")
     process.send_signal(signal.SIGTERM)
     _, said = process.communicate(timeout=120)
     assert process.returncode == 1 and b"Aborted" in said and b"Traceback" not in said
@@ -217,20 +224,7 @@ def test_a_build_stopped_with_ctrl_c_ends_with_its_workers(tmp_path: Path):
     """Ctrl-C in a terminal sends SIGINT to the build and its worker processes at once: the
     build cleans up and ends, and so does every worker (they used to be left waiting, for ever,
     to send back the interrupt they had caught, holding the terminal's output open)."""
-    site = tmp_path / "interrupted-site"
-    (site / "content").mkdir(parents=True)
-    (site / "plugins").mkdir()
-    (site / "plugins" / "slow.py").write_text(SLOW_EMITTER)
-    (site / "papernotes.yaml").write_text("plugins: [plugins.slow]\n")
-    for i in range(500):  # enough to be read and rendered by worker processes
-        (site / "content" / f"n{i}.md").write_text(f"---\ntitle: Note {i}\n---\n\n" + "Text. " * 100)
-    process = subprocess.Popen([sys.executable, "-m", "papernotes", "build", str(site), "-q", "--no-cache", "-j", "2"],
-                               stderr=subprocess.PIPE, start_new_session=True)  # a process group, as a terminal's job
-    deadline = time.monotonic() + 120
-    while not list(site.glob(".site.staging-*")) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert process.poll() is None, "the build ended before it was stopped"
-    time.sleep(0.3)  # the render workers at work
+    site, process = _writing_pages(tmp_path / "interrupted-site", start_new_session=True)  # a group, as a terminal's job
     os.killpg(process.pid, signal.SIGINT)
     _, said = process.communicate(timeout=60)  # every process holding its standard error has ended
     assert process.returncode == 1 and b"Aborted" in said and b"Traceback" not in said
