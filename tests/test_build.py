@@ -214,6 +214,27 @@ def test_folder_without_content_dir_is_the_content(tmp_path, monkeypatch):
     assert len(result.notes) == 1
 
 
+def test_a_site_built_into_the_notes_folder_is_not_read_as_notes(tmp_path):
+    """A site built into a folder among the notes (``-o docs``, as GitHub Pages publishes a
+    branch's ``docs/``) is left out of the notes and images of every other build of them (into
+    another folder, or the preview's), as the build's own output folder is: its pages used to
+    come back as notes, one for each page."""
+    from papernotes.markdown.assets import AssetFinder
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(note())
+    (notes / "plot.png").write_bytes(PNG)
+    (notes / "b.md").write_text("# B\n\n![A plot](plot.png)\n")
+    built = build(SiteLayout.find(notes, out_dir=notes / "docs"), BuildOptions(cache=False, search=False))
+    assert (notes / "docs" / MARKER).is_file() and len(built.notes) == 2
+    again = build(SiteLayout.find(notes, out_dir=tmp_path / "elsewhere"), BuildOptions(cache=False, search=False))
+    assert sorted(n.source.path for n in again.notes) == sorted(n.source.path for n in built.notes)
+    assert again.diagnostics == built.diagnostics
+    found = AssetFinder.scan(notes, None)
+    assert found.in_content == (notes / "plot.png",)
+
+
 def test_refuses_to_replace_a_folder_it_did_not_write(make_site):
     root = make_site({"content/a.md": note(), "site/mine.txt": "keep me"})
     with pytest.raises(OutputError, match="--force"):

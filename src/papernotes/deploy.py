@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import __version__
-from .output import MARKER
+from .sitefiles import MARKER
 
 TRAILER = "Papernotes-Deploy"
 _GITHUB_REMOTE = re.compile(

@@ -21,7 +21,8 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Callable, Iterable, Mapping
 
-from .output import MARKER, LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
+from .output import LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
+from .sitefiles import MARKER
 from .filedigests import file_stamps
 
 Stamp = tuple[int, int]  # (size, modification time in nanoseconds)

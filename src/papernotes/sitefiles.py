@@ -9,6 +9,7 @@ import os
 
 CONFIG_FILE = "papernotes.yaml"
 CACHE_DIR = ".papernotes-cache"
+MARKER = ".papernotes-site"  # in every folder ``papernotes build`` writes: a folder holding it is a built site, not notes
 RACY_SECONDS = 1.0  # a file changed this close to a build may change again unseen in the same clock tick
 
 

@@ -9,7 +9,7 @@ import click
 
 from ..check import check_site, fetch_external
 from ..config import load_config, with_overrides
-from ..output import MARKER
+from ..sitefiles import MARKER
 from ..sitelayout import SiteLayout
 
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..filedigests import file_hash
 from ..model import Lookup
-from ..sitefiles import RACY_SECONDS, extension_of
+from ..sitefiles import MARKER, RACY_SECONDS, extension_of
 from ..urls import slugify
 from ..walks import WalkMemo, walked
 
@@ -43,6 +43,7 @@ class AssetFinder:
              memo: WalkMemo | None = None) -> "AssetFinder":
         skipped = {os.fspath(p.resolve()) for p in skip}
         inside = os.path.join(os.path.realpath(content_dir), "")
+        top = os.fspath(content_dir)
 
         def walk() -> tuple[list[str], tuple[dict[str, Path], tuple[Path, ...]]]:
             by_name: dict[str, Path] = {}
@@ -53,9 +54,12 @@ class AssetFinder:
                 folders.append(root)      # a file's kind and whether it is a link come with the folder's listing
                 try:
                     with os.scandir(root) as listing:  # the folders and assets alone sorted: a folder may hold thousands of notes
-                        entries = sorted((entry for entry in listing if entry.is_dir() or _is_asset(entry.name)), key=_NAME)
+                        entries = sorted((entry for entry in listing if entry.is_dir() or _is_asset(entry.name)
+                                          or entry.name == MARKER), key=_NAME)
                 except OSError:
                     return
+                if root != top and any(entry.name == MARKER for entry in entries):
+                    return  # a site built into the notes folder: its copies of the images are not the notes'
                 for entry in entries:
                     if entry.is_dir() or not _is_asset(entry.name):
                         continue
@@ -69,7 +73,7 @@ class AssetFinder:
                             and os.path.realpath(entry.path) not in skipped):
                         visit(entry.path)
 
-            visit(os.fspath(content_dir))
+            visit(top)
             return folders, (by_name, tuple(every))
 
         def walk_static() -> tuple[list[str], tuple[Path, ...]]:

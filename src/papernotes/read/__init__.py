@@ -26,7 +26,7 @@ from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
-from ..sitefiles import extension_of, in_git_checkout
+from ..sitefiles import MARKER, extension_of, in_git_checkout
 from ..text import name_text
 from .common import ReadContext, SourceFile
 from ..walks import WalkMemo, walked
@@ -70,12 +70,18 @@ _FEED_START = re.compile(r"^\s*(<\?xml|<rss[\s>]|<feed[\s>]|<rdf:RDF[\s>])", re.
 def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | None = None) -> list[str]:
     """Every candidate note file below ``content_dir`` by its path (as text: a site's state keeps
     the list, and text loads in a tenth of the time Path objects take), sorted, skipping hidden
-    files, the output and cache folders, assets and site files (and a Jekyll site's README)."""
+    files, the output and cache folders, any other folder a build wrote (``sitefiles.MARKER``:
+    a site built into the notes folder, such as ``docs/`` for GitHub Pages), assets and site
+    files (and a Jekyll site's README)."""
     excluded = {os.fspath(p.resolve()) for p in exclude}
+    content = os.fspath(content_dir)
 
     def walk() -> tuple[list[str], list[str]]:
         found, folders = [], []
         for root, dirs, files in os.walk(content_dir):
+            if MARKER in files and root != content:  # a site built into the notes folder (``-o docs``)
+                dirs[:] = []
+                continue
             folders.append(root)
             jekyll_root = os.path.isfile(os.path.join(root, "_config.yml"))
             jekyll_output = {"_site"} if jekyll_root else set()
