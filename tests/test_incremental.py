@@ -235,6 +235,26 @@ def test_a_folder_walk_is_trusted_only_while_its_folders_keep_their_times(tmp_pa
     assert memo.recall(f"notes:{folder}") is None, "a walk within a second of a change is not trusted"
 
 
+def test_a_walk_that_left_out_a_built_site_is_taken_again_once_its_marker_goes(tmp_path):
+    """A folder a build wrote is left out of the notes, and still watched: its marker removed
+    (the folder made notes again), the walk kept no longer holds."""
+    from papernotes.sitefiles import MARKER
+
+    folder = tmp_path / "notes"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "a.md").write_text("A")
+    (folder / "docs" / "b.md").write_text("B")
+    (folder / "docs" / MARKER).write_text("")
+    memo = WalkMemo()
+    old = time.time() - 60
+    for path in (folder, folder / "docs"):
+        os.utime(path, (old, old))
+    assert discover(folder, memo=memo) == [str(folder / "a.md")]
+    (folder / "docs" / MARKER).unlink()
+    assert memo.recall(f"notes:{folder}") is None
+    assert discover(folder, memo=memo) == [str(folder / "a.md"), str(folder / "docs" / "b.md")]
+
+
 def test_a_walk_taken_again_that_finds_the_same_files_gives_the_list_it_gave(tmp_path):
     """A note saved by renaming a new file over it (vim, Emacs, a git checkout) changes its
     folder's time, so the walk is taken again; finding the same files, it gives the very list it

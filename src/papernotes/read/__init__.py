@@ -79,10 +79,10 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
     def walk() -> tuple[list[str], list[str]]:
         found, folders = [], []
         for root, dirs, files in os.walk(content_dir):
+            folders.append(root)  # a built site's too: the walk is taken again once its marker goes
             if MARKER in files and root != content:  # a site built into the notes folder (``-o docs``)
                 dirs[:] = []
                 continue
-            folders.append(root)
             jekyll_root = os.path.isfile(os.path.join(root, "_config.yml"))
             jekyll_output = {"_site"} if jekyll_root else set()
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
