@@ -11,7 +11,7 @@ from papernotes.emit.common import Citations, citation_files, everything
 from papernotes.papers.bibtex import base_key, bibliography, bibtex_entry, cite_keys, entry_type
 from papernotes.papers.csljson import csl_entry, csl_item, csl_json, csl_name
 from papernotes.papers.papergraph import co_mentions
-from papernotes.papers.registry import PaperMeta
+from papernotes.papers.registry import PaperMeta, load_registry
 
 VASWANI = PaperMeta("arxiv:1706.03762", "Attention Is All You Need", ("Ashish Vaswani", "Noam Shazeer"), 2017,
                     "Advances in Neural Information Processing Systems")
@@ -162,3 +162,25 @@ def test_a_zotero_library_is_the_registry_and_literature_notes_declare_their_pap
     assert "Review of Algorithms for Compressive Sensing" in page and 'class="Z3988"' in page
     lancet = (result.out_dir / "papers/doi-10.1016-s0140-6736-16-31922-5/index.html").read_text()
     assert "Optical Coherence Tomography Compared" in lancet and "Ali2016Optical" in lancet
+
+
+def test_a_bibtex_abstract_is_decoded_for_the_papers_shown_and_left_as_written_for_the_rest(build_site):
+    entry = "@article{{{key}, title = {{{title}}}, year = {{2020}}, doi = {{10.1234/{key}}},\n" \
+            "  abstract = {{A gain of 50\\% at {{$\\pm$}}2 \\textmu{{}}m, as G{{\\'e}}n{{\\'e}}reux found.}}}}\n"
+    bib = entry.format(key="shown", title="Shown Paper") + entry.format(key="unread", title="Unread Paper")
+    result = build_site({"content/My Library.bib": bib, "content/note.md": "# Note\n\nOn doi:10.1234/shown.\n"})
+    unread = load_registry(result.out_dir.parent / "content").papers["doi:10.1234/unread"]
+    assert unread.abstract is None and unread.abstract_tex is not None and "\\%" in unread.abstract_tex
+    decoded = "A gain of 50% at ±2 \u00b5m, as Généreux found."
+    assert unread.shown().abstract == decoded and unread.shown().abstract_tex is None
+    page = (result.out_dir / "papers/doi-10.1234-shown/index.html").read_text()
+    assert decoded in page and "\\textmu" not in page
+    assert not (result.out_dir / "papers/doi-10.1234-unread").exists()
+
+
+def test_a_source_read_first_keeps_its_abstract_whether_decoded_yet_or_not():
+    tex = PaperMeta("doi:1", abstract_tex="50\\%")
+    plain = PaperMeta("doi:1", abstract="Plain.")
+    assert tex.merged(plain).shown().abstract == "50%"
+    assert plain.merged(tex).shown().abstract == "Plain."
+    assert PaperMeta("doi:1").merged(tex).shown().abstract == "50%"

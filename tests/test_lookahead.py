@@ -15,7 +15,9 @@ import pytest
 from papernotes import lookahead, uptodate
 from papernotes.build import BuildOptions, SiteLayout, build
 from papernotes.engine import Engine, ReadCache
+from papernotes.engine.registryfiles import REGISTRY_FILES
 from papernotes.markdown.assets import AssetFinder
+from papernotes.papers import registry
 from papernotes.papers.registry import load_registry
 from papernotes.read.site import ReadInputs
 from papernotes.sitelayout import site_config
@@ -185,3 +187,27 @@ def test_a_fork_of_the_output_writer_finds_unchanged_what_a_thread_is_still_look
         assert Forked(lambda: share.current.get("a.html")).result() == stamps["a.html"]
     finally:
         inplace.abandon(sink)
+
+
+def test_a_library_parsed_once_is_not_parsed_again_by_the_lookahead_or_the_build_after_an_edit(make_site, monkeypatch):
+    bib = "@article{Sher2019, title = {Review of Algorithms}, author = {Sher, Yoni}, year = {2019}, " \
+          "url = {http://arxiv.org/abs/1908.01642}, abstract = {Up to 50\\% fewer samples.}}\n"
+    root = make_site({**NOTES, "content/My Library.bib": bib})
+    _aged(root)
+    layout = SiteLayout.find(root)
+    build(layout, OPTIONS)
+    assert (layout.cache / REGISTRY_FILES).is_file()
+    note = root / "content/a.md"
+    note.write_text(NOTES["content/a.md"] + "A line more, on arXiv:1908.01642.\n")
+
+    def parsed(path: Path) -> None:
+        raise AssertionError(f"{path} parsed again")
+
+    monkeypatch.setattr(registry, "_read_bib", parsed)
+    lookahead.read_ahead(layout, OPTIONS, {os.fspath(note)})
+    build(layout, OPTIONS)
+    assert "Up to 50% fewer samples." in (layout.out / "papers/arxiv-1908.01642/index.html").read_text()
+    (root / "content/My Library.bib").write_text(bib.replace("Review of", "A Review of"))
+    monkeypatch.undo()
+    build(layout, OPTIONS)
+    assert "A Review of Algorithms" in (layout.out / "papers/arxiv-1908.01642/index.html").read_text()

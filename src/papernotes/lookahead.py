@@ -75,11 +75,12 @@ def start(layout: SiteLayout, options: BuildOptions, notes: Collection[str], out
 def read_ahead(layout: SiteLayout, options: BuildOptions, notes: Collection[str]) -> None:
     """Read the note files among ``notes`` into the read cache, as the build's engine would read them."""
     from .engine import ReadCache, note_files, read_inputs
+    from .engine.registryfiles import kept_registry_files
     from .papers.registry import load_registry
     from .read import relative_names
 
     config, _ = site_config(layout, options)
-    inputs = read_inputs(layout, config, load_registry(layout.content))
+    inputs = read_inputs(layout, config, load_registry(layout.content, remembered=kept_registry_files(layout.cache)))
     paths = [path for path in note_files(layout) if path in notes]
     for _ in ReadCache(layout.cache).read(inputs, paths, relative_names(paths, layout.content)):
         pass

@@ -73,6 +73,7 @@ from ..walks import WalkMemo
 from .copies import Copies
 from .pages import Later, Plan, Planned, Rendered, Shared, Sink, UNKEYED, put, template_problem, write_one
 from .readcache import LastRead, ReadCache, note_files, read_inputs
+from .registryfiles import keep_registry_files, kept_registry_files, registry_stamps
 from .saved import SavedPages, pages_data, pages_of, plan_data, plan_of
 from .gathering import Gathered, gathered
 from .edits import HELD_WHOLE, PAGE, TEXT, UNDER, Wanted, after_edit, after_rebuild, edited_notes, reads_none_of, shown_apart
@@ -84,7 +85,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 _REL = operator.attrgetter("rel")  # a page's file
-STATE_FORMAT = 37  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 38  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 
@@ -125,7 +126,8 @@ class Engine:
         self.reads = ReadCache(layout.cache if options.cache else None, keep=self._stored)
         self.walks = WalkMemo()
         self.names = Names()
-        self.registry_files: RegistryFiles = {}
+        self.registry_files: RegistryFiles = kept_registry_files(layout.cache) if options.cache else {}
+        self.registry_kept = registry_stamps(self.registry_files)  # as the cache folder has them
         self.inputs: ReadInputs | None = None
         self.notes_in: tuple[Note, ...] = ()  # what the graph was built from
         self.graph: Graph | None = None
@@ -681,6 +683,9 @@ class Engine:
             changes = changes_since(self.saved, self.reads.memory, self.notes_in, self.graph, walks, self.relinked)
         try:
             cache.mkdir(parents=True, exist_ok=True)
+            if registry_stamps(self.registry_files) != self.registry_kept:
+                keep_registry_files(cache, self.registry_files)
+                self.registry_kept = registry_stamps(self.registry_files)
             live = self._stored_bodies() if self.store is not None and self.store.lasts else []
             if self.store is not None and self.store.wasteful(live):  # bodies rendered anew leave the old ones behind
                 for name in (STATE, CHANGES):  # first: a build cut short meanwhile leaves no state with old places
@@ -694,7 +699,7 @@ class Engine:
             assert self.saved is not None
             self._dump(CHANGES, {"token": self.saved.token, "changes": changes, "setup": self.setup,
                                  "pages": pages_data(self.pages, self.saved_pages), "plan": plan_data(self.plan),
-                                 "registry": self.registry_files, "basis": basis, "head": self.reads.head,
+                                 "basis": basis, "head": self.reads.head,
                                  "images": self.reads.images, "site": self.reads.site,
                                  "registry digest": self.reads.registry, "copied": self.copies.copied,
                                  "paper cards": marshal.dumps({paper.digest: paper.shown_cards for paper in self.graph.papers.papers
@@ -794,7 +799,7 @@ class Engine:
         self.pages, self.saved_pages, self.setup, self.stamps, self.plan = pages, saved_pages, state["setup"], stamps, plan
         self.notes_in, self.graph, self.graph_setup = notes_in, graph, kept["graph setup"]
         # the walks copied: one taken again must not replace the saved whole's, or it looks like no change to save
-        self.reads.memory, self.walks.walks, self.registry_files = reads, dict(walks), state["registry"]
+        self.reads.memory, self.walks.walks = reads, dict(walks)
         self.reads.head, self.reads.images, self.reads.site = head, state["images"], state["site"]
         self.reads.registry, self.copies = state["registry digest"], copied
         self.saved, self.relinked, self.basis = whole, frozenset(changes.linked), basis

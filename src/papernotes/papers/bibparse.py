@@ -3,6 +3,7 @@ decoded, authors split into name parts. Imported only when a site has a bibliogr
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -16,20 +17,34 @@ _BIB_FIELDS = frozenset({"title", "author", "year", "date", "journal", "journalt
                          "doi", "url", "eprint", "arxiv", "archiveprefix", "eprinttype", "note", "howpublished", "id"})
 
 
+# Left as written: long, and shown only for the papers the notes mention (``PaperMeta.shown``).
+_UNDECODED = frozenset({"abstract"})
+
+
+@functools.cache
+def _decoder() -> LatexNodes2Text:
+    return LatexNodes2Text()
+
+
+def decode_latex(text: str) -> str:
+    """``text`` with its LaTeX decoded as pylatexenc does (accents, dashes, ``\\&``, math as text)."""
+    return _decoder().latex_to_text(text)
+
+
 class _KeepFields(middlewares.BlockMiddleware):
-    """Drop the fields the registry does not read and decode the LaTeX of the others (only
-    where there is any: pylatexenc takes milliseconds a value)."""
+    """Drop the fields the registry does not read and decode the LaTeX of the others but the
+    abstract (only where there is any: pylatexenc takes milliseconds a value)."""
 
     def __init__(self) -> None:
         super().__init__(allow_inplace_modification=True)
-        self.decoder = LatexNodes2Text()
 
     def transform_entry(self, entry: Any, *args: Any) -> Any:
         for field_ in list(entry.fields):
-            if field_.key.lower() not in _BIB_FIELDS:
+            key = field_.key.lower()
+            if key not in _BIB_FIELDS:
                 entry.pop(field_.key)
-            elif isinstance(field_.value, str) and "\\" in field_.value:
-                field_.value = self.decoder.latex_to_text(field_.value)
+            elif key not in _UNDECODED and isinstance(field_.value, str) and "\\" in field_.value:
+                field_.value = decode_latex(field_.value)
         return entry
 
 

@@ -408,7 +408,8 @@ def paper_metas(notes: Iterable[Note], registry: Registry, only: Collection[str]
     notes = tuple(notes)
     titles = paper_titles(notes)
     mentioned = dict.fromkeys(ref.id for note in notes for ref in note.papers if only is None or ref.id in only)
-    return with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
+    metas = with_hints(registry, ((paper_id, titles.get(paper_id, "")) for paper_id in mentioned))
+    return {**metas, **{paper_id: metas[paper_id].shown() for paper_id in mentioned}}
 
 
 @dataclass(frozen=True)

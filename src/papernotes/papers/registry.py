@@ -35,18 +35,31 @@ class PaperMeta:
     author_ids: tuple[str | None, ...] = ()  # beside ``authors``: an ORCID or OpenAlex id when known
     references: tuple[str, ...] = ()  # canonical ids of the works it cites
     venue_id: str | None = None  # the BibTeX type the registry gives; inferred from the venue when empty
+    abstract_tex: str | None = None  # a BibTeX abstract as written, decoded into ``abstract`` by ``shown``
 
     def merged(self, other: "PaperMeta") -> "PaperMeta":
         """This record with the gaps filled from ``other``."""
+        has_abstract = bool(self.abstract or self.abstract_tex)
         return replace(
             self,
             title=self.title or other.title, authors=self.authors or other.authors,
             year=self.year or other.year, venue=self.venue or other.venue,
-            abstract=self.abstract or other.abstract, links={**other.links, **self.links},
+            abstract=self.abstract if has_abstract else other.abstract,
+            abstract_tex=self.abstract_tex if has_abstract else other.abstract_tex, links={**other.links, **self.links},
             key=self.key or other.key, entry_type=self.entry_type or other.entry_type,
             author_ids=self.author_ids if self.authors else other.author_ids,
             references=tuple(sorted({*self.references, *other.references})), venue_id=self.venue_id or other.venue_id,
         )
+
+    def shown(self) -> "PaperMeta":
+        """This record as a page shows it: a BibTeX abstract's LaTeX decoded. Decoding takes
+        pylatexenc milliseconds a value, so a reference manager's library is decoded only for
+        the papers the notes mention, not for its every entry."""
+        if self.abstract_tex is None:
+            return self
+        from .bibparse import decode_latex  # here: a site without a bibliography need not load pylatexenc
+
+        return replace(self, abstract=_clean(decode_latex(self.abstract_tex)), abstract_tex=None)
 
 
 @dataclass(frozen=True)
@@ -287,14 +300,16 @@ def _read_bib(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
     records = []
     for entry in library.entries:
         fields = {name.lower(): _text(value) for name, value in entry.items() if name.lower() != "author"}
+        abstract = entry.get("abstract")  # its LaTeX left for ``PaperMeta.shown`` to decode
+        tex = abstract.value if abstract is not None and "\\" in str(abstract.value) else None
         author = entry.get("author")
         authors = tuple(_name(a) for a in (author.value if author is not None else []))
         paper_id = _paper_id(fields, entry.key)
         records.append(PaperMeta(
             id=paper_id, title=_clean(fields.get("title")), authors=authors, year=_year(fields.get("year")),
             venue=_clean(fields.get("journal") or fields.get("booktitle") or fields.get("publisher")),
-            abstract=_clean(fields.get("abstract")), links=_links(paper_id, fields.get("url"), fields.get("doi")),
-            key=entry.key, entry_type=entry.entry_type.lower(),
+            abstract=None if tex else _clean(fields.get("abstract")), abstract_tex=tex,
+            links=_links(paper_id, fields.get("url"), fields.get("doi")), key=entry.key, entry_type=entry.entry_type.lower(),
         ))
     return records, problems
 
