@@ -21,7 +21,7 @@ LAYERS = (
     {"read"},
     {"graph"},
     {"emit"},
-    {"render", "views", "pagesections"},
+    {"render", "precompiled", "theme_code", "views", "pagesections"},
     {"output", "inplace"},
     {"build", "engine", "lookahead", "savedstate", "sitelayout", "uptodate"},
     {"serve", "watchbuilds"},

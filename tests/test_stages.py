@@ -179,11 +179,14 @@ def test_plan_render_and_write(tmp_path: Path) -> None:
     assert (staging.root / "notes/a/index.html").read_bytes() == html and (staging.root / "x.txt").read_bytes() == b"text"
 
 
-def test_compiled_templates_are_kept_per_setup_and_render_as_compiled_anew(tmp_path: Path) -> None:
+def test_compiled_templates_are_kept_per_setup_and_render_as_compiled_anew(tmp_path: Path, monkeypatch) -> None:
     """Compiled code holds what filters made of constants (``"/x" | url``): a folder per setup
     (config and templates), each rendering as templates compiled in memory do; other setups'
-    folders unused for a day are deleted."""
+    folders unused for a day are deleted. (The theme's templates compiled from their source,
+    as a site's own are, rather than loaded from the code made ahead of time.)"""
     import os
+
+    monkeypatch.setattr("papernotes.theme_code.THEME_DIGEST", "another")
 
     from papernotes.render import compiled_templates
 

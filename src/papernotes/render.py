@@ -24,6 +24,7 @@ from .pagesections import PageSections, section_runs
 from .sectioned import Place, Written
 from .papers.mentions import excerpt_html
 from .emit.structured import note_json_ld, paper_json_ld
+from .precompiled import compiled_theme, write_theme_code
 from .theme import theme_dir
 from .views import BodyReads, as_view
 from .markdown.toc import build_toc
@@ -34,6 +35,7 @@ TEMPLATE_PIECES = 4096  # a template's output comes in many small pieces: this m
 #: How templates are read and compiled (``compiled_templates`` keys its folder by these).
 _TEMPLATE_SYNTAX: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
 _AUTOESCAPED = ("html", "xml", "htm")
+_SETTINGS = repr((sorted(_TEMPLATE_SYNTAX.items()), _AUTOESCAPED))  # what compiled code depends on besides the templates
 _UNUSED_FOR = 86_400  # seconds after which another setup's compiled templates are deleted
 _IMAGE = re.compile(r"<img\b[^>]*\ssrc=\"([^\"]+)\"", re.IGNORECASE)
 
@@ -50,9 +52,9 @@ def make_environment(config: Config, site_templates: Path | None, compiled: Path
     when the site's templates change. ``compiled``: a folder keeping each template's compiled
     code by its source, so a build need not compile templates an earlier one did (see
     ``compiled_templates``)."""
-    search = [str(p) for p in (site_templates, theme_dir() / "templates") if p is not None and p.is_dir()]
     env = jinja2.Environment(
-        loader=_Loader(search),
+        loader=_Loader(site_templates if site_templates is not None and site_templates.is_dir() else None,
+                       theme_dir() / "templates"),
         autoescape=jinja2.select_autoescape(_AUTOESCAPED, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,
@@ -71,6 +73,12 @@ def make_environment(config: Config, site_templates: Path | None, compiled: Path
 
 
 _DATE_FORMS: dict[str, Callable[[NoteDate], str]] = {"human": NoteDate.human, "iso": NoteDate.iso, "rfc3339": NoteDate.rfc3339}
+
+
+def write_compiled_theme() -> None:
+    """Compile the theme's templates into ``precompiled.CODE`` (``python -m papernotes.precompiled``)."""
+    templates = theme_dir() / "templates"
+    write_theme_code(make_environment(Config(), None), templates, _SETTINGS)
 
 
 def compiled_templates(cache: Path, setup: str) -> Path | None:
@@ -95,15 +103,27 @@ def compiled_templates(cache: Path, setup: str) -> Path | None:
     return folder
 
 
-class _Loader(jinja2.FileSystemLoader):
-    """The templates' folders, the site's first; a template that cannot be loaded (not found,
+class _Loader(jinja2.BaseLoader):
+    """The site's templates folder first, then the theme's (its code compiled ahead of time,
+    ``precompiled``, when that code is current); a template that cannot be loaded (not found,
     or its syntax wrong) fails at once for every page after the first that asks for it, rather
     than being compiled again for each (the engine makes a new environment, so a new loader,
     when the templates change)."""
 
-    def __init__(self, searchpath: list[str]) -> None:
-        super().__init__(searchpath)
+    def __init__(self, site: Path | None, theme: Path) -> None:
+        self._site = jinja2.FileSystemLoader(str(site)) if site is not None else None
+        self._theme = jinja2.FileSystemLoader(str(theme))
+        self._compiled = compiled_theme(theme, _SETTINGS)
         self._failed: dict[str, jinja2.TemplateError] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if self._site is not None:
+            with contextlib.suppress(jinja2.TemplateNotFound):
+                return self._site.get_source(environment, template)
+        return self._theme.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return sorted({*(self._site.list_templates() if self._site is not None else ()), *self._theme.list_templates()})
 
     def load(self, environment: jinja2.Environment, name: str,
              globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
@@ -111,10 +131,22 @@ class _Loader(jinja2.FileSystemLoader):
         if failed is not None:
             raise copy.copy(failed)
         try:
+            if self._compiled is not None and not self._in_site(environment, name):
+                with contextlib.suppress(jinja2.TemplateNotFound):
+                    return self._compiled.load(environment, name, globals)
             return super().load(environment, name, globals)
         except jinja2.TemplateError as exc:
             self._failed[name] = copy.copy(exc).with_traceback(None)  # no frame of this page kept alive
             raise
+
+    def _in_site(self, environment: jinja2.Environment, name: str) -> bool:
+        if self._site is None:
+            return False
+        try:
+            self._site.get_source(environment, name)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
