@@ -184,3 +184,12 @@ def test_a_source_read_first_keeps_its_abstract_whether_decoded_yet_or_not():
     assert tex.merged(plain).shown().abstract == "50%"
     assert plain.merged(tex).shown().abstract == "Plain."
     assert PaperMeta("doi:1").merged(tex).shown().abstract == "50%"
+
+
+def test_latex_nested_past_the_recursion_limit_is_kept_as_written_not_a_traceback(build_site):
+    deep = "{" * 5000 + "x" + "}" * 5000
+    bib = f"@article{{k1, title={{Deep \\emph{deep}}}, doi={{10.1234/deep}}, abstract={{\\textbf{deep}}}}}\n"
+    result = build_site({"content/My Library.bib": bib, "content/note.md": "# Note\n\nOn doi:10.1234/deep.\n"})
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    page = (result.out_dir / "papers/doi-10.1234-deep/index.html").read_text()
+    assert "Deep" in page and "x</" in page

@@ -27,8 +27,12 @@ def _decoder() -> LatexNodes2Text:
 
 
 def decode_latex(text: str) -> str:
-    """``text`` with its LaTeX decoded as pylatexenc does (accents, dashes, ``\\&``, math as text)."""
-    return _decoder().latex_to_text(text)
+    """``text`` with its LaTeX decoded as pylatexenc does (accents, dashes, ``\\&``, math as text);
+    as written where pylatexenc cannot (groups nested deeper than Python's recursion limit)."""
+    try:
+        return _decoder().latex_to_text(text)
+    except Exception:  # RecursionError among them: its parser recurses into each group
+        return text
 
 
 class _KeepFields(middlewares.BlockMiddleware):
