@@ -70,6 +70,16 @@ def test_pathological_markdown_builds(build_site):
     assert len(headings.body.headings) == 10000 and headings.body.headings[-1].id == "heading-9999"
 
 
+def test_registry_files_nested_past_the_recursion_limit_are_warned_about_not_a_traceback(build_site):
+    deep = "[" * 100_000 + "]" * 100_000
+    result = build_site({"content/My Library.json": '[{"type": "article", "id": "a", "title": "T"}, ' + deep + "]",
+                         "content/.papers-cache.json": '{"papers": ' + deep + "}",
+                         "content/note.md": "# Note\n\nText.\n"})
+    warned = {Path(d.path).name: d.message for d in result.diagnostics}
+    assert "unreadable" in warned["My Library.json"] and "unreadable" in warned[".papers-cache.json"]
+    assert (result.out_dir / "notes/note/index.html").is_file()
+
+
 def test_fuzz_readers_briefly():
     count, failures = fuzz(200, seed=1)
     assert count == 200 and failures == []

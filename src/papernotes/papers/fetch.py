@@ -72,7 +72,7 @@ def load_cache(path: Path) -> dict[str, dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
         papers = data.get("papers", {})
         return dict(papers) if isinstance(papers, dict) else {}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return {}
 
 

@@ -241,7 +241,7 @@ def _read_csl(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
     try:
         items = json.loads(path.read_text(encoding="utf-8-sig"))
         assert isinstance(items, list)
-    except (ValueError, AssertionError) as exc:
+    except (ValueError, AssertionError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
         return [], [Diagnostic("warning", str(path), 1, 1, f"CSL-JSON library is unreadable and was ignored ({exc})")]
     records = []
     for item in items:
@@ -346,7 +346,7 @@ def _read_cache(path: Path) -> tuple[list[PaperMeta], list[Diagnostic]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = data["papers"]
         assert isinstance(entries, dict)
-    except (ValueError, KeyError, AssertionError, TypeError):
+    except (ValueError, KeyError, AssertionError, TypeError, RecursionError):
         return [], [Diagnostic("warning", str(path), 1, 1, "paper metadata cache is unreadable and was ignored")]
     items = {paper_id: item for paper_id, item in sorted(entries.items()) if isinstance(item, dict) and item.get("title")}
     by_openalex = {str(item["openalex"]): paper_id for paper_id, item in items.items() if item.get("openalex")}
