@@ -172,6 +172,17 @@ def test_template_error_is_reported_not_raised(build_site):
     assert any("template error" in d.message for d in result.diagnostics)
 
 
+@pytest.mark.parametrize("template, text, line", [("tags.html", "<p>\n{{ 1 / 0 }}", 2),
+                                                  ("note.html", '{% extends "note.html" %}', 1)])
+def test_an_error_raised_in_a_templates_code_names_the_template_and_the_rest_builds(build_site, template, text, line):
+    """Not a traceback (a list page's template raising ended the build), nor an internal error."""
+    result = build_site({"content/a.md": note("A"), f"templates/{template}": text})
+    problems = [d for d in result.diagnostics if d.severity == "error"]
+    assert [(Path(d.path).as_posix().endswith(f"templates/{template}"), d.line) for d in problems] == [(True, line)]
+    assert "template error while rendering" in problems[0].message and "please report" not in problems[0].message
+    assert (result.out_dir / "index.html").is_file() and (result.out_dir / "archive/index.html").is_file()
+
+
 def test_a_template_that_cannot_be_compiled_is_compiled_once_and_told_for_every_page(build_site, monkeypatch):
     """Every page on a base template with an error fails with the same problem at once, rather
     than compiling it again for each page (7.4 s instead of 0.9 s at 1,000 notes)."""

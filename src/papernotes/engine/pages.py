@@ -171,11 +171,28 @@ def write_one(sink: Sink, page: Planned, write: Callable[[], None]) -> Diagnosti
     except DiagnosticError as exc:  # a file its maker could not make, with the place to look (a site plugin)
         return exc.diagnostic
     except Exception as exc:  # the stage boundary: a note's page that cannot be made costs that page only;
-        if isinstance(exc, OSError) or not isinstance(origin, Note):  # a full disk or a broken site page fails the build
+        if isinstance(exc, OSError):  # a full disk fails the build
             raise
-        return Diagnostic("error", where, 1, 1, f"internal error while writing {page.url} (please report): "
-                                                f"{type(exc).__name__}: {str(exc)[:300]}")
+        failure = f"{type(exc).__name__}: {str(exc)[:300]}"
+        place = _template_line(exc)
+        if place is not None:  # a template's own mistake ({{ 1 / 0 }}, a macro calling itself): any page's
+            return Diagnostic("error", place[0], place[1], 1, f"template error while rendering {page.url}: {failure}")
+        if not isinstance(origin, Note):  # a broken site page fails the build
+            raise
+        return Diagnostic("error", where, 1, 1, f"internal error while writing {page.url} (please report): {failure}")
     return None
+
+
+def _template_line(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line where rendering raised ``exc``, the innermost (Jinja points the
+    traceback of an error in template code at the template's lines, in frames it marks)."""
+    found = None
+    frame = exc.__traceback__
+    while frame is not None:
+        if "__jinja_exception__" in frame.tb_frame.f_globals:
+            found = frame.tb_frame.f_code.co_filename, frame.tb_lineno
+        frame = frame.tb_next
+    return found
 
 
 def template_problem(exc: jinja2.TemplateError, page: str) -> Diagnostic:
