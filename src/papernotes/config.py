@@ -159,11 +159,27 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE, key_l
     if "plugins" not in values and "plugins" not in data:  # installed entry points still count
         values["plugins"], failed = load_plugins((), site_dir, shown)
         problems += failed
+    unusable = base_url_problem(values.get("base_url", Config.base_url))
+    if unusable:
+        problems.append(Diagnostic("error", shown, lines.get("base_url", 1), 1, f"config key 'base_url' {unusable}; / is used"))
+        values.pop("base_url", None)
     permalink = values.get("permalink", Config.permalink)
     if not permalink.startswith("/") or "{slug}" not in permalink:
         problems.append(Diagnostic("error", shown, 1, 1, "config key 'permalink' must start with '/' and contain {slug}"))
         values.pop("permalink", None)
     return Config(**values, params=MappingProxyType(params)), tuple(problems)
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a site's base URL (None: it can). Pages link to each other under its
+    path, so a value such as ``javascript:x`` or ``user.github.io/notes`` made every link relative."""
+    parts = urlsplit(value)
+    if any(mark in value for mark in ' "<>\\`\'') or any(ord(c) < 32 for c in value):
+        return "must not hold spaces, quotes, angle brackets or backslashes"
+    if (parts.scheme in ("http", "https") and parts.netloc) or (not parts.scheme and not parts.netloc
+                                                                and (not value or value.startswith("/"))):
+        return None
+    return "must be an http(s) URL with a host (https://user.github.io/notes/) or a path from the site's root (/notes/)"
 
 
 def unknown_key_message(key: str) -> str:

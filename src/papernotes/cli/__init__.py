@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Collection, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator, TypeVar
 
 import click
 
@@ -24,6 +24,25 @@ from ..uptodate import BASE_URL_WARNING, Check, up_to_date_line
 from ..model import Diagnostic, shown_path
 from ..interrupt import GRACE, stopped_as_interrupted
 from ..output import OutputError
+
+FC = TypeVar("FC", bound=Callable[..., object])
+
+
+def base_url_option(help: str) -> Callable[[FC], FC]:
+    """``--base-url``, refused unless it is an http(s) URL with a host or a path from the root."""
+
+    def checked(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from ..config import base_url_problem  # here: an up-to-date build loads no config module
+
+        refused = base_url_problem(value)
+        if refused:
+            raise click.BadParameter(refused)
+        return value
+
+    return click.option("--base-url", help=help, callback=checked)
+
 
 SITE_DIR = click.argument("site_dir", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -66,7 +85,7 @@ def main() -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: SITE_DIR/site, or ./site when SITE_DIR has no content/).")
 @click.option("--drafts", is_flag=True, help="Publish notes marked draft: true or published: false.")
-@click.option("--base-url", help="Public URL of the site, e.g. https://user.github.io/notes/.")
+@base_url_option("Public URL of the site, e.g. https://user.github.io/notes/.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--force", is_flag=True, help="Replace an output folder papernotes did not create.")
 @click.option("--no-cache", is_flag=True, help="Read every note again, ignoring .papernotes-cache/.")

@@ -11,11 +11,12 @@ from ..check import check_site, fetch_external
 from ..config import load_config, with_overrides
 from ..sitefiles import MARKER
 from ..sitelayout import SiteLayout
+from . import base_url_option
 
 
 @click.command("check")
 @click.argument("target", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--base-url", help="URL the site is served under (default: the site's config).")
+@base_url_option("URL the site is served under (default: the site's config).")
 @click.option("--external", "fetch_links", is_flag=True,
               help="Also request every external link (8 at a time, 10 s each) and report those that fail.")
 def check_command(target: Path, base_url: str | None, fetch_links: bool) -> None:

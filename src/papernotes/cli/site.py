@@ -14,7 +14,7 @@ from ..install_source import DISTRIBUTION, PLACEHOLDER, installed_source, requir
 from ..interrupt import stopped_as_interrupted
 from ..output import OutputError
 from ..scaffold import HOSTS, ScaffoldError, add_host_files, init_site, new_note
-from . import SITE_DIR, end_outright, report
+from . import SITE_DIR, base_url_option, end_outright, report
 
 
 @click.command("init")
@@ -53,8 +53,8 @@ def init_command(folder: Path, hosts: tuple[str, ...]) -> None:
 @click.option("--branch", default="gh-pages", show_default=True, help="Branch to commit the site to.")
 @click.option("--remote", default="origin", show_default=True, help="Remote (a name or URL) to push the branch to.")
 @click.option("-m", "--message", help="Commit message (default: names the source commit and papernotes version).")
-@click.option("--base-url", help="Public URL of the site (default: base_url in papernotes.yaml, else the GitHub Pages "
-                                 "address of the remote).")
+@base_url_option("Public URL of the site (default: base_url in papernotes.yaml, else the GitHub Pages "
+                 "address of the remote).")
 @click.option("--no-push", is_flag=True, help="Commit to the local branch only.")
 @click.option("--dry-run", is_flag=True, help="Build and list what would change; commit and push nothing.")
 @click.option("--force", is_flag=True, help="Deploy even when the branch holds commits papernotes did not make.")
