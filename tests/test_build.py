@@ -255,6 +255,17 @@ def test_refuses_to_replace_a_folder_it_did_not_write(make_site):
     assert (root / "site" / MARKER).exists()
 
 
+@pytest.mark.parametrize("out", [".", "content", "..", "templates"])
+def test_no_force_makes_a_folder_holding_the_notes_the_output(make_site, out):
+    """A build replaces its output folder whole: ``-o . --force`` deleted every note."""
+    root = make_site({"content/a.md": note(), "templates/note.html": "{{ note.title }}"})
+    with pytest.raises(OutputError, match="holds the site's own files"):
+        build(SiteLayout.find(root, root / out), BuildOptions(force=True))
+    assert (root / "content/a.md").read_text() == note() and (root / "templates/note.html").is_file()
+    build(SiteLayout.find(root, root / "content/docs"), BuildOptions(force=True))  # one inside the notes is theirs
+    assert (root / "content/docs/notes/a/index.html").is_file()
+
+
 def test_failed_build_leaves_the_old_site_intact(make_site, monkeypatch):
     root = make_site({"content/a.md": note()})
     layout = SiteLayout.find(root)

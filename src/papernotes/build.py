@@ -112,7 +112,7 @@ def build(layout: SiteLayout, options: BuildOptions = BuildOptions(), progress: 
 def _build(layout: SiteLayout, options: BuildOptions, progress: Progress, looked: uptodate.Check | None,
            kept_engine: KeptEngine | None) -> BuildResult:
     started, began = time.perf_counter(), time.time()
-    output.check_output_dir(layout.out, options.force)
+    output.check_output_dir(layout.out, options.force, layout.inputs())
     if not options.cache:
         looked = None
     else:

@@ -161,8 +161,16 @@ class Staging:
         return True
 
 
-def check_output_dir(out_dir: Path, force: bool) -> None:
-    """Refuse to replace a non-empty folder that papernotes did not create, unless forced."""
+def check_output_dir(out_dir: Path, force: bool, inputs: Iterable[Path] = ()) -> None:
+    """Refuse to replace a non-empty folder that papernotes did not create, unless forced, and
+    forced or not a folder that is or holds any of ``inputs`` (the notes, the templates: a
+    build replaces its output folder whole)."""
+    out = out_dir.resolve()
+    for held in inputs:
+        held = held.resolve()
+        if held == out or out in held.parents:
+            raise OutputError(f"{out_dir} holds the site's own files ({held}), which a build would replace; "
+                              "choose another output folder")
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} exists and is not a folder")
     if out_dir.is_dir() and not force and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
