@@ -240,3 +240,19 @@ def test_a_build_stopped_with_ctrl_c_ends_with_its_workers(tmp_path: Path):
     assert process.returncode == 1 and b"Aborted" in said and b"Traceback" not in said
     assert not list(site.glob(".site.*")) and not (site / "site").exists()
     assert _processes_naming(str(site)) == [], "a worker outlived the build"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_among_the_notes_is_an_error_not_a_build_waiting_for_ever(tmp_path: Path):
+    """Reading a named pipe waits for a writer: a build (and the up-to-date check hashing a new
+    file) waited for ever. Run as a process, so that a wait fails the test rather than hangs it."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "content/a.md").write_text("# A\n\nText.\n")
+    os.mkfifo(site / "content/pipe.md")
+    os.mkfifo(site / "content/image.png")
+    command = [sys.executable, "-m", "papernotes", "build", str(site), "--no-search"]
+    for _ in range(2):  # built, then looked at by the up-to-date check
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and "pipe.md:1:1: error: cannot read file: not a regular file" in done.stdout + done.stderr
+    assert (site / "site/notes/a/index.html").is_file()

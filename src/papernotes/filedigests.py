@@ -7,14 +7,16 @@ handful of objects rather than tens of thousands (the up-to-date check loads the
 file's time changed). A digest counts only while its file keeps the size and time it was taken
 at; one that no longer does is harmless, and left until the next build that hashes every file.
 The (size, time) of every file under a folder, the output's, are taken here too (``file_stamps``).
-Only ``os``, ``sys`` and ``marshalfile`` are imported (CPython's BLAKE2 module when hashing), as
+Only ``os``, ``sys``, ``errno``, ``stat`` and ``marshalfile`` are imported (CPython's BLAKE2 module when hashing), as
 by the up-to-date check.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from stat import S_ISREG
 
 from . import marshalfile
 
@@ -31,6 +33,23 @@ HASHED_UP_TO = 16 << 20  # bytes: a larger file is not hashed (a new time builds
 SIZE = 16  # bytes of a digest, and of a packed (size, time) pair
 
 
+def open_regular(path: str | os.PathLike[str]) -> int:
+    """A descriptor reading the regular file at ``path``; OSError for anything else found under
+    that name: a named pipe would hold the build until something wrote into it, a device might
+    never end (opened without waiting, so a pipe is refused at once)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.EINVAL, "not a regular file (a named pipe, socket or device)")
+    return descriptor
+
+
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at ``path`` (``open_regular``)."""
+    with open(open_regular(path), "rb") as handle:
+        return handle.read()
+
+
 def content(path: str) -> bytes:
     """A digest of the file's bytes (b"": it cannot be read)."""
     try:
@@ -42,7 +61,7 @@ def content(path: str) -> bytes:
 def file_hash(path: str, name: str, **options: int) -> Any:
     """``hasher(name, **options)`` fed the file's bytes, read in blocks (OSError: it cannot be read)."""
     digest = hasher(name, b"", **options)
-    with open(path, "rb", buffering=0) as handle:
+    with open(open_regular(path), "rb", buffering=0) as handle:
         while block := handle.read(1 << 18):
             digest.update(block)
     return digest

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from typing import Iterable, Mapping
 
+from ..filedigests import read_regular
 from ..sitefiles import RACY_SECONDS
 from .pages import Sink
 
@@ -40,7 +40,7 @@ class Copies:
             size, mtime = looked.get(path) or _stamp(os.stat(path))
             source = (path, size, mtime)
             if self.copied.get(rel) != source or not _kept(sink, rel, stamps.get(rel)):
-                sink.write(rel, Path(path).read_bytes())
+                sink.write(rel, read_regular(path))
                 if mtime >= settled:
                     continue
             copied[rel] = source

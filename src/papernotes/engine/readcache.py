@@ -21,6 +21,7 @@ from ..sitelayout import SiteLayout
 from ..read import Bursts, committed_between, copy_bursts, discover, file_dates, in_bursts, takes_file_date
 from ..uptodate import git_head
 from ..walks import RACY_SECONDS, WalkMemo
+from ..filedigests import read_regular
 
 
 COPIED = " copied"  # after the read inputs' digest in memory: the file's time was taken as a copy's (no date)
@@ -59,8 +60,7 @@ class ReadCache:
     def key(inputs: ReadInputs, path: str, date: object) -> str:
         """The digest a file's result is kept under ("": the file cannot be read)."""
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_regular(path)
         except OSError:
             return ""
         return hashlib.sha256(inputs.digest.encode() + str(date).encode() + b"\0" + data).hexdigest()

@@ -26,6 +26,7 @@ from ..extensions import ReaderRule
 from .frontmatter import has_front_matter
 from .liquid import has_liquid
 from ..model import Diagnostic, ReadResult
+from ..filedigests import read_regular
 from ..sitefiles import MARKER, extension_of, in_git_checkout
 from ..text import name_text
 from .common import ReadContext, SourceFile
@@ -178,7 +179,7 @@ def open_source(path: Path, rel: str, context: ReadContext) -> SourceFile | Read
         if size > context.config.max_file_size:
             return ReadResult((), (Diagnostic("warning", shown, 1, 1, f"file skipped: {size:,} bytes is over the "
                                               f"{context.config.max_file_size:,}-byte limit (max_file_size)"),))
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         return ReadResult((), (Diagnostic("error", shown, 1, 1, f"cannot read file: {exc.strerror}"),))
     text = decode(data)
