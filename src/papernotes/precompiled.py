@@ -15,7 +15,6 @@ bake what ``"/x" | url`` makes with one site's config into the code). After chan
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 from typing import NoReturn
@@ -34,13 +33,8 @@ def theme_digest(templates: Path, settings: str) -> str:
     """A digest of the theme's templates in ``templates`` (names and bytes), Jinja's version and
     the environment's ``settings``: what the compiled code follows from."""
     digest = hashlib.sha256(f"{jinja2.__version__}\0{settings}".encode())
-    for root, folders, files in os.walk(templates):
-        folders.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            digest.update(f"\0{os.path.relpath(path, templates)}\0".encode())
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
+    for path in sorted(path for path in templates.rglob("*") if path.is_file()):
+        digest.update(f"\0{path.relative_to(templates).as_posix()}\0".encode() + path.read_bytes())
     return digest.hexdigest()
 
 
