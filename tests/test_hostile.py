@@ -10,12 +10,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.output import remove_folder
 from papernotes.check import check_site
 
 from .fuzz.fuzz_readers import run as fuzz
@@ -256,3 +258,30 @@ def test_a_named_pipe_among_the_notes_is_an_error_not_a_build_waiting_for_ever(t
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert done.returncode == 1 and "pipe.md:1:1: error: cannot read file: not a regular file" in done.stdout + done.stderr
     assert (site / "site/notes/a/index.html").is_file()
+
+
+def test_folders_nested_past_the_recursion_limit_build_and_rebuild(tmp_path: Path):
+    """Python 3.11's os.walk and os.makedirs recurse a level at a time, and each folder's real
+    path was worked out from the top: notes and static files 1,100 folders deep raised
+    RecursionError, and the rebuild after an edit then took 80 s (a path resolved per folder)."""
+    site = tmp_path / "site"
+    try:
+        for top in ("content", "static"):
+            folder = site / top
+            folder.mkdir(parents=True)
+            for _ in range(1100):
+                folder = folder / "a"
+                os.mkdir(folder)
+            (folder / ("deep.md" if top == "content" else "deep.css")).write_text("# Deep\n\nText.\n")
+        (site / "content/top.md").write_text("# Top\n\nText.\n")
+        layout = SiteLayout.find(site)
+        options = BuildOptions(search=False, workers=1)
+        assert not build(layout, options).errors
+        (site / "content/top.md").write_text("# Top\n\nText, edited.\n")
+        assert not build(layout, options).errors
+        assert "edited" in (layout.out / "notes/top/index.html").read_text()
+        assert (layout.out / "notes/deep/index.html").is_file() and (layout.out / ("a/" * 1100 + "deep.css")).is_file()
+        assert not build(layout, replace(options, cache=False)).errors  # the site before removed whole
+    finally:  # pytest's own clean-up of old temporary folders recurses as shutil.rmtree does
+        remove_folder(tmp_path)
+    assert not tmp_path.exists()

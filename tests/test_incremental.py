@@ -21,6 +21,8 @@ from papernotes.model import Page, TextFile
 from papernotes.serve.preview import MemorySink
 from papernotes.serve.state import file_bytes
 from papernotes.read import discover
+from papernotes import read as read_module, walks
+from papernotes.markdown import assets as assets_module
 from papernotes.walks import WalkMemo
 
 NOTES = {
@@ -801,8 +803,9 @@ def test_a_walk_taken_again_by_a_command_line_build_is_kept_for_the_next(make_si
     old = now - 60
     os.utime(root / "content", (old, old))  # the folder's time moves: each walk is taken again
     walked: list[str] = []
-    real = os.walk
-    monkeypatch.setattr(os, "walk", lambda top, *args, **kwargs: walked.append(os.fspath(top)) or real(top, *args, **kwargs))
+    real = walks.walk
+    for module in (read_module, assets_module):  # the notes' walk and the static files'
+        monkeypatch.setattr(module, "walk_folders", lambda top: walked.append(os.fspath(top)) or real(top))
     path = root / "content/b.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
     build(layout, options)

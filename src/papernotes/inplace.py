@@ -21,7 +21,8 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Callable, Iterable, Mapping
 
-from .output import LastFile, OutputError, exchange, same_bytes, scratch_folder, target_in, write_pieces
+from .output import (LastFile, OutputError, exchange, make_folders, remove_folder, same_bytes, scratch_folder, target_in,
+                     write_pieces)
 from .sitefiles import MARKER
 from .filedigests import file_stamps
 
@@ -202,7 +203,7 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
         target = out_dir / rel
         if not _inside(real, target.parent):
             raise OutputError(f"refusing to write {rel!r} through a link out of the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         os.replace(staged, target)
         stat = os.stat(target)
         sink.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
@@ -214,7 +215,7 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
         (out_dir / MARKER).write_text("This folder is written by papernotes build; it is replaced on each build.\n")
         stat = os.stat(out_dir / MARKER)
         sink.stamps[MARKER] = (stat.st_size, stat.st_mtime_ns)
-    shutil.rmtree(sink.scratch, ignore_errors=True)
+    remove_folder(sink.scratch)
     if not sink.kept:
         return sink.stamps
     stamps = dict(sink.old)  # most files kept: the last build's stamps copied in C, but for the others
@@ -226,7 +227,7 @@ def finish(sink: InPlace) -> dict[str, Stamp]:
 
 def abandon(sink: InPlace) -> None:
     """Throw the scratch folder away; the output folder is untouched."""
-    shutil.rmtree(sink.scratch, ignore_errors=True)
+    remove_folder(sink.scratch)
 
 
 def _inside(real: str, folder: Path) -> bool:

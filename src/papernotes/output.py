@@ -112,7 +112,7 @@ class Staging:
         try:
             os.mkdir(folder)
         except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
+            make_folders(folder)
         except FileExistsError:
             if not os.path.isdir(folder):
                 raise
@@ -187,7 +187,7 @@ def scratch_folder(out_dir: Path) -> Path:
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in [*out_dir.parent.glob(f"{_beside(out_dir)}staging-*"), *out_dir.parent.glob(f"{_beside(out_dir)}old-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
+        remove_folder(leftover)  # from a build that was killed
     root = out_dir.parent / f"{_beside(out_dir)}staging-{os.getpid()}"
     root.mkdir()
     return root
@@ -213,20 +213,20 @@ def finish(staging: Staging) -> None:
     (staging.root / MARKER).write_text("This folder is written by papernotes build; it is replaced on each build.\n")
     out_dir = staging.out_dir
     if out_dir.exists() and exchange(staging.root, out_dir):
-        shutil.rmtree(staging.root, ignore_errors=True)
+        remove_folder(staging.root)
         return
     if out_dir.exists():  # no atomic exchange here: two renames, a moment without the folder
         old = out_dir.parent / f"{_beside(out_dir)}old-{os.getpid()}"
         os.rename(out_dir, old)
         os.rename(staging.root, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_folder(old)
     else:
         os.rename(staging.root, out_dir)
 
 
 def abandon(staging: Staging) -> None:
     """Throw the staging folder away; the output folder is untouched."""
-    shutil.rmtree(staging.root, ignore_errors=True)
+    remove_folder(staging.root)
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -342,3 +342,51 @@ def target_in(root: Path, rel: str, written: set[str]) -> str:
     if rel in written:
         raise OutputError(f"two pages want to write {rel!r}")
     return target
+
+
+def make_folders(folder: str | os.PathLike[str]) -> None:
+    """``os.makedirs(folder, exist_ok=True)`` without recursion: Python's recurses a level at a
+    time, and a static file 1,000 folders deep raised RecursionError."""
+    missing = []
+    path = os.fspath(folder)
+    while not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+
+
+def remove_folder(folder: str | os.PathLike[str]) -> None:
+    """``shutil.rmtree(folder, ignore_errors=True)``, going on without recursion where that
+    recursed too deep (a site whose static files nest 1,000 folders deep): links are removed,
+    never followed."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    except RecursionError:
+        pass
+    pending, emptied = [os.fspath(folder)], []
+    while pending:
+        path = pending.pop()
+        emptied.append(path)
+        try:
+            with os.scandir(path) as entries:
+                found = list(entries)
+        except OSError:
+            continue
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    for path in reversed(emptied):
+        with contextlib.suppress(OSError):
+            os.rmdir(path)

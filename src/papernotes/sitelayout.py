@@ -12,7 +12,7 @@ from .model import Diagnostic
 from .output import made_by_build
 from .sitefiles import CACHE_DIR, CONFIG_FILE, cache_folder, site_folders, user_cache_dir
 from .theme import ON_DEMAND, theme_dir
-from .walks import WalkMemo, walked
+from .walks import WalkMemo, walk as walk_folders, walked
 
 if TYPE_CHECKING:
     from .config import Config
@@ -90,11 +90,11 @@ def _static_walk(layout: SiteLayout) -> tuple[list[str], dict[str, Path]]:
         root = folder.resolve()
         folders.append(os.fspath(folder))
         on_demand = ON_DEMAND if folder == theme_dir() / "static" else None  # copied as the pages' assets
-        for path in sorted(folder.rglob("*")):
+        for path in sorted(Path(root, name) for root, dirs, names in walk_folders(folder) for name in (*dirs, *names)):
             rel = path.relative_to(folder).as_posix()
             if path.is_dir():
                 folders.append(os.fspath(path))
-            inside = path.resolve().is_relative_to(root)  # a symlink out of the folder is not published
+            inside = not path.is_symlink() or path.resolve().is_relative_to(root)  # a link out of the folder is not published
             if on_demand and rel.startswith(on_demand):
                 continue
             if inside and path.is_file() and not any(part.startswith(".") for part in rel.split("/")):

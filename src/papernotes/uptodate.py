@@ -183,13 +183,15 @@ def take_inputs(roots: Iterable[str | os.PathLike[str]], skip: Iterable[str | os
     recent: dict[str, bytes] = {}
     real = [os.path.realpath(root) for root in roots]
     for root in real:
-        _walk(root, skipped, since, stamps, recent)
+        pending = [root]  # depth first, each folder before those in it, without recursion (a folder may nest 1,000 deep)
+        while pending:
+            pending += reversed(_walk(pending.pop(), skipped, since, stamps, recent))
     return Inputs(marshal.dumps(stamps, _MARSHAL), recent, git_head(real[0]) if real else "")
 
 
-def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, bytes]) -> None:
-    """Append ``top`` with its files' names, sizes and modification times, then each folder below
-    it the same way, to ``stamps``; hash the files modified after ``since``. A folder is listed
+def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object], recent: dict[str, bytes]) -> list[str]:
+    """Append ``top`` with its files' names, sizes and modification times to ``stamps``; hash the
+    files modified after ``since``; return the folders in it to walk the same way. A folder is listed
     in the order the file system gives (the same while the folder is unchanged: another order
     costs a build, never a change unseen) and its files looked at through its descriptor."""
     try:
@@ -199,14 +201,14 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
             stat = os.stat(top)
         except OSError:
             stamps.append(top)
-            return
+            return []
         stamps.append((top, stat.st_size, stat.st_mtime_ns))
         if stat.st_mtime > since:
             recent[top] = filedigests.content(top)
-        return
+        return []
     except OSError:  # missing (or unreadable): as such
         stamps.append(top)
-        return
+        return []
     try:
         with os.scandir(descriptor) as found:
             entries = list(found)
@@ -223,7 +225,7 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
             files, stats = _statted(files)
     except OSError:
         stamps.append(top)
-        return
+        return []
     finally:
         os.close(descriptor)
     times = list(map(_MTIME, stats))
@@ -234,9 +236,7 @@ def _walk(top: str, skipped: frozenset[str], since: float, stamps: list[object],
             if time > limit:
                 path = os.path.join(top, entry.name)
                 recent[path] = filedigests.content(path)
-    for folder in folders:
-        if folder not in skipped:
-            _walk(folder, skipped, since, stamps, recent)
+    return [folder for folder in folders if folder not in skipped]
 
 
 def _statted(entries: list[os.DirEntry[str]]) -> tuple[list[os.DirEntry[str]], list[os.stat_result]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from .sitefiles import RACY_SECONDS
 
@@ -74,3 +74,27 @@ def walked(memo: WalkMemo | None, name: str, walk: Callable[[], tuple[list[str],
     if memo is not None:
         memo.keep(name, folders, started, found)
     return found
+
+
+def walk(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)``: each folder top down with its folders (which the caller may prune) and
+    other entries, links to folders listed but not followed, a folder that cannot be listed left
+    out; without recursion, as Python 3.11's walk recurses a level at a time and a notes folder
+    nested a thousand deep (a path of 2,200 characters) raised RecursionError."""
+    pending = [os.fspath(top)]
+    while pending:
+        root = pending.pop()
+        folders: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir()
+                    except OSError:
+                        is_folder = False
+                    (folders if is_folder else files).append(entry.name)
+        except OSError:
+            continue
+        yield root, folders, files
+        pending += [path for name in reversed(folders) if not os.path.islink(path := os.path.join(root, name))]

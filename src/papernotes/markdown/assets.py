@@ -17,7 +17,7 @@ from ..filedigests import file_hash
 from ..model import Lookup
 from ..sitefiles import MARKER, RACY_SECONDS, extension_of
 from ..urls import slugify
-from ..walks import WalkMemo, walked
+from ..walks import WalkMemo, walk as walk_folders, walked
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 #: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
@@ -50,16 +50,18 @@ class AssetFinder:
             every: list[Path] = []
             folders: list[str] = []
 
-            def visit(root: str) -> None:  # as os.walk goes, links to folders not followed, but by DirEntry:
-                folders.append(root)      # a file's kind and whether it is a link come with the folder's listing
+            pending = [top]  # as os.walk goes (without recursion), links to folders not followed, but by DirEntry:
+            while pending:   # a file's kind and whether it is a link come with the folder's listing
+                root = pending.pop()
+                folders.append(root)
                 try:
                     with os.scandir(root) as listing:  # the folders and assets alone sorted: a folder may hold thousands of notes
                         entries = sorted((entry for entry in listing if entry.is_dir() or _is_asset(entry.name)
                                           or entry.name == MARKER), key=_NAME)
                 except OSError:
-                    return
+                    continue
                 if root != top and any(entry.name == MARKER for entry in entries):
-                    return  # a site built into the notes folder: its copies of the images are not the notes'
+                    continue  # a site built into the notes folder: its copies of the images are not the notes'
                 for entry in entries:
                     if entry.is_dir() or not _is_asset(entry.name):
                         continue
@@ -68,20 +70,20 @@ class AssetFinder:
                     if entry.is_file():  # not a link to nothing
                         every.append(Path(entry.path))
                         by_name.setdefault(entry.name.lower(), every[-1])
-                for entry in entries:
-                    if (entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".")
-                            and os.path.realpath(entry.path) not in skipped):
-                        visit(entry.path)
-
-            visit(top)
+                real_root = inside + root[len(top):].lstrip(os.sep)  # links to folders are not followed
+                pending += [entry.path for entry in reversed(entries)
+                            if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".")
+                            and os.path.join(real_root, entry.name) not in skipped]
             return folders, (by_name, tuple(every))
 
         def walk_static() -> tuple[list[str], tuple[Path, ...]]:
             assert static_dir is not None
             folders, found = [], []
-            for root, dirs, files in os.walk(static_dir):
+            static, real = os.fspath(static_dir), os.path.realpath(static_dir)
+            for root, dirs, files in walk_folders(static_dir):
                 folders.append(root)
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in skipped)
+                real_root = real + root[len(static):]  # links to folders are not followed
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(real_root, d) not in skipped)
                 found += [Path(root, name) for name in sorted(files)
                           if _is_asset(name) and not name.startswith(".") and os.path.isfile(os.path.join(root, name))]
             return folders, tuple(found)

@@ -30,7 +30,7 @@ from ..filedigests import read_regular
 from ..sitefiles import MARKER, extension_of, in_git_checkout
 from ..text import name_text
 from .common import ReadContext, SourceFile
-from ..walks import WalkMemo, walked
+from ..walks import WalkMemo, walk as walk_folders, walked
 
 Reader = Callable[[SourceFile, ReadContext], ReadResult]
 
@@ -76,10 +76,12 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
     files (and a Jekyll site's README)."""
     excluded = {os.fspath(p.resolve()) for p in exclude}
     content = os.fspath(content_dir)
+    real = os.path.realpath(content)  # a folder's real path is this and its path below: links to folders are not followed
 
     def walk() -> tuple[list[str], list[str]]:
         found, folders = [], []
-        for root, dirs, files in os.walk(content_dir):
+        for root, dirs, files in walk_folders(content_dir):
+            real_root = real + root[len(content):]
             folders.append(root)  # a built site's too: the walk is taken again once its marker goes
             if MARKER in files and root != content:  # a site built into the notes folder (``-o docs``)
                 dirs[:] = []
@@ -88,7 +90,7 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
             jekyll_output = {"_site"} if jekyll_root else set()
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                              and d not in JEKYLL_DIRS and d not in jekyll_output
-                             and os.path.realpath(os.path.join(root, d)) not in excluded)
+                             and os.path.join(real_root, d) not in excluded)
             inside = os.path.join(root, "")
             found += [inside + name for name in files if not name.startswith(".") and name not in SKIPPED_NAMES
                       and extension_of(name) not in ASSET_SUFFIXES and not (jekyll_root and _README.match(name))]
