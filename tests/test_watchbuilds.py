@@ -188,6 +188,33 @@ def test_a_watched_folder_made_after_the_watch_began_is_watched_whole(tmp_path):
         observer.stop()  # type: ignore[attr-defined]
 
 
+def test_a_tree_too_deep_for_watchdogs_walk_is_watched_folder_by_folder(tmp_path):
+    """watchdog walks a tree it watches whole with os.walk, which recursed past the limit on a
+    folder 1,100 deep: the preview ended with RecursionError before serving a page."""
+    from papernotes.output import remove_folder
+    from papernotes.serve.watch import watch
+
+    folder = tmp_path / "content"  # made a level at a time: os.makedirs recurses too
+    folder.mkdir()
+    for _ in range(1100):
+        folder = folder / "a"
+        folder.mkdir()
+    heard: list[str | None] = []
+    observer = None
+    try:
+        observer = watch([tmp_path / "content"], lambda saved, changed: heard.append(changed))
+        (folder / "deep.md").write_text("# Deep\n")
+        assert until(lambda: any((path or "").endswith("deep.md") for path in heard), 30)
+        (folder / "new").mkdir()
+        time.sleep(0.2)  # watched from its creation's event on
+        (folder / "new" / "newer.md").write_text("# Newer\n")
+        assert until(lambda: any((path or "").endswith("newer.md") for path in heard), 30)
+    finally:
+        if observer is not None:
+            observer.stop()  # type: ignore[attr-defined]
+        remove_folder(tmp_path)  # pytest's clean-up of old temporary folders recurses as shutil.rmtree does
+
+
 def test_the_kept_state_is_saved_when_asked_and_a_later_build_starts_from_it(watched, monkeypatch):
     root, layout, kept = watched
     build(layout, OPTIONS, kept_engine=kept)

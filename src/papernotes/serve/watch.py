@@ -3,12 +3,15 @@ rebuild that knows which files changed in place."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
 import threading
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
+
+from ..walks import walk
 
 IGNORED_NAME = re.compile(r"(^\.#|^#.*#$|~$|\.sw[a-p]$|\.swx$|\.tmp$|^4913$|^\.DS_Store$|\.goutputstream-|___jb_|\.crdownload$)")
 DEBOUNCE_SECONDS = 0.1
@@ -86,8 +89,13 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], 
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
-    observer = PollingObserver(timeout=0.5) if poll else Observer()
+    def made() -> Any:
+        return PollingObserver(timeout=0.5) if poll else Observer()
+
+    observer = made()
+    paths = list(paths)
     awaited = {os.path.abspath(path) for path in paths if not path.is_dir()}
+    folder_by_folder = False  # each folder watched on its own (``schedule``): a tree too deep for watchdog's walk
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -95,18 +103,35 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], 
             if all(ignored(path) for path in (source, destination) if path):
                 return
             appeared = os.path.abspath(destination or source)
-            if event.is_directory and event.event_type in ("created", "moved") and appeared in awaited:
+            if event.is_directory and event.event_type in ("created", "moved") and (appeared in awaited or folder_by_folder):
                 awaited.discard(appeared)
-                observer.schedule(self, appeared, recursive=True)  # what it already holds: the build looks at every file
+                schedule(appeared)  # what it already holds: the build looks at every file
             told = event_news(event.event_type, event.is_directory, source, destination)
             if told is not None:
                 on_change(*told)
 
+    def schedule(folder: str) -> None:
+        if not folder_by_folder:
+            observer.schedule(handler, folder, recursive=True)
+            return
+        for root, _, _ in walk(folder):
+            observer.schedule(handler, root, recursive=False)
+
     handler = Handler()
-    for path in paths:
-        if path.is_dir():
-            observer.schedule(handler, str(path), recursive=True)
-        elif path.parent.is_dir():
-            observer.schedule(handler, str(path.parent), recursive=False)
-    observer.start()
+
+    def start() -> None:
+        for path in paths:
+            if path.is_dir():
+                schedule(str(path))
+            elif path.parent.is_dir():
+                observer.schedule(handler, str(path.parent), recursive=False)
+        observer.start()
+
+    try:
+        start()
+    except RecursionError:  # watchdog walks a tree it watches whole with os.walk, which recurses a level at a time
+        with contextlib.suppress(Exception):
+            observer.stop()
+        observer, folder_by_folder = made(), True
+        start()
     return observer
