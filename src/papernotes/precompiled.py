@@ -8,8 +8,8 @@ any module is, its bytecode compiled), and loaded there instead. It is used only
 ``THEME_DIGEST`` (``theme_code/__init__.py``) is that of the theme's templates as they are, this
 Jinja and these settings; otherwise the templates are compiled as before. The code is made
 without Jinja's optimizer, and without applying papernotes' filters to constants (Jinja would
-bake what ``"/x" | url`` makes with one site's config into the code). After changing a template: ``python -m papernotes.precompiled``
-(a test fails until it is run).
+bake what ``"/x" | url`` makes with one site's config into the code). After changing a
+template: ``python -m papernotes.precompiled`` (a test fails until it is run).
 """
 
 from __future__ import annotations

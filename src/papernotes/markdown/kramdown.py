@@ -5,7 +5,8 @@
   paragraph holding only an image, to the image. ``{:toc}`` on a list (``* TOC``) marks
   where kramdown puts the table of contents: the list is dropped, since the note page shows
   the note's table of contents.
-- A span IAL right after an image, link, emphasis or code span applies to it.
+- A span IAL right after an image, link, emphasis or code span applies to it; so does Pandoc's
+  form without the colon right after an image, link or code span (``![x](a.png){width=30%}``).
 - ALDs (``{:name: .class}``) define attribute lists that IALs name (``{: name}``).
 - ``{::comment}…{:/comment}`` is removed; ``{::nomarkdown}…{:/}`` is raw HTML;
   ``{::options parse_block_html="true" /}`` (until ``"false"``) and ``markdown="1"``,
@@ -35,6 +36,8 @@ _LIST = r"\{:(?!:)[^}\n]*\}"
 _BLOCK_LISTS = re.compile(rf"^(?:{_LIST}\s*)+$")
 _ONE_LIST = re.compile(r"\{:(?!:)([^}\n]*)\}")
 _ALD = re.compile(r"^([A-Za-z][\w-]*):(.*)$", re.DOTALL)
+_PANDOC_LIST = re.compile(r"\{([^{}:\n][^{}\n]*)\}")
+_PANDOC_TARGETS = frozenset({"image", "link_close", "code_inline"})  # what Pandoc's link_attributes and inline_code_attributes follow
 _EXTENSION = re.compile(r"\{::(\w+)([^}]*?)(/?)\}")
 _HTML_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w-]*)((?:\s[^>]*)?)>", re.DOTALL)
 _MARKDOWN_ATTRIBUTE = re.compile(r"""\smarkdown\s*=\s*["']?(1|block|span|0)["']?""")
@@ -130,7 +133,7 @@ def _block_extension(state: StateBlock, start_line: int, end_line: int, silent: 
 def _span_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("{:", start):
-        return False
+        return _pandoc_span(state, silent)
     if src.startswith("{::", start):
         return _span_extension(state, silent)
     match = _ONE_LIST.match(src, start)
@@ -140,6 +143,24 @@ def _span_rule(state: StateInline, silent: bool) -> bool:
     if not silent and parsed is not None and not _ALD.match(match.group(1)):
         token = state.push("kramdown_span_attributes", "", 0)
         token.meta = {"attributes": parsed.resolved(state.env.get(_ALDS_KEY, {}))}
+    state.pos = match.end()
+    return True
+
+
+def _pandoc_span(state: StateInline, silent: bool) -> bool:
+    """Pandoc's attributes right after an image, link or code span, without kramdown's colon
+    (``![Plot](plot.png){width=30% height=25%}``, ``[site](https://x.org){.external}``): a
+    list with an id, a class or a key=value, so that ``{word}`` in running text stays text."""
+    src, start = state.src, state.pos
+    if not src.startswith("{", start) or state.pending or not state.tokens or state.tokens[-1].type not in _PANDOC_TARGETS:
+        return False
+    match = _PANDOC_LIST.match(src, start)
+    parsed = parse_attributes(match.group(1)) if match else None
+    if match is None or parsed is None or parsed.refs or not (parsed.id or parsed.classes or parsed.pairs):
+        return False
+    if not silent:
+        token = state.push("kramdown_span_attributes", "", 0)
+        token.meta = {"attributes": parsed}
     state.pos = match.end()
     return True
 

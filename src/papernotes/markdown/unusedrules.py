@@ -60,7 +60,7 @@ MARKS: dict[str, Mark] = {
     "math_inline": _holding("$"),
     "math_brackets": _holding("\\(", "\\["),
     "math_environment_inline": _holding("\\begin{"),
-    "kramdown_span": _holding("{:"),
+    "kramdown_span": _holding("{:", "){", "]{", "`{"),  # kramdown's lists, and Pandoc's after a link, image or code
     "escape": _holding("\\"),
     "backticks": _holding("`"),
     "strikethrough": _holding("~~"),
