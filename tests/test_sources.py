@@ -46,6 +46,26 @@ def test_decode_quirks():
     assert decode(b"\x89PNG\r\n\x1a\n\x00\x00") is None
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_their_byte_order_mark_are_text(encoding):
+    """Windows editors save so (Notepad's "Unicode"): such a note was skipped as binary."""
+    text = "# Windows note\r\n\r\nCafé, 日本語.\r\n"
+    data = ("\ufeff" + text if encoding.endswith("-be") else text).encode(encoding)
+    assert decode(data) == "# Windows note\n\nCafé, 日本語.\n"
+    assert decode("no mark".encode("utf-16-le")) is None, "without its mark it is taken for binary"
+    assert decode(b"\xff\xfe\x00") is None, "a mark before bytes that are no UTF-16"
+
+
+def test_a_utf16_note_and_a_utf16_feed_are_read(build_site):
+    rss = ('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>T</title>'
+           '<link>https://x.org/</link><item><title>Item café</title><link>https://x.org/1</link>'
+           '<description>Body été</description></item></channel></rss>')
+    result = build_site({"content/win.md": "# Windows note\r\n\r\nCafé.\r\n".encode("utf-16"),
+                         "content/feed.xml": rss.encode("utf-16")})
+    assert not result.diagnostics or all(d.severity != "error" for d in result.diagnostics)
+    assert sorted(note.title for note in result.notes) == ["Item café", "Windows note"]
+
+
 def test_binary_skipped_and_bad_encoding_reported(build_site):
     result = build_site({"content/blob.dat": b"\x00\x01\x02", "content/latin.txt": b"caf\xe9", "content/ok.md": "# Ok"})
     messages = sorted((d.severity, d.message) for d in result.diagnostics)

@@ -99,9 +99,21 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
     return walked(memo, f"notes:{content_dir}", walk)
 
 
+#: The byte order marks of UTF-32 (first: its little-endian mark begins as UTF-16's) and UTF-16.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(data: bytes) -> str | None:
-    """Text of a file: UTF-8 with or without BOM, else the encoding an XML prolog declares.
-    ``None`` for binary or undecodable data. Line endings become ``\\n``."""
+    """Text of a file: UTF-8 with or without BOM, UTF-16 or UTF-32 with their BOM (as Windows
+    editors save), else the encoding an XML prolog declares. ``None`` for binary or
+    undecodable data. Line endings become ``\\n``."""
+    wide = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide is not None:
+        try:
+            return data.decode(wide).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            return None
     if b"\x00" in data[:8192]:
         return None
     try:

@@ -161,7 +161,12 @@ def _parse(text: str) -> Any:
     resolves them after sanitizing instead."""
     import feedparser  # here: a site without feeds need not load it
 
+    text = _DECLARED_ENCODING.sub(r"\1\2utf-8\2", text, count=1)  # decoded already: a UTF-16 feed said so
     return feedparser.parse(text, sanitize_html=False, resolve_relative_uris=False)
+
+
+#: The encoding an XML declaration names, which the text (decoded from it) no longer has.
+_DECLARED_ENCODING = re.compile(r"""\A(\ufeff?\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""")
 
 
 def _feed_items(source: SourceFile, settings: FeedSource, items: list[FeedItem], problems: Sequence[Diagnostic]) -> FeedItems:
