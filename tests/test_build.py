@@ -149,6 +149,19 @@ def test_same_slug_twice_is_reported_with_both_paths_and_both_published(build_si
     assert "a/x.md" in warning.message and warning.path.endswith("b/x.md") and "/notes/x-b/" in warning.message
 
 
+def test_a_note_at_a_site_pages_url_moves_aside_and_the_site_page_stays(build_site):
+    """``permalink: /{slug}/`` and a note called Tags took /tags/: the tags index was not
+    written (two pages wanted one file, an error naming a URL)."""
+    result = build_site({"papernotes.yaml": "permalink: /{slug}/\n",
+                         "content/tags.md": "---\ntitle: Tags\ntags: [x]\n---\nA note called tags.\n",
+                         "content/search.md": "---\ntitle: Search\n---\nText.\n"})
+    assert sorted(n.url for n in result.notes) == ["/search-2/", "/tags-2/"]
+    problems = {Path(d.path).name: (d.severity, d.message) for d in result.diagnostics}
+    assert problems["tags.md"] == ("warning", "note 'Tags' has the URL of the site's tags page; published at /tags-2/")
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    assert "A note called tags." in read(result, "tags-2/index.html") and "A note called tags." not in read(result, "tags/index.html")
+
+
 def test_same_permalink_twice_is_an_error_for_the_second(build_site):
     result = build_site({"content/a.md": "---\npermalink: /same/\n---\nA", "content/b.md": "---\npermalink: /same/\n---\nB"})
     assert [n.source.rel for n in result.notes] == ["a.md"]

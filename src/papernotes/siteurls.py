@@ -39,6 +39,11 @@ class SiteURLs:
     feed: str = "/feed.xml"
     json_feed: str = "/feed.json"
 
+    def fixed_pages(self) -> dict[str, str]:
+        """The page kinds at one URL each (no ``{slug}``, ``{year}``), by URL: what no note's
+        page may take (``/tags/`` → ``tags``)."""
+        return {url: name for name, url in vars(self).items() if isinstance(url, str) and "{" not in url}
+
     @property
     def csl_json(self) -> str:
         """The CSL-JSON twin of ``bibliography`` (``/papers.bib`` → ``/papers.csl.json``)."""

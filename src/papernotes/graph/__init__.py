@@ -312,7 +312,8 @@ def build_graph(notes: Iterable[Note], config: Config, registry: Registry = Regi
 def _build_graph(notes: Iterable[Note], config: Config, registry: Registry,
                  keep: Callable[[Note], Note] | None, earlier: Graph | None, registry_changed: frozenset[str]) -> Graph:
     problems: list[Diagnostic] = []
-    kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems)
+    kept = _without_collisions(sorted(notes, key=lambda n: (n.source.path, n.source.item or 0)), problems,
+                               config.urls.fixed_pages())
     kept = list(match_feed_titles(canonical_papers(tuple(kept), registry), registry))
     index = earlier.index.updated(kept) if earlier is not None else LinkIndex.of(kept)
     links = EarlierLinks(earlier.index, {note.id: note for note in earlier.notes}) if earlier is not None else None
@@ -369,23 +370,28 @@ def _forward(backlinks: dict[str, tuple[Note, ...]]) -> dict[str, tuple[str, ...
     return {source: tuple(targets) for source, targets in forward.items()}
 
 
-def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[Note]:
-    """Give each note a unique id and URL. A later note (by source path) that collides gets its
-    folder name (or a number) added to its slug; one whose permalink was fixed is dropped."""
-    taken_urls: dict[str, Note] = {}
+def _without_collisions(notes: list[Note], problems: list[Diagnostic], site_pages: Mapping[str, str]) -> list[Note]:
+    """Give each note a unique id and URL, none of ``site_pages`` (the site's own pages by URL,
+    ``SiteURLs.fixed_pages``: a note at ``/tags/`` took the tags index's place). A later note
+    (by source path) that collides gets its folder name (or a number) added to its slug; one
+    whose permalink was fixed is dropped."""
+    taken_urls: dict[str, Note | None] = dict.fromkeys(site_pages)
     taken_ids: set[str] = set()
     kept: list[Note] = []
     for note in notes:
         first = taken_urls.get(note.url)
-        if first is not None or note.id in taken_ids:
+        if note.url in taken_urls or note.id in taken_ids:
             renamed = _renamed(note, taken_urls, taken_ids)
-            other = (first or next(n for n in kept if n.id == note.id)).source.path
+            site_page = first is None and note.url in site_pages
+            other = (f"the site's {site_pages[note.url]} page" if site_page
+                     else (first or next(n for n in kept if n.id == note.id)).source.path)
             if renamed is None:
                 problems.append(Diagnostic("error", note.source.path, note.source.line, 1,
                                            f"note {note.title!r} has the same URL ({note.url}) as {other}; it was not published"))
                 continue
             problems.append(Diagnostic("warning", note.source.path, note.source.line, 1,
-                                       f"note {note.title!r} has the same slug as {other}; published at {renamed.url}"))
+                                       f"note {note.title!r} has {'the URL of' if site_page else 'the same slug as'} {other}; "
+                                       f"published at {renamed.url}"))
             note = renamed
         taken_urls[note.url] = note
         taken_ids.add(note.id)
@@ -393,7 +399,7 @@ def _without_collisions(notes: list[Note], problems: list[Diagnostic]) -> list[N
     return kept
 
 
-def _renamed(note: Note, taken_urls: dict[str, Note], taken_ids: set[str]) -> Note | None:
+def _renamed(note: Note, taken_urls: Collection[str], taken_ids: set[str]) -> Note | None:
     segment = f"/{note.id}"
     position = note.url.rfind(segment)
     own_url = note.url not in taken_urls  # a permalink of its own: only the id needs changing
