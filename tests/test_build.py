@@ -279,6 +279,15 @@ def test_no_force_makes_a_folder_holding_the_notes_the_output(make_site, out):
     assert (root / "content/docs/notes/a/index.html").is_file()
 
 
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(make_site, tmp_path):
+    """A file on the output's path (or a read-only place) ended the build with a traceback."""
+    root = make_site({"content/a.md": note()})
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(OutputError, match="cannot write the site into .*a file stands where a folder"):
+        build(SiteLayout.find(root, tmp_path / "a-file" / "site"))
+    assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
 def test_failed_build_leaves_the_old_site_intact(make_site, monkeypatch):
     root = make_site({"content/a.md": note()})
     layout = SiteLayout.find(root)

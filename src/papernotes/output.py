@@ -178,8 +178,14 @@ def check_output_dir(out_dir: Path, force: bool, inputs: Iterable[Path] = ()) ->
 
 
 def start(out_dir: Path) -> Staging:
-    """Create a fresh staging folder beside ``out_dir`` (same file system, so the swap is a rename)."""
-    return Staging(out_dir.resolve(), scratch_folder(out_dir))
+    """Create a fresh staging folder beside ``out_dir`` (same file system, so the swap is a
+    rename); OutputError when none can be made there (a read-only place, a file on the way)."""
+    try:
+        return Staging(out_dir.resolve(), scratch_folder(out_dir))
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"cannot write the site into {out_dir}: a file stands where a folder of its path would be") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write the site into {out_dir}: {exc.strerror or exc}") from None
 
 
 def scratch_folder(out_dir: Path) -> Path:
