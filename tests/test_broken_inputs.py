@@ -322,3 +322,16 @@ def test_an_image_that_is_a_link_to_nothing_is_an_image_not_found(make_site, fol
     assert [n.title for n in result.notes] == ["Ok"]
     assert any(d.message == "image not found: /pic.png" for d in result.diagnostics)
     assert not any(d.severity == "error" for d in result.diagnostics)
+
+
+def test_control_characters_in_names_and_notes_are_printed_as_escapes(tmp_path: Path):
+    """A newline in a file's name split its diagnostic over two lines, and an escape sequence
+    quoted from a note reached the terminal (this one sets its title)."""
+    (tmp_path / "bad\nname.md").write_text("# Bad\n\n[[missing]]\n")
+    (tmp_path / "inject.md").write_text("# Note\n\n[[a\x1b]2;pwned\x07b]]\n")
+    done = subprocess.run([sys.executable, "-m", "papernotes", "build", str(tmp_path), "-o", str(tmp_path / "site"),
+                           "--no-search"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    lines = (done.stdout + done.stderr).splitlines()
+    assert "bad\\nname.md:3:1: warning: unresolved wikilink [[missing]]" in lines
+    assert "inject.md:3:1: warning: unresolved wikilink [[a\\x1b]2;pwned\\x07b]]" in lines
+    assert not any(char in done.stdout + done.stderr for char in "\x1b\x07")

@@ -14,6 +14,7 @@ import hashlib
 import io
 import marshal
 import pickle
+import re
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, Protocol, Sequence
@@ -52,7 +53,17 @@ class Diagnostic:
     source_line: str | None = None
 
     def __str__(self) -> str:
-        return f"{shown_path(self.path)}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return visible(f"{shown_path(self.path)}:{self.line}:{self.col}: {self.severity}: {self.message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\n``, ``\\x1b``): a newline
+    in a file's name kept a diagnostic from being one line, and an escape sequence in a note's
+    text quoted in a message would drive the terminal it is printed on."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], text) if _CONTROL.search(text) else text
 
 
 def shown_path(path: str) -> str:

@@ -21,7 +21,7 @@ import click
 from .. import __version__
 from ..build import BuildOptions, BuildResult, SiteLayout, build
 from ..uptodate import BASE_URL_WARNING, Check, up_to_date_line
-from ..model import Diagnostic, shown_path
+from ..model import Diagnostic, shown_path, visible
 from ..interrupt import GRACE, stopped_as_interrupted
 from ..output import OutputError
 
@@ -260,7 +260,7 @@ def format_diagnostic(diagnostic: Diagnostic, color: bool = False) -> str:
     if source is None and color:
         source = _line_of(diagnostic.path, diagnostic.line)
     if source is not None and len(source) <= MESSAGE_CHARS:
-        text += f"\n    {source}\n    {' ' * (diagnostic.col - 1)}^"
+        text += f"\n    {visible(source)}\n    {' ' * (diagnostic.col - 1)}^"
     return text
 
 
