@@ -16,6 +16,7 @@ import time
 from functools import partial
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from .config import Config
@@ -131,7 +132,7 @@ class _Loader(jinja2.BaseLoader):
         if failed is not None:
             raise copy.copy(failed)
         try:
-            if self._compiled is not None and not self._in_site(environment, name):
+            if self._compiled is not None and not self._in_site(name):
                 with contextlib.suppress(jinja2.TemplateNotFound):
                     return self._compiled.load(environment, name, globals)
             return super().load(environment, name, globals)
@@ -139,14 +140,10 @@ class _Loader(jinja2.BaseLoader):
             self._failed[name] = copy.copy(exc).with_traceback(None)  # no frame of this page kept alive
             raise
 
-    def _in_site(self, environment: jinja2.Environment, name: str) -> bool:
-        if self._site is None:
-            return False
-        try:
-            self._site.get_source(environment, name)
-        except jinja2.TemplateNotFound:
-            return False
-        return True
+    def _in_site(self, name: str) -> bool:
+        """Whether the site's folder holds ``name`` (looked at, not read: the load reads it)."""
+        return self._site is not None and any(
+            os.path.isfile(os.path.join(folder, *split_template_path(name))) for folder in self._site.searchpath)
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -140,11 +140,8 @@ def _span_rule(state: StateInline, silent: bool) -> bool:
     if match is None:
         return False
     parsed = parse_attributes(match.group(1))
-    if not silent and parsed is not None and not _ALD.match(match.group(1)):
-        token = state.push("kramdown_span_attributes", "", 0)
-        token.meta = {"attributes": parsed.resolved(state.env.get(_ALDS_KEY, {}))}
-    state.pos = match.end()
-    return True
+    attributes = parsed.resolved(state.env.get(_ALDS_KEY, {})) if parsed is not None and not _ALD.match(match.group(1)) else None
+    return _taken(state, attributes, match.end(), silent)
 
 
 def _pandoc_span(state: StateInline, silent: bool) -> bool:
@@ -158,10 +155,16 @@ def _pandoc_span(state: StateInline, silent: bool) -> bool:
     parsed = parse_attributes(match.group(1)) if match else None
     if match is None or parsed is None or parsed.refs or not (parsed.id or parsed.classes or parsed.pairs):
         return False
-    if not silent:
+    return _taken(state, parsed, match.end(), silent)
+
+
+def _taken(state: StateInline, attributes: Attributes | None, end: int, silent: bool) -> bool:
+    """The list up to ``end`` consumed, its ``attributes`` (None: none kept) left for the
+    element before it (``_apply_span_lists``)."""
+    if not silent and attributes is not None:
         token = state.push("kramdown_span_attributes", "", 0)
-        token.meta = {"attributes": parsed}
-    state.pos = match.end()
+        token.meta = {"attributes": attributes}
+    state.pos = end
     return True
 
 
