@@ -1,10 +1,11 @@
 """Where the seconds of ``papernotes build`` go after one note's text changed, part by part.
 
-    python benchmarks/edit_parts.py SITE_DIR OUT_DIR [--edits 3]
+    python benchmarks/edit_parts.py SITE_DIR OUT_DIR [--edits 3] [--edit text|tag|title]
 
 ``SITE_DIR`` must have been built into ``OUT_DIR`` once (its cache folder filled, as
 ``papernotes build SITE_DIR -o OUT_DIR --no-search`` leaves it). Then, ``--edits`` times, a line
-is added to the site's middle note and ``papernotes build SITE_DIR -o OUT_DIR --no-search -q``
+is added to the site's middle note (``--edit tag``: a tag another note has put first in its
+tags; ``--edit title``: its title changed) and ``papernotes build SITE_DIR -o OUT_DIR --no-search -q``
 runs in a fresh process, its parts timed from inside it:
 
 - ``start-up``: the interpreter starting, until the command's first module is imported;
@@ -14,7 +15,8 @@ runs in a fresh process, its parts timed from inside it:
 - ``up-to-date check``: every input file looked at and compared with the last build's;
 - ``restore``: the state the last build saved, of which ``unpickle`` (the reads and the graph,
   and what changed in them since they were saved whole), ``page digests`` and ``plan``;
-- ``produce``: the edited note read, the graph, the pages planned, rendered and written;
+- ``produce``: the edited note read, the graph, the pages planned, rendered and written, of
+  which ``read and link`` (the note read, the notes gathered, the graph) and ``graph`` alone;
 - ``manifest`` and ``save``: what the next build starts from;
 - ``process``: the whole process, as its caller waits for it.
 
@@ -53,6 +55,7 @@ def timed(owner, name, part):
 for owner, name, part in ((uptodate, "check", "up-to-date check"), (engine.Engine, "restore", "restore"),
                           (engine.Engine, "_load", "unpickle"), (engine, "pages_of", "page digests"),
                           (engine, "plan_of", "plan"), (engine.Engine, "produce", "produce"),
+                          (engine.Engine, "_read_and_link", "read and link"), (engine.Engine, "_graph", "graph"),
                           (uptodate, "remember", "manifest"), (engine.Engine, "save", "save")):
     timed(owner, name, part)
 ending = launch._exit_at_once
@@ -66,6 +69,7 @@ launch.main()
 """
 #: The parts timed inside ``restore``, and those that make up the process with the imports.
 WITHIN_RESTORE = ("unpickle", "page digests", "plan")
+WITHIN_PRODUCE = ("read and link", "graph")
 OUTER = ("up-to-date check", "restore", "produce", "manifest", "save")
 
 
@@ -92,28 +96,58 @@ def middle_note(site: Path) -> Path:
     return notes[len(notes) // 2]
 
 
+def edited(original: str, edit: str, site: Path, note: Path) -> str:
+    """The note's text after one edit of the kind ``edit``."""
+    if edit == "text":
+        return original + f"\n\nOne more line, {time.time_ns()}.\n"
+    lines = original.splitlines(keepends=True)
+    key = "tags:" if edit == "tag" else "title:"
+    at = next((index for index, line in enumerate(lines) if line.startswith(key)), None)
+    if at is None:
+        raise SystemExit(f"{note} has no {key} line to edit")
+    if edit == "title":
+        lines[at] = f"title: A title edited at {time.time_ns()}\n"
+        return "".join(lines)
+    lines[at] = lines[at].replace("[", f"[{known_tag(site, note)}, ", 1)
+    return "".join(lines)
+
+
+def known_tag(site: Path, note: Path) -> str:
+    """The first tag of the first other note whose tags are listed as ``tags: [a, b]``."""
+    for other in sorted(site.rglob("*.md")):
+        if other == note:
+            continue
+        line = next((line for line in other.read_text(encoding="utf-8").splitlines() if line.startswith("tags: [")), "")
+        tag = line.removeprefix("tags: [").split(",")[0].strip(' "]')
+        if tag:
+            return tag
+    raise SystemExit("no other note lists a tag")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--edit", choices=("text", "tag", "title"), default="text")
     args = parser.parse_args()
     note = middle_note(args.site)
     original = note.read_bytes()
     runs: list[dict[str, float]] = []
     try:
         for edit in range(args.edits):
-            note.write_bytes(original + f"\n\nOne more line, {time.time_ns()}.\n".encode())
+            note.write_bytes(edited(original.decode("utf-8"), args.edit, args.site, note).encode("utf-8"))
             runs.append(timed_build(args.site, args.out))
             note.write_bytes(original)
             subprocess.run([sys.executable, "-m", "papernotes", "build", str(args.site), "-o", str(args.out),
                             "--no-search", "-q"], capture_output=True, check=True)
     finally:
         note.write_bytes(original)
-    print(f"{note.relative_to(args.site)}: its text edited, {args.edits} runs; wall seconds, median (min–max)")
-    for part in ("start-up", "imports, the rest", *OUTER[:2], *WITHIN_RESTORE, *OUTER[2:], "process"):
+    print(f"{note.relative_to(args.site)}: its {args.edit} edited, {args.edits} runs; wall seconds, median (min–max)")
+    for part in ("start-up", "imports, the rest", *OUTER[:2], *WITHIN_RESTORE, OUTER[2], *WITHIN_PRODUCE, *OUTER[3:],
+                 "process"):
         values = [run.get(part, 0.0) for run in runs]
-        name = f"  {part}" if part in WITHIN_RESTORE else part
+        name = f"  {part}" if part in WITHIN_RESTORE + WITHIN_PRODUCE else part
         print(f"{name:20} {statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})")
 
 

@@ -21,6 +21,6 @@ def test_edit_parts_times_each_part_of_a_rebuild_and_puts_the_note_back(tmp_path
                           check=True, capture_output=True, text=True)
     said = dict(re.findall(r"^\s*([a-z ,-]+?)\s+(\d+\.\d{3}) \(", done.stdout, re.MULTILINE))
     assert set(said) == {"start-up", "imports, the rest", "up-to-date check", "restore", "unpickle", "page digests",
-                         "plan", "produce", "manifest", "save", "process"}
+                         "plan", "produce", "read and link", "graph", "manifest", "save", "process"}
     assert float(said["restore"]) > 0 and float(said["unpickle"]) > 0 and float(said["produce"]) > 0
     assert {path: path.read_bytes() for path in site.rglob("*.md")} == before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import urllib.parse
 
 import bibtexparser
 import pybtex.database
@@ -59,9 +62,13 @@ def test_exports_parse_with_bibtexparser_and_pybtex(build_site):
         f"{m.id}:\n  title: {json.dumps(m.title)}\n  authors: {json.dumps(list(m.authors))}\n  year: {m.year or ''}\n"
         f"  venue: {json.dumps(m.venue) if m.venue else ''}" for m in HOSTILE if m.title and not m.id.startswith("title:"))})
     site = result.out_dir
-    files = [site / "papers.bib", site / "tags/t0/papers.bib", site / "papers/arxiv-1706.03762/cite.bib"]
-    for path in files:
-        text = path.read_text()
+    page = (site / "papers/arxiv-1706.03762/index.html").read_text()
+    downloads = {name: urllib.parse.unquote(html.unescape(url).partition(",")[2])
+                 for url, name in re.findall(r'<a href="(data:[^"]+)" download="([^"]+)">', page)}
+    assert set(downloads) == {"vaswani2017attention.bib", "vaswani2017attention.csl.json"}
+    assert [item["id"] for item in json.loads(downloads["vaswani2017attention.csl.json"])] == ["vaswani2017attention"]
+    texts = {"papers.bib": (site / "papers.bib").read_text(), "the paper's": downloads["vaswani2017attention.bib"]}
+    for path, text in texts.items():
         library = bibtexparser.parse_string(text)
         assert not library.failed_blocks, path
         keys = [entry.key for entry in library.entries]
@@ -74,8 +81,7 @@ def test_exports_parse_with_bibtexparser_and_pybtex(build_site):
     assert hostile.entry_type == "article" and hostile["doi"] == "10.1000/a\\_b" and hostile["journal"] == "J. of R\\&D"
     csl = json.loads((site / "papers.csl.json").read_text())
     assert sorted(item["id"] for item in csl) == sorted(e.key for e in whole.entries)
-    page = (site / "papers/arxiv-1706.03762/index.html").read_text()
-    assert "vaswani2017attention" in page and 'href="/papers/arxiv-1706.03762/cite.csl.json"' in page
+    assert not list(site.glob("papers/*/cite.*")) and not list(site.glob("tags/*/papers.*"))  # no file a page does not link
 
 
 def test_csl_items():

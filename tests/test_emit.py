@@ -42,7 +42,7 @@ def test_each_page_kind_has_one_emitter_and_plan_runs_them_in_order(graph):
     assert len(urls) == len(set(urls))
     per_emitter = [page.url for emitter in EMITTERS for page in emitter(graph, config, lambda url: True)]
     assert urls == per_emitter + ["/sitemap.xml"]
-    assert {"/notes/a/", "/tags/", "/tags/ml/", "/tags/ml/feed.xml", "/tags/ml/papers.bib", "/papers/",
+    assert {"/notes/a/", "/tags/", "/tags/ml/", "/tags/ml/feed.xml", "/papers/",
             "/papers/arxiv-2305.10601/", "/papers.bib", "/archive/", "/2024/", "/2024/03/", "/graph.json",
             "/search/", "/404.html", "/robots.txt", "/old/b.html", "/_redirects"} <= set(urls)
 
@@ -66,7 +66,7 @@ def test_tag_pages_follow_the_configured_urls():
     config = Config(urls=SiteURLs(tags="/topics/", tag="/topics/{slug}/"))
     graph = build_graph(NOTES, config)
     urls = [page.url for page in tag_pages.emit(graph, config)]
-    assert urls == ["/topics/", "/topics/ml/", "/topics/rl/", "/topics/ml/papers.bib", "/topics/ml/papers.csl.json"]
+    assert urls == ["/topics/", "/topics/ml/", "/topics/rl/"]
 
 
 def test_templates_see_views_that_carry_only_what_they_read(graph):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import json
+from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
@@ -190,6 +191,22 @@ def test_paper_index_filters_and_sorts(page, demo_url):
     page.click("th button[data-sort='year']")
     years = [int(y or 0) for y in page.locator("#paper-table tbody tr td:nth-child(2)").all_inner_texts()]
     assert years == sorted(years, reverse=True)
+
+
+def test_a_paper_page_downloads_its_bibtex_and_csl_json_under_its_key(page, demo_url):
+    page.goto(demo_url + "papers/arxiv-2106.09685/")
+    key = page.locator(".bibtex-box code").first.inner_text()
+    downloaded = {}
+    for label in (".bib", "CSL-JSON"):
+        with page.expect_download() as info:
+            page.get_by_role("link", name=label, exact=True).click()
+        download = info.value
+        downloaded[download.suggested_filename] = Path(download.path()).read_text(encoding="utf-8")
+    assert set(downloaded) == {f"{key}.bib", f"{key}.csl.json"}
+    assert downloaded[f"{key}.bib"] == page.locator("#bibtex-entry").inner_text()
+    assert downloaded[f"{key}.bib"].startswith("@") and f"{{{key}," in downloaded[f"{key}.bib"]
+    assert [item["id"] for item in json.loads(downloaded[f"{key}.csl.json"])] == [key]
+    assert page.errors == []
 
 
 SEEDS = REPO.parent / "shared" / "corpus" / "seeds"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import Callable, Iterator, Mapping, Sequence
+from urllib.parse import quote
 
 from ..papers.bibtex import bibliography, bibtex_entry
 from ..papers.csljson import csl_entry, csl_json
@@ -148,6 +149,11 @@ class CitedPapers(Serialised):
         if self.digest is None:
             self.digest = self.citations.contents(self.metas)
         return self.digest
+
+
+def data_url(media_type: str, text: str) -> str:
+    """``text`` as a ``data:`` URL, for a link that downloads it without a file of its own."""
+    return f"data:{media_type};charset=utf-8,{quote(text, safe=',:;=@/()')}"
 
 
 def citation_files(stem: str, metas: tuple[PaperMeta, ...], citations: Citations, wanted: Wanted) -> Iterator[TextFile]:

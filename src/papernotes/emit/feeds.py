@@ -1,5 +1,5 @@
 """Feeds: Atom and JSON Feed of the whole site with full content, and a summary-only Atom feed
-per tag and per paper (``feed.xml`` under the tag's or paper's page)."""
+per tag (``feed.xml`` under the tag's page)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,3 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
         yield TextFile(f"{group.tag.url}feed.xml", partial(
             atom_feed, notes, config, title=f"{config.title}: #{group.tag.name}", page_url=group.tag.url,
             feed_url=f"{group.tag.url}feed.xml", absolute=config.absolute_url, full_content=False), (group.tag, notes))
-    for paper in graph.papers.papers:
-        if not wanted(f"{paper.url}feed.xml"):
-            continue
-        notes = tuple(sorted(paper.notes, key=lambda n: n.sort_key)[:size])
-        yield TextFile(f"{paper.url}feed.xml", partial(
-            atom_feed, notes, config, title=f"{config.title}: {paper.title}", page_url=paper.url,
-            feed_url=f"{paper.url}feed.xml", absolute=config.absolute_url, full_content=False), (paper.meta, notes))

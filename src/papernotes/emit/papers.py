@@ -1,6 +1,6 @@
-"""Paper pages: the index of papers, one page per paper (with its BibTeX, COinS and citation
-links), the whole bibliography and each paper's entry as BibTeX and CSL-JSON, and the papers by
-year read and by year published."""
+"""Paper pages: the index of papers, one page per paper (with its BibTeX and CSL-JSON entries
+to copy or download, COinS and citation links), the whole bibliography as BibTeX and CSL-JSON,
+and the papers by year read and by year published."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from functools import partial
 from typing import Iterator, Sequence
 
 from ..config import Config
-from ..papers.csljson import coins
+from ..papers.csljson import coins, csl_json
 from ..graph import Graph
 from ..model import LaterContext, Page, TextFile
 from ..papers.papergraph import Paper
-from .common import Citations, Wanted, citation_files, everything
+from .common import Citations, Wanted, citation_files, data_url, everything
 from .shelves import browse, shelf_urls
 
 
@@ -22,15 +22,16 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
         yield Page(config.urls.papers, "papers.html", {
             "title": "Papers", "kind": "papers", "browse": browse(papers),
             "papers": tuple(sorted(papers, key=lambda p: (-len(p.notes), p.title.lower())))})
-    stems = (config.urls.bibliography.removesuffix(".bib"), *(f"{paper.url}cite" for paper in papers))
-    if not any(wanted(paper.url) for paper in papers) and not any(
-            wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json") for stem in stems):
+    stem = config.urls.bibliography.removesuffix(".bib")
+    if not any(wanted(paper.url) for paper in papers) and not (wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json")):
         return  # a rebuild that wants none of them: no citation keys or shelves to make
     citations = Citations(graph.papers)
     by_id = {paper.id: paper for paper in papers}
     author_urls, venue_urls = shelf_urls(papers, config)
     def about(paper: Paper) -> dict[str, object]:
-        return {"bibtex": citations.bibtex(paper.meta), "cite_key": citations.key(paper.id),
+        bibtex = citations.bibtex(paper.meta)
+        return {"bibtex": bibtex, "cite_key": citations.key(paper.id), "bibtex_file": data_url("application/x-bibtex", bibtex),
+                "csl_file": data_url("application/vnd.citationstyles.csl+json", "".join(csl_json([citations.csl(paper.meta)]))),
                 "co_mentioned": graph.papers.co_mentioned.get(paper.id, ()),
                 "cites": tuple(by_id[i] for i in graph.papers.cites.get(paper.id, ())),
                 "cited_by": tuple(by_id[i] for i in graph.papers.cited_by.get(paper.id, ())),
@@ -40,9 +41,7 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
         if wanted(paper.url):
             yield Page(paper.url, "paper.html", LaterContext({"title": paper.title, "kind": "paper", "paper": paper},
                                                              partial(about, paper)))
-    yield from citation_files(stems[0], tuple(p.meta for p in papers), citations, wanted)
-    for paper in papers:
-        yield from citation_files(f"{paper.url}cite", (paper.meta,), citations, wanted)
+    yield from citation_files(stem, tuple(p.meta for p in papers), citations, wanted)
 
 
 def emit_by_year(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:

@@ -1,6 +1,6 @@
-"""Tag pages: the index of tags, one paginated list per tag (of ``LIST_PAGES`` at most, then a
-page listing all the tag's notes by date), and each tag's papers as BibTeX and CSL-JSON (the
-tag's feed is made with the other feeds, in ``feeds``)."""
+"""Tag pages: the index of tags and one paginated list per tag (of ``LIST_PAGES`` at most, then a
+page listing all the tag's notes by date); the tag's feed is made with the other feeds, in
+``feeds``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Iterator
 
 from ..config import Config
 from ..graph import Graph, group_dates
-from ..model import Page, TextFile
-from .common import LIST_PAGES, Citations, Wanted, citation_files, everything, paginated
+from ..model import Page
+from .common import LIST_PAGES, Wanted, everything, paginated
 
 
-def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page | TextFile]:
+def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[Page]:
     if wanted(config.urls.tags):
         yield Page(config.urls.tags, "tags.html", {"title": "Tags", "tags": graph.tags, "kind": "tags"})
     for group in graph.tags:
@@ -23,11 +23,3 @@ def emit(graph: Graph, config: Config, wanted: Wanted = everything) -> Iterator[
             years, undated = group_dates(group.notes)
             yield Page(every, "archive.html", {"title": f"All notes tagged “{group.tag.name}”", "kind": "tag-archive",
                                                "years": years, "undated": undated, "tag": group.tag})
-    citations = Citations(graph.papers)
-    for group in graph.tags:
-        stem = f"{group.tag.url}papers"
-        if not (wanted(f"{stem}.bib") or wanted(f"{stem}.csl.json")):
-            continue
-        tagged = tuple({p.id: p.meta for note in group.notes for p in graph.papers.papers_of.get(note.id, ())}.values())
-        if tagged:
-            yield from citation_files(stem, tagged, citations, wanted)

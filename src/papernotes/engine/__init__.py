@@ -85,7 +85,7 @@ ASIDE_BYTES = 1 << 20  # pages planned again for a forked process are written th
 LARGE_PAGE = 1 << 18  # a page this large (a list of every note or paper) is written aside too…
 MANY_PAGES = 200  # …when this many are planned again (a note added, deleted or re-dated moves the home page's lists)
 _REL = operator.attrgetter("rel")  # a page's file
-STATE_FORMAT = 38  # bump whenever what ``save`` writes changes shape
+STATE_FORMAT = 39  # bump whenever what ``save`` writes changes shape
 STATE = "engine.pickle"  # the reads and graph as last saved whole
 CHANGES = "engine-changes.pickle"  # what changed in them since, and the plan and page digests
 

@@ -148,7 +148,7 @@ def after_edit(previous: Graph, before: tuple[Note, ...], notes: tuple[Note, ...
     if metas:  # a paper retitled: the co-mentions sorted by title, the citation keys made of its title
         keyed = _keyed_again(previous.papers, graph.papers)
         changed.update(f"paper:{p}" for p in _comentioned_again(previous.papers, graph.papers) | keyed)
-        changed.update(PAGE + url for url in _citation_files(graph, config, metas.keys() | keyed))
+        changed.update(_bibliography_files(config))
     # the pages of the notes linking to it, whose local graphs show its title and tags, and of those
     # a link now leads to or no longer, whose backlinks and local graphs change: as none of their
     # fields did, no list holding them is planned again for it (``SHOWN``)
@@ -245,8 +245,8 @@ def after_rebuild(earlier: Graph, graph: Graph, config: Config) -> frozenset[str
 
 
 def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
-    """``after_rebuild``'s marks for the papers: those not the earlier objects, their feeds (which
-    hold notes, not the paper), the pages of papers added or gone, the lists of all papers and
+    """``after_rebuild``'s marks for the papers: those not the earlier objects, the pages of
+    papers added or gone, the lists of all papers and
     the shelves when any came or went, and the papers whose co-mentions, citations or citation
     keys moved, with the citation files listing them."""
     urls = config.urls
@@ -254,7 +254,6 @@ def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
     new = {paper.id: paper for paper in graph.papers.papers}
     others = {pid for pid, paper in new.items() if old.get(pid) is not paper} | (old.keys() - new.keys())
     changed = {f"paper:{pid}" for pid in others}
-    changed.update(PAGE + f"{paper.url}feed.xml" for pid, paper in new.items() if pid in others)
     changed.update(UNDER + old[pid].url for pid in old.keys() - new.keys())
     changed.update(UNDER + new[pid].url for pid in new.keys() - old.keys())
     if old.keys() != new.keys():
@@ -272,10 +271,16 @@ def _papers_changed(earlier: Graph, graph: Graph, config: Config) -> set[str]:
     again |= {pid for pid in new if earlier.papers.cites.get(pid) != graph.papers.cites.get(pid)
               or earlier.papers.cited_by.get(pid) != graph.papers.cited_by.get(pid)}
     changed.update(f"paper:{pid}" for pid in again)
-    listed = again | {pid for pid in others if pid not in old or pid not in new or old[pid].meta != new[pid].meta}
-    if listed:
-        changed.update(PAGE + url for url in _citation_files(graph, config, listed))
+    if again or any(pid not in old or pid not in new or old[pid].meta != new[pid].meta for pid in others):
+        changed.update(_bibliography_files(config))
     return changed
+
+
+def _bibliography_files(config: Config) -> set[str]:
+    """The marks of the site's bibliography (BibTeX, CSL-JSON), which lists every paper's
+    metadata under its citation key; no paper's change plans it again, being not the paper."""
+    stem = config.urls.bibliography.removesuffix(".bib")
+    return {PAGE + stem + ".bib", PAGE + stem + ".csl.json"}
 
 
 def _owners(claims: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -321,15 +326,3 @@ def _keyed_again(before: PaperGraph, after: PaperGraph) -> set[str]:
     """The papers whose citation key differs between two paper graphs."""
     keys, again = before.cite_keys, after.cite_keys
     return {pid for pid in keys.keys() | again.keys() if keys.get(pid) != again.get(pid)}
-
-
-def _citation_files(graph: Graph, config: Config, paper_ids: Iterable[str]) -> set[str]:
-    """The URLs of the citation files (BibTeX, CSL-JSON) listing the papers ``paper_ids``: the
-    site's, each paper's own and those of the tags of the notes discussing them. They hold the
-    papers' metadata, not the papers: no paper's change plans them again."""
-    by_id = {paper.id: paper for paper in graph.papers.papers}
-    stems = {config.urls.bibliography.removesuffix(".bib")}
-    for paper in (by_id[pid] for pid in paper_ids if pid in by_id):
-        stems.add(f"{paper.url}cite")
-        stems.update(f"{tag.url}papers" for note in paper.notes for tag in graph.tags_of.get(note.id, ()))
-    return {stem + suffix for stem in stems for suffix in (".bib", ".csl.json")}

@@ -1,3 +1,3 @@
 """Made by ``python -m papernotes.precompiled`` from the theme's templates: do not edit."""
 
-THEME_DIGEST = "93a7049adb454d75432cd29c8253517170b31a6117893e64d34604b4e5e5fb11"
+THEME_DIGEST = "cbecd1f793ccde624f53b0ae7fb7c1f2006f52b8116f0e88bad8424e4f4ab732"

@@ -37,27 +37,6 @@ def block_description(context, missing=missing):
     pass
     yield escape(t_1(environment, (environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'abstract') or markup_join(('Notes on ', environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'title'), ))), 200))
 
-def block_feeds(context, missing=missing):
-    resolve = context.resolve_or_missing
-    undefined = environment.undefined
-    concat = environment.concat
-    cond_expr_undefined = Undefined
-    if 0: yield None
-    _block_vars = {}
-    l_0_paper = resolve('paper')
-    try:
-        t_2 = environment.filters['url']
-    except KeyError:
-        @internalcode
-        def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'url' found.")
-    pass
-    yield '<link rel="alternate" type="application/atom+xml" title="Notes on '
-    yield escape(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'title'))
-    yield '" href="'
-    yield escape(t_2(markup_join((environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'url'), 'feed.xml', ))))
-    yield '">'
-
 def block_meta(context, missing=missing):
     resolve = context.resolve_or_missing
     undefined = environment.undefined
@@ -69,14 +48,14 @@ def block_meta(context, missing=missing):
     l_0_paper = resolve('paper')
     l_0_meta = resolve('meta')
     try:
-        t_3 = environment.filters['tojson_ld']
+        t_2 = environment.filters['tojson_ld']
     except KeyError:
         @internalcode
-        def t_3(*unused):
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'tojson_ld' found.")
     pass
     yield '<script type="application/ld+json">'
-    yield escape(t_3(context.call((undefined(name='paper_json_ld') if l_0_paper_json_ld is missing else l_0_paper_json_ld), (undefined(name='paper') if l_0_paper is missing else l_0_paper), _block_vars=_block_vars)))
+    yield escape(t_2(context.call((undefined(name='paper_json_ld') if l_0_paper_json_ld is missing else l_0_paper_json_ld), (undefined(name='paper') if l_0_paper is missing else l_0_paper), _block_vars=_block_vars)))
     yield '</script>\n<meta name="citation_title" content="'
     yield escape(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'title'))
     yield '">\n'
@@ -133,43 +112,45 @@ def block_content(context, missing=missing):
     l_0_cited_by = resolve('cited_by')
     l_0_co_mentioned = resolve('co_mentioned')
     l_0_cite_key = resolve('cite_key')
+    l_0_bibtex_file = resolve('bibtex_file')
+    l_0_csl_file = resolve('csl_file')
     l_0_bibtex = resolve('bibtex')
     l_0_count = missing
     try:
-        t_4 = environment.filters['date']
+        t_3 = environment.filters['date']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'date' found.")
+    try:
+        t_4 = environment.filters['dictsort']
     except KeyError:
         @internalcode
         def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'date' found.")
+            raise TemplateRuntimeError("No filter named 'dictsort' found.")
     try:
-        t_5 = environment.filters['dictsort']
+        t_5 = environment.filters['excerpt']
     except KeyError:
         @internalcode
         def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'dictsort' found.")
+            raise TemplateRuntimeError("No filter named 'excerpt' found.")
     try:
-        t_6 = environment.filters['excerpt']
+        t_6 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'excerpt' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_7 = environment.filters['length']
+        t_7 = environment.filters['plural']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'plural' found.")
     try:
-        t_8 = environment.filters['plural']
+        t_8 = environment.filters['url']
     except KeyError:
         @internalcode
         def t_8(*unused):
-            raise TemplateRuntimeError("No filter named 'plural' found.")
-    try:
-        t_2 = environment.filters['url']
-    except KeyError:
-        @internalcode
-        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'url' found.")
     pass
     yield '<article class="paper" data-pagefind-body>\n  <header class="note-header">\n    <p class="eyebrow">Paper · <code>'
@@ -192,11 +173,11 @@ def block_content(context, missing=missing):
                 yield ' et al.'
             else:
                 pass
-                yield escape((', ' if (not environment.getattr(l_1_loop, 'first')) else cond_expr_undefined("the inline if-expression on line 29 in 'paper.html' evaluated to false and no else section was defined.")))
+                yield escape((', ' if (not environment.getattr(l_1_loop, 'first')) else cond_expr_undefined("the inline if-expression on line 28 in 'paper.html' evaluated to false and no else section was defined.")))
                 if context.call(environment.getattr((undefined(name='author_urls') if l_1_author_urls is missing else l_1_author_urls), 'get'), l_1_author, _loop_vars=_loop_vars):
                     pass
                     yield '<a href="'
-                    yield escape(t_2(environment.getitem((undefined(name='author_urls') if l_1_author_urls is missing else l_1_author_urls), l_1_author)))
+                    yield escape(t_8(environment.getitem((undefined(name='author_urls') if l_1_author_urls is missing else l_1_author_urls), l_1_author)))
                     yield '">'
                     yield escape(l_1_author)
                     yield '</a>'
@@ -214,9 +195,9 @@ def block_content(context, missing=missing):
     if environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'read'):
         pass
         yield '<span>read <time datetime="'
-        yield escape(t_4(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'read'), 'iso'))
+        yield escape(t_3(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'read'), 'iso'))
         yield '">'
-        yield escape(t_4(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'read')))
+        yield escape(t_3(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'read')))
         yield '</time></span>'
     if environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'venue'):
         pass
@@ -224,7 +205,7 @@ def block_content(context, missing=missing):
         if (undefined(name='venue_url') if l_0_venue_url is missing else l_0_venue_url):
             pass
             yield '<a href="'
-            yield escape(t_2((undefined(name='venue_url') if l_0_venue_url is missing else l_0_venue_url)))
+            yield escape(t_8((undefined(name='venue_url') if l_0_venue_url is missing else l_0_venue_url)))
             yield '">'
             yield escape(environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'venue'))
             yield '</a>'
@@ -232,7 +213,7 @@ def block_content(context, missing=missing):
             pass
             yield escape(environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'venue'))
         yield '</span>'
-    for (l_1_name, l_1_link) in t_5(environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'links')):
+    for (l_1_name, l_1_link) in t_4(environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'links')):
         _loop_vars = {}
         pass
         yield '<a class="tag" href="'
@@ -248,25 +229,25 @@ def block_content(context, missing=missing):
         yield escape(environment.getattr((undefined(name='meta') if l_0_meta is missing else l_0_meta), 'abstract'))
         yield '</p></section>\n'
     yield '  <section class="discussions">\n'
-    l_0_count = t_7(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'by_note'))
+    l_0_count = t_6(environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'by_note'))
     _block_vars['count'] = l_0_count
     yield '    <h2>Discussed in '
-    yield escape(t_8((undefined(name='count') if l_0_count is missing else l_0_count), 'note'))
+    yield escape(t_7((undefined(name='count') if l_0_count is missing else l_0_count), 'note'))
     yield '</h2>\n    <ul class="discussion-list">\n'
     for (l_1_note, l_1_found) in environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'by_note'):
         _loop_vars = {}
         pass
         yield '      <li>\n        <a class="discussion-title" href="'
-        yield escape(t_2(markup_join((environment.getattr(l_1_note, 'url'), (markup_join(('#', environment.getattr(environment.getitem(l_1_found, 0), 'anchor'), )) if environment.getattr(environment.getitem(l_1_found, 0), 'anchor') else ''), ))))
+        yield escape(t_8(markup_join((environment.getattr(l_1_note, 'url'), (markup_join(('#', environment.getattr(environment.getitem(l_1_found, 0), 'anchor'), )) if environment.getattr(environment.getitem(l_1_found, 0), 'anchor') else ''), ))))
         yield '">'
         yield escape(environment.getattr(l_1_note, 'title'))
         yield '</a>\n'
         if environment.getattr(l_1_note, 'date'):
             pass
             yield '<time class="muted small" datetime="'
-            yield escape(t_4(environment.getattr(l_1_note, 'date'), 'iso'))
+            yield escape(t_3(environment.getattr(l_1_note, 'date'), 'iso'))
             yield '">'
-            yield escape(t_4(environment.getattr(l_1_note, 'date')))
+            yield escape(t_3(environment.getattr(l_1_note, 'date')))
             yield '</time>'
         for l_2_discussion in l_1_found:
             _loop_vars = {}
@@ -274,11 +255,11 @@ def block_content(context, missing=missing):
             if environment.getattr(l_2_discussion, 'excerpt'):
                 pass
                 yield '        <blockquote class="excerpt">'
-                yield escape(t_6(environment.getattr(l_2_discussion, 'excerpt')))
-                if (environment.getattr(l_2_discussion, 'anchor') and (t_7(l_1_found) > 1)):
+                yield escape(t_5(environment.getattr(l_2_discussion, 'excerpt')))
+                if (environment.getattr(l_2_discussion, 'anchor') and (t_6(l_1_found) > 1)):
                     pass
                     yield ' <a class="muted small" href="'
-                    yield escape(t_2(markup_join((environment.getattr(l_1_note, 'url'), '#', environment.getattr(l_2_discussion, 'anchor'), ))))
+                    yield escape(t_8(markup_join((environment.getattr(l_1_note, 'url'), '#', environment.getattr(l_2_discussion, 'anchor'), ))))
                     yield '">§</a>'
                 yield '</blockquote>\n'
         l_2_discussion = missing
@@ -288,9 +269,9 @@ def block_content(context, missing=missing):
     if ((undefined(name='cites') if l_0_cites is missing else l_0_cites) or (undefined(name='cited_by') if l_0_cited_by is missing else l_0_cited_by)):
         pass
         yield '  <section class="paper-citations">\n    <h2>Cites '
-        yield escape(t_7((undefined(name='cites') if l_0_cites is missing else l_0_cites)))
+        yield escape(t_6((undefined(name='cites') if l_0_cites is missing else l_0_cites)))
         yield ' / cited by '
-        yield escape(t_7((undefined(name='cited_by') if l_0_cited_by is missing else l_0_cited_by)))
+        yield escape(t_6((undefined(name='cited_by') if l_0_cited_by is missing else l_0_cited_by)))
         yield ' of the papers in these notes</h2>\n'
         for (l_1_label, l_1_listed) in (('Cites', (undefined(name='cites') if l_0_cites is missing else l_0_cites)), ('Cited by', (undefined(name='cited_by') if l_0_cited_by is missing else l_0_cited_by))):
             _loop_vars = {}
@@ -304,7 +285,7 @@ def block_content(context, missing=missing):
                     _loop_vars = {}
                     pass
                     yield '<li><a href="'
-                    yield escape(t_2(environment.getattr(l_2_other, 'url')))
+                    yield escape(t_8(environment.getattr(l_2_other, 'url')))
                     yield '">'
                     yield escape(environment.getattr(l_2_other, 'title'))
                     yield '</a>'
@@ -325,25 +306,29 @@ def block_content(context, missing=missing):
             _loop_vars = {}
             pass
             yield '<li><a href="'
-            yield escape(t_2(environment.getattr(l_1_other, 'url')))
+            yield escape(t_8(environment.getattr(l_1_other, 'url')))
             yield '">'
             yield escape(environment.getattr(l_1_other, 'title'))
             yield '</a> <span class="muted small">('
-            yield escape(t_8(l_1_count, 'note'))
+            yield escape(t_7(l_1_count, 'note'))
             yield ')</span></li>'
         l_1_other = l_1_count = missing
         yield '</ul>\n  </section>\n'
     yield '  <section class="bibtex" data-pagefind-ignore>\n    <h2>Cite</h2>\n    <div class="bibtex-box">\n      <button type="button" class="copy-button" data-copy="#bibtex-entry">Copy BibTeX</button>\n      <p class="muted small">Key <code>'
     yield escape((undefined(name='cite_key') if l_0_cite_key is missing else l_0_cite_key))
     yield '</code> · <a href="'
-    yield escape(t_2(markup_join((environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'url'), 'cite.bib', ))))
-    yield '">.bib</a> · <a href="'
-    yield escape(t_2(markup_join((environment.getattr((undefined(name='paper') if l_0_paper is missing else l_0_paper), 'url'), 'cite.csl.json', ))))
-    yield '">CSL-JSON</a></p>\n      <pre id="bibtex-entry"><code>'
+    yield escape((undefined(name='bibtex_file') if l_0_bibtex_file is missing else l_0_bibtex_file))
+    yield '" download="'
+    yield escape((undefined(name='cite_key') if l_0_cite_key is missing else l_0_cite_key))
+    yield '.bib">.bib</a> · <a href="'
+    yield escape((undefined(name='csl_file') if l_0_csl_file is missing else l_0_csl_file))
+    yield '" download="'
+    yield escape((undefined(name='cite_key') if l_0_cite_key is missing else l_0_cite_key))
+    yield '.csl.json">CSL-JSON</a></p>\n      <pre id="bibtex-entry"><code>'
     yield escape((undefined(name='bibtex') if l_0_bibtex is missing else l_0_bibtex))
     yield '</code></pre>\n    </div>\n  </section>\n</article>\n<script src="'
-    yield escape(t_2('/js/copy.js'))
+    yield escape(t_8('/js/copy.js'))
     yield '" defer></script>\n'
 
-blocks = {'description': block_description, 'feeds': block_feeds, 'meta': block_meta, 'content': block_content}
-debug_info = '1=14&2=17&3=22&4=40&5=61&6=79&7=81&8=83&10=90&12=95&14=100&16=105&18=110&20=115&23=121&26=176&27=178&28=180&29=182&31=209&32=214&33=221&34=235&37=245&38=248&41=251&42=254&44=256&46=260&47=264&48=271&49=277&55=288&57=291&58=295&59=301&60=303&64=321&67=324&74=337&75=343&79=345'
+blocks = {'description': block_description, 'meta': block_meta, 'content': block_content}
+debug_info = '1=14&2=17&3=22&4=40&5=58&6=60&7=62&9=69&11=74&13=79&15=84&17=89&19=94&22=100&25=157&26=159&27=161&28=163&30=190&31=195&32=202&33=216&36=226&37=229&40=232&41=235&43=237&45=241&46=245&47=252&48=258&54=269&56=272&57=276&58=282&59=284&63=302&66=305&73=318&74=328&78=330'
