@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -186,6 +187,20 @@ def test_registry_citations_declared_papers_and_pages(build_site):
     assert index.count('<tr data-title=') == 4
     note_page = (result.out_dir / "notes/tot/index.html").read_text()
     assert 'id="papers-title"' in note_page and 'href="/papers/arxiv-2305.10601/"' in note_page
+
+
+def test_a_note_pointing_to_its_paper_titles_it_and_one_saying_this_paper_does_not(build_site):
+    result = build_site({
+        "content/react.md": "---\ntitle: 'ReAct: Synergizing Reasoning and Acting'\n---\n\n[Paper](https://arxiv.org/abs/2210.03629) · [Code](https://github.com/x/y)\n\n"
+                            "It interleaves reasoning and acting.\n",
+        "content/robot.md": "---\ntitle: Legged Robot\n---\n\nThe robot learned to trot in simulation and on hardware; "
+                            "you can find more in this [paper](https://arxiv.org/abs/1810.03842).\n",
+    })
+    def title(slug: str) -> str:
+        return re.search(r"<h1[^>]*>(.*?)</h1>", (result.out_dir / "papers" / slug / "index.html").read_text(), re.S)[1].strip()
+
+    assert title("arxiv-2210.03629") == "ReAct: Synergizing Reasoning and Acting", "a line of links points to the paper the note is about"
+    assert title("arxiv-1810.03842") == "arxiv:1810.03842", "a sentence citing a paper is not about it"
 
 
 def test_graph_json_follows_the_schema_and_backlinks_are_symmetric(build_site):

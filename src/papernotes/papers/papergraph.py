@@ -6,6 +6,7 @@ from collections import Counter
 import functools
 import operator
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -537,7 +538,9 @@ def paper_titles(notes: Iterable[Note]) -> dict[str, str]:
 def subject_paper(note: Note) -> str | None:
     """The paper a note is about, when it says so: the one paper its front matter declares, the
     paper a feed item links to, or the one paper it points to as "the paper" (a link such as
-    ``[Paper](…)`` or ``[pdf](…)``) before naming any other."""
+    ``[Paper](…)`` or ``[pdf](…)``) before naming any other, in a line of a few words (``Link to
+    the paper``, ``Paper · Code``): a sentence saying "as in this [paper]" names a paper the
+    note is not about."""
     declared = {ref.id for ref in note.papers if ref.declared}
     if len(declared) == 1:
         return declared.pop()
@@ -545,10 +548,19 @@ def subject_paper(note: Note) -> str | None:
         linked = identify(note.original_url)
         if linked and any(ref.id == linked for ref in note.papers):
             return linked
-    generic = {ref.id for ref in note.papers if ref.title_source == "generic"}
+    generic = {ref.id for ref in note.papers if ref.title_source == "generic" and _pointer_line(ref.excerpt)}
     if len(generic) == 1 and note.papers and note.papers[0].id in generic:
         return generic.pop()
     return None
+
+
+_WORD = re.compile(r"\w+")
+POINTER_WORDS = 10  # the most words of a block that points to a note's paper: ``Paper: [arXiv] · Code: [GitHub]``
+
+
+def _pointer_line(excerpt: str) -> bool:
+    """Whether a mention's block is a line pointing to the paper rather than a sentence about it."""
+    return len(_WORD.findall(excerpt)) <= POINTER_WORDS
 
 
 RELATING_TAG = 200  # the most notes a tag may have for its notes to be related by it
