@@ -5,8 +5,10 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from papernotes.build import BuildOptions, SiteLayout, build
+from papernotes.config import config_from_mapping
 from papernotes.output import MARKER, OutputError
 
 NOTE = "---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n\n# Heading\n\nBody of {title}.\n"
@@ -216,6 +218,18 @@ def test_unknown_config_keys_reach_templates_and_bad_ones_are_errors(build_site)
     result = build_site({"papernotes.yaml": "title: T\npage_size: -1\nextra: hello\n", "content/a.md": note()})
     assert any("page_size" in d.message for d in result.diagnostics)
     assert "<title>T</title>" in read(result, "index.html")
+
+
+@pytest.mark.parametrize("text", ["math: 5", "markdown: kramdown", "markdown:\n  unsafe_html: 'no'", "params: [1, 2]"])
+def test_a_known_key_of_the_wrong_shape_is_an_error_at_its_line(text):
+    config, problems = config_from_mapping(yaml.safe_load(text), key_lines={"math": 2, "markdown": 2, "params": 2})
+    assert [(d.severity, d.line) for d in problems] == [("error", 2)] and "must be a mapping" in problems[0].message
+    assert config.params == {} and config == config_from_mapping({})[0]
+
+
+def test_a_known_key_left_empty_keeps_its_defaults():
+    config, problems = config_from_mapping({"math": None, "markdown": None, "params": None})
+    assert problems == () and config == config_from_mapping({})[0]
 
 
 def test_base_url_prefixes_every_internal_link(build_site):

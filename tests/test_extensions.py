@@ -61,6 +61,16 @@ def test_a_plugin_that_cannot_be_imported_is_named_and_the_site_builds(make_site
     assert (root / "site/notes/a/index.html").is_file()
 
 
+@pytest.mark.parametrize("name", ["../outside", "/tmp/evil", "plugins/x", "a..b", ""])
+def test_a_plugin_named_by_a_path_is_refused_before_any_file_is_looked_at(tmp_path, name):
+    (tmp_path / "outside.py").write_text("raise SystemExit('ran')\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    plugins, problems = load_plugins([name], site)
+    assert plugins.emitters == () and len(problems) == 1
+    assert problems[0].message == f"plugin {name!r} was not loaded: ImportError: not a module name such as plugins.my_emitter"
+
+
 def test_an_emitter_that_raises_is_named_and_the_other_pages_are_written(make_site):
     root = make_site({"papernotes.yaml": "plugins: [plugins.boom]\n", "content/a.md": "# A\n",
                       "plugins/boom.py": "def explode(graph, config):\n    yield from ()\n    1 / 0\n\nemitters = [explode]\n"})

@@ -93,6 +93,10 @@ def for_reading(config: Config) -> Config:
 _SCALARS: dict[str, type] = {"title": str, "description": str, "author": str, "base_url": str,
             "language": str, "page_size": int, "permalink": str, "feed_size": int, "max_file_size": int}
 #: Every top-level key papernotes reads; another is kept for templates but warned about.
+#: What each known key that takes a mapping must hold (any other value is an error, not a template value).
+_SHAPES = {"params": "a mapping of names to values for templates",
+           "markdown": "a mapping: flavor (auto, kramdown or commonmark) and unsafe_html (true or false)",
+           "math": "a mapping such as macros: {\\R: \\mathbb{R}}"}
 KNOWN_KEYS = frozenset({*_SCALARS, "feeds", "markdown", "math", "params", "urls", "plugins"})
 
 
@@ -127,6 +131,8 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE, key_l
         key = str(key)
         if key not in KNOWN_KEYS:
             problems.append(Diagnostic("warning", shown, lines.get(key, 1), 1, unknown_key_message(key)))
+        if value is None and key in _SHAPES:  # ``math:`` with its keys commented out: the defaults
+            value = {}
         if key == "params" and isinstance(value, dict):
             params.update({str(k): plain(v) for k, v in value.items()})
         elif key in _SCALARS:
@@ -154,6 +160,8 @@ def config_from_mapping(data: Mapping[str, Any], shown: str = CONFIG_FILE, key_l
             values["urls"], refused = site_urls(value)
             problems += [Diagnostic("error", shown, lines.get(f"urls.{kind}", lines.get(key, 1)), 1,
                                     f"config key 'urls{'.' + kind if kind else ''}' {problem}") for kind, problem in refused]
+        elif key in _SHAPES:  # a known key holding what it cannot
+            problems.append(Diagnostic("error", shown, lines.get(key, 1), 1, f"config key {key!r} must be {_SHAPES[key]}"))
         else:
             params[str(key)] = plain(value)
     if "plugins" not in values and "plugins" not in data:  # installed entry points still count

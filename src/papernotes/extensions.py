@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import importlib
 import importlib.util
 import inspect
@@ -122,9 +123,14 @@ def _reload(names: tuple[str, ...], site_dir: str, digest: str) -> Plugins:
     return load_plugins(names, Path(site_dir) if site_dir else None)[0]
 
 
+_MODULE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
 def _import(name: str, site_dir: Path | None) -> ModuleType:
     """The module ``name``: ``site_dir/<name>.py`` (dots are folders) or a package folder there,
     else an importable module."""
+    if not _MODULE_NAME.fullmatch(name):  # a path would reach files outside the site
+        raise ImportError("not a module name such as plugins.my_emitter")
     rel = name.removesuffix(".py").replace(".", "/")
     for candidate in ((site_dir / f"{rel}.py", site_dir / rel / "__init__.py") if site_dir else ()):
         if candidate.is_file():
