@@ -5,7 +5,8 @@
 ``SITE_DIR`` must have been built into ``OUT_DIR`` once (its cache folder filled, as
 ``papernotes build SITE_DIR -o OUT_DIR --no-search`` leaves it). Then, ``--edits`` times, a line
 is added to the site's middle note (``--edit tag``: a tag another note has put first in its
-tags; ``--edit title``: its title changed) and ``papernotes build SITE_DIR -o OUT_DIR --no-search -q``
+tags; ``--edit title``: its title changed; ``--edit delete``: the note removed; ``--edit new``:
+a note added beside it) and ``papernotes build SITE_DIR -o OUT_DIR --no-search -q``
 runs in a fresh process, its parts timed from inside it:
 
 - ``start-up``: the interpreter starting, until the command's first module is imported;
@@ -129,21 +130,30 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--edits", type=int, default=3)
-    parser.add_argument("--edit", choices=("text", "tag", "title"), default="text")
+    parser.add_argument("--edit", choices=("text", "tag", "title", "delete", "new"), default="text")
     args = parser.parse_args()
     note = middle_note(args.site)
     original = note.read_bytes()
+    added = note.with_name("a-note-just-written.md")
     runs: list[dict[str, float]] = []
     try:
         for edit in range(args.edits):
-            note.write_bytes(edited(original.decode("utf-8"), args.edit, args.site, note).encode("utf-8"))
+            if args.edit == "delete":
+                note.unlink()
+            elif args.edit == "new":
+                added.write_text(f"---\ntitle: A note just written\ntags: [{known_tag(args.site, note)}]\n---\n\nIts text.\n",
+                                 encoding="utf-8")
+            else:
+                note.write_bytes(edited(original.decode("utf-8"), args.edit, args.site, note).encode("utf-8"))
             runs.append(timed_build(args.site, args.out))
             note.write_bytes(original)
+            added.unlink(missing_ok=True)
             subprocess.run([sys.executable, "-m", "papernotes", "build", str(args.site), "-o", str(args.out),
                             "--no-search", "-q"], capture_output=True, check=True)
     finally:
         note.write_bytes(original)
-    print(f"{note.relative_to(args.site)}: its {args.edit} edited, {args.edits} runs; wall seconds, median (min–max)")
+        added.unlink(missing_ok=True)
+    print(f"{note.relative_to(args.site)}: {args.edit}, {args.edits} runs; wall seconds, median (min–max)")
     for part in ("start-up", "imports, the rest", *OUTER[:2], *WITHIN_RESTORE, OUTER[2], *WITHIN_PRODUCE, *OUTER[3:],
                  "process"):
         values = [run.get(part, 0.0) for run in runs]

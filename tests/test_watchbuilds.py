@@ -173,6 +173,49 @@ def test_build_watch_refuses_no_cache(make_site):
     assert done.returncode == 2 and "--no-cache" in done.stderr
 
 
+def test_a_folder_given_through_a_link_is_watched_and_its_files_named_through_the_link(tmp_path):
+    """The system's watches do not follow a linked folder (``content -> ~/Dropbox/notes``): the
+    preview and ``build --watch`` heard no edit at all and never built again."""
+    from papernotes.serve.watch import watch
+
+    real = tmp_path / "elsewhere" / "notes"
+    real.mkdir(parents=True)
+    (tmp_path / "site").mkdir()
+    linked = tmp_path / "site" / "content"
+    linked.symlink_to(real)
+    heard: list[str | None] = []
+    observer = watch([linked], lambda saved, changed: heard.append(changed))
+    try:
+        (linked / "a.md").write_text("# A\n")
+        assert until(lambda: str(linked / "a.md") in heard, 30), heard
+        assert not any(path and path.startswith(str(real)) for path in heard)
+    finally:
+        observer.stop()  # type: ignore[attr-defined]
+
+
+def test_the_watch_builds_again_after_an_edit_in_a_linked_notes_folder(make_site, tmp_path):
+    root = _site(make_site)
+    real = tmp_path / "notes-elsewhere"
+    (root / "content").rename(real)
+    (root / "content").symlink_to(real)
+    layout = SiteLayout.find(root, tmp_path / "out")
+    builds: list[BuildResult] = []
+    failures: list[Exception] = []
+    stop, ready = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watchbuilds.build_on_change, args=(layout, OPTIONS, builds.append, failures.append),
+                              kwargs={"stop": stop, "watching": ready.set})
+    thread.start()
+    try:
+        assert ready.wait(60)
+        (real / "a.md").write_text((real / "a.md").read_text() + "\nEdited where the link leads.\n")
+        page = layout.out / "notes" / "a" / "index.html"
+        assert until(lambda: page.is_file() and "Edited where the link leads." in page.read_text())
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not thread.is_alive() and failures == []
+
+
 def test_a_watched_folder_made_after_the_watch_began_is_watched_whole(tmp_path):
     from papernotes.serve.watch import watch
 

@@ -84,7 +84,9 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], 
     """Start a watchdog observer over ``paths`` (folders or files), deaf to events of paths
     ``ignored`` (a build's output inside a watched folder); returns it (``stop()``). A path that
     is missing is watched for in its parent folder, and watched whole once a folder appears
-    there (a site's ``templates/`` or ``static/`` made while it is watched)."""
+    there (a site's ``templates/`` or ``static/`` made while it is watched). A folder is watched
+    by its real path (the system's watches do not follow a link such as ``content -> ~/notes``);
+    events name their files under the path it was given as, as the build names them."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
@@ -97,9 +99,17 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], 
     awaited = {os.path.abspath(path) for path in paths if not path.is_dir()}
     folder_by_folder = False  # each folder watched on its own (``schedule``): a tree too deep for watchdog's walk
 
+    named: dict[str, str] = {}  # a folder watched by its real path → the path it was given as
+
+    def as_given(path: str) -> str:
+        for real in sorted(named, key=len, reverse=True):  # the deepest: templates/ may lie in the notes' real folder
+            if path == real or path.startswith(real + os.sep):
+                return named[real] + path[len(real):]
+        return path
+
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            source, destination = str(event.src_path), str(getattr(event, "dest_path", "") or "")
+            source, destination = as_given(str(event.src_path)), as_given(str(getattr(event, "dest_path", "") or ""))
             if all(ignored(path) for path in (source, destination) if path):
                 return
             appeared = os.path.abspath(destination or source)
@@ -111,6 +121,10 @@ def watch(paths: Iterable[Path], on_change: Callable[[bool, str | None], None], 
                 on_change(*told)
 
     def schedule(folder: str) -> None:
+        real = os.path.realpath(folder)
+        if real != os.path.abspath(folder):
+            named[real] = os.path.abspath(folder)
+            folder = real
         if not folder_by_folder:
             observer.schedule(handler, folder, recursive=True)
             return
