@@ -1,6 +1,6 @@
-"""Where the seconds of ``papernotes build`` go after one note's text changed, part by part.
+"""Where the seconds of ``papernotes build`` go after one note is edited, added or deleted, part by part.
 
-    python benchmarks/edit_parts.py SITE_DIR OUT_DIR [--edits 3] [--edit text|tag|title]
+    python benchmarks/edit_parts.py SITE_DIR OUT_DIR [--edits 3] [--edit text|tag|title|delete|new]
 
 ``SITE_DIR`` must have been built into ``OUT_DIR`` once (its cache folder filled, as
 ``papernotes build SITE_DIR -o OUT_DIR --no-search`` leaves it). Then, ``--edits`` times, a line
