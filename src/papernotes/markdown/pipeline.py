@@ -29,6 +29,7 @@ from pygments.util import ClassNotFound
 from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote, looked_up
 from .attributes import KEPT
 from .blockrefs import block_ids, blockrefs_plugin
+from .deflists import definition_lists_plugin
 from .callouts import callouts_plugin
 from .citations import citations_plugin
 from .diagrams import diagrams_plugin
@@ -111,6 +112,7 @@ class MarkdownRenderer:
         # tokens; a plugin that wraps a render rule above, such as diagrams' fence, comes after it).
         md.use(footnote_plugin)
         md.use(tasklists_plugin)
+        md.use(definition_lists_plugin)
         md.use(math_syntax_plugin, macros=math_macros)
         md.use(kramdown_plugin)
         md.use(heading_attributes_plugin)

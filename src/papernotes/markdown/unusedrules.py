@@ -42,6 +42,9 @@ def _table(text: str) -> bool:
     return any("-" in row[0] for row in _DELIMITER_ROW.finditer(lines))
 
 
+#: A definition's line, after the indentation and blockquote markers of its containers.
+_DEFINITION = re.compile(r"^[ \t>]*[:~][ \t]", re.MULTILINE)
+
 #: Each rule's marks: it matches only where one of them is (its code was read for this). Rules
 #: whose marks are in nearly every note (lists, emphasis, links) are not here.
 MARKS: dict[str, Mark] = {
@@ -56,6 +59,7 @@ MARKS: dict[str, Mark] = {
     "reference": _holding("]:"),  # a label's closing bracket right before its colon
     "html_block": _holding("<"),
     "heading": _holding("#"),
+    "deflist": lambda text: _DEFINITION.search(text) is not None,  # a line ``: …``, maybe in a blockquote
     # inline rules (and their second passes, of the same names)
     "math_inline": _holding("$"),
     "math_brackets": _holding("\\(", "\\["),
