@@ -232,6 +232,16 @@ def test_a_known_key_left_empty_keeps_its_defaults():
     assert problems == () and config == config_from_mapping({})[0]
 
 
+def test_code_in_a_summary_is_code_on_list_pages_and_plain_where_no_markup_is_shown(build_site):
+    result = build_site({"content/zk.md": "---\ntitle: Zettelkasten links\ndate: 2024-03-01\n---\n\n"
+                                          "Convert links from `[[UID]]` to `[[UID title]]` before importing the vault.\n"})
+    assert '<p class="note-summary">Convert links from <code>[[UID]]</code> to <code>[[UID title]]</code>' in read(result, "index.html")
+    page, feed = read(result, "notes/zk/index.html"), read(result, "feed.xml")
+    assert '<meta name="description" content="Convert links from [[UID]] to [[UID title]] before importing the vault.">' in page
+    assert "<summary>Convert links from [[UID]] to [[UID title]] before importing the vault.</summary>" in feed
+    assert "`" not in page.split("</head>")[0] and "`" not in feed
+
+
 def test_base_url_prefixes_every_internal_link(build_site):
     result = build_site({"content/a.md": note()}, base_url="https://example.org/sub/")
     page = read(result, "notes/a-note/index.html") if (result.out_dir / "notes/a-note").exists() else read(result, "notes/a/index.html")

@@ -9,6 +9,8 @@ from hypothesis import given, strategies as st
 
 from papernotes.markdown.math import tex_to_mathml
 from papernotes.markdown.plaintext import html_to_text, math_text, prose_words, summarize, tex_text
+from papernotes.papers.mentions import excerpt_html
+from papernotes.text import unmarked
 
 
 @pytest.mark.parametrize("tex, text", [
@@ -34,6 +36,16 @@ def test_the_tex_annotation_is_never_part_of_the_text():
 def test_code_keeps_its_text_and_footnote_marks_go():
     html = '<p>Every file in <code>content/</code> is a note.<sup class="footnote-ref"><a href="#fn1">[1]</a></sup></p>'
     assert html_to_text(html) == "Every file in content/ is a note."
+
+
+def test_a_summary_marks_inline_code_which_a_page_shows_as_code_and_a_description_drops():
+    summary = summarize("<p>Convert links from <code>[[UID]]</code> to <code>[[UID title]]</code>. "
+                        "Then run:</p><pre><code>zk fix\n</code></pre>")
+    assert summary == "Convert links from `[[UID]]` to `[[UID title]]`. Then run:"
+    assert str(excerpt_html(summary)) == "Convert links from <code>[[UID]]</code> to <code>[[UID title]]</code>. Then run:"
+    assert unmarked(summary) == "Convert links from [[UID]] to [[UID title]]. Then run:"
+    assert unmarked("it`s one mark") == "it`s one mark"
+    assert html_to_text("<p>a <code>x</code> b</p>") == "a x b", "plain text unless asked for marks"
 
 
 def test_a_heading_like_first_paragraph_is_skipped():

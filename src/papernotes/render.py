@@ -29,6 +29,7 @@ from .precompiled import compiled_theme, write_theme_code
 from .theme import theme_dir
 from .views import BodyReads, as_view
 from .markdown.toc import build_toc
+from .text import unmarked
 
 TEMPLATE_PIECES = 4096  # a template's output comes in many small pieces: this many are joined into one write
 
@@ -66,7 +67,7 @@ def make_environment(config: Config, site_templates: Path | None, compiled: Path
         return _DATE_FORMS[form](value) if value is not None else ""
 
     env.filters.update(url=config.url, absolute_url=config.absolute_url, date=date, tojson_ld=_json_ld,
-                       excerpt=excerpt_html, first_image=first_image, toc=build_toc, plural=plural,
+                       excerpt=excerpt_html, unmarked=unmarked, first_image=first_image, toc=build_toc, plural=plural,
                        runs=section_runs)
     env.globals.update(note_json_ld=partial(note_json_ld, config=config), paper_json_ld=partial(paper_json_ld, config=config))
     env.globals.update(site=config)

@@ -32,7 +32,7 @@ from .. import marshalfile
 from ..config import Config
 from ..graph import Graph
 from ..model import Diagnostic, Note
-from ..papers.mentions import CODE_MARK
+from ..text import CODE_MARK
 from ..papers.papergraph import Paper
 from .pagefindindex import Document, Indexed, PagefindError, write_bundle
 

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from ..config import Config
 from ..model import Note
 from ..papers.papergraph import Paper
+from ..text import unmarked
 
 
 def paper_json_ld(paper: Paper, config: Config, context: bool = True) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def note_json_ld(note: Note, papers: Sequence[Paper], config: Config) -> dict[st
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": note.title,
                             "url": config.absolute_url(note.url), "mainEntityOfPage": config.absolute_url(note.url)}
     if note.summary:
-        data["description"] = note.summary
+        data["description"] = unmarked(note.summary)
     if note.date:
         data["datePublished"] = note.date.iso()
     if note.updated:

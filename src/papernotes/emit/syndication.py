@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..config import Config
 from ..model import Note, NoteDate
+from ..text import unmarked
 
 _RELATIVE_URL = re.compile(r'(\s(?:href|src))="/(?!/)')
 
@@ -82,7 +83,7 @@ def atom_feed(notes: Sequence[Note], config: Config, *, title: str, page_url: st
         for tag in note.tags:
             lines.append(f"    <category term={quoteattr(tag)}/>")
         if note.summary:
-            lines.append(f"    <summary>{escape(note.summary)}</summary>")
+            lines.append(f"    <summary>{escape(unmarked(note.summary))}</summary>")
         if full_content:
             lines.append(f'    <content type="html">{escape(absolute_urls(note.body.html, origin))}</content>')
         lines.append("  </entry>")
@@ -98,7 +99,7 @@ def json_feed(notes: Sequence[Note], config: Config, *, feed_url: str, absolute:
         item: dict[str, object] = {"id": absolute(note.url), "url": absolute(note.url), "title": note.title,
                 "content_html": absolute_urls(note.body.html, origin)}
         if note.summary:
-            item["summary"] = note.summary
+            item["summary"] = unmarked(note.summary)
         if note.date:
             item["date_published"] = note.date.rfc3339()
         if note.updated:

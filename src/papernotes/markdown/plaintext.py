@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import Iterator
 
+from ..text import CODE_MARK
 from .math import tex_to_mathml
 
 _MATH = re.compile(r"<math\b.*?</math\s*>", re.IGNORECASE | re.DOTALL)
@@ -75,12 +76,12 @@ def _paragraphs(body: str) -> Iterator[str]:
     """The text of each ``<p>``, or the whole text when there is none."""
     found = False
     for match in _PARAGRAPH.finditer(body):
-        text = html_to_text(match.group(0))
+        text = html_to_text(match.group(0), CODE_MARK)
         if text:
             found = True
             yield text
     if not found:
-        text = html_to_text(body)
+        text = html_to_text(body, CODE_MARK)
         if text:
             yield text
 
@@ -95,15 +96,21 @@ def _cut(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def html_to_text(fragment: str) -> str:
-    """The text a reader sees in ``fragment``, on one line: formulas as text, tags gone, entities decoded."""
+def html_to_text(fragment: str, code_mark: str = "") -> str:
+    """The text a reader sees in ``fragment``, on one line: formulas as text, tags gone, entities
+    decoded; inline code between ``code_mark``s (``text.CODE_MARK`` for a summary shown on a page)."""
     fragment = _DROPPED.sub(" ", _without_drawings(_FOOTNOTE_REF.sub("", fragment)))
     fragment = _MATH.sub(lambda match: " " + html.escape(math_text(match.group(0)), quote=False) + " ", fragment)
     pieces = _CODE.split(fragment)
-    text = "".join(html.unescape(_TAG.sub(" ", piece)) if index % 3 == 1
+    text = "".join(_code_text(piece, code_mark if pieces[index + 1].lower() != "pre" else "") if index % 3 == 1
                    else text_with_tex(html.unescape(_TAG.sub(" ", piece)))
                    for index, piece in enumerate(pieces) if index % 3 != 2)
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).strip()  # split() takes what \s does: spaces single
+
+
+def _code_text(fragment: str, mark: str) -> str:
+    code = html.unescape(_TAG.sub(" ", fragment))
+    return f"{mark}{code.strip()}{mark}" if mark and code.strip() else code
 
 
 def prose_words(fragment: str) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..text import shorten
+from ..text import CODE_MARK, shorten
 from ..model import PaperRef
 from .identifiers import Mention, find_mentions, maybe_paper
 from .titles import Evidence, generic_link, heading_title, line_title, link_title, reads_like_title, strongest
@@ -36,7 +36,6 @@ _TOKEN = re.compile(rf"((?:[^<]++|{_PASSED_TAG}|{_ANNOTATION})++)|<(/?)([a-zA-Z]
 _SPLIT_AT_PASSED = re.compile(f"{_PASSED_TAG}|{_ANNOTATION}")
 _ATTRIBUTE = re.compile(r'\s(id|href|data-paper)="([^"]*)"')
 EXCERPT_LENGTH = 280
-CODE_MARK = "`"  # code in an excerpt stands between backticks, as in Markdown; templates show it as code
 
 
 @dataclass

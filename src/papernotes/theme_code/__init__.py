@@ -1,3 +1,3 @@
 """Made by ``python -m papernotes.precompiled`` from the theme's templates: do not edit."""
 
-THEME_DIGEST = "cbecd1f793ccde624f53b0ae7fb7c1f2006f52b8116f0e88bad8424e4f4ab732"
+THEME_DIGEST = "a9866215fc2f8c8d2f777121b4f66ee3814968b5218f8d85bd8ce947000c1060"

@@ -32,8 +32,14 @@ def block_description(context, missing=missing):
     if 0: yield None
     _block_vars = {}
     l_0_note = resolve('note')
+    try:
+        t_1 = environment.filters['unmarked']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'unmarked' found.")
     pass
-    yield escape(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'summary'))
+    yield escape(t_1(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'summary')))
 
 def block_og_type(context, missing=missing):
     resolve = context.resolve_or_missing
@@ -57,38 +63,38 @@ def block_meta(context, missing=missing):
     l_0_note_json_ld = resolve('note_json_ld')
     l_0_papers = resolve('papers')
     try:
-        t_1 = environment.filters['date']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'date' found.")
-    try:
-        t_2 = environment.filters['tojson_ld']
+        t_2 = environment.filters['date']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'tojson_ld' found.")
+            raise TemplateRuntimeError("No filter named 'date' found.")
     try:
-        t_3 = environment.filters['url']
+        t_3 = environment.filters['tojson_ld']
     except KeyError:
         @internalcode
         def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'tojson_ld' found.")
+    try:
+        t_4 = environment.filters['url']
+    except KeyError:
+        @internalcode
+        def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'url' found.")
     pass
     if ('<math' in environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'body'), 'html')):
         pass
         yield '<link rel="preload" href="'
-        yield escape(t_3('/fonts/STIXMath-Regular.woff2'))
+        yield escape(t_4('/fonts/STIXMath-Regular.woff2'))
         yield '" as="font" type="font/woff2" crossorigin>\n'
     if environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'date'):
         pass
         yield '<meta property="article:published_time" content="'
-        yield escape(t_1(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'date'), 'rfc3339'))
+        yield escape(t_2(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'date'), 'rfc3339'))
         yield '">\n'
     if environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'updated'):
         pass
         yield '<meta property="article:modified_time" content="'
-        yield escape(t_1(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'updated'), 'rfc3339'))
+        yield escape(t_2(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'updated'), 'rfc3339'))
         yield '">\n'
     for l_1_tag in (undefined(name='tags') if l_0_tags is missing else l_0_tags):
         _loop_vars = {}
@@ -98,7 +104,7 @@ def block_meta(context, missing=missing):
         yield '">\n'
     l_1_tag = missing
     yield '<script type="application/ld+json">'
-    yield escape(t_2(context.call((undefined(name='note_json_ld') if l_0_note_json_ld is missing else l_0_note_json_ld), (undefined(name='note') if l_0_note is missing else l_0_note), (undefined(name='papers') if l_0_papers is missing else l_0_papers), _block_vars=_block_vars)))
+    yield escape(t_3(context.call((undefined(name='note_json_ld') if l_0_note_json_ld is missing else l_0_note_json_ld), (undefined(name='note') if l_0_note is missing else l_0_note), (undefined(name='papers') if l_0_papers is missing else l_0_papers), _block_vars=_block_vars)))
     yield '</script>\n'
 
 def block_canonical(context, missing=missing):
@@ -111,13 +117,13 @@ def block_canonical(context, missing=missing):
     l_0_note = resolve('note')
     l_0_page_url = resolve('page_url')
     try:
-        t_4 = environment.filters['absolute_url']
+        t_5 = environment.filters['absolute_url']
     except KeyError:
         @internalcode
-        def t_4(*unused):
+        def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'absolute_url' found.")
     pass
-    yield escape((environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'original_url') if (environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'original_url') and context.call(environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'meta'), 'get'), 'canonical_is_original', True, _block_vars=_block_vars)) else t_4((undefined(name='page_url') if l_0_page_url is missing else l_0_page_url))))
+    yield escape((environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'original_url') if (environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'original_url') and context.call(environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'meta'), 'get'), 'canonical_is_original', True, _block_vars=_block_vars)) else t_5((undefined(name='page_url') if l_0_page_url is missing else l_0_page_url))))
 
 def block_content(context, missing=missing):
     resolve = context.resolve_or_missing
@@ -138,34 +144,40 @@ def block_content(context, missing=missing):
     l_0_older = resolve('older')
     l_0_toc = missing
     try:
-        t_5 = environment.filters['safe']
-    except KeyError:
-        @internalcode
-        def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'safe' found.")
-    try:
-        t_6 = environment.filters['toc']
+        t_6 = environment.filters['excerpt']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'toc' found.")
+            raise TemplateRuntimeError("No filter named 'excerpt' found.")
     try:
-        t_7 = environment.filters['tojson']
+        t_7 = environment.filters['safe']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'tojson' found.")
+            raise TemplateRuntimeError("No filter named 'safe' found.")
     try:
-        t_8 = environment.filters['truncate']
+        t_8 = environment.filters['toc']
     except KeyError:
         @internalcode
         def t_8(*unused):
-            raise TemplateRuntimeError("No filter named 'truncate' found.")
+            raise TemplateRuntimeError("No filter named 'toc' found.")
     try:
-        t_3 = environment.filters['url']
+        t_9 = environment.filters['tojson']
     except KeyError:
         @internalcode
-        def t_3(*unused):
+        def t_9(*unused):
+            raise TemplateRuntimeError("No filter named 'tojson' found.")
+    try:
+        t_10 = environment.filters['truncate']
+    except KeyError:
+        @internalcode
+        def t_10(*unused):
+            raise TemplateRuntimeError("No filter named 'truncate' found.")
+    try:
+        t_4 = environment.filters['url']
+    except KeyError:
+        @internalcode
+        def t_4(*unused):
             raise TemplateRuntimeError("No filter named 'url' found.")
     pass
     yield '<article class="note" data-pagefind-body>\n  <header class="note-header">\n    <h1 class="note-title" data-pagefind-meta="title">'
@@ -181,7 +193,7 @@ def block_content(context, missing=missing):
         yield escape(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'original_url'))
         yield '</a></p>'
     yield '  </header>\n'
-    l_0_toc = t_6(environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'body'), 'headings'))
+    l_0_toc = t_8(environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'body'), 'headings'))
     _block_vars['toc'] = l_0_toc
     if (environment.getattr((undefined(name='toc') if l_0_toc is missing else l_0_toc), 'size') > 1):
         pass
@@ -193,7 +205,7 @@ def block_content(context, missing=missing):
         yield escape(context.call((undefined(name='toc_list') if l_0_toc_list is missing else l_0_toc_list), environment.getattr((undefined(name='toc') if l_0_toc is missing else l_0_toc), 'entries'), environment.getattr((undefined(name='toc') if l_0_toc is missing else l_0_toc), 'numbered'), _block_vars=_block_vars))
         yield '\n    </details>\n  </nav>\n'
     yield '  <div class="note-body">\n'
-    yield escape(t_5(environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'body'), 'html')))
+    yield escape(t_7(environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'body'), 'html')))
     yield '\n  </div>\n'
     if (undefined(name='papers') if l_0_papers is missing else l_0_papers):
         pass
@@ -202,7 +214,7 @@ def block_content(context, missing=missing):
             _loop_vars = {}
             pass
             yield '<li><a href="'
-            yield escape(t_3(environment.getattr(l_1_paper, 'url')))
+            yield escape(t_4(environment.getattr(l_1_paper, 'url')))
             yield '">'
             yield escape(environment.getattr(l_1_paper, 'title'))
             yield '</a>'
@@ -227,14 +239,14 @@ def block_content(context, missing=missing):
             _loop_vars = {}
             pass
             yield '<li><a href="'
-            yield escape(t_3(environment.getattr(l_1_other, 'url')))
+            yield escape(t_4(environment.getattr(l_1_other, 'url')))
             yield '">'
             yield escape(environment.getattr(l_1_other, 'title'))
             yield '</a>'
             if environment.getattr(l_1_other, 'summary'):
                 pass
                 yield ' <span class="backlink-summary">— '
-                yield escape(t_8(environment, environment.getattr(l_1_other, 'summary'), 110))
+                yield escape(t_6(t_10(environment, environment.getattr(l_1_other, 'summary'), 110)))
                 yield '</span>'
             yield '</li>'
         l_1_other = missing
@@ -246,7 +258,7 @@ def block_content(context, missing=missing):
             _loop_vars = {}
             pass
             yield '<li><a href="'
-            yield escape(t_3(environment.getattr(l_1_other, 'url')))
+            yield escape(t_4(environment.getattr(l_1_other, 'url')))
             yield '">'
             yield escape(environment.getattr(l_1_other, 'title'))
             yield '</a></li>'
@@ -255,22 +267,22 @@ def block_content(context, missing=missing):
     yield '<section class="local-graph" aria-label="Neighbourhood graph">\n  <canvas class="graph-canvas" data-focus="note:'
     yield escape(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'id'))
     yield '" height="260"></canvas>\n  <script type="application/json" class="graph-data">'
-    yield escape(t_7(context.eval_ctx, (undefined(name='neighbourhood') if l_0_neighbourhood is missing else l_0_neighbourhood)))
+    yield escape(t_9(context.eval_ctx, (undefined(name='neighbourhood') if l_0_neighbourhood is missing else l_0_neighbourhood)))
     yield '</script>\n</section>\n<script src="'
-    yield escape(t_3('/js/graph.js'))
+    yield escape(t_4('/js/graph.js'))
     yield '" defer></script>\n'
     if ('<pre class="mermaid">' in environment.getattr(environment.getattr((undefined(name='note') if l_0_note is missing else l_0_note), 'body'), 'html')):
         pass
         yield '<script src="'
-        yield escape(t_3('/js/vendor/mermaid.min.js'))
+        yield escape(t_4('/js/vendor/mermaid.min.js'))
         yield '" defer></script>\n<script src="'
-        yield escape(t_3('/js/diagrams.js'))
+        yield escape(t_4('/js/diagrams.js'))
         yield '" defer></script>'
     yield '<nav class="note-nav" aria-label="More notes">\n'
     if (undefined(name='newer') if l_0_newer is missing else l_0_newer):
         pass
         yield '<a class="newer" href="'
-        yield escape(t_3(environment.getattr((undefined(name='newer') if l_0_newer is missing else l_0_newer), 'url')))
+        yield escape(t_4(environment.getattr((undefined(name='newer') if l_0_newer is missing else l_0_newer), 'url')))
         yield '"><span>Newer</span>'
         yield escape(environment.getattr((undefined(name='newer') if l_0_newer is missing else l_0_newer), 'title'))
         yield '</a>'
@@ -280,7 +292,7 @@ def block_content(context, missing=missing):
     if (undefined(name='older') if l_0_older is missing else l_0_older):
         pass
         yield '<a class="older" href="'
-        yield escape(t_3(environment.getattr((undefined(name='older') if l_0_older is missing else l_0_older), 'url')))
+        yield escape(t_4(environment.getattr((undefined(name='older') if l_0_older is missing else l_0_older), 'url')))
         yield '"><span>Older</span>'
         yield escape(environment.getattr((undefined(name='older') if l_0_older is missing else l_0_older), 'title'))
         yield '</a>'
@@ -290,4 +302,4 @@ def block_content(context, missing=missing):
     yield '</nav>\n'
 
 blocks = {'description': block_description, 'og_type': block_og_type, 'meta': block_meta, 'canonical': block_canonical, 'content': block_content}
-debug_info = '1=13&2=16&3=27&4=38&5=48&6=78&8=83&10=88&12=93&14=101&16=104&17=122&20=172&21=174&22=176&24=184&25=186&26=189&29=193&34=196&36=198&40=201&45=223&49=226&53=242&56=245&60=256&61=258&63=260&64=262&65=267&67=270&68=280'
+debug_info = '1=13&2=16&3=27&4=44&5=54&6=84&8=89&10=94&12=99&14=107&16=110&17=128&20=184&21=186&22=188&24=196&25=198&26=201&29=205&34=208&36=210&40=213&45=235&49=238&53=254&56=257&60=268&61=270&63=272&64=274&65=279&67=282&68=292'
