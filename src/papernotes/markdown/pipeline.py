@@ -30,6 +30,7 @@ from .assets import AssetFinder, asset_url, image_size, img_tag, is_remote, look
 from .attributes import KEPT
 from .blockrefs import block_ids, blockrefs_plugin
 from .deflists import definition_lists_plugin
+from .emoji import emoji_plugin
 from .callouts import callouts_plugin
 from .citations import citations_plugin
 from .diagrams import diagrams_plugin
@@ -113,6 +114,7 @@ class MarkdownRenderer:
         md.use(footnote_plugin)
         md.use(tasklists_plugin)
         md.use(definition_lists_plugin)
+        md.use(emoji_plugin)
         md.use(math_syntax_plugin, macros=math_macros)
         md.use(kramdown_plugin)
         md.use(heading_attributes_plugin)
