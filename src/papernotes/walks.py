@@ -76,6 +76,13 @@ def walked(memo: WalkMemo | None, name: str, walk: Callable[[], tuple[list[str],
     return found
 
 
+def real_folder(real_top: str, top: str, folder: str) -> str:
+    """The real path of ``folder``, met by a walk of ``top`` (whose real path is ``real_top``)
+    that follows no link to a folder: the top's real path and the path below it, with no system
+    call (resolving each folder on the way took a 1,000-deep tree a minute)."""
+    return real_top + folder[len(top):]
+
+
 def walk(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
     """``os.walk(top)``: each folder top down with its folders (which the caller may prune) and
     other entries, links to folders listed but not followed, a folder that cannot be listed left

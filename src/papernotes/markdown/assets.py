@@ -17,7 +17,7 @@ from ..filedigests import file_hash
 from ..model import Lookup
 from ..sitefiles import MARKER, RACY_SECONDS, extension_of
 from ..urls import slugify
-from ..walks import WalkMemo, walk as walk_folders, walked
+from ..walks import WalkMemo, real_folder, walk as walk_folders, walked
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp", ".ico"})
 #: Other files an Obsidian vault embeds (``![[paper.pdf]]``): published as links to a copy.
@@ -42,8 +42,8 @@ class AssetFinder:
     def scan(cls, content_dir: Path, static_dir: Path | None, skip: tuple[Path, ...] = (),
              memo: WalkMemo | None = None) -> "AssetFinder":
         skipped = {os.fspath(p.resolve()) for p in skip}
-        inside = os.path.join(os.path.realpath(content_dir), "")
-        top = os.fspath(content_dir)
+        real_top, top = os.path.realpath(content_dir), os.fspath(content_dir)
+        inside = os.path.join(real_top, "")
 
         def walk() -> tuple[list[str], tuple[dict[str, Path], tuple[Path, ...]]]:
             by_name: dict[str, Path] = {}
@@ -70,7 +70,7 @@ class AssetFinder:
                     if entry.is_file():  # not a link to nothing
                         every.append(Path(entry.path))
                         by_name.setdefault(entry.name.lower(), every[-1])
-                real_root = inside + root[len(top):].lstrip(os.sep)  # links to folders are not followed
+                real_root = real_folder(real_top, top, root)
                 pending += [entry.path for entry in reversed(entries)
                             if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".")
                             and os.path.join(real_root, entry.name) not in skipped]
@@ -82,7 +82,7 @@ class AssetFinder:
             static, real = os.fspath(static_dir), os.path.realpath(static_dir)
             for root, dirs, files in walk_folders(static_dir):
                 folders.append(root)
-                real_root = real + root[len(static):]  # links to folders are not followed
+                real_root = real_folder(real, static, root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(real_root, d) not in skipped)
                 found += [Path(root, name) for name in sorted(files)
                           if _is_asset(name) and not name.startswith(".") and os.path.isfile(os.path.join(root, name))]

@@ -24,7 +24,7 @@ def _emojize(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "inline" and token.children:
             for child in token.children:
-                if child.type == "text" and ":" in child.content and _SHORTCODE.search(child.content):
+                if child.type == "text" and ":" in child.content:
                     child.content = _SHORTCODE.sub(_emoji, child.content)
 
 

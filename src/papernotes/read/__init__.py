@@ -30,7 +30,7 @@ from ..filedigests import read_regular
 from ..sitefiles import MARKER, extension_of, in_git_checkout
 from ..text import name_text
 from .common import ReadContext, SourceFile
-from ..walks import WalkMemo, walk as walk_folders, walked
+from ..walks import WalkMemo, real_folder, walk as walk_folders, walked
 
 Reader = Callable[[SourceFile, ReadContext], ReadResult]
 
@@ -76,12 +76,12 @@ def discover(content_dir: Path, exclude: Iterable[Path] = (), memo: WalkMemo | N
     files (and a Jekyll site's README)."""
     excluded = {os.fspath(p.resolve()) for p in exclude}
     content = os.fspath(content_dir)
-    real = os.path.realpath(content)  # a folder's real path is this and its path below: links to folders are not followed
+    real = os.path.realpath(content)
 
     def walk() -> tuple[list[str], list[str]]:
         found, folders = [], []
         for root, dirs, files in walk_folders(content_dir):
-            real_root = real + root[len(content):]
+            real_root = real_folder(real, content, root)
             folders.append(root)  # a built site's too: the walk is taken again once its marker goes
             if MARKER in files and root != content:  # a site built into the notes folder (``-o docs``)
                 dirs[:] = []
