@@ -84,5 +84,18 @@ def test_xml_text_and_attributes_are_escaped_as_the_standard_library_escapes_the
 
     from papernotes.emit.syndication import escape, quoteattr
 
-    assert escape(text) == saxutils.escape(text)
-    assert quoteattr(text) == saxutils.quoteattr(text)
+    kept = "".join(c for c in text if c in "\t\n\r" or "\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd" or c >= "\U00010000")
+    assert escape(text) == saxutils.escape(kept)  # but what XML cannot carry, left out
+    assert quoteattr(text) == saxutils.quoteattr(kept)
+    ET.fromstring(f"<a b={quoteattr(text)}>{escape(text)}</a>".encode("utf-8"))  # well-formed, whatever the text
+
+
+def test_a_control_character_in_a_note_leaves_its_feeds_readable(build_site) -> None:
+    """Text pasted from a PDF brings form feeds and unit separators, which XML cannot carry."""
+    result = build_site({"papernotes.yaml": "base_url: https://example.org/notes/\n",
+                         "content/pasted.md": "---\ntitle: Pasted\ntags: [pdf]\n---\nA \x0c formula $0\x1f1 + x$ and \x0b text.\n"})
+    for feed in ("feed.xml", "tags/pdf/feed.xml"):
+        entry = check_atom(result.out_dir / feed).find(f"{ATOM}entry")
+        assert entry is not None and entry.find(f"{ATOM}title").text == "Pasted"
+    content = check_atom(result.out_dir / "feed.xml").find(f"{ATOM}entry/{ATOM}content").text
+    assert "formula" in content and "text" in content and "\x1f" not in content

@@ -19,8 +19,14 @@ _RELATIVE_URL = re.compile(r'(\s(?:href|src))="/(?!/)')
 
 def escape(text: str) -> str:
     """XML character data: ``&``, ``<`` and ``>`` escaped, as ``xml.sax.saxutils.escape`` does
-    (whose module loads urllib.request, and with it http and ssl: tens of milliseconds a build)."""
-    return html.escape(text, quote=False)
+    (whose module loads urllib.request, and with it http and ssl: tens of milliseconds a build),
+    and the characters XML cannot carry left out (a control character pasted into a note from a
+    PDF would make the whole feed unreadable)."""
+    text = html.escape(text, quote=False)
+    return _NOT_IN_XML.sub("", text) if _NOT_IN_XML.search(text) else text
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def quoteattr(text: str) -> str:
