@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from papernotes.markdown.math import tex_to_mathml
+from papernotes.markdown.math import load_converter, mathml_text, tex_to_mathml
+from papernotes.markdown.mathpolish import polish, prepare_tex
+
+
+def via_latex2mathml(tex: str, display: bool) -> str:
+    """A formula as latex2mathml converts it, adjusted (the formulas math-core refuses)."""
+    return polish(mathml_text(load_converter()(prepare_tex(tex), display="block" if display else "inline")))
 
 
 @pytest.mark.parametrize("tex, display, wanted, unwanted", [
@@ -19,13 +25,27 @@ from papernotes.markdown.math import tex_to_mathml
     (r"\int_0^1 f", True, '<mrow><mspace width="0.45em" /><mn>1</mn></mrow>', None),
 ])
 def test_mathml_is_adjusted(tex, display, wanted, unwanted):
+    mathml = via_latex2mathml(tex, display)
+    assert wanted in mathml and (unwanted is None or unwanted not in mathml)
+
+
+@pytest.mark.parametrize("tex, display, wanted, unwanted", [
+    (r"\hat y", False, "<mo stretchy=\"false\">\u02c6</mo>", "^"),  # the modifier circumflex
+    (r"\sum_{i=1}^{n} x_i", True, "<munderover><mo", "<msubsup>"),  # limits under and over
+    (r"\lim_{n \to \infty} a_n", True, "<munder><mrow><mspace/><mi>lim</mi>", "<msub><mrow><mspace/><mi>lim"),
+    (r"a - \infty", False, "<mi>∞</mi>", "<mo>∞"),  # a sign before it, not a subtraction
+    (r"\max(a, b)", False, "<mi>max</mi>", "<mo>max"),  # a name, not an operator spaced on both sides
+    (r"\log q", False, '<mi>log</mi></mrow><mo lspace="0.1667em">\u2061</mo><mi>q</mi>', None),  # a thin space
+])
+def test_the_converter_draws_what_tex_draws(tex, display, wanted, unwanted):
+    """math-core's MathML does what the adjustments do for latex2mathml's."""
     mathml, warning = tex_to_mathml(tex, display)
-    assert warning is None and wanted in mathml
-    assert unwanted is None or unwanted not in mathml.split("<annotation")[0]
+    body = mathml.split("<annotation")[0]
+    assert warning is None and wanted in body and (unwanted is None or unwanted not in body)
 
 
 def test_inline_integrals_and_plain_formulas_are_left_as_converted():
-    mathml, _ = tex_to_mathml(r"\int_0^1 f + x^2", False)
+    mathml = via_latex2mathml(r"\int_0^1 f + x^2", False)
     assert "<mspace" not in mathml and "<msup><mi>x</mi><mn>2</mn></msup>" in mathml
 
 
@@ -94,3 +114,34 @@ def test_a_formulas_text_and_links_cannot_make_markup(tex, wanted, unwanted):
     mathml, _ = tex_to_mathml(tex, display=False)
     body = mathml.split("<annotation")[0]
     assert wanted in body and (unwanted is None or unwanted not in body)
+
+
+@given(st.lists(st.one_of(st.sampled_from(TEX_PIECES), st.sampled_from(list("{}[]()^_&\\$%#~ \n")),
+                          st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=3)), min_size=1, max_size=12),
+       st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_any_tex_becomes_well_formed_mathml_or_a_clear_error(pieces, display):
+    """Whichever converter takes a formula, its MathML is well-formed and carries no markup of the
+    formula's own; anything else is a ValueError (shown as the TeX), never another exception."""
+    import xml.etree.ElementTree as ET
+
+    from papernotes.markdown.math import convert_tex
+
+    try:
+        converted = convert_tex("".join(pieces), display)
+    except ValueError:
+        return
+    if converted.mathml:
+        root = ET.fromstring(converted.mathml)  # latex2mathml's carries the MathML namespace
+        tags = [element.tag.rpartition("}")[2] for element in root.iter()]
+        assert tags[0] == "math" and not {"script", "a", "style", "iframe"} & set(tags)
+
+
+@pytest.mark.parametrize("tex", ["{" * 10_000 + "x" + "}" * 10_000, r"\frac{" * 5_000 + "x" + "}{y}" * 5_000,
+                                 r"\left(" * 8_000 + "x" + r"\right)" * 8_000])
+def test_a_formula_nested_thousands_deep_is_refused_not_fatal(tex):
+    """math-core's recursion would end the process at such depths: they never reach it."""
+    from papernotes.markdown.math import convert_tex
+
+    with pytest.raises(ValueError):
+        convert_tex(tex, False)

@@ -6,7 +6,7 @@ import functools
 import html
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .mathpolish import polish, prepare_tex
 
@@ -34,7 +34,8 @@ _ALIAS = re.compile(r"\\(" + "|".join(sorted(KATEX_ALIASES, key=len, reverse=Tru
 
 
 _TEX_SIGNS = re.compile(r"[\\^_={}+<>|]|^\s*[A-Za-z]\s*$")
-#: What MathJax shows but latex2mathml does not know, rewritten to what it does (or removed).
+#: What MathJax shows but the converters do not know, or show otherwise, rewritten to what they
+#: know (or removed); MathJax numbers no equation by default.
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\(?:label|require)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])"), ""),
     (re.compile(r"(\\\\)\s*\[[^\]]*\]"), r"\1"),  # ``\\[5pt]``: row spacing
@@ -42,12 +43,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\begin\{(?:equation|displaymath|math)\*?\}|\\end\{(?:equation|displaymath|math)\*?\}"), ""),
     (re.compile(r"\\begin\{eqnarray\*?\}"), r"\\begin{array}{rcl}"),
     (re.compile(r"\\end\{eqnarray\*?\}"), r"\\end{array}"),
-    (re.compile(r"\\(begin|end)\{align\}"), r"\\\1{align*}"),  # MathJax numbers no equation by default
+    (re.compile(r"\\(begin|end)\{(align|gather|multline)\}"), r"\\\1{\2*}"),
+)
+#: latex2mathml's ``\operatorname``, which it does not know.
+_OPERATOR_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\operatorname\*\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}\\limits"),
     (re.compile(r"\\operatorname\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}"),
 )
 #: A command each rewrite above needs: without one, none applies.
-_REWRITTEN = re.compile(r"\\(?:label|require|nonumber|notag|begin|end|operatorname|newline|\\)")
+_REWRITTEN = re.compile(r"\\(?:label|require|nonumber|notag|begin|end|newline|\\)")
 
 
 #: An HTML character reference written in a note's TeX (``X_1, &hellip;``, ``a &lt; b``).
@@ -90,7 +94,10 @@ def tex_to_mathml(tex: str, display: bool,
 
 
 def convert_tex(tex: str, display: bool) -> Converted:
-    """``tex`` as MathML with its unknown commands; raises ValueError when it cannot be converted."""
+    """``tex`` as MathML with its unknown commands; raises ValueError when it cannot be converted.
+    math-core converts it (in Rust, a thirtieth of latex2mathml's time, into the MathML Core that
+    browsers draw); a formula it refuses (a command it does not know, a symbol typed as itself)
+    goes to latex2mathml, which shows unknown commands as text."""
     source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], _COMMENT.sub("", tex).strip())
     if _REWRITTEN.search(source):
         for pattern, replacement in _REWRITES:
@@ -98,12 +105,10 @@ def convert_tex(tex: str, display: bool) -> Converted:
         source = source.strip()
     if not source:
         return Converted("")
-    converted = _convert(source, display, tex)
-    unknown = tuple(sorted(set(_UNKNOWN_COMMAND.findall(converted))))
-    if unknown:
-        for command in unknown:
-            source = re.sub(re.escape(command) + r"(?![A-Za-z])", rf"\\text{{{command[1:]}}}", source)
-        converted = _convert(source, display, tex)
+    unknown: tuple[str, ...] = ()
+    converted = _core(source, display)
+    if converted is None:
+        converted, unknown = _latex2mathml(source, display, tex)
     match = _MATH_OPEN.match(converted)
     if not match or not converted.endswith("</math>"):
         raise ValueError(f"cannot render math {tex.strip()[:60]!r}")
@@ -114,6 +119,83 @@ def convert_tex(tex: str, display: bool) -> Converted:
 
         inner = neutralise_script_urls(inner)
     return Converted(f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", unknown)
+
+
+def _core(source: str, display: bool) -> str | None:
+    """math-core's MathML of ``source`` (its named character references written as the
+    characters, which XML feeds take), or None when it refuses the formula or latex2mathml's,
+    adjusted, draws it closer to TeX (``_LATEX2MATHML_DRAWS_BETTER``)."""
+    if _latex2mathml_draws_better(source, display) or _nesting(source) > CORE_NESTING:
+        return None
+    try:
+        converted = core_converter().convert_with_local_state(source, displaystyle=display)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # its LatexError, or a panic of the Rust code (which is not an Exception)
+        return None
+    return _NAMED_REFERENCE.sub(lambda match: html.unescape(match[0]), converted) if "&" in converted else converted
+
+
+#: What math-core draws unlike TeX in Chromium, side by side with latex2mathml's MathML as
+#: ``mathpolish`` adjusts it: ``\\vec``'s arrow (a combining one, set beside the letter), the
+#: brackets of a matrix (their glyphs assembled with a gap), in text a space after ``\\%`` or
+#: the like (dropped, as TeX keeps it), and ``\\cancel``'s strokes (drawn by a stylesheet, which
+#: Chromium sets askew; latex2mathml's draws none).
+_LATEX2MATHML_DRAWS_BETTER = re.compile(r"\\(?:vec|[bx]?cancel|sout)(?![A-Za-z])|\\begin\{[pbBvV]?matrix\}"
+                                        r"|\\(?:text[a-z]*|[mh]box)\s*\{[^{}]*\\[#$%&_{}]\s")
+#: An integral sign, whose upper limit in display style math-core sets on the sign's slanted top.
+_INTEGRAL = re.compile(r"\\(?:i{1,3}nt|oint)(?![A-Za-z])")
+
+
+def _latex2mathml_draws_better(source: str, display: bool) -> bool:
+    """Whether latex2mathml's MathML, adjusted, draws ``source`` closer to TeX than math-core's."""
+    if display and "^" in source and _INTEGRAL.search(source):
+        return True
+    return "\\" in source and _LATEX2MATHML_DRAWS_BETTER.search(source) is not None
+
+
+#: Groups (braces, ``\\left``, ``\\begin``) deeper than this go to latex2mathml: math-core's Rust
+#: recursion takes a thread's whole stack at some thousands (the process ends, nothing to catch),
+#: on a platform whose threads have small stacks at some hundreds; no real formula nests so deep.
+CORE_NESTING = 100
+_GROUPING = re.compile(r"(\{|\\left(?![A-Za-z])|\\begin(?![A-Za-z]))|\}|\\right(?![A-Za-z])|\\end(?![A-Za-z])")
+
+
+def _nesting(source: str) -> int:
+    """How deep the groups of ``source`` nest (at most: an escaped brace counts too)."""
+    if source.count("{") + source.count("\\left") + source.count("\\begin") <= CORE_NESTING:
+        return 0  # not enough openings to nest past the limit
+    depth = deepest = 0
+    for match in _GROUPING.finditer(source):
+        depth += 1 if match.group(1) else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+#: A named character reference other than XML's own five (``&ApplyFunction;``).
+_NAMED_REFERENCE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]*;")
+
+
+@functools.cache
+def core_converter() -> Any:
+    """math-core's converter, made when first asked for, its errors told as plain text."""
+    from math_core import LatexToMathML
+
+    return LatexToMathML(fancy_error=False)
+
+
+def _latex2mathml(source: str, display: bool, tex: str) -> tuple[str, tuple[str, ...]]:
+    """latex2mathml's MathML of ``source`` and the commands it did not know, shown as text."""
+    if "\\operatorname" in source:
+        for pattern, replacement in _OPERATOR_NAMES:
+            source = pattern.sub(replacement, source)
+    converted = _convert(source, display, tex)
+    unknown = tuple(sorted(set(_UNKNOWN_COMMAND.findall(converted))))
+    if unknown:
+        for command in unknown:
+            source = re.sub(re.escape(command) + r"(?![A-Za-z])", rf"\\text{{{command[1:]}}}", source)
+        converted = _convert(source, display, tex)
+    return converted, unknown
 
 
 @functools.cache

@@ -173,9 +173,11 @@ def math_text(mathml: str) -> str:
 def _text(element: ET.Element) -> str:
     tag = element.tag.rpartition("}")[2]
     if tag in ("mi", "mn", "mo", "mtext", "ms"):  # tokens: their own text, whatever they hold
-        text = (element.text or "").strip()
+        text = "".join(element.itertext()).strip()  # ``\\textsf{…}``'s text is in a ``<span>``
         if tag == "mtext":
             return f" {text} "
+        if tag == "mo" and text in _INVISIBLE:
+            return " " if text == _APPLY_FUNCTION else ""
         if tag == "mo" and text in _SPACED:
             return f" {text} "
         if tag == "mo" and text in (",", ";"):
@@ -210,6 +212,8 @@ def _text(element: ET.Element) -> str:
 
 #: Operators read with a space on each side.
 _SPACED = set("=<>≤≥≠≈→←∈∉∼∝≡⇒⟹↦+−×·∪∩⊂⊆⊕⊗∧∨") | {"-", ":="}
+_APPLY_FUNCTION = "\u2061"  # ``\\log x``: the name applied to what follows, read as a space
+_INVISIBLE = {_APPLY_FUNCTION, "\u2062", "\u2063", "\u2064"}  # invisible times, separator and plus: nothing
 
 _OPERATORS = set("∑∏∐⋃⋂⨁⨂∫∬∭∮")
 

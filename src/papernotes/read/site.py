@@ -42,7 +42,7 @@ PARALLEL_BYTES = 2_000_000  # …unless they are this big together
 #: A feed this big is parsed in parts and its items read across the pool, not in one worker…
 SPLIT_BYTES = 1_000_000
 SHARES = 8  # …in this many parts and runs of items per worker, so that a slow worker holds up little
-CACHE_FORMAT = 26  # bump whenever the cached model changes shape, or what reading makes of a file
+CACHE_FORMAT = 27  # bump whenever the cached model changes shape, or what reading makes of a file
 #: Processor time a file may take to read: a base plus so much per megabyte, so a big note is
 #: given time and a small file built to be slow (20,000 repeated headings) is stopped. Real notes
 #: take a third of this or less (a 900 KB reading list of 1,000 papers: 2.6 s of its 8.7 s).
