@@ -96,8 +96,8 @@ def tex_to_mathml(tex: str, display: bool,
 def convert_tex(tex: str, display: bool) -> Converted:
     """``tex`` as MathML with its unknown commands; raises ValueError when it cannot be converted.
     math-core converts it (in Rust, a thirtieth of latex2mathml's time, into the MathML Core that
-    browsers draw); a formula it refuses (a command it does not know, a symbol typed as itself)
-    goes to latex2mathml, which shows unknown commands as text."""
+    browsers draw), commands neither converter knows shown as upright text; a formula it refuses
+    otherwise (a command only latex2mathml knows, a symbol typed as itself) goes to latex2mathml."""
     source = _ALIAS.sub(lambda m: KATEX_ALIASES[m.group(1)], _COMMENT.sub("", tex).strip())
     if _REWRITTEN.search(source):
         for pattern, replacement in _REWRITES:
@@ -105,10 +105,7 @@ def convert_tex(tex: str, display: bool) -> Converted:
         source = source.strip()
     if not source:
         return Converted("")
-    unknown: tuple[str, ...] = ()
-    converted = _core(source, display)
-    if converted is None:
-        converted, unknown = _latex2mathml(source, display, tex)
+    converted, unknown = _core(source, display) or _latex2mathml(source, display, tex)
     match = _MATH_OPEN.match(converted)
     if not match or not converted.endswith("</math>"):
         raise ValueError(f"cannot render math {tex.strip()[:60]!r}")
@@ -121,19 +118,47 @@ def convert_tex(tex: str, display: bool) -> Converted:
     return Converted(f"<math{match.group(1)}><semantics><mrow>{inner}</mrow>{annotation}</semantics></math>", unknown)
 
 
-def _core(source: str, display: bool) -> str | None:
+def _core(source: str, display: bool) -> tuple[str, tuple[str, ...]] | None:
     """math-core's MathML of ``source`` (its named character references written as the
-    characters, which XML feeds take), or None when it refuses the formula or latex2mathml's,
-    adjusted, draws it closer to TeX (``_LATEX2MATHML_DRAWS_BETTER``)."""
+    characters, which XML feeds take) and the commands it did not know, shown as text; None
+    when it refuses the formula otherwise, or latex2mathml's MathML, adjusted, draws it closer
+    to TeX (``_LATEX2MATHML_DRAWS_BETTER``)."""
     if _latex2mathml_draws_better(source, display) or _nesting(source) > CORE_NESTING:
         return None
-    try:
-        converted = core_converter().convert_with_local_state(source, displaystyle=display)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # its LatexError, or a panic of the Rust code (which is not an Exception)
-        return None
-    return _NAMED_REFERENCE.sub(lambda match: html.unescape(match[0]), converted) if "&" in converted else converted
+    unknown: list[str] = []
+    while len(unknown) <= CORE_UNKNOWN:
+        try:
+            converted = core_converter().convert_with_local_state(source, displaystyle=display)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # its LatexError, or a panic of the Rust code (which is not an Exception)
+            named = _UNKNOWN_IN_ERROR.search(str(exc))
+            if named is None or named[1] in unknown or _latex2mathml_knows(named[1]):
+                return None
+            unknown.append(named[1])
+            source = _as_text(source, named[1])
+            continue
+        if "&" in converted:
+            converted = _NAMED_REFERENCE.sub(lambda match: html.unescape(match[0]), converted)
+        return converted, tuple(sorted(unknown))
+    return None
+
+
+CORE_UNKNOWN = 20  # commands math-core does not know, each shown as text, before latex2mathml is asked
+_UNKNOWN_IN_ERROR = re.compile(r'Unknown command "(\\[A-Za-z]+)"')
+
+
+def _latex2mathml_knows(command: str) -> bool:
+    """Whether latex2mathml draws ``command`` (``\\href``, ``\\mbox``, ``\\thicksim``), which math-core does not know."""
+    load_converter()
+    from latex2mathml import commands, symbols_parser
+
+    return command in commands.CONVERSION_MAP or symbols_parser.convert_symbol(command) is not None
+
+
+def _as_text(source: str, command: str) -> str:
+    """``source`` with the command ``command`` written as upright text (``\\err`` → err)."""
+    return re.sub(re.escape(command) + r"(?![A-Za-z])", rf"\\text{{{command[1:]}}}", source)
 
 
 #: What math-core draws unlike TeX in Chromium, side by side with latex2mathml's MathML as
@@ -193,7 +218,7 @@ def _latex2mathml(source: str, display: bool, tex: str) -> tuple[str, tuple[str,
     unknown = tuple(sorted(set(_UNKNOWN_COMMAND.findall(converted))))
     if unknown:
         for command in unknown:
-            source = re.sub(re.escape(command) + r"(?![A-Za-z])", rf"\\text{{{command[1:]}}}", source)
+            source = _as_text(source, command)
         converted = _convert(source, display, tex)
     return converted, unknown
 
