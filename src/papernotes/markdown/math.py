@@ -123,7 +123,7 @@ def _core(source: str, display: bool) -> tuple[str, tuple[str, ...]] | None:
     characters, which XML feeds take) and the commands it did not know, shown as text; None
     when it refuses the formula otherwise, or latex2mathml's MathML, adjusted, draws it closer
     to TeX (``_LATEX2MATHML_DRAWS_BETTER``)."""
-    if _latex2mathml_draws_better(source, display) or _nesting(source) > CORE_NESTING:
+    if _latex2mathml_draws_better(source) or _nesting(source) > CORE_NESTING:
         return None
     unknown: list[str] = []
     while len(unknown) <= CORE_UNKNOWN:
@@ -140,6 +140,8 @@ def _core(source: str, display: bool) -> tuple[str, tuple[str, ...]] | None:
             continue
         if "&" in converted:
             converted = _NAMED_REFERENCE.sub(lambda match: html.unescape(match[0]), converted)
+        if display and "^" in source and _INTEGRAL.search(source):
+            converted = polish(converted)  # a display integral's upper limit, set on the sign's slanted top
         return converted, tuple(sorted(unknown))
     return None
 
@@ -168,14 +170,12 @@ def _as_text(source: str, command: str) -> str:
 #: Chromium sets askew; latex2mathml's draws none).
 _LATEX2MATHML_DRAWS_BETTER = re.compile(r"\\(?:vec|[bx]?cancel|sout)(?![A-Za-z])|\\begin\{[pbBvV]?matrix\}"
                                         r"|\\(?:text[a-z]*|[mh]box)\s*\{[^{}]*\\[#$%&_{}]\s")
-#: An integral sign, whose upper limit in display style math-core sets on the sign's slanted top.
+#: An integral sign, whose upper limit in display style Chromium sets on the sign's slanted top.
 _INTEGRAL = re.compile(r"\\(?:i{1,3}nt|oint)(?![A-Za-z])")
 
 
-def _latex2mathml_draws_better(source: str, display: bool) -> bool:
+def _latex2mathml_draws_better(source: str) -> bool:
     """Whether latex2mathml's MathML, adjusted, draws ``source`` closer to TeX than math-core's."""
-    if display and "^" in source and _INTEGRAL.search(source):
-        return True
     return "\\" in source and _LATEX2MATHML_DRAWS_BETTER.search(source) is not None
 
 
