@@ -156,7 +156,9 @@ class Paper:
         return Paper(meta, self.slug, discussions, url_pattern=self.url_pattern)
 
 
-_NOT_KEPT = frozenset({"_cards", "discussions"})  # what a paper's state leaves out
+#: What a paper's state leaves out: its discussions and what is made of them when asked for (a
+#: paper page groups them by note: kept, they would be saved again, a fifth of a saved state)
+_NOT_KEPT = frozenset({"_cards", "discussions", "by_note", "_note_at"})
 
 
 def refs_by_paper(note: Note) -> dict[str, list[PaperRef]]:
