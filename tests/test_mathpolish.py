@@ -106,6 +106,7 @@ def test_mathml_is_written_as_latex2mathml_writes_it_but_always_well_formed(piec
 @pytest.mark.parametrize("tex, wanted, unwanted", [
     (r"\text{<script>alert(1)</script>}", "<mtext>&lt;script&gt;alert(1)&lt;/script&gt;</mtext>", "<script"),
     (r"\text{\<s\>}", r"\&lt;s\&gt;", "<s>"),
+    (r"\operatorname<img src=x>", "&lt;</mi>", "<<"),
     (r"a & b", "<mi>&amp;</mi>", "<mi>&</mi>"),
     (r"\href{javascript:alert(1)}{x}", 'href="#blocked:alert(1)"', "javascript:"),
     (r"\href{https://a.org/?a=1&b=2}{x}", 'href="https://a.org/?a=1&amp;b=2"', None),
@@ -116,7 +117,7 @@ def test_a_formulas_text_and_links_cannot_make_markup(tex, wanted, unwanted):
     assert wanted in body and (unwanted is None or unwanted not in body)
 
 
-@given(st.lists(st.one_of(st.sampled_from(TEX_PIECES), st.sampled_from(list("{}[]()^_&\\$%#~ \n")),
+@given(st.lists(st.one_of(st.sampled_from(TEX_PIECES), st.sampled_from([*"{}[]()^_&\\$%#~<>\" \n", r"\operatorname", r"\mathrm"]),
                           st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=3)), min_size=1, max_size=12),
        st.booleans())
 @settings(max_examples=400, deadline=None)

@@ -138,8 +138,8 @@ def _core(source: str, display: bool) -> tuple[str, tuple[str, ...]] | None:
             unknown.append(named[1])
             source = _as_text(source, named[1])
             continue
-        if "&" in converted:
-            converted = _NAMED_REFERENCE.sub(lambda match: html.unescape(match[0]), converted)
+        if "&" in converted or "<<" in converted:
+            converted = _well_formed(converted)
         if display and "^" in source and _INTEGRAL.search(source):
             converted = polish(converted)  # a display integral's upper limit, set on the sign's slanted top
         return converted, tuple(sorted(unknown))
@@ -197,8 +197,17 @@ def _nesting(source: str) -> int:
     return deepest
 
 
-#: A named character reference other than XML's own five (``&ApplyFunction;``).
+def _well_formed(mathml: str) -> str:
+    """math-core's MathML as XML (feeds) takes it: its named character references (``&ApplyFunction;``)
+    written as the characters, and a ``&`` or ``<`` of the formula it left raw escaped (the one
+    character of ``\\operatorname<`` or ``\\operatorname\\&``)."""
+    mathml = _NAMED_REFERENCE.sub(lambda match: html.unescape(match[0]), mathml)
+    return _RAW_LESS_THAN.sub("&lt;", _RAW_AMPERSAND.sub("&amp;", mathml))
+
+
+#: A named character reference other than XML's own five.
 _NAMED_REFERENCE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z][A-Za-z0-9]*;")
+_RAW_LESS_THAN = re.compile(r"<(?![A-Za-z/])")  # a ``<`` that begins no tag
 
 
 @functools.cache
