@@ -152,7 +152,6 @@ _UNKNOWN_IN_ERROR = re.compile(r'Unknown command "(\\[A-Za-z]+)"')
 
 def _latex2mathml_knows(command: str) -> bool:
     """Whether latex2mathml draws ``command`` (``\\href``, ``\\mbox``, ``\\thicksim``), which math-core does not know."""
-    load_converter()
     from latex2mathml import commands, symbols_parser
 
     return command in commands.CONVERSION_MAP or symbols_parser.convert_symbol(command) is not None
@@ -212,7 +211,8 @@ _RAW_LESS_THAN = re.compile(r"<(?![A-Za-z/])")  # a ``<`` that begins no tag
 
 @functools.cache
 def core_converter() -> Any:
-    """math-core's converter, made when first asked for, its errors told as plain text."""
+    """math-core's converter, made when first asked for (a process about to fork readers asks
+    first, so that they share it), its errors told as plain text."""
     from math_core import LatexToMathML
 
     return LatexToMathML(fancy_error=False)
@@ -234,8 +234,8 @@ def _latex2mathml(source: str, display: bool, tex: str) -> tuple[str, tuple[str,
 
 @functools.cache
 def load_converter() -> Callable[..., Element]:
-    """latex2mathml's ``convert_to_element``, imported when first asked for (a note without math
-    need not load it; a process about to fork readers asks first, so that they share it). Its
+    """latex2mathml's ``convert_to_element``, imported when first asked for (by a process that
+    meets a formula math-core leaves to it; most builds never load it). Its
     walker looks its tokenizer up by name at each formula: ``textokens.tokenize`` is put there,
     the same tokens in a third of the time, when the installed tokenizer is the one it copies."""
     from latex2mathml import walker

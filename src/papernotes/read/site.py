@@ -29,7 +29,7 @@ from . import READERS, as_drafts, file_dates, open_source, read_feed, read_path,
 from .sitevars import SiteSettings, site_settings
 from .common import ReadContext
 from ..markdown.texmacros import macros_from_config
-from ..markdown.math import load_converter
+from ..markdown.math import core_converter
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -285,7 +285,8 @@ def read_site(paths: Sequence[Path], inputs: ReadInputs, dates: Mapping[str, tup
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        load_converter()  # once before forking, not by each worker at its first formula
+        core_converter()  # once before forking, not by each worker at its first formula (latex2mathml,
+        # 45 ms to load, only by a worker that meets a formula math-core leaves to it)
 
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(inputs, dates, gc.isenabled()))
